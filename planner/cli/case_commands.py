@@ -1,0 +1,100 @@
+"""``planner validate`` and ``planner info``: check and describe a case folder."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..domain import Case
+from ..domain.units import DAY, to_datetime
+from ..exceptions import CaseError
+from ..freshness import model_for
+from ..io import read_case
+
+console = Console()
+err = Console(stderr=True)
+
+CaseArg = Annotated[Path, typer.Argument(help="Case folder (e.g. data/luc-ngan).")]
+
+
+def load_or_exit(folder: Path) -> Case:
+    """Read a case, or print every problem and exit with code 2."""
+    try:
+        return read_case(folder)
+    except CaseError as exc:
+        err.print(f"[red]{folder}: {len(exc.problems)} problem(s)[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def validate(case: CaseArg) -> None:
+    """Check a case folder; exit 0 when valid, 2 with every problem otherwise."""
+    loaded = load_or_exit(case)
+    console.print(
+        f"[green]valid[/green] {case}: {len(loaded.sites)} sites, {len(loaded.lots)} lots, "
+        f"{len(loaded.orders)} orders, {len(loaded.vehicle_types)} vehicle types, "
+        f"{len(loaded.lanes)} lanes"
+    )
+
+
+def _kg_table(title: str, key_name: str, totals: dict[str, list[float]]) -> Table:
+    table = Table(title=title)
+    table.add_column(key_name)
+    table.add_column("orders", justify="right")
+    table.add_column("kg", justify="right")
+    for key, (count, kg) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
+        table.add_row(key, f"{int(count):,}", f"{kg:,.0f}")
+    return table
+
+
+def info(case: CaseArg) -> None:
+    """Counts, kg by destination, market and day, and each market's shelf-life budget."""
+    c = load_or_exit(case)
+    s = c.settings
+    console.print(f"[bold]{s.name}[/bold]  epoch {s.epoch.date()} ({s.timezone}), {s.horizon_days} day(s), {s.currency}")
+    lot_kg = sum(lot.kg for lot in c.lots)
+    console.print(
+        f"{len(c.sites)} sites, {len(c.lots)} lots ({lot_kg:,.0f} kg), {len(c.orders)} orders "
+        f"({sum(o.kg for o in c.orders):,.0f} kg), {sum(v.count for v in c.vehicle_types)} vehicles "
+        f"in {len(c.vehicle_types)} types, {len(c.lanes)} lanes"
+    )
+    by_city: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    by_market: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    by_day: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    for o in c.orders:
+        day = to_datetime(o.ordered, s.epoch, s.timezone).date().isoformat()
+        for bucket, key in ((by_city, f"{o.destination.city}, {o.destination.country}"),
+                            (by_market, o.market), (by_day, day)):
+            bucket[key][0] += 1
+            bucket[key][1] += o.kg
+    console.print(_kg_table("Orders by destination", "destination", by_city))
+    console.print(_kg_table("Orders by market", "market", by_market))
+    console.print(_kg_table("Orders by day ordered", "day", by_day))
+    console.print(_budget_table(c))
+
+
+def _budget_table(c: Case) -> Table:
+    table = Table(title="Shelf-life budget by market (lychee kept at the reference temperature)")
+    for col in ("market", "treatment", "min. left at delivery (d)", "budget for transit (d)", "same at ambient 30 C (h)"):
+        table.add_column(col)
+    for m in c.markets:
+        for p in c.products:
+            model = model_for(p)
+            budget = p.ref_shelf_life_s * (1 - p.precool_budget_fraction) - m.min_shelf_life_s
+            ambient_h = model.seconds_until(budget, 30.0) / 3600
+            table.add_row(
+                f"{m.id} ({p.id})", str(m.treatment or "none"), f"{m.min_shelf_life_s / DAY:.1f}",
+                f"{budget / DAY:.1f}", f"{ambient_h:.1f}",
+            )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(info)

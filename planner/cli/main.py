@@ -1,0 +1,21 @@
+"""Entry point of the ``planner`` command. Each concern registers its
+commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from . import case_commands
+
+app = typer.Typer(
+    name="planner",
+    help="Cold-chain planner for perishable harvest peaks (pickup routes, freight, simulations).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+case_commands.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,31 @@
+"""The planner's errors. Each subclasses a built-in so callers may catch either."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CaseError(ValueError):
+    """A case (files or objects) is invalid. ``problems`` lists every problem,
+    each naming its file, row and field where known."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in the case"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class InfeasibleError(ValueError):
+    """A request that cannot be satisfied at all (not a partial plan)."""
+
+
+class TravelTimeError(RuntimeError):
+    """A travel-time provider cannot answer (no graph, a point off the network)."""
+
+
+class SolverError(RuntimeError):
+    """A solver backend failed in a way that is not the model's fault."""
+
+
+class PlanCheckError(ValueError):
+    """A plan file cannot be read or does not match its case."""

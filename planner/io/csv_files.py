@@ -1,0 +1,191 @@
+"""The table parts of a case: sites, lots, orders and fleet (CSV; sites may
+also be GeoJSON points)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..domain import (
+    CaseSettings,
+    Channel,
+    Destination,
+    HarvestLot,
+    Location,
+    Order,
+    Site,
+    SiteKind,
+    TemperatureClass,
+    TimeWindow,
+    Treatment,
+    VehicleType,
+)
+from ..domain.units import DAY
+from .fields import RowReader, clock_or_iso, duration_s
+
+
+def rows(path: Path, problems: list[str], required: tuple[str, ...]) -> Iterator[RowReader]:
+    """Each row of a CSV file (header = row 1), after checking its columns."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing")
+        return
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        problems.append(f"{path.name}: not a readable CSV file ({exc})")
+        return
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        problems.append(f"{path.name}: missing column(s) {', '.join(missing)}")
+        return
+    for n, record in enumerate(frame.to_dict("records"), start=2):
+        yield RowReader(path.name, n, record, problems)
+
+
+def geojson_rows(path: Path, problems: list[str]) -> Iterator[RowReader]:
+    """Each Point feature of a GeoJSON file, its properties plus lat and lon."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data["features"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problems.append(f"{path.name}: not a GeoJSON FeatureCollection ({exc})")
+        return
+    for n, feature in enumerate(features, start=1):
+        props = dict(feature.get("properties") or {})
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") != "Point":
+            problems.append(f"{path.name} feature {n}, geometry: must be a Point")
+            continue
+        props["lon"], props["lat"] = geometry["coordinates"][:2]
+        yield RowReader(path.name, n, props, problems)
+
+
+def build(row: RowReader, factory: Callable[..., Any], **kwargs: Any) -> Any:
+    """Construct a domain object; its own validation errors name the row."""
+    try:
+        return factory(**kwargs)
+    except (ValueError, TypeError) as exc:
+        row.problems.append(f"{row.where}: {exc}")
+        return None
+
+
+def location(row: RowReader) -> Location | None:
+    lat, lon = row.number("lat"), row.number("lon")
+    return build(row, Location, lat=lat, lon=lon)
+
+
+def opening(row: RowReader, settings: CaseSettings) -> tuple[TimeWindow, ...]:
+    """Daily ``open``-``close`` (HH:MM) repeated over the horizon; empty: always open."""
+    start, end = row.raw("open"), row.raw("close")
+    if not start and not end:
+        return ()
+    try:
+        windows = []
+        for day in range(settings.horizon_days):
+            a = clock_or_iso(start or "00:00", settings.epoch, settings.timezone, day=day)
+            b = clock_or_iso(end or "24:00", settings.epoch, settings.timezone, day=day)
+            if b <= a:
+                b += DAY  # open over midnight
+            windows.append(TimeWindow(a, b))
+        return tuple(windows)
+    except ValueError:
+        row.problem("open", f"open/close must be HH:MM with close after open, got {start}-{end}")
+        return ()
+
+
+SITE_COLUMNS = ("id", "name", "kind", "lat", "lon")
+
+
+def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
+    kind = row.choice("kind", SiteKind)
+    treatment = row.choice("treatment", Treatment, required=False)
+    loc = location(row)
+    if kind is None or loc is None:
+        return None
+    return build(
+        row, Site, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
+        kind=kind, location=loc, opening=opening(row, settings),
+        intake_kg_per_hour=row.optional_number("intake_kg_per_hour", positive=True),
+        precooling=row.boolean("precooling"),
+        cold_storage_kg=row.optional_number("cold_storage_kg", positive=True),
+        treatment=treatment,
+        treatment_kg_per_day=row.optional_number("treatment_kg_per_day", positive=True),
+        treatment_s=duration_s(hours=row.number("treatment_h", default=0, minimum=0)),
+        treatment_cost_per_kg=row.number("treatment_cost_per_kg", default=0, minimum=0),
+        commune=row.raw("commune"), region=row.raw("region"),
+    )
+
+
+LOT_COLUMNS = ("id", "farm", "product", "kg", "ready", "latest_pickup")
+
+
+def read_lot(row: RowReader, settings: CaseSettings) -> HarvestLot | None:
+    epoch, tz = settings.epoch, settings.timezone
+    return build(
+        row, HarvestLot, id=row.text("id"), farm=row.text("farm"), product=row.text("product"),
+        kg=row.number("kg", positive=True), ready=row.moment("ready", epoch, tz),
+        latest_pickup=row.moment("latest_pickup", epoch, tz),
+        grade=row.text("grade", required=False, default="A"),
+        boxes=row.integer("boxes", default=0, minimum=0),
+        service_s=duration_s(minutes=row.number("service_min", default=5, minimum=0)),
+        certifications=frozenset(row.listing("certifications")),
+        packing_houses=row.listing("packing_houses"),
+        value=row.number("value", default=0, minimum=0),
+    )
+
+
+ORDER_COLUMNS = (
+    "id", "channel", "market", "product", "kg", "ordered", "deadline", "city", "country",
+    "lat", "lon", "hub",
+)
+
+
+def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
+    epoch, tz = settings.epoch, settings.timezone
+    channel = row.choice("channel", Channel)
+    loc = location(row)
+    kg = row.number("kg", positive=True)
+    if channel is None or loc is None:
+        return None
+    destination = Destination(
+        location=loc, city=row.text("city"), country=row.text("country"),
+        hub=row.text("hub"), region=row.raw("region"),
+    )
+    return build(
+        row, Order, id=row.text("id"), channel=channel, destination=destination,
+        market=row.text("market"), product=row.text("product"), kg=kg,
+        boxes=row.integer("boxes", default=0, minimum=0),
+        ordered=row.moment("ordered", epoch, tz), deadline=row.moment("deadline", epoch, tz),
+        min_shelf_life_s=round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
+        value=row.number("value", default=0, minimum=0), partner=row.raw("partner"),
+        grade=row.text("grade", required=False, default="A"),
+    )
+
+
+FLEET_COLUMNS = ("id", "profile", "capacity_kg", "temperature", "home", "shift_start", "shift_end")
+
+
+def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | None:
+    epoch, tz = settings.epoch, settings.timezone
+    temperature = row.choice("temperature", TemperatureClass)
+    start, end = row.moment("shift_start", epoch, tz), row.moment("shift_end", epoch, tz)
+    if end <= start:
+        row.problem("shift_end", f"must be after shift_start, got {row.raw('shift_end')}")
+        return None
+    if temperature is None:
+        return None
+    return build(
+        row, VehicleType, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
+        profile=row.text("profile"), capacity_kg=row.number("capacity_kg", positive=True),
+        capacity_boxes=row.integer("capacity_boxes", default=0, minimum=0),
+        temperature=temperature, setpoint_c=row.optional_number("setpoint_c"),
+        home=row.text("home"), end=row.raw("end"), shift=TimeWindow(start, end),
+        count=row.integer("count", default=1, minimum=0),
+        fixed_cost=row.number("fixed_cost", default=0, minimum=0),
+        cost_per_km=row.number("cost_per_km", default=0, minimum=0),
+        cost_per_hour=row.number("cost_per_hour", default=0, minimum=0),
+    )

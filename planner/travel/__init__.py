@@ -1,0 +1,6 @@
+"""Travel times and distances between locations, for a vehicle profile."""
+
+from .great_circle import GreatCircleProvider as GreatCircleProvider
+from .great_circle import haversine_m as haversine_m
+from .provider import TravelMatrix as TravelMatrix
+from .provider import TravelTimeProvider as TravelTimeProvider
