@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import case_commands
+from . import case_commands, generate_commands
 
 app = typer.Typer(
     name="planner",
@@ -15,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 case_commands.register(app)
+generate_commands.register(app)
 
 
 def main() -> None:

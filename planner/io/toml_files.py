@@ -134,6 +134,12 @@ def _departures(row: RowReader, raw: dict[str, Any], settings: CaseSettings) -> 
             times.append(clock_or_iso(str(text), settings.epoch, tz))
         except ValueError:
             row.problem("departures", f"must be ISO 8601 datetimes, got {text!r}")
+    for text in raw.get("schedule", []):
+        try:
+            offset, clock = str(text).lstrip("+").split()
+            times.append(clock_or_iso(clock, settings.epoch, tz, day=int(offset)))
+        except ValueError:
+            row.problem("schedule", f"must be '+DAYS HH:MM' entries, got {text!r}")
     for text in raw.get("daily", []):
         for day in range(settings.horizon_days):
             try:

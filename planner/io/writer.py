@@ -14,7 +14,8 @@ from ..domain.units import DAY, HOUR, to_datetime
 
 def _iso(case: Case, t: int) -> str:
     s = case.settings
-    return to_datetime(t, s.epoch, s.timezone).isoformat(timespec="minutes")
+    spec = "minutes" if t % 60 == 0 else "seconds"
+    return to_datetime(t, s.epoch, s.timezone).isoformat(timespec=spec)
 
 
 def _clock(t: int) -> str:

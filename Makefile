@@ -1,0 +1,29 @@
+# Two commands do everything on a fresh machine (Python 3.11+ with venv):
+#   make demo   installs into .venv and runs the main job on the embedded case
+#   make test   installs into .venv (with test tools) and runs the checks and tests
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CASE ?= data/luc-ngan
+OUT ?= out/luc-ngan
+
+.PHONY: demo test install bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/planner validate $(CASE)
+	$(VENV)/bin/planner info $(CASE)
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check planner api scenarios tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
