@@ -6,6 +6,8 @@ from __future__ import annotations
 import typer
 
 from . import case_commands, generate_commands
+from . import bench_commands
+from . import scenario_commands
 
 app = typer.Typer(
     name="planner",
@@ -16,6 +18,8 @@ app = typer.Typer(
 )
 case_commands.register(app)
 generate_commands.register(app)
+bench_commands.register(app)
+scenario_commands.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,107 @@
+"""Routing parameters: a frozen, validated dataclass that can be read from TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+FIRST_SOLUTIONS = (
+    "parallel_cheapest_insertion",
+    "local_cheapest_insertion",
+    "sequential_cheapest_insertion",
+    "global_cheapest_arc",
+    "savings",
+    "path_cheapest_arc",
+    "automatic",
+)
+METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_annealing",
+                  "tabu_search", "greedy_descent")
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingParams:
+    """How the pickup router searches and what it enforces.
+
+    Search: ``time_limit_s`` bounds the whole call (the main solve plus the
+    repair rounds); ``solution_limit`` (when set) stops each solve after that
+    many improving solutions, which makes the result independent of machine
+    speed. ``first_solution`` and ``metaheuristic`` name OR-Tools strategies;
+    ``iterated_local_search`` is OR-Tools' ruin-and-recreate (SISR) search.
+
+    Model: ``unassigned_penalty`` is the cost of leaving a lot out, plus
+    ``value_weight`` times the lot's value (so the most valuable lots are kept
+    first when the fleet is short). ``cost_scale`` multiplies money before it
+    is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
+    the nearest allowed packing houses as delivery alternatives.
+    ``enforce_freshness`` may be switched off only to measure what freshness
+    costs; ``repair_rounds`` re-solves after the exact checks (freshness,
+    packing-house intake) reject lots.
+    """
+
+    time_limit_s: float = 10.0
+    solution_limit: int | None = None
+    first_solution: str = "parallel_cheapest_insertion"
+    metaheuristic: str = "guided_local_search"
+    lns_time_limit_s: float = 0.1
+    log_search: bool = False
+    unassigned_penalty: float = 50_000_000.0
+    value_weight: float = 1.0
+    cost_scale: float = 1.0
+    max_packing_houses_per_lot: int = 3
+    enforce_freshness: bool = True
+    repair_rounds: int = 3
+    repair_time_share: float = 0.3
+    intake_slot_s: int = 3600
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError(f"routing params: time_limit_s must be positive, got {self.time_limit_s}")
+        if self.solution_limit is not None and self.solution_limit < 1:
+            raise ValueError(f"routing params: solution_limit must be >= 1, got {self.solution_limit}")
+        if self.first_solution not in FIRST_SOLUTIONS:
+            msg = f"routing params: first_solution must be one of {FIRST_SOLUTIONS}, got {self.first_solution!r}"
+            raise ValueError(msg)
+        if self.metaheuristic not in METAHEURISTICS:
+            msg = f"routing params: metaheuristic must be one of {METAHEURISTICS}, got {self.metaheuristic!r}"
+            raise ValueError(msg)
+        if self.lns_time_limit_s <= 0:
+            raise ValueError("routing params: lns_time_limit_s must be positive")
+        if self.unassigned_penalty < 0 or self.value_weight < 0:
+            raise ValueError("routing params: unassigned_penalty and value_weight must be >= 0")
+        if self.cost_scale <= 0:
+            raise ValueError(f"routing params: cost_scale must be positive, got {self.cost_scale}")
+        if self.max_packing_houses_per_lot < 1:
+            raise ValueError("routing params: max_packing_houses_per_lot must be >= 1")
+        if self.repair_rounds < 0:
+            raise ValueError("routing params: repair_rounds must be >= 0")
+        if not 0.0 < self.repair_time_share < 1.0:
+            raise ValueError("routing params: repair_time_share must be in (0, 1)")
+        if self.intake_slot_s <= 0:
+            raise ValueError("routing params: intake_slot_s must be positive")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = "routing params") -> RoutingParams:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {unknown}; known: {sorted(known)}")
+        return cls(**data)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> RoutingParams:
+        """Read a TOML file: either top-level keys or a ``[routing]`` table."""
+        path = Path(path)
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        data = data.get("routing", data)
+        try:
+            return cls.from_dict(dict(data), where=str(path))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: {exc}") from exc
+
+    def replace(self, **changes: Any) -> RoutingParams:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return RoutingParams(**values)
