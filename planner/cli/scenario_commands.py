@@ -1,0 +1,113 @@
+"""``planner simulate`` and ``planner compare``: harvest-peak scenarios.
+
+The scenario machinery lives in the top-level ``scenarios`` package, which
+depends on the planner; it is imported inside the commands so that the
+engine never imports it at load time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(problems: list[str], head: str) -> typer.Exit:
+    err.print(f"[red]{head}[/red]")
+    for p in problems:
+        err.print(f"  {p}", markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def simulate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. scenarios/heat-wave.toml.")],
+    out: Annotated[Path, typer.Option("--out", help="Results folder.")],
+    runs: Annotated[int | None, typer.Option("--runs", min=1, help="Replications (default: the file's).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local Dask worker processes (default: cores, at most runs).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Override the scenario's seed.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+) -> None:
+    """Run N seeded replications of a scenario on Dask; write KPIs and report.html to OUT."""
+    from scenarios import load_scenario, run_replications, write_report, write_results
+    from scenarios.errors import ScenarioError
+    from scenarios.results import FORMATS, load_results
+
+    if fmt not in FORMATS:
+        raise _fail([f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}"], "bad option")
+    try:
+        spec = load_scenario(scenario)
+    except ScenarioError as exc:
+        raise _fail(exc.problems, f"{scenario}: {len(exc.problems)} problem(s)") from None
+    n = runs or spec.runs
+    n_workers = workers or max(1, min(os.cpu_count() or 1, n))
+    where = scheduler or f"a local cluster of {n_workers} worker process(es)"
+    console.print(f"[bold]{spec.name}[/bold]: {n} run(s) of {spec.days} day(s) on {where}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("replications", total=n)
+        rep = run_replications(spec, runs=n, seed=seed, workers=n_workers, scheduler=scheduler,
+                               progress=lambda done, total, r: bar.update(task, completed=done))
+    write_results(rep, out, fmt=fmt)
+    report = write_report(load_results(out), out)
+    results = load_results(out)
+    console.print(_summary_table(results.summary, f"{spec.name}: {n} runs, {rep.wall_s:.0f} s"))
+    console.print(f"results in {out} (report: {report})")
+
+
+def _summary_table(summary, title: str) -> Table:  # type: ignore[no-untyped-def]
+    from scenarios.results import KPIS
+
+    table = Table(title=title)
+    for col in ("KPI", "mean", "95% CI"):
+        table.add_column(col, justify="left" if col == "KPI" else "right")
+    rows = summary.set_index("kpi")
+    for kpi in KPIS:
+        if kpi in rows.index:
+            r = rows.loc[kpi]
+            table.add_row(kpi, f"{r['mean']:,.4g}", f"{r['ci_low']:,.4g} – {r['ci_high']:,.4g}")
+    return table
+
+
+def compare(
+    dir_a: Annotated[Path, typer.Argument(help="Results folder A (e.g. the base).")],
+    dir_b: Annotated[Path, typer.Argument(help="Results folder B (e.g. the policy).")],
+    method: Annotated[str, typer.Option("--method", help="auto, welch, paired or bootstrap.")] = "auto",
+    level: Annotated[float, typer.Option("--level", min=0.5, max=0.999, help="Confidence level.")] = 0.95,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the comparison as CSV.")] = None,
+) -> None:
+    """Tell, KPI by KPI, whether B is better than A, with the confidence interval of B - A."""
+    from scenarios import compare as compare_results
+    from scenarios import load_results
+    from scenarios.errors import ResultsError
+
+    try:
+        a, b = load_results(dir_a), load_results(dir_b)
+        result = compare_results(a, b, method=method, level=level)
+    except (ResultsError, ValueError) as exc:
+        raise _fail([str(exc)], "cannot compare") from None
+    table = Table(title=f"B = {b.meta.get('scenario')} vs A = {a.meta.get('scenario')} "
+                        f"({result.method}, {level:.0%} CI of B - A)")
+    for col in ("KPI", "A", "B", "B - A", "CI", "p", "verdict"):
+        table.add_column(col, justify="left" if col in ("KPI", "verdict") else "right")
+    for r in result.table.itertuples():
+        style = {"B better": "green", "B worse": "red"}.get(r.verdict, "")
+        table.add_row(r.kpi, f"{r.mean_a:,.4g}", f"{r.mean_b:,.4g}", f"{r.diff:+,.4g}",
+                      f"{r.ci_low:+,.4g} … {r.ci_high:+,.4g}", f"{r.p_value:.3g}",
+                      f"[{style}]{r.verdict}[/{style}]" if style else r.verdict)
+    console.print(table)
+    if out:
+        result.table.to_csv(out, index=False)
+        console.print(f"written {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(simulate)
+    app.command()(compare)

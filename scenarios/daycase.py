@@ -1,0 +1,100 @@
+"""Build the planning case of one simulated day: the base case with the
+scenario's standing changes (fleet, lanes), the day's weather, disruptions,
+orders and lots, and whatever the previous day carried over."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import timedelta
+
+from planner.domain import Case, Lane, Site, TimeWindow, VehicleType
+from planner.domain.units import DAY, HOUR
+
+from .generate import ActiveDisruption, DayDraw
+from .spec import DisruptionKind, ScenarioSpec
+
+
+def standing_case(base: Case, spec: ScenarioSpec) -> Case:
+    """The base case with the scenario's fleet and lane changes (every day)."""
+    fleet = list(base.vehicle_types)
+    for change in spec.fleet:
+        fleet = [replace(v, count=change.new_count(v.count)) if v.id == change.vehicle_type else v
+                 for v in fleet]
+    lanes: list[Lane] = []
+    changes = {c.lane: c for c in spec.lanes}
+    for lane in base.lanes:
+        c = changes.get(lane.id)
+        if c is None:
+            lanes.append(lane)
+        elif not c.remove:
+            lanes.append(replace(
+                lane, units_per_departure=c.units_per_departure or lane.units_per_departure,
+                cost_per_unit=lane.cost_per_unit * c.cost_factor,
+                cost_per_kg=lane.cost_per_kg * c.cost_factor,
+                min_charge=lane.min_charge * c.cost_factor,
+                transit_s=max(1, round(lane.transit_s * c.transit_factor)),
+            ))
+    return base.replace(vehicle_types=tuple(fleet), lanes=tuple(lanes), orders=(), lots=())
+
+
+def day_case(standing: Case, draw: DayDraw, *, carried_orders: Iterable[object] = (),
+             carried_lots: Iterable[object] = ()) -> Case:
+    """The case the planner gets on ``draw.day``."""
+    s = standing.settings
+    speed_factor = 1.0
+    fleet = list(standing.vehicle_types)
+    lanes = list(standing.lanes)
+    sites = list(standing.sites)
+    for active in draw.disruptions:
+        kind = active.spec.kind
+        if kind is DisruptionKind.ROAD_DELAY:
+            speed_factor *= max(active.amount, 1.0)
+        elif kind is DisruptionKind.VEHICLE_BREAKDOWN:
+            fleet = [_broken(v, active) for v in fleet]
+        elif kind is DisruptionKind.FLIGHT_CANCELLATION:
+            lanes = [x for x in (_cancelled(lane, active) for lane in lanes) if x is not None]
+        else:
+            sites = [_closed(site, active, s.horizon_s) for site in sites]
+    travel = replace(s.travel, speeds_kmh=tuple((p, v / speed_factor) for p, v in s.travel.speeds_kmh))
+    settings = replace(s, epoch=s.epoch + timedelta(days=draw.day), ambient_c=draw.ambient_c,
+                       travel=travel, name=f"{s.name} (day {draw.day})")
+    return standing.replace(
+        settings=settings, sites=tuple(sites), vehicle_types=tuple(fleet), lanes=tuple(lanes),
+        orders=tuple(carried_orders) + draw.orders, lots=tuple(carried_lots) + draw.lots,
+    )
+
+
+def _broken(vehicle: VehicleType, active: ActiveDisruption) -> VehicleType:
+    if vehicle.id != active.spec.target:
+        return vehicle
+    return replace(vehicle, count=max(0, vehicle.count - round(active.amount)))
+
+
+def _cancelled(lane: Lane, active: ActiveDisruption) -> Lane | None:
+    """The lane without the day's departures (None when none are left)."""
+    if lane.id != active.spec.target:
+        return lane
+    left = tuple(d for d in lane.departures if not 0 <= d.time < DAY)
+    return replace(lane, departures=left) if left else None
+
+
+def _closed(site: Site, active: ActiveDisruption, horizon_s: int) -> Site:
+    """The site closed from ``start_h`` for ``hours`` on the day."""
+    if site.id != active.spec.target:
+        return site
+    start = round(active.spec.start_h * HOUR)
+    end = start + round(active.spec.hours * HOUR)
+    windows = site.opening or (TimeWindow(0, horizon_s),)
+    kept: list[TimeWindow] = []
+    for w in windows:
+        if w.end < start or w.start > end:
+            kept.append(w)
+            continue
+        if w.start < start:
+            kept.append(TimeWindow(w.start, start - 1))
+        if w.end > end:
+            kept.append(TimeWindow(end + 1, w.end))
+    if not kept:  # closed over the whole horizon: one closed instant past it
+        kept.append(TimeWindow(horizon_s + DAY, horizon_s + DAY))
+    return replace(site, opening=tuple(kept))

@@ -1,0 +1,149 @@
+"""Execute a daily plan with random delays and temperature deviations.
+
+The plan's own predictions (delivery times, shelf life left) are the
+baseline. Execution perturbs them:
+
+- each pickup vehicle runs ``route_delay_min`` late: the lots it carries sit
+  that much longer at the vehicle's temperature before pre-cooling;
+- each freight shipment runs ``leg_delay_min`` late and rides
+  ``temperature_deviation_c`` away from its set temperature: every order on
+  it arrives later and loses ``duration * (rate(T + dev) - rate(T)) + delay *
+  rate(T + dev)`` more reference seconds of shelf life.
+
+Delays add up along an order's legs (a late leg is assumed to make the next
+one wait), which is conservative."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from planner.domain import Case, Order
+from planner.domain.units import MINUTE
+from planner.freshness import model_for
+
+from .spec import ExecutionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class OrderOutcome:
+    """What became of one served order once the plan was executed."""
+
+    order_id: str
+    market: str
+    kg: float
+    planned_delivery: int
+    delivered: int
+    deadline: int
+    shelf_life_left_s: float
+    min_shelf_life_s: int
+
+    @property
+    def on_time(self) -> bool:
+        return self.delivered <= self.deadline
+
+    @property
+    def spoiled(self) -> bool:
+        return self.shelf_life_left_s <= 0
+
+    @property
+    def sound(self) -> bool:
+        """Arrived on time with at least the shelf life the order asks for."""
+        return self.on_time and self.shelf_life_left_s >= self.min_shelf_life_s
+
+
+@dataclass(frozen=True, slots=True)
+class _Leg:
+    shipment: str
+    departure: int
+    arrival: int
+    temperature_c: float
+
+
+def _vehicle_type_of(case: Case, vehicle_id: str) -> Any:
+    types = {v.id: v for v in case.vehicle_types}
+    return types.get(vehicle_id.split("#")[0])
+
+
+def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec,
+                   rng: np.random.Generator) -> dict[str, float]:
+    """Extra reference seconds each delivered lot loses to its vehicle's delay."""
+    deliveries = list(plan.routing.deliveries)
+    vehicles = sorted({d.vehicle_id for d in deliveries})
+    delays = dict(zip(vehicles, np.maximum(spec.route_delay_min.sample(rng, len(vehicles)), 0.0) * MINUTE,
+                      strict=True)) if vehicles else {}
+    lots = {lot.id: lot for lot in case.lots}
+    extra: dict[str, float] = {}
+    for d in deliveries:
+        lot = lots.get(d.lot_id)
+        if lot is None:
+            continue
+        model = model_for(case.product_by_id[lot.product])
+        vt = _vehicle_type_of(case, d.vehicle_id)
+        temp = case.temperature_of(vt, d.delivered) if vt else case.settings.ambient_at(d.delivered)
+        extra[d.lot_id] = float(delays[d.vehicle_id] * model.rate(temp))
+    return extra
+
+
+def _order_legs(shipments: Iterable[Any]) -> dict[str, list[_Leg]]:
+    legs: dict[str, list[_Leg]] = defaultdict(list)
+    for sh in shipments:
+        leg = _Leg(sh.id, sh.departure, sh.arrival, sh.temperature_c)
+        for oid in dict.fromkeys(line.order_id for line in sh.manifest):
+            legs[oid].append(leg)
+    for oid in legs:
+        legs[oid].sort(key=lambda g: (g.departure, g.shipment))
+    return legs
+
+
+def _planned_left(shipments: Iterable[Any]) -> dict[str, tuple[float, int, list[str]]]:
+    """Per order: (shelf life left at its last arrival, delivered, supply ids)."""
+    out: dict[str, tuple[float, int, list[str]]] = {}
+    for sh in shipments:
+        for line in sh.manifest:
+            left = float(line.shelf_life_left_at_arrival_s)
+            prev = out.get(line.order_id)
+            if prev is None or sh.arrival > prev[1] or (sh.arrival == prev[1] and left < prev[0]):
+                supplies = prev[2] if prev else []
+                out[line.order_id] = (left, sh.arrival, supplies)
+            out[line.order_id][2].append(str(line.supply_id))
+    return out
+
+
+def execute(case: Case, plan: Any, spec: ExecutionSpec, rng: np.random.Generator,
+            *, lot_of_supply: dict[str, str] | None = None) -> list[OrderOutcome]:
+    """The outcome of every order the plan serves."""
+    lot_loss = lot_extra_loss(case, plan, spec, rng)
+    shipments = sorted(plan.consolidation.shipments, key=lambda s: s.id)
+    n = len(shipments)
+    delay = np.maximum(spec.leg_delay_min.sample(rng, n), 0.0) * MINUTE if n else np.zeros(0)
+    dev = spec.temperature_deviation_c.sample(rng, n) if n else np.zeros(0)
+    perturb = {sh.id: (float(delay[i]), float(dev[i])) for i, sh in enumerate(shipments)}
+    legs = _order_legs(shipments)
+    planned = _planned_left(shipments)
+    orders = {o.id: o for o in case.orders}
+    outcomes = []
+    for oid, (left, delivered, supplies) in sorted(planned.items()):
+        order: Order | None = orders.get(oid)
+        if order is None:
+            continue
+        model = model_for(case.product_by_id[order.product])
+        lost, late = 0.0, 0.0
+        for leg in legs[oid]:
+            d, t = perturb[leg.shipment]
+            base = float(model.rate(leg.temperature_c))
+            hot = float(model.rate(leg.temperature_c + t))
+            lost += (leg.arrival - leg.departure) * (hot - base) + d * hot
+            late += d
+        lots = [(lot_of_supply or {}).get(s, s) for s in supplies]
+        lost += max((lot_loss.get(lot, 0.0) for lot in lots), default=0.0)
+        outcomes.append(OrderOutcome(
+            order_id=oid, market=order.market, kg=order.kg, planned_delivery=delivered,
+            delivered=delivered + round(late), deadline=order.deadline,
+            shelf_life_left_s=left - lost, min_shelf_life_s=order.min_shelf_life_s,
+        ))
+    return outcomes

@@ -1,0 +1,243 @@
+"""The day-by-day simulator of one replication.
+
+Each day: the day's orders and lots arrive (drawn), the planner plans the
+day's case (new orders and lots plus what the previous day left), the plan
+is executed with random delays and temperature deviations, and then
+
+- orders left unserved stay open for the next day while their deadline is
+  after its start (their times shifted into the next day's frame), else
+  they are lost;
+- lots left uncollected keep losing shelf life at ambient on the farm: a lot
+  whose pre-cooling budget is spent by the next midnight is counted spoiled
+  at the farm (DOMAIN.md: lychee browns within a day at ambient), the others
+  are offered again the next day with their harvest time kept (so the lost
+  shelf life carries over);
+- packed fruit that the freight plan does not ship is reported as left at
+  the packing houses (sold to the traditional trade along QL31)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from planner.domain import Case, HarvestLot, Order
+from planner.domain.units import DAY, HOUR
+from planner.freshness import model_for
+from planner.io import read_case
+
+from .daycase import day_case, standing_case
+from .execution import OrderOutcome, execute
+from .generate import draw_day
+from .spec import ScenarioSpec
+from .streams import Part, planner_seed, rng_for
+
+
+class PlanFunction(Protocol):
+    """Plans one day: ``(case, seed) -> plan`` with ``kpis``, ``routing`` and
+    ``consolidation`` as :func:`planner.plan_day` returns them."""
+
+    def __call__(self, case: Case, seed: int) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPlanner:
+    """The real daily planner, :func:`planner.plan_day`, with ``params``
+    (the scenario's ``[planner]`` table, read by ``PlanParams.from_dict``).
+    Picklable, so Dask workers can run it."""
+
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __call__(self, case: Case, seed: int) -> Any:
+        from planner import PlanParams, plan_day
+
+        return plan_day(case, params=PlanParams.from_dict(dict(self.params)), seed=seed)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """One replication: run-level KPIs, one row per day, one row per market."""
+
+    run: int
+    kpis: dict[str, float]
+    days: list[dict[str, Any]]
+    markets: list[dict[str, Any]]
+    seconds: float
+
+
+@lru_cache(maxsize=8)
+def cached_case(folder: str) -> Case:
+    """The base case, read once per worker process."""
+    return read_case(Path(folder))
+
+
+def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Simulate every day of replication ``run`` of ``spec``."""
+    started = time.perf_counter()
+    planner = planner or DailyPlanner(spec.planner)
+    base = cached_case(str(spec.base_case))
+    standing = standing_case(base, spec)
+    ledger = _Ledger()
+    orders_open: list[Order] = []
+    lots_waiting: list[HarvestLot] = []
+    for day in range(spec.days):
+        draw = draw_day(base, spec, run=run, day=day)
+        ledger.arrive(draw.orders, draw.lots)
+        case = day_case(standing, draw, carried_orders=orders_open, carried_lots=lots_waiting)
+        t0 = time.perf_counter()
+        plan = planner(case, planner_seed(spec.seed, run, day))
+        plan_s = time.perf_counter() - t0
+        outcomes = execute(case, plan, spec.execution, rng_for(spec.seed, run, day, Part.EXECUTION))
+        ledger.deliver(outcomes)
+        served = {o.order_id for o in outcomes}
+        orders_open, lost = _carry_orders(case, served, carry=spec.carry_orders)
+        lots_waiting, spoiled_farm = _carry_lots(case, plan)
+        row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
+        ledger.days.append(row)
+        if progress:
+            progress(day + 1, spec.days)
+    ledger.close(orders_open)
+    kpis, markets = ledger.summary()
+    return RunResult(run, kpis, ledger.days, markets, time.perf_counter() - started)
+
+
+def _carry_orders(case: Case, served: set[str], *, carry: bool) -> tuple[list[Order], list[Order]]:
+    """Orders still open the next day (in its frame) and orders lost today."""
+    open_next, lost = [], []
+    for o in case.orders:
+        if o.id in served:
+            continue
+        if carry and o.deadline - DAY > 0:
+            open_next.append(replace(o, ordered=o.ordered - DAY, deadline=o.deadline - DAY))
+        else:
+            lost.append(o)
+    return open_next, lost
+
+
+def _carry_lots(case: Case, plan: Any) -> tuple[list[HarvestLot], list[HarvestLot]]:
+    """Uncollected lots that can wait one more day (next frame), and the spoiled."""
+    collected = {d.lot_id for d in plan.routing.deliveries}
+    waiting, spoiled = [], []
+    hours = np.arange(0, DAY, HOUR)
+    ambient = np.array([case.settings.ambient_at(int(t)) for t in hours])
+    for lot in case.lots:
+        if lot.id in collected:
+            continue
+        product = case.product_by_id[lot.product]
+        model = model_for(product)
+        start = max(lot.ready, 0)
+        spent_before = max(0, -lot.ready) * float(model.rate(float(np.mean(ambient))))
+        durations = np.clip(hours + HOUR - start, 0, HOUR)
+        spent = spent_before + model.consumed(durations, ambient)
+        if spent >= product.precool_budget_s:
+            spoiled.append(lot)
+        else:
+            waiting.append(replace(lot, ready=lot.ready - DAY,
+                                   latest_pickup=max(lot.latest_pickup, lot.ready - DAY)))
+    return waiting, spoiled
+
+
+def _day_row(case: Case, draw: Any, plan: Any, outcomes: list[OrderOutcome],
+             lost: list[Order], spoiled_farm: list[HarvestLot], plan_s: float) -> dict[str, Any]:
+    kpis = {k: float(v) for k, v in dict(plan.kpis).items() if isinstance(v, int | float)}
+    lots = {lot.id: lot for lot in case.lots}
+    collected = sum(lots[d.lot_id].kg for d in plan.routing.deliveries if d.lot_id in lots)
+    sound = [o for o in outcomes if o.sound]
+    return {
+        "day": draw.day,
+        "date": case.settings.epoch.date().isoformat(),
+        "ambient_mean_c": float(np.mean(case.settings.ambient_c)),
+        "disruptions": "; ".join(a.label for a in draw.disruptions),
+        "orders_open": len(case.orders), "orders_new": len(draw.orders),
+        "kg_ordered_new": sum(o.kg for o in draw.orders),
+        "lots": len(case.lots), "kg_harvested": sum(lot.kg for lot in draw.lots),
+        "kg_collected": collected,
+        "kg_spoiled_farm": sum(lot.kg for lot in spoiled_farm),
+        "orders_served": len(outcomes), "kg_served": sum(o.kg for o in outcomes),
+        "kg_delivered_sound": sum(o.kg for o in sound),
+        "kg_spoiled_transit": sum(o.kg for o in outcomes if o.spoiled),
+        "kg_below_min_shelf_life": sum(o.kg for o in outcomes if not o.spoiled and
+                                       o.shelf_life_left_s < o.min_shelf_life_s),
+        "orders_late": sum(not o.on_time for o in outcomes),
+        "orders_lost": len(lost), "kg_lost": sum(o.kg for o in lost),
+        "kg_left_at_packing_houses": max(0.0, collected - sum(o.kg for o in outcomes)),
+        "cost_total": kpis.get("cost_total", 0.0), "km": kpis.get("km", 0.0),
+        "co2e_kg": kpis.get("co2e_kg", 0.0),
+        "vehicle_fill": kpis.get("vehicle_fill", 0.0), "unit_fill": kpis.get("unit_fill", 0.0),
+        "plan_seconds": plan_s,
+    }
+
+
+@dataclass
+class _Ledger:
+    """Every order's and lot's fate over the run."""
+
+    orders: dict[str, Order] = field(default_factory=dict)
+    outcomes: dict[str, OrderOutcome] = field(default_factory=dict)
+    kg_harvested: float = 0.0
+    days: list[dict[str, Any]] = field(default_factory=list)
+    still_open: int = 0
+
+    def arrive(self, orders: tuple[Order, ...], lots: tuple[HarvestLot, ...]) -> None:
+        self.orders.update((o.id, o) for o in orders)
+        self.kg_harvested += sum(lot.kg for lot in lots)
+
+    def deliver(self, outcomes: list[OrderOutcome]) -> None:
+        for o in outcomes:
+            self.outcomes.setdefault(o.order_id, o)
+
+    def close(self, still_open: list[Order]) -> None:
+        self.still_open = len(still_open)
+
+    def summary(self) -> tuple[dict[str, float], list[dict[str, Any]]]:
+        out = list(self.outcomes.values())
+        kg_ordered = sum(o.kg for o in self.orders.values())
+        sound = [o for o in out if o.sound]
+        days = self.days
+        total = {k: sum(d[k] for d in days) for k in (
+            "kg_spoiled_farm", "kg_spoiled_transit", "kg_below_min_shelf_life", "kg_collected",
+            "kg_left_at_packing_houses", "cost_total", "km", "co2e_kg")}
+        kg_sound = sum(o.kg for o in sound)
+        kpis = {
+            "orders_total": float(len(self.orders)), "kg_ordered": kg_ordered,
+            "orders_served": float(len(out)), "kg_served": sum(o.kg for o in out),
+            "kg_delivered_sound": kg_sound,
+            "service_level": kg_sound / kg_ordered if kg_ordered else 0.0,
+            "on_time_rate": len(sound) / len(self.orders) if self.orders else 0.0,
+            "orders_late": float(sum(not o.on_time for o in out)),
+            "kg_unserved": kg_ordered - sum(o.kg for o in out),
+            "kg_harvested": self.kg_harvested,
+            "kg_spoiled": total["kg_spoiled_farm"] + total["kg_spoiled_transit"],
+            **total,
+            "shelf_life_left_days": _mean_days(out),
+            "cost_per_kg": total["cost_total"] / kg_sound if kg_sound else float("nan"),
+            "vehicle_fill": float(np.mean([d["vehicle_fill"] for d in days])),
+            "unit_fill": float(np.mean([d["unit_fill"] for d in days])),
+            "orders_open_at_end": float(self.still_open),
+        }
+        markets = []
+        for market in sorted({o.market for o in self.orders.values()}):
+            ordered = [o for o in self.orders.values() if o.market == market]
+            got = [o for o in out if o.market == market]
+            kg = sum(o.kg for o in ordered)
+            markets.append({
+                "market": market, "orders": len(ordered), "kg_ordered": kg,
+                "kg_delivered_sound": sum(o.kg for o in got if o.sound),
+                "service_level": sum(o.kg for o in got if o.sound) / kg if kg else 0.0,
+                "kg_spoiled_transit": sum(o.kg for o in got if o.spoiled),
+                "shelf_life_left_days": _mean_days(got),
+            })
+        return kpis, markets
+
+
+def _mean_days(outcomes: list[OrderOutcome]) -> float:
+    kg = sum(o.kg for o in outcomes)
+    if not kg:
+        return float("nan")
+    return sum(o.kg * o.shelf_life_left_s for o in outcomes) / kg / DAY

@@ -1,0 +1,218 @@
+"""What a scenario file says, as frozen validated dataclasses.
+
+Times are engine seconds from the start of the simulated day, temperatures C,
+weights kg; days are numbered from 0 (the first simulated day)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .distributions import Distribution
+
+ONE = Distribution.fixed(1.0)
+ZERO = Distribution.fixed(0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamScale:
+    """Scales the kg ordered in the streams (destination city, market) it matches;
+    an empty ``city`` or ``market`` matches every value."""
+
+    scale: Distribution
+    city: str = ""
+    market: str = ""
+
+    def matches(self, city: str, market: str) -> bool:
+        return (not self.city or self.city == city) and (not self.market or self.market == market)
+
+
+@dataclass(frozen=True, slots=True)
+class DemandSpec:
+    """Each day's orders come from the case generator
+    (:func:`planner.casegen.generate_orders`): as many orders as the base case
+    has, times ``scale`` (one draw a day) and ``by_day[d]``; ``streams`` scale
+    the orders of a (destination city, market) stream by thinning an
+    oversampled draw; orders are placed over ``window_h`` hours from
+    ``window_start_h`` (hours from the day's midnight; negative: the evening
+    before). ``b2b_share`` None keeps the base case's share. ``sample_fraction``
+    plans only that share of the livestream orders (faster simulations)."""
+
+    scale: Distribution = ONE
+    by_day: tuple[float, ...] = ()
+    streams: tuple[StreamScale, ...] = ()
+    b2b_share: float | None = None
+    window_start_h: float = -6.0
+    window_h: float = 6.0
+    sample_fraction: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.b2b_share is not None and not 0.0 <= self.b2b_share < 1.0:
+            raise ValueError(f"b2b_share must be in [0, 1), got {self.b2b_share}")
+        if not 0.0 < self.sample_fraction <= 1.0:
+            raise ValueError(f"sample_fraction must be in (0, 1], got {self.sample_fraction}")
+        if self.window_h <= 0:
+            raise ValueError(f"window_h must be > 0, got {self.window_h}")
+        if any(x < 0 for x in self.by_day):
+            raise ValueError("by_day multipliers must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestSpec:
+    """Each day's lots come from the case generator
+    (:func:`planner.casegen.generate_lots`), commune by commune: as many lots
+    as the base case has in the commune, times ``scale`` (one draw a day),
+    ``by_day[d]`` and the commune's own scale (a distribution). Lot sizes and
+    harvest times follow the generator."""
+
+    scale: Distribution = ONE
+    by_day: tuple[float, ...] = ()
+    communes: Mapping[str, Distribution] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if any(x < 0 for x in self.by_day):
+            raise ValueError("by_day multipliers must be >= 0")
+        object.__setattr__(self, "communes", MappingProxyType(dict(self.communes)))
+
+
+@dataclass(frozen=True, slots=True)
+class WeatherSpec:
+    """The ambient temperature of day d is the base hourly profile plus
+    ``offset_c`` (one draw a day), ``by_day_c[d]`` and hourly noise."""
+
+    offset_c: Distribution = ZERO
+    by_day_c: tuple[float, ...] = ()
+    hourly_sd_c: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.hourly_sd_c < 0:
+            raise ValueError(f"hourly_sd_c must be >= 0, got {self.hourly_sd_c}")
+
+
+@dataclass(frozen=True, slots=True)
+class FleetChange:
+    """Add ``add`` vehicles to a type, or set its ``count``."""
+
+    vehicle_type: str
+    add: int = 0
+    count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 0:
+            raise ValueError(f"count must be >= 0, got {self.count}")
+
+    def new_count(self, current: int) -> int:
+        return max(0, self.count if self.count is not None else current + self.add)
+
+
+@dataclass(frozen=True, slots=True)
+class LaneChange:
+    """Change a lane's capacity or costs, or remove it."""
+
+    lane: str
+    remove: bool = False
+    units_per_departure: int | None = None
+    cost_factor: float = 1.0
+    transit_factor: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.units_per_departure is not None and self.units_per_departure < 1:
+            raise ValueError("units_per_departure must be >= 1")
+        if self.cost_factor < 0 or self.transit_factor <= 0:
+            raise ValueError("cost_factor must be >= 0 and transit_factor > 0")
+
+
+class DisruptionKind(StrEnum):
+    VEHICLE_BREAKDOWN = "vehicle_breakdown"
+    FLIGHT_CANCELLATION = "flight_cancellation"
+    TREATMENT_OUTAGE = "treatment_outage"
+    PACKING_HOUSE_OUTAGE = "packing_house_outage"
+    ROAD_DELAY = "road_delay"
+
+
+TARGET_KEY = {
+    DisruptionKind.VEHICLE_BREAKDOWN: "vehicle_type",
+    DisruptionKind.FLIGHT_CANCELLATION: "lane",
+    DisruptionKind.TREATMENT_OUTAGE: "site",
+    DisruptionKind.PACKING_HOUSE_OUTAGE: "site",
+    DisruptionKind.ROAD_DELAY: "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Disruption:
+    """An event that happens on the listed ``days`` or, on any other day, with
+    ``probability``. ``target`` is the vehicle type, lane or site it hits.
+
+    - vehicle_breakdown: ``amount`` vehicles of the type are out for the day;
+    - flight_cancellation: the lane's departures of the day are cancelled;
+    - treatment_outage / packing_house_outage: the site is closed from
+      ``start_h`` for ``hours`` hours;
+    - road_delay: travel speeds are divided by ``amount`` (a factor >= 1)."""
+
+    kind: DisruptionKind
+    target: str = ""
+    days: tuple[int, ...] = ()
+    probability: float = 0.0
+    amount: Distribution = ONE
+    start_h: float = 0.0
+    hours: float = 24.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError(f"probability must be in [0, 1], got {self.probability}")
+        if not self.days and self.probability == 0.0:
+            raise ValueError("needs days (or dates) or a probability > 0")
+        if any(d < 0 for d in self.days):
+            raise ValueError("days must be >= 0")
+        if TARGET_KEY[self.kind] and not self.target:
+            raise ValueError(f"{self.kind} needs {TARGET_KEY[self.kind]}")
+        if self.hours <= 0 or not 0 <= self.start_h < 24:
+            raise ValueError("hours must be > 0 and start_h in [0, 24)")
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionSpec:
+    """How executing a plan departs from it: each vehicle route runs
+    ``route_delay_min`` late, each freight leg ``leg_delay_min`` late, and each
+    leg's temperature deviates by ``temperature_deviation_c``."""
+
+    route_delay_min: Distribution = ZERO
+    leg_delay_min: Distribution = ZERO
+    temperature_deviation_c: Distribution = ZERO
+    farm_wait_temperature: str = "ambient"
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSpec:
+    """A scenario: a base case folder, how many days, and the changes."""
+
+    name: str
+    source: Path
+    base_case: Path
+    days: int = 1
+    seed: int = 0
+    runs: int = 10
+    description: str = ""
+    planner: Mapping[str, Any] = field(default_factory=dict)
+    demand: DemandSpec = field(default_factory=DemandSpec)
+    harvest: HarvestSpec = field(default_factory=HarvestSpec)
+    weather: WeatherSpec = field(default_factory=WeatherSpec)
+    fleet: tuple[FleetChange, ...] = ()
+    lanes: tuple[LaneChange, ...] = ()
+    disruptions: tuple[Disruption, ...] = ()
+    execution: ExecutionSpec = field(default_factory=ExecutionSpec)
+    carry_orders: bool = True
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError(f"days must be >= 1, got {self.days}")
+        if self.runs < 1:
+            raise ValueError(f"runs must be >= 1, got {self.runs}")
+        if self.seed < 0:
+            raise ValueError(f"seed must be >= 0, got {self.seed}")
+        object.__setattr__(self, "planner", MappingProxyType(dict(self.planner)))
