@@ -29,3 +29,22 @@ class SolverError(RuntimeError):
 
 class PlanCheckError(ValueError):
     """A plan file cannot be read or does not match its case."""
+
+
+class OffNetworkError(TravelTimeError):
+    """Points too far from any road a vehicle profile may use. ``points`` lists
+    ``(role, index, lat, lon, distance_m)`` for each of them."""
+
+    def __init__(self, profile: str, max_snap_m: float,
+                 points: Sequence[tuple[str, int, float, float, float]]) -> None:
+        self.profile = profile
+        self.max_snap_m = max_snap_m
+        self.points = list(points)
+        shown = ", ".join(
+            f"{role} {i} ({lat:.6f}, {lon:.6f}) {d:,.0f} m" for role, i, lat, lon, d in self.points[:5]
+        )
+        more = f" and {len(self.points) - 5} more" if len(self.points) > 5 else ""
+        super().__init__(
+            f"{len(self.points)} point(s) farther than {max_snap_m:,.0f} m from any road "
+            f"usable by {profile}: {shown}{more}"
+        )
