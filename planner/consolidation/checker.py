@@ -1,0 +1,224 @@
+"""An independent checker of a consolidation result.
+
+It re-derives everything from the case, the supplies and the shipments
+(not from the solver's itineraries): every order served exactly once or
+unserved with a known reason; lanes, departures, cut-offs and transit times;
+units within capacity and count; manifests adding up to the orders; legs
+chained with treatment where the market demands it, facility open and daily
+capacity respected; market rules (region, certification, product, grade);
+supply used within its kg and ready by the cut-off; deadlines; shelf life at
+delivery recomputed with the freshness model; costs re-added.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..domain import Case, Order
+from ..domain.units import DAY
+from ..freshness import model_for
+from .classes import penalty_of, required_shelf_s
+from .params import ConsolidationParams
+from .reasons import Reason
+from .results import ConsolidationResult, Shipment
+from .supply import Supply
+
+TOL_KG = 1e-6
+TOL_COST = 1e-3
+
+
+def check_result(
+    case: Case, supplies: Sequence[Supply], result: ConsolidationResult, *,
+    params: ConsolidationParams | None = None,
+) -> list[str]:
+    """Every violation found in ``result`` (empty: the plan is valid)."""
+    params = params or ConsolidationParams()
+    problems: list[str] = []
+    orders = {o.id: o for o in case.orders}
+    ships = {s.id: s for s in result.shipments}
+    problems += _coverage(orders, result)
+    for s in result.shipments:
+        problems += _shipment(case, s, params)
+    supply = {s.id: s for s in supplies}
+    used: dict[str, float] = defaultdict(float)
+    for oid, route in result.itineraries.items():
+        if oid in orders and all(sid in ships for sid in route.shipments):
+            problems += _order(case, orders[oid], [ships[s] for s in route.shipments], supply, used,
+                               params, route.delivered, route.shelf_life_left_s)
+        else:
+            problems.append(f"order {oid}: unknown order or shipment in its itinerary")
+    for sid, kg in used.items():
+        if kg > supply[sid].kg + TOL_KG:
+            problems.append(f"supply {sid}: {kg:.3f} kg used of {supply[sid].kg:.3f}")
+    problems += _treatment_capacity(case, result)
+    problems += _totals(orders, result, params)
+    return problems
+
+
+def _coverage(orders: dict[str, Order], result: ConsolidationResult) -> list[str]:
+    problems = []
+    served = set(result.itineraries)
+    unserved = [u.order_id for u in result.unserved]
+    if len(unserved) != len(set(unserved)):
+        problems.append("an order is listed unserved more than once")
+    both = served & set(unserved)
+    problems += [f"order {o}: both served and unserved" for o in sorted(both)]
+    missing = set(orders) - served - set(unserved)
+    problems += [f"order {o}: neither served nor unserved" for o in sorted(missing)]
+    codes = {r.value for r in Reason}
+    problems += [f"order {u.order_id}: unknown reason {u.reason!r}" for u in result.unserved
+                 if str(u.reason) not in codes or not u.detail]
+    return problems
+
+
+def _shipment(case: Case, s: Shipment, params: ConsolidationParams) -> list[str]:
+    lane = next((x for x in case.lanes if x.id == s.lane_id), None)
+    if lane is None:
+        return [f"shipment {s.id}: unknown lane {s.lane_id}"]
+    where = f"shipment {s.id}"
+    problems = []
+    if (s.origin, s.destination, s.mode, s.partner) != (lane.origin, lane.destination,
+                                                        lane.mode.value, lane.partner):
+        problems.append(f"{where}: origin/destination/mode/partner differ from lane {lane.id}")
+    if s.arrival != s.departure + lane.transit_s:
+        problems.append(f"{where}: arrival is not departure + transit")
+    if lane.departures:
+        dep = next((d for d in lane.departures if d.time == s.departure), None)
+        if dep is None or dep.cutoff != s.cutoff:
+            problems.append(f"{where}: not a scheduled departure of {lane.id} (or wrong cut-off)")
+    elif s.departure != s.cutoff + lane.handling_s:
+        problems.append(f"{where}: on-demand departure must be cut-off + handling")
+    if len(s.units) > lane.units_per_departure:
+        problems.append(f"{where}: {len(s.units)} units > {lane.units_per_departure} offered")
+    by_unit: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
+    for line in s.manifest:
+        by_unit[line.unit][0] += line.kg
+        by_unit[line.unit][1] += line.boxes
+    if set(by_unit) != {u.index for u in s.units}:
+        problems.append(f"{where}: manifest units differ from the units opened")
+    freight = 0.0
+    for u in s.units:
+        kg, boxes = by_unit.get(u.index, [0.0, 0])
+        if abs(kg - u.kg) > TOL_KG or boxes != u.boxes:
+            problems.append(f"{where} unit {u.index}: kg/boxes differ from its manifest")
+        if u.kg > lane.unit_kg + TOL_KG or (lane.unit_boxes and u.boxes > lane.unit_boxes):
+            problems.append(f"{where} unit {u.index}: {u.kg:.1f} kg / {u.boxes} boxes over capacity")
+        freight += lane.unit_cost(u.kg)
+    if abs(freight - s.freight_cost) > TOL_COST or abs(
+            params.handling_cost_per_kg * s.kg - s.handling_cost) > TOL_COST:
+        problems.append(f"{where}: cost does not add up")
+    return problems
+
+
+def _order(case: Case, order: Order, legs: list[Shipment], supply: dict[str, Supply],
+           used: dict[str, float], params: ConsolidationParams, delivered: int,
+           reported_shelf: int) -> list[str]:
+    where = f"order {order.id}"
+    market = case.market_by_id[order.market]
+    problems = []
+    if not legs:
+        return [f"{where}: served with no shipment"]
+    if order.destination.region in market.forbidden_regions:
+        problems.append(f"{where}: market {market.id} forbids region {order.destination.region}")
+    lines_first = [x for x in legs[0].manifest if x.order_id == order.id]
+    for k, ship in enumerate(legs):
+        lines = [x for x in ship.manifest if x.order_id == order.id]
+        if abs(sum(x.kg for x in lines) - order.kg) > TOL_KG or sum(x.boxes for x in lines) != order.boxes:
+            problems.append(f"{where}: manifest of {ship.id} does not add up to the order")
+        if k and ship.origin != legs[k - 1].destination:
+            problems.append(f"{where}: leg {ship.id} does not start where the previous one ends")
+        if k and {x.supply_id for x in lines} != {x.supply_id for x in lines_first}:
+            problems.append(f"{where}: supplies change between legs")
+    if legs[-1].destination != order.destination.hub:
+        problems.append(f"{where}: ends at {legs[-1].destination}, not its hub")
+    if legs[-1].arrival > order.deadline or delivered != legs[-1].arrival:
+        problems.append(f"{where}: delivered {legs[-1].arrival} after deadline {order.deadline}")
+    problems += _timing_and_shelf(case, order, legs, lines_first, supply, used, params, reported_shelf)
+    return problems
+
+
+def _treatment_of(order: Order, legs: list[Shipment]) -> list[tuple[int, object]]:
+    return [(k, t) for k, s in enumerate(legs) for t in s.treatments if order.id in t.order_ids]
+
+
+def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: list, supply: dict[str, Supply],
+                      used: dict[str, float], params: ConsolidationParams, reported: int) -> list[str]:
+    where = f"order {order.id}"
+    market = case.market_by_id[order.market]
+    problems = []
+    treated = _treatment_of(order, legs)
+    if market.treatment and (len(treated) != 1 or treated[0][0] == 0):
+        return problems + [f"{where}: market {market.id} needs one {market.treatment} step"]
+    if not market.treatment and treated:
+        problems.append(f"{where}: treated though market {market.id} needs none")
+    # exposures after the first departure
+    segs: list[tuple[int, float]] = [(legs[0].arrival - legs[0].departure, legs[0].temperature_c)]
+    for k in range(1, len(legs)):
+        ready = legs[k - 1].arrival
+        for leg_k, step in treated:
+            if leg_k == k:
+                site = case.site_by_id[step.facility]  # type: ignore[attr-defined]
+                if (step.facility != legs[k].origin or step.treatment != str(market.treatment)  # type: ignore[attr-defined]
+                        or step.start < ready or not site.is_open(step.start)  # type: ignore[attr-defined]
+                        or step.end != step.start + site.treatment_s):  # type: ignore[attr-defined]
+                    problems.append(f"{where}: treatment step at {step.facility} is not valid")  # type: ignore[attr-defined]
+                segs += [(step.start - ready, params.transfer_temp_c),  # type: ignore[attr-defined]
+                         (step.end - step.start, params.treatment_temp_c)]  # type: ignore[attr-defined]
+                ready = step.end  # type: ignore[attr-defined]
+        if legs[k].cutoff < ready:
+            problems.append(f"{where}: ready at {ready}, after the cut-off of {legs[k].id}")
+        segs += [(legs[k].departure - ready, params.transfer_temp_c),
+                 (legs[k].arrival - legs[k].departure, legs[k].temperature_c)]
+    model = model_for(case.product_by_id[order.product])
+    rate = float(model.rate(params.storage_temp_c))
+    durations, temps = zip(*segs, strict=True)
+    consumed = model.consumed(durations, temps)
+    need = required_shelf_s(order, market)
+    worst = None
+    for line in lines:
+        s = supply.get(line.supply_id)
+        if s is None:
+            problems.append(f"{where}: unknown supply {line.supply_id}")
+            continue
+        used[s.id] += line.kg
+        if (s.product, s.grade) != (order.product, order.grade):
+            problems.append(f"{where}: supply {s.id} is {s.product}/{s.grade}")
+        if not market.lot_eligible(s.certifications):
+            problems.append(f"{where}: supply {s.id} lacks certifications for {market.id}")
+        if s.site != legs[0].origin or s.available_at > legs[0].cutoff:
+            problems.append(f"{where}: supply {s.id} not at {legs[0].origin} by the cut-off")
+        left = s.shelf_life_left_s - rate * (legs[0].departure - s.available_at) - consumed
+        worst = left if worst is None else min(worst, left)
+        if left < need - 1.0:
+            problems.append(f"{where}: {left / DAY:.2f} days of shelf life left < {need / DAY:.2f}")
+    if worst is not None and abs(worst - reported) > 2.0:
+        problems.append(f"{where}: reported shelf life {reported} differs from {worst:.0f}")
+    return problems
+
+
+def _treatment_capacity(case: Case, result: ConsolidationResult) -> list[str]:
+    kg: dict[tuple[str, int], float] = defaultdict(float)
+    for s in result.shipments:
+        for t in s.treatments:
+            kg[(t.facility, t.start // DAY)] += t.kg
+    problems = []
+    for (facility, day), total in sorted(kg.items()):
+        cap = case.site_by_id[facility].treatment_kg_per_day or 0.0
+        if total > cap + TOL_KG:
+            problems.append(f"facility {facility} day {day}: {total:.1f} kg treated > {cap:.1f}")
+    return problems
+
+
+def _totals(orders: dict[str, Order], result: ConsolidationResult,
+            params: ConsolidationParams) -> list[str]:
+    problems = []
+    if abs(result.freight_cost - sum(s.freight_cost for s in result.shipments)) > TOL_COST:
+        problems.append("result: freight cost differs from the shipments")
+    treat = sum(t.cost for s in result.shipments for t in s.treatments)
+    if abs(result.treatment_cost - treat) > TOL_COST:
+        problems.append("result: treatment cost differs from the steps")
+    penalty = sum(penalty_of(orders[u.order_id], params) for u in result.unserved if u.order_id in orders)
+    if abs(result.penalty - penalty) > TOL_COST:
+        problems.append("result: penalty differs from the unserved orders")
+    return problems

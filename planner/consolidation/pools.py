@@ -1,0 +1,81 @@
+"""Supply pools: supplies aggregated for the class model.
+
+Supplies of one packing house, product, grade and certification set are
+split into ``shelf_tiers`` freshness tiers (by expiry, about equal kg). A
+pool is as fresh as its least fresh supply (so any of its supplies fits an
+itinerary the pool fits) and releases kg over time as its supplies become
+available.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import accumulate
+
+from .supply import Supply
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPool:
+    index: int
+    site: str
+    product: str
+    grade: str
+    certifications: frozenset[str]
+    tier: int
+    expiry: float  # engine time the least fresh member runs out in storage
+    supplies: tuple[Supply, ...]  # sorted by available_at
+    times: tuple[int, ...]  # available_at of each member
+    cumulative: tuple[float, ...]  # kg available by each member's time
+
+    @property
+    def kg(self) -> float:
+        return self.cumulative[-1]
+
+    @property
+    def earliest(self) -> int:
+        return self.times[0]
+
+    def available_by(self, t: int) -> float:
+        k = bisect.bisect_right(self.times, t)
+        return self.cumulative[k - 1] if k else 0.0
+
+
+def build_pools(
+    supplies: list[Supply], *, storage_rate: Mapping[str, float], tiers: int
+) -> list[SupplyPool]:
+    """Pools of ``supplies``; ``storage_rate`` is per product."""
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[Supply]] = defaultdict(list)
+    for s in supplies:
+        groups[(s.site, s.product, s.grade, tuple(sorted(s.certifications)))].append(s)
+    pools: list[SupplyPool] = []
+    for key in sorted(groups):
+        site, product, grade, certs = key
+        rate = storage_rate[product]
+        members = sorted(groups[key], key=lambda s: (s.expiry(rate), s.id))
+        for tier, chunk in enumerate(_tiers(members, tiers)):
+            chunk.sort(key=lambda s: (s.available_at, s.id))
+            pools.append(SupplyPool(
+                index=len(pools), site=site, product=product, grade=grade,
+                certifications=frozenset(certs), tier=tier,
+                expiry=min(s.expiry(rate) for s in chunk), supplies=tuple(chunk),
+                times=tuple(s.available_at for s in chunk),
+                cumulative=tuple(accumulate(s.kg for s in chunk)),
+            ))
+    return pools
+
+
+def _tiers(members: list[Supply], tiers: int) -> list[list[Supply]]:
+    """Split (sorted by expiry) into up to ``tiers`` runs of about equal kg."""
+    total = sum(s.kg for s in members)
+    out: list[list[Supply]] = [[]]
+    done = 0.0
+    for s in members:
+        if out[-1] and done >= total * len(out) / tiers and len(out) < tiers:
+            out.append([])
+        out[-1].append(s)
+        done += s.kg
+    return out

@@ -1,0 +1,99 @@
+"""Supply: packed, pre-cooled product waiting at a packing house."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..domain import Case, HarvestLot, SiteKind
+from ..domain.units import HOUR
+from ..freshness import model_for
+from ..travel.great_circle import haversine_m
+
+
+@dataclass(frozen=True, slots=True)
+class Supply:
+    """``kg`` of ``product``/``grade`` at packing house ``site`` from
+    ``available_at`` (engine s), with ``shelf_life_left_s`` reference seconds
+    left at that time and the ``certifications`` of the lots it came from."""
+
+    id: str
+    site: str
+    product: str
+    grade: str
+    kg: float
+    available_at: int
+    shelf_life_left_s: int
+    certifications: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("supply id must not be empty")
+        if self.kg <= 0:
+            msg = f"supply {self.id}: kg must be positive, got {self.kg}"
+            raise ValueError(msg)
+        if self.shelf_life_left_s < 0:
+            msg = f"supply {self.id}: shelf_life_left_s must be >= 0, got {self.shelf_life_left_s}"
+            raise ValueError(msg)
+
+    def expiry(self, storage_rate: float) -> float:
+        """Engine time its shelf life runs out if stored at ``storage_rate``."""
+        return self.available_at + self.shelf_life_left_s / storage_rate
+
+
+def check_supplies(case: Case, supplies: list[Supply] | tuple[Supply, ...]) -> None:
+    """Raise ValueError naming the supply and field for unknown references."""
+    seen: set[str] = set()
+    for s in supplies:
+        if s.id in seen:
+            msg = f"supply {s.id}: duplicate id"
+            raise ValueError(msg)
+        seen.add(s.id)
+        site = case.site_by_id.get(s.site)
+        if site is None:
+            msg = f"supply {s.id}: site {s.site!r} is not in the case"
+            raise ValueError(msg)
+        if s.product not in case.product_by_id:
+            msg = f"supply {s.id}: product {s.product!r} is not in the case"
+            raise ValueError(msg)
+
+
+def supplies_from_lots(
+    case: Case, *, pickup_delay_s: int = 3 * HOUR, precooling_s: int = HOUR
+) -> list[Supply]:
+    """Declare supplies directly from the case's lots, without routing.
+
+    Each lot reaches its first allowed packing house (or the case's first one)
+    ``pickup_delay_s`` after it is ready, spending that time at ambient; it is
+    available ``packing_service_s + precooling_s`` later, the pre-cooling spent
+    at the product's reference temperature."""
+    houses = [s.id for s in case.sites_of(SiteKind.PACKING_HOUSE)]
+    if not houses:
+        raise ValueError("case has no packing house to declare supplies at")
+    return [_supply_of(case, lot, houses, pickup_delay_s, precooling_s) for lot in case.lots]
+
+
+def _supply_of(
+    case: Case, lot: HarvestLot, houses: list[str], delay: int, precooling: int
+) -> Supply:
+    product = case.product_by_id[lot.product]
+    model = model_for(product)
+    hours = range(lot.ready, lot.ready + delay, HOUR)
+    durations = [min(HOUR, lot.ready + delay - t) for t in hours]
+    temps = [case.settings.ambient_at(t) for t in hours]
+    spent = model.consumed(durations, temps) + precooling
+    site = lot.packing_houses[0] if lot.packing_houses else _nearest(case, lot.farm, houses)
+    return Supply(
+        id=lot.id, site=site, product=lot.product, grade=lot.grade, kg=lot.kg,
+        available_at=lot.ready + delay + case.settings.packing_service_s + precooling,
+        shelf_life_left_s=max(0, math.floor(product.ref_shelf_life_s - spent)),
+        certifications=lot.certifications,
+    )
+
+
+def _nearest(case: Case, farm: str, houses: list[str]) -> str:
+    here = [case.site_by_id[farm].location]
+    there = [case.site_by_id[h].location for h in houses]
+    return houses[int(np.argmin(haversine_m(here, there)[0]))]
