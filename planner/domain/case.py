@@ -20,12 +20,18 @@ from .sites import PICKUP_KINDS, Site, SiteKind
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem of a case: the kind and id of the object, the field, why."""
+    """One problem of a case: the kind and id of the object, the field, why.
+
+    ``ref_kind``/``ref`` name the object a broken reference points to (``site``,
+    ``farm-9``), so a reader can leave out references to objects it already
+    reported as invalid."""
 
     kind: str
     id: str
     field: str
     message: str
+    ref_kind: str = ""
+    ref: str = ""
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}, {self.field}: {self.message}"
@@ -105,26 +111,29 @@ def case_problems(case: Case) -> list[Problem]:
     problems += _lot_problems(case.lots, sites, products)
     for order in case.orders:
         if order.market not in markets:
-            problems.append(Problem("order", order.id, "market", f"unknown market {order.market!r}"))
+            problems.append(Problem("order", order.id, "market", f"unknown market {order.market!r}",
+                                    "market", order.market))
         if order.product not in products:
-            problems.append(Problem("order", order.id, "product", f"unknown product {order.product!r}"))
+            problems.append(Problem("order", order.id, "product", f"unknown product {order.product!r}",
+                                    "product", order.product))
         if order.destination.hub not in sites:
-            problems.append(Problem("order", order.id, "hub", f"unknown site {order.destination.hub!r}"))
+            hub = order.destination.hub
+            problems.append(Problem("order", order.id, "hub", f"unknown site {hub!r}", "site", hub))
     for vt in case.vehicle_types:
         for fld, sid in (("home", vt.home), ("end", vt.end_site)):
             if sid not in sites:
-                problems.append(Problem("vehicle type", vt.id, fld, f"unknown site {sid!r}"))
+                problems.append(Problem("vehicle type", vt.id, fld, f"unknown site {sid!r}", "site", sid))
         if vt.profile not in dict(case.settings.travel.speeds_kmh):
             msg = f"no speed for profile {vt.profile!r} in settings.travel.speeds_kmh"
             problems.append(Problem("vehicle type", vt.id, "profile", msg))
     for lane in case.lanes:
         for fld, sid in (("origin", lane.origin), ("destination", lane.destination)):
             if sid not in sites:
-                problems.append(Problem("lane", lane.id, fld, f"unknown site {sid!r}"))
+                problems.append(Problem("lane", lane.id, fld, f"unknown site {sid!r}", "site", sid))
     for market in case.markets:
         if market.treatment and not any(s.treatment == market.treatment for s in case.sites):
             msg = f"no site offers treatment {market.treatment}"
-            problems.append(Problem("market", market.id, "treatment", msg))
+            problems.append(Problem("market", market.id, "treatment", msg, "site"))
     return problems
 
 
@@ -135,15 +144,16 @@ def _lot_problems(
     for lot in lots:
         farm = sites.get(lot.farm)
         if farm is None:
-            problems.append(Problem("lot", lot.id, "farm", f"unknown site {lot.farm!r}"))
+            problems.append(Problem("lot", lot.id, "farm", f"unknown site {lot.farm!r}", "site", lot.farm))
         elif farm.kind not in PICKUP_KINDS:
             msg = f"site {lot.farm!r} is a {farm.kind}, not a farm or collection point"
             problems.append(Problem("lot", lot.id, "farm", msg))
         if lot.product not in products:
-            problems.append(Problem("lot", lot.id, "product", f"unknown product {lot.product!r}"))
+            msg = f"unknown product {lot.product!r}"
+            problems.append(Problem("lot", lot.id, "product", msg, "product", lot.product))
         for ph in lot.packing_houses:
             site = sites.get(ph)
             if site is None or site.kind is not SiteKind.PACKING_HOUSE:
                 msg = f"{ph!r} is not a packing house"
-                problems.append(Problem("lot", lot.id, "packing_houses", msg))
+                problems.append(Problem("lot", lot.id, "packing_houses", msg, "site", ph))
     return problems

@@ -35,6 +35,9 @@ def rows(path: Path, problems: list[str], required: tuple[str, ...]) -> Iterator
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
         return
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+        return
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         problems.append(f"{path.name}: not a readable CSV file ({exc})")
         return
@@ -54,18 +57,30 @@ def geojson_rows(path: Path, problems: list[str]) -> Iterator[RowReader]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         problems.append(f"{path.name}: not a GeoJSON FeatureCollection ({exc})")
         return
+    if not isinstance(features, list):
+        problems.append(f"{path.name}: features must be a list")
+        return
     for n, feature in enumerate(features, start=1):
-        props = dict(feature.get("properties") or {})
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") != "Point":
-            problems.append(f"{path.name} feature {n}, geometry: must be a Point")
+        place = f"{path.name} feature {n}"
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") != "Point" \
+                or not isinstance(coords, list) or len(coords) < 2:
+            problems.append(f"{place}, geometry: must be a Point with [lon, lat] coordinates")
             continue
-        props["lon"], props["lat"] = geometry["coordinates"][:2]
-        yield RowReader(path.name, n, props, problems)
+        props = feature.get("properties")
+        props = dict(props) if isinstance(props, dict) else {}
+        props["lon"], props["lat"] = coords[:2]
+        yield RowReader(path.name, n, props, problems, place=place)
 
 
 def build(row: RowReader, factory: Callable[..., Any], **kwargs: Any) -> Any:
-    """Construct a domain object; its own validation errors name the row."""
+    """Construct a domain object; its own validation errors name the row.
+
+    A row whose fields already failed is not built: its placeholder values
+    would only repeat the problem ("kg must be positive, got 0.0")."""
+    if row.failed:
+        return None
     try:
         return factory(**kwargs)
     except (ValueError, TypeError) as exc:
@@ -173,7 +188,7 @@ def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | N
     epoch, tz = settings.epoch, settings.timezone
     temperature = row.choice("temperature", TemperatureClass)
     start, end = row.moment("shift_start", epoch, tz), row.moment("shift_end", epoch, tz)
-    if end <= start:
+    if end <= start and not row.failed:
         row.problem("shift_end", f"must be after shift_start, got {row.raw('shift_end')}")
         return None
     if temperature is None:

@@ -17,15 +17,19 @@ class RowReader:
     file, the row (as a spreadsheet shows it, header = row 1) and the field."""
 
     def __init__(
-        self, file: str, row: int, values: Mapping[str, object], problems: list[str]
+        self, file: str, row: int, values: Mapping[str, object], problems: list[str],
+        *, place: str = "",
     ) -> None:
         self.file, self.row, self.values, self.problems = file, row, values, problems
+        self.place = place  # e.g. "products.toml [lychee]" instead of "file row n"
+        self.failed = False  # a problem was reported for this row
 
     @property
     def where(self) -> str:
-        return f"{self.file} row {self.row}"
+        return self.place or f"{self.file} row {self.row}"
 
     def problem(self, field: str, message: str) -> None:
+        self.failed = True
         self.problems.append(f"{self.where}, {field}: {message}")
 
     def raw(self, field: str) -> str:
@@ -55,7 +59,10 @@ class RowReader:
         if not self.raw(field) and default is None:
             self.problem(field, "is required")
             return 0.0
+        reported = len(self.problems)
         value = self._convert(field, float, "a number", default if default is not None else 0.0)
+        if len(self.problems) > reported:
+            return value  # not a number: said once
         if positive and value <= 0:
             self.problem(field, f"must be > 0, got {self.raw(field)}")
         elif minimum is not None and value < minimum:
@@ -71,8 +78,9 @@ class RowReader:
         if not self.raw(field) and default is None:
             self.problem(field, "is required")
             return 0
+        reported = len(self.problems)
         value = self._convert(field, int, "a whole number", default if default is not None else 0)
-        if minimum is not None and value < minimum:
+        if minimum is not None and value < minimum and len(self.problems) == reported:
             self.problem(field, f"must be >= {minimum}, got {self.raw(field)}")
         return value
 

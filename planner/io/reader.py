@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from ..domain import Case, CaseSettings, case_problems
+from ..domain import Case, CaseSettings, Problem, case_problems
 from ..exceptions import CaseError
 from . import csv_files as cf
 from .fields import RowReader
@@ -21,15 +21,39 @@ T = TypeVar("T")
 
 def _read_table(
     source: Iterator[RowReader], reader: Callable[[RowReader, CaseSettings], T | None],
-    settings: CaseSettings, where_of: dict[str, str],
+    settings: CaseSettings, where_of: dict[str, str], rejected: set[str] | None = None,
 ) -> list[T]:
+    """The valid items of a table; the ids of invalid rows go to ``rejected``."""
     items: list[T] = []
     for row in source:
         item = reader(row, settings)
         if item is not None:
             items.append(item)
             where_of.setdefault(getattr(item, "id"), row.where)  # noqa: B009
+        elif rejected is not None:
+            rejected.add(row.raw("id"))
     return items
+
+
+class _Unreported:
+    """What was already reported as invalid, so that references to it are not
+    reported again: ids of invalid rows or tables, and kinds whose whole file
+    could not be read ("sites.csv: file is missing" says enough)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[str]] = {"site": set(), "product": set(), "market": set()}
+        self.kinds: set[str] = set()
+
+    def toml(self, kind: str, data: dict[str, Any], before: int, problems: list[str]) -> None:
+        if len(problems) > before and not data:
+            self.kinds.add(kind)
+        self.ids[kind].update(str(k) for k in data)
+
+    def covers(self, problem: Problem, valid: dict[str, set[str]]) -> bool:
+        kind = problem.ref_kind
+        if not kind:
+            return False
+        return kind in self.kinds or problem.ref in self.ids.get(kind, set()) - valid.get(kind, set())
 
 
 def _site_rows(folder: Path, problems: list[str]) -> Iterator[RowReader]:
@@ -45,15 +69,28 @@ def read_case(folder: str | Path) -> Case:
     if not folder.is_dir():
         raise CaseError([f"{folder}: no such case folder"])
     problems: list[str] = []
-    settings = read_settings(load_toml(folder / "settings.toml", problems), problems)
-    products = read_products(load_toml(folder / "products.toml", problems), problems)
-    markets = read_markets(load_toml(folder / "markets.toml", problems), problems)
+    unreported = _Unreported()
+    data = load_toml(folder / "settings.toml", problems)
+    settings = None if problems else read_settings(data, problems)
+    before = len(problems)
+    data = load_toml(folder / "products.toml", problems)
+    unreported.toml("product", data, before, problems)
+    products = read_products(data, problems)
+    before = len(problems)
+    data = load_toml(folder / "markets.toml", problems)
+    unreported.toml("market", data, before, problems)
+    markets = read_markets(data, problems)
     if settings is None:
         raise CaseError(problems or ["settings.toml: cannot be read"])
     where: dict[str, dict[str, str]] = {k: {} for k in ("site", "lot", "order", "vehicle type", "lane")}
     lanes, where["lane"] = read_lanes(load_toml(folder / "lanes.toml", problems), settings, problems) \
         if (folder / "lanes.toml").exists() else ([], {})
-    sites = _read_table(_site_rows(folder, problems), cf.read_site, settings, where["site"])
+    before = len(problems)
+    sites = _read_table(
+        _site_rows(folder, problems), cf.read_site, settings, where["site"], unreported.ids["site"]
+    )
+    if not sites and not unreported.ids["site"] and len(problems) > before:
+        unreported.kinds.add("site")
     lots = _optional(folder / "lots.csv", cf.LOT_COLUMNS, cf.read_lot, settings, where["lot"], problems)
     orders = _optional(folder / "orders.csv", cf.ORDER_COLUMNS, cf.read_order, settings, where["order"], problems)
     fleet = _optional(folder / "fleet.csv", cf.FLEET_COLUMNS, cf.read_vehicle_type, settings, where["vehicle type"], problems)
@@ -61,7 +98,13 @@ def read_case(folder: str | Path) -> Case:
         settings=settings, sites=tuple(sites), products=tuple(products), markets=tuple(markets),
         vehicle_types=tuple(fleet), lanes=tuple(lanes), lots=tuple(lots), orders=tuple(orders),
     )
+    valid = {
+        "site": {x.id for x in sites}, "product": {x.id for x in products},
+        "market": {x.id for x in markets},
+    }
     for p in case_problems(parts):  # type: ignore[arg-type]
+        if unreported.covers(p, valid):
+            continue
         location = where.get(p.kind, {}).get(p.id) or _toml_place(p.kind, p.id)
         problems.append(f"{location}, {p.field}: {p.message}" if location else str(p))
     if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from ..domain import (
     MarketRule,
     Mode,
     ProductProfile,
-    Treatment,
     TravelSettings,
+    Treatment,
 )
 from ..domain.units import DAY
 from .fields import RowReader, clock_or_iso, duration_s
@@ -30,9 +31,11 @@ def load_toml(path: Path, problems: list[str]) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problems.append(f"{path.name}: not valid TOML ({exc})")
-        return {}
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+    return {}
 
 
 def _build(where: str, problems: list[str], factory: Any, **kwargs: Any) -> Any:
@@ -43,61 +46,115 @@ def _build(where: str, problems: list[str], factory: Any, **kwargs: Any) -> Any:
         return None
 
 
-def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | None:
-    where = "settings.toml"
-    tz = str(data.get("timezone", "Asia/Ho_Chi_Minh"))
+def _tables(data: dict[str, Any], file: str, problems: list[str]) -> Iterator[tuple[str, RowReader]]:
+    """Each ``[name]`` table of a TOML file as a row reader placed ``file [name]``."""
+    for name, raw in data.items():
+        if not isinstance(raw, dict):
+            problems.append(f"{file} [{name}]: must be a table, got {raw!r}")
+            continue
+        yield name, RowReader(file, 0, raw, problems, place=f"{file} [{name}]")
+
+
+def _strings(row: RowReader, field: str) -> frozenset[str]:
+    """A list of strings (``countries = ["US"]``); a bare string is a problem."""
+    value = row.values.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        row.problem(field, f"must be a list of strings, got {value!r}")
+        return frozenset()
+    return frozenset(value)
+
+
+def _zone(row: RowReader) -> ZoneInfo | None:
+    tz = str(row.values.get("timezone", "Asia/Ho_Chi_Minh"))
     try:
-        zone = ZoneInfo(tz)
-    except (KeyError, ValueError):
-        problems.append(f"{where}, timezone: unknown time zone {tz!r}")
+        return ZoneInfo(tz)
+    except (KeyError, ValueError, OSError):
+        row.problem("timezone", f"unknown time zone {tz!r}")
         return None
-    raw_epoch = data.get("epoch")
+
+
+def _travel(raw: Any, problems: list[str]) -> TravelSettings | None:
+    where = "settings.toml [travel]"
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a table, got {raw!r}")
+        return None
+    raw = dict(raw)
+    speeds_raw = raw.pop("speeds_kmh", {"motorbike": 30.0, "truck": 40.0})
+    if not isinstance(speeds_raw, dict):
+        problems.append(f"{where}, speeds_kmh: must be a table of km/h per profile, got {speeds_raw!r}")
+        return None
+    speeds = RowReader("settings.toml", 0, speeds_raw, problems, place="settings.toml [travel.speeds_kmh]")
+    row = RowReader("settings.toml", 0, raw, problems, place=where)
+    for key in sorted(set(raw) - {"provider", "graph", "detour_factor"}):
+        row.problem(key, "unknown key (expected provider, detour_factor, graph, speeds_kmh)")
+    values = {
+        "speeds_kmh": tuple(sorted((str(k), speeds.number(k, positive=True)) for k in speeds_raw)),
+        **{k: row.text(k) for k in ("provider", "graph") if k in raw},
+        **{k: row.number(k) for k in ("detour_factor",) if k in raw},
+    }
+    if row.failed or speeds.failed:
+        return None
+    return _build(where, problems, TravelSettings, **values)
+
+
+def _ambient(row: RowReader) -> tuple[float, ...]:
+    value = row.values.get("ambient_c", 30.0)
+    if isinstance(value, list):
+        hourly = RowReader(row.file, 0, {f"ambient_c[{h}]": v for h, v in enumerate(value)},
+                           row.problems, place=row.where)
+        temps = tuple(hourly.number(f"ambient_c[{h}]") for h in range(len(value)))
+        row.failed = row.failed or hourly.failed
+        return temps
+    return (row.number("ambient_c", default=30.0),) * 24
+
+
+def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | None:
+    row = RowReader("settings.toml", 0, data, problems, place="settings.toml")
+    zone = _zone(row)
+    raw_epoch, day = data.get("epoch"), None
     try:
         day = datetime.fromisoformat(str(raw_epoch)).date()
     except ValueError:
-        problems.append(f"{where}, epoch: must be a date (YYYY-MM-DD), got {raw_epoch!r}")
+        if raw_epoch is None:
+            row.problem("epoch", "is required (the first planning day, YYYY-MM-DD)")
+        else:
+            row.problem("epoch", f"must be a date (YYYY-MM-DD), got {raw_epoch!r}")
+    travel = _travel(data.get("travel", {}), problems)
+    values = {
+        "name": row.text("name", required=False, default="case"),
+        "currency": row.text("currency", required=False, default="VND"),
+        "horizon_days": row.integer("horizon_days", default=3, minimum=1),
+        "ambient_c": _ambient(row), "iced_c": row.number("iced_c", default=12.0),
+        "packing_service_s": duration_s(
+            minutes=row.number("packing_service_min", default=10, minimum=0)
+        ),
+    }
+    if row.failed or zone is None or day is None or travel is None:
         return None
-    travel_raw = dict(data.get("travel", {}))
-    speeds = travel_raw.pop("speeds_kmh", {"motorbike": 30.0, "truck": 40.0})
-    travel = _build(
-        f"{where} [travel]", problems, TravelSettings,
-        speeds_kmh=tuple(sorted((str(k), float(v)) for k, v in speeds.items())), **travel_raw,
-    )
-    if travel is None:
-        return None
-    ambient = data.get("ambient_c", 30.0)
-    ambient_c = tuple(float(x) for x in ambient) if isinstance(ambient, list) else (float(ambient),) * 24
     return _build(
-        where, problems, CaseSettings,
-        name=str(data.get("name", "case")), epoch=datetime.combine(day, time(0), zone),
-        timezone=tz, currency=str(data.get("currency", "VND")),
-        horizon_days=int(data.get("horizon_days", 3)), ambient_c=ambient_c,
-        iced_c=float(data.get("iced_c", 12.0)),
-        packing_service_s=duration_s(minutes=float(data.get("packing_service_min", 10))),
-        travel=travel,
+        "settings.toml", problems, CaseSettings, epoch=datetime.combine(day, time(0), zone),
+        timezone=str(zone.key), travel=travel, **values,
     )
 
 
 def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProfile]:
     products = []
-    for pid, raw in data.items():
-        where = f"products.toml [{pid}]"
-        try:
-            model = KineticsModel(raw.get("model", "q10"))
-        except ValueError:
-            problems.append(f"{where}, model: must be q10 or arrhenius, got {raw.get('model')!r}")
+    for pid, row in _tables(data, "products.toml", problems):
+        values = {
+            "model": row.choice("model", KineticsModel, required=False) or KineticsModel.Q10,
+            "ref_temp_c": row.number("ref_temp_c"),
+            "ref_shelf_life_s": round(row.number("ref_shelf_life_days", positive=True) * DAY),
+            "q10": row.number("q10", default=3.0),
+            "activation_energy_j_mol": row.number("activation_energy_j_mol", default=0.0),
+            "precool_budget_fraction": row.number("precool_budget_fraction", default=0.2),
+            "kg_per_box": row.number("kg_per_box", default=5.0, positive=True),
+        }
+        if row.failed:
             continue
         product = _build(
-            where, problems, ProductProfile,
-            id=pid, name=str(raw.get("name", pid)), ref_temp_c=float(raw["ref_temp_c"]),
-            ref_shelf_life_s=round(float(raw["ref_shelf_life_days"]) * DAY),
-            q10=float(raw.get("q10", 3.0)), model=model,
-            activation_energy_j_mol=float(raw.get("activation_energy_j_mol", 0.0)),
-            precool_budget_fraction=float(raw.get("precool_budget_fraction", 0.2)),
-            kg_per_box=float(raw.get("kg_per_box", 5.0)),
-        ) if "ref_temp_c" in raw and "ref_shelf_life_days" in raw else None
-        if not ("ref_temp_c" in raw and "ref_shelf_life_days" in raw):
-            problems.append(f"{where}: ref_temp_c and ref_shelf_life_days are required")
+            row.where, problems, ProductProfile,
+            id=pid, name=row.text("name", required=False, default=pid), **values,
+        )
         if product:
             products.append(product)
     return products
@@ -105,42 +162,49 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
 
 def read_markets(data: dict[str, Any], problems: list[str]) -> list[MarketRule]:
     markets = []
-    for mid, raw in data.items():
-        where = f"markets.toml [{mid}]"
-        treatment = raw.get("treatment")
-        if treatment is not None and treatment not in {t.value for t in Treatment}:
-            problems.append(f"{where}, treatment: must be irradiation or fumigation, got {treatment!r}")
+    for mid, row in _tables(data, "markets.toml", problems):
+        values = {
+            "treatment": row.choice("treatment", Treatment, required=False),
+            "countries": _strings(row, "countries"),
+            "forbidden_regions": _strings(row, "forbidden_regions"),
+            "certifications": _strings(row, "certifications"),
+            "min_shelf_life_s": round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
+        }
+        if row.failed:
             continue
         market = _build(
-            where, problems, MarketRule,
-            id=mid, name=str(raw.get("name", mid)),
-            countries=frozenset(raw.get("countries", [])),
-            treatment=Treatment(treatment) if treatment else None,
-            forbidden_regions=frozenset(raw.get("forbidden_regions", [])),
-            certifications=frozenset(raw.get("certifications", [])),
-            min_shelf_life_s=round(float(raw.get("min_shelf_life_days", 0)) * DAY),
+            row.where, problems, MarketRule,
+            id=mid, name=row.text("name", required=False, default=mid), **values,
         )
         if market:
             markets.append(market)
     return markets
 
 
-def _departures(row: RowReader, raw: dict[str, Any], settings: CaseSettings) -> tuple[Departure, ...]:
-    cutoff = duration_s(hours=float(raw.get("cutoff_h", 0)))
+def _listing(row: RowReader, key: str) -> list[Any]:
+    value = row.values.get(key, [])
+    if not isinstance(value, list):
+        row.problem(key, f"must be a list, got {value!r}")
+        return []
+    return value
+
+
+def _departures(row: RowReader, settings: CaseSettings) -> tuple[Departure, ...]:
+    cutoff = duration_s(hours=row.number("cutoff_h", default=0, minimum=0))
     times: list[int] = []
     tz = settings.timezone
-    for text in raw.get("departures", []):
+    for text in _listing(row, "departures"):
         try:
             times.append(clock_or_iso(str(text), settings.epoch, tz))
         except ValueError:
             row.problem("departures", f"must be ISO 8601 datetimes, got {text!r}")
-    for text in raw.get("schedule", []):
+    for text in _listing(row, "schedule"):
         try:
             offset, clock = str(text).lstrip("+").split()
             times.append(clock_or_iso(clock, settings.epoch, tz, day=int(offset)))
         except ValueError:
             row.problem("schedule", f"must be '+DAYS HH:MM' entries, got {text!r}")
-    for text in raw.get("daily", []):
+    for text in _listing(row, "daily"):
         for day in range(settings.horizon_days):
             try:
                 times.append(clock_or_iso(str(text), settings.epoch, tz, day=day))
@@ -153,30 +217,36 @@ def _departures(row: RowReader, raw: dict[str, Any], settings: CaseSettings) -> 
 def read_lanes(
     data: dict[str, Any], settings: CaseSettings, problems: list[str]
 ) -> tuple[list[Lane], dict[str, str]]:
-    lanes, where_of = [], {}
-    for n, raw in enumerate(data.get("lane", []), start=1):
-        row = RowReader("lanes.toml", n, {k: v for k, v in raw.items() if not isinstance(v, list)}, problems)
-        lid = row.text("id")
-        mode = row.choice("mode", Mode)
-        departures = _departures(row, raw, settings)
-        lane = _build(
-            f"lanes.toml lane {n} ({lid})", problems, Lane,
-            id=lid, origin=row.text("origin"), destination=row.text("destination"),
-            mode=mode, partner=row.text("partner"),
-            transit_s=duration_s(hours=row.number("transit_h", positive=True)),
-            unit_name=row.text("unit", required=False, default="unit"),
-            unit_kg=row.number("unit_kg", positive=True),
-            unit_boxes=row.integer("unit_boxes", default=0, minimum=0),
-            units_per_departure=row.integer("units_per_departure", default=1, minimum=1),
-            temperature_c=row.number("temperature_c"),
-            cost_per_unit=row.number("cost_per_unit", default=0, minimum=0),
-            cost_per_kg=row.number("cost_per_kg", default=0, minimum=0),
-            min_charge=row.number("min_charge", default=0, minimum=0),
-            departures=departures,
-            handling_s=duration_s(hours=row.number("handling_h", default=0, minimum=0)),
-        ) if mode is not None else None
+    lanes: list[Lane] = []
+    where_of: dict[str, str] = {}
+    raw_lanes = data.get("lane", [])
+    if not isinstance(raw_lanes, list):
+        problems.append(f"lanes.toml: lanes must be [[lane]] tables, got {raw_lanes!r}")
+        return [], {}
+    for n, raw in enumerate(raw_lanes, start=1):
+        if not isinstance(raw, dict):
+            problems.append(f"lanes.toml lane {n}: must be a [[lane]] table, got {raw!r}")
+            continue
+        lid = str(raw.get("id", "")).strip()
+        place = f"lanes.toml lane {n} ({lid})" if lid else f"lanes.toml lane {n}"
+        row = RowReader("lanes.toml", n, raw, problems, place=place)
+        values = {
+            "id": row.text("id"), "origin": row.text("origin"),
+            "destination": row.text("destination"), "mode": row.choice("mode", Mode),
+            "partner": row.text("partner"), "departures": _departures(row, settings),
+            "transit_s": duration_s(hours=row.number("transit_h", positive=True)),
+            "unit_name": row.text("unit", required=False, default="unit"),
+            "unit_kg": row.number("unit_kg", positive=True),
+            "unit_boxes": row.integer("unit_boxes", default=0, minimum=0),
+            "units_per_departure": row.integer("units_per_departure", default=1, minimum=1),
+            "temperature_c": row.number("temperature_c"),
+            "cost_per_unit": row.number("cost_per_unit", default=0, minimum=0),
+            "cost_per_kg": row.number("cost_per_kg", default=0, minimum=0),
+            "min_charge": row.number("min_charge", default=0, minimum=0),
+            "handling_s": duration_s(hours=row.number("handling_h", default=0, minimum=0)),
+        }
+        lane = None if row.failed else _build(place, problems, Lane, **values)
         if lane:
             lanes.append(lane)
-            where_of[lid] = f"lanes.toml lane {n}"
+            where_of.setdefault(lid, place)
     return lanes, where_of
-
