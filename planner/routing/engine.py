@@ -1,0 +1,222 @@
+"""``route_pickups``: farm lots to packing houses before the fruit spoils.
+
+Pipeline: reasons for lots no plan can serve (:mod:`.precheck`); an OR-Tools
+solve (:mod:`.model`) with freshness bounded conservatively; an exact check of
+every lot's freshness and of every packing house's intake per slot; repair
+rounds that forbid what the checks rejected and solve again from the previous
+plan; finally any lot still rejected is taken out of its route (which only
+makes the others earlier or leaves them unchanged) and reported with its
+reason. The returned plan passes :func:`.check.check_result`.
+
+Determinism: the same case, params and seed give the same plan when
+``params.solution_limit`` is set (the time limit then only guards); with a
+time limit alone the plan depends on how far the search gets in that time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from ..domain import Case, HarvestLot
+from ..exceptions import InfeasibleError
+from ..travel import GreatCircleProvider, TravelTimeProvider
+from .fixed import FixedRoute
+from .freshness import FreshnessTable, lot_bounds
+from .model import ModelInput, PickupModel, Solved
+from .network import Network, build_network
+from .params import RoutingParams
+from .precheck import precheck
+from .reasons import Reason
+from .result import LotDelivery, Route, RoutingResult, UnassignedLot
+from .schedule import build_route, intake_overflow, retime
+
+Progress = Callable[[float, str], None]
+
+
+def route_pickups(
+    case: Case,
+    *,
+    params: RoutingParams | None = None,
+    seed: int = 0,
+    fixed: Sequence[FixedRoute] = (),
+    progress: Progress | None = None,
+    travel: TravelTimeProvider | None = None,
+    now: int | None = None,
+    lots: Sequence[HarvestLot] | None = None,
+) -> RoutingResult:
+    """Plan the pickup routes of ``case`` (or of ``lots``, default all the
+    case's lots). ``fixed`` routes keep their committed stops first;
+    ``now`` (engine seconds) is the earliest start of anything not fixed."""
+    params = params or RoutingParams()
+    started = time.perf_counter()
+    report = progress or (lambda _f, _m: None)
+    travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
+    all_lots = list(case.lots if lots is None else lots)
+    fixed_map, forced = _fixed_lots(case, fixed, all_lots)
+    net = build_network(case, all_lots, travel=travel,
+                        max_packing_houses=params.max_packing_houses_per_lot, forced=forced)
+    table = FreshnessTable(case)
+    t0 = 0 if now is None else now
+    unassigned: dict[str, UnassignedLot] = {}
+    for lot in all_lots:
+        if lot.id not in forced:
+            reason = precheck(net, table, lot, now=t0)
+            if reason is not None:
+                unassigned[lot.id] = reason
+    candidates = [lot for lot in all_lots if lot.id not in unassigned]
+    report(0.0, f"{len(candidates)} lots to route, {len(unassigned)} impossible")
+    data = ModelInput(
+        lots=candidates, bounds={lot.id: lot_bounds(table, lot) for lot in candidates},
+        mandatory=set(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
+        enforce_freshness=params.enforce_freshness,
+    )
+    solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started)
+    routes, deliveries = _final_plan(net, table, solved, params, data, rejected)
+    served = {d.lot_id for d in deliveries}
+    for lot in candidates:
+        if lot.id not in served:
+            reason, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED,
+                                                   "the fleet's vehicles and hours went to lots of higher value"))
+            unassigned[lot.id] = UnassignedLot(lot.id, reason, detail, lot.kg)
+    order = {lot.id: k for k, lot in enumerate(all_lots)}
+    report(1.0, "done")
+    return RoutingResult(
+        routes=routes, deliveries=sorted(deliveries, key=lambda d: order[d.lot_id]),
+        unassigned=sorted(unassigned.values(), key=lambda u: order[u.lot_id]),
+        seconds=time.perf_counter() - started, time_to_first_s=first,
+        objective=None if solved is None else float(solved.objective),
+        stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
+    )
+
+
+def _fixed_lots(case: Case, fixed: Sequence[FixedRoute], lots: list[HarvestLot]
+                ) -> tuple[dict[str, FixedRoute], dict[str, set[str]]]:
+    known = {lot.id for lot in lots}
+    vehicle_ids = {f"{vt.id}#{k}" for vt in case.vehicle_types for k in range(1, vt.count + 1)}
+    forced: dict[str, set[str]] = {}
+    by_vehicle: dict[str, FixedRoute] = {}
+    for route in fixed:
+        if route.vehicle_id not in vehicle_ids:
+            raise ValueError(f"fixed route: unknown vehicle {route.vehicle_id!r} (known: type#k)")
+        if route.vehicle_id in by_vehicle:
+            raise ValueError(f"fixed route: vehicle {route.vehicle_id} given twice")
+        by_vehicle[route.vehicle_id] = route
+        for stop in route.stops:
+            if stop.lot_id not in known:
+                raise ValueError(f"fixed route {route.vehicle_id}: unknown lot {stop.lot_id!r}")
+            if stop.lot_id in forced and stop.kind == "pickup":
+                raise ValueError(f"fixed route {route.vehicle_id}: lot {stop.lot_id} is on two routes")
+            forced.setdefault(stop.lot_id, set())
+            if stop.kind == "delivery":
+                forced[stop.lot_id].add(stop.packing_house)
+    return by_vehicle, forced
+
+
+def _fixed_nodes(net: Network, fixed: dict[str, FixedRoute]) -> dict[int, list[tuple[int, int | None]]]:
+    index = {v.id: k for k, v in enumerate(net.vehicles)}
+    out: dict[int, list[tuple[int, int | None]]] = {}
+    for vid, route in fixed.items():
+        nodes = []
+        for stop in route.stops:
+            if stop.kind == "pickup":
+                node = net.pickup[stop.lot_id]
+            else:
+                if stop.packing_house not in net.delivery[stop.lot_id]:
+                    msg = f"fixed route {vid}: {stop.packing_house!r} is not allowed for lot {stop.lot_id}"
+                    raise ValueError(msg)
+                node = net.delivery[stop.lot_id][stop.packing_house]
+            nodes.append((node, stop.time))
+        out[index[vid]] = nodes
+    return out
+
+
+Rejected = dict[str, tuple[Reason, str]]
+
+
+def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
+                      seed: int, report: Progress, started: float
+                      ) -> tuple[Solved | None, Rejected, float | None]:
+    rejected: Rejected = {}
+    solved: Solved | None = None
+    first: float | None = None
+    hint: list[list[int]] | None = None
+    for round_ in range(params.repair_rounds + 1):
+        left = params.time_limit_s - (time.perf_counter() - started)
+        if round_ > 0 and left < 0.2:
+            break
+        share = 1.0 - params.repair_time_share if round_ == 0 else 1.0 / (params.repair_rounds + 1 - round_)
+        budget = max(left * share, 0.2)
+
+        def scaled(_f: float, msg: str, r: int = round_) -> None:
+            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
+
+        model = PickupModel(net, data, params, table)
+        solve_started = time.perf_counter() - started
+        result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
+        if result is None:
+            if solved is None and data.fixed:
+                raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
+            break
+        if first is None and result.time_to_first_s is not None:
+            first = solve_started + result.time_to_first_s
+        solved = result
+        bad = _violations(net, table, solved, params, data)
+        if not bad:
+            break
+        for lot_id, (reason, detail, slot) in bad.items():
+            rejected[lot_id] = (reason, detail)
+            if slot is None:
+                data.banned.add(lot_id)
+            else:
+                data.intake_bans.setdefault(slot[0], []).append(slot[1])
+        bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
+        hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
+    return solved, rejected, first
+
+
+def _violations(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
+                data: ModelInput) -> dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]]:
+    deliveries: list[LotDelivery] = []
+    for v, visits in enumerate(solved.routes):
+        if visits:
+            deliveries += build_route(net, table, v, solved.starts[v], visits)[1]
+    bad: dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]] = {}
+    for d in deliveries:
+        if d.budget_left_s < 0 and d.lot_id not in data.mandatory:
+            bad[d.lot_id] = (Reason.SPOILS_BEFORE_REACHING,
+                             f"exact check: {-d.budget_left_s / 3600:.2f} reference h over budget", None)
+    value = {lot.id: lot.value for lot in data.lots}
+    for d, slot in intake_overflow(net, deliveries, slot_s=params.intake_slot_s, value=value):
+        if d.lot_id not in bad and d.lot_id not in data.mandatory:
+            bad[d.lot_id] = (Reason.PACKING_HOUSE_CAPACITY,
+                             f"{d.packing_house} intake full in [{slot[0]}, {slot[1]}] s",
+                             ((d.lot_id, d.packing_house), slot))
+    return bad
+
+
+def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
+                data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
+    """Routes of the last solve minus any lot the exact checks still reject."""
+    if solved is None:
+        return [], []
+    routes = [list(r) for r in solved.routes]
+    while True:
+        bad = _violations(net, table, Solved(routes, solved.starts, solved.ends, solved.objective, None),
+                          params, data)
+        if not bad:
+            break
+        drop = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
+        for lot_id, (reason, detail, _) in bad.items():
+            rejected[lot_id] = (reason, detail)
+        routes = [retime(net, v, solved.starts[v], [(n, t) for n, t in r if n not in drop])
+                  for v, r in enumerate(routes)]
+    out_routes: list[Route] = []
+    deliveries: list[LotDelivery] = []
+    fixed = set(data.fixed)
+    for v, visits in enumerate(routes):
+        if visits or v in fixed:
+            route, ds = build_route(net, table, v, solved.starts[v], visits)
+            out_routes.append(route)
+            deliveries += ds
+    return out_routes, deliveries

@@ -1,0 +1,260 @@
+"""The OR-Tools adapter of the pickup problem: builds the routing model from a
+:class:`~.network.Network` and reads the solution back as node sequences.
+
+Mapping: lots are pickup-and-delivery pairs whose delivery has one alternative
+node per allowed packing house (a pickup-and-delivery *set*); capacity
+dimensions ``kg`` and ``boxes``; a ``time`` dimension with one transit callback
+per vehicle profile (travel plus service), shifts as start/end windows, lot
+pickup windows and packing-house opening hours as cumul domains; costs per km
+and per driving hour as arc costs per vehicle type plus fixed costs; optional
+lots through disjunctions penalised by value; freshness as one linear
+constraint per (lot, delivery alternative) whose riding rate is an element of
+the carrying vehicle (see :mod:`.freshness`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.constraint_solver import pywrapcp
+
+from ..domain import HarvestLot
+from ..domain.windows import TimeWindow
+from .freshness import FreshnessTable, LotBounds, vehicle_ride_milli
+from .network import Network, lot_boxes
+from .params import RoutingParams
+from .search import search_parameters
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ModelInput:
+    """Everything one solve needs besides the network."""
+
+    lots: list[HarvestLot]
+    bounds: dict[str, LotBounds]
+    mandatory: set[str] = field(default_factory=set)
+    banned: set[str] = field(default_factory=set)
+    intake_bans: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+    fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
+    now: int = 0
+    enforce_freshness: bool = True
+
+
+@dataclass
+class Solved:
+    """Per vehicle, the visited nodes with their service start times."""
+
+    routes: list[list[tuple[int, int]]]
+    starts: list[int]
+    ends: list[int]
+    objective: int
+    time_to_first_s: float | None
+
+
+class PickupModel:
+    def __init__(self, net: Network, data: ModelInput, params: RoutingParams,
+                 table: FreshnessTable) -> None:
+        self.net, self.data, self.params, self.table = net, data, params, table
+        n_vehicles = len(net.vehicles)
+        self.manager = pywrapcp.RoutingIndexManager(len(net.nodes), n_vehicles, net.starts, net.ends)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._callbacks: list[object] = []
+        self._costs()
+        self._time()
+        self._capacities()
+        self._pairs()
+        if data.enforce_freshness:
+            self._freshness()
+        self._fixed()
+
+    # -- helpers -------------------------------------------------------------
+    def idx(self, node: int) -> int:
+        return int(self.manager.NodeToIndex(node))
+
+    def _register(self, fn: Callable[[int, int], int]) -> int:
+        self._callbacks.append(fn)  # keep the Python callable alive
+        return int(self.routing.RegisterTransitCallback(fn))
+
+    # -- model parts ----------------------------------------------------------
+    def _costs(self) -> None:
+        net, scale = self.net, self.params.cost_scale
+        by_type: dict[str, int] = {}
+        for v, vehicle in enumerate(net.vehicles):
+            vt = vehicle.type
+            if vt.id not in by_type:
+                per_m, per_s = vt.cost_per_km / 1000 * scale, vt.cost_per_hour / 3600 * scale
+
+                def arc(i: int, j: int, vt=vt, per_m=per_m, per_s=per_s) -> int:
+                    a, b = self.manager.IndexToNode(i), self.manager.IndexToNode(j)
+                    sa, sb = net.nodes[a].site, net.nodes[b].site
+                    return round(per_m * net.metres(vt.profile, sa, sb)
+                                 + per_s * net.transit(vt.profile, a, b))
+
+                by_type[vt.id] = self._register(arc)
+            self.routing.SetArcCostEvaluatorOfVehicle(by_type[vt.id], v)
+            self.routing.SetFixedCostOfVehicle(round(vt.fixed_cost * scale), v)
+
+    def _time(self) -> None:
+        net, case = self.net, self.net.case
+        horizon = case.settings.horizon_s
+        by_profile: dict[str, int] = {}
+        for vehicle in net.vehicles:
+            p = vehicle.type.profile
+            if p not in by_profile:
+                def transit(i: int, j: int, p=p) -> int:
+                    return net.transit(p, self.manager.IndexToNode(i), self.manager.IndexToNode(j))
+                by_profile[p] = self._register(transit)
+        evaluators = [by_profile[v.type.profile] for v in net.vehicles]
+        self.routing.AddDimensionWithVehicleTransits(evaluators, horizon, horizon, False, "time")
+        self.time = self.routing.GetDimensionOrDie("time")
+        fixed_vehicles = set(self.data.fixed)
+        for v, vehicle in enumerate(net.vehicles):
+            shift = vehicle.type.shift
+            lo = shift.start if v in fixed_vehicles else max(shift.start, self.data.now)
+            self.time.CumulVar(self.routing.Start(v)).SetRange(lo, max(lo, shift.end))
+            self.time.CumulVar(self.routing.End(v)).SetRange(lo, max(lo, shift.end))
+        fixed_nodes = {n for stops in self.data.fixed.values() for n, _ in stops}
+        for lot in self.data.lots:
+            p = net.pickup[lot.id]
+            if p in fixed_nodes:
+                continue
+            hi = min(lot.latest_pickup, self.data.bounds[lot.id].p_hi if self.data.enforce_freshness
+                     else lot.latest_pickup)
+            lo = max(lot.ready, self.data.now)
+            self._window(p, [TimeWindow(lo, hi)] if lo <= hi else [])
+        for lot in self.data.lots:
+            for ph, d in net.delivery[lot.id].items():
+                site = case.site_by_id[ph]
+                windows = list(site.opening) or [TimeWindow(0, horizon)]
+                windows = [TimeWindow(max(w.start, lot.ready), min(w.end, horizon))
+                           for w in windows if w.end >= lot.ready and w.start <= horizon]
+                self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
+
+    def _window(self, node: int, windows: list[TimeWindow],
+                holes: list[tuple[int, int]] | None = None) -> None:
+        index = self.idx(node)
+        if not windows:
+            self.routing.ActiveVar(index).SetValue(0)
+            return
+        var = self.time.CumulVar(index)
+        var.SetRange(windows[0].start, windows[-1].end)
+        for a, b in zip(windows, windows[1:], strict=False):
+            if b.start > a.end + 1:
+                var.RemoveInterval(a.end + 1, b.start - 1)
+        for a, b in holes or []:
+            var.RemoveInterval(a, b)
+
+    def _capacities(self) -> None:
+        net = self.net
+        kg = [0] * len(net.nodes)
+        boxes = [0] * len(net.nodes)
+        for lot in self.data.lots:
+            q, b = math.ceil(lot.kg - 1e-9), lot_boxes(net.case, lot)
+            kg[net.pickup[lot.id]], boxes[net.pickup[lot.id]] = q, b
+            for d in net.delivery[lot.id].values():
+                kg[d], boxes[d] = -q, -b
+        big = sum(b for b in boxes if b > 0) + 1
+        caps_kg = [math.floor(v.type.capacity_kg + 1e-9) for v in net.vehicles]
+        caps_boxes = [v.type.capacity_boxes or big for v in net.vehicles]
+        for name, demand, caps in (("kg", kg, caps_kg), ("boxes", boxes, caps_boxes)):
+            cb = self.routing.RegisterUnaryTransitCallback(
+                lambda i, demand=demand: demand[self.manager.IndexToNode(i)])
+            self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
+
+    def _pairs(self) -> None:
+        net, solver = self.net, self.routing.solver()
+        for lot in self.data.lots:
+            p = self.idx(net.pickup[lot.id])
+            deliveries = [self.idx(d) for d in net.delivery[lot.id].values()]
+            if lot.id in self.data.mandatory:
+                pd = self.routing.AddDisjunction([p])
+                dd = self.routing.AddDisjunction(deliveries)
+            else:
+                penalty = self.params.unassigned_penalty + self.params.value_weight * lot.value
+                pd = self.routing.AddDisjunction([p], round(penalty * self.params.cost_scale))
+                dd = self.routing.AddDisjunction(deliveries, 0, 1)
+            self.routing.AddPickupAndDeliverySets(pd, dd)
+            if lot.id in self.data.banned:
+                self.routing.ActiveVar(p).SetValue(0)
+            for d in deliveries:
+                active = self.routing.ActiveVar(d)
+                solver.Add(self.routing.VehicleVar(d) == active * self.routing.VehicleVar(p) + active - 1)
+                big = self.net.case.settings.horizon_s
+                solver.Add(self.time.CumulVar(p) <= self.time.CumulVar(d) + big * (1 - active))
+
+    def _freshness(self) -> None:
+        net, solver = self.net, self.routing.solver()
+        for lot in self.data.lots:
+            b = self.data.bounds[lot.id]
+            rates = [0] + [vehicle_ride_milli(self.table, lot.product, v.type, b) for v in net.vehicles]
+            p = self.idx(net.pickup[lot.id])
+            vehicle = (self.routing.VehicleVar(p) + 1).Var()
+            rate = solver.Element(rates, vehicle)
+            horizon = net.case.settings.horizon_s
+            big = (b.slope_milli + max(rates)) * horizon * 2
+            t_p = self.time.CumulVar(p)
+            for d in net.delivery[lot.id].values():
+                t_d = self.time.CumulVar(self.idx(d))
+                active = self.routing.ActiveVar(self.idx(d))
+                lhs = b.slope_milli * (t_p - lot.ready) + rate * (t_d - t_p)
+                solver.Add(lhs <= b.budget_milli + big * (1 - active))
+
+    def _fixed(self) -> None:
+        solver = self.routing.solver()
+        for v, stops in self.data.fixed.items():
+            previous = self.routing.Start(v)
+            for node, done_at in stops:
+                index = self.idx(node)
+                self.routing.SetAllowedVehiclesForIndex([v], index)
+                solver.Add(self.routing.NextVar(previous) == index)
+                if done_at is not None:
+                    self.time.CumulVar(index).SetMin(done_at)
+                previous = index
+
+    # -- solve ----------------------------------------------------------------
+    def solve(self, *, time_limit_s: float, seed: int, progress: Progress | None,
+              hint: list[list[int]] | None = None, label: str = "") -> Solved | None:
+        self.routing.solver().ReSeed(seed)
+        started = time.perf_counter()
+        first: list[float] = []
+
+        def on_solution() -> None:
+            elapsed = time.perf_counter() - started
+            if not first:
+                first.append(elapsed)
+            if progress is not None:
+                progress(min(elapsed / time_limit_s, 1.0),
+                         f"{label}solution cost {self.routing.CostVar().Value():,}")
+
+        self.routing.AddAtSolutionCallback(on_solution)
+        sp = search_parameters(self.params, time_limit_s=time_limit_s)
+        self.routing.CloseModelWithParameters(sp)
+        solution = None
+        if hint:
+            routes = [[self.idx(n) for n in r] for r in hint]
+            initial = self.routing.ReadAssignmentFromRoutes(routes, True)
+            if initial is not None:
+                solution = self.routing.SolveFromAssignmentWithParameters(initial, sp)
+        if solution is None:
+            solution = self.routing.SolveWithParameters(sp)
+        if solution is None:
+            return None
+        return self._decode(solution, first[0] if first else None)
+
+    def _decode(self, solution: pywrapcp.Assignment, first: float | None) -> Solved:
+        routes, starts, ends = [], [], []
+        for v in range(len(self.net.vehicles)):
+            index = solution.Value(self.routing.NextVar(self.routing.Start(v)))
+            starts.append(solution.Min(self.time.CumulVar(self.routing.Start(v))))
+            visits = []
+            while not self.routing.IsEnd(index):
+                visits.append((self.manager.IndexToNode(index), solution.Min(self.time.CumulVar(index))))
+                index = solution.Value(self.routing.NextVar(index))
+            ends.append(solution.Min(self.time.CumulVar(index)))
+            routes.append(visits)
+        return Solved(routes, starts, ends, solution.ObjectiveValue(), first)

@@ -1,0 +1,129 @@
+"""The pickup problem as nodes and vehicles: domain objects to indices and back.
+
+Node order: one start and one end node per physical vehicle, then one pickup
+node per lot and one delivery node per (lot, allowed packing house).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..domain import Case, HarvestLot, Site, SiteKind, VehicleType
+from ..travel import TravelMatrix, TravelTimeProvider
+
+NodeKind = Literal["start", "end", "pickup", "delivery"]
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    """One physical vehicle: the ``k``-th (1-based) of its type, ``type#k``."""
+
+    id: str
+    type: VehicleType
+
+
+def expand_fleet(case: Case) -> list[Vehicle]:
+    return [Vehicle(f"{vt.id}#{k}", vt) for vt in case.vehicle_types for k in range(1, vt.count + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    kind: NodeKind
+    site: int
+    lot: HarvestLot | None = None
+    vehicle: int | None = None
+
+
+def lot_boxes(case: Case, lot: HarvestLot) -> int:
+    """Boxes of a lot; when not given, from the product's kg per box."""
+    if lot.boxes > 0:
+        return lot.boxes
+    return math.ceil(lot.kg / case.product_by_id[lot.product].kg_per_box)
+
+
+@dataclass
+class Network:
+    """Sites, travel matrices per profile, vehicles and nodes of one solve."""
+
+    case: Case
+    sites: list[Site]
+    matrices: dict[str, TravelMatrix]
+    vehicles: list[Vehicle]
+    nodes: list[Node] = field(default_factory=list)
+    pickup: dict[str, int] = field(default_factory=dict)
+    delivery: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def site_index(self, site_id: str) -> int:
+        return next(i for i, s in enumerate(self.sites) if s.id == site_id)
+
+    @property
+    def starts(self) -> list[int]:
+        return [2 * v for v in range(len(self.vehicles))]
+
+    @property
+    def ends(self) -> list[int]:
+        return [2 * v + 1 for v in range(len(self.vehicles))]
+
+    def seconds(self, profile: str, a: int, b: int) -> int:
+        return int(self.matrices[profile].seconds[a, b])
+
+    def metres(self, profile: str, a: int, b: int) -> int:
+        return int(self.matrices[profile].metres[a, b])
+
+    def service(self, i: int, j: int) -> int:
+        """Service at node ``i`` spent before travelling to ``j``: a lot's
+        loading time; a packing house's unloading once per visit (charged
+        when the vehicle leaves the site or ends there)."""
+        node = self.nodes[i]
+        if node.kind == "pickup":
+            assert node.lot is not None
+            return node.lot.service_s
+        if node.kind == "delivery":
+            nxt = self.nodes[j]
+            if nxt.site != node.site or nxt.kind == "end":
+                return self.case.settings.packing_service_s
+        return 0
+
+    def transit(self, profile: str, i: int, j: int) -> int:
+        return self.service(i, j) + self.seconds(profile, self.nodes[i].site, self.nodes[j].site)
+
+
+def build_network(
+    case: Case, lots: list[HarvestLot], *, travel: TravelTimeProvider, max_packing_houses: int,
+    forced: dict[str, set[str]] | None = None,
+) -> Network:
+    """Nodes for ``lots``: each may be delivered at its allowed packing houses
+    (the ``max_packing_houses`` nearest by road, plus any in ``forced``)."""
+    vehicles = expand_fleet(case)
+    wanted = {vt.home for vt in case.vehicle_types} | {vt.end_site for vt in case.vehicle_types}
+    wanted |= {lot.farm for lot in lots}
+    packing = [s.id for s in case.sites_of(SiteKind.PACKING_HOUSE)]
+    wanted |= set(packing)
+    sites = [s for s in case.sites if s.id in wanted]
+    index = {s.id: i for i, s in enumerate(sites)}
+    locations = [s.location for s in sites]
+    profiles = sorted({vt.profile for vt in case.vehicle_types})
+    matrices = {p: travel.matrix(locations, locations, p) for p in profiles}
+    net = Network(case, sites, matrices, vehicles)
+    for v, vehicle in enumerate(vehicles):
+        net.nodes.append(Node("start", index[vehicle.type.home], vehicle=v))
+        net.nodes.append(Node("end", index[vehicle.type.end_site], vehicle=v))
+    metres = matrices[profiles[0]].metres if profiles else np.zeros((len(sites), len(sites)))
+    forced = forced or {}
+    for lot in lots:
+        net.pickup[lot.id] = len(net.nodes)
+        net.nodes.append(Node("pickup", index[lot.farm], lot=lot))
+        allowed = list(lot.packing_houses) or packing
+        farm = index[lot.farm]
+        allowed.sort(key=lambda ph: (int(metres[farm, index[ph]]), ph))
+        chosen = allowed[:max_packing_houses] + [p for p in allowed[max_packing_houses:]
+                                                 if p in forced.get(lot.id, set())]
+        net.delivery[lot.id] = {}
+        for ph in chosen:
+            net.delivery[lot.id][ph] = len(net.nodes)
+            net.nodes.append(Node("delivery", index[ph], lot=lot))
+    return net
