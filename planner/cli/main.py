@@ -8,6 +8,8 @@ import typer
 from . import case_commands, generate_commands
 from . import bench_commands
 from . import scenario_commands
+from . import api_commands
+from . import network_commands
 
 app = typer.Typer(
     name="planner",
@@ -20,6 +22,8 @@ case_commands.register(app)
 generate_commands.register(app)
 bench_commands.register(app)
 scenario_commands.register(app)
+api_commands.register(app)
+network_commands.register(app)
 
 
 def main() -> None:

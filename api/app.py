@@ -1,0 +1,92 @@
+"""The FastAPI application: settings, database (migrated at start-up), the
+default case, the plan workers, the routes and the error handler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from . import errors
+from .db import Database
+from .deps import AppState
+from .engine import PlanFunction, load_plan_function
+from .jobs import JobRunner
+from .limits import BodySizeLimit
+from .routes import cases, health, plans, records
+from .schemas import LotsIn, OrdersIn
+from .services import cases as case_service
+from .services import plans as plan_service
+from .settings import Settings
+
+DESCRIPTION = """Orders and harvest lots in, daily plans out.
+
+Authenticate with `Authorization: Bearer <key>` (keys from `planner keys create`). Each key has a role
+and an organisation: **dispatcher** (a cooperative: its lots, the pickup routes carrying them),
+**partner** (a logistics company: its orders, the shipments and manifests assigned to it),
+**planner** (everything: cases, keys, whole plans). Errors are `{"error": {"code", "message", "problems"}}`.
+"""
+
+
+def open_database(settings: Settings, *, schema: str = "") -> Database:
+    """The database of ``settings``, created and migrated to the newest schema."""
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.url, schema=schema)
+    db.upgrade()
+    return db
+
+
+def create_app(
+    settings: Settings | None = None, *, plan_function: PlanFunction | None = None, db_schema: str = "",
+) -> FastAPI:
+    """The API. ``plan_function`` overrides ``settings.plan_function``;
+    ``db_schema`` puts the tables in a PostgreSQL schema (tests)."""
+    settings = settings or Settings()
+    function = plan_function or load_plan_function(settings.plan_function)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = open_database(settings, schema=db_schema)
+        state = AppState(settings=settings, db=db, cases=case_service.CaseStore())
+        if settings.base_case is not None:
+            with db.write() as s:
+                case_service.ensure(s, name=settings.default_case, folder=settings.base_case)
+
+        def prepare(job_id: str) -> Any:
+            with db.reader() as s:
+                return plan_service.prepare(s, state.cases, job_id, settings)
+
+        state.runner = JobRunner(db, settings, function, prepare)
+        state.runner.start()
+        app.state.api = state
+        try:
+            yield
+        finally:
+            state.runner.stop()
+            db.dispose()
+
+    app = FastAPI(title="Cold-chain planner API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, records, plans, cases):
+        app.include_router(module.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema plus the bulk bodies the ingest routes read themselves."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (OrdersIn, LotsIn):
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[model.__name__] = body
+    app.openapi_schema = schema
+    return schema

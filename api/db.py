@@ -1,0 +1,93 @@
+"""The database: one engine, sessions for reading and for writing, and the
+Alembic upgrade run at start-up.
+
+SQLite (the embedded default) runs in WAL mode with full sync, so a commit the
+API acknowledged survives a killed process; write transactions start with
+``BEGIN IMMEDIATE`` so concurrent writers queue on the busy timeout instead of
+failing. PostgreSQL may be given a schema (its ``search_path``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Engine and session factories for one database URL."""
+
+    def __init__(self, url: str, *, schema: str = "") -> None:
+        self.url = url
+        self.schema = schema
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        connect_args: dict[str, Any] = {}
+        if self.is_sqlite:
+            connect_args = {"check_same_thread": False, "timeout": 30}
+        elif schema:
+            connect_args = {"options": f"-csearch_path={schema}"}
+        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            _sqlite_setup(self.engine)
+        writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    def reader(self) -> Session:
+        return self._read()
+
+    def writer(self) -> Session:
+        return self._write()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction, committed on success, rolled back on error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (``alembic upgrade head``)."""
+        if self.schema and not self.is_sqlite:
+            with self.engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+        config = alembic_config()
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """The packaged ``alembic.ini``; works from a source tree or an installed wheel."""
+    ini = resources.files("api") / "alembic.ini"
+    config = Config(str(ini))
+    config.set_main_option("script_location", str(resources.files("api") / "migrations"))
+    return config

@@ -1,0 +1,99 @@
+"""Shared request dependencies (use as ``Annotated`` types in routes)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from .auth import Principal, Role, authenticate
+from .db import Database
+from .errors import ApiError
+from .jobs import JobRunner
+from .limits import page_size
+from .models import CaseRecord
+from .services import cases as case_service
+from .settings import Settings
+
+KEY_CACHE_S = 5.0  # a revoked key may work this long in other processes
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    cases: case_service.CaseStore
+    runner: JobRunner | None = None
+    _keys: dict[str, tuple[float, Principal]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def principal(self, token: str | None) -> Principal:
+        now = time.monotonic()
+        if token:
+            with self._lock:
+                hit = self._keys.get(token)
+            if hit and hit[0] > now:
+                return hit[1]
+        with self.db.reader() as s:
+            who = authenticate(s, token)
+        with self._lock:
+            if len(self._keys) > 10_000:
+                self._keys.clear()
+            self._keys[token or ""] = (now + KEY_CACHE_S, who)
+        return who
+
+    def forget_keys(self) -> None:
+        with self._lock:
+            self._keys.clear()
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.api  # type: ignore[no-any-return]
+
+
+State = Annotated[AppState, Depends(get_state)]
+bearer = HTTPBearer(auto_error=False, description="An API key from `planner keys create`")
+
+
+def get_principal(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    return state.principal(credentials.credentials if credentials else None)
+
+
+Caller = Annotated[Principal, Depends(get_principal)]
+
+
+def reader(state: State) -> Iterator[Session]:
+    with state.db.reader() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(reader)]
+
+
+def limit_of(state: State, limit: Annotated[int | None, Query(description="Page size (default 100, at most max_page_size)")] = None) -> int:
+    return page_size(limit, default=state.settings.default_page_size, maximum=state.settings.max_page_size)
+
+
+Limit = Annotated[int, Depends(limit_of)]
+Cursor = Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")]
+
+
+def case_of(state: State, session: ReadSession,
+            case: Annotated[str | None, Query(max_length=64, description="Case name (default: the server's default case)")] = None,
+            ) -> CaseRecord:
+    return case_service.get(session, case or state.settings.default_case)
+
+
+CaseParam = Annotated[CaseRecord, Depends(case_of)]
+
+
+def allow(who: Principal, *roles: Role) -> None:
+    """403 unless the caller has one of ``roles`` (planners may do everything)."""
+    if who.role not in roles and not who.is_planner:
+        raise ApiError(403, "forbidden", f"a {who.role} key may not do this")

@@ -1,0 +1,188 @@
+"""The tables: API keys, cases, orders, lots, plan jobs and their results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = f"naive datetime {value.isoformat()} cannot be stored"
+            raise ValueError(msg)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CaseRecord(Base):
+    """A base case folder (settings, sites, fleet, lanes, markets, products)
+    stored as its files; orders and lots arrive through the API."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, str]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrderRecord(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("case_id", "org", "external_id", name="uq_orders_case_org_id"),
+        Index("ix_orders_case_org_pk", "case_id", "org", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    org: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    digest: Mapped[str] = mapped_column(String(64))
+    values: Mapped[dict[str, Any]] = mapped_column(Json)
+    channel: Mapped[str] = mapped_column(String(16))
+    market: Mapped[str] = mapped_column(String(64))
+    product: Mapped[str] = mapped_column(String(64))
+    partner: Mapped[str] = mapped_column(String(64), default="")
+    kg: Mapped[float] = mapped_column(Float)
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LotRecord(Base):
+    __tablename__ = "lots"
+    __table_args__ = (
+        UniqueConstraint("case_id", "org", "external_id", name="uq_lots_case_org_id"),
+        Index("ix_lots_case_org_pk", "case_id", "org", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    org: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    digest: Mapped[str] = mapped_column(String(64))
+    values: Mapped[dict[str, Any]] = mapped_column(Json)
+    farm: Mapped[str] = mapped_column(String(64))
+    product: Mapped[str] = mapped_column(String(64))
+    kg: Mapped[float] = mapped_column(Float)
+    ready_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    latest_pickup_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanJob(Base):
+    """A plan for one date of one case, queued, run by a worker, kept."""
+
+    __tablename__ = "plan_jobs"
+    __table_args__ = (
+        Index("ix_plan_jobs_status_created", "status", "created_at"),
+        Index("ix_plan_jobs_key_created", "key_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    org: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    params: Mapped[dict[str, Any]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PlanResult(Base):
+    """The finished plan: its document, KPIs and report page."""
+
+    __tablename__ = "plans"
+    job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"), primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(Json)
+    kpis: Mapped[dict[str, Any]] = mapped_column(Json)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    report_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanRoute(Base):
+    """One pickup route; ``orgs`` lists the cooperatives whose lots it carries."""
+
+    __tablename__ = "plan_routes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"), index=True)
+    vehicle_id: Mapped[str] = mapped_column(String(64))
+    doc: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class PlanRouteOrg(Base):
+    __tablename__ = "plan_route_orgs"
+    route_id: Mapped[int] = mapped_column(ForeignKey("plan_routes.id", ondelete="CASCADE"), primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class PlanShipment(Base):
+    """One consolidated shipment, assigned to one logistics partner."""
+
+    __tablename__ = "plan_shipments"
+    __table_args__ = (Index("ix_plan_shipments_job_partner", "job_id", "partner", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"))
+    shipment_id: Mapped[str] = mapped_column(String(128))
+    partner: Mapped[str] = mapped_column(String(64))
+    doc: Mapped[dict[str, Any]] = mapped_column(Json)

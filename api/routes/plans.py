@@ -1,0 +1,159 @@
+"""Plan jobs and their results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from ..auth import Role
+from ..deps import Caller, Cursor, Limit, ReadSession, State, allow
+from ..engine import check_plan
+from ..schemas import (
+    CheckOut,
+    FeatureCollection,
+    JobOut,
+    JobStatus,
+    KpisOut,
+    ManifestRowOut,
+    Page,
+    PlanIn,
+    ReplanIn,
+    RouteOut,
+    ShipmentOut,
+)
+from ..services import plans, results
+from ..services.results import MANIFEST_COLUMNS
+from . import errors
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"])
+Partner = Annotated[str | None, Query(max_length=64, description="Partner (planners; a partner sees its own)")]
+SHIPMENT_COLUMNS = ("id", "lane_id", "mode", "partner", "origin", "destination", "departure", "arrival",
+                    "temperature_c", "units", "kg", "boxes", "orders", "cost")
+
+
+def _job_out(session: Any, job: Any) -> JobOut:
+    return plans.out(job, plans.case_names(session, [job])[job.case_id])
+
+
+@router.post("", status_code=202, response_model=JobOut, summary="Start a plan job",
+             description="Queues a plan for a date; poll `GET /v1/plans/{id}` for status and progress.",
+             responses=errors(403, 404, 429))
+def start_plan(body: PlanIn, state: State, who: Caller, response: Response) -> JobOut:
+    with state.db.write() as session:
+        job = plans.submit(session, who, state.settings, body)
+        out = _job_out(session, job)
+    response.headers["Location"] = f"/v1/plans/{out.id}"
+    return out
+
+
+@router.get("", response_model=Page[JobOut], summary="List plan jobs, newest first", responses=errors(400))
+def list_plans(session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+               status: Annotated[JobStatus | None, Query()] = None) -> Page[JobOut]:
+    jobs, next_cursor = plans.listing(session, status=status, limit=limit, cursor=cursor)
+    names = plans.case_names(session, jobs)
+    return Page[JobOut](items=[plans.out(j, names[j.case_id]) for j in jobs], next_cursor=next_cursor)
+
+
+@router.get("/{plan_id}", response_model=JobOut, summary="Status and progress of a plan job", responses=errors(404))
+def get_plan(plan_id: str, session: ReadSession, who: Caller) -> JobOut:
+    return _job_out(session, plans.get(session, plan_id))
+
+
+@router.delete("/{plan_id}", status_code=202, response_model=JobOut, summary="Cancel a plan job",
+               description="A queued job is cancelled at once; a running one at its next progress report.",
+               responses=errors(403, 404, 409))
+def cancel_plan(plan_id: str, state: State, who: Caller) -> JobOut:
+    with state.db.write() as session:
+        return _job_out(session, plans.cancel(session, who, plan_id))
+
+
+@router.post("/{plan_id}/replan", status_code=202, response_model=JobOut, summary="Re-plan with dispatched routes fixed",
+             description="A new job for the same case and day: the routes of the `dispatched` vehicles in this "
+                         "plan are kept, everything else (with orders and lots that arrived since) is planned again.",
+             responses=errors(403, 404, 409, 429))
+def replan(plan_id: str, body: ReplanIn, state: State, who: Caller, response: Response) -> JobOut:
+    with state.db.write() as session:
+        previous = results.finished(session, plan_id)
+        results.require(who, Role.DISPATCHER, job=previous)
+        case_name = plans.case_names(session, [previous])[previous.case_id]
+        p = previous.params
+        spec = PlanIn(case=case_name, date=p.get("date"), time_limit_s=body.time_limit_s, seed=body.seed)
+        job = plans.submit(session, who, state.settings, spec, replan_of=previous, dispatched=body.dispatched)
+        out = _job_out(session, job)
+    response.headers["Location"] = f"/v1/plans/{out.id}"
+    return out
+
+
+@router.get("/{plan_id}/routes", response_model=list[RouteOut], summary="Pickup routes (dispatchers: those carrying their lots)",
+            responses=errors(403, 404, 409))
+def get_routes(plan_id: str, session: ReadSession, who: Caller) -> list[dict[str, Any]]:
+    return results.routes(session, plan_id, who)
+
+
+@router.get("/{plan_id}/routes.geojson", response_model=FeatureCollection, summary="Pickup routes as GeoJSON",
+            responses=errors(403, 404, 409))
+def get_routes_geojson(plan_id: str, session: ReadSession, who: Caller) -> dict[str, Any]:
+    return results.routes_geojson(results.routes(session, plan_id, who))
+
+
+@router.get("/{plan_id}/shipments", response_model=list[ShipmentOut], summary="Shipments (partners: their own)",
+            responses=errors(403, 404, 409))
+def get_shipments(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> list[dict[str, Any]]:
+    return results.shipments(session, plan_id, who, partner)
+
+
+@router.get("/{plan_id}/shipments.csv", response_class=PlainTextResponse, summary="Shipments as CSV",
+            responses={**errors(403, 404, 409), 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+def get_shipments_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
+    rows = [{**s, "units": len(s["units"]), "kg": sum(x["kg"] for x in s["manifest"]),
+             "boxes": sum(x["boxes"] for x in s["manifest"]), "orders": len(s["manifest"])}
+            for s in results.shipments(session, plan_id, who, partner)]
+    return PlainTextResponse(results.to_csv(rows, SHIPMENT_COLUMNS), media_type="text/csv")
+
+
+@router.get("/{plan_id}/manifests", response_model=list[ManifestRowOut], summary="Manifest lines (partners: their own)",
+            responses=errors(403, 404, 409))
+def get_manifests(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> list[dict[str, Any]]:
+    return results.manifest_rows(results.shipments(session, plan_id, who, partner))
+
+
+@router.get("/{plan_id}/manifests.csv", response_class=PlainTextResponse, summary="Manifest lines as CSV",
+            responses={**errors(403, 404, 409), 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+def get_manifests_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
+    rows = results.manifest_rows(results.shipments(session, plan_id, who, partner))
+    return PlainTextResponse(results.to_csv(rows, MANIFEST_COLUMNS), media_type="text/csv")
+
+
+@router.get("/{plan_id}/kpis", response_model=KpisOut, summary="KPIs (planners; the dispatcher that started it)",
+            responses=errors(403, 404, 409))
+def get_kpis(plan_id: str, session: ReadSession, who: Caller) -> KpisOut:
+    return KpisOut(plan=plan_id, kpis=results.result(session, plan_id, who).kpis)
+
+
+@router.get("/{plan_id}/plan.json", response_model=dict[str, Any], summary="The whole plan document (planners)",
+            responses=errors(403, 404, 409))
+def get_document(plan_id: str, session: ReadSession, who: Caller) -> dict[str, Any]:
+    allow(who)
+    return results.result(session, plan_id, who).document
+
+
+@router.get("/{plan_id}/report", response_class=HTMLResponse, summary="The report page (planners)",
+            responses={**errors(403, 404, 409), 200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
+def get_report(plan_id: str, session: ReadSession, who: Caller) -> HTMLResponse:
+    allow(who)
+    record = results.result(session, plan_id, who)
+    return HTMLResponse(record.report_html or f"<!doctype html><title>plan {plan_id}</title><pre>{record.summary}</pre>")
+
+
+@router.post("/{plan_id}/check", response_model=CheckOut, summary="Check an edited plan against its case (planners)",
+             description="Send the plan document (as from `plan.json`) with edits: moved stops, swapped vehicles. "
+                         "Times, loads, freshness and costs are recomputed and every violation listed.",
+             responses=errors(403, 404, 409))
+def check(plan_id: str, document: Annotated[dict[str, Any], Body()], state: State, session: ReadSession,
+          who: Caller) -> CheckOut:
+    allow(who)
+    results.result(session, plan_id, who)
+    case, _ = plans.prepare(session, state.cases, plan_id, state.settings)
+    return check_plan(case, document)

@@ -1,0 +1,125 @@
+"""Orders (partners) and lots (dispatchers): bulk ingest of JSON or CSV,
+pages with filters, one by id, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ..auth import Principal, Role
+from ..deps import Caller, CaseParam, Cursor, Limit, ReadSession, State, allow
+from ..models import CaseRecord
+from ..schemas import IngestResult, LotOut, OrderOut, Page
+from ..services import ingest, records
+from ..services.ingest import LOTS, ORDERS, Kind
+from . import errors
+
+router = APIRouter(prefix="/v1")
+Text = Annotated[str | None, Query(max_length=128)]
+Org = Annotated[str | None, Query(max_length=64, description="Organisation (planners; others see their own)")]
+Moment = Annotated[datetime | None, Query()]
+
+CSV_EXAMPLES = {
+    "orders": "id,channel,market,product,kg,ordered,deadline,city,country,lat,lon,hub,partner\n"
+              "LS-1,livestream,domestic,lychee,5,2025-06-12T09:00,2025-06-13T20:00,Hanoi,VN,21.03,105.85,hub-hn,viettel-post\n",
+    "lots": "id,farm,product,kg,ready,latest_pickup\nL1,farm-a,lychee,150,2025-06-12T04:00,2025-06-12T10:00\n",
+}
+
+
+def _body_doc(kind: Kind) -> dict[str, Any]:
+    schema = "OrdersIn" if kind is ORDERS else "LotsIn"
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+        "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLES[kind.name]},
+    }}}
+
+
+async def _ingest(kind: Kind, request: Request, state: State, who: Principal, case: CaseRecord) -> IngestResult:
+    data = await request.body()
+
+    def work() -> IngestResult:
+        rows, file, first = ingest.parse(kind, request.headers.get("content-type", ""), data,
+                                         max_rows=state.settings.max_rows_per_request)
+        valid = ingest.validate(kind, state.cases.base(case), rows, file=file, first_row=first)
+        return ingest.store(state.db, kind, case, who.org, valid)
+
+    return await run_in_threadpool(work)
+
+
+INGEST_DOC = ("Every row is read as the case files are (same fields, same rules). If any row has a "
+              "problem, the answer lists every problem (file, row, field) and nothing is stored. "
+              "Ids are the caller's: sending a row again updates it or leaves it unchanged, never duplicates.")
+
+
+@router.post("/orders", tags=["orders"], response_model=IngestResult, summary="Ingest orders (JSON or CSV)",
+             description=INGEST_DOC, openapi_extra=_body_doc(ORDERS), responses=errors(403, 404, 413, 415))
+async def ingest_orders(request: Request, state: State, who: Caller, case: CaseParam) -> IngestResult:
+    allow(who, Role.PARTNER)
+    return await _ingest(ORDERS, request, state, who, case)
+
+
+@router.post("/lots", tags=["lots"], response_model=IngestResult, summary="Ingest harvest lots (JSON or CSV)",
+             description=INGEST_DOC, openapi_extra=_body_doc(LOTS), responses=errors(403, 404, 413, 415))
+async def ingest_lots(request: Request, state: State, who: Caller, case: CaseParam) -> IngestResult:
+    allow(who, Role.DISPATCHER)
+    return await _ingest(LOTS, request, state, who, case)
+
+
+@router.get("/orders", tags=["orders"], response_model=Page[OrderOut], summary="List orders",
+            responses=errors(400, 403, 404))
+def list_orders(
+    session: ReadSession, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
+    market: Text = None, product: Text = None, channel: Text = None, partner: Text = None,
+    ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None,
+) -> Page[Any]:
+    allow(who, Role.PARTNER)
+    equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
+    filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
+    return records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
+
+
+@router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
+            responses=errors(400, 403, 404))
+def list_lots(
+    session: ReadSession, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
+    farm: Text = None, product: Text = None, ready_from: Moment = None, ready_to: Moment = None, org: Org = None,
+) -> Page[Any]:
+    allow(who, Role.DISPATCHER)
+    equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
+    filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
+    return records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
+
+
+@router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
+            responses=errors(403, 404))
+def get_order(order_id: str, session: ReadSession, who: Caller, case: CaseParam, org: Org = None) -> Any:
+    allow(who, Role.PARTNER)
+    return records.get(session, ORDERS, case, who, order_id, org)
+
+
+@router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
+            responses=errors(403, 404))
+def get_lot(lot_id: str, session: ReadSession, who: Caller, case: CaseParam, org: Org = None) -> Any:
+    allow(who, Role.DISPATCHER)
+    return records.get(session, LOTS, case, who, lot_id, org)
+
+
+@router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",
+               responses=errors(403, 404))
+def delete_order(order_id: str, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+    allow(who, Role.PARTNER)
+    with state.db.write() as session:
+        records.withdraw(session, ORDERS, case, who, order_id, org)
+    return Response(status_code=204)
+
+
+@router.delete("/lots/{lot_id}", tags=["lots"], status_code=204, summary="Withdraw a harvest lot",
+               responses=errors(403, 404))
+def delete_lot(lot_id: str, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+    allow(who, Role.DISPATCHER)
+    with state.db.write() as session:
+        records.withdraw(session, LOTS, case, who, lot_id, org)
+    return Response(status_code=204)

@@ -1,0 +1,337 @@
+"""Request and response bodies, separate from the domain model. Order and lot
+rows carry the same fields as the case files' orders.csv and lots.csv and are
+validated by the same readers (planner.io), so a row is judged the same way
+whether it comes from a file, a JSON body or a CSV upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Scalar = str | float | int | bool | None
+T = TypeVar("T")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["invalid_rows"])
+    message: str = Field(examples=["2 row(s) have problems; nothing was stored"])
+    problems: list[str] = Field(default_factory=list, examples=[["orders row 3, kg: must be > 0, got -3"]])
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def _row(**fields: tuple[str, object]) -> dict[str, Any]:
+    return {name: (Scalar, Field(None, description=doc, examples=[ex])) for name, (doc, ex) in fields.items()}
+
+
+class OrderRow(BaseModel):
+    """One customer order, the columns of orders.csv."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "LS-000123", "channel": "livestream", "market": "domestic", "product": "lychee",
+        "kg": 5, "boxes": 1, "ordered": "2025-06-12T09:00", "deadline": "2025-06-13T20:00",
+        "min_shelf_life_days": 5, "value": 300000, "partner": "viettel-post", "city": "Hanoi",
+        "country": "VN", "lat": 21.03, "lon": 105.85, "hub": "hub-hn",
+    }]})
+    id: Scalar = Field(None, description="The caller's order id; a retry with the same id never duplicates.")
+    channel: Scalar = Field(None, description="livestream or b2b")
+    market: Scalar = Field(None, description="A market of the case (domestic, US, AU, JP, ...)")
+    product: Scalar = Field(None, description="A product of the case, e.g. lychee")
+    grade: Scalar = Field(None, description="Grade (default A)")
+    kg: Scalar = Field(None, description="Kilograms, > 0")
+    boxes: Scalar = Field(None, description="Boxes, >= 0")
+    ordered: Scalar = Field(None, description="ISO 8601 datetime (case time zone if naive) or HH:MM")
+    deadline: Scalar = Field(None, description="Delivery deadline, after ordered")
+    min_shelf_life_days: Scalar = Field(None, description="Shelf life left at delivery, days")
+    value: Scalar = Field(None, description="Order value in the case currency")
+    partner: Scalar = Field(None, description="Logistics partner of the last leg, if known")
+    city: Scalar = None
+    country: Scalar = Field(None, description="ISO 3166 alpha-2")
+    region: Scalar = Field(None, description="State or province (market rules)")
+    lat: Scalar = None
+    lon: Scalar = None
+    hub: Scalar = Field(None, description="Hub site of the case the freight lanes reach")
+
+
+class LotRow(BaseModel):
+    """One harvest declaration, the columns of lots.csv."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "id": "L1", "farm": "farm-a", "product": "lychee", "grade": "A", "kg": 150, "boxes": 15,
+        "ready": "2025-06-12T04:00", "latest_pickup": "2025-06-12T10:00", "service_min": 5,
+        "certifications": "VietGAP;growing-area-code", "packing_houses": "", "value": 9000000,
+    }]})
+    id: Scalar = Field(None, description="The caller's lot id; a retry with the same id never duplicates.")
+    farm: Scalar = Field(None, description="A farm or collection point of the case")
+    product: Scalar = None
+    grade: Scalar = None
+    kg: Scalar = Field(None, description="Kilograms, > 0")
+    boxes: Scalar = None
+    ready: Scalar = Field(None, description="Harvest time, ISO 8601 or HH:MM")
+    latest_pickup: Scalar = Field(None, description="End of the pickup window")
+    service_min: Scalar = Field(None, description="Loading time, minutes")
+    certifications: Scalar = Field(None, description="';'-separated, e.g. VietGAP;growing-area-code")
+    packing_houses: Scalar = Field(None, description="';'-separated packing houses allowed (empty: any)")
+    value: Scalar = None
+
+
+ORDER_FIELDS = tuple(OrderRow.model_fields)
+LOT_FIELDS = tuple(LotRow.model_fields)
+
+
+class OrdersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    orders: list[OrderRow]
+
+
+class LotsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lots: list[LotRow]
+
+
+class IngestResult(BaseModel):
+    """What a bulk ingest stored: every row was valid, so all were applied."""
+
+    case: str
+    received: int = Field(examples=[1000])
+    created: int = Field(examples=[990])
+    updated: int = Field(examples=[0])
+    unchanged: int = Field(examples=[10], description="Rows already stored with the same content (retries).")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last.")
+
+
+class OrderOut(BaseModel):
+    id: str
+    org: str
+    case: str
+    channel: str
+    market: str
+    product: str
+    partner: str
+    kg: float
+    ordered: dt.datetime
+    deadline: dt.datetime
+    fields: dict[str, str] = Field(description="The row as stored")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class LotOut(BaseModel):
+    id: str
+    org: str
+    case: str
+    farm: str
+    product: str
+    kg: float
+    ready: dt.datetime
+    latest_pickup: dt.datetime
+    fields: dict[str, str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CaseIn(BaseModel):
+    """A base case: its files by name (settings.toml, products.toml,
+    markets.toml, lanes.toml, sites.csv or sites.geojson, fleet.csv)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$", examples=["luc-ngan-2025"])
+    files: dict[str, str]
+
+
+class CaseOut(BaseModel):
+    name: str
+    files: list[str]
+    epoch: dt.date
+    timezone: str
+    sites: int
+    vehicle_types: int
+    lanes: int
+    created_at: dt.datetime
+
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class PlanIn(BaseModel):
+    """A plan for one date of a case (re-plans: ``POST /v1/plans/{id}/replan``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"date": "2025-06-12", "time_limit_s": 10, "seed": 0},
+    ]})
+    case: str | None = Field(None, description="Case name (default: the server's default case)")
+    date: dt.date | None = Field(None, description="Planning day (default: the case's first day)")
+    time_limit_s: int | None = Field(None, ge=1, le=3600)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
+class JobOut(BaseModel):
+    id: str
+    case: str
+    date: dt.date | None
+    status: JobStatus
+    progress: float = Field(ge=0, le=1)
+    message: str
+    error: str
+    attempts: int
+    cancel_requested: bool
+    replan_of: str | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["dispatcher", "partner", "planner"]
+    org: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$", examples=["viettel-post"])
+    label: str = Field("", max_length=200)
+
+
+class KeyOut(BaseModel):
+    id: int
+    prefix: str
+    role: str
+    org: str
+    label: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="The key itself; shown once, stored only as a digest")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready", "not_ready"]
+    database: str
+    workers: int
+    queued_jobs: int
+
+
+class StopOut(BaseModel):
+    site: str
+    kind: Literal["start", "pickup", "delivery", "end"]
+    lat: float
+    lon: float
+    arrival: dt.datetime
+    departure: dt.datetime
+    waiting_s: int
+    load_kg: float
+    lot_ids: list[str] = Field(description="Lots picked up or delivered here (a dispatcher sees its own only)")
+
+
+class RouteOut(BaseModel):
+    """A pickup route as in plan.json (planner/assembly/plan.schema.json)."""
+
+    vehicle_id: str
+    vehicle_type: str
+    temperature: str
+    profile: str
+    distance_m: int
+    duration_s: int
+    cost: float
+    stops: list[StopOut]
+
+
+class UnitOut(BaseModel):
+    index: int
+    kg: float
+    boxes: int
+    fill: float
+
+
+class ManifestLineOut(BaseModel):
+    order_id: str = Field(description="The id the ordering organisation gave")
+    order_org: str = Field(description="The organisation that sent the order")
+    kg: float
+    boxes: int
+    unit: int
+    supply_id: str = ""
+    shelf_life_left_days: float
+
+
+class TreatmentOut(BaseModel):
+    facility: str
+    treatment: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+class ShipmentOut(BaseModel):
+    """A consolidated shipment as in plan.json, for the partner carrying it."""
+
+    id: str
+    lane_id: str
+    mode: str
+    partner: str
+    origin: str
+    destination: str
+    departure: dt.datetime
+    arrival: dt.datetime
+    temperature_c: float
+    units: list[UnitOut]
+    manifest: list[ManifestLineOut]
+    treatments: list[TreatmentOut]
+    cost: float
+
+
+class ManifestRowOut(BaseModel):
+    """One manifest line with its shipment: what the CSV manifest holds."""
+
+    shipment_id: str
+    lane_id: str
+    mode: str
+    origin: str
+    destination: str
+    departure: dt.datetime
+    arrival: dt.datetime
+    temperature_c: float
+    unit: int
+    order_id: str
+    order_org: str
+    kg: float
+    boxes: int
+    shelf_life_left_days: float
+
+
+class Feature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any]
+    properties: dict[str, Any]
+
+
+class FeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[Feature]
+
+
+class KpisOut(BaseModel):
+    plan: str
+    kpis: dict[str, Any] = Field(description="orders_served, kg_unserved, cost_per_kg, co2e_kg, ... (plan.json summary)")
+
+
+class CheckOut(BaseModel):
+    """The result of checking an edited plan against its case."""
+
+    valid: bool
+    violations: list[dict[str, Any]]
+
+
+class ReplanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"dispatched": ["moto#1"]}]})
+    dispatched: list[str] = Field(default_factory=list, max_length=1000, description="Vehicle ids already on the road")
+    time_limit_s: int | None = Field(None, ge=1, le=3600)
+    seed: int = Field(0, ge=0, le=2**31 - 1)

@@ -1,0 +1,162 @@
+"""Plan jobs: submitting (with a rate limit per key), reading, cancelling,
+and building what a worker plans: the base case moved to the plan's day
+plus the stored orders and lots of that day, read by the case readers."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.domain import Case
+from planner.domain.units import DAY
+from planner.exceptions import CaseError
+from planner.io import csv_files
+from planner.io.fields import RowReader
+
+from ..auth import Principal, Role
+from ..engine import PlanOptions
+from ..errors import ApiError
+from ..models import CaseRecord, LotRecord, OrderRecord, PlanJob, PlanRoute, utcnow
+from ..schemas import JobOut, PlanIn
+from ..settings import Settings
+from . import cases as case_service
+
+
+def _rate_limit(session: Session, who: Principal, settings: Settings) -> None:
+    window = timedelta(seconds=settings.plan_job_window_s)
+    since = utcnow() - window
+    recent = select(PlanJob.created_at).where(PlanJob.key_id == who.key_id, PlanJob.created_at >= since)
+    times = sorted(session.scalars(recent))
+    if len(times) >= settings.plan_jobs_per_window:
+        wait = math.ceil((times[0] + window - utcnow()).total_seconds())
+        raise ApiError(
+            429, "rate_limited",
+            f"at most {settings.plan_jobs_per_window} plan jobs per {settings.plan_job_window_s} s per key; retry in {max(wait, 1)} s",
+            headers={"Retry-After": str(max(wait, 1))})
+
+
+def submit(
+    session: Session, who: Principal, settings: Settings, body: PlanIn, *,
+    replan_of: PlanJob | None = None, dispatched: list[str] | None = None,
+) -> PlanJob:
+    if who.role is Role.PARTNER:
+        raise ApiError(403, "forbidden", "a partner key may not start plans")
+    _rate_limit(session, who, settings)
+    record = case_service.get(session, body.case or settings.default_case)
+    params: dict[str, Any] = {
+        "date": body.date.isoformat() if body.date else None,
+        "time_limit_s": body.time_limit_s or settings.plan_time_limit_s,
+        "seed": body.seed, "replan_of": replan_of.id if replan_of else None,
+        "dispatched": list(dispatched or []),
+    }
+    job = PlanJob(id=uuid.uuid4().hex, case_id=record.id, key_id=who.key_id, org=who.org, role=who.role.value,
+                  params=params, status="queued", message="queued", created_at=utcnow())
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get(session: Session, job_id: str) -> PlanJob:
+    job = session.get(PlanJob, job_id)
+    if job is None:
+        raise ApiError(404, "plan_not_found", f"no plan job {job_id!r}")
+    return job
+
+
+def listing(session: Session, *, status: str | None, limit: int, cursor: str | None) -> tuple[list[PlanJob], str | None]:
+    query = select(PlanJob).order_by(PlanJob.created_at.desc(), PlanJob.id.desc())
+    if status:
+        query = query.where(PlanJob.status == status)
+    if cursor:
+        anchor = session.get(PlanJob, cursor)
+        if anchor is None:
+            raise ApiError(400, "invalid_cursor", f"cursor must be one returned by a previous page, got {cursor!r}")
+        query = query.where(
+            (PlanJob.created_at < anchor.created_at)
+            | ((PlanJob.created_at == anchor.created_at) & (PlanJob.id < anchor.id)))
+    jobs = list(session.scalars(query.limit(limit + 1)))
+    return jobs[:limit], (jobs[limit - 1].id if len(jobs) > limit else None)
+
+
+def cancel(session: Session, who: Principal, job_id: str) -> PlanJob:
+    job = get(session, job_id)
+    if who.role is Role.PARTNER or (who.role is Role.DISPATCHER and job.org != who.org):
+        raise ApiError(403, "forbidden", "only a planner or the organisation that started a plan may cancel it")
+    if job.status in {"succeeded", "failed", "cancelled"}:
+        raise ApiError(409, "plan_finished", f"plan job {job_id} is already {job.status}")
+    job.cancel_requested = True
+    if job.status == "queued":
+        job.status, job.finished_at, job.message = "cancelled", utcnow(), "cancelled before it started"
+    else:
+        job.message = "cancel requested"
+    return job
+
+
+def out(job: PlanJob, case_name: str) -> JobOut:
+    p = job.params
+    return JobOut(
+        id=job.id, case=case_name, date=date.fromisoformat(p["date"]) if p.get("date") else None,
+        status=job.status, progress=job.progress, message=job.message, error=job.error, attempts=job.attempts,
+        cancel_requested=job.cancel_requested, replan_of=p.get("replan_of"), created_at=job.created_at,
+        started_at=job.started_at, finished_at=job.finished_at,
+    )
+
+
+def case_names(session: Session, jobs: list[PlanJob]) -> dict[int, str]:
+    ids = {j.case_id for j in jobs}
+    return dict(session.execute(select(CaseRecord.id, CaseRecord.name).where(CaseRecord.id.in_(ids))).tuples())
+
+
+# -- what a worker plans ------------------------------------------------------
+def _rows(kind_reader: Any, file: str, records: list[Any], case: Case, problems: list[str]) -> list[Any]:
+    items = []
+    for n, r in enumerate(records, start=1):
+        values = {**r.values, "id": f"{r.org}:{r.external_id}"}
+        item = kind_reader(RowReader(f"{file} (stored, {r.org})", n, values, problems), case.settings)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def case_for_day(session: Session, store: case_service.CaseStore, record: CaseRecord, day: date | None) -> Case:
+    """The base case on ``day`` with the lots ready that day and the orders
+    open on it (ordered before its end, due after its start)."""
+    day = day or store.base(record).settings.epoch.date()
+    base = store.base(record, day)
+    start = datetime.combine(day, time(0), ZoneInfo(base.settings.timezone))
+    end = start + timedelta(seconds=DAY)
+    lots = list(session.scalars(select(LotRecord).where(
+        LotRecord.case_id == record.id, LotRecord.ready_at >= start, LotRecord.ready_at < end).order_by(LotRecord.id)))
+    orders = list(session.scalars(select(OrderRecord).where(
+        OrderRecord.case_id == record.id, OrderRecord.ordered_at < end, OrderRecord.deadline_at > start)
+        .order_by(OrderRecord.id)))
+    problems: list[str] = []
+    lot_items = _rows(csv_files.read_lot, "lots", lots, base, problems)
+    order_items = _rows(csv_files.read_order, "orders", orders, base, problems)
+    if problems:
+        raise CaseError(problems)
+    return base.replace(lots=tuple(lot_items), orders=tuple(order_items))
+
+
+def prepare(session: Session, store: case_service.CaseStore, job_id: str, settings: Settings) -> tuple[Case, PlanOptions]:
+    job = get(session, job_id)
+    record = session.get(CaseRecord, job.case_id)
+    assert record is not None
+    p = job.params
+    day = date.fromisoformat(p["date"]) if p.get("date") else store.base(record).settings.epoch.date()
+    fixed: tuple[dict[str, Any], ...] = ()
+    if p.get("replan_of"):
+        query = select(PlanRoute.doc).where(PlanRoute.job_id == p["replan_of"], PlanRoute.vehicle_id.in_(p["dispatched"]))
+        fixed = tuple(session.scalars(query))
+    case = case_for_day(session, store, record, day)
+    return case, PlanOptions(day=day, time_limit_s=float(p["time_limit_s"]), seed=int(p["seed"]), fixed_routes=fixed)
+
+
+def count_queued(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(PlanJob).where(PlanJob.status == "queued")) or 0)

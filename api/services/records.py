@@ -1,0 +1,99 @@
+"""Reading back stored orders and lots: pages with filters, one by id, and
+withdrawal; each organisation sees its own, planners see all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from ..auth import Principal
+from ..errors import ApiError
+from ..models import CaseRecord, LotRecord, OrderRecord
+from ..schemas import LotOut, OrderOut, Page
+from .ingest import Kind
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Equality filters on typed columns and a time range on one column."""
+
+    equal: dict[str, str]
+    time_column: str
+    since: datetime | None = None
+    until: datetime | None = None
+    org: str | None = None
+
+
+def _cursor(value: str | None) -> int:
+    if value is None:
+        return 0
+    if not value.isdigit() or len(value) > 18:
+        raise ApiError(400, "invalid_cursor", f"cursor must be one returned by a previous page, got {value!r}")
+    return int(value)
+
+
+def _scoped(query: Select[Any], record: Any, case: CaseRecord, who: Principal, org: str | None) -> Select[Any]:
+    query = query.where(record.case_id == case.id)
+    if not who.is_planner:
+        if org is not None and org != who.org:
+            raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+        return query.where(record.org == who.org)
+    return query if org is None else query.where(record.org == org)
+
+
+def page(
+    session: Session, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
+    *, limit: int, cursor: str | None,
+) -> Page[Any]:
+    R = kind.record
+    query = _scoped(select(R), R, case, who, filters.org).where(R.id > _cursor(cursor))
+    for name, value in filters.equal.items():
+        query = query.where(getattr(R, name) == value)
+    column = getattr(R, filters.time_column)
+    if filters.since is not None:
+        query = query.where(column >= filters.since)
+    if filters.until is not None:
+        query = query.where(column < filters.until)
+    rows = list(session.scalars(query.order_by(R.id).limit(limit + 1)))
+    more = len(rows) > limit
+    items = [out(r, case) for r in rows[:limit]]
+    return Page[Any](items=items, next_cursor=str(rows[limit - 1].id) if more else None)
+
+
+def _one(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> Any:
+    R = kind.record
+    owner = org if who.is_planner and org else who.org
+    if org and not who.is_planner and org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    record = session.scalar(
+        select(R).where(R.case_id == case.id, R.org == owner, R.external_id == ident))
+    if record is None:
+        raise ApiError(404, "not_found", f"no {kind.singular} {ident!r} of {owner} in case {case.name!r}")
+    return record
+
+
+def get(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> Any:
+    return out(_one(session, kind, case, who, ident, org), case)
+
+
+def withdraw(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> None:
+    record = _one(session, kind, case, who, ident, org)
+    session.execute(delete(kind.record).where(kind.record.id == record.id))
+
+
+def out(record: OrderRecord | LotRecord, case: CaseRecord) -> OrderOut | LotOut:
+    common = {
+        "id": record.external_id, "org": record.org, "case": case.name, "product": record.product,
+        "kg": record.kg, "fields": dict(record.values), "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+    if isinstance(record, OrderRecord):
+        return OrderOut(
+            **common, channel=record.channel, market=record.market, partner=record.partner,
+            ordered=record.ordered_at, deadline=record.deadline_at,
+        )
+    return LotOut(**common, farm=record.farm, ready=record.ready_at, latest_pickup=record.latest_pickup_at)

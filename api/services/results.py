@@ -1,0 +1,144 @@
+"""Finished plans: stored once by the worker, read back per caller. Engine
+ids of orders and lots are ``org:id`` (each organisation names its own), so
+a dispatcher sees the routes carrying its lots with only its lot ids, and a
+partner sees the shipments assigned to it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth import Principal, Role
+from ..engine import PlanOutput
+from ..errors import ApiError
+from ..models import PlanJob, PlanResult, PlanRoute, PlanRouteOrg, PlanShipment
+
+MANIFEST_COLUMNS = (
+    "shipment_id", "lane_id", "mode", "origin", "destination", "departure", "arrival", "temperature_c",
+    "unit", "order_id", "order_org", "kg", "boxes", "shelf_life_left_days",
+)
+
+
+def split_id(engine_id: str) -> tuple[str, str]:
+    """``org:id`` -> (org, id); ids without an org (a base case's own) -> ("", id)."""
+    org, sep, ident = engine_id.partition(":")
+    return (org, ident) if sep else ("", engine_id)
+
+
+def store(session: Session, job: PlanJob, output: PlanOutput) -> None:
+    """Keep the plan document, its routes (with their lots' organisations) and shipments."""
+    doc = output.document
+    session.add(PlanResult(job_id=job.id, document=doc, kpis=output.kpis, summary=output.summary,
+                           report_html=output.report_html))
+    for route in doc.get("routes", []):
+        record = PlanRoute(job_id=job.id, vehicle_id=route["vehicle_id"], doc=route)
+        session.add(record)
+        session.flush()
+        orgs = {split_id(lot)[0] for stop in route["stops"] for lot in stop["lot_ids"]} - {""}
+        session.add_all(PlanRouteOrg(route_id=record.id, org=org, job_id=job.id) for org in sorted(orgs))
+    session.add_all(
+        PlanShipment(job_id=job.id, shipment_id=s["id"], partner=s["partner"], doc=s)
+        for s in doc.get("shipments", []))
+
+
+def finished(session: Session, job_id: str) -> PlanJob:
+    job = session.get(PlanJob, job_id)
+    if job is None:
+        raise ApiError(404, "plan_not_found", f"no plan job {job_id!r}")
+    if job.status != "succeeded":
+        raise ApiError(409, "plan_not_ready", f"plan job {job_id} is {job.status}, not succeeded")
+    return job
+
+
+def require(who: Principal, *roles: Role, job: PlanJob | None = None) -> None:
+    """403 unless ``who`` has one of ``roles``; with ``job``, a dispatcher must be its creator."""
+    if who.role not in roles and not who.is_planner:
+        raise ApiError(403, "forbidden", f"a {who.role} key may not read this")
+    if job is not None and who.role is Role.DISPATCHER and job.org != who.org:
+        raise ApiError(403, "forbidden", "only the organisation that started this plan may read it")
+
+
+def _own_lots(route: dict[str, Any], org: str) -> dict[str, Any]:
+    stops = []
+    for stop in route["stops"]:
+        mine = [split_id(lot)[1] for lot in stop["lot_ids"] if split_id(lot)[0] == org]
+        stops.append({**stop, "lot_ids": mine})
+    return {**route, "stops": stops}
+
+
+def routes(session: Session, job_id: str, who: Principal) -> list[dict[str, Any]]:
+    require(who, Role.DISPATCHER)
+    finished(session, job_id)
+    if who.is_planner:
+        return [r.doc for r in session.scalars(select(PlanRoute).where(PlanRoute.job_id == job_id).order_by(PlanRoute.id))]
+    query = (select(PlanRoute).join(PlanRouteOrg, PlanRouteOrg.route_id == PlanRoute.id)
+             .where(PlanRoute.job_id == job_id, PlanRouteOrg.org == who.org).order_by(PlanRoute.id))
+    return [_own_lots(r.doc, who.org) for r in session.scalars(query)]
+
+
+def routes_geojson(route_docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each route as a LineString through its stops, and each stop as a Point."""
+    features: list[dict[str, Any]] = []
+    for r in route_docs:
+        line = [[s["lon"], s["lat"]] for s in r["stops"]]
+        props = {k: r[k] for k in ("vehicle_id", "vehicle_type", "temperature", "profile", "distance_m", "duration_s", "cost")}
+        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                         "properties": {**props, "feature": "route", "stops": len(r["stops"])}})
+        for n, s in enumerate(r["stops"]):
+            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
+                             "properties": {"feature": "stop", "vehicle_id": r["vehicle_id"], "sequence": n,
+                                            "site": s["site"], "kind": s["kind"], "arrival": s["arrival"],
+                                            "departure": s["departure"], "load_kg": s["load_kg"],
+                                            "lot_ids": ";".join(s["lot_ids"])}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _present(shipment: dict[str, Any]) -> dict[str, Any]:
+    lines = []
+    for line in shipment["manifest"]:
+        org, ident = split_id(line["order_id"])
+        lines.append({**line, "order_id": ident, "order_org": org})
+    return {**shipment, "manifest": lines}
+
+
+def shipments(session: Session, job_id: str, who: Principal, partner: str | None = None) -> list[dict[str, Any]]:
+    require(who, Role.PARTNER)
+    finished(session, job_id)
+    if not who.is_planner:
+        if partner is not None and partner != who.org:
+            raise ApiError(403, "forbidden", "a partner may only read its own shipments")
+        partner = who.org
+    query = select(PlanShipment).where(PlanShipment.job_id == job_id)
+    if partner is not None:
+        query = query.where(PlanShipment.partner == partner)
+    return [_present(s.doc) for s in session.scalars(query.order_by(PlanShipment.id))]
+
+
+def manifest_rows(shipment_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for s in shipment_docs:
+        head = {"shipment_id": s["id"], **{k: s[k] for k in ("lane_id", "mode", "origin", "destination", "departure", "arrival", "temperature_c")}}
+        rows += [{**head, **{k: line[k] for k in ("unit", "order_id", "order_org", "kg", "boxes", "shelf_life_left_days")}}
+                 for line in s["manifest"]]
+    return rows
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def result(session: Session, job_id: str, who: Principal) -> PlanResult:
+    """The whole plan (document, KPIs, report): planners, and the dispatcher that started it."""
+    job = finished(session, job_id)
+    require(who, Role.DISPATCHER, job=job)
+    record = session.get(PlanResult, job_id)
+    assert record is not None, f"plan job {job_id} succeeded without a result"
+    return record

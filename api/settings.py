@@ -1,0 +1,65 @@
+"""The API's one settings object, read from the environment (``PLANNER_*``)
+or given explicitly; bad values fail at start-up, not at the first request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the data lives and the limits the API enforces."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANNER_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(Path("planner-data"), description="Folder for the SQLite file and plan outputs.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite file in data_dir.")
+    base_case: Path | None = Field(None, description="Case folder registered as the default case at start-up.")
+    default_case: str = Field("default", min_length=1, max_length=64)
+    max_body_bytes: int = Field(16 * 1024 * 1024, gt=0)
+    max_rows_per_request: int = Field(20_000, gt=0)
+    default_page_size: int = Field(100, gt=0)
+    max_page_size: int = Field(1000, gt=0)
+    plan_jobs_per_window: int = Field(5, gt=0, description="Plan jobs one key may start per window.")
+    plan_job_window_s: int = Field(60, gt=0)
+    workers: int = Field(1, ge=0, description="Plan jobs run at once (0: no worker, jobs stay queued).")
+    job_poll_s: float = Field(0.5, gt=0)
+    job_heartbeat_s: float = Field(5.0, gt=0)
+    job_stale_after_s: float = Field(60.0, gt=0)
+    job_max_attempts: int = Field(2, ge=1, description="Runs of a job interrupted by a restart before it fails.")
+    plan_time_limit_s: int = Field(30, gt=0, le=3600)
+    plan_function: str = Field("api.engine:run_plan_day", description="module:function that plans one day (see api.engine).")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if url and not url.startswith(("sqlite", "postgresql")):
+            msg = f"database_url must be a sqlite or postgresql URL, got {url.split(':')[0]!r}"
+            raise ValueError(msg)
+        return url
+
+    @field_validator("plan_function")
+    @classmethod
+    def _import_path(cls, value: str) -> str:
+        module, _, name = value.partition(":")
+        if not module or not name:
+            msg = f"plan_function must look like 'module:function', got {value!r}"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _pages(self) -> Settings:
+        if self.default_page_size > self.max_page_size:
+            msg = f"default_page_size ({self.default_page_size}) exceeds max_page_size ({self.max_page_size})"
+            raise ValueError(msg)
+        if self.base_case is not None and not self.base_case.is_dir():
+            msg = f"base_case {self.base_case} is not a folder"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def url(self) -> str:
+        """The database URL, defaulting to ``data_dir/planner.sqlite``."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'planner.sqlite').resolve()}"
