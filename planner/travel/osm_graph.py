@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax import SAXException
 
 import networkx as nx
 import osmnx as ox
@@ -226,7 +227,7 @@ def read_osm_elements(path: str | Path) -> dict[str, Any]:
         raise FileNotFoundError(msg)
     try:
         return reader(path)
-    except (OSError, ValueError, RuntimeError) as exc:
+    except (OSError, ValueError, RuntimeError, SyntaxError, SAXException) as exc:  # SyntaxError: XML
         msg = f"{path}: cannot read OSM data ({exc})"
         raise ValueError(msg) from exc
 

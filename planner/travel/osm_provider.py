@@ -246,6 +246,18 @@ class OsmProvider:
         """Snap points onto the roads of a profile (no distance check)."""
         return self._profile(profile).snap(self._net.project(points))
 
+    def sample_points(self, profile: str, count: int, *, seed: int = 0) -> list[Location]:
+        """``count`` points spread uniformly along the roads of a profile."""
+        pnet = self._profile(profile)
+        lines = self._net.lines[pnet.snappable]
+        lengths = self._net.length[pnet.snappable]
+        rng = np.random.default_rng(seed)
+        pick = rng.choice(len(lines), size=count, p=lengths / lengths.sum())
+        xy = shapely.get_coordinates(shapely.line_interpolate_point(lines[pick], rng.random(count),
+                                                                    normalized=True))
+        lon, lat = self._net.to_lonlat.transform(xy[:, 0], xy[:, 1])
+        return [Location(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
+
     def _checked_snap(self, pnet: _ProfileNet, profile: str,
                       groups: Sequence[tuple[str, Sequence[Location]]]) -> list[Snap]:
         snaps, far = [], []
