@@ -1,0 +1,175 @@
+"""routes.geojson and shipments.geojson: plan features for GIS users.
+
+Coordinates are WGS84 longitude/latitude (RFC 7946). Every feature has a
+``feature_type`` property (``route``, ``stop`` or ``shipment``) and scalar
+properties only (lists are joined with commas) so the files convert to
+GeoPackage or shapefile as they are. Freight lines follow the great circle
+and are split at the antimeridian (a flight to Los Angeles is a MultiLineString).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import antimeridian
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry import LineString, Point
+
+from ..domain import Case
+from .index import (
+    Plan,
+    PlanIndex,
+    route_trips,
+    shipment_boxes,
+    shipment_fill,
+    shipment_kg,
+)
+
+WGS84 = "EPSG:4326"
+GEOD = Geod(ellps="WGS84")
+DENSIFY_M = 50_000  # a freight line gets a vertex every 50 km along the great circle
+
+
+def _route_row(route: dict[str, Any], trip: int, index: PlanIndex, where: str) -> dict[str, Any]:
+    vtype = index.vehicle_type(route["vehicle_type"], f"{where}.vehicle_type")
+    stops = route["stops"]
+    lots = [lot for s in stops if s["kind"] == "pickup" for lot in s["lot_ids"]]
+    kg = sum(index.lot(lot, f"{where}.stops").kg for lot in lots)
+    max_load = max((s["load_kg"] for s in stops), default=0.0)
+    return {
+        "feature_type": "route",
+        "vehicle_id": route["vehicle_id"],
+        "trip": trip,
+        "vehicle_type": route["vehicle_type"],
+        "vehicle_name": vtype.name,
+        "temperature": route["temperature"],
+        "profile": route["profile"],
+        "start": stops[0]["departure"],
+        "end": stops[-1]["arrival"],
+        "distance_m": route["distance_m"],
+        "duration_s": route["duration_s"],
+        "cost": route["cost"],
+        "stops": sum(s["kind"] in ("pickup", "delivery") for s in stops),
+        "pickups": sum(s["kind"] == "pickup" for s in stops),
+        "lots": len(lots),
+        "kg": round(kg, 3),
+        "max_load_kg": max_load,
+        "fill": round(max_load / vtype.capacity_kg, 4),
+        "packing_houses": ",".join(
+            dict.fromkeys(s["site"] for s in stops if s["kind"] == "delivery")
+        ),
+    }
+
+
+def route_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
+    """One LineString per route (a vehicle's trip) through its stops."""
+    index = PlanIndex(case)
+    rows, geoms, ids = [], [], []
+    for i, (route, trip) in enumerate(zip(plan["routes"], route_trips(plan), strict=True)):
+        rows.append(_route_row(route, trip, index, f"routes[{i}]"))
+        geoms.append(LineString([(s["lon"], s["lat"]) for s in route["stops"]]))
+        ids.append(f"route/{route['vehicle_id']}/{trip}")
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+
+
+def route_stops(plan: Plan, case: Case) -> gpd.GeoDataFrame:
+    """One Point per stop of every route, in visiting order."""
+    index = PlanIndex(case)
+    rows, geoms, ids = [], [], []
+    for i, (route, trip) in enumerate(zip(plan["routes"], route_trips(plan), strict=True)):
+        for seq, stop in enumerate(route["stops"]):
+            where = f"routes[{i}].stops[{seq}]"
+            site = index.site(stop["site"], f"{where}.site")
+            kg = sum(index.lot(lot, f"{where}.lot_ids").kg for lot in stop["lot_ids"])
+            rows.append({
+                "feature_type": "stop",
+                "vehicle_id": route["vehicle_id"],
+                "trip": trip,
+                "sequence": seq,
+                "kind": stop["kind"],
+                "site": stop["site"],
+                "site_name": site.name,
+                "arrival": stop["arrival"],
+                "departure": stop["departure"],
+                "waiting_s": stop["waiting_s"],
+                "load_kg": stop["load_kg"],
+                "lot_ids": ",".join(stop["lot_ids"]),
+                "lots": len(stop["lot_ids"]),
+                "kg": round(kg, 3),
+            })
+            geoms.append(Point(stop["lon"], stop["lat"]))
+            ids.append(f"stop/{route['vehicle_id']}/{trip}/{seq}")
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+
+
+def great_circle_line(a: tuple[float, float], b: tuple[float, float]) -> Any:
+    """The great-circle line from ``a`` to ``b`` (lon, lat), split at the antimeridian."""
+    _, _, dist = GEOD.inv(a[0], a[1], b[0], b[1])
+    between = GEOD.npts(a[0], a[1], b[0], b[1], int(dist // DENSIFY_M)) if dist > DENSIFY_M else []
+    line = antimeridian.fix_line_string(LineString([a, *between, b]), great_circle=True)
+    return shapely.transform(line, lambda xy: np.round(xy, 6))
+
+
+def _shipment_row(shipment: dict[str, Any], index: PlanIndex, where: str) -> dict[str, Any]:
+    lane = index.lane(shipment["lane_id"], f"{where}.lane_id")
+    origin = index.site(shipment["origin"], f"{where}.origin")
+    destination = index.site(shipment["destination"], f"{where}.destination")
+    kg = shipment_kg(shipment)
+    treatments = [f"{t['treatment']} at {t['facility']}" for t in shipment["treatments"]]
+    return {
+        "feature_type": "shipment",
+        "shipment_id": shipment["id"],
+        "lane_id": shipment["lane_id"],
+        "mode": shipment["mode"],
+        "partner": shipment["partner"],
+        "origin": origin.id,
+        "origin_name": origin.name,
+        "destination": destination.id,
+        "destination_name": destination.name,
+        "departure": shipment["departure"],
+        "arrival": shipment["arrival"],
+        "temperature_c": shipment["temperature_c"],
+        "kg": round(kg, 3),
+        "boxes": shipment_boxes(shipment),
+        "units": len(shipment["units"]),
+        "unit_name": lane.unit_name,
+        "fill": round(shipment_fill(shipment), 4),
+        "orders": len({m["order_id"] for m in shipment["manifest"]}),
+        "cost": shipment["cost"],
+        "cost_per_kg": round(shipment["cost"] / kg, 2) if kg else None,
+        "treatments": ",".join(treatments),
+    }
+
+
+def shipment_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
+    """One (Multi)LineString per shipment, origin to destination."""
+    index = PlanIndex(case)
+    rows, geoms, ids = [], [], []
+    for i, shipment in enumerate(plan["shipments"]):
+        row = _shipment_row(shipment, index, f"shipments[{i}]")
+        a, b = index.sites[row["origin"]].location, index.sites[row["destination"]].location
+        rows.append(row)
+        geoms.append(great_circle_line((a.lon, a.lat), (b.lon, b.lat)))
+        ids.append(f"shipment/{shipment['id']}")
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+
+
+def _collection(*frames: gpd.GeoDataFrame) -> dict[str, Any]:
+    features: list[dict[str, Any]] = []
+    for frame in frames:
+        if len(frame):
+            features += frame.to_geo_dict(na="drop", drop_id=False)["features"]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def routes_geojson(plan: Plan, case: Case) -> dict[str, Any]:
+    """A FeatureCollection of route LineStrings followed by their stop Points."""
+    return _collection(route_lines(plan, case), route_stops(plan, case))
+
+
+def shipments_geojson(plan: Plan, case: Case) -> dict[str, Any]:
+    """A FeatureCollection of shipment lines, origin to destination."""
+    return _collection(shipment_lines(plan, case))

@@ -1,0 +1,202 @@
+"""The numbers of the HTML report: KPI cards and the tables, as plain rows.
+
+Large plans stay readable: served orders are aggregated by market and city,
+and long lists (unserved orders, unassigned lots, shipments) are capped with
+the count of rows left out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .index import Plan, PlanIndex, parse_time, shipment_fill, shipment_kg
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str
+    value: str
+    details: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    left_out: int = 0
+    numeric: frozenset[int] = frozenset()
+
+
+def number(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def kg(value: float) -> str:
+    return f"{value / 1000:,.1f} t" if abs(value) >= 10_000 else f"{value:,.0f} kg"
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def clock(text: str) -> str:
+    """``12 Jun 06:00`` from an ISO time of the plan."""
+    return f"{parse_time(text, 'time'):%d %b %H:%M}"
+
+
+def _generic(value: Any) -> tuple[str, list[tuple[str, str]]]:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Mapping, list)):
+        return str(value), []
+    if isinstance(value, Mapping):
+        return f"{len(value)} item(s)", [(str(k), _generic(v)[0]) for k, v in value.items()]
+    if isinstance(value, list):
+        return f"{len(value)} item(s)", []
+    return number(value, 0 if float(value).is_integer() else 2), []
+
+
+def _details(value: Any, fmt: Any) -> tuple[str, list[tuple[str, str]]]:
+    """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines."""
+    if isinstance(value, Mapping):
+        lines = [(str(k), fmt(v) if isinstance(v, (int, float)) else str(v))
+                 for k, v in sorted(value.items())]
+        return (lines[0][1] if len(lines) == 1 else ""), lines
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt(value), []
+    return _generic(value)
+
+
+def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
+    """Cards for the known KPIs in reading order, then any other summary field."""
+    s = summary
+    cur = lambda v: money(v, currency)  # noqa: E731
+    cards = [
+        Card("orders_served", "Orders served",
+             f"{number(s['orders_served'])} of {number(s['orders_total'])}", []),
+        Card("orders_on_time_rate", "On time", *_details(s["orders_on_time_rate"], pct)),
+        Card("kg_served", "Served", kg(s["kg_served"]), [("ordered", kg(s["kg_ordered"]))]),
+        Card("kg_unserved", "Unserved", kg(s["kg_unserved"]),
+             _details(s["kg_unserved_by_reason"], kg)[1]),
+        Card("kg_at_risk", "At risk", *_details(s["kg_at_risk"], kg)),
+        Card("shelf_life_left_days_by_market", "Shelf life left at delivery",
+             *_details(s["shelf_life_left_days_by_market"], lambda d: f"{d:.1f} d")),
+        Card("cost_total", "Cost", cur(s["cost_total"]),
+             [("per kg served", cur(s["cost_per_kg"]))]),
+        Card("cost_per_kg_by_mode", "Cost per kg by mode",
+             *_details(s["cost_per_kg_by_mode"], cur)),
+        Card("vehicle_fill", "Vehicle fill", *_details(s["vehicle_fill"], pct)),
+        Card("unit_fill", "Unit fill", *_details(s["unit_fill"], pct)),
+        Card("km", "Distance", *_details(s["km"], lambda v: f"{v:,.0f} km")),
+        Card("co2e_kg", "CO2e", kg(s["co2e_kg"]), _details(s["co2e_kg_by_mode"], kg)[1]),
+        Card("lots_routed", "Lots routed",
+             f"{number(s['lots_routed'])} of {number(s['lots_total'])}", []),
+    ]
+    used = {c.key for c in cards} | {
+        "orders_total", "kg_ordered", "kg_unserved_by_reason", "cost_per_kg",
+        "co2e_kg_by_mode", "lots_total",
+    }
+    for key, value in s.items():
+        if key not in used:
+            cards.append(Card(key, key.replace("_", " ").capitalize(), *_generic(value)))
+    return cards
+
+
+def reason_table(items: Iterable[Mapping[str, Any]], kg_of: Mapping[str, float], id_key: str) -> Table:
+    """Count and kg of unplanned items by reason code, most kg first."""
+    count: dict[str, int] = defaultdict(int)
+    weight: dict[str, float] = defaultdict(float)
+    for item in items:
+        count[item["reason"]] += 1
+        weight[item["reason"]] += kg_of[item[id_key]]
+    rows = [[r, number(count[r]), kg(weight[r])] for r in sorted(count, key=lambda r: -weight[r])]
+    return Table(["reason", "count", "weight"], rows, numeric=frozenset({1, 2}))
+
+
+def _capped(rows: list[list[str]], cap: int) -> tuple[list[list[str]], int]:
+    return rows[:cap], max(len(rows) - cap, 0)
+
+
+def unserved_orders_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
+    rows = []
+    for i, u in enumerate(plan["unserved_orders"]):
+        o = index.order(u["order_id"], f"unserved_orders[{i}].order_id")
+        rows.append([o.id, u["reason"], u["detail"], o.market, o.destination.city,
+                     kg(o.kg), clock(index.iso(o.deadline))])
+    rows.sort(key=lambda r: (r[1], r[0]))
+    shown, left = _capped(rows, cap)
+    return Table(["order", "reason", "detail", "market", "city", "weight", "deadline"],
+                 shown, left, frozenset({5}))
+
+
+def unassigned_lots_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
+    rows = []
+    for i, u in enumerate(plan["unassigned_lots"]):
+        lot = index.lot(u["lot_id"], f"unassigned_lots[{i}].lot_id")
+        farm = index.site(lot.farm, f"lot {lot.id} farm")
+        rows.append([lot.id, u["reason"], u["detail"], farm.name, kg(lot.kg),
+                     clock(index.iso(lot.ready)), clock(index.iso(lot.latest_pickup))])
+    rows.sort(key=lambda r: (r[1], r[0]))
+    shown, left = _capped(rows, cap)
+    return Table(["lot", "reason", "detail", "farm", "weight", "ready", "latest pickup"],
+                 shown, left, frozenset({4}))
+
+
+def served_orders_table(plan: Plan, index: PlanIndex) -> Table:
+    """Served orders by market and destination city."""
+    groups: dict[tuple[str, str], list[tuple[float, bool, float]]] = defaultdict(list)
+    for i, o in enumerate(plan["orders"]):
+        order = index.order(o["order_id"], f"orders[{i}].order_id")
+        key = (order.market, f"{order.destination.city}, {order.destination.country}")
+        groups[key].append((order.kg, o["on_time"], o["shelf_life_left_days"]))
+    rows = []
+    for (market, city), items in sorted(groups.items(), key=lambda kv: -sum(x[0] for x in kv[1])):
+        n = len(items)
+        rows.append([market, city, number(n), kg(sum(x[0] for x in items)),
+                     pct(sum(x[1] for x in items) / n),
+                     f"{sum(x[2] for x in items) / n:.1f}", f"{min(x[2] for x in items):.1f}"])
+    return Table(["market", "destination", "orders", "weight", "on time",
+                  "shelf life left (d, mean)", "min"], rows, numeric=frozenset({2, 3, 4, 5, 6}))
+
+
+def shipments_table(plan: Plan, index: PlanIndex, currency: str, *, cap: int) -> Table:
+    ordered = sorted(enumerate(plan["shipments"]),
+                     key=lambda js: (parse_time(js[1]["departure"], "departure"), js[1]["id"]))
+    rows = []
+    for i, s in ordered:
+        origin = index.site(s["origin"], f"shipments[{i}].origin")
+        dest = index.site(s["destination"], f"shipments[{i}].destination")
+        treat = ", ".join(f"{t['treatment']} {clock(t['start'])[-5:]}" for t in s["treatments"])
+        rows.append([s["id"], s["lane_id"], s["mode"], s["partner"],
+                     f"{origin.name.split(' (')[0]} → {dest.name.split(' (')[0]}",
+                     clock(s["departure"]), clock(s["arrival"]), kg(shipment_kg(s)),
+                     number(len(s["units"])), pct(shipment_fill(s)),
+                     number(len({m["order_id"] for m in s["manifest"]})),
+                     money(s["cost"], currency), treat])
+    shown, left = _capped(rows, cap)
+    return Table(["shipment", "lane", "mode", "partner", "from → to", "departs", "arrives",
+                  "weight", "units", "fill", "orders", "cost", "treatment"],
+                 shown, left, frozenset({7, 8, 9, 10, 11}))
+
+
+def fleet_table(plan: Plan, index: PlanIndex, currency: str) -> Table:
+    """Routes by vehicle type: vehicles, trips, km, kg picked up, cost."""
+    acc: dict[str, dict[str, Any]] = {}
+    for i, r in enumerate(plan["routes"]):
+        a = acc.setdefault(r["vehicle_type"], {"v": set(), "trips": 0, "m": 0, "kg": 0.0, "cost": 0.0,
+                                               "temp": r["temperature"]})
+        a["v"].add(r["vehicle_id"])
+        a["trips"] += 1
+        a["m"] += r["distance_m"]
+        a["cost"] += r["cost"]
+        a["kg"] += sum(index.lot(lot, f"routes[{i}].stops").kg
+                       for s in r["stops"] if s["kind"] == "pickup" for lot in s["lot_ids"])
+    rows = [[t, a["temp"], number(len(a["v"])), number(a["trips"]), f"{a['m'] / 1000:,.0f} km",
+             kg(a["kg"]), money(a["cost"], currency)] for t, a in sorted(acc.items())]
+    return Table(["vehicle type", "temperature", "vehicles", "trips", "distance",
+                  "picked up", "cost"], rows, numeric=frozenset({2, 3, 4, 5, 6}))

@@ -1,0 +1,112 @@
+"""The vehicle timeline of the HTML report: an inline SVG Gantt chart, one row
+per vehicle, one bar per trip split into driving, waiting and service."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .index import Plan, parse_time, route_trips
+from .style import vehicle_colors
+
+ROW_H = 18
+BAR_H = 10
+LABEL_W = 150
+TOP = 22
+XScale = Callable[[datetime], float]
+
+
+@dataclass(frozen=True)
+class SvgRect:
+    x: float
+    y: float
+    w: float
+    h: float
+    cls: str
+    color: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    rows: list[tuple[float, str]]  # (y of the row's text baseline, label)
+    rects: list[SvgRect]
+    ticks: list[Tick]
+    trips: int
+
+
+def _scale(t0: datetime, t1: datetime, width: int) -> XScale:
+    px_per_s = (width - LABEL_W - 12) / max((t1 - t0).total_seconds(), 1.0)
+    return lambda t: LABEL_W + (t - t0).total_seconds() * px_per_s
+
+
+def _route_rects(
+    route: dict[str, Any], trip: int, y: float, color: str, x: XScale, where: str
+) -> list[SvgRect]:
+    stops = route["stops"]
+    arr = [parse_time(s["arrival"], f"{where}.stops[{i}].arrival") for i, s in enumerate(stops)]
+    dep = [parse_time(s["departure"], f"{where}.stops[{i}].departure") for i, s in enumerate(stops)]
+    vid = route["vehicle_id"]
+    rects = [SvgRect(x(dep[0]), y - 1, max(x(arr[-1]) - x(dep[0]), 1.0), BAR_H + 2, "trip", color,
+                     f"{vid} trip {trip}: {dep[0]:%H:%M}-{arr[-1]:%H:%M}, "
+                     f"{route['distance_m'] / 1000:.1f} km")]
+    for i in range(1, len(stops)):
+        rects.append(SvgRect(x(dep[i - 1]), y, max(x(arr[i]) - x(dep[i - 1]), 0.5), BAR_H,
+                             "drive", color, f"{vid}: drive to {stops[i]['site']}"))
+        ready = arr[i] + timedelta(seconds=stops[i]["waiting_s"])
+        if stops[i]["waiting_s"]:
+            rects.append(SvgRect(x(arr[i]), y, max(x(ready) - x(arr[i]), 0.5), BAR_H, "wait",
+                                 "#bbbbbb", f"{vid}: wait {stops[i]['waiting_s'] // 60} min "
+                                 f"at {stops[i]['site']}"))
+        if dep[i] > ready:
+            lots = ", ".join(stops[i]["lot_ids"])
+            rects.append(SvgRect(x(ready), y, max(x(dep[i]) - x(ready), 1.0), BAR_H,
+                                 f"service service-{stops[i]['kind']}", "#222222",
+                                 f"{vid}: {stops[i]['kind']} at {stops[i]['site']} "
+                                 f"{arr[i]:%H:%M}-{dep[i]:%H:%M}" + (f" ({lots})" if lots else "")))
+    return rects
+
+
+def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
+    """The Gantt chart of every route in ``plan``, vehicles ordered by first start."""
+    routes = list(zip(plan["routes"], route_trips(plan), strict=True))
+    if not routes:
+        return Timeline(width, 40, [], [], [], 0)
+    starts = [parse_time(r["stops"][0]["departure"], f"routes[{i}].stops[0].departure")
+              for i, (r, _) in enumerate(routes)]
+    ends = [parse_time(r["stops"][-1]["arrival"], f"routes[{i}].stops[-1].arrival")
+            for i, (r, _) in enumerate(routes)]
+    t0 = min(starts).replace(minute=0, second=0, microsecond=0)
+    t1 = max(ends)
+    t1 = t1.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    x = _scale(t0, t1, width)
+    first: dict[str, datetime] = {}
+    for (r, _), s in zip(routes, starts, strict=True):
+        first[r["vehicle_id"]] = min(first.get(r["vehicle_id"], s), s)
+    order = sorted(first, key=lambda v: (first[v], v))
+    row_of = {v: TOP + i * ROW_H for i, v in enumerate(order)}
+    colors = vehicle_colors(first)
+    types = {r["vehicle_id"]: r["vehicle_type"] for r, _ in routes}
+    rects = [
+        rect
+        for i, (r, trip) in enumerate(routes)
+        for rect in _route_rects(r, trip, row_of[r["vehicle_id"]], colors[r["vehicle_id"]], x,
+                                 f"routes[{i}]")
+    ]
+    hours = math.ceil((t1 - t0).total_seconds() / 3600)
+    every = max(1, math.ceil(hours / 16))
+    ticks = [Tick(x(t0 + timedelta(hours=h)), f"{t0 + timedelta(hours=h):%H:%M}")
+             for h in range(0, hours + 1, every)]
+    rows = [(row_of[v] + BAR_H - 1, f"{v} ({types[v]})") for v in order]
+    return Timeline(width, TOP + len(order) * ROW_H + 8, rows, rects, ticks, len(routes))
