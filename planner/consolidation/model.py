@@ -115,6 +115,8 @@ def _departures(model: mathopt.Model, problem: ClassProblem, v: _Vars) -> None:
             kg[leg.key].append(v.x[k])
             boxes[leg.key].append(mathopt.LinearTerm(v.x[k], ratio))
     lanes = problem.departures()
+    _linking(model, problem, v)
+    _lane_totals(model, v, lanes)
     for d, n in v.n.items():
         lane: Lane = lanes[d]
         load = mathopt.fast_sum(kg[d])
@@ -124,6 +126,31 @@ def _departures(model: mathopt.Model, problem: ClassProblem, v: _Vars) -> None:
         model.add_linear_constraint(v.f[d] >= lane.cost_per_unit * n + lane.cost_per_kg * load)
         if lane.min_charge > 0:
             model.add_linear_constraint(v.f[d] >= lane.min_charge * n)
+
+
+def _lane_totals(model: mathopt.Model, v: _Vars, lanes: dict[Key, Lane]) -> None:
+    """An integer total of units per lane: branching on it breaks the
+    symmetry between interchangeable departures of the same lane."""
+    by_lane: dict[str, list[mathopt.Variable]] = defaultdict(list)
+    for d, n in v.n.items():
+        by_lane[d[0]].append(n)
+    for lane_id, ns in sorted(by_lane.items()):
+        if len(ns) > 1:
+            total = model.add_integer_variable(lb=0, name=f"N{lane_id}")
+            model.add_linear_constraint(total == mathopt.fast_sum(ns))
+
+
+def _linking(model: mathopt.Model, problem: ClassProblem, v: _Vars) -> None:
+    """Strong linking: a class never puts more than its own kg (or a unit)
+    per unit opened on a departure (the fixed-charge network-design cut)."""
+    terms: dict[tuple[int, Key], list[mathopt.Variable]] = defaultdict(list)
+    for k, o in enumerate(problem.options):
+        for leg in problem.itineraries[o.itin].legs:
+            terms[(o.cls, leg.key)].append(v.x[k])
+    lanes = problem.departures()
+    for (c, d), xs in sorted(terms.items()):
+        cap = min(problem.classes[c].kg, lanes[d].unit_kg)
+        model.add_linear_constraint(mathopt.fast_sum(xs) <= cap * v.n[d])
 
 
 def _treatment(model: mathopt.Model, problem: ClassProblem, v: _Vars) -> None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..domain import Case, HarvestLot, SiteKind
 from ..domain.units import HOUR
 from ..freshness import model_for
-from ..travel.great_circle import haversine_m
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,35 +62,35 @@ def supplies_from_lots(
 ) -> list[Supply]:
     """Declare supplies directly from the case's lots, without routing.
 
-    Each lot reaches its first allowed packing house (or the case's first one)
-    ``pickup_delay_s`` after it is ready, spending that time at ambient; it is
-    available ``packing_service_s + precooling_s`` later, the pre-cooling spent
-    at the product's reference temperature."""
-    houses = [s.id for s in case.sites_of(SiteKind.PACKING_HOUSE)]
+    Each lot goes to its first allowed packing house or, when free to choose,
+    to the one least loaded relative to its intake rate (lots taken by ready
+    time), reaching it ``pickup_delay_s`` after it is ready, at ambient; it is
+    available ``packing_service_s + precooling_s`` later, the pre-cooling
+    spent at the product's reference temperature."""
+    houses = case.sites_of(SiteKind.PACKING_HOUSE)
     if not houses:
         raise ValueError("case has no packing house to declare supplies at")
-    return [_supply_of(case, lot, houses, pickup_delay_s, precooling_s) for lot in case.lots]
+    intake = {h.id: h.intake_kg_per_hour or 1.0 for h in houses}
+    load = dict.fromkeys(intake, 0.0)
+    supplies = []
+    for lot in sorted(case.lots, key=lambda lot: (lot.ready, lot.id)):
+        allowed = list(lot.packing_houses) or list(intake)
+        site = min(allowed, key=lambda h: ((load.get(h, 0.0) + lot.kg) / intake.get(h, 1.0), h))
+        load[site] = load.get(site, 0.0) + lot.kg
+        supplies.append(_supply_of(case, lot, site, pickup_delay_s, precooling_s))
+    return sorted(supplies, key=lambda s: s.id)
 
 
-def _supply_of(
-    case: Case, lot: HarvestLot, houses: list[str], delay: int, precooling: int
-) -> Supply:
+def _supply_of(case: Case, lot: HarvestLot, site: str, delay: int, precooling: int) -> Supply:
     product = case.product_by_id[lot.product]
     model = model_for(product)
     hours = range(lot.ready, lot.ready + delay, HOUR)
     durations = [min(HOUR, lot.ready + delay - t) for t in hours]
     temps = [case.settings.ambient_at(t) for t in hours]
     spent = model.consumed(durations, temps) + precooling
-    site = lot.packing_houses[0] if lot.packing_houses else _nearest(case, lot.farm, houses)
     return Supply(
         id=lot.id, site=site, product=lot.product, grade=lot.grade, kg=lot.kg,
         available_at=lot.ready + delay + case.settings.packing_service_s + precooling,
         shelf_life_left_s=max(0, math.floor(product.ref_shelf_life_s - spent)),
         certifications=lot.certifications,
     )
-
-
-def _nearest(case: Case, farm: str, houses: list[str]) -> str:
-    here = [case.site_by_id[farm].location]
-    there = [case.site_by_id[h].location for h in houses]
-    return houses[int(np.argmin(haversine_m(here, there)[0]))]
