@@ -90,22 +90,15 @@ def solve_vrptw_ortools(
     manager = pywrapcp.RoutingIndexManager(n, inst.num_vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
     routing.solver().ReSeed(seed)
-    dist_l = dist.tolist()
-    time_l = (travel + service[:, None]).tolist()
-
-    def arc(i: int, j: int) -> int:
-        return dist_l[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def transit(i: int, j: int) -> int:
-        return time_l[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    demand_l = inst.demand.tolist()
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(arc))
+    # matrices held in C++ (node i is index i: one depot, no duplicates)
+    arc = routing.RegisterTransitMatrix(dist.tolist())
+    transit = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(arc)
     horizon = math.floor(inst.due[0] * SCALE)
-    routing.AddDimension(routing.RegisterTransitCallback(transit), horizon, horizon, False, "time")
+    routing.AddDimension(transit, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
     routing.AddDimensionWithVehicleCapacity(
-        routing.RegisterUnaryTransitCallback(lambda i: demand_l[manager.IndexToNode(i)]),
+        routing.RegisterUnaryTransitVector(inst.demand.tolist()),
         0, [inst.capacity] * inst.num_vehicles, True, "load",
     )
     penalty = int(dist.max()) * n * 10
