@@ -31,7 +31,8 @@ from .fields import RowReader, clock_or_iso, duration_s
 def rows(path: Path, problems: list[str], required: tuple[str, ...]) -> Iterator[RowReader]:
     """Each row of a CSV file (header = row 1), after checking its columns."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        # dtype=object: plain str cells (pandas 3 arrow strings are slow to iterate)
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
         return

@@ -60,7 +60,7 @@ class RowReader:
             self.problem(field, "is required")
             return 0.0
         reported = len(self.problems)
-        value = self._convert(field, float, "a number", default if default is not None else 0.0)
+        value = self._convert(field, float, "a number", float(default or 0.0))
         if len(self.problems) > reported:
             return value  # not a number: said once
         if positive and value <= 0:

@@ -190,7 +190,7 @@ def _listing(row: RowReader, key: str) -> list[Any]:
 
 
 def _departures(row: RowReader, settings: CaseSettings) -> tuple[Departure, ...]:
-    cutoff = duration_s(hours=row.number("cutoff_h", default=0, minimum=0))
+    cutoff = max(0, duration_s(hours=row.number("cutoff_h", default=0, minimum=0)))
     times: list[int] = []
     tz = settings.timezone
     for text in _listing(row, "departures"):
