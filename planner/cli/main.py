@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from . import case_commands, generate_commands
+from . import case_commands, generate_commands, plan_commands
 from . import bench_commands
 from . import scenario_commands
 from . import api_commands
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 case_commands.register(app)
 generate_commands.register(app)
+plan_commands.register(app)
 bench_commands.register(app)
 scenario_commands.register(app)
 api_commands.register(app)

@@ -1,0 +1,105 @@
+"""One daily plan: route the pickups, then consolidate the freight from what
+the pickup plan delivers.
+
+The two stages run in sequence rather than jointly: freight can only use
+fruit that has reached a packing house and been pre-cooled, so routing goes
+first and its deliveries (with the shelf life each lot has left) become the
+supply the consolidation allocates first-expired-first-out. This keeps the
+joint plan consistent by construction (no departure uses fruit that arrives
+after it), keeps each model at a size its solver proves good bounds on, and
+leaves one clear place for each constraint. What it gives up is the feedback
+from freight to pickups (collecting export-certified lots first when export
+orders are short of them); routing weighs lots by their value instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..consolidation import ConsolidationParams, ConsolidationResult, Supply, consolidate
+from ..domain import Case
+from ..routing import FixedRoute, RoutingParams, RoutingResult, route_pickups
+from ..travel import TravelTimeProvider
+from .kpis import compute_kpis
+from .params import PlanParams
+from .supplies import supplies_from_deliveries
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class DailyPlan:
+    """The result of :func:`plan_day`."""
+
+    case: Case
+    params: PlanParams
+    seed: int
+    routing: RoutingResult
+    supplies: tuple[Supply, ...]
+    consolidation: ConsolidationResult
+    kpis: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan.json document (schema ``planner/assembly/plan.schema.json``)."""
+        from .serialize import plan_document
+
+        return plan_document(self)
+
+    def summary(self) -> str:
+        k = self.kpis
+        cur = self.case.settings.currency
+        lines = [
+            f"{self.case.settings.name}",
+            f"orders served {k['orders_served']:,}/{k['orders_total']:,} "
+            f"(on time {100 * k['orders_on_time_rate']:.1f} %), kg served {k['kg_served']:,.0f} "
+            f"of {k['kg_ordered']:,.0f}, at risk {k['kg_at_risk']:,.0f} kg",
+            f"lots routed {k['lots_routed']}/{k['lots_total']} ({k['kg_picked']:,.0f} kg picked, "
+            f"{k['kg_lots_unpicked']:,.0f} kg left at farms)",
+            f"cost {k['cost_total']:,.0f} {cur} ({k['cost_per_kg']:,.0f} {cur}/kg served), "
+            f"{k['km']:,.0f} km of pickup routes, {k['co2e_kg']:,.0f} kg CO2e",
+            f"vehicle fill {100 * k['vehicle_fill']:.0f} %, unit fill {100 * k['unit_fill']:.0f} %, "
+            f"consolidation gap {k['consolidation_gap_pct']}",
+        ]
+        for reason, kg in k["kg_unserved_by_reason"].items():
+            lines.append(f"  unserved {reason}: {kg:,.0f} kg")
+        return "\n".join(lines)
+
+
+def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(lo + (hi - lo) * min(max(fraction, 0.0), 1.0), message)
+    return report
+
+
+def plan_day(
+    case: Case,
+    params: PlanParams | None = None,
+    *,
+    seed: int = 0,
+    progress: Progress | None = None,
+    travel: TravelTimeProvider | None = None,
+    fixed: Sequence[FixedRoute] = (),
+    now: int | None = None,
+) -> DailyPlan:
+    """Plan one day of ``case``: pickup routes, then freight. ``fixed`` keeps
+    dispatched routes' committed stops (re-planning during a livestream);
+    ``now`` is the earliest time anything new may start."""
+    params = params or PlanParams()
+    share = params.routing_share
+    routing = route_pickups(
+        case, params=RoutingParams.from_dict(
+            {**dict(params.routing), "time_limit_s": params.routing_time_s}),
+        seed=seed, fixed=fixed, progress=_stage(progress, 0.0, share), travel=travel, now=now,
+    )
+    supplies = tuple(supplies_from_deliveries(case, routing.deliveries, precool_s=params.precool_s))
+    consolidation = consolidate(
+        case, supplies, params=ConsolidationParams.from_dict(
+            {**dict(params.consolidation), "time_limit_s": params.consolidation_time_s}),
+        seed=seed, progress=_stage(progress, share, 0.98),
+    )
+    kpis = compute_kpis(case, routing, supplies, consolidation, params)
+    if progress is not None:
+        progress(1.0, "plan ready")
+    return DailyPlan(case, params, seed, routing, supplies, consolidation, kpis)

@@ -1,0 +1,90 @@
+"""``planner plan``: the evening job. ``planner check``: evaluate an edited plan."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..assembly import PlanParams, plan_day, write_plan_json
+from ..assembly.check import check_plan_file
+from ..assembly.day import restrict_to_day
+from ..exceptions import PlanCheckError
+from ..outputs import write_outputs
+from .case_commands import load_or_exit
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def plan(
+    case: Annotated[Path, typer.Argument(help="Case folder (e.g. data/luc-ngan).")],
+    out: Annotated[Path, typer.Option(help="Folder for plan.json, GeoJSON, manifests, report.")],
+    time_limit: Annotated[float, typer.Option(help="Solver seconds in all.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed and limits, same plan.")] = 0,
+    day: Annotated[str | None, typer.Option("--date", help="Plan the lots ready on this date (YYYY-MM-DD).")] = None,
+    params_file: Annotated[Path | None, typer.Option("--params", help="TOML file with [plan] parameters.")] = None,
+) -> None:
+    """Plan one day: pickup routes, freight, KPIs, and the files people read."""
+    loaded = load_or_exit(case)
+    try:
+        params = PlanParams.from_file(params_file) if params_file else PlanParams()
+        params = PlanParams.from_dict({**params.as_dict(), "time_limit_s": time_limit})
+        if day:
+            loaded = restrict_to_day(loaded, date.fromisoformat(day))
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("planning", total=1.0)
+        result = plan_day(loaded, params, seed=seed,
+                          progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
+    solved = time.perf_counter() - started
+    out.mkdir(parents=True, exist_ok=True)
+    write_plan_json(result, out / "plan.json")
+    written = write_outputs(json.loads((out / "plan.json").read_text(encoding="utf-8")), loaded, out)
+    console.print(result.summary(), highlight=False)
+    console.print(f"planned in {solved:.1f} s; wrote {out / 'plan.json'}, "
+                  + ", ".join(str(p.relative_to(out)) for p in written.values()), highlight=False)
+
+
+def check(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN.json", help="A plan.json, perhaps edited.")],
+    case: Annotated[Path, typer.Argument(help="The case folder it was planned from.")],
+) -> None:
+    """Recompute an edited plan's times, loads, freshness and costs; list every violation.
+
+    Exit 0 when the plan breaks no rule, 1 when it does, 2 when it cannot be read."""
+    loaded = load_or_exit(case)
+    try:
+        report = check_plan_file(plan_file, loaded)
+    except PlanCheckError as exc:
+        raise _fail(str(exc)) from None
+    for key, value in report.totals.items():
+        console.print(f"{key}: {value:,}", highlight=False)
+    for note in report.notes:
+        console.print(f"[yellow]note[/yellow] {note}", highlight=False)
+    if report.ok:
+        console.print("[green]no violations[/green]")
+        return
+    console.print(f"[red]{len(report.violations)} violation(s)[/red]")
+    for violation in report.violations:
+        console.print(f"  {violation}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(plan)
+    app.command()(check)
