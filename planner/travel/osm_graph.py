@@ -181,12 +181,14 @@ def _way_tags() -> Iterator[None]:
 
 
 def _elements_from_pbf(path: Path) -> dict[str, Any]:
-    import osmium  # optional dependency, only for PBF files
-
+    try:
+        import osmium  # only PBF files need pyosmium
+    except ImportError as exc:
+        raise ValueError("reading PBF files needs the osmium package (pip install osmium)") from exc
     nodes: dict[int, dict[str, Any]] = {}
     ways = []
     for way in osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations():
-        if not way.is_way() or "highway" not in way.tags:
+        if not isinstance(way, osmium.osm.Way) or "highway" not in way.tags:
             continue
         refs = []
         for n in way.nodes:

@@ -264,7 +264,7 @@ class OsmProvider:
         for role, points in groups:
             snap = pnet.snap(self._net.project(points))
             far += [(role, int(i), points[i].lat, points[i].lon, float(snap.distance_m[i]))
-                    for i in np.flatnonzero(snap.distance_m > self.max_snap_m)]
+                    for i in np.flatnonzero(snap.distance_m > self.max_snap_m).tolist()]
             snaps.append(snap)
         if far:
             raise OffNetworkError(profile, self.max_snap_m, far)

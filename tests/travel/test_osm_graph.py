@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from planner.domain.geo import Location
+from planner.exceptions import TravelTimeError
 from planner.travel.great_circle import haversine_m
 from planner.travel.osm_graph import (
     DEFAULT_PROFILES,
@@ -19,7 +20,6 @@ from planner.travel.osm_graph import (
     save_graph,
     time_attr,
 )
-from planner.exceptions import TravelTimeError
 
 OSM = Path(__file__).resolve().parents[1] / "data" / "osm"
 LAT_STEP_M = haversine_m([Location(21.000, 105.0)], [Location(21.001, 105.0)])[0, 0]
