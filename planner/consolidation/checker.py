@@ -21,7 +21,7 @@ from ..freshness import model_for
 from .classes import penalty_of, required_shelf_s
 from .params import ConsolidationParams
 from .reasons import Reason
-from .results import ConsolidationResult, Shipment
+from .results import ConsolidationResult, ManifestLine, Shipment
 from .supply import Supply
 
 TOL_KG = 1e-6
@@ -42,9 +42,15 @@ def check_result(
         problems += _shipment(case, s, params)
     supply = {s.id: s for s in supplies}
     used: dict[str, float] = defaultdict(float)
+    lines_of: dict[tuple[str, str], list[ManifestLine]] = defaultdict(list)
+    for s in result.shipments:
+        for line in s.manifest:
+            lines_of[(s.id, line.order_id)].append(line)
     for oid, route in result.itineraries.items():
         if oid in orders and all(sid in ships for sid in route.shipments):
-            problems += _order(case, orders[oid], [ships[s] for s in route.shipments], supply, used,
+            legs = [ships[s] for s in route.shipments]
+            lines = [lines_of[(s.id, oid)] for s in legs]
+            problems += _order(case, orders[oid], legs, lines, supply, used,
                                params, route.delivered, route.shelf_life_left_s)
         else:
             problems.append(f"order {oid}: unknown order or shipment in its itinerary")
@@ -111,7 +117,8 @@ def _shipment(case: Case, s: Shipment, params: ConsolidationParams) -> list[str]
     return problems
 
 
-def _order(case: Case, order: Order, legs: list[Shipment], supply: dict[str, Supply],
+def _order(case: Case, order: Order, legs: list[Shipment], leg_lines: list[list[ManifestLine]],
+           supply: dict[str, Supply],
            used: dict[str, float], params: ConsolidationParams, delivered: int,
            reported_shelf: int) -> list[str]:
     where = f"order {order.id}"
@@ -121,9 +128,8 @@ def _order(case: Case, order: Order, legs: list[Shipment], supply: dict[str, Sup
         return [f"{where}: served with no shipment"]
     if order.destination.region in market.forbidden_regions:
         problems.append(f"{where}: market {market.id} forbids region {order.destination.region}")
-    lines_first = [x for x in legs[0].manifest if x.order_id == order.id]
-    for k, ship in enumerate(legs):
-        lines = [x for x in ship.manifest if x.order_id == order.id]
+    lines_first = leg_lines[0]
+    for k, (ship, lines) in enumerate(zip(legs, leg_lines, strict=True)):
         if abs(sum(x.kg for x in lines) - order.kg) > TOL_KG or sum(x.boxes for x in lines) != order.boxes:
             problems.append(f"{where}: manifest of {ship.id} does not add up to the order")
         if k and ship.origin != legs[k - 1].destination:

@@ -28,6 +28,11 @@ class Context:
     _targets: dict[tuple[str, Treatment | None], list[Itinerary]] = field(repr=False)
     _arrivals: dict[tuple[str, Treatment | None], list[int]] = field(repr=False)
 
+    def versatility(self, origin: str) -> int:
+        """How many hubs itineraries from ``origin`` reach (a dispatcher
+        serves from the least versatile packing house first)."""
+        return len({it.hub for it in self.itineraries if it.origin == origin})
+
     def candidates(self, order: Order) -> list[Itinerary]:
         """Itineraries reaching the order's hub, with its market's treatment,
         by its deadline, sorted by arrival."""

@@ -60,6 +60,8 @@ class Ledger:
             self._sources[(s.site, s.product, s.grade)].append(s)
         for items in self._sources.values():
             items.sort(key=lambda s: (self._expiry[s.id], s.id))
+        self._head: dict[tuple[str, str, str], int] = {}  # first supply not used up
+        self._short: dict[tuple[object, ...], float] = {}  # smallest kg an ask failed for
         caps = {s.id: s.treatment_kg_per_day for s in ctx.case.sites if s.treatment}
         self.treatment_capacity: dict[str, float] = {k: float(v or 0.0) for k, v in caps.items()}
 
@@ -90,7 +92,16 @@ class Ledger:
         rate = self.ctx.storage_rate[order.product]
         need_at_departure = required_shelf_s(order, market) + it.consumed(self.ctx.models[order.product])
         latest_expiry_needed = it.first.departure + need_at_departure / rate
-        stock = self._sources.get((it.origin, order.product, order.grade), [])
+        source = (it.origin, order.product, order.grade)
+        short = (source, it.first.cutoff, round(latest_expiry_needed), market.certifications)
+        if pools is None and order.kg >= self._short.get(short, float("inf")):
+            return None  # the same ask already failed and supply only shrank since
+        stock = self._sources.get(source, [])
+        head = self._head.get(source, 0)
+        while head < len(stock) and self.left[stock[head].id] <= EPS:
+            head += 1
+        self._head[source] = head
+        stock = stock[head:] if head else stock
         passes = [True, False] if pools else [False]
         lines: list[tuple[Supply, float]] = []
         want = order.kg
@@ -111,7 +122,11 @@ class Ledger:
                 take = min(want, self.left[s.id])
                 lines.append((s, take))
                 want -= take
-        return lines if want <= EPS else None
+        if want > EPS:
+            if pools is None:
+                self._short[short] = min(order.kg, self._short.get(short, float("inf")))
+            return None
+        return lines
 
     def blocker(self, order: Order, it: Itinerary, *, grow: bool) -> Reason | None:
         """The first rule that stops placing ``order`` on ``it`` (None: none)."""
@@ -152,6 +167,8 @@ class Ledger:
         p = self.placements.pop(order_id)
         for s, kg in p.lines:
             self.left[s.id] += kg
+            self._head.pop((s.site, s.product, s.grade), None)
+        self._short.clear()
         for leg in p.itinerary.legs:
             self.kg[leg.key] -= p.order.kg
             self.boxes[leg.key] -= p.order.boxes

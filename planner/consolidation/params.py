@@ -20,7 +20,8 @@ class ConsolidationParams:
 
     - ``time_limit_s``, ``relative_gap``: stop the MIP at the time limit or when
       the proven relative gap is at most ``relative_gap``; ``solver`` is
-      ``highs`` (default) or ``scip`` (both through OR-Tools MathOpt).
+      ``scip`` (default: its primal heuristics find good plans within a
+      second) or ``highs``, both through OR-Tools MathOpt.
     - ``deadline_band_s``, ``shelf_band_s``: width of the deadline and
       minimum-shelf-life bands that make orders interchangeable (one class).
     - ``on_demand_step_s``: grid of candidate departures of on-demand lanes.
@@ -40,8 +41,8 @@ class ConsolidationParams:
     """
 
     time_limit_s: float = 20.0
-    relative_gap: float = 0.005
-    solver: str = "highs"
+    relative_gap: float = 0.01
+    solver: str = "scip"
     deadline_band_s: int = 3 * HOUR
     shelf_band_s: int = 12 * HOUR
     on_demand_step_s: int = 2 * HOUR
@@ -53,7 +54,7 @@ class ConsolidationParams:
     transfer_temp_c: float = 10.0
     treatment_temp_c: float = 20.0
     handling_cost_per_kg: float = 200.0
-    unserved_penalty: float = 500_000.0
+    unserved_penalty: float = 2_000_000.0
     unserved_value_weight: float = 2.0
     fefo_cost_per_kg_day: float = 1.0
     enable_output: bool = False
