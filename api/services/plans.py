@@ -110,7 +110,7 @@ def out(job: PlanJob, case_name: str) -> JobOut:
 
 def case_names(session: Session, jobs: list[PlanJob]) -> dict[int, str]:
     ids = {j.case_id for j in jobs}
-    return dict(session.execute(select(CaseRecord.id, CaseRecord.name).where(CaseRecord.id.in_(ids))).tuples())
+    return {cid: name for cid, name in session.execute(select(CaseRecord.id, CaseRecord.name).where(CaseRecord.id.in_(ids)))}
 
 
 # -- what a worker plans ------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Small real plan functions for the job machinery tests: they read the
+case they are given and return a plan.json document (valid against the
+engine's schema), with progress reports and a pace set by the time limit.
+The engine's own plan_day is exercised by the end-to-end test."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from typing import Any
+
+from api.engine import PlanOptions, PlanOutput, Progress
+from planner.domain import Case, SiteKind
+from planner.domain.units import DAY, HOUR, to_datetime
+
+
+def _iso(case: Case, t: int) -> str:
+    s = case.settings
+    return to_datetime(t, s.epoch, s.timezone).isoformat(timespec="minutes")
+
+
+def _routes(case: Case) -> list[dict[str, Any]]:
+    vt = case.vehicle_types[0]
+    packing = case.sites_of(SiteKind.PACKING_HOUSE)[0]
+    routes = []
+    for n, lot in enumerate(case.lots):
+        ph = case.site_by_id[lot.packing_houses[0]] if lot.packing_houses else packing
+        legs = [(vt.home, "start", lot.ready, []), (lot.farm, "pickup", lot.ready, [lot.id]),
+                (ph.id, "delivery", lot.ready + HOUR, [lot.id]), (vt.home, "end", lot.ready + 2 * HOUR, [])]
+        stops = [{"site": site, "kind": kind, "lat": case.site_by_id[site].location.lat,
+                  "lon": case.site_by_id[site].location.lon, "arrival": _iso(case, t), "departure": _iso(case, t),
+                  "waiting_s": 0, "load_kg": lot.kg if kind == "pickup" else 0.0, "lot_ids": lots}
+                 for site, kind, t, lots in legs]
+        routes.append({"vehicle_id": f"{vt.id}#{n + 1}", "vehicle_type": vt.id, "temperature": vt.temperature.value,
+                       "profile": vt.profile, "distance_m": 10_000, "duration_s": 2 * HOUR, "cost": 1000.0,
+                       "stops": stops})
+    return routes
+
+
+def _shipments(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    by_lane: dict[str, list[Any]] = defaultdict(list)
+    for order in case.orders:
+        lane = next((ln for ln in case.lanes if ln.partner == order.partner), case.lanes[0])
+        by_lane[lane.id].append(order)
+    lanes = {ln.id: ln for ln in case.lanes}
+    shipments, served = [], []
+    for n, (lane_id, orders) in enumerate(sorted(by_lane.items())):
+        lane = lanes[lane_id]
+        departure = 12 * HOUR
+        kg = sum(o.kg for o in orders)
+        sid = f"S{n + 1}"
+        shipments.append({
+            "id": sid, "lane_id": lane.id, "mode": lane.mode.value, "partner": lane.partner,
+            "origin": lane.origin, "destination": lane.destination, "departure": _iso(case, departure),
+            "arrival": _iso(case, departure + lane.transit_s), "temperature_c": lane.temperature_c,
+            "units": [{"index": 0, "kg": kg, "boxes": sum(o.boxes for o in orders), "fill": min(1.0, kg / lane.unit_kg)}],
+            "manifest": [{"order_id": o.id, "kg": o.kg, "boxes": o.boxes, "unit": 0, "supply_id": "",
+                          "shelf_life_left_days": 10.0} for o in orders],
+            "treatments": [], "cost": lane.cost_per_unit,
+        })
+        served += [{"order_id": o.id, "partner": lane.partner, "delivered": _iso(case, departure + lane.transit_s),
+                    "on_time": True, "shelf_life_left_days": 10.0, "shipments": [sid]} for o in orders]
+    return shipments, served
+
+
+def tiny_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """One route per lot, one shipment per lane used; ``time_limit_s / 20`` seconds of work."""
+    steps = 5
+    for i in range(steps):
+        progress(i / steps, f"step {i + 1} of {steps}")
+        time.sleep(options.time_limit_s / 20 / steps)
+    routes = _routes(case)
+    shipments, served = _shipments(case)
+    kg = sum(o.kg for o in case.orders)
+    kpis = {"orders_total": len(case.orders), "orders_served": len(served), "orders_on_time_rate": 1.0,
+            "kg_ordered": kg, "kg_served": kg, "kg_unserved": 0.0, "kg_unserved_by_reason": {}, "kg_at_risk": 0.0,
+            "shelf_life_left_days_by_market": {}, "cost_total": 0.0, "cost_per_kg": 0.0, "cost_per_kg_by_mode": {},
+            "vehicle_fill": 0.5, "unit_fill": 0.5, "km": 10.0 * len(routes), "co2e_kg": 0.0, "co2e_kg_by_mode": {},
+            "lots_total": len(case.lots), "lots_routed": len(routes)}
+    s = case.settings
+    document = {
+        "schema_version": "1.0", "seed": options.seed,
+        "case": {"name": s.name, "epoch": _iso(case, 0), "timezone": s.timezone, "currency": s.currency},
+        "params": {"time_limit_s": options.time_limit_s, "fixed": [r["vehicle_id"] for r in options.fixed_routes]},
+        "summary": kpis, "routes": routes, "shipments": shipments, "orders": served,
+        "deliveries": [{"lot_id": lot.id, "packing_house": r["stops"][2]["site"], "vehicle_id": r["vehicle_id"],
+                        "picked_up": r["stops"][1]["arrival"], "delivered": r["stops"][2]["arrival"],
+                        "shelf_life_left_days": 20.0} for lot, r in zip(case.lots, routes, strict=True)],
+        "unassigned_lots": [], "unserved_orders": [],
+    }
+    progress(1.0, "done")
+    return PlanOutput(document=document, kpis=kpis, summary=f"{len(routes)} routes, {len(shipments)} shipments",
+                      report_html=f"<!doctype html><title>{s.name}</title><h1>{len(routes)} routes</h1>")
+
+
+def failing_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """Fails like the engine does on an impossible request."""
+    from planner.exceptions import InfeasibleError
+
+    progress(0.1, "starting")
+    raise InfeasibleError(f"no vehicle can reach any farm of {case.settings.name}")
+
+
+def slow_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """tiny_plan after a pause of PLANNER_TEST_PLAN_PAUSE_S seconds (the crash test kills the server in it)."""
+    pause = float(os.environ.get("PLANNER_TEST_PLAN_PAUSE_S", "0"))
+    end = time.monotonic() + pause
+    while time.monotonic() < end:
+        progress(0.05, "pausing")
+        time.sleep(0.1)
+    return tiny_plan(case, options=options, progress=progress)
+
+
+__all__ = ["DAY", "failing_plan", "slow_plan", "tiny_plan"]
