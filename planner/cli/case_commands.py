@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated
@@ -27,9 +28,14 @@ def load_or_exit(folder: Path) -> Case:
     try:
         return read_case(folder)
     except CaseError as exc:
-        err.print(f"[red]{folder}: {len(exc.problems)} problem(s)[/red]")
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False, highlight=False)
+        if len(exc.problems) == 1:  # one clear line, naming the file's full path
+            problem = exc.problems[0]
+            line = problem if problem.startswith(str(folder)) else f"{folder}{os.sep}{problem}"
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        err.print(f"[red]{folder}: {len(exc.problems)} problem(s)[/red]", soft_wrap=True)
+        for problem in exc.problems:  # one line each, whatever the width: grep-able
+            err.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -39,7 +45,7 @@ def validate(case: CaseArg) -> None:
     console.print(
         f"[green]valid[/green] {case}: {len(loaded.sites)} sites, {len(loaded.lots)} lots, "
         f"{len(loaded.orders)} orders, {len(loaded.vehicle_types)} vehicle types, "
-        f"{len(loaded.lanes)} lanes"
+        f"{len(loaded.lanes)} lanes", soft_wrap=True,
     )
 
 

@@ -40,7 +40,7 @@ def rows(path: Path, problems: list[str], required: tuple[str, ...]) -> Iterator
         problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
         return
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        problems.append(f"{path.name}: not a readable CSV file ({exc})")
+        problems.append(f"{path.name}: not a readable CSV file ({' '.join(str(exc).split())})")
         return
     missing = [c for c in required if c not in frame.columns]
     if missing:

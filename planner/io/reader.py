@@ -67,7 +67,8 @@ def read_case(folder: str | Path) -> Case:
     """Read and validate the case in ``folder``; raise CaseError listing every problem."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise CaseError([f"{folder}: no such case folder"])
+        what = "is a file, not a case folder" if folder.exists() else "no such case folder"
+        raise CaseError([f"{folder}: {what}"])
     problems: list[str] = []
     unreported = _Unreported()
     data = load_toml(folder / "settings.toml", problems)

@@ -160,7 +160,7 @@ def test_no_such_folder(tmp_path):
         read_case(tmp_path / "nowhere")
     file = tmp_path / "file.txt"
     file.write_text("x")
-    assert list(problems_of(file)) == [f"{file}: no such case folder"]
+    assert list(problems_of(file)) == [f"{file}: is a file, not a case folder"]
 
 
 def test_a_file_that_is_a_folder_is_a_problem_not_a_crash(case_with):

@@ -1,0 +1,153 @@
+"""``planner validate`` and ``planner info`` (typer's CliRunner)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from planner.cli import case_commands
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TINY = DATA / "tiny"
+BAD = DATA / "bad"
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    case_commands.register(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_validate_the_tiny_case(app, runner):
+    result = runner.invoke(app, ["validate", str(TINY)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"valid {TINY}: 7 sites, 2 lots, 2 orders, 2 vehicle types, 4 lanes"
+    )
+    assert result.stderr == ""
+
+
+def test_validate_lists_every_problem_and_exits_2(app, runner):
+    result = runner.invoke(app, ["validate", str(BAD / "several")])
+    assert result.exit_code == 2
+    _no_traceback(result)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{BAD / 'several'}: 8 problem(s)"
+    assert sorted(line.strip() for line in lines[1:]) == sorted([
+        "lots.csv row 2: lot L1: latest_pickup (10800) is before ready (14400)",
+        "orders.csv row 2, kg: must be > 0, got -3",
+        "fleet.csv row 2, shift_end: must be after shift_start, got 03:00",
+        "sites.csv row 2, id: duplicate id (2 times)",
+        "lots.csv row 3, farm: site 'nib' is a airport, not a farm or collection point",
+        "orders.csv row 3, market: unknown market 'mars'",
+        "lanes.toml lane 1 (chu-hn-reefer), destination: unknown site 'hub-hn'",
+        "lanes.toml lane 4 (nib-lax-air), origin: unknown site 'nowhere'",
+    ])
+
+
+def test_long_problem_lines_are_not_wrapped(app, runner):
+    result = runner.invoke(app, ["validate", str(BAD / "several")], terminal_width=40)
+    assert len(result.stderr.splitlines()) == 9
+
+
+@pytest.mark.parametrize("command", ["validate", "info"])
+@pytest.mark.parametrize(
+    ("case", "line"),
+    [
+        ("malformed-toml", "settings.toml: not valid TOML (Invalid value (at line 4, column 12))"),
+        ("malformed-csv", "orders.csv: not a readable CSV file (Error tokenizing data."),
+    ],
+)
+def test_malformed_files_give_one_clear_line(app, runner, command, case, line):
+    result = runner.invoke(app, [command, str(BAD / case)])
+    assert result.exit_code == 2
+    _no_traceback(result)
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"{BAD / case}/{line}")
+
+
+@pytest.mark.parametrize("command", ["validate", "info"])
+def test_a_missing_folder_gives_one_clear_line(app, runner, tmp_path, command):
+    result = runner.invoke(app, [command, str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    _no_traceback(result)
+    assert result.stderr == f"{tmp_path / 'nowhere'}: no such case folder\n"
+
+
+def test_a_file_instead_of_a_folder_gives_one_clear_line(app, runner):
+    result = runner.invoke(app, ["validate", str(TINY / "sites.csv")])
+    assert result.exit_code == 2
+    assert result.stderr == f"{TINY / 'sites.csv'}: is a file, not a case folder\n"
+
+
+def test_a_missing_argument_is_a_usage_error(app, runner):
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
+    _no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("settings.toml", "\x00\x01\x02"),
+        ("products.toml", "[lychee]\nq10 = [1, 2]\nref_temp_c = 5\nref_shelf_life_days = 25\n"),
+        ("sites.csv", ""),
+        ("lots.csv", "id\n"),
+        ("orders.csv", "\"unterminated\n"),
+        ("fleet.csv", "id,profile,capacity_kg,temperature,home,shift_start,shift_end\n,,,,,,\n"),
+        ("lanes.toml", "lane = [1, 2]\n"),
+        ("markets.toml", "US = 'x'\n"),
+    ],
+)
+def test_garbage_in_any_file_never_gives_a_traceback(app, runner, tmp_path, name, text):
+    folder = tmp_path / "case"
+    shutil.copytree(TINY, folder)
+    (folder / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 2, result.output
+    _no_traceback(result)
+    assert name in result.stderr
+
+
+def test_info_prints_counts_and_tables(app, runner, monkeypatch):
+    monkeypatch.setattr(case_commands.console, "width", 200)  # rich: 80 columns when not a tty
+    result = runner.invoke(app, ["info", str(TINY)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "tiny hand-checked case  epoch 2025-06-12 (Asia/Ho_Chi_Minh), 2 day(s), VND" in out
+    assert ("7 sites, 2 lots (550 kg), 2 orders (105 kg), 3 vehicles in 2 types, 4 lanes") in out
+    rows = {tuple(c.strip() for c in line.strip("│┃ ").split("│")) for line in out.splitlines()}
+    # orders by destination, market and day: (key, orders, kg)
+    assert ("Los Angeles, US", "1", "100") in rows
+    assert ("Hanoi, VN", "1", "5") in rows
+    assert ("US", "1", "100") in rows and ("domestic", "1", "5") in rows
+    assert ("2025-06-12", "2", "105") in rows
+    # shelf-life budget: 25 d * (1 - 0.2) - 5 d = 15 d for domestic, 8 d for the US; at 30 C the
+    # lychee loses 3.3 ** 2.5 = 19.78 reference days a day: 15 d -> 18.2 h, 8 d -> 9.7 h
+    assert ("domestic (lychee)", "none", "5.0", "15.0", "18.2") in rows
+    assert ("US (lychee)", "irradiation", "12.0", "8.0", "9.7") in rows
+
+
+def test_info_on_a_bad_case_lists_the_problems(app, runner):
+    result = runner.invoke(app, ["info", str(BAD / "several")])
+    assert result.exit_code == 2
+    assert "8 problem(s)" in result.stderr
+    _no_traceback(result)
