@@ -60,7 +60,11 @@ class CaseSettings:
     travel: TravelSettings = field(default_factory=TravelSettings)
 
     def __post_init__(self) -> None:
-        ZoneInfo(self.timezone)  # raises for an unknown zone
+        try:
+            ZoneInfo(self.timezone)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            msg = f"settings.timezone: unknown time zone {self.timezone!r}"
+            raise ValueError(msg) from None
         if self.epoch.tzinfo is None:
             raise ValueError("settings.epoch must have a time zone")
         local = self.epoch.astimezone(ZoneInfo(self.timezone))
