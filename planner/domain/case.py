@@ -57,7 +57,7 @@ class Case:
         problems = case_problems(self)
         if problems:
             raise CaseError([str(p) for p in problems])
-        index = {
+        index: dict[str, dict[str, object]] = {
             "site_by_id": {s.id: s for s in self.sites},
             "product_by_id": {p.id: p for p in self.products},
             "market_by_id": {m.id: m for m in self.markets},
