@@ -33,6 +33,27 @@ GEOD = Geod(ellps="WGS84")
 DENSIFY_M = 50_000  # a freight line gets a vertex every 50 km along the great circle
 
 
+ROUTE_FIELDS = (
+    "feature_type", "vehicle_id", "trip", "vehicle_type", "vehicle_name", "temperature", "profile",
+    "start", "end", "distance_m", "duration_s", "cost", "stops", "pickups", "lots", "kg",
+    "max_load_kg", "fill", "packing_houses",
+)
+STOP_FIELDS = (
+    "feature_type", "vehicle_id", "trip", "sequence", "kind", "site", "site_name", "arrival",
+    "departure", "waiting_s", "load_kg", "lot_ids", "lots", "kg",
+)
+SHIPMENT_FIELDS = (
+    "feature_type", "shipment_id", "lane_id", "mode", "partner", "origin", "origin_name",
+    "destination", "destination_name", "departure", "arrival", "temperature_c", "kg", "boxes",
+    "units", "unit_name", "fill", "orders", "cost", "cost_per_kg", "treatments",
+)
+
+
+def _frame(rows: list[dict[str, Any]], geoms: list[Any], ids: list[str],
+           fields: tuple[str, ...]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(rows, columns=list(fields), geometry=geoms, crs=WGS84, index=ids)
+
+
 def _route_row(route: dict[str, Any], trip: int, index: PlanIndex, where: str) -> dict[str, Any]:
     vtype = index.vehicle_type(route["vehicle_type"], f"{where}.vehicle_type")
     stops = route["stops"]
@@ -72,7 +93,7 @@ def route_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
         rows.append(_route_row(route, trip, index, f"routes[{i}]"))
         geoms.append(LineString([(s["lon"], s["lat"]) for s in route["stops"]]))
         ids.append(f"route/{route['vehicle_id']}/{trip}")
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+    return _frame(rows, geoms, ids, ROUTE_FIELDS)
 
 
 def route_stops(plan: Plan, case: Case) -> gpd.GeoDataFrame:
@@ -102,7 +123,7 @@ def route_stops(plan: Plan, case: Case) -> gpd.GeoDataFrame:
             })
             geoms.append(Point(stop["lon"], stop["lat"]))
             ids.append(f"stop/{route['vehicle_id']}/{trip}/{seq}")
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+    return _frame(rows, geoms, ids, STOP_FIELDS)
 
 
 def great_circle_line(a: tuple[float, float], b: tuple[float, float]) -> Any:
@@ -154,7 +175,7 @@ def shipment_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
         rows.append(row)
         geoms.append(great_circle_line((a.lon, a.lat), (b.lon, b.lat)))
         ids.append(f"shipment/{shipment['id']}")
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84, index=ids)
+    return _frame(rows, geoms, ids, SHIPMENT_FIELDS)
 
 
 def _collection(*frames: gpd.GeoDataFrame) -> dict[str, Any]:

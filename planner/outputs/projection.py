@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 EARTH_A = 6_378_137.0  # WGS84 semi-major axis: metres per radian in ``lanes_crs``
+GRID_STEPS_DEG = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 45.0)
 
 
 def pickup_crs(lon_lat_bounds: Sequence[float]) -> str:
@@ -40,4 +41,9 @@ def degrees(value: float, *, axis: str) -> str:
     else:
         hemi = "N" if value >= 0 else "S"
     text = f"{abs(value):.2f}".rstrip("0").rstrip(".")
-    return f"{text}°{hemi}"
+    return f"{text}°" if text in ("0", "180") else f"{text}°{hemi}"
+
+
+def grid_step(span_deg: float, *, lines: int = 6) -> float:
+    """A round graticule step giving at most about ``lines`` lines over ``span_deg``."""
+    return next((s for s in GRID_STEPS_DEG if span_deg / s <= lines), GRID_STEPS_DEG[-1])

@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -18,9 +19,17 @@ from matplotlib.ticker import FuncFormatter
 from ..domain import Case, SiteKind
 from .geojson import WGS84, route_lines, shipment_lines
 from .index import Plan
-from .projection import EARTH_A, bounds_lon_lat, degrees, lanes_crs, pickup_crs
+from .projection import EARTH_A, bounds_lon_lat, degrees, grid_step, lanes_crs, pickup_crs
 from .style import CONTEXT_COLOR, SITE_COLOR, UNASSIGNED_COLOR, mode_color, vehicle_colors
-from .svg_map import lane_rows, origins_lon, pickup_sites, short_name
+from .svg_map import (
+    REGIONAL_KM,
+    lane_rows,
+    near_origins,
+    needs_regional_map,
+    origins_lon,
+    pickup_sites,
+    short_name,
+)
 
 MARKERS = {SiteKind.PACKING_HOUSE: "s", SiteKind.COLLECTION_POINT: "^"}
 
@@ -34,10 +43,15 @@ def _km_axes(ax: Axes) -> None:
 
 
 def _degree_axes(ax: Axes, lon0: float) -> None:
+    """Round-degree ticks on an equirectangular map centred on ``lon0``."""
     per_deg = EARTH_A * math.pi / 180
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: degrees(round(v / per_deg + lon0, 1), axis="lon")))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: degrees(round(v / per_deg, 1), axis="lat")))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    xstep = grid_step((x1 - x0) / per_deg)
+    ystep = grid_step((y1 - y0) / per_deg)
+    lons = np.arange(math.ceil((x0 / per_deg + lon0) / xstep) * xstep, x1 / per_deg + lon0, xstep)
+    lats = np.arange(math.ceil(y0 / per_deg / ystep) * ystep, y1 / per_deg, ystep)
+    ax.set_xticks((lons - lon0) * per_deg, [degrees(v, axis="lon") for v in lons])
+    ax.set_yticks(lats * per_deg, [degrees(v, axis="lat") for v in lats])
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
 
@@ -83,8 +97,9 @@ def draw_pickup(ax: Axes, plan: Plan, case: Case) -> None:
     ], loc="lower left", fontsize=7)
 
 
-def draw_lanes(ax: Axes, plan: Plan, case: Case) -> None:
-    """Freight lanes (great circles), line width by kg, colour by mode."""
+def draw_lanes(ax: Axes, plan: Plan, case: Case, *, within_km: float | None = None) -> None:
+    """Freight lanes (great circles), line width by kg, colour by mode; with
+    ``within_km``, framed on the lane ends that close to the origins."""
     shipments = shipment_lines(plan, case)
     if not len(shipments):
         ax.set_axis_off()
@@ -102,6 +117,13 @@ def draw_lanes(ax: Axes, plan: Plan, case: Case) -> None:
     ends = gpd.GeoSeries(gpd.points_from_xy([s.location.lon for s in sites],
                                             [s.location.lat for s in sites]), crs=WGS84).to_crs(crs)
     ends.plot(ax=ax, color=SITE_COLOR, markersize=10, zorder=3)
+    if within_km:
+        near = near_origins(sites, lanes.to_dict("records"), case, within_km)
+        ends, sites = ends[near], [s for s, keep in zip(sites, near, strict=True) if keep]
+        minx, miny, maxx, maxy = ends.total_bounds
+        pad = max(maxx - minx, maxy - miny, 20_000) * 0.08
+        ax.set_xlim(minx - pad, maxx + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
     placed: list[tuple[float, float]] = []
     span = max(float(ends.total_bounds[2] - ends.total_bounds[0]), 1.0)
     for site, p in zip(sites, ends, strict=True):
@@ -114,16 +136,22 @@ def draw_lanes(ax: Axes, plan: Plan, case: Case) -> None:
     modes = sorted(set(lanes["mode"]))
     ax.legend(handles=[Line2D([], [], color=mode_color(m), lw=2, label=m) for m in modes],
               loc="best", fontsize=7)
-    ax.set_title(f"Freight lanes: {len(lanes)} lanes, {len(shipments)} shipments, "
+    where = f" within {within_km:,.0f} km of the origins" if within_km else ""
+    ax.set_title(f"Freight lanes{where}: {len(lanes)} lanes, {len(shipments)} shipments, "
                  f"{shipments['kg'].sum() / 1000:,.1f} t (width by kg)", fontsize=10)
 
 
-def write_report_png(plan: Plan, case: Case, path: Path, *, dpi: int = 110) -> Path:
-    """Draw the pickup and lanes maps side by side into the PNG ``path``."""
-    fig = Figure(figsize=(15, 7.5), dpi=dpi, layout="constrained")
-    pickup, lanes = fig.subplots(1, 2)
-    draw_pickup(pickup, plan, case)
-    draw_lanes(lanes, plan, case)
+def write_report_png(plan: Plan, case: Case, path: Path, *, dpi: int = 110,
+                     regional_km: float = REGIONAL_KM) -> Path:
+    """Draw the pickup map, the lanes near the origins (when some lane goes
+    farther than ``regional_km``) and all lanes side by side into ``path``."""
+    regional = needs_regional_map(plan, case, regional_km=regional_km)
+    fig = Figure(figsize=(20 if regional else 15, 7.5), dpi=dpi, layout="constrained")
+    axes = fig.subplots(1, 3 if regional else 2)
+    draw_pickup(axes[0], plan, case)
+    if regional:
+        draw_lanes(axes[1], plan, case, within_km=regional_km)
+    draw_lanes(axes[-1], plan, case)
     fig.suptitle(f"{plan['case']['name']}: pickup routes and freight lanes", fontsize=12)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,10 +21,10 @@ from shapely.geometry.base import BaseGeometry
 from ..domain import Case, Site, SiteKind
 from .geojson import GEOD, WGS84, route_lines, shipment_lines
 from .index import Plan
-from .projection import bounds_lon_lat, degrees, lanes_crs, pickup_crs, unwrap_lon
+from .projection import bounds_lon_lat, degrees, grid_step, lanes_crs, pickup_crs, unwrap_lon
 from .style import CONTEXT_COLOR, SITE_COLOR, UNASSIGNED_COLOR, mode_color, vehicle_colors
 
-GRID_STEPS_DEG = (0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 45.0)
+REGIONAL_KM = 300.0  # the zoomed lanes map shows lane ends this close to the origins
 SCALE_BARS_M = (500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
 
 
@@ -114,15 +114,11 @@ def short_name(site: Site) -> str:
     return site.name.split(" (")[0]
 
 
-def _grid_step(span_deg: float) -> float:
-    return next((s for s in GRID_STEPS_DEG if span_deg / s <= 6), GRID_STEPS_DEG[-1])
-
-
 def _graticule(lon_lat_bounds: Sequence[float], crs: str, frame: Frame) -> tuple[
         list[SvgPath], list[SvgLabel]]:
     """Meridians and parallels every round step over the bounds (lon may exceed 180)."""
     w, s, e, n = lon_lat_bounds
-    step = _grid_step(max(e - w, n - s))
+    step = grid_step(max(e - w, n - s))
     lons = np.arange(math.floor(w / step) * step, e + step, step)
     lats = np.arange(math.floor(s / step) * step, n + step, step)
     lats = lats[(lats >= -85) & (lats <= 85)]
@@ -258,7 +254,7 @@ def origins_lon(lanes: list[dict[str, Any]], case: Case) -> float:
     return float(np.mean([case.site_by_id[r["origin"]].location.lon for r in lanes]))
 
 
-def _near(sites: list[Site], lanes: list[dict[str, Any]], case: Case, km: float) -> list[bool]:
+def near_origins(sites: list[Site], lanes: list[dict[str, Any]], case: Case, km: float) -> list[bool]:
     """Which sites lie within ``km`` of the lanes' origins (their mean point)."""
     origins = [case.site_by_id[r["origin"]].location for r in lanes]
     lon0 = float(np.mean([o.lon for o in origins]))
@@ -280,7 +276,7 @@ def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width
     lanes = lane_rows(shipments)
     ids = list(dict.fromkeys(x for r in lanes for x in (r["origin"], r["destination"])))
     sites = [case.site_by_id[i] for i in ids]
-    shown = _near(sites, lanes, case, within_km) if within_km else [True] * len(sites)
+    shown = near_origins(sites, lanes, case, within_km) if within_km else [True] * len(sites)
     lon0 = origins_lon(lanes, case)
     unwrap = [(unwrap_lon(s.location.lon, lon0), s.location.lat)
               for s, keep in zip(sites, shown, strict=True) if keep]
@@ -320,16 +316,24 @@ def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width
                     labels + _place_labels(names), [(m, mode_color(m)) for m in modes], note)
 
 
-def map_panels(plan: Plan, case: Case, *, regional_km: float = 300.0) -> dict[str, MapPanel]:
+def needs_regional_map(plan: Plan, case: Case, *, regional_km: float) -> bool:
+    """True when some lane ends farther than ``regional_km`` from the origins
+    and at least two lane ends lie within it (a zoomed map then helps)."""
+    shipments = shipment_lines(plan, case)
+    if not len(shipments):
+        return False
+    lanes = lane_rows(shipments)
+    ends = [case.site_by_id[x] for x in
+            dict.fromkeys(x for r in lanes for x in (r["origin"], r["destination"]))]
+    near = near_origins(ends, lanes, case, regional_km)
+    return not all(near) and sum(near) >= 2
+
+
+def map_panels(plan: Plan, case: Case, *, regional_km: float = REGIONAL_KM) -> dict[str, MapPanel]:
     """The report's maps by element id: the pickup area, the lanes near the
     origins (only when some lane goes farther than ``regional_km``), all lanes."""
     panels = {"map-pickup": pickup_panel(plan, case)}
-    shipments = shipment_lines(plan, case)
-    if len(shipments):
-        lanes = lane_rows(shipments)
-        ends = list({case.site_by_id[x] for r in lanes for x in (r["origin"], r["destination"])})
-        near = _near(ends, lanes, case, regional_km)
-        if not all(near) and sum(near) >= 2:
-            panels["map-lanes-regional"] = lanes_panel(plan, case, within_km=regional_km)
+    if needs_regional_map(plan, case, regional_km=regional_km):
+        panels["map-lanes-regional"] = lanes_panel(plan, case, within_km=regional_km)
     panels["map-lanes"] = lanes_panel(plan, case)
     return panels
