@@ -1,0 +1,121 @@
+"""Consolidation on the embedded livestream day, against two baselines.
+
+Reads data/luc-ngan (about 12,000 orders, 54 t), declares one supply per lot
+at a packing house after a pickup delay (no routing needed), then runs the
+class model and the two baselines in the same process, checks each plan with
+the independent checker, prints a table and writes
+benchmarks/results/consolidation_livestream.json and .md. Usage:
+    .venv/bin/python benchmarks/consolidation_livestream.py [--time-limit 20] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+from planner.consolidation import (
+    ConsolidationParams,
+    ConsolidationResult,
+    check_result,
+    consolidate,
+    supplies_from_lots,
+)
+from planner.consolidation.baselines import greedy_next_departure, one_truck_per_city
+from planner.io import read_case
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "data" / "luc-ngan"
+OUT = ROOT / "benchmarks" / "results" / "consolidation_livestream"
+
+
+def row(name: str, r: ConsolidationResult, problems: list[str], kg_ordered: float) -> dict:
+    kg_served = kg_ordered - r.stats.get("kg_unserved", 0.0)
+    return {
+        "method": name, "seconds": round(r.seconds, 2), "cost": round(r.cost),
+        "freight": round(r.freight_cost), "handling": round(r.handling_cost),
+        "treatment": round(r.treatment_cost), "penalty": round(r.penalty),
+        "objective": round(r.objective), "served": len(r.itineraries),
+        "unserved": len(r.unserved), "unserved_by_reason": r.unserved_by_reason(),
+        "cost_per_kg_served": round(r.cost / kg_served, 1) if kg_served else None,
+        "units_by_mode": r.units_by_mode(), "average_fill": round(r.average_fill(), 4),
+        "gap": None if math.isnan(r.gap) else round(r.gap, 5),
+        "checker_problems": len(problems),
+        "stats": {k: v for k, v in r.stats.items() if isinstance(v, int | float)},
+    }
+
+
+def markdown(rows: list[dict], verdict: dict) -> str:
+    lines = ["| method | s | cost (M VND) | cost/kg served | served | unserved | units by mode "
+             "| avg fill | proven gap | objective (M VND) | checker |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"]
+    for r in rows:
+        gap = "n/a" if r["gap"] is None else f"{100 * r['gap']:.2f} %"
+        units = ", ".join(f"{k} {v}" for k, v in r["units_by_mode"].items())
+        lines.append(
+            f"| {r['method']} | {r['seconds']:.1f} | {r['cost'] / 1e6:,.1f} | "
+            f"{r['cost_per_kg_served']:,.0f} | {r['served']} | {r['unserved']} | {units} | "
+            f"{100 * r['average_fill']:.1f} % | {gap} | {r['objective'] / 1e6:,.1f} | "
+            f"{'ok' if r['checker_problems'] == 0 else r['checker_problems']} |")
+    lines.append("")
+    lines += [f"- {k}: {v}" for k, v in verdict.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--time-limit", type=float, default=20.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--case", type=Path, default=CASE)
+    args = ap.parse_args()
+    case = read_case(args.case)
+    supplies = supplies_from_lots(case)
+    params = ConsolidationParams(time_limit_s=args.time_limit)
+    kg_ordered = sum(o.kg for o in case.orders)
+    orders = {o.id: o for o in case.orders}
+    runs = {
+        "class model (ours)": lambda: consolidate(case, supplies, params=params, seed=args.seed),
+        "baseline: one truck per city per day, air for exports":
+            lambda: one_truck_per_city(case, supplies, params=params),
+        "baseline: greedy first-come-first-served, next departure":
+            lambda: greedy_next_departure(case, supplies, params=params),
+    }
+    rows = []
+    for name, run in runs.items():
+        start = time.perf_counter()
+        result = run()
+        wall = time.perf_counter() - start
+        unserved_kg = sum(orders[u.order_id].kg for u in result.unserved)
+        result.stats["kg_unserved"] = unserved_kg
+        problems = check_result(case, supplies, result, params=params)
+        r = row(name, result, problems, kg_ordered)
+        r["seconds"] = round(wall, 2)
+        rows.append(r)
+        print(f"{name}: {wall:.1f} s, cost {result.cost:,.0f}, unserved {len(result.unserved)}, "
+              f"checker {len(problems)} problem(s)", flush=True)
+    ours, baselines = rows[0], rows[1:]
+    better = min(baselines, key=lambda r: (r["objective"], r["cost"]))
+    verdict = {
+        "better baseline (lower cost + unserved penalty)": better["method"],
+        "cheaper than the better baseline": f"{100 * (1 - ours['cost'] / better['cost']):.1f} %",
+        "cheaper per kg served than the better baseline":
+            f"{100 * (1 - ours['cost_per_kg_served'] / better['cost_per_kg_served']):.1f} %",
+        "no more orders unserved than the better baseline": ours["unserved"] <= better["unserved"],
+        "time target (<= 30 s)": ours["seconds"] <= 30.0,
+        "gap target (<= 2 %)": ours["gap"] is not None and ours["gap"] <= 0.02,
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.with_suffix(".json").write_text(json.dumps(
+        {"case": str(args.case.relative_to(ROOT)) if args.case.is_relative_to(ROOT) else str(args.case),
+         "orders": len(case.orders), "kg_ordered": kg_ordered, "supplies": len(supplies),
+         "kg_supplied": sum(s.kg for s in supplies), "time_limit_s": args.time_limit,
+         "seed": args.seed, "rows": rows, "verdict": verdict}, indent=2, default=str))
+    text = markdown(rows, verdict)
+    OUT.with_suffix(".md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
