@@ -71,7 +71,8 @@ def draw_pickup(ax: Axes, plan: Plan, case: Case) -> None:
     crs = pickup_crs(bounds_lon_lat(lon_lat))
     points = points.to_crs(crs)
     farms = points[points["site"].isin(list(lots_of))]
-    farms[~farms["unassigned"]].plot(ax=ax, color=CONTEXT_COLOR, markersize=6, zorder=1)
+    if (~farms["unassigned"]).any():
+        farms[~farms["unassigned"]].plot(ax=ax, color=CONTEXT_COLOR, markersize=6, zorder=1)
     if farms["unassigned"].any():
         farms[farms["unassigned"]].plot(ax=ax, color=UNASSIGNED_COLOR, markersize=18, marker="x",
                                         zorder=3)

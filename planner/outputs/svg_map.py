@@ -188,6 +188,40 @@ def pickup_sites(case: Case) -> tuple[list[Site], dict[str, list[str]]]:
     return sites, lots_of
 
 
+def _route_paths(projected: gpd.GeoDataFrame, frame: Frame) -> list[SvgPath]:
+    colors = vehicle_colors(projected["vehicle_id"])
+    return [
+        SvgPath(path_d(g, frame), "route", colors[r.vehicle_id], 2.0,
+                f"{r.vehicle_id} trip {r.trip} ({r.vehicle_type}, {r.temperature}): "
+                f"{r.pickups} pickups, {r.kg:,.0f} kg, {r.distance_m / 1000:.1f} km, "
+                f"{r.start[11:16]}-{r.end[11:16]}",
+                {"vehicle": r.vehicle_id, "trip": str(r.trip)})
+        for r, g in zip(projected.itertuples(), projected.geometry, strict=True)
+    ]
+
+
+def _pickup_marks(sites: list[Site], site_xy: gpd.GeoSeries, lots_of: dict[str, list[str]],
+                  unassigned: set[str], frame: Frame) -> tuple[list[SvgMark], list[SvgLabel]]:
+    """Farms (red when a lot there is unassigned), packing houses and
+    collection points with their names."""
+    marks, names = [], []
+    for site, p in zip(sites, site_xy, strict=True):
+        x, y = frame.px(p.x, p.y)
+        if site.id not in lots_of:
+            marks.append(_site_mark(site, x, y, site.name))
+            names.append(_site_label(x, y, short_name(site), frame.width))
+            continue
+        lots = lots_of[site.id]
+        left = [lot for lot in lots if lot in unassigned]
+        title = f"{site.name}: {len(lots)} lot(s)"
+        if left:
+            title += f", unassigned: {', '.join(left)}"
+            marks.append(SvgMark(x, y, "circle", "farm unassigned", UNASSIGNED_COLOR, 3.5, title))
+        else:
+            marks.append(SvgMark(x, y, "circle", "farm", CONTEXT_COLOR, 2.5, title))
+    return marks, names
+
+
 def pickup_panel(plan: Plan, case: Case, *, width: int = 580, max_height: int = 560) -> MapPanel:
     """The pickup area: farms with lots, packing houses, and every route."""
     lines = route_lines(plan, case)
@@ -206,27 +240,8 @@ def pickup_panel(plan: Plan, case: Case, *, width: int = 580, max_height: int = 
                 width=width, max_height=max_height, min_extent=2000)
     grid, labels = _graticule(bounds, crs, frame)
     bar, bar_labels = _scale_bar(frame)
-    colors = vehicle_colors(lines["vehicle_id"])
-    paths = [
-        SvgPath(path_d(g, frame), "route", colors[r.vehicle_id], 2.0,
-                f"{r.vehicle_id} trip {r.trip} ({r.vehicle_type}, {r.temperature}): "
-                f"{r.pickups} pickups, {r.kg:,.0f} kg, {r.distance_m / 1000:.1f} km, "
-                f"{r.start[11:16]}-{r.end[11:16]}",
-                {"vehicle": r.vehicle_id, "trip": str(r.trip)})
-        for r, g in zip(projected.itertuples(), projected.geometry, strict=True)
-    ]
-    marks, names = [], []
-    for site, p in zip(sites, site_xy, strict=True):
-        x, y = frame.px(p.x, p.y)
-        if site.id in lots_of:
-            lots = lots_of[site.id]
-            left = [lot for lot in lots if lot in unassigned]
-            title = f"{site.name}: {len(lots)} lot(s)" + (f", unassigned: {', '.join(left)}" if left else "")
-            cls, color = ("farm unassigned", UNASSIGNED_COLOR) if left else ("farm", CONTEXT_COLOR)
-            marks.append(SvgMark(x, y, "circle", cls, color, 2.5 if not left else 3.5, title))
-        else:
-            marks.append(_site_mark(site, x, y, site.name))
-            names.append(_site_label(x, y, short_name(site), frame.width))
+    paths = _route_paths(projected, frame)
+    marks, names = _pickup_marks(sites, site_xy, lots_of, unassigned, frame)
     legend = [("farm with lots", CONTEXT_COLOR), ("farm with unassigned lots", UNASSIGNED_COLOR)]
     return MapPanel(
         "Pickup routes", width, frame.height, grid + bar, paths,
@@ -264,6 +279,36 @@ def near_origins(sites: list[Site], lanes: list[dict[str, Any]], case: Case, km:
     return [d <= km * 1000 for d in np.atleast_1d(dist)]
 
 
+def _lane_paths(lanes: list[dict[str, Any]], geoms: gpd.GeoSeries, frame: Frame) -> list[SvgPath]:
+    """One path per lane, heaviest first (drawn below), width by kg."""
+    top = max(r["kg"] for r in lanes) or 1.0
+    return [
+        SvgPath(path_d(g, frame), f"lane lane-{r['mode']}", mode_color(r["mode"]),
+                round(1.5 + 5 * math.sqrt(r["kg"] / top), 2),
+                f"{r['lane_id']} ({r['mode']}, {r['partner']}): {r['shipments']} shipment(s), "
+                f"{r['kg']:,.0f} kg",
+                {"lane": r["lane_id"], "mode": r["mode"]})
+        for r, g in sorted(zip(lanes, geoms, strict=True), key=lambda rg: -rg[0]["kg"])
+    ]
+
+
+def _lane_marks(lanes: list[dict[str, Any]], sites: list[Site], site_xy: gpd.GeoSeries,
+                shown: list[bool], frame: Frame) -> tuple[list[SvgMark], list[SvgLabel]]:
+    """Lane ends, the busiest labelled first."""
+    kg_at: dict[str, float] = {}
+    for r in lanes:
+        for end in (r["origin"], r["destination"]):
+            kg_at[end] = kg_at.get(end, 0.0) + r["kg"]
+    marks, names = [], []
+    for site, p, keep in sorted(zip(sites, site_xy, shown, strict=True),
+                                key=lambda sp: -kg_at[sp[0].id]):
+        if keep:
+            x, y = frame.px(p.x, p.y)
+            marks.append(_site_mark(site, x, y, f"{site.name}: {kg_at[site.id]:,.0f} kg through"))
+            names.append(_site_label(x, y, short_name(site), frame.width))
+    return marks, names
+
+
 def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width: int = 580,
                 max_height: int = 560) -> MapPanel:
     """Freight lanes used by the shipments, one line per lane, width by kg.
@@ -288,26 +333,8 @@ def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width
     frame = fit(gpd.GeoSeries(framed).total_bounds, width=width, max_height=max_height,
                 min_extent=50_000)
     grid, labels = _graticule(bounds_lon_lat(unwrap), crs, frame)
-    top = max(r["kg"] for r in lanes) or 1.0
-    paths = [
-        SvgPath(path_d(g, frame), f"lane lane-{r['mode']}", mode_color(r["mode"]),
-                round(1.5 + 5 * math.sqrt(r["kg"] / top), 2),
-                f"{r['lane_id']} ({r['mode']}, {r['partner']}): {r['shipments']} shipment(s), "
-                f"{r['kg']:,.0f} kg",
-                {"lane": r["lane_id"], "mode": r["mode"]})
-        for r, g in sorted(zip(lanes, geoms, strict=True), key=lambda rg: -rg[0]["kg"])
-    ]
-    kg_at: dict[str, float] = {}
-    for r in lanes:
-        for end in (r["origin"], r["destination"]):
-            kg_at[end] = kg_at.get(end, 0.0) + r["kg"]
-    marks, names = [], []
-    for site, p, keep in sorted(zip(sites, site_xy, shown, strict=True),
-                                key=lambda sp: -kg_at[sp[0].id]):
-        if keep:
-            x, y = frame.px(p.x, p.y)
-            marks.append(_site_mark(site, x, y, f"{site.name}: {kg_at[site.id]:,.0f} kg through"))
-            names.append(_site_label(x, y, short_name(site), frame.width))
+    paths = _lane_paths(lanes, geoms, frame)
+    marks, names = _lane_marks(lanes, sites, site_xy, shown, frame)
     modes = sorted({r["mode"] for r in lanes})
     note = f"{len(lanes)} lanes, {len(shipments)} shipments; great-circle lines, width by kg"
     if within_km:

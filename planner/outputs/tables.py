@@ -7,7 +7,7 @@ the count of rows left out."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,59 +51,103 @@ def clock(text: str) -> str:
     return f"{parse_time(text, 'time'):%d %b %H:%M}"
 
 
-def _generic(value: Any) -> tuple[str, list[tuple[str, str]]]:
-    if isinstance(value, bool) or not isinstance(value, (int, float, Mapping, list)):
-        return str(value), []
-    if isinstance(value, Mapping):
-        return f"{len(value)} item(s)", [(str(k), _generic(v)[0]) for k, v in value.items()]
-    if isinstance(value, list):
-        return f"{len(value)} item(s)", []
-    return number(value, 0 if float(value).is_integer() else 2), []
+NONE = "—"
+Fmt = Callable[[Any], str]
 
 
-def _details(value: Any, fmt: Any) -> tuple[str, list[tuple[str, str]]]:
-    """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines."""
-    if isinstance(value, Mapping):
-        lines = [(str(k), fmt(v) if isinstance(v, (int, float)) else str(v))
-                 for k, v in sorted(value.items())]
-        return (lines[0][1] if len(lines) == 1 else ""), lines
+def _show(value: Any, fmt: Fmt) -> str:
+    """A KPI value for people: ``fmt`` for numbers, a dash for null."""
+    if value is None:
+        return NONE
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt(value), []
-    return _generic(value)
+        return fmt(value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {_show(v, fmt)}" for k, v in value.items())
+    return str(value)
+
+
+def _generic(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, 0 if float(value).is_integer() else 2)
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    return _show(value, _generic)
+
+
+def _value(s: Mapping[str, Any], key: str, fmt: Fmt) -> tuple[str, list[tuple[str, str]]]:
+    """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines."""
+    value = s.get(key)
+    if isinstance(value, Mapping):
+        lines = [(str(k), _show(v, fmt)) for k, v in sorted(value.items())]
+        return (lines[0][1] if len(lines) == 1 else "" if lines else "none"), lines
+    return _show(value, fmt), []
+
+
+def _lines(s: Mapping[str, Any], spec: list[tuple[str, str, Fmt]]) -> list[tuple[str, str]]:
+    """Detail lines for the optional KPIs of ``spec`` the summary has."""
+    out = []
+    for key, label, fmt in spec:
+        if key in s:
+            value = s[key]
+            if isinstance(value, Mapping):
+                out += [(f"{label} {k}", _show(v, fmt)) for k, v in sorted(value.items())]
+            else:
+                out.append((label, _show(value, fmt)))
+    return out
+
+
+def _of(s: Mapping[str, Any], part: str, whole: str) -> str:
+    return f"{_show(s.get(part), number)} of {_show(s.get(whole), number)}"
 
 
 def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
-    """Cards for the known KPIs in reading order, then any other summary field."""
+    """Cards for the known KPIs in reading order (optional details where the
+    summary has them), then a card for every other summary field."""
     s = summary
-    cur = lambda v: money(v, currency)  # noqa: E731
+    cur: Fmt = lambda v: money(v, currency)  # noqa: E731
+    days: Fmt = lambda d: f"{d:.1f} d"  # noqa: E731
+    count: Fmt = number
+    fill = _value(s, "vehicle_fill", pct)
+    units = _value(s, "unit_fill", pct)
     cards = [
-        Card("orders_served", "Orders served",
-             f"{number(s['orders_served'])} of {number(s['orders_total'])}", []),
-        Card("orders_on_time_rate", "On time", *_details(s["orders_on_time_rate"], pct)),
-        Card("kg_served", "Served", kg(s["kg_served"]), [("ordered", kg(s["kg_ordered"]))]),
-        Card("kg_unserved", "Unserved", kg(s["kg_unserved"]),
-             _details(s["kg_unserved_by_reason"], kg)[1]),
-        Card("kg_at_risk", "At risk", *_details(s["kg_at_risk"], kg)),
+        Card("orders_served", "Orders served", _of(s, "orders_served", "orders_total"),
+             _lines(s, [("orders_unserved", "unserved", count)])),
+        Card("orders_on_time_rate", "On time", *_value(s, "orders_on_time_rate", pct)),
+        Card("kg_served", "Served", _show(s.get("kg_served"), kg),
+             _lines(s, [("kg_ordered", "ordered", kg), ("kg_supply", "supply", kg)])),
+        Card("kg_unserved", "Unserved", _show(s.get("kg_unserved"), kg),
+             _value(s, "kg_unserved_by_reason", kg)[1]),
+        Card("kg_at_risk", "At risk", *_value(s, "kg_at_risk", kg)),
         Card("shelf_life_left_days_by_market", "Shelf life left at delivery",
-             *_details(s["shelf_life_left_days_by_market"], lambda d: f"{d:.1f} d")),
-        Card("cost_total", "Cost", cur(s["cost_total"]),
-             [("per kg served", cur(s["cost_per_kg"]))]),
-        Card("cost_per_kg_by_mode", "Cost per kg by mode",
-             *_details(s["cost_per_kg_by_mode"], cur)),
-        Card("vehicle_fill", "Vehicle fill", *_details(s["vehicle_fill"], pct)),
-        Card("unit_fill", "Unit fill", *_details(s["unit_fill"], pct)),
-        Card("km", "Distance", *_details(s["km"], lambda v: f"{v:,.0f} km")),
-        Card("co2e_kg", "CO2e", kg(s["co2e_kg"]), _details(s["co2e_kg_by_mode"], kg)[1]),
-        Card("lots_routed", "Lots routed",
-             f"{number(s['lots_routed'])} of {number(s['lots_total'])}", []),
+             *_value(s, "shelf_life_left_days_by_market", days)),
+        Card("cost_total", "Cost", _show(s.get("cost_total"), cur), _lines(s, [
+            ("cost_per_kg", "per kg served", cur), ("pickup_cost", "pickup", cur),
+            ("freight_cost", "freight", cur), ("treatment_cost", "treatment", cur),
+            ("consolidation_gap_pct", "freight MIP gap", lambda g: f"{g:.2f} %")])),
+        Card("cost_per_kg_by_mode", "Cost per kg by mode", *_value(s, "cost_per_kg_by_mode", cur)),
+        Card("vehicle_fill", "Vehicle fill", fill[0],
+             fill[1] + _lines(s, [("vehicles_used", "vehicles", count), ("trips", "trips", count)])),
+        Card("unit_fill", "Unit fill", units[0],
+             units[1] + _lines(s, [("shipments", "shipments", count), ("units_by_mode", "units", count)])),
+        Card("km", "Distance", _show(s.get("km"), lambda v: f"{v:,.0f} km"),
+             _lines(s, [("pickup_hours", "pickup hours", lambda h: f"{h:,.1f} h")])),
+        Card("co2e_kg", "CO2e", _show(s.get("co2e_kg"), kg), _value(s, "co2e_kg_by_mode", kg)[1]),
+        Card("lots_routed", "Lots routed", _of(s, "lots_routed", "lots_total"), _lines(s, [
+            ("kg_picked", "picked", kg), ("kg_lots_unpicked", "not picked", kg),
+            ("kg_lots_unpicked_by_reason", "not picked:", kg)])),
     ]
     used = {c.key for c in cards} | {
-        "orders_total", "kg_ordered", "kg_unserved_by_reason", "cost_per_kg",
-        "co2e_kg_by_mode", "lots_total",
+        "orders_total", "kg_ordered", "kg_supply", "kg_unserved_by_reason", "cost_per_kg",
+        "pickup_cost", "freight_cost", "treatment_cost", "vehicles_used", "trips", "shipments",
+        "units_by_mode", "pickup_hours", "co2e_kg_by_mode", "lots_total", "kg_picked",
+        "kg_lots_unpicked_by_reason", "kg_lots_unpicked", "orders_unserved", "pickup_co2e_kg",
+        "consolidation_gap_pct",
     }
     for key, value in s.items():
         if key not in used:
-            cards.append(Card(key, key.replace("_", " ").capitalize(), *_generic(value)))
+            details = [(str(k), _generic(v)) for k, v in value.items()] if isinstance(value, Mapping) else []
+            cards.append(Card(key, key.replace("_", " ").capitalize(),
+                              "" if details else _generic(value), details))
     return cards
 
 
