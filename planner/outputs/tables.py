@@ -123,7 +123,7 @@ def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
         Card("cost_total", "Cost", _show(s.get("cost_total"), cur), _lines(s, [
             ("cost_per_kg", "per kg served", cur), ("pickup_cost", "pickup", cur),
             ("freight_cost", "freight", cur), ("treatment_cost", "treatment", cur),
-            ("consolidation_gap_pct", "freight MIP gap", lambda g: f"{g:.2f} %")])),
+            ("consolidation_gap_pct", "consolidation gap", lambda g: f"{g:.2f} %")])),
         Card("cost_per_kg_by_mode", "Cost per kg by mode", *_value(s, "cost_per_kg_by_mode", cur)),
         Card("vehicle_fill", "Vehicle fill", fill[0],
              fill[1] + _lines(s, [("vehicles_used", "vehicles", count), ("trips", "trips", count)])),

@@ -136,3 +136,19 @@ def test_empty_plan_renders(tiny_plan, tiny_case, elements) -> None:
     cards = _cards(page)
     assert cards["vehicle_fill"] == "Vehicle fill moto 0.0 % reefer 0.0 %"
     assert cards["solver_seconds"] == "Solver seconds 1.25"
+
+
+def test_null_and_optional_summary_fields(tiny_plan, tiny_case, elements) -> None:
+    """A plan that served nothing has no cost per kg (null); optional fields
+    go into their cards' details, unknown ones get a card of their own."""
+    s = tiny_plan["summary"]
+    s.update(cost_per_kg=None, cost_per_kg_by_mode={}, shelf_life_left_days_by_market={},
+             freight_cost=10_300_000, vehicles_used=2, trips=2,
+             kg_lots_unpicked_by_reason={"fleet_exhausted": 400.0}, weather="dry")
+    cards = _cards(elements(render_report(tiny_plan, tiny_case)))
+    assert cards["cost_total"] == (
+        "Cost 10,943,490 VND per kg served — freight 10,300,000 VND")
+    assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode none"
+    assert cards["vehicle_fill"] == "Vehicle fill 45.5 % vehicles 2 trips 2"
+    assert cards["lots_routed"] == "Lots routed 2 of 2 not picked: fleet_exhausted 400 kg"
+    assert cards["weather"] == "Weather dry"
