@@ -191,8 +191,7 @@ def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | N
     start, end = row.moment("shift_start", epoch, tz), row.moment("shift_end", epoch, tz)
     if end <= start and not row.failed:
         row.problem("shift_end", f"must be after shift_start, got {row.raw('shift_end')}")
-        return None
-    if temperature is None:
+    if temperature is None or row.failed:
         return None
     return build(
         row, VehicleType, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),

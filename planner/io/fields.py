@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import TypeVar
 
 from ..domain.units import parse_datetime, to_seconds
@@ -63,6 +64,9 @@ class RowReader:
         value = self._convert(field, float, "a number", float(default or 0.0))
         if len(self.problems) > reported:
             return value  # not a number: said once
+        if not math.isfinite(value):
+            self.problem(field, f"must be a finite number, got {self.raw(field)!r}")
+            return float(default or 0.0)
         if positive and value <= 0:
             self.problem(field, f"must be > 0, got {self.raw(field)}")
         elif minimum is not None and value < minimum:
@@ -140,4 +144,4 @@ def clock_or_iso(value: str, epoch: datetime, tz: str, *, day: int = 0) -> int:
 
 
 def duration_s(hours: float = 0.0, minutes: float = 0.0) -> int:
-    return round(timedelta(hours=hours, minutes=minutes).total_seconds())
+    return round(hours * 3600 + minutes * 60)

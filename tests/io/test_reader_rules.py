@@ -67,6 +67,15 @@ BAD = {
     "lot-non-numeric-kg": (
         {"lots.csv": sub(",150,15,", ",heavy,15,")},
         [("lots.csv row 2", "kg", "must be a number, got 'heavy'")]),
+    "lot-nan-kg": (
+        {"lots.csv": sub(",150,15,", ",nan,15,")},
+        [("lots.csv row 2", "kg", "must be a finite number, got 'nan'")]),
+    "order-infinite-kg": (
+        {"orders.csv": sub(",100,10,", ",inf,10,")},
+        [("orders.csv row 3", "kg", "must be a finite number, got 'inf'")]),
+    "market-infinite-shelf-life": (
+        {"markets.toml": sub("min_shelf_life_days = 12", "min_shelf_life_days = inf")},
+        [("markets.toml [US]", "min_shelf_life_days", "finite number")]),
     "lot-fractional-boxes": (
         {"lots.csv": sub(",150,15,", ",150,1.5,")},
         [("lots.csv row 2", "boxes", "must be a whole number, got '1.5'")]),
@@ -111,6 +120,12 @@ BAD = {
     "fleet-shift-end-before-start": (
         {"fleet.csv": sub("03:00,12:00", "12:00,03:00")},
         [("fleet.csv row 2", "shift_end", "after shift_start")]),
+    "fleet-both-shift-clocks-bad": (
+        {"fleet.csv": sub("03:00,14:00", "noon,later")},
+        [("fleet.csv row 3", "shift_start", "'noon'"), ("fleet.csv row 3", "shift_end", "'later'")]),
+    "fleet-bad-shift-end": (
+        {"fleet.csv": sub("03:00,12:00", "03:00,1200")},
+        [("fleet.csv row 2", "shift_end", "ISO 8601 datetime or HH:MM", "'1200'")]),
     "fleet-bad-shift-clock": (
         {"fleet.csv": sub("03:00,12:00", "3am,12:00")},
         [("fleet.csv row 2", "shift_start", "ISO 8601 datetime or HH:MM", "'3am'")]),
