@@ -10,6 +10,7 @@ from . import bench_commands
 from . import scenario_commands
 from . import api_commands
 from . import network_commands
+from . import consolidate_commands
 
 app = typer.Typer(
     name="planner",
@@ -25,6 +26,7 @@ bench_commands.register(app)
 scenario_commands.register(app)
 api_commands.register(app)
 network_commands.register(app)
+consolidate_commands.register(app)
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from ..freshness import model_for
 from .classes import penalty_of, required_shelf_s
 from .params import ConsolidationParams
 from .reasons import Reason
-from .results import ConsolidationResult, ManifestLine, Shipment
+from .results import ConsolidationResult, ManifestLine, Shipment, TreatmentStep
 from .supply import Supply
 
 TOL_KG = 1e-6
@@ -144,15 +144,16 @@ def _order(case: Case, order: Order, legs: list[Shipment], leg_lines: list[list[
     return problems
 
 
-def _treatment_of(order: Order, legs: list[Shipment]) -> list[tuple[int, object]]:
+def _treatment_of(order: Order, legs: list[Shipment]) -> list[tuple[int, TreatmentStep]]:
     return [(k, t) for k, s in enumerate(legs) for t in s.treatments if order.id in t.order_ids]
 
 
-def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: list, supply: dict[str, Supply],
+def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: list[ManifestLine],
+                      supply: dict[str, Supply],
                       used: dict[str, float], params: ConsolidationParams, reported: int) -> list[str]:
     where = f"order {order.id}"
     market = case.market_by_id[order.market]
-    problems = []
+    problems: list[str] = []
     treated = _treatment_of(order, legs)
     if market.treatment and (len(treated) != 1 or treated[0][0] == 0):
         return problems + [f"{where}: market {market.id} needs one {market.treatment} step"]
@@ -164,14 +165,14 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
         ready = legs[k - 1].arrival
         for leg_k, step in treated:
             if leg_k == k:
-                site = case.site_by_id[step.facility]  # type: ignore[attr-defined]
-                if (step.facility != legs[k].origin or step.treatment != str(market.treatment)  # type: ignore[attr-defined]
-                        or step.start < ready or not site.is_open(step.start)  # type: ignore[attr-defined]
-                        or step.end != step.start + site.treatment_s):  # type: ignore[attr-defined]
-                    problems.append(f"{where}: treatment step at {step.facility} is not valid")  # type: ignore[attr-defined]
-                segs += [(step.start - ready, params.transfer_temp_c),  # type: ignore[attr-defined]
-                         (step.end - step.start, params.treatment_temp_c)]  # type: ignore[attr-defined]
-                ready = step.end  # type: ignore[attr-defined]
+                site = case.site_by_id[step.facility]
+                if (step.facility != legs[k].origin or step.treatment != str(market.treatment)
+                        or step.start < ready or not site.is_open(step.start)
+                        or step.end != step.start + site.treatment_s):
+                    problems.append(f"{where}: treatment step at {step.facility} is not valid")
+                segs += [(step.start - ready, params.transfer_temp_c),
+                         (step.end - step.start, params.treatment_temp_c)]
+                ready = step.end
         if legs[k].cutoff < ready:
             problems.append(f"{where}: ready at {ready}, after the cut-off of {legs[k].id}")
         segs += [(legs[k].departure - ready, params.transfer_temp_c),

@@ -66,8 +66,8 @@ def build_classes(case: Case, orders: list[Order], params: ConsolidationParams) 
                order.deadline // params.deadline_band_s, -(-shelf // params.shelf_band_s))
         groups[key].append(order)
     classes = []
-    for index, key in enumerate(sorted(groups, key=str)):
-        members = sorted(groups[key], key=lambda o: priority_key(o, params))
+    for index, group in enumerate(sorted(groups, key=str)):
+        members = sorted(groups[group], key=lambda o: priority_key(o, params))
         market = case.market_by_id[members[0].market]
         classes.append(OrderClass(
             index=index, hub=members[0].destination.hub, market=market,

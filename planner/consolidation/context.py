@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..domain import Case, Order, Treatment
 from ..freshness import FreshnessModel, model_for
@@ -46,7 +47,7 @@ def build_context(case: Case, supplies: list[Supply] | tuple[Supply, ...],
     check_supplies(case, supplies)
     supplies = tuple(supplies)
     products = {s.product for s in supplies} | {o.product for o in case.orders}
-    models: dict[str, FreshnessModel] = {p: model_for(case.product_by_id[p]) for p in sorted(products)}
+    models = {p: cast(FreshnessModel, model_for(case.product_by_id[p])) for p in sorted(products)}
     storage_rate = {p: float(m.rate(params.storage_temp_c)) for p, m in models.items()}
     earliest: dict[str, int] = {}
     for s in supplies:

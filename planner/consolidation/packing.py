@@ -125,16 +125,17 @@ def pack_all(ledger: Ledger) -> tuple[dict[Key, dict[str, list[tuple[int, float,
 def _lines(p: Placement, pieces: list[tuple[int, float, int]], shelf: dict[str, int]) -> list[ManifestLine]:
     """Merge the order's supply lines with its unit pieces (two pointers)."""
     lines: list[ManifestLine] = []
-    supply = [[s, kg] for s, kg in p.lines]
+    ids = [s.id for s, _ in p.lines]
+    rest = [kg for _, kg in p.lines]
     i = 0
     for unit, kg, boxes in pieces:
         chunks: list[tuple[str, float]] = []
-        while kg > EPS and i < len(supply):
-            take = min(kg, supply[i][1])
-            chunks.append((supply[i][0].id, take))
+        while kg > EPS and i < len(ids):
+            take = min(kg, rest[i])
+            chunks.append((ids[i], take))
             kg -= take
-            supply[i][1] -= take
-            if supply[i][1] <= EPS:
+            rest[i] -= take
+            if rest[i] <= EPS:
                 i += 1
         for (sid, ckg), b in zip(chunks, _spread(boxes, [c[1] for c in chunks]), strict=True):
             lines.append(ManifestLine(p.order.id, ckg, b, sid, shelf[sid], unit))
