@@ -15,8 +15,6 @@ one wait), which is conservative."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,14 +54,6 @@ class OrderOutcome:
         return self.on_time and self.shelf_life_left_s >= self.min_shelf_life_s
 
 
-@dataclass(frozen=True, slots=True)
-class _Leg:
-    shipment: str
-    departure: int
-    arrival: int
-    temperature_c: float
-
-
 def _vehicle_type_of(case: Case, vehicle_id: str) -> Any:
     types = {v.id: v for v in case.vehicle_types}
     return types.get(vehicle_id.split("#")[0])
@@ -89,31 +79,6 @@ def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec,
     return extra
 
 
-def _order_legs(shipments: Iterable[Any]) -> dict[str, list[_Leg]]:
-    legs: dict[str, list[_Leg]] = defaultdict(list)
-    for sh in shipments:
-        leg = _Leg(sh.id, sh.departure, sh.arrival, sh.temperature_c)
-        for oid in dict.fromkeys(line.order_id for line in sh.manifest):
-            legs[oid].append(leg)
-    for oid in legs:
-        legs[oid].sort(key=lambda g: (g.departure, g.shipment))
-    return legs
-
-
-def _planned_left(shipments: Iterable[Any]) -> dict[str, tuple[float, int, list[str]]]:
-    """Per order: (shelf life left at its last arrival, delivered, supply ids)."""
-    out: dict[str, tuple[float, int, list[str]]] = {}
-    for sh in shipments:
-        for line in sh.manifest:
-            left = float(line.shelf_life_left_at_arrival_s)
-            prev = out.get(line.order_id)
-            if prev is None or sh.arrival > prev[1] or (sh.arrival == prev[1] and left < prev[0]):
-                supplies = prev[2] if prev else []
-                out[line.order_id] = (left, sh.arrival, supplies)
-            out[line.order_id][2].append(str(line.supply_id))
-    return out
-
-
 def execute(case: Case, plan: Any, spec: ExecutionSpec, rng: np.random.Generator,
             *, lot_of_supply: dict[str, str] | None = None) -> list[OrderOutcome]:
     """The outcome of every order the plan serves."""
@@ -123,27 +88,29 @@ def execute(case: Case, plan: Any, spec: ExecutionSpec, rng: np.random.Generator
     delay = np.maximum(spec.leg_delay_min.sample(rng, n), 0.0) * MINUTE if n else np.zeros(0)
     dev = spec.temperature_deviation_c.sample(rng, n) if n else np.zeros(0)
     perturb = {sh.id: (float(delay[i]), float(dev[i])) for i, sh in enumerate(shipments)}
-    legs = _order_legs(shipments)
-    planned = _planned_left(shipments)
+    by_id = {sh.id: sh for sh in shipments}
     orders = {o.id: o for o in case.orders}
     outcomes = []
-    for oid, (left, delivered, supplies) in sorted(planned.items()):
+    for oid, it in sorted(plan.consolidation.itineraries.items()):
         order: Order | None = orders.get(oid)
         if order is None:
             continue
         model = model_for(case.product_by_id[order.product])
         lost, late = 0.0, 0.0
-        for leg in legs[oid]:
-            d, t = perturb[leg.shipment]
+        for sid in it.shipments:
+            leg = by_id[sid]
+            d, t = perturb[sid]
             base = float(model.rate(leg.temperature_c))
             hot = float(model.rate(leg.temperature_c + t))
             lost += (leg.arrival - leg.departure) * (hot - base) + d * hot
             late += d
-        lots = [(lot_of_supply or {}).get(s, s) for s in supplies]
+        lots = [(lot_of_supply or {}).get(s, s) for s in it.supplies]
         lost += max((lot_loss.get(lot, 0.0) for lot in lots), default=0.0)
         outcomes.append(OrderOutcome(
-            order_id=oid, market=order.market, kg=order.kg, planned_delivery=delivered,
-            delivered=delivered + round(late), deadline=order.deadline,
-            shelf_life_left_s=left - lost, min_shelf_life_s=order.min_shelf_life_s,
+            order_id=oid, market=order.market, kg=order.kg, planned_delivery=it.delivered,
+            delivered=it.delivered + round(late), deadline=order.deadline,
+            shelf_life_left_s=float(it.shelf_life_left_s) - lost,
+            min_shelf_life_s=max(order.min_shelf_life_s,
+                                 case.market_by_id[order.market].min_shelf_life_s),
         ))
     return outcomes

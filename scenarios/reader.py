@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -200,9 +201,21 @@ def _array(data: Mapping[str, Any], name: str, file: str, problems: list[str]) -
     return [Table(file, f"[{name}] {n}", v, problems) for n, v in enumerate(value, start=1)]
 
 
+@lru_cache(maxsize=4)
+def _read_case_cached(folder: Path, stamp: tuple[tuple[str, float], ...]) -> Case:
+    return read_case(folder)
+
+
+def read_base_case(folder: Path) -> Case:
+    """Read a case folder, once per version of its files."""
+    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file())) \
+        if folder.is_dir() else ()
+    return _read_case_cached(folder, stamp)
+
+
 def _base_case(folder: Path, file: str, problems: list[str]) -> Case | None:
     try:
-        return read_case(folder)
+        return read_base_case(folder)
     except CaseError as exc:
         problems.append(f"{file} [scenario] base_case: {folder} is not a valid case folder")
         problems.extend(f"  {p}" for p in exc.problems[:10])

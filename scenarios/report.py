@@ -119,8 +119,8 @@ def write_report(results: ResultSet, out: str | Path) -> Path:
     ]
     if not results.days.empty:
         parts += ["<h2>Day by day</h2>", _img(_daily_figure(results.days), "kg by day")]
-        dis = results.days.fillna({"disruptions": ""})
-        dis = dis[dis["disruptions"].astype(str) != ""]
+        labels = results.days["disruptions"].map(lambda v: v if isinstance(v, str) else "")
+        dis = results.days.assign(disruptions=labels)[labels != ""]
         if not dis.empty:
             counts = dis.groupby(["day", "disruptions"]).size().reset_index(name="runs")
             parts.append("<h3>Disruptions</h3><table><tr><th>day</th><th>disruptions</th><th>runs</th></tr>"

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from planner.domain import Case
+from planner.domain.units import DAY
+from scenarios import load_scenario
+from scenarios.daycase import day_case, standing_case
+from scenarios.generate import draw_day
+from scenarios.spec import ScenarioSpec
+
+
+@pytest.fixture
+def spec(write_scenario) -> ScenarioSpec:  # type: ignore[no-untyped-def]
+    return load_scenario(write_scenario("days = 3\nseed = 5\n"))
+
+
+def test_same_run_and_day_same_draw(tiny_luc_ngan: Case, spec: ScenarioSpec) -> None:
+    a = draw_day(tiny_luc_ngan, spec, run=2, day=1)
+    b = draw_day(tiny_luc_ngan, spec, run=2, day=1)
+    assert a == b
+    c = draw_day(tiny_luc_ngan, spec, run=3, day=1)
+    assert [o.id for o in a.orders] != [o.id for o in c.orders] or a.lots != c.lots
+
+
+def test_a_day_looks_like_the_base_day(tiny_luc_ngan: Case, spec: ScenarioSpec) -> None:
+    draws = [draw_day(tiny_luc_ngan, spec, run=r, day=0) for r in range(30)]
+    mean_orders = sum(len(d.orders) for d in draws) / len(draws)
+    mean_lots = sum(len(d.lots) for d in draws) / len(draws)
+    assert 30 <= mean_orders <= 50  # Poisson around the base case's 40 orders
+    assert 7 <= mean_lots <= 13  # ... and its 10 lots
+    assert draws[0].ambient_c == tiny_luc_ngan.settings.ambient_c  # no weather change asked
+
+
+def test_times_are_in_the_day_frame(tiny_luc_ngan: Case, spec: ScenarioSpec) -> None:
+    d = draw_day(tiny_luc_ngan, spec, run=0, day=2)
+    assert all(-DAY < o.ordered < DAY for o in d.orders)  # placed the evening before or on the day
+    assert all(0 <= lot.ready < DAY for lot in d.lots)
+    assert all(o.id.startswith(("LS02-", "B2B02-")) for o in d.orders)
+
+
+def test_scales_by_day_stream_and_commune(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    communes = sorted({s.commune for s in tiny_luc_ngan.sites if s.commune and s.kind == "farm"})
+    text = ("days = 2\n[demand]\nby_day = [0.0, 3.0]\n[[demand.stream]]\nmarket = \"domestic\"\n"
+            "scale = 0\n[harvest.communes]\n" + "".join(f'"{c}" = 0\n' for c in communes))
+    spec = load_scenario(write_scenario(text))
+    assert draw_day(tiny_luc_ngan, spec, run=0, day=0).orders == ()
+    day1 = draw_day(tiny_luc_ngan, spec, run=0, day=1)
+    assert day1.orders and {o.market for o in day1.orders} <= {"US", "AU", "JP"}
+    farm_commune = {s.id: s.commune for s in tiny_luc_ngan.sites}
+    assert all(farm_commune[lot.farm] not in communes for lot in day1.lots)
+
+
+def test_weather_by_day(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    spec = load_scenario(write_scenario("days = 2\n[weather]\nby_day_c = [0.0, 5.0]\n"))
+    base = tiny_luc_ngan.settings.ambient_c
+    hot = draw_day(tiny_luc_ngan, spec, run=0, day=1).ambient_c
+    assert hot == pytest.approx(tuple(t + 5.0 for t in base))
+
+
+def _case(tiny: Case, text: str, write_scenario, day: int = 0) -> Case:  # type: ignore[no-untyped-def]
+    spec = load_scenario(write_scenario(text))
+    return day_case(standing_case(tiny, spec), draw_day(tiny, spec, run=0, day=day))
+
+
+def test_flight_cancellation_removes_the_days_departures_only(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    before = {lane.id: lane for lane in tiny_luc_ngan.lanes}["han-lax-air"].departures
+    case = _case(tiny_luc_ngan, 'days = 1\n[[disruption]]\nkind = "flight_cancellation"\n'
+                 'lane = "han-lax-air"\ndays = [0]\n', write_scenario)
+    after = {lane.id: lane for lane in case.lanes}["han-lax-air"].departures
+    assert [d for d in before if d.time >= DAY] == list(after)
+    assert len(before) == len(after) + 1
+
+
+def test_outage_closes_the_site(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    case = _case(tiny_luc_ngan, 'days = 1\n[[disruption]]\nkind = "treatment_outage"\n'
+                 'site = "irr-hanoi"\ndays = [0]\nstart_h = 0\nhours = 24\n', write_scenario)
+    site = case.site_by_id["irr-hanoi"]
+    assert not any(site.is_open(t) for t in range(0, DAY, 600))
+    assert site.is_open(DAY + 12 * 3600)
+
+
+def test_breakdown_road_delay_and_fleet_change(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    text = ('days = 1\n[[fleet]]\nvehicle_type = "reefer-chu"\nadd = 3\n'
+            '[[disruption]]\nkind = "vehicle_breakdown"\nvehicle_type = "reefer-chu"\ndays = [0]\namount = 2\n'
+            '[[disruption]]\nkind = "road_delay"\ndays = [0]\namount = 1.25\n'
+            '[[lane]]\nid = "chu-hanoi-reefer"\nunits_per_departure = 9\n')
+    case = _case(tiny_luc_ngan, text, write_scenario)
+    base_count = {v.id: v.count for v in tiny_luc_ngan.vehicle_types}["reefer-chu"]
+    assert {v.id: v.count for v in case.vehicle_types}["reefer-chu"] == base_count + 3 - 2
+    base_speed = dict(tiny_luc_ngan.settings.travel.speeds_kmh)
+    assert dict(case.settings.travel.speeds_kmh)["truck"] == pytest.approx(base_speed["truck"] / 1.25)
+    assert {lane.id: lane for lane in case.lanes}["chu-hanoi-reefer"].units_per_departure == 9
+
+
+def test_probability_disruptions_are_seeded(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    spec = load_scenario(write_scenario('days = 1\n[[disruption]]\nkind = "road_delay"\nprobability = 0.3\n'))
+    hits = Counter(bool(draw_day(tiny_luc_ngan, spec, run=r, day=0).disruptions) for r in range(100))
+    assert 15 <= hits[True] <= 45  # about 30 of 100
+    again = [bool(draw_day(tiny_luc_ngan, spec, run=r, day=0).disruptions) for r in range(20)]
+    assert again == [bool(draw_day(tiny_luc_ngan, spec, run=r, day=0).disruptions) for r in range(20)]

@@ -1,0 +1,118 @@
+"""Results, comparisons and the report, on hand-made run results (the
+statistics are checked against hand-computed values; the simulator's own
+tests run the real planner)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios import ResultsError, compare, load_results, write_report, write_results
+from scenarios.results import confidence_interval, summarize
+from scenarios.runner import Replications
+from scenarios.simulator import RunResult
+from scenarios.spec import ScenarioSpec
+
+
+def _rep(name: str, service: list[float], cost: list[float], seed: int = 1) -> Replications:
+    spec = ScenarioSpec(name=name, source=Path(f"/nowhere/{name}.toml"), base_case=Path("/nowhere"),
+                        days=2, seed=seed)
+    runs = [
+        RunResult(
+            run=i, kpis={"service_level": s, "cost_per_kg": c, "kg_spoiled": 10.0 * i},
+            days=[{"day": d, "kg_ordered_new": 100.0 + d, "kg_delivered_sound": 90.0,
+                   "kg_spoiled_farm": 1.0, "kg_spoiled_transit": 0.0, "kg_lost": 0.0,
+                   "disruptions": "road_delay" if d == 1 else ""} for d in range(2)],
+            markets=[{"market": m, "service_level": s, "shelf_life_left_days": 20.0} for m in ("domestic", "US")],
+            seconds=1.0,
+        )
+        for i, (s, c) in enumerate(zip(service, cost, strict=True))
+    ]
+    return Replications(spec, runs, wall_s=3.0, workers=2, scheduler="inproc://test")
+
+
+def test_t_interval_by_hand() -> None:
+    # mean 2, sd 1, n 3: half-width t(0.975, 2) * 1 / sqrt(3) = 4.302653 / 1.732051 = 2.484138
+    low, high = confidence_interval(np.array([1.0, 2.0, 3.0]))
+    assert low == pytest.approx(2 - 2.484138, abs=1e-5)
+    assert high == pytest.approx(2 + 2.484138, abs=1e-5)
+    assert confidence_interval(np.array([5.0])) == (5.0, 5.0)
+    assert confidence_interval(np.array([4.0, 4.0, math.nan])) == (4.0, 4.0)
+
+
+def test_summary_has_every_kpi_with_its_interval() -> None:
+    frame = pd.DataFrame({"run": [0, 1, 2], "service_level": [0.9, 0.8, 1.0], "seconds": [1, 1, 1]})
+    s = summarize(frame).set_index("kpi")
+    assert list(s.index) == ["service_level"]
+    assert s.loc["service_level", "mean"] == pytest.approx(0.9)
+    assert s.loc["service_level", "sd"] == pytest.approx(0.1)
+    assert s.loc["service_level", "ci_low"] < 0.9 < s.loc["service_level", "ci_high"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_write_and_load_back(tmp_path: Path, fmt: str) -> None:
+    rep = _rep("a", [0.9, 0.8, 1.0], [10.0, 12.0, 11.0])
+    write_results(rep, tmp_path / "a", fmt=fmt)
+    back = load_results(tmp_path / "a")
+    assert list(back.runs["service_level"]) == [0.9, 0.8, 1.0]
+    assert len(back.days) == 6 and len(back.markets) == 6
+    assert back.meta["runs"] == 3 and back.meta["workers"] == 2 and back.meta["format"] == fmt
+
+
+def test_missing_results_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match="no meta.json"):
+        load_results(tmp_path)
+    write_results(_rep("a", [0.9, 0.8], [1.0, 2.0]), tmp_path / "a")
+    (tmp_path / "a" / "runs.csv").unlink()
+    with pytest.raises(ResultsError, match="runs.csv is missing"):
+        load_results(tmp_path / "a")
+
+
+def _load(tmp_path: Path, rep: Replications) -> object:
+    write_results(rep, tmp_path / rep.spec.name)
+    return load_results(tmp_path / rep.spec.name)
+
+
+def test_welch_by_hand_and_verdicts(tmp_path: Path) -> None:
+    a = _load(tmp_path, _rep("a", [0.80, 0.82, 0.81, 0.79], [10.0, 11.0, 10.5, 10.2], seed=1))
+    b = _load(tmp_path, _rep("b", [0.90, 0.92, 0.91, 0.93], [10.1, 10.9, 10.6, 10.3], seed=2))
+    result = compare(a, b)  # different seeds: Welch
+    assert result.method == "welch"
+    rows = result.table.set_index("kpi")
+    assert rows.loc["service_level", "diff"] == pytest.approx(0.915 - 0.805)
+    # both variances 5e-4 / 3, n = 4: se = sqrt(2 * 1.6667e-4 / 4) = 0.0091287, Welch df = 6,
+    # t(0.975, 6) = 2.446912: half-width 0.022337
+    assert rows.loc["service_level", "ci_low"] == pytest.approx(0.11 - 0.022337, abs=1e-5)
+    assert rows.loc["service_level", "ci_high"] == pytest.approx(0.11 + 0.022337, abs=1e-5)
+    assert rows.loc["service_level", "verdict"] == "B better"
+    assert rows.loc["cost_per_kg", "verdict"] == "no clear difference"
+
+
+def test_paired_when_seeds_match_and_bootstrap(tmp_path: Path) -> None:
+    a = _load(tmp_path, _rep("a", [0.80, 0.90, 0.70], [10.0, 12.0, 14.0]))
+    b = _load(tmp_path, _rep("b", [0.81, 0.91, 0.71], [10.0, 12.0, 14.0]))
+    paired = compare(a, b).table.set_index("kpi")
+    # every run gains exactly 0.01: the paired interval is the point 0.01, so B is better
+    assert paired.loc["service_level", "ci_low"] == pytest.approx(0.01)
+    assert paired.loc["service_level", "verdict"] == "B better"
+    welch = compare(a, b, method="welch").table.set_index("kpi")
+    assert welch.loc["service_level", "verdict"] == "no clear difference"  # the runs' spread hides it
+    boot = compare(a, b, method="bootstrap").table.set_index("kpi")
+    assert boot.loc["service_level", "ci_low"] <= 0.01 <= boot.loc["service_level", "ci_high"]
+    with pytest.raises(ValueError, match="method must be one of"):
+        compare(a, b, method="guess")
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    rep = _rep("a", [0.9, 0.8, 1.0], [10.0, 12.0, 11.0])
+    write_results(rep, tmp_path)
+    page = write_report(load_results(tmp_path), tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert page.name == "report.html"
+    assert text.count("data:image/png;base64,") == 3
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+    assert "service level" in text and "road_delay" in text
