@@ -61,6 +61,8 @@ class _Integrating:
     def consumed_many(self, durations_s: ArrayLike, temps_c: ArrayLike) -> NDArray[np.float64]:
         """Row-wise consumption for a 2-D array of legs (one row per item)."""
         durations = np.asarray(durations_s, dtype=np.float64)
+        if np.any(durations < 0):
+            raise ValueError("leg durations must be >= 0")
         return np.sum(durations * self.rate(temps_c), axis=-1)
 
     def remaining(

@@ -94,6 +94,14 @@ def test_seconds_until_inverts_consumed(lychee_model):
 def test_negative_durations_are_rejected(lychee_model):
     with pytest.raises(ValueError, match="durations"):
         lychee_model.consumed([HOUR, -1.0], [5.0, 5.0])
+    with pytest.raises(ValueError, match="durations"):
+        lychee_model.consumed_many([[HOUR, 1.0], [2.0, -1.0]], [[5.0, 5.0], [5.0, 5.0]])
+
+
+def test_consumed_many_broadcasts_one_temperature_per_leg_column(lychee_model):
+    durations = np.array([[HOUR, 2 * HOUR], [3 * HOUR, 0.0]])
+    many = lychee_model.consumed_many(durations, [30.0, 5.0])
+    np.testing.assert_allclose(many, [HOUR * 3.3**2.5 + 2 * HOUR, 3 * HOUR * 3.3**2.5])
 
 
 def test_models_satisfy_the_protocol(lychee_model):

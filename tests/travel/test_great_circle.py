@@ -173,3 +173,11 @@ def test_blocked_matrix_matches_the_textbook_formula(monkeypatch, block_cells):
     m = GreatCircleProvider(detour_factor=1.2, speeds_kmh={"truck": 36.0}).matrix(a, b, "truck")
     np.testing.assert_array_equal(m.metres, np.rint(1.2 * _textbook_haversine(a, b)).astype(np.int64))
     np.testing.assert_allclose(m.seconds, 1.2 * _textbook_haversine(a, b) / 10.0, atol=0.51)
+
+
+def test_short_distances_keep_their_precision():
+    # 1e-5 degree of latitude is 1.112 m; the half-angle form loses nothing there
+    here = Location(21.373, 106.572)
+    d = haversine_m([here], [Location(21.37301, 106.572), Location(21.373, 106.57201)])[0]
+    assert d[0] == pytest.approx(1.11195, rel=1e-5)
+    assert d[1] == pytest.approx(1.11195 * np.cos(np.radians(21.373)), rel=1e-4)
