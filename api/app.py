@@ -31,26 +31,23 @@ and an organisation: **dispatcher** (a cooperative: its lots, the pickup routes 
 """
 
 
-def open_database(settings: Settings, *, schema: str = "") -> Database:
+def open_database(settings: Settings) -> Database:
     """The database of ``settings``, created and migrated to the newest schema."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.url, schema=schema)
+    db = Database(settings.url, schema=settings.database_schema)
     db.upgrade()
     return db
 
 
-def create_app(
-    settings: Settings | None = None, *, plan_function: PlanFunction | None = None, db_schema: str = "",
-) -> FastAPI:
-    """The API. ``plan_function`` overrides ``settings.plan_function``;
-    ``db_schema`` puts the tables in a PostgreSQL schema (tests)."""
+def create_app(settings: Settings | None = None, *, plan_function: PlanFunction | None = None) -> FastAPI:
+    """The API. ``plan_function`` overrides ``settings.plan_function``."""
     settings = settings or Settings()
     function = plan_function or load_plan_function(settings.plan_function)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = open_database(settings, schema=db_schema)
+        db = open_database(settings)
         state = AppState(settings=settings, db=db, cases=case_service.CaseStore())
         if settings.base_case is not None:
             with db.write() as s:

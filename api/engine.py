@@ -21,12 +21,14 @@ Progress = Callable[[float, str], None]
 @dataclass(frozen=True, slots=True)
 class PlanOptions:
     """What a plan job asks for. ``fixed_routes`` are plan.json route documents
-    of vehicles already dispatched (kept as they are in a re-plan)."""
+    of vehicles already dispatched (kept as they are in a re-plan); ``now``
+    the time of the re-plan (engine seconds)."""
 
     day: date
     time_limit_s: float
     seed: int = 0
     fixed_routes: tuple[dict[str, Any], ...] = ()
+    now: int | None = None  # engine seconds: nothing new starts earlier (re-plans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,49 +59,65 @@ def load_plan_function(path: str) -> PlanFunction:
 
 
 def run_plan_day(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
-    """The engine's daily plan for ``case`` (already moved to ``options.day``)."""
-    import planner
-    from planner.assembly.params import PlanParams
+    """The engine's daily plan for ``case`` (already moved to ``options.day``),
+    its plan.json document and its self-contained report page."""
+    from planner import PlanParams, plan_day
+    from planner.outputs import render_report
 
-    plan_day = getattr(planner, "plan_day", None)
-    if plan_day is None:
-        msg = "the daily planner (planner.plan_day) is not available in this installation"
-        raise ImportError(msg)
-    kwargs: dict[str, Any] = {}
-    if options.fixed_routes:
-        kwargs["fixed"] = fixed_routes(options.fixed_routes)
-    plan = plan_day(case, params=PlanParams(time_limit_s=options.time_limit_s), seed=options.seed,
-                    progress=progress, **kwargs)
-    return PlanOutput(
-        document=plan.to_json(), kpis=dict(plan.kpis), summary=plan.summary(), report_html=report_html(plan),
-    )
+    plan = plan_day(case, PlanParams(time_limit_s=options.time_limit_s), seed=options.seed, progress=progress,
+                    fixed=fixed_routes(case, options), now=options.now)
+    document = plan.to_json()
+    return PlanOutput(document=document, kpis=dict(plan.kpis), summary=plan.summary(),
+                      report_html=render_report(document, case))
 
 
-def fixed_routes(routes: tuple[dict[str, Any], ...]) -> tuple[Any, ...]:
-    """plan.json route documents as the router's fixed routes."""
-    from planner.routing import FixedRoute  # type: ignore[attr-defined]
+def fixed_routes(case: Case, options: PlanOptions) -> tuple[Any, ...]:
+    """Stored plan.json routes of dispatched vehicles as the router's fixed
+    routes: every pickup and delivery stays committed; those that started
+    before ``options.now`` keep their time."""
+    from planner.domain.units import parse_datetime, to_seconds
+    from planner.routing import FixedRoute, FixedStop
 
-    return tuple(FixedRoute.from_json(r) for r in routes)
+    s = case.settings
+    out = []
+    for route in options.fixed_routes:
+        stops = []
+        for stop in route["stops"]:
+            if stop["kind"] not in ("pickup", "delivery"):
+                continue
+            start = to_seconds(parse_datetime(stop["arrival"], s.timezone), s.epoch) + int(stop.get("waiting_s", 0))
+            done = options.now is not None and start <= options.now
+            for lot_id in stop["lot_ids"]:
+                stops.append(FixedStop(kind=stop["kind"], lot_id=lot_id, time=start if done else None,
+                                       packing_house=stop["site"] if stop["kind"] == "delivery" else ""))
+        out.append(FixedRoute(vehicle_id=route["vehicle_id"], stops=tuple(stops)))
+    return tuple(out)
 
 
-def report_html(plan: Any) -> str:
-    """The engine's self-contained report page for ``plan``, if it offers one."""
-    try:
-        from planner.assembly import report  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    render = getattr(report, "render_html", None)
-    return str(render(plan)) if render is not None else ""
+def schema_problems(document: dict[str, Any]) -> list[str]:
+    """Where ``document`` breaks the plan.json schema (empty: it follows it)."""
+    from jsonschema import Draft202012Validator
+
+    from planner.assembly import plan_schema
+
+    validator = Draft202012Validator(plan_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [f"plan.json {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors[:50]]
 
 
 def check_plan(case: Case, document: dict[str, Any]) -> Any:
-    """Violations of an edited plan document against ``case`` (the engine's plan checker)."""
+    """Every violation of an edited plan document against ``case`` (the engine's checker)."""
+    from planner.assembly.check import check_plan as engine_check
+    from planner.exceptions import PlanCheckError
+
     from .errors import ApiError
     from .schemas import CheckOut
 
+    problems = schema_problems(document)
+    if problems:
+        raise ApiError(422, "invalid_plan", "the plan does not follow the plan.json schema 1.0", problems=problems)
     try:
-        from planner.assembly.check import check_document  # type: ignore[import-not-found]
-    except ImportError:
-        raise ApiError(503, "engine_unavailable", "the engine's plan checker is not available") from None
-    violations = [v if isinstance(v, dict) else {"message": str(v)} for v in check_document(case, document)]
-    return CheckOut(valid=not violations, violations=violations)
+        report = engine_check(case, document)
+    except (KeyError, TypeError) as exc:  # the schema admits it, the checker cannot read it
+        raise PlanCheckError(f"the plan cannot be read: {type(exc).__name__} {exc}") from exc
+    return CheckOut(valid=report.ok, violations=report.violations, notes=report.notes, totals=report.totals)

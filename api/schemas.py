@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Scalar = str | float | int | bool | None
 T = TypeVar("T")
@@ -324,14 +324,19 @@ class KpisOut(BaseModel):
 
 
 class CheckOut(BaseModel):
-    """The result of checking an edited plan against its case."""
+    """The result of checking an edited plan against its case: times, loads,
+    freshness and costs recomputed."""
 
     valid: bool
-    violations: list[dict[str, Any]]
+    violations: list[str] = Field(examples=[["route moto#1: arrives at ph-chu after it closes"]])
+    notes: list[str] = Field(default_factory=list)
+    totals: dict[str, float] = Field(default_factory=dict)
 
 
 class ReplanIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"dispatched": ["moto#1"]}]})
     dispatched: list[str] = Field(default_factory=list, max_length=1000, description="Vehicle ids already on the road")
+    now: AwareDatetime | None = Field(None, description="Time of the re-plan: stops of dispatched routes that started "
+                                                      "before it are done, nothing new starts before it")
     time_limit_s: int | None = Field(None, ge=1, le=3600)
     seed: int = Field(0, ge=0, le=2**31 - 1)

@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("planner-data"), description="Folder for the SQLite file and plan outputs.")
     database_url: str = Field("", description="SQLAlchemy URL; empty: SQLite file in data_dir.")
+    database_schema: str = Field("", pattern=r"^[a-z_][a-z0-9_]{0,62}$|^$", description="PostgreSQL schema for the tables.")
     base_case: Path | None = Field(None, description="Case folder registered as the default case at start-up.")
     default_case: str = Field("default", min_length=1, max_length=64)
     max_body_bytes: int = Field(16 * 1024 * 1024, gt=0)

@@ -80,7 +80,8 @@ def replan(plan_id: str, body: ReplanIn, state: State, who: Caller, response: Re
         case_name = plans.case_names(session, [previous])[previous.case_id]
         p = previous.params
         spec = PlanIn(case=case_name, date=p.get("date"), time_limit_s=body.time_limit_s, seed=body.seed)
-        job = plans.submit(session, who, state.settings, spec, replan_of=previous, dispatched=body.dispatched)
+        job = plans.submit(session, who, state.settings, spec, replan_of=previous, dispatched=body.dispatched,
+                           now=body.now)
         out = _job_out(session, job)
     response.headers["Location"] = f"/v1/plans/{out.id}"
     return out

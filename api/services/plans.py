@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planner.domain import Case
-from planner.domain.units import DAY
+from planner.domain.units import DAY, to_seconds
 from planner.exceptions import CaseError
 from planner.io import csv_files
 from planner.io.fields import RowReader
@@ -43,7 +43,7 @@ def _rate_limit(session: Session, who: Principal, settings: Settings) -> None:
 
 def submit(
     session: Session, who: Principal, settings: Settings, body: PlanIn, *,
-    replan_of: PlanJob | None = None, dispatched: list[str] | None = None,
+    replan_of: PlanJob | None = None, dispatched: list[str] | None = None, now: datetime | None = None,
 ) -> PlanJob:
     if who.role is Role.PARTNER:
         raise ApiError(403, "forbidden", "a partner key may not start plans")
@@ -53,7 +53,7 @@ def submit(
         "date": body.date.isoformat() if body.date else None,
         "time_limit_s": body.time_limit_s or settings.plan_time_limit_s,
         "seed": body.seed, "replan_of": replan_of.id if replan_of else None,
-        "dispatched": list(dispatched or []),
+        "dispatched": list(dispatched or []), "now": now.isoformat() if now else None,
     }
     job = PlanJob(id=uuid.uuid4().hex, case_id=record.id, key_id=who.key_id, org=who.org, role=who.role.value,
                   params=params, status="queued", message="queued", created_at=utcnow())
@@ -155,7 +155,9 @@ def prepare(session: Session, store: case_service.CaseStore, job_id: str, settin
         query = select(PlanRoute.doc).where(PlanRoute.job_id == p["replan_of"], PlanRoute.vehicle_id.in_(p["dispatched"]))
         fixed = tuple(session.scalars(query))
     case = case_for_day(session, store, record, day)
-    return case, PlanOptions(day=day, time_limit_s=float(p["time_limit_s"]), seed=int(p["seed"]), fixed_routes=fixed)
+    now = to_seconds(datetime.fromisoformat(p["now"]), case.settings.epoch) if p.get("now") else None
+    return case, PlanOptions(day=day, time_limit_s=float(p["time_limit_s"]), seed=int(p["seed"]), fixed_routes=fixed,
+                             now=now)
 
 
 def count_queued(session: Session) -> int:

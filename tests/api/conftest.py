@@ -76,9 +76,9 @@ def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
     engine.dispose()
 
 
-def make_settings(tmp_path: Path, url: str, **overrides: object) -> Settings:
+def make_settings(tmp_path: Path, url: str, schema: str = "", **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "data_dir": tmp_path / "data", "database_url": url, "base_case": TINY, "workers": 1,
+        "data_dir": tmp_path / "data", "database_url": url, "database_schema": schema, "base_case": TINY, "workers": 1,
         "job_poll_s": 0.05, "job_heartbeat_s": 0.5, "plan_time_limit_s": 1,
     }
     values.update(overrides)
@@ -92,7 +92,7 @@ def make_api(tmp_path: Path, db_target: tuple[str, str]) -> Iterator[object]:
     url, schema = db_target
 
     def make(*, plan_function: object = tiny_plan, **overrides: object) -> Api:
-        app = create_app(make_settings(tmp_path, url, **overrides), plan_function=plan_function, db_schema=schema)  # type: ignore[arg-type]
+        app = create_app(make_settings(tmp_path, url, schema, **overrides), plan_function=plan_function)  # type: ignore[arg-type]
         client = TestClient(app)
         client.__enter__()
         opened.append(client)
