@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -56,6 +57,15 @@ def _degree_axes(ax: Axes, lon0: float) -> None:
     ax.set_ylabel("latitude")
 
 
+def _label(ax: Axes, x: float, y: float, text: str, placed: list[tuple[float, float]], *,
+           min_gap: float) -> None:
+    """Annotate unless a label was placed within ``min_gap`` (map units)."""
+    if all(math.hypot(x - px, y - py) > min_gap for px, py in placed):
+        ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=7,
+                    path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+        placed.append((x, y))
+
+
 def draw_pickup(ax: Axes, plan: Plan, case: Case) -> None:
     """Routes coloured by vehicle over the farms with lots and the packing houses."""
     lines = route_lines(plan, case)
@@ -80,13 +90,13 @@ def draw_pickup(ax: Axes, plan: Plan, case: Case) -> None:
         colors = vehicle_colors(lines["vehicle_id"])
         lines.to_crs(crs).plot(ax=ax, color=[colors[v] for v in lines["vehicle_id"]],
                                linewidth=1.2, alpha=0.85, zorder=2)
-    for kind, marker in MARKERS.items():
+    placed: list[tuple[float, float]] = []
+    for kind, marker in MARKERS.items():  # packing houses first: they keep their labels
         hubs = points[points["kind"] == str(kind)]
         if len(hubs):
             hubs.plot(ax=ax, color=SITE_COLOR, marker=marker, markersize=40, zorder=4)
             for p, name in zip(hubs.geometry, hubs["name"], strict=True):
-                ax.annotate(name, (p.x, p.y), xytext=(5, 4), textcoords="offset points",
-                            fontsize=7)
+                _label(ax, p.x, p.y, name, placed, min_gap=1500.0)
     _km_axes(ax)
     ax.set_title(f"Pickup routes: {len(lines)} trips, {lines['vehicle_id'].nunique()} vehicles, "
                  f"{len(unassigned)} lots unassigned", fontsize=10)
@@ -126,12 +136,10 @@ def draw_lanes(ax: Axes, plan: Plan, case: Case, *, within_km: float | None = No
         ax.set_xlim(minx - pad, maxx + pad)
         ax.set_ylim(miny - pad, maxy + pad)
     placed: list[tuple[float, float]] = []
-    span = max(float(ends.total_bounds[2] - ends.total_bounds[0]), 1.0)
+    span = max(float(ends.total_bounds[2] - ends.total_bounds[0]),
+               float(ends.total_bounds[3] - ends.total_bounds[1]), 1.0)
     for site, p in zip(sites, ends, strict=True):
-        if all(abs(p.x - x) > span / 12 or abs(p.y - y) > span / 40 for x, y in placed):
-            ax.annotate(short_name(site), (p.x, p.y), xytext=(4, 3), textcoords="offset points",
-                        fontsize=7)
-            placed.append((p.x, p.y))
+        _label(ax, p.x, p.y, short_name(site), placed, min_gap=span / 30)
     _degree_axes(ax, lon0)
     ax.grid(color=CONTEXT_COLOR, alpha=0.3, linewidth=0.5)
     modes = sorted(set(lanes["mode"]))

@@ -47,7 +47,7 @@ class Timeline:
 
 
 def _scale(t0: datetime, t1: datetime, width: int) -> XScale:
-    px_per_s = (width - LABEL_W - 12) / max((t1 - t0).total_seconds(), 1.0)
+    px_per_s = (width - LABEL_W - 24) / max((t1 - t0).total_seconds(), 1.0)
     return lambda t: LABEL_W + (t - t0).total_seconds() * px_per_s
 
 
