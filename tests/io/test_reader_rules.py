@@ -126,6 +126,14 @@ BAD = {
     "fleet-bad-shift-end": (
         {"fleet.csv": sub("03:00,12:00", "03:00,1200")},
         [("fleet.csv row 2", "shift_end", "ISO 8601 datetime or HH:MM", "'1200'")]),
+    "fleet-reefer-without-setpoint": (
+        {"fleet.csv": sub(",reefer,4,", ",reefer,,")},
+        [("fleet.csv row 3", "vehicle type reefer: a reefer needs setpoint_c")]),
+    "site-treatment-without-capacity": (
+        {"sites.csv": sub(",irradiation,20000,", ",irradiation,,")},
+        # with the centre invalid, no site offers the US market's treatment
+        [("sites.csv row 6", "treatment irradiation needs treatment_kg_per_day"),
+         ("markets.toml [US]", "treatment", "no site offers treatment irradiation")]),
     "fleet-bad-shift-clock": (
         {"fleet.csv": sub("03:00,12:00", "3am,12:00")},
         [("fleet.csv row 2", "shift_start", "ISO 8601 datetime or HH:MM", "'3am'")]),
