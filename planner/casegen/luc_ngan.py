@@ -94,7 +94,12 @@ def generate_lots(
     for i in range(n):
         at_point = bool(points) and rng.random() < 0.05
         site = points[rng.integers(len(points))] if at_point else farms[rng.integers(len(farms))]
-        kg = float(rng.uniform(600, 1500)) if at_point else float(np.clip(rng.lognormal(5.5, 0.45), 60, 900))
+        if at_point:  # a trader's consolidated lot at a weighing point
+            kg = float(rng.uniform(600, 1500))
+        elif rng.random() < 0.7:  # one motorbike load of baskets (150-200 kg at most)
+            kg = float(np.clip(rng.lognormal(4.9, 0.3), 50, 180))
+        else:  # a larger orchard's day
+            kg = float(np.clip(rng.lognormal(6.0, 0.4), 200, 1200))
         kg = round(kg, 1)
         ready = day * DAY + int(rng.triangular(3.0, 4.5, 8.0) * HOUR) // MINUTE * MINUTE
         grade = "A" if rng.random() < 0.8 else "B"
