@@ -11,6 +11,7 @@ from typing import TypeVar
 from ..domain.units import parse_datetime, to_seconds
 
 T = TypeVar("T")
+MAX_NUMBER = 1e15  # no kg, cost or duration in a case comes near; days * 86,400 stays finite
 
 
 class RowReader:
@@ -64,8 +65,8 @@ class RowReader:
         value = self._convert(field, float, "a number", float(default or 0.0))
         if len(self.problems) > reported:
             return value  # not a number: said once
-        if not math.isfinite(value):
-            self.problem(field, f"must be a finite number, got {self.raw(field)!r}")
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            self.problem(field, f"must be a finite number (at most 1e15), got {self.raw(field)!r}")
             return float(default or 0.0)
         if positive and value <= 0:
             self.problem(field, f"must be > 0, got {self.raw(field)}")

@@ -107,14 +107,16 @@ def _dump(data: dict) -> str:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(file=st.sampled_from(TOMLS), pick=st.integers(0, 200), value=toml_value)
-def test_any_toml_value_gives_a_case_or_a_case_error(file, pick, value):
+@given(file=st.sampled_from(TOMLS), pick=st.integers(0, 200), value=toml_value,
+       key=st.sampled_from([None, "departures", "schedule", "daily", "cutoff_h", "model",
+                            "activation_energy_j_mol", "treatment", "graph", "countries"]))
+def test_any_toml_value_gives_a_case_or_a_case_error(file, pick, value, key):
     data = tomllib.loads((TINY / file).read_text(encoding="utf-8"))
     path = _keys(data)[pick % len(_keys(data))]
     node = data
     for step in path[:-1]:
         node = node[step]
-    node[path[-1]] = value
+    node[key or path[-1]] = value  # replace a value, or set one the file leaves out
     text = _dump(data)
     assert tomllib.loads(text) == data  # the document we meant to write
     with tempfile.TemporaryDirectory() as tmp:

@@ -69,13 +69,19 @@ BAD = {
         [("lots.csv row 2", "kg", "must be a number, got 'heavy'")]),
     "lot-nan-kg": (
         {"lots.csv": sub(",150,15,", ",nan,15,")},
-        [("lots.csv row 2", "kg", "must be a finite number, got 'nan'")]),
+        [("lots.csv row 2", "kg", "must be a finite number", "got 'nan'")]),
     "order-infinite-kg": (
         {"orders.csv": sub(",100,10,", ",inf,10,")},
-        [("orders.csv row 3", "kg", "must be a finite number, got 'inf'")]),
+        [("orders.csv row 3", "kg", "must be a finite number", "got 'inf'")]),
     "market-infinite-shelf-life": (
         {"markets.toml": sub("min_shelf_life_days = 12", "min_shelf_life_days = inf")},
         [("markets.toml [US]", "min_shelf_life_days", "finite number")]),
+    "product-astronomical-shelf-life": (
+        {"products.toml": sub("ref_shelf_life_days = 25.0", "ref_shelf_life_days = 1e300")},
+        [("products.toml [lychee]", "ref_shelf_life_days", "at most 1e15", "'1e+300'")]),
+    "lane-astronomical-transit": (
+        {"lanes.toml": sub("transit_h = 18", "transit_h = 1e300")},
+        [("lanes.toml lane 4", "transit_h", "at most 1e15")]),
     "lot-fractional-boxes": (
         {"lots.csv": sub(",150,15,", ",150,1.5,")},
         [("lots.csv row 2", "boxes", "must be a whole number, got '1.5'")]),
