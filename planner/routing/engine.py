@@ -22,9 +22,9 @@ from ..domain import Case, HarvestLot
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .fixed import FixedRoute
-from .freshness import FreshnessTable, lot_bounds
+from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .model import ModelInput, PickupModel, Solved
-from .network import Network, build_network
+from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
 from .precheck import precheck
 from .reasons import Reason
@@ -66,8 +66,15 @@ def route_pickups(
                 unassigned[lot.id] = reason
     candidates = [lot for lot in all_lots if lot.id not in unassigned]
     report(0.0, f"{len(candidates)} lots to route, {len(unassigned)} impossible")
+    bounds = {lot.id: _bounds(net, table, lot, params, t0) for lot in all_lots}
+    for lot in candidates:
+        if bounds[lot.id] is None and lot.id not in forced:
+            unassigned[lot.id] = UnassignedLot(
+                lot.id, Reason.SPOILS_BEFORE_REACHING,
+                "no vehicle can collect it early enough to ride to a packing house within budget", lot.kg)
+    candidates = [lot for lot in candidates if lot.id not in unassigned]
     data = ModelInput(
-        lots=candidates, bounds={lot.id: lot_bounds(table, lot) for lot in candidates},
+        lots=candidates, bounds=bounds,
         mandatory=set(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
         enforce_freshness=params.enforce_freshness,
     )
@@ -88,6 +95,20 @@ def route_pickups(
         objective=None if solved is None else float(solved.objective),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
     )
+
+
+def _bounds(net: Network, table: FreshnessTable, lot: HarvestLot, params: RoutingParams,
+            now: int) -> LotBounds | None:
+    boxes = lot_boxes(net.case, lot)
+    pickup = net.pickup[lot.id]
+    carriers = []
+    for v, vehicle in enumerate(net.vehicles):
+        vt = vehicle.type
+        if vt.capacity_kg >= lot.kg and (not vt.capacity_boxes or vt.capacity_boxes >= boxes):
+            direct = min(net.transit(vt.profile, pickup, d) for d in net.delivery[lot.id].values())
+            earliest = max(now, vt.shift.start) + net.transit(vt.profile, net.starts[v], pickup)
+            carriers.append((vt, direct, earliest))
+    return lot_bounds(table, lot, carriers=carriers, allowance_s=params.ride_allowance_s)
 
 
 def _fixed_lots(case: Case, fixed: Sequence[FixedRoute], lots: list[HarvestLot]
@@ -132,6 +153,8 @@ def _fixed_nodes(net: Network, fixed: dict[str, FixedRoute]) -> dict[int, list[t
 
 
 Rejected = dict[str, tuple[Reason, str]]
+# lot id -> (reason, detail, ((lot id, packing house), intake slot) or None)
+Violations = dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]]
 
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
@@ -170,20 +193,35 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                 data.banned.add(lot_id)
             else:
                 data.intake_bans.setdefault(slot[0], []).append(slot[1])
+        _pin_full_slots(net, table, solved, params, data, bad)
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
     return solved, rejected, first
 
 
+def _pin_full_slots(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
+                    data: ModelInput, bad: Violations) -> None:
+    """Keep the lots that fitted a full intake slot in that slot, so the next
+    solve cannot move them along with the lot it must move elsewhere."""
+    full = {(slot[0][1], slot[1][0]) for _, _, slot in bad.values() if slot is not None}
+    for v, visits in enumerate(solved.routes):
+        if not visits:
+            continue
+        for d in build_route(net, table, v, solved.starts[v], visits)[1]:
+            start = d.delivered // params.intake_slot_s * params.intake_slot_s
+            if d.lot_id not in bad and (d.packing_house, start) in full:
+                data.intake_pins[(d.lot_id, d.packing_house)] = (start, start + params.intake_slot_s - 1)
+
+
 def _violations(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
-                data: ModelInput) -> dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]]:
+                data: ModelInput) -> Violations:
     deliveries: list[LotDelivery] = []
     for v, visits in enumerate(solved.routes):
         if visits:
             deliveries += build_route(net, table, v, solved.starts[v], visits)[1]
-    bad: dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]] = {}
+    bad: Violations = {}
     for d in deliveries:
-        if d.budget_left_s < 0 and d.lot_id not in data.mandatory:
+        if data.enforce_freshness and d.budget_left_s < 0 and d.lot_id not in data.mandatory:
             bad[d.lot_id] = (Reason.SPOILS_BEFORE_REACHING,
                              f"exact check: {-d.budget_left_s / 3600:.2f} reference h over budget", None)
     value = {lot.id: lot.value for lot in data.lots}

@@ -7,17 +7,20 @@ stay within the product's ``precool_budget_s`` (reference seconds).
 Temperatures change on the hour, so consumption is exact by integrating hourly
 pieces (prefix sums below).
 
-The solver gets linear upper bounds (so whatever it returns passes the exact
-check, up to the repair loop for safety):
+The solver sees the budget split into a box, with native OR-Tools pieces
+only (so its insertion heuristics and filters understand it):
 
-* waiting: ``A(p) <= s * (p - ready)`` for pickups ``p <= p_hi``, where
-  ``p_hi`` is when ambient waiting alone spends the budget and ``s`` is the
-  steepest chord ``max A(p) / (p - ready)`` over ``(ready, p_hi]`` (attained
-  on an hour boundary or at ``p_hi``, as ``A`` is piecewise linear);
-* riding: ``rho_v * (d - p)`` where ``rho_v`` is the highest rate of vehicle
-  ``v``'s temperature over its shift; for an ambient vehicle the lot's own
-  ``s`` is used instead (then the bound is ``s * (d - ready) >= A(d)``, which is
-  exact up to the chord).
+* waiting: the pickup window ends at ``p_hi``, when ambient waiting has spent
+  the budget minus a riding allowance (exact: ``A`` is integrated hourly);
+* riding: an ``exposure`` dimension whose transit is the vehicle's riding
+  rate (its highest over the shift) times travel and service time, and a node
+  precedence ``exposure(delivery) - exposure(pickup) <= allowance``. The
+  transit depends on the vehicle, so a reefer may ride far longer than a
+  motorbike within the same allowance.
+
+Waiting on board is not priced by the exposure dimension, and the box is a
+restriction of the exact rule; so every plan is checked exactly afterwards
+and the router re-solves or drops what the check rejects.
 """
 
 from __future__ import annotations
@@ -105,32 +108,51 @@ class FreshnessTable:
 
 @dataclass(frozen=True)
 class LotBounds:
-    """Solver-side freshness data of one lot (see the module docstring)."""
+    """Solver-side freshness box of one lot (see the module docstring):
+    pick up by ``p_hi``, and let at most ``ride_milli`` milli-reference-seconds
+    of exposure accrue from pickup to delivery."""
 
-    p_hi: int          # latest pickup (ambient waiting alone spends the budget)
-    slope_milli: int   # ceil(1000 * s)
-    budget_milli: int  # floor(1000 * budget)
-
-
-def lot_bounds(table: FreshnessTable, lot: HarvestLot) -> LotBounds:
-    ambient = table.ambient(lot.product)
-    budget = table.budget(lot.product)
-    p_hi = ambient.until(lot.ready, budget)
-    slope = 0.0
-    first_boundary = (lot.ready // HOUR + 1) * HOUR
-    for t in [*range(first_boundary, p_hi, HOUR), p_hi]:
-        if t > lot.ready:
-            slope = max(slope, ambient.between(lot.ready, t) / (t - lot.ready))
-    slope = max(slope, float(ambient.rates[min(lot.ready // HOUR, len(ambient.rates) - 1)]))
-    return LotBounds(p_hi, math.ceil(slope * MILLI), math.floor(budget * MILLI))
+    p_hi: int
+    ride_milli: int
+    budget_milli: int
+    carrier: str  # the vehicle type the box was sized for
 
 
-def vehicle_ride_milli(table: FreshnessTable, product: str, vehicle: VehicleType, bounds: LotBounds) -> int:
-    """Upper bound of the riding rate (milli) of ``product`` in ``vehicle``."""
-    if vehicle.temperature is TemperatureClass.AMBIENT:
-        return bounds.slope_milli
+def vehicle_rate(table: FreshnessTable, product: str, vehicle: VehicleType) -> float:
+    """Highest consumption rate of ``product`` riding in ``vehicle`` over its shift."""
     rates = table.riding(product, vehicle).rates
     lo = max(vehicle.shift.start // HOUR, 0)
     hi = min(vehicle.shift.end // HOUR + 1, len(rates))
-    window = rates[lo:hi] if hi > lo else rates
-    return math.ceil(float(np.max(window)) * MILLI)
+    return float(np.max(rates[lo:hi] if hi > lo else rates))
+
+
+def lot_bounds(table: FreshnessTable, lot: HarvestLot, *,
+               carriers: list[tuple[VehicleType, int, int]], allowance_s: int) -> LotBounds | None:
+    """The box for ``lot``, or None when no carrier can make it in time.
+
+    ``carriers`` are the vehicle types able to take the lot, each with its
+    direct ride (loading plus travel, s) to the nearest allowed packing house
+    and its earliest possible pickup. For each, the riding allowance is the
+    direct ride plus ``allowance_s`` of detours, cut to what is left of the
+    budget at the earliest pickup. The box is sized for the warmest carrier
+    that keeps the whole pickup window, else for the latest pickup."""
+    ambient = table.ambient(lot.product)
+    budget = table.budget(lot.product)
+    options = []
+    for vt, direct_s, earliest in carriers:
+        rate = vehicle_rate(table, lot.product, vt)
+        left = budget - ambient.between(lot.ready, max(earliest, lot.ready))
+        if rate * direct_s > left:
+            continue
+        ride = min(rate * (direct_s + allowance_s), left)
+        options.append((ambient.until(lot.ready, budget - ride), ride, rate, vt))
+    if not options:
+        return None
+    options.sort(key=lambda o: -o[2])  # warmest first
+    keeps_window = [o for o in options if o[0] >= lot.latest_pickup]
+    p_hi, ride, _, vt = keeps_window[0] if keeps_window else max(options, key=lambda o: o[0])
+    return LotBounds(p_hi, math.floor(ride * MILLI), math.floor(budget * MILLI), vt.id)
+
+
+def rate_milli(table: FreshnessTable, product: str, vehicle: VehicleType) -> int:
+    return math.ceil(vehicle_rate(table, product, vehicle) * MILLI)

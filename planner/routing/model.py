@@ -19,12 +19,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from ..domain import HarvestLot
 from ..domain.windows import TimeWindow
-from .freshness import FreshnessTable, LotBounds, vehicle_ride_milli
-from .network import Network, lot_boxes
+from .freshness import FreshnessTable, LotBounds, rate_milli
+from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
 from .search import search_parameters
 
@@ -36,10 +37,11 @@ class ModelInput:
     """Everything one solve needs besides the network."""
 
     lots: list[HarvestLot]
-    bounds: dict[str, LotBounds]
+    bounds: dict[str, LotBounds | None]
     mandatory: set[str] = field(default_factory=set)
     banned: set[str] = field(default_factory=set)
     intake_bans: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+    intake_pins: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
     now: int = 0
     enforce_freshness: bool = True
@@ -63,7 +65,7 @@ class PickupModel:
         n_vehicles = len(net.vehicles)
         self.manager = pywrapcp.RoutingIndexManager(len(net.nodes), n_vehicles, net.starts, net.ends)
         self.routing = pywrapcp.RoutingModel(self.manager)
-        self._callbacks: list[object] = []
+        self.transits = {p: transit_matrix(net, p) for p in sorted({v.type.profile for v in net.vehicles})}
         self._costs()
         self._time()
         self._capacities()
@@ -76,39 +78,24 @@ class PickupModel:
     def idx(self, node: int) -> int:
         return int(self.manager.NodeToIndex(node))
 
-    def _register(self, fn: Callable[[int, int], int]) -> int:
-        self._callbacks.append(fn)  # keep the Python callable alive
-        return int(self.routing.RegisterTransitCallback(fn))
-
     # -- model parts ----------------------------------------------------------
     def _costs(self) -> None:
         net, scale = self.net, self.params.cost_scale
-        by_type: dict[str, int] = {}
+        by_rate: dict[tuple[str, float, float], int] = {}
         for v, vehicle in enumerate(net.vehicles):
             vt = vehicle.type
-            if vt.id not in by_type:
-                per_m, per_s = vt.cost_per_km / 1000 * scale, vt.cost_per_hour / 3600 * scale
-
-                def arc(i: int, j: int, vt=vt, per_m=per_m, per_s=per_s) -> int:
-                    a, b = self.manager.IndexToNode(i), self.manager.IndexToNode(j)
-                    sa, sb = net.nodes[a].site, net.nodes[b].site
-                    return round(per_m * net.metres(vt.profile, sa, sb)
-                                 + per_s * net.transit(vt.profile, a, b))
-
-                by_type[vt.id] = self._register(arc)
-            self.routing.SetArcCostEvaluatorOfVehicle(by_type[vt.id], v)
+            key = (vt.profile, vt.cost_per_km, vt.cost_per_hour)
+            if key not in by_rate:
+                cost = (vt.cost_per_km / 1000 * scale * metres_matrix(net, vt.profile)
+                        + vt.cost_per_hour / 3600 * scale * self.transits[vt.profile])
+                by_rate[key] = self.routing.RegisterTransitMatrix(np.rint(cost).astype(np.int64).tolist())
+            self.routing.SetArcCostEvaluatorOfVehicle(by_rate[key], v)
             self.routing.SetFixedCostOfVehicle(round(vt.fixed_cost * scale), v)
 
     def _time(self) -> None:
         net, case = self.net, self.net.case
         horizon = case.settings.horizon_s
-        by_profile: dict[str, int] = {}
-        for vehicle in net.vehicles:
-            p = vehicle.type.profile
-            if p not in by_profile:
-                def transit(i: int, j: int, p=p) -> int:
-                    return net.transit(p, self.manager.IndexToNode(i), self.manager.IndexToNode(j))
-                by_profile[p] = self._register(transit)
+        by_profile = {p: self.routing.RegisterTransitMatrix(m.tolist()) for p, m in self.transits.items()}
         evaluators = [by_profile[v.type.profile] for v in net.vehicles]
         self.routing.AddDimensionWithVehicleTransits(evaluators, horizon, horizon, False, "time")
         self.time = self.routing.GetDimensionOrDie("time")
@@ -123,16 +110,23 @@ class PickupModel:
             p = net.pickup[lot.id]
             if p in fixed_nodes:
                 continue
-            hi = min(lot.latest_pickup, self.data.bounds[lot.id].p_hi if self.data.enforce_freshness
-                     else lot.latest_pickup)
+            box = self.data.bounds[lot.id]
+            hi = min(lot.latest_pickup, box.p_hi if self.data.enforce_freshness and box else lot.latest_pickup)
             lo = max(lot.ready, self.data.now)
             self._window(p, [TimeWindow(lo, hi)] if lo <= hi else [])
+        # deliveries happen before the last shift ends: clip opening hours to
+        # [ready, that end] (usually one window, no holes in the cumul domain)
+        last = min(horizon, max((v.type.shift.end for v in net.vehicles), default=horizon))
         for lot in self.data.lots:
             for ph, d in net.delivery[lot.id].items():
                 site = case.site_by_id[ph]
                 windows = list(site.opening) or [TimeWindow(0, horizon)]
-                windows = [TimeWindow(max(w.start, lot.ready), min(w.end, horizon))
-                           for w in windows if w.end >= lot.ready and w.start <= horizon]
+                windows = [TimeWindow(max(w.start, lot.ready), min(w.end, last))
+                           for w in windows if w.end >= lot.ready and w.start <= last]
+                pin = self.data.intake_pins.get((lot.id, ph))
+                if pin is not None:
+                    windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
+                               for w in windows if w.end >= pin[0] and w.start <= pin[1]]
                 self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
 
     def _window(self, node: int, windows: list[TimeWindow],
@@ -162,12 +156,16 @@ class PickupModel:
         caps_kg = [math.floor(v.type.capacity_kg + 1e-9) for v in net.vehicles]
         caps_boxes = [v.type.capacity_boxes or big for v in net.vehicles]
         for name, demand, caps in (("kg", kg, caps_kg), ("boxes", boxes, caps_boxes)):
-            cb = self.routing.RegisterUnaryTransitCallback(
-                lambda i, demand=demand: demand[self.manager.IndexToNode(i)])
+            cb = self.routing.RegisterUnaryTransitVector(demand)
             self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
 
     def _pairs(self) -> None:
-        net, solver = self.net, self.routing.solver()
+        net = self.net
+        planned = {lot.id for lot in self.data.lots}
+        for lot_id, p in net.pickup.items():  # lots left out before the search
+            if lot_id not in planned:
+                for node in (p, *net.delivery[lot_id].values()):
+                    self.routing.ActiveVar(self.idx(node)).SetValue(0)
         for lot in self.data.lots:
             p = self.idx(net.pickup[lot.id])
             deliveries = [self.idx(d) for d in net.delivery[lot.id].values()]
@@ -181,28 +179,33 @@ class PickupModel:
             self.routing.AddPickupAndDeliverySets(pd, dd)
             if lot.id in self.data.banned:
                 self.routing.ActiveVar(p).SetValue(0)
-            for d in deliveries:
-                active = self.routing.ActiveVar(d)
-                solver.Add(self.routing.VehicleVar(d) == active * self.routing.VehicleVar(p) + active - 1)
-                big = self.net.case.settings.horizon_s
-                solver.Add(self.time.CumulVar(p) <= self.time.CumulVar(d) + big * (1 - active))
 
     def _freshness(self) -> None:
-        net, solver = self.net, self.routing.solver()
-        for lot in self.data.lots:
-            b = self.data.bounds[lot.id]
-            rates = [0] + [vehicle_ride_milli(self.table, lot.product, v.type, b) for v in net.vehicles]
-            p = self.idx(net.pickup[lot.id])
-            vehicle = (self.routing.VehicleVar(p) + 1).Var()
-            rate = solver.Element(rates, vehicle)
-            horizon = net.case.settings.horizon_s
-            big = (b.slope_milli + max(rates)) * horizon * 2
-            t_p = self.time.CumulVar(p)
-            for d in net.delivery[lot.id].values():
-                t_d = self.time.CumulVar(self.idx(d))
-                active = self.routing.ActiveVar(self.idx(d))
-                lhs = b.slope_milli * (t_p - lot.ready) + rate * (t_d - t_p)
-                solver.Add(lhs <= b.budget_milli + big * (1 - active))
+        """One exposure dimension per product; pickup-to-delivery exposure
+        bounded by a node precedence (see :mod:`.freshness`)."""
+        net = self.net
+        for product in sorted({lot.product for lot in self.data.lots}):
+            rates = [rate_milli(self.table, product, v.type) for v in net.vehicles]
+            evaluators: dict[tuple[str, int], int] = {}
+            for v, vehicle in enumerate(net.vehicles):
+                key = (vehicle.type.profile, rates[v])
+                if key not in evaluators:
+                    matrix = self.transits[vehicle.type.profile] * rates[v]
+                    evaluators[key] = self.routing.RegisterTransitMatrix(matrix.tolist())
+            cap = net.case.settings.horizon_s * max(rates, default=1)
+            self.routing.AddDimensionWithVehicleTransits(
+                [evaluators[(v.type.profile, rates[k])] for k, v in enumerate(net.vehicles)],
+                cap, cap, False, f"exposure:{product}")
+            dim = self.routing.GetDimensionOrDie(f"exposure:{product}")
+            for lot in self.data.lots:
+                if lot.product != product:
+                    continue
+                box = self.data.bounds[lot.id]
+                if box is None:  # a fixed lot no box fits: only the exact check guards it
+                    continue
+                p = self.idx(net.pickup[lot.id])
+                for d in net.delivery[lot.id].values():
+                    dim.AddNodePrecedence(self.idx(d), p, -box.ride_milli)
 
     def _fixed(self) -> None:
         solver = self.routing.solver()

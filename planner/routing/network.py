@@ -127,3 +127,26 @@ def build_network(
             net.delivery[lot.id][ph] = len(net.nodes)
             net.nodes.append(Node("delivery", index[ph], lot=lot))
     return net
+
+
+def node_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per node: site index, pickup loading seconds, is-delivery, is-end."""
+    site = np.array([n.site for n in net.nodes], dtype=np.int64)
+    loading = np.array([n.lot.service_s if n.kind == "pickup" and n.lot else 0 for n in net.nodes],
+                       dtype=np.int64)
+    delivery = np.array([n.kind == "delivery" for n in net.nodes])
+    end = np.array([n.kind == "end" for n in net.nodes])
+    return site, loading, delivery, end
+
+
+def transit_matrix(net: Network, profile: str) -> np.ndarray:
+    """``transit[i, j]`` = service at i (see :meth:`Network.service`) + travel."""
+    site, loading, delivery, end = node_arrays(net)
+    travel = net.matrices[profile].seconds[np.ix_(site, site)]
+    unload = delivery[:, None] & ((site[:, None] != site[None, :]) | end[None, :])
+    return travel + loading[:, None] + unload * net.case.settings.packing_service_s
+
+
+def metres_matrix(net: Network, profile: str) -> np.ndarray:
+    site = np.array([n.site for n in net.nodes], dtype=np.int64)
+    return net.matrices[profile].metres[np.ix_(site, site)]

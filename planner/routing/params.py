@@ -15,6 +15,7 @@ FIRST_SOLUTIONS = (
     "savings",
     "path_cheapest_arc",
     "automatic",
+    "all_unperformed",
 )
 METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_annealing",
                   "tabu_search", "greedy_descent")
@@ -29,6 +30,8 @@ class RoutingParams:
     many improving solutions, which makes the result independent of machine
     speed. ``first_solution`` and ``metaheuristic`` name OR-Tools strategies;
     ``iterated_local_search`` is OR-Tools' ruin-and-recreate (SISR) search.
+    ``insertion_neighbors_ratio`` < 1 makes the cheapest-insertion first
+    solution consider only that share of nearest neighbours (large cases).
 
     Model: ``unassigned_penalty`` is the cost of leaving a lot out, plus
     ``value_weight`` times the lot's value (so the most valuable lots are kept
@@ -36,7 +39,8 @@ class RoutingParams:
     is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives.
     ``enforce_freshness`` may be switched off only to measure what freshness
-    costs; ``repair_rounds`` re-solves after the exact checks (freshness,
+    costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
+    the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
     packing-house intake) reject lots.
     """
 
@@ -45,12 +49,14 @@ class RoutingParams:
     first_solution: str = "parallel_cheapest_insertion"
     metaheuristic: str = "guided_local_search"
     lns_time_limit_s: float = 0.1
+    insertion_neighbors_ratio: float = 1.0
     log_search: bool = False
     unassigned_penalty: float = 50_000_000.0
     value_weight: float = 1.0
     cost_scale: float = 1.0
     max_packing_houses_per_lot: int = 3
     enforce_freshness: bool = True
+    ride_allowance_s: int = 1800
     repair_rounds: int = 3
     repair_time_share: float = 0.3
     intake_slot_s: int = 3600
@@ -66,6 +72,8 @@ class RoutingParams:
         if self.metaheuristic not in METAHEURISTICS:
             msg = f"routing params: metaheuristic must be one of {METAHEURISTICS}, got {self.metaheuristic!r}"
             raise ValueError(msg)
+        if not 0.0 < self.insertion_neighbors_ratio <= 1.0:
+            raise ValueError("routing params: insertion_neighbors_ratio must be in (0, 1]")
         if self.lns_time_limit_s <= 0:
             raise ValueError("routing params: lns_time_limit_s must be positive")
         if self.unassigned_penalty < 0 or self.value_weight < 0:
@@ -74,6 +82,8 @@ class RoutingParams:
             raise ValueError(f"routing params: cost_scale must be positive, got {self.cost_scale}")
         if self.max_packing_houses_per_lot < 1:
             raise ValueError("routing params: max_packing_houses_per_lot must be >= 1")
+        if self.ride_allowance_s < 0:
+            raise ValueError("routing params: ride_allowance_s must be >= 0")
         if self.repair_rounds < 0:
             raise ValueError("routing params: repair_rounds must be >= 0")
         if not 0.0 < self.repair_time_share < 1.0:

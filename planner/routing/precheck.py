@@ -37,9 +37,9 @@ def precheck(net: Network, table: FreshnessTable, lot: HarvestLot, *, now: int) 
         for ph, d_node in net.delivery[lot.id].items():
             arrive = p + net.transit(vt.profile, pickup, d_node)
             start = next_open(case.site_by_id[ph].opening, arrive) if case.site_by_id[ph].opening else arrive
-            if start is None:
+            if start is None or start > vt.shift.end:
                 if stage < 2:
-                    stage, detail = 2, f"{ph} is closed after {arrive} s"
+                    stage, detail = 2, f"{ph} is not open between {arrive} s and the end of {vt.id}'s shift"
                 continue
             back = start + net.transit(vt.profile, d_node, net.ends[v])
             if back > vt.shift.end:

@@ -21,6 +21,9 @@ def search_parameters(
         _ruin_and_recreate(sp)
     else:
         sp.local_search_metaheuristic = getattr(_META, params.metaheuristic.upper())
+    gci = sp.global_cheapest_insertion_first_solution_parameters
+    gci.neighbors_ratio = params.insertion_neighbors_ratio
+    gci.min_neighbors = 10
     sp.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
     sp.lns_time_limit.FromMilliseconds(max(1, round(params.lns_time_limit_s * 1000)))
     limit = solution_limit if solution_limit is not None else params.solution_limit
