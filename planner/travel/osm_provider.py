@@ -40,7 +40,7 @@ from .provider import TravelMatrix
 
 _SEGMENT_M = 20.0  # longest gap between KD-tree vertices along an edge
 _AT_NODE_M = 1.0  # a point this close to a node may leave or reach it in any direction
-_BLOCK_CELLS = 4_000_000  # distance cells per Dijkstra block (32 MB of float64)
+_BLOCK_CELLS = 1_000_000  # distance cells per Dijkstra block (8 MB of float64)
 _UNITS = ((0.1, 0.001), (1.0, 0.001), (1.0, 0.01), (1.0, 0.1), (1.0, 1.0))  # (m, s) per unit
 
 
@@ -72,24 +72,25 @@ class _Encoding:
 
     metre_unit: float
     tick_s: float
-    shift: float  # 2**k, greater than any path's metre units
+    bits: int  # 2**bits is greater than any path's metre units
 
     @classmethod
     def fitting(cls, total_m: float, total_s: float) -> _Encoding:
         for metre_unit, tick_s in _UNITS:
-            shift = 2.0 ** math.ceil(math.log2(total_m / metre_unit + 2))
-            if (total_s / tick_s + 2) * shift < 2.0**53:
-                return cls(metre_unit, tick_s, shift)
+            bits = math.ceil(math.log2(total_m / metre_unit + 2))
+            if (total_s / tick_s + 2) * 2.0**bits < 2.0**53:
+                return cls(metre_unit, tick_s, bits)
         msg = f"road graph too large to encode exactly ({total_m:,.0f} m, {total_s:,.0f} s of edges)"
         raise TravelTimeError(msg)
 
     def encode(self, seconds: NDArray[np.float64], metres: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.rint(seconds / self.tick_s) * self.shift + np.rint(metres / self.metre_unit)
+        return np.rint(seconds / self.tick_s) * 2.0**self.bits + np.rint(metres / self.metre_unit)
 
     def decode(self, packed: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        ticks, units = np.divmod(packed, self.shift)
-        return (np.rint(ticks * self.tick_s, out=ticks).astype(np.int64),
-                np.rint(units * self.metre_unit, out=units).astype(np.int64))
+        exact = packed.astype(np.int64)  # every packed value is an integer below 2**53
+        ticks, units = exact >> self.bits, exact & ((1 << self.bits) - 1)
+        return (np.rint(ticks * self.tick_s).astype(np.int64),
+                np.rint(units * self.metre_unit).astype(np.int64))
 
 
 class _Network:
@@ -155,11 +156,15 @@ class _ProfileNet:
         self.cost = np.full(len(net.u), np.inf)
         self.cost[self.edges] = self.encoding.encode(seconds[self.edges], net.length[self.edges])
         self.seconds = seconds
+        in_profile = np.zeros(len(net.u) + 1, dtype=bool)  # the extra slot answers twin -1
+        in_profile[self.edges] = True
+        self.twin = np.where(in_profile[net.twin], net.twin, -1)
         self._build_tree()
 
     def _build_tree(self) -> None:
-        twin = self.net.twin[self.edges]
-        canonical = np.where(twin >= 0, np.minimum(self.edges, twin), self.edges)
+        edges = self.edges[self.net.u[self.edges] != self.net.v[self.edges]]  # no loops
+        twin = self.twin[edges]
+        canonical = np.where(twin >= 0, np.minimum(edges, twin), edges)
         self.snappable = np.unique(canonical)
         dense = shapely.segmentize(self.net.lines[self.snappable], _SEGMENT_M)
         coords, owner = shapely.get_coordinates(dense, return_index=True)
@@ -199,6 +204,10 @@ class _ProfileNet:
         rows, cols, _, ids = self.base
         return {(a, b): e for a, b, e in zip(rows.tolist(), cols.tolist(), ids.tolist(), strict=True)}
 
+    def reverse(self, edge: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The edge that runs the other way along the same road, else the edge itself."""
+        return np.where(self.twin[edge] >= 0, self.twin[edge], edge)
+
     def part(self, edge: NDArray[np.int64], fraction: NDArray[np.float64]) -> NDArray[np.float64]:
         """Packed cost of the first ``fraction`` of each edge."""
         return self.encoding.encode(self.seconds[edge] * fraction, self.net.length[edge] * fraction)
@@ -206,11 +215,38 @@ class _ProfileNet:
 
 @dataclass(frozen=True)
 class _Phantoms:
-    """The graph with origins and destinations added as nodes."""
+    """The road graph with the origins as extra nodes after the road nodes.
+    Destination j is reached from node ``u[j]`` adding ``u_cost[j]``, from
+    ``v[j]`` adding ``v_cost[j]`` (inf when it may not), or straight from an
+    origin on the same road (``direct``: origin, destination, cost)."""
 
     graph: sp.csr_array
     first_origin: int
-    first_destination: int
+    u: NDArray[np.int64]
+    u_cost: NDArray[np.float64]
+    v: NDArray[np.int64]
+    v_cost: NDArray[np.float64]
+    direct: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
+
+    def to_destinations(self, rows: NDArray[np.int64], dist: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Packed costs from origins ``rows`` (``dist``: their Dijkstra rows) to the destinations."""
+        out = np.minimum(dist[:, self.u] + self.u_cost, dist[:, self.v] + self.v_cost)
+        i, j, cost = self.direct
+        inside = (i >= rows[0]) & (i <= rows[-1])
+        np.minimum.at(out, (i[inside] - rows[0], j[inside]), cost[inside])
+        return out
+
+    def with_destinations(self) -> sp.csr_array:
+        """The graph with destination nodes too, numbered after the origins."""
+        base = self.graph.tocoo()
+        ids = self.graph.shape[0] + np.arange(len(self.u))
+        can = np.isfinite(self.v_cost)
+        i, j, cost = self.direct
+        rows = np.concatenate([base.row, self.u, self.v[can], self.first_origin + i])
+        cols = np.concatenate([base.col, ids, ids[can], ids[j]])
+        data = np.concatenate([base.data, self.u_cost, self.v_cost[can], cost])
+        size = self.graph.shape[0] + len(self.u)
+        return sp.csr_array((data, (rows, cols)), shape=(size, size))
 
 
 class OsmProvider:
@@ -272,7 +308,7 @@ class OsmProvider:
 
     def _canonical(self, pnet: _ProfileNet, snap: Snap) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Express snaps on the canonical direction of their road."""
-        twin = self._net.twin[snap.edge]
+        twin = pnet.twin[snap.edge]
         flip = (twin >= 0) & (twin < snap.edge)
         return np.where(flip, twin, snap.edge), np.where(flip, 1.0 - snap.fraction, snap.fraction)
 
@@ -281,44 +317,38 @@ class OsmProvider:
         n, s = net.n_nodes, len(origins.edge)
         oe, of = self._canonical(pnet, origins)
         de, df = self._canonical(pnet, destinations)
-        o_ids, d_ids = n + np.arange(s), n + s + np.arange(len(de))
+        o_ids = n + np.arange(s)
         # back along a one-way road only from (or to) a point at its end node
-        o_back = (net.twin[oe] >= 0) | (of * net.length[oe] <= _AT_NODE_M)
-        d_back = (net.twin[de] >= 0) | ((1.0 - df) * net.length[de] <= _AT_NODE_M)
-        otw, dtw = self._reverse(oe), self._reverse(de)
+        o_back = (pnet.twin[oe] >= 0) | (of * net.length[oe] <= _AT_NODE_M)
+        d_back = (pnet.twin[de] >= 0) | ((1.0 - df) * net.length[de] <= _AT_NODE_M)
+        otw = pnet.reverse(oe)
         parts = [
             (rows, cols, cost),
             (o_ids, net.v[oe], pnet.part(oe, 1.0 - of)),  # ahead along the road
             (o_ids[o_back], net.u[oe[o_back]], pnet.part(otw[o_back], of[o_back])),
-            (net.u[de], d_ids, pnet.part(de, df)),
-            (net.v[de[d_back]], d_ids[d_back], pnet.part(dtw[d_back], 1.0 - df[d_back])),
-            self._same_road(pnet, oe, of, de, df, o_ids, d_ids),
         ]
         r, c, w = (np.concatenate([p[i] for p in parts]) for i in range(3))
-        graph = sp.csr_array((w, (r, c)), shape=(n + s + len(de),) * 2)
-        return _Phantoms(graph, n, n + s)
-
-    def _reverse(self, edge: NDArray[np.int64]) -> NDArray[np.int64]:
-        """The edge that runs the other way along the same road, else the edge itself."""
-        twin = self._net.twin[edge]
-        return np.where(twin >= 0, twin, edge)
+        graph = sp.csr_array((w, (r, c)), shape=(n + s, n + s))
+        v_cost = np.where(d_back, pnet.part(pnet.reverse(de), 1.0 - df), np.inf)
+        return _Phantoms(graph, n, net.u[de], pnet.part(de, df), net.v[de], v_cost,
+                         self._same_road(pnet, oe, of, de, df))
 
     def _same_road(self, pnet: _ProfileNet, oe: NDArray[np.int64], of: NDArray[np.float64],
                    de: NDArray[np.int64], df: NDArray[np.float64],
-                   o_ids: NDArray[np.int64], d_ids: NDArray[np.int64]) -> tuple[NDArray, ...]:
-        """Direct phantom edges between an origin and a destination on one road."""
+                   ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """Origin and destination pairs on one road that meet without leaving it."""
         order = np.argsort(de, kind="stable")
         lo = np.searchsorted(de[order], oe, side="left")
         hi = np.searchsorted(de[order], oe, side="right")
         i = np.repeat(np.arange(len(oe)), hi - lo)
         j = order[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.zeros(0, int)])]
         e, ahead = oe[i], df[j] >= of[i]
-        back = ~ahead & (self._net.twin[e] >= 0)
+        back = ~ahead & (pnet.twin[e] >= 0)
         cost = np.full(len(i), np.inf)
         cost[ahead] = pnet.part(e[ahead], df[j[ahead]] - of[i[ahead]])
-        cost[back] = pnet.part(self._net.twin[e[back]], of[i[back]] - df[j[back]])
+        cost[back] = pnet.part(pnet.twin[e[back]], of[i[back]] - df[j[back]])
         keep = ahead | back
-        return o_ids[i[keep]], d_ids[j[keep]], cost[keep]
+        return i[keep], j[keep], cost[keep]
 
     def matrix(self, origins: Sequence[Location], destinations: Sequence[Location],
                profile: str) -> TravelMatrix:
@@ -326,16 +356,16 @@ class OsmProvider:
         snaps = self._checked_snap(pnet, profile, [("origin", origins), ("destination", destinations)])
         ph = self._phantoms(pnet, *snaps)
         s, d = len(origins), len(destinations)
-        packed = np.empty((s, d), dtype=np.float64)
+        seconds, metres = np.zeros((s, d), dtype=np.int64), np.zeros((s, d), dtype=np.int64)
         block = max(1, _BLOCK_CELLS // ph.graph.shape[0])
         for start in range(0, s, block):
             rows = np.arange(start, min(s, start + block))
             dist = dijkstra(ph.graph, directed=True, indices=ph.first_origin + rows)
-            packed[rows] = dist[:, ph.first_destination:]
-        if not np.isfinite(packed).all():
-            msg = f"some destinations are unreachable for {profile} on this road graph"
-            raise TravelTimeError(msg)
-        seconds, metres = pnet.encoding.decode(packed)
+            packed = ph.to_destinations(rows, dist)
+            if not np.isfinite(packed).all():
+                msg = f"some destinations are unreachable for {profile} on this road graph"
+                raise TravelTimeError(msg)
+            seconds[rows], metres[rows] = pnet.encoding.decode(packed)
         return TravelMatrix(seconds=seconds, metres=metres)
 
     def routes(self, stops: Sequence[Location], profile: str) -> list[RouteLeg]:
@@ -346,14 +376,15 @@ class OsmProvider:
         (snap,) = self._checked_snap(pnet, profile, [("stop", stops)])
         snaps = (snap.take(slice(None, -1)), snap.take(slice(1, None)))
         ph = self._phantoms(pnet, *snaps)
-        legs = len(stops) - 1
-        dist, pred = dijkstra(ph.graph, directed=True, indices=ph.first_origin + np.arange(legs),
+        legs, graph = len(stops) - 1, ph.with_destinations()
+        first_destination = ph.graph.shape[0]
+        dist, pred = dijkstra(graph, directed=True, indices=ph.first_origin + np.arange(legs),
                               return_predecessors=True)
-        seconds, metres = pnet.encoding.decode(dist[np.arange(legs), ph.first_destination + np.arange(legs)])
+        seconds, metres = pnet.encoding.decode(dist[np.arange(legs), first_destination + np.arange(legs)])
         ends = [self._canonical(pnet, snap) for snap in snaps]
         return [
             RouteLeg(int(seconds[i]), int(metres[i]),
-                     self._leg_line(pnet, self._walk(pred[i], ph.first_destination + i),
+                     self._leg_line(pnet, self._walk(pred[i], first_destination + i),
                                     (ends[0][0][i], ends[0][1][i]), (ends[1][0][i], ends[1][1][i])))
             for i in range(legs)
         ]
