@@ -1,5 +1,12 @@
 """routes.geojson and shipments.geojson: plan features for GIS users.
 
+A route (a vehicle's day) is cut into trips at the packing houses (see
+:func:`.index.trips_of`): one LineString per trip with its times, load and
+fill; ``distance_m`` and ``cost`` of a trip are the route's apportioned by
+straight-line length and by time (the route's own figures are in
+``route_distance_m``, ``route_duration_s`` and ``route_cost``). Stops are
+Points.
+
 Coordinates are WGS84 longitude/latitude (RFC 7946). Every feature has a
 ``feature_type`` property (``route``, ``stop`` or ``shipment``) and scalar
 properties only (lists are joined with commas) so the files convert to
@@ -22,10 +29,12 @@ from ..domain import Case
 from .index import (
     Plan,
     PlanIndex,
-    route_trips,
+    Trip,
+    parse_time,
     shipment_boxes,
     shipment_fill,
     shipment_kg,
+    trips_of,
 )
 
 WGS84 = "EPSG:4326"
@@ -36,7 +45,7 @@ DENSIFY_M = 50_000  # a freight line gets a vertex every 50 km along the great c
 ROUTE_FIELDS = (
     "feature_type", "vehicle_id", "trip", "vehicle_type", "vehicle_name", "temperature", "profile",
     "start", "end", "distance_m", "duration_s", "cost", "stops", "pickups", "lots", "kg",
-    "max_load_kg", "fill", "packing_houses",
+    "max_load_kg", "fill", "packing_houses", "route_distance_m", "route_duration_s", "route_cost",
 )
 STOP_FIELDS = (
     "feature_type", "vehicle_id", "trip", "sequence", "kind", "site", "site_name", "arrival",
@@ -54,54 +63,78 @@ def _frame(rows: list[dict[str, Any]], geoms: list[Any], ids: list[str],
     return gpd.GeoDataFrame(rows, columns=list(fields), geometry=geoms, crs=WGS84, index=ids)
 
 
-def _route_row(route: dict[str, Any], trip: int, index: PlanIndex, where: str) -> dict[str, Any]:
+def _share(part: float, whole: float, n: int) -> float:
+    return part / whole if whole > 0 else 1.0 / n
+
+
+def _trip_rows(route: dict[str, Any], trips: list[Trip], index: PlanIndex,
+               where: str) -> list[dict[str, Any]]:
+    """One row per trip of ``route``; distance and cost are the route's,
+    apportioned by straight-line length and by time."""
     vtype = index.vehicle_type(route["vehicle_type"], f"{where}.vehicle_type")
     stops = route["stops"]
-    lots = [lot for s in stops if s["kind"] == "pickup" for lot in s["lot_ids"]]
-    kg = sum(index.lot(lot, f"{where}.stops").kg for lot in lots)
-    max_load = max((s["load_kg"] for s in stops), default=0.0)
-    return {
-        "feature_type": "route",
-        "vehicle_id": route["vehicle_id"],
-        "trip": trip,
-        "vehicle_type": route["vehicle_type"],
-        "vehicle_name": vtype.name,
-        "temperature": route["temperature"],
-        "profile": route["profile"],
-        "start": stops[0]["departure"],
-        "end": stops[-1]["arrival"],
-        "distance_m": route["distance_m"],
-        "duration_s": route["duration_s"],
-        "cost": route["cost"],
-        "stops": sum(s["kind"] in ("pickup", "delivery") for s in stops),
-        "pickups": sum(s["kind"] == "pickup" for s in stops),
-        "lots": len(lots),
-        "kg": round(kg, 3),
-        "max_load_kg": max_load,
-        "fill": round(max_load / vtype.capacity_kg, 4),
-        "packing_houses": ",".join(
-            dict.fromkeys(s["site"] for s in stops if s["kind"] == "delivery")
-        ),
-    }
+    lengths = [GEOD.line_length([s["lon"] for s in stops[t.first: t.last + 1]],
+                                [s["lat"] for s in stops[t.first: t.last + 1]]) for t in trips]
+    times = [(parse_time(stops[t.first]["departure"], f"{where}.stops[{t.first}].departure"),
+              parse_time(stops[t.last]["arrival"], f"{where}.stops[{t.last}].arrival")) for t in trips]
+    seconds = [(b - a).total_seconds() for a, b in times]
+    rows = []
+    for trip, length, span in zip(trips, lengths, seconds, strict=True):
+        part = stops[trip.first: trip.last + 1]
+        lots = [lot for s in part if s["kind"] == "pickup" for lot in s["lot_ids"]]
+        max_load = max((s["load_kg"] for s in part), default=0.0)
+        rows.append({
+            "feature_type": "route", "vehicle_id": route["vehicle_id"], "trip": trip.number,
+            "vehicle_type": route["vehicle_type"], "vehicle_name": vtype.name,
+            "temperature": route["temperature"], "profile": route["profile"],
+            "start": part[0]["departure"], "end": part[-1]["arrival"],
+            "distance_m": round(route["distance_m"] * _share(length, sum(lengths), len(trips))),
+            "duration_s": round(span),
+            "cost": round(route["cost"] * _share(span, sum(seconds), len(trips)), 2),
+            "stops": sum(s["kind"] in ("pickup", "delivery") for s in part[1:]),
+            "pickups": sum(s["kind"] == "pickup" for s in part),
+            "lots": len(lots),
+            "kg": round(sum(index.lot(lot, f"{where}.stops").kg for lot in lots), 3),
+            "max_load_kg": max_load,
+            "fill": round(max_load / vtype.capacity_kg, 4),
+            "packing_houses": ",".join(
+                dict.fromkeys(s["site"] for s in part if s["kind"] == "delivery")),
+            "route_distance_m": route["distance_m"], "route_duration_s": route["duration_s"],
+            "route_cost": route["cost"],
+        })
+    return rows
+
+
+def _trips_by_route(plan: Plan) -> dict[int, list[Trip]]:
+    by_route: dict[int, list[Trip]] = {}
+    for trip in trips_of(plan):
+        by_route.setdefault(trip.route, []).append(trip)
+    return by_route
 
 
 def route_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
-    """One LineString per route (a vehicle's trip) through its stops."""
+    """One LineString per trip of every route, through its stops."""
     index = PlanIndex(case)
     rows, geoms, ids = [], [], []
-    for i, (route, trip) in enumerate(zip(plan["routes"], route_trips(plan), strict=True)):
-        rows.append(_route_row(route, trip, index, f"routes[{i}]"))
-        geoms.append(LineString([(s["lon"], s["lat"]) for s in route["stops"]]))
-        ids.append(f"route/{route['vehicle_id']}/{trip}")
+    for i, trips in _trips_by_route(plan).items():
+        route = plan["routes"][i]
+        rows += _trip_rows(route, trips, index, f"routes[{i}]")
+        for trip in trips:
+            part = route["stops"][trip.first: trip.last + 1]
+            geoms.append(LineString([(s["lon"], s["lat"]) for s in part]))
+            ids.append(f"route/{trip.vehicle_id}/{trip.number}")
     return _frame(rows, geoms, ids, ROUTE_FIELDS)
 
 
 def route_stops(plan: Plan, case: Case) -> gpd.GeoDataFrame:
-    """One Point per stop of every route, in visiting order."""
+    """One Point per stop of every route, in visiting order, with its trip
+    (a packing house between two trips ends the first)."""
     index = PlanIndex(case)
     rows, geoms, ids = [], [], []
-    for i, (route, trip) in enumerate(zip(plan["routes"], route_trips(plan), strict=True)):
+    for i, trips in _trips_by_route(plan).items():
+        route = plan["routes"][i]
         for seq, stop in enumerate(route["stops"]):
+            trip = next(t.number for t in trips if t.first <= seq <= t.last)
             where = f"routes[{i}].stops[{seq}]"
             site = index.site(stop["site"], f"{where}.site")
             kg = sum(index.lot(lot, f"{where}.lot_ids").kg for lot in stop["lot_ids"])

@@ -101,11 +101,32 @@ def shipment_fill(shipment: Mapping[str, Any]) -> float:
     return float(sum(u["fill"] for u in units) / len(units)) if units else 0.0
 
 
-def route_trips(plan: Plan) -> list[int]:
-    """Trip number (1, 2...) of each route among the routes of its vehicle."""
-    seen: dict[str, int] = {}
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """Stops ``first..last`` (inclusive) of ``plan["routes"][route]``: one trip
+    of a vehicle, from its start or a packing house, through pickups, to the
+    packing house(s) it delivers to. ``number`` counts the vehicle's trips
+    (1, 2...) over all its routes."""
+
+    route: int
+    vehicle_id: str
+    number: int
+    first: int
+    last: int
+
+
+def trips_of(plan: Plan) -> list[Trip]:
+    """Every trip of every route. A route is cut after each delivery that
+    is followed by a pickup; the way home joins the last trip."""
+    count: dict[str, int] = {}
     trips = []
-    for route in plan["routes"]:
-        seen[route["vehicle_id"]] = seen.get(route["vehicle_id"], 0) + 1
-        trips.append(seen[route["vehicle_id"]])
+    for i, route in enumerate(plan["routes"]):
+        stops = route["stops"]
+        cuts = [j for j in range(1, len(stops) - 1)
+                if stops[j]["kind"] == "delivery" and stops[j + 1]["kind"] == "pickup"]
+        bounds = list(zip([0, *cuts], [*cuts, len(stops) - 1], strict=True))
+        vid = route["vehicle_id"]
+        for first, last in bounds:
+            count[vid] = count.get(vid, 0) + 1
+            trips.append(Trip(i, vid, count[vid], first, last))
     return trips

@@ -6,12 +6,12 @@ the count of rows left out."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .index import Plan, PlanIndex, parse_time, shipment_fill, shipment_kg
+from .index import Plan, PlanIndex, parse_time, shipment_fill, shipment_kg, trips_of
 
 
 @dataclass(frozen=True)
@@ -231,16 +231,16 @@ def shipments_table(plan: Plan, index: PlanIndex, currency: str, *, cap: int) ->
 def fleet_table(plan: Plan, index: PlanIndex, currency: str) -> Table:
     """Routes by vehicle type: vehicles, trips, km, kg picked up, cost."""
     acc: dict[str, dict[str, Any]] = {}
+    trips = Counter(plan["routes"][t.route]["vehicle_type"] for t in trips_of(plan))
     for i, r in enumerate(plan["routes"]):
-        a = acc.setdefault(r["vehicle_type"], {"v": set(), "trips": 0, "m": 0, "kg": 0.0, "cost": 0.0,
+        a = acc.setdefault(r["vehicle_type"], {"v": set(), "m": 0, "kg": 0.0, "cost": 0.0,
                                                "temp": r["temperature"]})
         a["v"].add(r["vehicle_id"])
-        a["trips"] += 1
         a["m"] += r["distance_m"]
         a["cost"] += r["cost"]
         a["kg"] += sum(index.lot(lot, f"routes[{i}].stops").kg
                        for s in r["stops"] if s["kind"] == "pickup" for lot in s["lot_ids"])
-    rows = [[t, a["temp"], number(len(a["v"])), number(a["trips"]), f"{a['m'] / 1000:,.0f} km",
+    rows = [[t, a["temp"], number(len(a["v"])), number(trips[t]), f"{a['m'] / 1000:,.0f} km",
              kg(a["kg"]), money(a["cost"], currency)] for t, a in sorted(acc.items())]
     return Table(["vehicle type", "temperature", "vehicles", "trips", "distance",
                   "picked up", "cost"], rows, numeric=frozenset({2, 3, 4, 5, 6}))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .index import Plan, parse_time, route_trips
+from .index import Plan, Trip, parse_time, trips_of
 from .style import vehicle_colors
 
 ROW_H = 18
@@ -52,15 +52,20 @@ def _scale(t0: datetime, t1: datetime, width: int) -> XScale:
 
 
 def _route_rects(
-    route: dict[str, Any], trip: int, y: float, color: str, x: XScale, where: str
+    route: dict[str, Any], trips: list[Trip], y: float, color: str, x: XScale, where: str
 ) -> list[SvgRect]:
     stops = route["stops"]
     arr = [parse_time(s["arrival"], f"{where}.stops[{i}].arrival") for i, s in enumerate(stops)]
     dep = [parse_time(s["departure"], f"{where}.stops[{i}].departure") for i, s in enumerate(stops)]
     vid = route["vehicle_id"]
-    rects = [SvgRect(x(dep[0]), y - 1, max(x(arr[-1]) - x(dep[0]), 1.0), BAR_H + 2, "trip", color,
-                     f"{vid} trip {trip}: {dep[0]:%H:%M}-{arr[-1]:%H:%M}, "
-                     f"{route['distance_m'] / 1000:.1f} km")]
+    rects = []
+    for t in trips:
+        a, b = dep[t.first], arr[t.last]
+        peak = max((s["load_kg"] for s in stops[t.first: t.last + 1]), default=0.0)
+        rects.append(SvgRect(x(a), y - 1, max(x(b) - x(a), 1.0), BAR_H + 2, "trip", color,
+                             f"{vid} trip {t.number}: {a:%H:%M}-{b:%H:%M}, "
+                             f"{sum(s['kind'] == 'pickup' for s in stops[t.first: t.last + 1])} "
+                             f"pickups, up to {peak:,.0f} kg on board"))
     for i in range(1, len(stops)):
         rects.append(SvgRect(x(dep[i - 1]), y, max(x(arr[i]) - x(dep[i - 1]), 0.5), BAR_H,
                              "drive", color, f"{vid}: drive to {stops[i]['site']}"))
@@ -80,28 +85,31 @@ def _route_rects(
 
 def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
     """The Gantt chart of every route in ``plan``, vehicles ordered by first start."""
-    routes = list(zip(plan["routes"], route_trips(plan), strict=True))
+    routes = list(enumerate(plan["routes"]))
+    trips: dict[int, list[Trip]] = {}
+    for trip in trips_of(plan):
+        trips.setdefault(trip.route, []).append(trip)
     if not routes:
         return Timeline(width, 40, [], [], [], 0)
     starts = [parse_time(r["stops"][0]["departure"], f"routes[{i}].stops[0].departure")
-              for i, (r, _) in enumerate(routes)]
+              for i, r in routes]
     ends = [parse_time(r["stops"][-1]["arrival"], f"routes[{i}].stops[-1].arrival")
-            for i, (r, _) in enumerate(routes)]
+            for i, r in routes]
     t0 = min(starts).replace(minute=0, second=0, microsecond=0)
     t1 = max(ends)
     t1 = t1.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     x = _scale(t0, t1, width)
     first: dict[str, datetime] = {}
-    for (r, _), s in zip(routes, starts, strict=True):
+    for (_, r), s in zip(routes, starts, strict=True):
         first[r["vehicle_id"]] = min(first.get(r["vehicle_id"], s), s)
     order = sorted(first, key=lambda v: (first[v], v))
     row_of = {v: TOP + i * ROW_H for i, v in enumerate(order)}
     colors = vehicle_colors(first)
-    types = {r["vehicle_id"]: r["vehicle_type"] for r, _ in routes}
+    types = {r["vehicle_id"]: r["vehicle_type"] for _, r in routes}
     rects = [
         rect
-        for i, (r, trip) in enumerate(routes)
-        for rect in _route_rects(r, trip, row_of[r["vehicle_id"]], colors[r["vehicle_id"]], x,
+        for i, r in routes
+        for rect in _route_rects(r, trips[i], row_of[r["vehicle_id"]], colors[r["vehicle_id"]], x,
                                  f"routes[{i}]")
     ]
     hours = math.ceil((t1 - t0).total_seconds() / 3600)
@@ -109,4 +117,5 @@ def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
     ticks = [Tick(x(t0 + timedelta(hours=h)), f"{t0 + timedelta(hours=h):%H:%M}")
              for h in range(0, hours + 1, every)]
     rows = [(row_of[v] + BAR_H - 1, f"{v} ({types[v]})") for v in order]
-    return Timeline(width, TOP + len(order) * ROW_H + 8, rows, rects, ticks, len(routes))
+    return Timeline(width, TOP + len(order) * ROW_H + 8, rows, rects, ticks,
+                    sum(map(len, trips.values())))

@@ -121,3 +121,40 @@ def test_great_circle_lines_keep_their_ends_and_never_jump(a, b) -> None:
         xs = [x for x, _ in part.coords]
         assert all(-180 <= x <= 180 for x in xs)
         assert all(abs(x1 - x0) < 180 for x0, x1 in zip(xs, xs[1:], strict=False))
+
+
+def test_a_route_with_two_trips_gives_two_lines(tiny_plan, tiny_case) -> None:
+    """The reefer brings L1 to the packing house, then fetches L2: two trips.
+    Truck legs (hand-checked, detour 1.3): Chu-farm A 5,426 m, Chu-farm B 4,453 m."""
+    chu, farm_a = tiny_plan["routes"][1]["stops"][0], tiny_plan["routes"][0]["stops"][1]
+    stop = lambda site, kind, arr, dep, load, lots: {  # noqa: E731
+        "site": site["site"], "kind": kind, "lat": site["lat"], "lon": site["lon"],
+        "arrival": f"2025-06-12T{arr}+07:00", "departure": f"2025-06-12T{dep}+07:00",
+        "waiting_s": 0, "load_kg": load, "lot_ids": lots}
+    reefer = tiny_plan["routes"][1]
+    farm_b = reefer["stops"][1]
+    reefer["stops"] = [
+        stop(chu, "start", "03:51:52", "03:51:52", 0.0, []),
+        stop(farm_a, "pickup", "04:00:00", "04:05:00", 150.0, ["L1"]),
+        stop(chu, "delivery", "04:13:08", "04:23:08", 0.0, ["L1"]),
+        farm_b,  # 05:00-05:10, 400 kg
+        *reefer["stops"][2:],  # delivery 05:16:41-05:26:41, end
+    ]
+    reefer.update(distance_m=19_758, duration_s=5_689, cost=1_000_000.0)
+    features = _by_id(routes_geojson(tiny_plan, tiny_case))
+    one, two = features["route/reefer-1/1"]["properties"], features["route/reefer-1/2"]["properties"]
+    assert (one["start"], one["end"], one["duration_s"]) == (
+        "2025-06-12T03:51:52+07:00", "2025-06-12T04:13:08+07:00", 1276)
+    assert (two["start"], two["end"], two["duration_s"]) == (
+        "2025-06-12T04:23:08+07:00", "2025-06-12T05:26:41+07:00", 3813)
+    assert (one["kg"], one["pickups"], one["stops"], two["kg"], two["stops"]) == (150.0, 1, 2, 400.0, 2)
+    assert one["distance_m"] == pytest.approx(2 * 5426, abs=15)
+    assert two["distance_m"] == pytest.approx(2 * 4453, abs=15)
+    assert abs(one["distance_m"] + two["distance_m"] - 19_758) <= 1
+    assert one["cost"] + two["cost"] == pytest.approx(1_000_000.0)  # split by time: 1276 : 3813
+    assert one["cost"] == pytest.approx(1_000_000 * 1276 / 5089, abs=0.01)
+    assert one["route_cost"] == two["route_cost"] == 1_000_000.0
+    assert features["route/reefer-1/2"]["geometry"]["coordinates"][0] == [106.572, 21.373]
+    trips = [features[f"stop/reefer-1/{t}/{i}"]["properties"]["kind"]
+             for t, i in ((1, 0), (1, 1), (1, 2), (2, 3), (2, 4), (2, 5))]
+    assert trips == ["start", "pickup", "delivery", "pickup", "delivery", "end"]
