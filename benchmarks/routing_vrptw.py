@@ -8,7 +8,6 @@ benchmarks/results/routing_vrptw.json and .md. Usage:
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from planner.cli.bench_commands import Solver, find_bks, run_one, write_results

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..domain import Case, HarvestLot, TemperatureClass, VehicleType
+from ..domain import Case, HarvestLot, VehicleType
 from ..domain.units import HOUR
 from ..freshness import model_for
 

@@ -105,10 +105,10 @@ class PickupModel:
             lo = shift.start if v in fixed_vehicles else max(shift.start, self.data.now)
             self.time.CumulVar(self.routing.Start(v)).SetRange(lo, max(lo, shift.end))
             self.time.CumulVar(self.routing.End(v)).SetRange(lo, max(lo, shift.end))
-        fixed_nodes = {n for stops in self.data.fixed.values() for n, _ in stops}
+        done = {n for stops in self.data.fixed.values() for n, t in stops if t is not None}
         for lot in self.data.lots:
             p = net.pickup[lot.id]
-            if p in fixed_nodes:
+            if p in done:  # what happened stands (its time is set in _fixed)
                 continue
             box = self.data.bounds[lot.id]
             hi = min(lot.latest_pickup, box.p_hi if self.data.enforce_freshness and box else lot.latest_pickup)
@@ -213,7 +213,7 @@ class PickupModel:
             previous = self.routing.Start(v)
             for node, done_at in stops:
                 index = self.idx(node)
-                self.routing.SetAllowedVehiclesForIndex([v], index)
+                self.routing.VehicleVar(index).SetValues([-1, v])  # (SetAllowedVehiclesForIndex has no Python binding)
                 solver.Add(self.routing.NextVar(previous) == index)
                 if done_at is not None:
                     self.time.CumulVar(index).SetMin(done_at)

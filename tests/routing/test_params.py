@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from planner.routing import RoutingParams
+
+
+def test_from_file_reads_a_routing_table(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[routing]\ntime_limit_s = 5\nsolution_limit = 10\nmetaheuristic = "tabu_search"\n')
+    params = RoutingParams.from_file(path)
+    assert (params.time_limit_s, params.solution_limit, params.metaheuristic) == (5, 10, "tabu_search")
+
+
+def test_from_file_names_unknown_fields(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("time_limit = 5\n")
+    with pytest.raises(ValueError, match=r"p.toml.*unknown field.*time_limit"):
+        RoutingParams.from_file(path)
+
+
+@pytest.mark.parametrize(("field", "value", "match"), [
+    ("time_limit_s", 0, "time_limit_s"),
+    ("first_solution", "magic", "first_solution"),
+    ("metaheuristic", "magic", "metaheuristic"),
+    ("max_packing_houses_per_lot", 0, "max_packing_houses_per_lot"),
+    ("repair_time_share", 1.0, "repair_time_share"),
+])
+def test_validation_names_the_field(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        RoutingParams(**{field: value})
