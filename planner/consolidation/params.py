@@ -41,7 +41,7 @@ class ConsolidationParams:
     """
 
     time_limit_s: float = 20.0
-    relative_gap: float = 0.01
+    relative_gap: float = 0.002
     solver: str = "scip"
     deadline_band_s: int = 3 * HOUR
     shelf_band_s: int = 12 * HOUR
