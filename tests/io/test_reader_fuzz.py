@@ -54,7 +54,7 @@ def _read(folder: Path) -> None:
         assert exc.problems and all(isinstance(p, str) and "\n" not in p for p in exc.problems)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(file=st.sampled_from(TABLES), row=st.integers(0, 6), col=st.integers(0, 20), text=cell_text)
 def test_any_cell_text_gives_a_case_or_a_case_error(file, row, col, text):
     rows = list(csv.reader(io.StringIO((TINY / file).read_text(encoding="utf-8"))))
@@ -106,7 +106,7 @@ def _dump(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(file=st.sampled_from(TOMLS), pick=st.integers(0, 200), value=toml_value,
        key=st.sampled_from([None, "departures", "schedule", "daily", "cutoff_h", "model",
                             "activation_energy_j_mol", "treatment", "graph", "countries"]))
