@@ -77,7 +77,7 @@ def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
     _objective(model, problem, v)
     result = mathopt.solve(model, _SOLVERS[params.solver], params=mathopt.SolveParameters(
         time_limit=timedelta(seconds=params.time_limit_s),
-        relative_gap_tolerance=params.relative_gap,
+        relative_gap_tolerance=params.relative_gap, node_limit=params.node_limit,
         random_seed=seed, enable_output=params.enable_output,
         threads=1 if params.solver == "scip" else None,
     ))

@@ -21,7 +21,9 @@ class ConsolidationParams:
     - ``time_limit_s``, ``relative_gap``: stop the MIP at the time limit or when
       the proven relative gap is at most ``relative_gap``; ``solver`` is
       ``scip`` (default: its primal heuristics find good plans within a
-      second) or ``highs``, both through OR-Tools MathOpt.
+      second) or ``highs``, both through OR-Tools MathOpt. ``node_limit``
+      (branch-and-bound nodes) makes a run repeatable whatever the machine's
+      load; the time limit alone depends on how fast the machine is.
     - ``deadline_band_s``, ``shelf_band_s``: width of the deadline and
       minimum-shelf-life bands that make orders interchangeable (one class).
     - ``on_demand_step_s``: grid of candidate departures of on-demand lanes.
@@ -41,6 +43,7 @@ class ConsolidationParams:
     """
 
     time_limit_s: float = 20.0
+    node_limit: int | None = None
     relative_gap: float = 0.002
     solver: str = "scip"
     deadline_band_s: int = 3 * HOUR
@@ -62,6 +65,9 @@ class ConsolidationParams:
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             msg = f"time_limit_s must be positive, got {self.time_limit_s}"
+            raise ValueError(msg)
+        if self.node_limit is not None and self.node_limit < 1:
+            msg = f"node_limit must be >= 1, got {self.node_limit}"
             raise ValueError(msg)
         if not 0.0 <= self.relative_gap < 1.0:
             msg = f"relative_gap must be in [0, 1), got {self.relative_gap}"
