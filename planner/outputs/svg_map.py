@@ -246,7 +246,7 @@ def pickup_panel(plan: Plan, case: Case, *, width: int = 580, max_height: int = 
     return MapPanel(
         "Pickup routes", width, frame.height, grid + bar, paths,
         marks, labels + bar_labels + _place_labels(names), legend,
-        f"{len(paths)} routes of {lines['vehicle_id'].nunique()} vehicles; "
+        f"{len(paths)} trips of {lines['vehicle_id'].nunique()} vehicles; "
         "straight lines between stops",
     )
 

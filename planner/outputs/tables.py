@@ -35,7 +35,7 @@ def number(value: float, digits: int = 0) -> str:
 
 
 def kg(value: float) -> str:
-    return f"{value / 1000:,.1f} t" if abs(value) >= 10_000 else f"{value:,.0f} kg"
+    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
 
 
 def pct(value: float) -> str:
@@ -44,6 +44,14 @@ def pct(value: float) -> str:
 
 def money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
+
+
+def money_short(value: float, currency: str) -> str:
+    """Millions and billions abbreviated (cards are narrow): ``184.9 M VND``."""
+    for size, unit in ((1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f} {unit} {currency}"
+    return money(value, currency)
 
 
 def clock(text: str) -> str:
@@ -104,7 +112,7 @@ def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
     """Cards for the known KPIs in reading order (optional details where the
     summary has them), then a card for every other summary field."""
     s = summary
-    cur: Fmt = lambda v: money(v, currency)  # noqa: E731
+    cur: Fmt = lambda v: money_short(v, currency)  # noqa: E731
     days: Fmt = lambda d: f"{d:.1f} d"  # noqa: E731
     count: Fmt = number
     fill = _value(s, "vehicle_fill", pct)

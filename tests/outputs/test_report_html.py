@@ -38,7 +38,7 @@ def test_kpi_cards_show_the_summary(page) -> None:
     assert cards["orders_served"] == "Orders served 1 of 2"
     assert cards["orders_on_time_rate"] == "On time 50.0 %"
     assert cards["kg_unserved"] == "Unserved 5 kg cost 5 kg"
-    assert cards["cost_total"] == "Cost 10,943,490 VND per kg served 109,435 VND"
+    assert cards["cost_total"] == "Cost 10.9 M VND per kg served 109,435 VND"
     assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode air 80,000 VND reefer_truck 23,000 VND"
     assert cards["vehicle_fill"] == "Vehicle fill 45.5 %"
     assert cards["lots_routed"] == "Lots routed 2 of 2"
@@ -147,7 +147,7 @@ def test_null_and_optional_summary_fields(tiny_plan, tiny_case, elements) -> Non
              kg_lots_unpicked_by_reason={"fleet_exhausted": 400.0}, weather="dry")
     cards = _cards(elements(render_report(tiny_plan, tiny_case)))
     assert cards["cost_total"] == (
-        "Cost 10,943,490 VND per kg served — freight 10,300,000 VND")
+        "Cost 10.9 M VND per kg served — freight 10.3 M VND")
     assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode none"
     assert cards["vehicle_fill"] == "Vehicle fill 45.5 % vehicles 2 trips 2"
     assert cards["lots_routed"] == "Lots routed 2 of 2 not picked: fleet_exhausted 400 kg"
