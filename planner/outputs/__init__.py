@@ -1,7 +1,20 @@
-"""The outputs derived from a plan.json (schema 1.0) and its case: GeoJSON for
-GIS users, a manifest per logistics partner, the dispatcher's HTML report and
-the PNG maps. Every writer works on the plan dict, so an edited plan.json
-renders the same way as a fresh one."""
+"""The outputs derived from a plan.json (schema 1.0) and its case. Every
+writer works on the plan dict, so an edited plan.json renders the same way as
+a fresh one; ids the case does not know raise PlanCheckError naming the place.
+
+- ``routes.geojson``: a LineString per trip (``feature_type`` ``route``:
+  vehicle_id, trip, vehicle_type, temperature, start, end, distance_m,
+  duration_s, cost, stops, pickups, lots, kg, max_load_kg, fill,
+  packing_houses, route_*), then a Point per stop (``stop``: vehicle_id, trip,
+  sequence, kind, site, arrival, departure, waiting_s, load_kg, lot_ids).
+- ``shipments.geojson``: a great-circle (Multi)LineString per shipment
+  (lane_id, mode, partner, origin/destination, departure, arrival, kg, boxes,
+  units, fill, orders, cost, cost_per_kg, treatments).
+- ``manifests/PARTNER.csv``: one row per order line of each shipment.
+- ``report.html``: self-contained (inline CSS and SVG, no script, nothing
+  fetched): KPI cards, maps, vehicle timeline, tables, unplanned items.
+- ``report.png``: the maps drawn with geopandas/matplotlib.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +37,8 @@ def _write_json(path: Path, data: object) -> Path:
 
 def write_outputs(plan: Plan, case: Case, out_dir: Path) -> dict[str, Path]:
     """Write routes.geojson, shipments.geojson, manifests/PARTNER.csv,
-    report.html and report.png into ``out_dir``. Returns the paths by name
-    (``manifests/PARTNER.csv`` files under ``manifest:PARTNER-FILE``)."""
+    report.html and report.png into ``out_dir``. Returns the paths by their
+    name relative to ``out_dir`` (``manifests/viettel-post.csv``...)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {

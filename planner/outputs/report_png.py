@@ -139,7 +139,7 @@ def draw_lanes(ax: Axes, plan: Plan, case: Case, *, within_km: float | None = No
     span = max(float(ends.total_bounds[2] - ends.total_bounds[0]),
                float(ends.total_bounds[3] - ends.total_bounds[1]), 1.0)
     for site, p in zip(sites, ends, strict=True):
-        _label(ax, p.x, p.y, short_name(site), placed, min_gap=span / 30)
+        _label(ax, p.x, p.y, short_name(site), placed, min_gap=span / 18)
     _degree_axes(ax, lon0)
     ax.grid(color=CONTEXT_COLOR, alpha=0.3, linewidth=0.5)
     modes = sorted(set(lanes["mode"]))

@@ -40,7 +40,7 @@ class Tick:
 class Timeline:
     width: int
     height: int
-    rows: list[tuple[float, str]]  # (y of the row's text baseline, label)
+    rows: list[tuple[int, str]]  # (y of the row's text baseline, label)
     rects: list[SvgRect]
     ticks: list[Tick]
     trips: int
