@@ -33,7 +33,7 @@ def scenarios(draw):
     }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenarios())
 def test_every_order_served_once_or_unserved_with_reason(kit, sc):
     lanes = [
