@@ -18,9 +18,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from ..domain import Case, HarvestLot
+from ..domain import Case, HarvestLot, SiteKind
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .model import ModelInput, PickupModel, Solved
@@ -49,6 +50,9 @@ def route_pickups(
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed."""
     params = params or RoutingParams()
+    if params.decompose and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
+        return _route_by_catchment(case, params=params, seed=seed, fixed=fixed, progress=progress,
+                                   travel=travel, now=now, lots=lots)
     started = time.perf_counter()
     report = progress or (lambda _f, _m: None)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
@@ -94,6 +98,48 @@ def route_pickups(
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else float(solved.objective),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
+    )
+
+
+def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int, fixed: Sequence[FixedRoute],
+                        progress: Progress | None, travel: TravelTimeProvider | None, now: int | None,
+                        lots: Sequence[HarvestLot] | None) -> RoutingResult:
+    """Solve each catchment (see :mod:`.decompose`) with its share of the time."""
+    started = time.perf_counter()
+    all_lots = list(case.lots if lots is None else lots)
+    parts = catchments(case, all_lots)
+    total = max(len(all_lots), 1)
+    results = []
+    done = 0
+    for house, part_lots, fleet in parts:
+        if not fleet or not part_lots:
+            results.append(route_pickups(case.replace(vehicle_types=()), params=params.replace(decompose=False),
+                                         lots=part_lots, travel=travel, now=now) if part_lots else None)
+            continue
+        share = max(params.time_limit_s * len(part_lots) / total, 0.5)
+        sub = case.replace(vehicle_types=tuple(fleet), lots=tuple(part_lots))
+        own = {f"{vt.id}#{k}" for vt in fleet for k in range(1, vt.count + 1)}
+
+        def report(f: float, msg: str, h: str = house, d: int = done) -> None:
+            if progress is not None:
+                progress(min((d + f * len(part_lots)) / total, 0.99), f"{h}: {msg}")
+
+        results.append(route_pickups(sub, params=params.replace(decompose=False, time_limit_s=share), seed=seed,
+                                     fixed=[r for r in fixed if r.vehicle_id in own], progress=report,
+                                     travel=travel, now=now))
+        done += len(part_lots)
+    merged = [r for r in results if r is not None]
+    order = {lot.id: k for k, lot in enumerate(all_lots)}
+    firsts = [r.time_to_first_s for r in merged if r.time_to_first_s is not None]
+    if progress is not None:
+        progress(1.0, "done")
+    return RoutingResult(
+        routes=[route for r in merged for route in r.routes],
+        deliveries=sorted((d for r in merged for d in r.deliveries), key=lambda d: order[d.lot_id]),
+        unassigned=sorted((u for r in merged for u in r.unassigned), key=lambda u: order[u.lot_id]),
+        seconds=time.perf_counter() - started,
+        time_to_first_s=sum(firsts) if firsts else None,
+        stats={"lots": float(len(all_lots)), "catchments": float(len(parts))},
     )
 
 
@@ -233,12 +279,28 @@ def _violations(net: Network, table: FreshnessTable, solved: Solved, params: Rou
     return bad
 
 
+def _complete_pairs(net: Network, vehicle: int, start: int, visits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The visits minus any lot whose pickup or delivery is missing, or whose
+    delivery comes first (a search stopped mid-construction can leave them)."""
+    picked: set[str] = set()
+    whole: set[str] = set()
+    for node, _ in visits:
+        n = net.nodes[node]
+        assert n.lot is not None
+        if n.kind == "pickup":
+            picked.add(n.lot.id)
+        elif n.lot.id in picked:
+            whole.add(n.lot.id)
+    kept = [(node, t) for node, t in visits if net.nodes[node].lot.id in whole]  # type: ignore[union-attr]
+    return kept if len(kept) == len(visits) else retime(net, vehicle, start, kept)
+
+
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
                 data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
     """Routes of the last solve minus any lot the exact checks still reject."""
     if solved is None:
         return [], []
-    routes = [list(r) for r in solved.routes]
+    routes = [_complete_pairs(net, v, solved.starts[v], r) for v, r in enumerate(solved.routes)]
     while True:
         bad = _violations(net, table, Solved(routes, solved.starts, solved.ends, solved.objective, None),
                           params, data)

@@ -177,6 +177,8 @@ class PickupModel:
                 pd = self.routing.AddDisjunction([p], round(penalty * self.params.cost_scale))
                 dd = self.routing.AddDisjunction(deliveries, 0, 1)
             self.routing.AddPickupAndDeliverySets(pd, dd)
+            solver = self.routing.solver()
+            solver.Add(self.routing.ActiveVar(p) == solver.Sum([self.routing.ActiveVar(d) for d in deliveries]))
             if lot.id in self.data.banned:
                 self.routing.ActiveVar(p).SetValue(0)
 

@@ -37,7 +37,8 @@ class RoutingParams:
     ``value_weight`` times the lot's value (so the most valuable lots are kept
     first when the fleet is short). ``cost_scale`` multiplies money before it
     is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
-    the nearest allowed packing houses as delivery alternatives.
+    the nearest allowed packing houses as delivery alternatives; ``decompose``
+    solves each packing house's catchment on its own (large days).
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
@@ -55,6 +56,7 @@ class RoutingParams:
     value_weight: float = 1.0
     cost_scale: float = 1.0
     max_packing_houses_per_lot: int = 3
+    decompose: bool = False
     enforce_freshness: bool = True
     ride_allowance_s: int = 1800
     repair_rounds: int = 3
