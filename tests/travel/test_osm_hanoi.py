@@ -8,6 +8,7 @@ from collections import Counter
 
 import networkx as nx
 import numpy as np
+import pyproj
 import pytest
 
 from planner.domain.geo import Location
@@ -109,3 +110,13 @@ def test_matrix_equals_networkx_single_pairs(extract, profile):
                          for a, b in zip(path, path[1:], strict=False))
             assert abs(m.seconds[i, j] - seconds) <= 1
             assert abs(m.metres[i, j] - metres) <= 1 + 0.05 * len(path)
+
+
+def test_route_lines_are_as_long_as_the_route(hoan_kiem):
+    _, provider = hoan_kiem
+    stops = provider.sample_points("truck", 6, seed=5)
+    geod = pyproj.Geod(ellps="WGS84")
+    for stop, leg in zip(stops, provider.routes(stops, "truck"), strict=False):
+        assert leg.line.coords[0] == pytest.approx((stop.lon, stop.lat), abs=1e-6)
+        # the graph's lengths are spherical, the line's ellipsoidal: 0.5 % apart here
+        assert geod.geometry_length(leg.line) == pytest.approx(leg.metres, rel=0.01, abs=2)

@@ -147,3 +147,9 @@ def test_matrix_invariants(provider, points, profile):
     assert (s[:, None, :] <= s[:, :, None] + s[None, :, :] + 2).all()
     row = provider.matrix(points[:1], points, profile)
     assert (row.seconds[0] == s[0]).all() and (row.metres[0] == m.metres[0]).all()
+
+
+def test_empty_inputs(provider):
+    assert provider.matrix([], [A], "truck").seconds.shape == (0, 1)
+    assert provider.matrix([A], [], "truck").metres.shape == (1, 0)
+    assert provider.routes([A], "truck") == []
