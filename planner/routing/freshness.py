@@ -127,7 +127,8 @@ def vehicle_rate(table: FreshnessTable, product: str, vehicle: VehicleType) -> f
 
 
 def lot_bounds(table: FreshnessTable, lot: HarvestLot, *,
-               carriers: list[tuple[VehicleType, int, int]], allowance_s: int) -> LotBounds | None:
+               carriers: list[tuple[VehicleType, int, int]], allowance_s: int,
+               window_cut_s: int = 3600) -> LotBounds | None:
     """The box for ``lot``, or None when no carrier can make it in time.
 
     ``carriers`` are the vehicle types able to take the lot, each with its
@@ -135,7 +136,8 @@ def lot_bounds(table: FreshnessTable, lot: HarvestLot, *,
     and its earliest possible pickup. For each, the riding allowance is the
     direct ride plus ``allowance_s`` of detours, cut to what is left of the
     budget at the earliest pickup. The box is sized for the warmest carrier
-    that keeps the whole pickup window, else for the latest pickup."""
+    (then every cooler vehicle fits it too) unless that closes the pickup
+    window more than ``window_cut_s`` earlier than the best carrier would."""
     ambient = table.ambient(lot.product)
     budget = table.budget(lot.product)
     options = []
@@ -149,8 +151,8 @@ def lot_bounds(table: FreshnessTable, lot: HarvestLot, *,
     if not options:
         return None
     options.sort(key=lambda o: -o[2])  # warmest first
-    keeps_window = [o for o in options if o[0] >= lot.latest_pickup]
-    p_hi, ride, _, vt = keeps_window[0] if keeps_window else max(options, key=lambda o: o[0])
+    best = min(lot.latest_pickup, max(o[0] for o in options))
+    p_hi, ride, _, vt = next(o for o in options if o[0] >= best - window_cut_s)
     return LotBounds(p_hi, math.floor(ride * MILLI), math.floor(budget * MILLI), vt.id)
 
 
