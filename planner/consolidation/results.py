@@ -78,6 +78,10 @@ class Shipment:
         return sum(u.kg for u in self.units)
 
     @property
+    def treatment_steps(self) -> tuple[TreatmentStep, ...]:
+        return self.treatments
+
+    @property
     def order_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(line.order_id for line in self.manifest))
 

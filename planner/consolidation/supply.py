@@ -57,6 +57,26 @@ def check_supplies(case: Case, supplies: list[Supply] | tuple[Supply, ...]) -> N
             raise ValueError(msg)
 
 
+def supply_from_arrival(
+    case: Case, lot_id: str, *, site: str, arrived: int, shelf_life_left_s: float,
+    precooling_s: int = HOUR,
+) -> Supply:
+    """The supply a lot becomes when it reaches packing house ``site`` at
+    ``arrived`` with ``shelf_life_left_s`` (e.g. from a pickup plan): available
+    after the case's packing service and ``precooling_s`` (spent at the
+    product's reference temperature)."""
+    lot = next((x for x in case.lots if x.id == lot_id), None)
+    if lot is None:
+        msg = f"supply from lot {lot_id!r}: no such lot in the case"
+        raise ValueError(msg)
+    return Supply(
+        id=lot.id, site=site, product=lot.product, grade=lot.grade, kg=lot.kg,
+        available_at=arrived + case.settings.packing_service_s + precooling_s,
+        shelf_life_left_s=max(0, math.floor(shelf_life_left_s - precooling_s)),
+        certifications=lot.certifications,
+    )
+
+
 def supplies_from_lots(
     case: Case, *, pickup_delay_s: int = 3 * HOUR, precooling_s: int = HOUR
 ) -> list[Supply]:
