@@ -38,6 +38,7 @@ from ..exceptions import TravelTimeError
 WAY_TAGS = (
     "highway", "oneway", "junction", "maxspeed", "name", "ref", "service", "area",
     "access", "vehicle", "motor_vehicle", "motorcycle", "hgv",
+    "oneway:motor_vehicle", "oneway:motorcycle", "oneway:hgv",
 )
 _DENIED = frozenset({"no", "private"})
 
@@ -50,13 +51,16 @@ class RoadProfile:
     classes absent from it are not used. ``access_tags`` is the OSM access
     hierarchy from general to specific: the most specific tag present decides,
     and a value in ``denied_access`` closes the way. ``denied_service`` closes
-    ``highway=service`` ways by their ``service`` tag."""
+    ``highway=service`` ways by their ``service`` tag. ``oneway_tags`` lets the
+    profile ride a one-way street both ways when the most specific of them
+    present says ``no`` (``oneway:motorcycle=no`` is common in Hanoi)."""
 
     name: str
     speeds_kmh: Mapping[str, float]
     access_tags: tuple[str, ...] = ("access", "vehicle", "motor_vehicle")
     denied_access: frozenset[str] = _DENIED
     denied_service: frozenset[str] = frozenset()
+    oneway_tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -84,6 +88,10 @@ class RoadProfile:
         limit = routing._clean_maxspeed(tags.get("maxspeed", float("nan")))
         return min(speed, limit) if limit else speed
 
+    def exempt_from_oneway(self, tags: Mapping[str, Any]) -> bool:
+        decisive = [tags[t] for t in self.oneway_tags if isinstance(tags.get(t), str)]
+        return bool(decisive) and decisive[-1] == "no"
+
     @classmethod
     def from_dict(cls, name: str, raw: Mapping[str, Any]) -> RoadProfile:
         defaults = {p.name: p for p in DEFAULT_PROFILES}.get(name)
@@ -96,6 +104,7 @@ class RoadProfile:
             denied_access=frozenset(raw.get("denied_access", _DENIED)),
             denied_service=frozenset(raw.get("denied_service",
                                              defaults.denied_service if defaults else ())),
+            oneway_tags=tuple(raw.get("oneway_tags", defaults.oneway_tags if defaults else ())),
         )
 
 
@@ -112,6 +121,7 @@ DEFAULT_PROFILES = (
             "living_street": 12.0, "service": 15.0, "track": 15.0,
         },
         access_tags=("access", "vehicle", "motor_vehicle", "motorcycle"),
+        oneway_tags=("oneway:motor_vehicle", "oneway:motorcycle"),
     ),
     RoadProfile(
         name="truck",
@@ -123,6 +133,7 @@ DEFAULT_PROFILES = (
         },
         access_tags=("access", "vehicle", "motor_vehicle", "hgv"),
         denied_service=frozenset({"alley", "driveway", "parking_aisle", "drive-through", "emergency_access"}),
+        oneway_tags=("oneway:motor_vehicle", "oneway:hgv"),
     ),
 )
 
@@ -155,8 +166,11 @@ class NetworkParams:
             raise ValueError(msg) from exc
 
 
+_SPEED = "speed_kph_"
+
+
 def speed_attr(profile: str) -> str:
-    return f"speed_kph_{profile}"
+    return f"{_SPEED}{profile}"
 
 
 def time_attr(profile: str) -> str:
@@ -284,17 +298,21 @@ def graph_from_bbox(
 
 
 def _add_profile_speeds(G: nx.MultiDiGraph, profiles: tuple[RoadProfile, ...]) -> None:
-    unused = []
+    """Speeds per profile on every edge; drop edges no profile may use; add the
+    other direction of one-way streets for the profiles exempt from them."""
+    unused, contraflow = [], []
     for u, v, k, data in G.edges(keys=True, data=True):
-        usable = False
-        for profile in profiles:
-            speed = profile.speed_for(data)
-            if speed is not None:
-                data[speed_attr(profile.name)] = speed
-                usable = True
-        if not usable:
+        speeds = {p.name: p.speed_for(data) for p in profiles}
+        data.update({speed_attr(name): speed for name, speed in speeds.items() if speed is not None})
+        if all(speed is None for speed in speeds.values()):
             unused.append((u, v, k))
+        exempt = {speed_attr(p.name): speeds[p.name] for p in profiles
+                  if speeds[p.name] is not None and data["oneway"] and p.exempt_from_oneway(data)}
+        if exempt:
+            base = {a: x for a, x in data.items() if not a.startswith(_SPEED)}
+            contraflow.append((v, u, base | exempt | {"reversed": not data["reversed"]}))
     G.remove_edges_from(unused)
+    G.add_edges_from(contraflow)
     G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
 
 

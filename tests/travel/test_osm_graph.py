@@ -53,10 +53,18 @@ def test_footway_and_building_are_not_roads(tiny):
 
 def test_one_way_streets_have_one_direction(tiny):
     assert names(tiny, 1, 2) == names(tiny, 2, 1) == {"Main"}
-    # East runs north D(4) -> E(5) only; North is oneway=-1 so F -> C only,
-    # and osmnx merges E -> F -> C into one edge 5 -> 3
-    assert names(tiny, 4, 5) == {"East"} and not names(tiny, 5, 4)
-    assert tiny.has_edge(5, 3) and not tiny.has_edge(3, 5)
+    # East runs north D(4) -> E(5) -> F(6) only
+    assert names(tiny, 4, 5) == names(tiny, 5, 6) == {"East"}
+    assert not names(tiny, 5, 4) and not names(tiny, 6, 5)
+
+
+def test_one_way_exemption_for_motorbikes(tiny):
+    # North is oneway=-1 (F -> C) with oneway:motorcycle=no
+    (north,) = tiny.get_edge_data(6, 3).values()
+    (contra,) = tiny.get_edge_data(3, 6).values()
+    assert time_attr("truck") in north and time_attr("motorbike") in north
+    assert time_attr("truck") not in contra
+    assert contra[time_attr("motorbike")] == pytest.approx(north[time_attr("motorbike")])
 
 
 def test_alley_is_for_motorbikes_only(tiny):
@@ -145,6 +153,20 @@ MOTORBIKE, TRUCK = DEFAULT_PROFILES
 def test_profile_access(tags, motorbike, truck):
     assert MOTORBIKE.speed_for(tags) == motorbike
     assert TRUCK.speed_for(tags) == truck
+
+
+@pytest.mark.parametrize(
+    ("tags", "motorbike", "truck"),
+    [
+        ({"oneway": "yes"}, False, False),
+        ({"oneway": "yes", "oneway:motorcycle": "no"}, True, False),
+        ({"oneway": "yes", "oneway:motor_vehicle": "no"}, True, True),
+        ({"oneway:motor_vehicle": "no", "oneway:hgv": "yes"}, True, False),
+    ],
+)
+def test_profile_one_way_exemption(tags, motorbike, truck):
+    assert MOTORBIKE.exempt_from_oneway(tags) is motorbike
+    assert TRUCK.exempt_from_oneway(tags) is truck
 
 
 def test_profile_validation():

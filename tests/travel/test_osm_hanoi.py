@@ -74,6 +74,16 @@ def test_one_way_streets(hoan_kiem):
         assert back.seconds[0, 0] > m.seconds[0, 0]  # the way round the block
 
 
+def test_motorbikes_ride_both_ways_where_tagged(extract):
+    path, G, _ = extract
+    tagged = sum(1 for e in read_osm_elements(path)["elements"]
+                 if e["type"] == "way" and e.get("tags", {}).get("oneway:motorcycle") == "no")
+    contraflow = [(u, v) for u, v, d in G.edges(data=True)
+                  if d["oneway"] and time_attr("truck") not in d and time_attr("motorbike") in d
+                  and any(time_attr("truck") in x for x in G.get_edge_data(v, u, default={}).values())]
+    assert tagged > 0 and len(contraflow) >= tagged
+
+
 def test_snapping(hoan_kiem):
     _, provider = hoan_kiem
     on_road = provider.sample_points("motorbike", 50, seed=1)

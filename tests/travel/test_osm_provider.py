@@ -2,7 +2,8 @@
 the truck's detour around the alley, points part-way along a road, route lines.
 
 Main runs north A-B-C at 10 m/s (maxspeed 36), East north D-E-F one-way at
-5 m/s, South A-D two-way, North F->C only, and an alley B-E for motorbikes.
+5 m/s, South A-D two-way, North F->C only (both ways for motorbikes), and an
+alley B-E for motorbikes.
 Expected values add up edge lengths (0.001 deg of latitude = 111.2 m, of
 longitude = 103.8 m here) over their speeds."""
 
@@ -74,6 +75,11 @@ def test_reversed_one_way_street(provider):
     # North is oneway=-1 (F -> C only): C to F goes all the way round
     seconds = 2 * LAT_M / MAIN + SOUTH_M / SLOW + 2 * LAT_M / SLOW
     assert one(provider, C, F, "truck") == near(seconds, 4 * LAT_M + SOUTH_M)
+
+
+def test_motorbikes_ride_against_an_exempt_one_way(provider):
+    # oneway:motorcycle=no on North
+    assert one(provider, C, F, "motorbike") == near(NORTH_M / SLOW, NORTH_M)
 
 
 def test_point_part_way_along_a_one_way_street(provider):
