@@ -11,6 +11,7 @@ from . import scenario_commands
 from . import api_commands
 from . import network_commands
 from . import consolidate_commands
+from . import render_commands
 
 app = typer.Typer(
     name="planner",
@@ -27,6 +28,7 @@ scenario_commands.register(app)
 api_commands.register(app)
 network_commands.register(app)
 consolidate_commands.register(app)
+render_commands.register(app)
 
 
 def main() -> None:

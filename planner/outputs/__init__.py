@@ -25,6 +25,7 @@ from ..domain import Case
 from .geojson import routes_geojson as routes_geojson
 from .geojson import shipments_geojson as shipments_geojson
 from .index import Plan
+from .manifests import manifest_frame, write_manifest_frame
 from .manifests import write_manifests as write_manifests
 from .report_html import render_report as render_report
 from .report_png import write_report_png as write_report_png
@@ -37,18 +38,25 @@ def _write_json(path: Path, data: object) -> Path:
 
 def write_outputs(plan: Plan, case: Case, out_dir: Path) -> dict[str, Path]:
     """Write routes.geojson, shipments.geojson, manifests/PARTNER.csv,
-    report.html and report.png into ``out_dir``. Returns the paths by their
+    report.html and report.png into ``out_dir``. Everything is computed before
+    the first file is written, so a plan that does not match its case
+    (PlanCheckError) leaves ``out_dir`` as it was. Returns the paths by their
     name relative to ``out_dir`` (``manifests/viettel-post.csv``...)."""
+    routes = routes_geojson(plan, case)
+    shipments = shipments_geojson(plan, case)
+    manifests = manifest_frame(plan, case)
+    html = render_report(plan, case)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
-        "routes.geojson": _write_json(out / "routes.geojson", routes_geojson(plan, case)),
-        "shipments.geojson": _write_json(out / "shipments.geojson", shipments_geojson(plan, case)),
+        "routes.geojson": _write_json(out / "routes.geojson", routes),
+        "shipments.geojson": _write_json(out / "shipments.geojson", shipments),
     }
-    for path in write_manifests(plan, case, out):
+    partners = [s["partner"] for s in plan["shipments"]]
+    for path in write_manifest_frame(manifests, partners, out):
         paths[f"manifests/{path.name}"] = path
     report = out / "report.html"
-    report.write_text(render_report(plan, case), encoding="utf-8")
+    report.write_text(html, encoding="utf-8")
     paths["report.html"] = report
     paths["report.png"] = write_report_png(plan, case, out / "report.png")
     return paths

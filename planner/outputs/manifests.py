@@ -76,18 +76,14 @@ def manifest_frame(plan: Plan, case: Case) -> pd.DataFrame:
     return frame.drop(columns="_t")
 
 
-def write_manifests(plan: Plan, case: Case, out_dir: Path) -> list[Path]:
-    """Write ``out_dir/manifests/PARTNER.csv`` for every partner with a shipment
-    (header only when its shipments carry no order lines). Stale CSV files
-    in ``out_dir/manifests`` are removed first. Returns the files written."""
+def write_manifest_frame(frame: pd.DataFrame, partners: list[str], out_dir: Path) -> list[Path]:
+    """Write ``frame`` (from :func:`manifest_frame`) as one CSV per partner."""
     folder = Path(out_dir) / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.csv"):
         stale.unlink()
-    frame = manifest_frame(plan, case)
-    partners = sorted({s["partner"] for s in plan["shipments"]})
-    paths = []
-    for partner in partners:
+    paths: list[Path] = []
+    for partner in sorted(set(partners)):
         path = folder / partner_file_name(partner)
         rows = frame[frame["partner"] == partner]
         if path in paths:  # two partner names with one file name: append
@@ -96,3 +92,11 @@ def write_manifests(plan: Plan, case: Case, out_dir: Path) -> list[Path]:
             rows.to_csv(path, index=False)
             paths.append(path)
     return paths
+
+
+def write_manifests(plan: Plan, case: Case, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/manifests/PARTNER.csv`` for every partner with a shipment
+    (header only when its shipments carry no order lines). Stale CSV files
+    in ``out_dir/manifests`` are removed first. Returns the files written."""
+    frame = manifest_frame(plan, case)
+    return write_manifest_frame(frame, [s["partner"] for s in plan["shipments"]], out_dir)

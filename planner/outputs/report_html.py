@@ -6,6 +6,7 @@ with the network off. Rendered with Jinja2 (autoescaped)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -39,8 +40,13 @@ def report_context(plan: Plan, case: Case, *, max_rows: int = 200) -> dict[str, 
     index = PlanIndex(case)
     currency = plan["case"]["currency"]
     epoch = parse_time(plan["case"]["epoch"], "case.epoch")
-    order_kg = {o.id: o.kg for o in case.orders}
-    lot_kg = {lot.id: lot.kg for lot in case.lots}
+
+    def order_kg(i: int, item: Mapping[str, Any]) -> float:
+        return index.order(item["order_id"], f"unserved_orders[{i}].order_id").kg
+
+    def lot_kg(i: int, item: Mapping[str, Any]) -> float:
+        return index.lot(item["lot_id"], f"unassigned_lots[{i}].lot_id").kg
+
     return {
         "title": plan["case"]["name"],
         "day": f"{epoch:%A %d %B %Y}",
@@ -54,9 +60,9 @@ def report_context(plan: Plan, case: Case, *, max_rows: int = 200) -> dict[str, 
         "fleet": fleet_table(plan, index, currency),
         "shipments": shipments_table(plan, index, currency, cap=max_rows),
         "served": served_orders_table(plan, index),
-        "unserved_reasons": reason_table(plan["unserved_orders"], order_kg, "order_id"),
+        "unserved_reasons": reason_table(plan["unserved_orders"], order_kg),
         "unserved": unserved_orders_table(plan, index, cap=max_rows),
-        "lot_reasons": reason_table(plan["unassigned_lots"], lot_kg, "lot_id"),
+        "lot_reasons": reason_table(plan["unassigned_lots"], lot_kg),
         "lots": unassigned_lots_table(plan, index, cap=max_rows),
     }
 

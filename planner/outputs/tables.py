@@ -159,14 +159,14 @@ def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
     return cards
 
 
-def reason_table(items: Iterable[Mapping[str, Any]], kg_of: Mapping[str, float], id_key: str) -> Table:
-    """Count and kg of unplanned items by reason code, most kg first."""
+def reason_table(items: Iterable[Mapping[str, Any]], weight: Callable[[int, Mapping[str, Any]], float]) -> Table:
+    """Count and kg (``weight(i, item)``) of unplanned items by reason code, most kg first."""
     count: dict[str, int] = defaultdict(int)
-    weight: dict[str, float] = defaultdict(float)
-    for item in items:
+    total: dict[str, float] = defaultdict(float)
+    for i, item in enumerate(items):
         count[item["reason"]] += 1
-        weight[item["reason"]] += kg_of[item[id_key]]
-    rows = [[r, number(count[r]), kg(weight[r])] for r in sorted(count, key=lambda r: -weight[r])]
+        total[item["reason"]] += weight(i, item)
+    rows = [[r, number(count[r]), kg(total[r])] for r in sorted(count, key=lambda r: -total[r])]
     return Table(["reason", "count", "weight"], rows, numeric=frozenset({1, 2}))
 
 

@@ -1,29 +1,34 @@
 """write_outputs: every derived file of a plan in one folder, the same bytes
-for the same plan."""
+for the same plan, nothing written for a plan that does not match its case."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
+from planner.exceptions import PlanCheckError
 from planner.outputs import write_outputs
 
 EXPECTED = ["manifests/viettel-post.csv", "manifests/vna-cargo.csv", "report.html", "report.png",
             "routes.geojson", "shipments.geojson"]
 
 
-def test_all_outputs_are_written(tiny_plan, tiny_case, tmp_path) -> None:
-    paths = write_outputs(tiny_plan, tiny_case, tmp_path / "out")
-    assert sorted(paths) == EXPECTED
-    assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
-    assert all(p.relative_to(tmp_path / "out").as_posix() == k for k, p in paths.items())
-    assert paths["report.html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    routes = json.loads(paths["routes.geojson"].read_text(encoding="utf-8"))
-    assert len(routes["features"]) == 10
-
-
-def test_same_plan_same_files(tiny_plan, tiny_case, tmp_path) -> None:
+def test_all_outputs_are_written_the_same_each_time(tiny_plan, tiny_case, tmp_path) -> None:
     a = write_outputs(tiny_plan, tiny_case, tmp_path / "a")
+    assert sorted(a) == EXPECTED
+    assert all(p.is_file() and p.stat().st_size > 0 for p in a.values())
+    assert all(p.relative_to(tmp_path / "a").as_posix() == k for k, p in a.items())
+    assert a["report.html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    routes = json.loads(a["routes.geojson"].read_text(encoding="utf-8"))
+    assert len(routes["features"]) == 10
     b = write_outputs(tiny_plan, tiny_case, tmp_path / "b")
     for name in EXPECTED:
-        if name != "report.png":
-            assert a[name].read_bytes() == b[name].read_bytes(), name
+        assert a[name].read_bytes() == b[name].read_bytes(), name
+
+
+def test_a_plan_off_its_case_writes_nothing(tiny_plan, tiny_case, tmp_path) -> None:
+    tiny_plan["shipments"][2]["manifest"][0]["order_id"] = "O404"
+    with pytest.raises(PlanCheckError, match=r"shipments\[2\]\.manifest\[0\]\.order_id"):
+        write_outputs(tiny_plan, tiny_case, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
