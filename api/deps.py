@@ -76,7 +76,7 @@ def reader(state: State) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(reader)]
 
 
-def limit_of(state: State, limit: Annotated[int | None, Query(description="Page size (default 100, at most max_page_size)")] = None) -> int:
+def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)")] = None) -> int:
     return page_size(limit, default=state.settings.default_page_size, maximum=state.settings.max_page_size)
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from planner.exceptions import (
     CaseError,
@@ -65,6 +66,14 @@ def _where(loc: Sequence[object]) -> str:
     return ".".join(parts) or "request"
 
 
+def allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
@@ -78,9 +87,12 @@ def install(app: FastAPI) -> None:
         return _response(ApiError(422, "invalid_request", "the request is not valid", problems=problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _response(ApiError(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {})))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return _response(ApiError(exc.status_code, code, str(exc.detail), headers=headers))
 
     for cls, _status, _code in ENGINE_ERRORS:
         @app.exception_handler(cls)

@@ -33,6 +33,9 @@ from .settings import Settings
 log = logging.getLogger("api.jobs")
 
 
+_LIVE: set[str] = set()  # ids of the runners started in this process and not stopped
+
+
 class JobCancelled(Exception):
     """Raised inside a job's progress callback when its cancellation was asked."""
 
@@ -63,6 +66,7 @@ class JobRunner:
 
     # -- life cycle -------------------------------------------------------
     def start(self) -> None:
+        _LIVE.add(self.id)
         self.recover()
         if self.settings.workers == 0:
             return
@@ -75,6 +79,7 @@ class JobRunner:
         self._threads.append(t)
 
     def stop(self, timeout: float = 5.0) -> None:
+        _LIVE.discard(self.id)
         self._stop.set()
         for t in self._threads:
             t.join(timeout)
@@ -90,7 +95,9 @@ class JobRunner:
         pid_text = rest.partition(":")[0]
         if host != self.host or not pid_text.isdigit():
             return False
-        return worker != self.id and (int(pid_text) == os.getpid() or not _alive(int(pid_text)))
+        if int(pid_text) == os.getpid():  # this process: an earlier runner, or one still working
+            return worker not in _LIVE
+        return not _alive(int(pid_text))
 
     def recover(self) -> int:
         """Requeue (or fail) running jobs whose worker is gone; return how many."""

@@ -6,9 +6,9 @@ whether it comes from a file, a JSON body or a CSV upload."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 Scalar = str | float | int | bool | None
 T = TypeVar("T")
@@ -85,12 +85,12 @@ LOT_FIELDS = tuple(LotRow.model_fields)
 
 class OrdersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    orders: list[OrderRow]
+    orders: list[OrderRow] = Field(min_length=1)
 
 
 class LotsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    lots: list[LotRow]
+    lots: list[LotRow] = Field(min_length=1)
 
 
 class IngestResult(BaseModel):
@@ -158,6 +158,12 @@ class CaseOut(BaseModel):
     created_at: dt.datetime
 
 
+def _date_text(value: object) -> object:
+    if not isinstance(value, str | dt.date):
+        raise ValueError("must be a date as text, YYYY-MM-DD")
+    return value
+
+
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
@@ -168,9 +174,10 @@ class PlanIn(BaseModel):
         {"date": "2025-06-12", "time_limit_s": 10, "seed": 0},
     ]})
     case: str | None = Field(None, description="Case name (default: the server's default case)")
-    date: dt.date | None = Field(None, description="Planning day (default: the case's first day)")
-    time_limit_s: int | None = Field(None, ge=1, le=3600)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    date: Annotated[dt.date, BeforeValidator(_date_text)] | None = Field(
+        None, description="Planning day, YYYY-MM-DD (default: the case's first day)")
+    time_limit_s: int | None = Field(None, ge=1, le=3600, strict=True)
+    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)
 
 
 class JobOut(BaseModel):
@@ -338,5 +345,5 @@ class ReplanIn(BaseModel):
     dispatched: list[str] = Field(default_factory=list, max_length=1000, description="Vehicle ids already on the road")
     now: AwareDatetime | None = Field(None, description="Time of the re-plan: stops of dispatched routes that started "
                                                       "before it are done, nothing new starts before it")
-    time_limit_s: int | None = Field(None, ge=1, le=3600)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    time_limit_s: int | None = Field(None, ge=1, le=3600, strict=True)
+    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)

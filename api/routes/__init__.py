@@ -22,4 +22,10 @@ WHY = {
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error responses a route can give."""
-    return {code: {"model": ErrorBody, "description": WHY[code]} for code in sorted({401, 422, *codes})}
+    return {code: {"model": ErrorBody, "description": WHY[code]} for code in sorted({400, 401, 422, *codes})}
+
+
+def text_body(media_type: str, description: str, *codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries of a route answering ``media_type`` (errors stay JSON)."""
+    ok = {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+    return {200: ok, **errors(*codes)}

@@ -23,7 +23,7 @@ def _case_out(state: State, record: CaseRecord) -> CaseOut:
     )
 
 
-@router.get("/cases", tags=["cases"], response_model=list[CaseOut], summary="Cases (any key)")
+@router.get("/cases", tags=["cases"], response_model=list[CaseOut], summary="Cases (any key)", responses=errors())
 def list_cases(state: State, session: ReadSession, who: Caller) -> list[CaseOut]:
     return [_case_out(state, r) for r in case_service.list_all(session)]
 

@@ -25,7 +25,7 @@ from ..schemas import (
 )
 from ..services import plans, results
 from ..services.results import MANIFEST_COLUMNS
-from . import errors
+from . import errors, text_body
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 Partner = Annotated[str | None, Query(max_length=64, description="Partner (planners; a partner sees its own)")]
@@ -105,8 +105,8 @@ def get_shipments(plan_id: str, session: ReadSession, who: Caller, partner: Part
     return results.shipments(session, plan_id, who, partner)
 
 
-@router.get("/{plan_id}/shipments.csv", response_class=PlainTextResponse, summary="Shipments as CSV",
-            responses={**errors(403, 404, 409), 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@router.get("/{plan_id}/shipments.csv", response_model=None, summary="Shipments as CSV",
+            responses=text_body("text/csv", "One row per shipment", 403, 404, 409))
 def get_shipments_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
     rows = [{**s, "units": len(s["units"]), "kg": sum(x["kg"] for x in s["manifest"]),
              "boxes": sum(x["boxes"] for x in s["manifest"]), "orders": len(s["manifest"])}
@@ -120,8 +120,8 @@ def get_manifests(plan_id: str, session: ReadSession, who: Caller, partner: Part
     return results.manifest_rows(results.shipments(session, plan_id, who, partner))
 
 
-@router.get("/{plan_id}/manifests.csv", response_class=PlainTextResponse, summary="Manifest lines as CSV",
-            responses={**errors(403, 404, 409), 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",
+            responses=text_body("text/csv", "One row per manifest line", 403, 404, 409))
 def get_manifests_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
     rows = results.manifest_rows(results.shipments(session, plan_id, who, partner))
     return PlainTextResponse(results.to_csv(rows, MANIFEST_COLUMNS), media_type="text/csv")
@@ -140,8 +140,8 @@ def get_document(plan_id: str, session: ReadSession, who: Caller) -> dict[str, A
     return results.result(session, plan_id, who).document
 
 
-@router.get("/{plan_id}/report", response_class=HTMLResponse, summary="The report page (planners)",
-            responses={**errors(403, 404, 409), 200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
+@router.get("/{plan_id}/report", response_model=None, summary="The report page (planners)",
+            responses=text_body("text/html", "A self-contained HTML page", 403, 404, 409))
 def get_report(plan_id: str, session: ReadSession, who: Caller) -> HTMLResponse:
     allow(who)
     record = results.result(session, plan_id, who)

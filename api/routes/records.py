@@ -3,11 +3,11 @@ pages with filters, one by id, withdrawal."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import AwareDatetime, BeforeValidator
 
 from ..auth import Principal, Role
 from ..deps import Caller, CaseParam, Cursor, Limit, ReadSession, State, allow
@@ -18,9 +18,16 @@ from ..services.ingest import LOTS, ORDERS, Kind
 from . import errors
 
 router = APIRouter(prefix="/v1")
+
+
+def iso_only(value: object) -> object:
+    """Query times are ISO 8601 text, not numbers (which pydantic would read as Unix times)."""
+    if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO 8601 datetime with an offset, e.g. 2025-06-12T09:00+07:00")
+    return value
 Text = Annotated[str | None, Query(max_length=128)]
 Org = Annotated[str | None, Query(max_length=64, description="Organisation (planners; others see their own)")]
-Moment = Annotated[datetime | None, Query()]
+Moment = Annotated[AwareDatetime | None, BeforeValidator(iso_only), Query(description="ISO 8601 with offset")]
 
 CSV_EXAMPLES = {
     "orders": "id,channel,market,product,kg,ordered,deadline,city,country,lat,lon,hub,partner\n"

@@ -61,10 +61,15 @@ def pg_url() -> str:
     return PG_URL
 
 
-@pytest.fixture(params=BACKENDS)
+#: Put in a module whose tests should also run on PostgreSQL (when configured).
+BOTH_BACKENDS = pytest.mark.parametrize("db_target", BACKENDS, indirect=True)
+
+
+@pytest.fixture
 def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(database_url, schema): a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
+    """(database_url, schema): a SQLite file (default), or a fresh PostgreSQL
+    schema dropped afterwards (modules marked ``BOTH_BACKENDS``)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
         yield "", ""
         return
     url = request.getfixturevalue("pg_url")

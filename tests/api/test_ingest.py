@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from conftest import BOTH_BACKENDS
+
+pytestmark = BOTH_BACKENDS
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import BOTH_BACKENDS
 from helpers import fill, planned
 from test_ingest import lot, order
+
+pytestmark = BOTH_BACKENDS
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 CALLERS = {"province": "planner", "coop-a": "dispatcher", "coop-b": "dispatcher",

@@ -7,10 +7,13 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
+from conftest import BOTH_BACKENDS
 from helpers import fill, wait_for
 from planfns import failing_plan
 
 from api.models import PlanJob, utcnow
+
+pytestmark = BOTH_BACKENDS
 
 
 def test_a_plan_job_runs_in_the_background_and_succeeds(api):

@@ -1,0 +1,210 @@
+"""Load benchmark of the partner API on loopback.
+
+Starts the real server (uvicorn, the application ``planner serve`` runs) on a
+fresh database, ingests 20,000 orders through ``POST /v1/orders`` (JSON
+batches, two partners, rows from the embedded case data/luc-ngan with new
+ids), optionally plans the day in a job so partners have shipments, then runs
+100 concurrent partner clients (httpx.AsyncClient, one connection each) for
+30 s doing partner GETs: a page of their orders, one order by id, and (when a
+plan exists) their manifests. Prints a table and writes
+benchmarks/results/api_load.json. Usage:
+    .venv/bin/python benchmarks/api_load.py [--orders 20000] [--clients 100] [--seconds 30]
+        [--batch 1000] [--plan-time-limit 0] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from api.cli import create_key
+from api.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "data" / "luc-ngan"
+OUT = ROOT / "benchmarks" / "results" / "api_load.json"
+PARTNERS = ("viettel-post", "ghn")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "uvicorn", "api.main:app_from_env", "--factory", "--host", "127.0.0.1",
+           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"server did not start; see {log}")
+
+
+def order_rows(n: int) -> list[dict[str, Any]]:
+    """``n`` orders: the embedded case's rows, repeated with new ids."""
+    base = pd.read_csv(CASE / "orders.csv", dtype=str, keep_default_na=False).to_dict("records")
+    return [{**base[i % len(base)], "id": f"BENCH-{i:06d}"} for i in range(n)]
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(q * 10) - 1] if len(values) > 1 else values[0]
+
+
+def ingest(url: str, keys: dict[str, str], rows: list[dict[str, Any]], batch: int) -> dict[str, Any]:
+    latencies, created = [], 0
+    t0 = time.perf_counter()
+    with httpx.Client(base_url=url, timeout=300) as client:
+        for i in range(0, len(rows), batch):
+            partner = PARTNERS[(i // batch) % len(PARTNERS)]
+            chunk = [{**r, "partner": partner} for r in rows[i:i + batch]]
+            t = time.perf_counter()
+            r = client.post("/v1/orders", json={"orders": chunk}, headers={"Authorization": f"Bearer {keys[partner]}"})
+            latencies.append(time.perf_counter() - t)
+            r.raise_for_status()
+            created += r.json()["created"]
+        wall = time.perf_counter() - t0
+        partner = PARTNERS[0]
+        t = time.perf_counter()
+        retry = client.post("/v1/orders", json={"orders": [{**r, "partner": partner} for r in rows[:batch]]},
+                            headers={"Authorization": f"Bearer {keys[partner]}"}).json()
+        retry_s = time.perf_counter() - t
+    return {"orders": len(rows), "batch": batch, "created": created, "wall_s": round(wall, 2),
+            "orders_per_s": round(len(rows) / wall, 1), "batch_p50_s": round(statistics.median(latencies), 3),
+            "batch_max_s": round(max(latencies), 3), "retry_created": retry["created"],
+            "retry_unchanged": retry["unchanged"], "retry_s": round(retry_s, 3)}
+
+
+def plan(url: str, key: str, time_limit: int) -> str | None:
+    headers = {"Authorization": f"Bearer {key}"}
+    job = httpx.post(f"{url}/v1/plans", json={"time_limit_s": time_limit}, headers=headers, timeout=60).json()
+    while True:
+        state = httpx.get(f"{url}/v1/plans/{job['id']}", headers=headers, timeout=60).json()
+        if state["status"] in {"succeeded", "failed", "cancelled"}:
+            print(f"plan job {state['status']} {state['error']}".strip(), flush=True)
+            return job["id"] if state["status"] == "succeeded" else None
+        time.sleep(1)
+
+
+async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, until: float,
+                      samples: dict[str, list[float]], errors: list[str], rng: random.Random) -> None:
+    kinds = ["orders_page", "order"] + (["manifests"] if plan_id else [])
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
+        while time.perf_counter() < until:
+            kind = rng.choice(kinds)
+            path = {"orders_page": "/v1/orders?limit=100", "order": f"/v1/orders/{rng.choice(ids)}",
+                    "manifests": f"/v1/plans/{plan_id}/manifests"}[kind]
+            t = time.perf_counter()
+            try:
+                r = await client.get(path)
+                ok = r.status_code == 200
+            except httpx.HTTPError as exc:
+                ok, r = False, None
+                errors.append(type(exc).__name__)
+            samples[kind].append(time.perf_counter() - t)
+            if not ok and r is not None:
+                errors.append(str(r.status_code))
+
+
+async def load(url: str, keys: dict[str, str], ids_by_partner: dict[str, list[str]], plan_id: str | None,
+               clients: int, seconds: float) -> dict[str, Any]:
+    samples: dict[str, list[float]] = {"orders_page": [], "order": [], "manifests": []}
+    errors: list[str] = []
+    until = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    tasks = []
+    for n in range(clients):
+        partner = PARTNERS[n % len(PARTNERS)]
+        tasks.append(client_loop(url, keys[partner], ids_by_partner[partner], plan_id, until, samples, errors,
+                                 random.Random(n)))
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - t0
+    every = [x for v in samples.values() for x in v]
+    out = {"clients": clients, "seconds": round(wall, 1), "requests": len(every), "errors": len(errors),
+           "requests_per_s": round(len(every) / wall, 1),
+           "p50_ms": round(1000 * pct(every, 50), 1), "p95_ms": round(1000 * pct(every, 95), 1),
+           "p99_ms": round(1000 * pct(every, 99), 1), "by_kind": {}}
+    for kind, values in samples.items():
+        if values:
+            out["by_kind"][kind] = {"requests": len(values), "p50_ms": round(1000 * pct(values, 50), 1),
+                                    "p95_ms": round(1000 * pct(values, 95), 1), "p99_ms": round(1000 * pct(values, 99), 1)}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--orders", type=int, default=20_000)
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--clients", type=int, default=100)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--plan-time-limit", type=int, default=0, help="plan the day first (0: no plan)")
+    ap.add_argument("--database-url", default="")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="planner-api-bench-"))
+    settings = Settings(data_dir=tmp, database_url=args.database_url)
+    keys = {p: create_key(settings, role="partner", org=p, label="bench")[1] for p in PARTNERS}
+    planner_key = create_key(settings, role="planner", org="province", label="bench")[1]
+    env = {**os.environ, "PLANNER_DATA_DIR": str(tmp), "PLANNER_DATABASE_URL": args.database_url,
+           "PLANNER_BASE_CASE": str(CASE), "PLANNER_MAX_ROWS_PER_REQUEST": str(max(args.batch, 1000))}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_server(env, port, tmp / "server.log")
+    try:
+        rows = order_rows(args.orders)
+        print(f"ingesting {len(rows):,} orders in batches of {args.batch} ...", flush=True)
+        ingested = ingest(url, keys, rows, args.batch)
+        print(json.dumps(ingested), flush=True)
+        plan_id = plan(url, planner_key, args.plan_time_limit) if args.plan_time_limit else None
+        ids_by_partner = {p: [r["id"] for i, r in enumerate(rows) if PARTNERS[(i // args.batch) % len(PARTNERS)] == p]
+                          for p in PARTNERS}
+        print(f"{args.clients} partner clients for {args.seconds:.0f} s ...", flush=True)
+        result = asyncio.run(load(url, keys, ids_by_partner, plan_id, args.clients, args.seconds))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    report = {
+        "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
+        "server": "uvicorn, 1 process (planner serve)", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "plan_id": plan_id, "reads": result,
+    }
+    print("\n| step | figure |\n|---|---|")
+    print(f"| ingest {ingested['orders']:,} orders ({ingested['batch']}/request) | {ingested['wall_s']} s, "
+          f"{ingested['orders_per_s']:,} orders/s, p50 {ingested['batch_p50_s']} s per batch |")
+    print(f"| retry of a batch | created {ingested['retry_created']}, unchanged {ingested['retry_unchanged']} |")
+    print(f"| {result['clients']} clients x {result['seconds']} s | {result['requests']:,} requests, "
+          f"{result['requests_per_s']:,}/s, errors {result['errors']} |")
+    print(f"| latency p50 / p95 / p99 | {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']} ms |")
+    for kind, k in result["by_kind"].items():
+        print(f"| {kind} | {k['requests']:,} requests, p50 {k['p50_ms']} p95 {k['p95_ms']} p99 {k['p99_ms']} ms |")
+    suffix = "_postgres" if args.database_url.startswith("postgresql") else ""
+    out = OUT.with_name(f"api_load{suffix}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
