@@ -61,6 +61,7 @@ def row(name: str, r: ConsolidationResult, problems: list[str], kg_ordered: floa
         "cost_per_kg_by_market": cost_per_kg_by_market(r, market_of),
         "units_by_mode": r.units_by_mode(), "average_fill": round(r.average_fill(), 4),
         "gap": None if math.isnan(r.gap) else round(r.gap, 5),
+        "gap_excluding_penalties": r.stats.get("gap_excluding_penalties"),
         "checker_problems": len(problems),
         "stats": {k: v for k, v in r.stats.items() if isinstance(v, int | float)},
     }
@@ -71,7 +72,8 @@ def markdown(rows: list[dict], verdict: dict) -> str:
              "| avg fill | proven gap | objective (M VND) | checker | domestic cost/kg |",
              "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|"]
     for r in rows:
-        gap = "n/a" if r["gap"] is None else f"{100 * r['gap']:.2f} %"
+        gap = "n/a" if r["gap"] is None else (
+            f"{100 * r['gap']:.2f} % ({100 * r['gap_excluding_penalties']:.2f} % of cost)")
         units = ", ".join(f"{k} {v}" for k, v in r["units_by_mode"].items())
         lines.append(
             f"| {r['method']} | {r['seconds']:.1f} | {r['cost'] / 1e6:,.1f} | "

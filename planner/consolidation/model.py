@@ -50,9 +50,19 @@ class ClassSolution:
 
     @property
     def gap(self) -> float:
+        """Proven relative gap of the whole objective (penalties included)."""
         if self.objective == 0:
             return 0.0
         return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+    @property
+    def cost_gap(self) -> float:
+        """The same absolute gap relative to the objective without the
+        unserved penalties (what freight could still be saved, at most)."""
+        paid = self.objective - self.stats.get("model_penalty", 0)
+        if paid <= 0:
+            return 0.0 if self.objective == self.bound else math.inf
+        return max(0.0, (self.objective - self.bound) / paid)
 
 
 @dataclass
@@ -198,7 +208,8 @@ def _read(result: mathopt.SolveResult, problem: ClassProblem, v: _Vars, seconds:
                                          strict=True) if val > 1e-6}
     bounds = result.termination.objective_bounds
     bound = bounds.dual_bound if math.isfinite(bounds.dual_bound) else -math.inf
-    stats = {"variables": len(list(model.variables())),
+    penalty = sum(kg * problem.classes[c].penalty_per_kg for c, kg in unserved.items())
+    stats = {"model_penalty": round(penalty), "variables": len(list(model.variables())),
              "constraints": len(list(model.linear_constraints())),
              "integer_variables": len(v.n), "options": len(problem.options)}
     return ClassSolution(flow, units, unserved, result.objective_value(), bound,

@@ -72,7 +72,8 @@ def consolidate(
         "orders": len(case.orders), "classes": len(problem.classes),
         "itineraries": len(ctx.itineraries), "pools": len(problem.pools),
         "model_objective": solution.objective, "model_bound": solution.bound,
-        "model_seconds": solution.seconds, **solution.stats,
+        "model_seconds": solution.seconds, "gap_excluding_penalties": solution.cost_gap,
+        **solution.stats,
     }
     result = build_result(ledger, rejected + diagnose(ledger, left), method="class-mip",
                           gap=solution.gap, seconds=0.0, stats=stats)
