@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.exceptions import PlanCheckError
 from planner.outputs.index import PlanIndex, Trip, parse_time, trips_of
@@ -49,3 +51,17 @@ def test_lookups_name_the_place_in_the_plan(tiny_case) -> None:
 def test_times_need_an_offset(text) -> None:
     with pytest.raises(PlanCheckError, match=r"plan shipments\[0\]\.departure"):
         parse_time(text, "shipments[0].departure")
+
+
+@settings(max_examples=200, deadline=None)
+@given(middle=st.text(alphabet="pd", max_size=20))
+def test_trips_partition_every_route(middle) -> None:
+    """Trips cover the route in order, each sharing only its boundary stop with
+    the next; every trip but the last ends at a delivery before a pickup."""
+    pattern = "s" + middle + "e"
+    trips = trips_of({"routes": [_route("v", pattern)]})
+    assert trips[0].first == 0 and trips[-1].last == len(pattern) - 1
+    for a, b in zip(trips, trips[1:], strict=False):
+        assert a.last == b.first and a.first < a.last
+        assert pattern[a.last] == "d" and pattern[a.last + 1] == "p"
+    assert len(trips) == 1 + pattern.count("dp")
