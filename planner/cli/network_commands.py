@@ -1,34 +1,26 @@
 """``planner network build|fetch|calibrate``: road graphs from OpenStreetMap and
-the great-circle fit to them."""
+the great-circle fit to them. osmnx and geopandas are imported by the commands,
+so that other ``planner`` commands start fast."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import geopandas as gpd
-import networkx as nx
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ..exceptions import TravelTimeError
 from ..io.writer import write_settings
-from ..travel.calibrate import CalibrationParams, calibrate, calibrated_settings
-from ..travel.osm_graph import (
-    NetworkParams,
-    graph_from_bbox,
-    graph_from_file,
-    graph_from_polygon,
-    graph_profiles,
-    load_graph,
-    save_graph,
-    time_attr,
-)
-from ..travel.osm_provider import OsmProvider
 from .case_commands import load_or_exit
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..travel.osm_graph import NetworkParams
 
 console = Console()
 err = Console(stderr=True)
@@ -42,6 +34,8 @@ ProfilesOpt = Annotated[
 
 
 def _params(profiles: Path | None) -> NetworkParams:
+    from ..travel.osm_graph import NetworkParams
+
     try:
         return NetworkParams.from_file(profiles) if profiles else NetworkParams()
     except ValueError as exc:
@@ -50,6 +44,8 @@ def _params(profiles: Path | None) -> NetworkParams:
 
 
 def _report(G: nx.MultiDiGraph, out: Path, seconds: float) -> None:
+    from ..travel.osm_graph import graph_profiles, time_attr
+
     table = Table(title=f"{out}: {len(G):,} nodes, {G.number_of_edges():,} edges ({seconds:.1f} s)")
     for col in ("profile", "edges", "km of road"):
         table.add_column(col, justify="right" if col != "profile" else "left")
@@ -66,6 +62,8 @@ def build(
     profiles: ProfilesOpt = None,
 ) -> None:
     """Build a road graph from a local OpenStreetMap file."""
+    from ..travel.osm_graph import graph_from_file, save_graph
+
     params = _params(profiles)
     start = time.perf_counter()
     try:
@@ -94,6 +92,10 @@ def fetch(
     profiles: ProfilesOpt = None,
 ) -> None:
     """Download a road graph from the Overpass API (needs the network)."""
+    import geopandas as gpd
+
+    from ..travel.osm_graph import graph_from_bbox, graph_from_polygon, save_graph
+
     if (bbox is None) == (polygon is None):
         raise typer.BadParameter("give exactly one of --bbox or --polygon")
     params = _params(profiles)
@@ -120,6 +122,10 @@ def calibrate_command(
     seed: Annotated[int, typer.Option(help="Random seed of the sample.")] = 0,
 ) -> None:
     """Fit the great-circle detour factor and speeds to a road graph; write them to the case."""
+    from ..travel.calibrate import CalibrationParams, calibrate, calibrated_settings
+    from ..travel.osm_graph import load_graph
+    from ..travel.osm_provider import OsmProvider
+
     loaded = load_or_exit(case)
     try:
         provider = OsmProvider(load_graph(graph))

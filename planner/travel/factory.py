@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.settings import TravelSettings
 from ..exceptions import TravelTimeError
 from .great_circle import GreatCircleProvider
-from .osm_provider import OsmProvider
 from .provider import TravelTimeProvider
+
+if TYPE_CHECKING:
+    from .osm_provider import OsmProvider
 
 
 @lru_cache(maxsize=4)
 def _osm_provider(path: Path, modified_ns: int) -> OsmProvider:
+    from .osm_provider import OsmProvider  # osmnx and geopandas load only for road graphs
+
     return OsmProvider.from_file(path)
 
 
