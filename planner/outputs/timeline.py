@@ -114,7 +114,8 @@ def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
     ]
     hours = math.ceil((t1 - t0).total_seconds() / 3600)
     every = max(1, math.ceil(hours / 16))
-    ticks = [Tick(x(t0 + timedelta(hours=h)), f"{t0 + timedelta(hours=h):%H:%M}")
+    fmt = "%d %b %H:%M" if t0.date() != t1.date() and hours > 12 else "%H:%M"
+    ticks = [Tick(x(t0 + timedelta(hours=h)), (t0 + timedelta(hours=h)).strftime(fmt))
              for h in range(0, hours + 1, every)]
     rows = [(row_of[v] + BAR_H - 1, f"{v} ({types[v]})") for v in order]
     return Timeline(width, TOP + len(order) * ROW_H + 8, rows, rects, ticks,

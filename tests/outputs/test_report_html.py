@@ -152,3 +152,10 @@ def test_null_and_optional_summary_fields(tiny_plan, tiny_case, elements) -> Non
     assert cards["vehicle_fill"] == "Vehicle fill 45.5 % vehicles 2 trips 2"
     assert cards["lots_routed"] == "Lots routed 2 of 2 not picked: fleet_exhausted 400 kg"
     assert cards["weather"] == "Weather dry"
+
+
+def test_timeline_over_midnight_labels_the_day(tiny_plan, tiny_case, elements) -> None:
+    end = tiny_plan["routes"][1]["stops"][-1]
+    end["arrival"] = end["departure"] = "2025-06-13T01:10:00+07:00"
+    ticks = [e.text for e in elements(render_report(tiny_plan, tiny_case)) if "tick-label" in e.classes]
+    assert ticks[0] == "12 Jun 03:00" and "13 Jun 00:00" in ticks
