@@ -49,22 +49,29 @@ def _place_first(ledger: Ledger, order: Order, its: list[Itinerary]) -> bool:
     return any(ledger.place(order, it, grow=True) for it in its)
 
 
+def place_next_departure(ledger: Ledger, orders: list[Order]) -> list[Order]:
+    """First come, first served: each order into the next departure that
+    reaches its hub in time with room (opening units); returns the rest."""
+    ctx = ledger.ctx
+    versatility = {s.site: ctx.versatility(s.site) for s in ctx.supplies}
+    left = []
+    ranked: dict[tuple[object, ...], list[Itinerary]] = {}
+    for order in sorted(orders, key=lambda o: (o.ordered, o.id)):
+        key = (order.destination.hub, order.market, order.deadline)
+        if key not in ranked:
+            ranked[key] = sorted(ctx.candidates(order), key=lambda it: (
+                it.first.cutoff, it.arrival, versatility[it.origin], it.index))
+        if not _place_first(ledger, order, ranked[key]):
+            left.append(order)
+    return left
+
+
 def greedy_next_departure(case: Case, supplies: list[Supply] | tuple[Supply, ...], *,
                           params: ConsolidationParams | None = None) -> ConsolidationResult:
     start = time.perf_counter()
     ctx = build_context(case, supplies, params or ConsolidationParams())
     ledger = Ledger(ctx)
-    versatility = {s.site: ctx.versatility(s.site) for s in ctx.supplies}
-    left = []
-    ranked: dict[tuple[object, ...], list[Itinerary]] = {}
-    for order in sorted(ctx.orders, key=lambda o: (o.ordered, o.id)):
-        key = (order.destination.hub, order.market, order.deadline)
-        if key not in ranked:
-            ranked[key] = sorted(ctx.candidates(order), key=lambda it: (
-                it.first.cutoff, it.arrival, versatility[it.origin], it.index))
-        its = ranked[key]
-        if not _place_first(ledger, order, its):
-            left.append(order)
+    left = place_next_departure(ledger, ctx.orders)
     return _finish(ledger, left, "greedy-next-departure", start)
 
 

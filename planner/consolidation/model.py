@@ -34,6 +34,10 @@ from .params import ConsolidationParams
 from .problem import ClassProblem
 
 _SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
+# The model always has a solution (everything unserved), so these mean a solver fault.
+_BROKEN = {mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.UNBOUNDED,
+           mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED, mathopt.TerminationReason.NUMERICAL_ERROR,
+           mathopt.TerminationReason.OTHER_ERROR}
 Key = tuple[str, int]
 
 
@@ -51,6 +55,8 @@ class ClassSolution:
     @property
     def gap(self) -> float:
         """Proven relative gap of the whole objective (penalties included)."""
+        if math.isinf(self.objective):
+            return 1.0
         if self.objective == 0:
             return 0.0
         return max(0.0, (self.objective - self.bound) / abs(self.objective))
@@ -59,6 +65,8 @@ class ClassSolution:
     def cost_gap(self) -> float:
         """The same absolute gap relative to the objective without the
         unserved penalties (what freight could still be saved, at most)."""
+        if math.isinf(self.objective):
+            return 1.0
         paid = self.objective - self.stats.get("model_penalty", 0)
         if paid <= 0:
             return 0.0 if self.objective == self.bound else math.inf
@@ -91,9 +99,14 @@ def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
         random_seed=seed, enable_output=params.enable_output,
         threads=1 if params.solver == "scip" else None,
     ))
-    if not result.has_primal_feasible_solution():
-        msg = f"class model: no solution ({result.termination.reason.name}: {result.termination.detail})"
+    if result.termination.reason in _BROKEN:
+        msg = f"class model: {result.termination.reason.name} ({result.termination.detail})"
         raise SolverError(msg)
+    if not result.has_primal_feasible_solution():
+        # no plan within the limits: leave everything to the repair step
+        unserved = {c.index: c.kg for c in problem.classes}
+        return ClassSolution({}, {}, unserved, math.inf, -math.inf,
+                             result.termination.reason.name.lower(), time.perf_counter() - start)
     return _read(result, problem, v, time.perf_counter() - start, model)
 
 

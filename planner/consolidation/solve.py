@@ -9,11 +9,13 @@ costs less than their penalty; pack units; give every unserved order a reason.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from ..domain import Case
+from .baselines import place_next_departure
 from .classes import build_classes
 from .context import Context, build_context
 from .ledger import Ledger
@@ -64,8 +66,13 @@ def consolidate(
     report(0.75, f"splitting {len(problem.classes)} classes into orders")
     pool_of = {s.id: p.index for p in problem.pools for s in p.supplies}
     ledger = Ledger(ctx, allowed_units=solution.units, pool_of=pool_of)
-    left = split_classes(problem, solution, ledger)
-    left = insert_cheapest(ledger, left)
+    if math.isinf(solution.objective):  # no plan within the solver's limits
+        report(0.8, "no class plan in time: first come, first served instead")
+        ledger = Ledger(ctx)
+        left = place_next_departure(ledger, ctx.orders)
+    else:
+        left = split_classes(problem, solution, ledger)
+        left = insert_cheapest(ledger, left)
     rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
     report(0.9, "packing units")
     stats = {
@@ -75,7 +82,8 @@ def consolidate(
         "model_seconds": solution.seconds, "gap_excluding_penalties": solution.cost_gap,
         **solution.stats,
     }
-    result = build_result(ledger, rejected + diagnose(ledger, left), method="class-mip",
+    method = "class-mip" if math.isfinite(solution.objective) else "greedy (no class plan in time)"
+    result = build_result(ledger, rejected + diagnose(ledger, left), method=method,
                           gap=solution.gap, seconds=0.0, stats=stats)
     report(1.0, "done")
     return _timed(result, time.perf_counter() - start)
