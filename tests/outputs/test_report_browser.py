@@ -41,6 +41,7 @@ OFFLINE_FLAGS = (
     "--disable-extensions", "--disable-default-apps", "--no-first-run", "--no-default-browser-check",
     "--hide-scrollbars", "--mute-audio",
     "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 )
 TIMEOUT_S = 60.0
 WIDTH = 1300
