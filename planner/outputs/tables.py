@@ -252,3 +252,21 @@ def fleet_table(plan: Plan, index: PlanIndex, currency: str) -> Table:
              kg(a["kg"]), money(a["cost"], currency)] for t, a in sorted(acc.items())]
     return Table(["vehicle type", "temperature", "vehicles", "trips", "distance",
                   "picked up", "cost"], rows, numeric=frozenset({2, 3, 4, 5, 6}))
+
+
+def packing_house_table(plan: Plan, index: PlanIndex) -> Table:
+    """Lots delivered to each packing house: count, kg, first and last
+    delivery, mean shelf life left on arrival."""
+    acc: dict[str, list[tuple[float, str, float]]] = defaultdict(list)
+    for i, d in enumerate(plan["deliveries"]):
+        lot = index.lot(d["lot_id"], f"deliveries[{i}].lot_id")
+        index.site(d["packing_house"], f"deliveries[{i}].packing_house")
+        acc[d["packing_house"]].append((lot.kg, d["delivered"], d["shelf_life_left_days"]))
+    rows = []
+    for ph, items in sorted(acc.items()):
+        times = sorted((parse_time(t, "deliveries"), t) for _, t, _ in items)
+        rows.append([index.sites[ph].name.split(" (")[0], number(len(items)),
+                     kg(sum(x[0] for x in items)), clock(times[0][1]), clock(times[-1][1]),
+                     f"{sum(x[2] for x in items) / len(items):.1f}"])
+    return Table(["packing house", "lots", "weight", "first", "last", "shelf life left (d, mean)"],
+                 rows, numeric=frozenset({1, 2, 5}))

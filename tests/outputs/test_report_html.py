@@ -159,3 +159,8 @@ def test_timeline_over_midnight_labels_the_day(tiny_plan, tiny_case, elements) -
     end["arrival"] = end["departure"] = "2025-06-13T01:10:00+07:00"
     ticks = [e.text for e in elements(render_report(tiny_plan, tiny_case)) if "tick-label" in e.classes]
     assert ticks[0] == "12 Jun 03:00" and ticks[-1] == "13 Jun 01:00"  # every 2 h over 23 h
+
+
+def test_packing_house_intake(page) -> None:
+    assert _table_after(page, "Lots delivered to the packing houses") == [
+        ["Chu packing house", "2", "550 kg", "12 Jun 04:15", "12 Jun 05:16", "24.8"]]
