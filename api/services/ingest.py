@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,8 +26,9 @@ from planner.io.fields import RowReader
 
 from ..db import Database
 from ..errors import ApiError
+from ..limits import rows as check_rows
 from ..models import CaseRecord, LotRecord, OrderRecord, utcnow
-from ..schemas import LOT_FIELDS, ORDER_FIELDS, IngestResult
+from ..schemas import LOT_FIELDS, ORDER_FIELDS, IngestResult, LotsIn, OrdersIn
 
 MAX_ID_LENGTH = 128
 CHUNK = 500
@@ -189,11 +191,6 @@ def _store_once(db: Database, kind: Kind, case: CaseRecord, org: str, valid: lis
 def parse(kind: Kind, content_type: str, data: bytes, *, max_rows: int) -> tuple[list[dict[str, str]], str, int]:
     """Rows of a JSON (``{"orders": [...]}``) or CSV body, the file name
     problems are reported under, and the number of its first row."""
-    from pydantic import ValidationError
-
-    from ..limits import rows as check_rows
-    from ..schemas import LotsIn, OrdersIn
-
     media = content_type.split(";")[0].strip().lower()
     if media in {"text/csv", "application/csv"}:
         found = csv_rows(data, kind)
