@@ -6,6 +6,7 @@ class model and the two baselines in the same process, checks each plan with
 the independent checker, prints a table and writes
 benchmarks/results/consolidation_livestream.json and .md. Usage:
     .venv/bin/python benchmarks/consolidation_livestream.py [--time-limit 20] [--seed 0]
+        [--case FOLDER --out benchmarks/results/NAME]
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--case", type=Path, default=CASE)
+    ap.add_argument("--out", type=Path, default=OUT, help="results path without suffix")
     args = ap.parse_args()
     case = read_case(args.case)
     supplies = supplies_from_lots(case)
@@ -154,14 +156,15 @@ def main() -> None:
         "time target (<= 30 s)": ours["seconds"] <= 30.0,
         "gap target (<= 2 %)": ours["gap"] is not None and ours["gap"] <= 0.02,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.with_suffix(".json").write_text(json.dumps(
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(
         {"case": str(args.case.relative_to(ROOT)) if args.case.is_relative_to(ROOT) else str(args.case),
          "orders": len(case.orders), "kg_ordered": kg_ordered, "supplies": len(supplies),
          "kg_supplied": sum(s.kg for s in supplies), "time_limit_s": args.time_limit,
          "seed": args.seed, "rows": rows, "verdict": verdict}, indent=2, default=str))
     text = markdown(rows, verdict)
-    OUT.with_suffix(".md").write_text(text)
+    out.with_suffix(".md").write_text(text)
     print(text)
 
 
