@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ..domain import Case, HarvestLot, SiteKind
 from ..exceptions import InfeasibleError
@@ -50,8 +51,8 @@ def route_pickups(
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed."""
     params = params or RoutingParams()
-    if params.decompose and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
-        return _route_by_catchment(case, params=params, seed=seed, fixed=fixed, progress=progress,
+    if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
+        return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots)
     started = time.perf_counter()
     report = progress or (lambda _f, _m: None)
@@ -101,7 +102,7 @@ def route_pickups(
     )
 
 
-def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int, fixed: Sequence[FixedRoute],
+def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                         progress: Progress | None, travel: TravelTimeProvider | None, now: int | None,
                         lots: Sequence[HarvestLot] | None) -> RoutingResult:
     """Solve each catchment (see :mod:`.decompose`) with its share of the time."""
@@ -109,26 +110,21 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int, fixed: 
     all_lots = list(case.lots if lots is None else lots)
     parts = catchments(case, all_lots)
     total = max(len(all_lots), 1)
-    results = []
+    merged: list[RoutingResult] = []
     done = 0
-    for house, part_lots, fleet in parts:
-        if not fleet or not part_lots:
-            results.append(route_pickups(case.replace(vehicle_types=()), params=params.replace(decompose=False),
-                                         lots=part_lots, travel=travel, now=now) if part_lots else None)
-            continue
-        share = max(params.time_limit_s * len(part_lots) / total, 0.5)
-        sub = case.replace(vehicle_types=tuple(fleet), lots=tuple(part_lots))
-        own = {f"{vt.id}#{k}" for vt in fleet for k in range(1, vt.count + 1)}
+    for part in parts:
+        share = max(params.time_limit_s * len(part.lots) / total, 0.5)
+        sub = case.replace(vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
+                           lots=tuple(part.lots))
 
-        def report(f: float, msg: str, h: str = house, d: int = done) -> None:
+        def report(f: float, msg: str, h: str = part.house, d: int = done, n: int = len(part.lots)) -> None:
             if progress is not None:
-                progress(min((d + f * len(part_lots)) / total, 0.99), f"{h}: {msg}")
+                progress(min((d + f * n) / total, 0.99), f"{h}: {msg}")
 
-        results.append(route_pickups(sub, params=params.replace(decompose=False, time_limit_s=share), seed=seed,
-                                     fixed=[r for r in fixed if r.vehicle_id in own], progress=report,
-                                     travel=travel, now=now))
-        done += len(part_lots)
-    merged = [r for r in results if r is not None]
+        result = route_pickups(sub, params=params.replace(decompose=False, time_limit_s=share), seed=seed,
+                               progress=report, travel=travel, now=now)
+        merged.append(_renumbered(result, {vt.id: offset for vt, _, offset in part.fleet}))
+        done += len(part.lots)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     firsts = [r.time_to_first_s for r in merged if r.time_to_first_s is not None]
     if progress is not None:
@@ -138,8 +134,21 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int, fixed: 
         deliveries=sorted((d for r in merged for d in r.deliveries), key=lambda d: order[d.lot_id]),
         unassigned=sorted((u for r in merged for u in r.unassigned), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started,
-        time_to_first_s=sum(firsts) if firsts else None,
+        time_to_first_s=max(firsts) if firsts else None,
         stats={"lots": float(len(all_lots)), "catchments": float(len(parts))},
+    )
+
+
+def _renumbered(result: RoutingResult, offsets: dict[str, int]) -> RoutingResult:
+    """Vehicle ids of a catchment's solve in the whole fleet's numbering."""
+    def vid(old: str) -> str:
+        type_id, _, k = old.rpartition("#")
+        return f"{type_id}#{offsets[type_id] + int(k)}"
+
+    return replace(
+        result,
+        routes=[replace(r, vehicle_id=vid(r.vehicle_id)) for r in result.routes],
+        deliveries=[replace(d, vehicle_id=vid(d.vehicle_id)) for d in result.deliveries],
     )
 
 

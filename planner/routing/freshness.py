@@ -7,20 +7,21 @@ stay within the product's ``precool_budget_s`` (reference seconds).
 Temperatures change on the hour, so consumption is exact by integrating hourly
 pieces (prefix sums below).
 
-The solver sees the budget split into a box, with native OR-Tools pieces
-only (so its insertion heuristics and filters understand it):
+The solver sees time windows and allowed vehicles only (native OR-Tools
+pieces, so its insertion heuristics and filters understand them):
 
-* waiting: the pickup window ends at ``p_hi``, when ambient waiting has spent
-  the budget minus a riding allowance (exact: ``A`` is integrated hourly);
-* riding: an ``exposure`` dimension whose transit is the vehicle's riding
-  rate (its highest over the shift) times travel and service time, and a node
-  precedence ``exposure(delivery) - exposure(pickup) <= allowance``. The
-  transit depends on the vehicle, so a reefer may ride far longer than a
-  motorbike within the same allowance.
+* a lot an ambient vehicle can save gets a delivery deadline: the instant
+  ambient air alone would spend the budget. Exact for an ambient vehicle
+  (the fruit is at ambient temperature all along), conservative for iced and
+  reefer trucks as long as they are no warmer than the air;
+* a lot only a cool vehicle can save is restricted to cool vehicle types and
+  gets a box: pickup by ``p_hi`` and delivery by ``p_hi + allowance / rate``,
+  where ambient waiting until ``p_hi`` plus riding the allowance at the
+  type's highest rate spends exactly the budget (conservative since waiting
+  earlier at ambient costs more than riding cool).
 
-Waiting on board is not priced by the exposure dimension, and the box is a
-restriction of the exact rule; so every plan is checked exactly afterwards
-and the router re-solves or drops what the check rejects.
+Every plan is still checked exactly afterwards (temperatures below the cool
+vehicle's, rounding), and the router re-solves or drops what the check rejects.
 """
 
 from __future__ import annotations
@@ -32,11 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..domain import Case, HarvestLot, VehicleType
+from ..domain import Case, HarvestLot, TemperatureClass, VehicleType
 from ..domain.units import HOUR
 from ..freshness import model_for
-
-MILLI = 1000  # the solver works in milli-reference-seconds per second
 
 
 @dataclass(frozen=True)
@@ -108,14 +107,13 @@ class FreshnessTable:
 
 @dataclass(frozen=True)
 class LotBounds:
-    """Solver-side freshness box of one lot (see the module docstring):
-    pick up by ``p_hi``, and let at most ``ride_milli`` milli-reference-seconds
-    of exposure accrue from pickup to delivery."""
+    """Solver-side freshness of one lot: pick up by ``p_hi``, deliver by
+    ``deadline``, on vehicles of the types in ``vehicle_types`` (None: any)."""
 
     p_hi: int
-    ride_milli: int
-    budget_milli: int
-    carrier: str  # the vehicle type the box was sized for
+    deadline: int
+    vehicle_types: frozenset[str] | None
+    carrier: str  # "ambient" or the cool vehicle type the box was sized for
 
 
 def vehicle_rate(table: FreshnessTable, product: str, vehicle: VehicleType) -> float:
@@ -127,34 +125,33 @@ def vehicle_rate(table: FreshnessTable, product: str, vehicle: VehicleType) -> f
 
 
 def lot_bounds(table: FreshnessTable, lot: HarvestLot, *,
-               carriers: list[tuple[VehicleType, int, int]], allowance_s: int,
-               window_cut_s: int = 3600) -> LotBounds | None:
+               carriers: list[tuple[VehicleType, int, int]], allowance_s: int) -> LotBounds | None:
     """The box for ``lot``, or None when no carrier can make it in time.
 
     ``carriers`` are the vehicle types able to take the lot, each with its
     direct ride (loading plus travel, s) to the nearest allowed packing house
-    and its earliest possible pickup. For each, the riding allowance is the
-    direct ride plus ``allowance_s`` of detours, cut to what is left of the
-    budget at the earliest pickup. The box is sized for the warmest carrier
-    (then every cooler vehicle fits it too) unless that closes the pickup
-    window more than ``window_cut_s`` earlier than the best carrier would."""
+    and its earliest possible pickup. When some carrier can deliver before
+    ambient air alone spends the budget, that instant is the deadline, for
+    any vehicle. Otherwise the lot needs a cool vehicle: for the warmest cool
+    type that can make it, the riding allowance is its direct ride plus
+    ``allowance_s``, cut to what is left of the budget at its earliest
+    pickup; the lot is restricted to types at most that warm."""
     ambient = table.ambient(lot.product)
     budget = table.budget(lot.product)
-    options = []
-    for vt, direct_s, earliest in carriers:
-        rate = vehicle_rate(table, lot.product, vt)
+    d_amb = ambient.until(lot.ready, budget)
+    if any(max(earliest, lot.ready) + direct <= d_amb for _, direct, earliest in carriers):
+        return LotBounds(d_amb, d_amb, None, "ambient")
+    cool = sorted(((vehicle_rate(table, lot.product, vt), vt, direct, earliest)
+                   for vt, direct, earliest in carriers if vt.temperature is not TemperatureClass.AMBIENT),
+                  key=lambda c: -c[0])
+    for rate, vt, direct, earliest in cool:
         left = budget - ambient.between(lot.ready, max(earliest, lot.ready))
-        if rate * direct_s > left:
+        if rate * direct > left:
             continue
-        ride = min(rate * (direct_s + allowance_s), left)
-        options.append((ambient.until(lot.ready, budget - ride), ride, rate, vt))
-    if not options:
-        return None
-    options.sort(key=lambda o: -o[2])  # warmest first
-    best = min(lot.latest_pickup, max(o[0] for o in options))
-    p_hi, ride, _, vt = next(o for o in options if o[0] >= best - window_cut_s)
-    return LotBounds(p_hi, math.floor(ride * MILLI), math.floor(budget * MILLI), vt.id)
+        ride = min(rate * (direct + allowance_s), left)
+        p_hi = ambient.until(lot.ready, budget - ride)
+        allowed = frozenset(c[1].id for c in cool if c[0] <= rate)
+        return LotBounds(p_hi, p_hi + math.floor(ride / rate), allowed, vt.id)
+    return None
 
 
-def rate_milli(table: FreshnessTable, product: str, vehicle: VehicleType) -> int:
-    return math.ceil(vehicle_rate(table, product, vehicle) * MILLI)

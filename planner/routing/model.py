@@ -24,7 +24,7 @@ from ortools.constraint_solver import pywrapcp
 
 from ..domain import HarvestLot
 from ..domain.windows import TimeWindow
-from .freshness import FreshnessTable, LotBounds, rate_milli
+from .freshness import FreshnessTable, LotBounds
 from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
 from .search import search_parameters
@@ -110,19 +110,21 @@ class PickupModel:
             p = net.pickup[lot.id]
             if p in done:  # what happened stands (its time is set in _fixed)
                 continue
-            box = self.data.bounds[lot.id]
-            hi = min(lot.latest_pickup, box.p_hi if self.data.enforce_freshness and box else lot.latest_pickup)
+            box = self.data.bounds[lot.id] if self.data.enforce_freshness else None
+            hi = min(lot.latest_pickup, box.p_hi if box else lot.latest_pickup)
             lo = max(lot.ready, self.data.now)
             self._window(p, [TimeWindow(lo, hi)] if lo <= hi else [])
         # deliveries happen before the last shift ends: clip opening hours to
         # [ready, that end] (usually one window, no holes in the cumul domain)
         last = min(horizon, max((v.type.shift.end for v in net.vehicles), default=horizon))
         for lot in self.data.lots:
+            box = self.data.bounds[lot.id] if self.data.enforce_freshness else None
+            end = min(last, box.deadline) if box else last
             for ph, d in net.delivery[lot.id].items():
                 site = case.site_by_id[ph]
                 windows = list(site.opening) or [TimeWindow(0, horizon)]
-                windows = [TimeWindow(max(w.start, lot.ready), min(w.end, last))
-                           for w in windows if w.end >= lot.ready and w.start <= last]
+                windows = [TimeWindow(max(w.start, lot.ready), min(w.end, end))
+                           for w in windows if w.end >= lot.ready and w.start <= end]
                 pin = self.data.intake_pins.get((lot.id, ph))
                 if pin is not None:
                     windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
@@ -169,45 +171,39 @@ class PickupModel:
         for lot in self.data.lots:
             p = self.idx(net.pickup[lot.id])
             deliveries = [self.idx(d) for d in net.delivery[lot.id].values()]
-            if lot.id in self.data.mandatory:
-                pd = self.routing.AddDisjunction([p])
-                dd = self.routing.AddDisjunction(deliveries)
-            else:
-                penalty = self.params.unassigned_penalty + self.params.value_weight * lot.value
-                pd = self.routing.AddDisjunction([p], round(penalty * self.params.cost_scale))
-                dd = self.routing.AddDisjunction(deliveries, 0, 1)
-            self.routing.AddPickupAndDeliverySets(pd, dd)
+            penalty = round((self.params.unassigned_penalty + self.params.value_weight * lot.value)
+                            * self.params.cost_scale)
             solver = self.routing.solver()
-            solver.Add(self.routing.ActiveVar(p) == solver.Sum([self.routing.ActiveVar(d) for d in deliveries]))
+            if len(deliveries) == 1:  # the classic pair: one disjunction holding both
+                d = deliveries[0]
+                self.routing.AddPickupAndDelivery(p, d)
+                if lot.id not in self.data.mandatory:
+                    self.routing.AddDisjunction([p, d], penalty, 2)
+                solver.Add(self.routing.ActiveVar(p) == self.routing.ActiveVar(d))
+                solver.Add(self.routing.VehicleVar(p) == self.routing.VehicleVar(d))
+            else:
+                if lot.id in self.data.mandatory:
+                    pd = self.routing.AddDisjunction([p])
+                    dd = self.routing.AddDisjunction(deliveries)
+                else:
+                    pd = self.routing.AddDisjunction([p], penalty)
+                    dd = self.routing.AddDisjunction(deliveries, 0, 1)
+                self.routing.AddPickupAndDeliverySets(pd, dd)
+                solver.Add(self.routing.ActiveVar(p) == solver.Sum([self.routing.ActiveVar(d) for d in deliveries]))
             if lot.id in self.data.banned:
                 self.routing.ActiveVar(p).SetValue(0)
 
     def _freshness(self) -> None:
-        """One exposure dimension per product; pickup-to-delivery exposure
-        bounded by a node precedence (see :mod:`.freshness`)."""
+        """Lots only a cool vehicle can save ride only cool vehicles (their
+        windows are set in ``_time``; see :mod:`.freshness`)."""
         net = self.net
-        for product in sorted({lot.product for lot in self.data.lots}):
-            rates = [rate_milli(self.table, product, v.type) for v in net.vehicles]
-            evaluators: dict[tuple[str, int], int] = {}
-            for v, vehicle in enumerate(net.vehicles):
-                key = (vehicle.type.profile, rates[v])
-                if key not in evaluators:
-                    matrix = self.transits[vehicle.type.profile] * rates[v]
-                    evaluators[key] = self.routing.RegisterTransitMatrix(matrix.tolist())
-            cap = net.case.settings.horizon_s * max(rates, default=1)
-            self.routing.AddDimensionWithVehicleTransits(
-                [evaluators[(v.type.profile, rates[k])] for k, v in enumerate(net.vehicles)],
-                cap, cap, False, f"exposure:{product}")
-            dim = self.routing.GetDimensionOrDie(f"exposure:{product}")
-            for lot in self.data.lots:
-                if lot.product != product:
-                    continue
-                box = self.data.bounds[lot.id]
-                if box is None:  # a fixed lot no box fits: only the exact check guards it
-                    continue
-                p = self.idx(net.pickup[lot.id])
-                for d in net.delivery[lot.id].values():
-                    dim.AddNodePrecedence(self.idx(d), p, -box.ride_milli)
+        for lot in self.data.lots:
+            box = self.data.bounds[lot.id]
+            if box is None or box.vehicle_types is None:
+                continue
+            allowed = [-1] + [v for v, veh in enumerate(net.vehicles) if veh.type.id in box.vehicle_types]
+            for node in (net.pickup[lot.id], *net.delivery[lot.id].values()):
+                self.routing.VehicleVar(self.idx(node)).SetValues(allowed)
 
     def _fixed(self) -> None:
         solver = self.routing.solver()

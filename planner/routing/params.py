@@ -38,7 +38,8 @@ class RoutingParams:
     first when the fleet is short). ``cost_scale`` multiplies money before it
     is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives; ``decompose``
-    solves each packing house's catchment on its own (large days).
+    solves each packing house's catchment on its own with a share of the fleet
+    (large days; not with fixed routes).
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,

@@ -1,0 +1,46 @@
+"""The public routing API on the tiny case folder and the catchment split."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.domain.units import HOUR
+from planner.routing import Reason, RoutingParams, check_result, route_pickups
+
+
+def test_tiny_case_folder(tiny_case):
+    messages: list[tuple[float, str]] = []
+    result = route_pickups(tiny_case, params=RoutingParams(time_limit_s=2, solution_limit=100),
+                           progress=lambda f, m: messages.append((f, m)))
+    assert check_result(tiny_case, result) == []
+    assert {d.lot_id for d in result.deliveries} == {"L1", "L2"}
+    # L2 (400 kg) only fits the reefer; L1 goes by the cheap motorbike
+    assert result.delivery_of("L2").vehicle_id == "reefer#1"
+    assert result.delivery_of("L1").vehicle_id.startswith("moto#")
+    assert messages[-1] == (1.0, "done") and all(0.0 <= f <= 1.0 for f, _ in messages)
+    assert result.total_km == sum(r.km for r in result.routes) > 0
+    assert "2 lots routed" in result.summary()
+
+
+def test_shelf_life_left_is_reported(tiny_case):
+    result = route_pickups(tiny_case, params=RoutingParams(time_limit_s=2, solution_limit=100))
+    product = tiny_case.products[0]
+    for d in result.deliveries:
+        assert d.shelf_life_left_s - d.budget_left_s == pytest.approx(product.ref_shelf_life_s - product.precool_budget_s)
+        assert 0 < d.budget_left_s <= product.precool_budget_s
+
+
+def test_catchments_are_solved_apart(rk):
+    # two packing houses 20 km apart, each with its motorbike and two lots nearby
+    sites = [rk.ph("west", -10.0), rk.ph("east", 10.0), rk.site("w1", -12.0), rk.site("w2", -8.0),
+             rk.site("e1", 12.0), rk.site("e2", 8.0), rk.site("nowhere", 0.0)]
+    fleet = [rk.vehicle("mw", home="west"), rk.vehicle("me", home="east")]
+    lots = [rk.lot(f"L-{f}", f, 80) for f in ("w1", "w2", "e1", "e2")] + [rk.lot("big", "w1", 900)]
+    case = rk.case(sites, fleet, lots)
+    result = route_pickups(case, params=RoutingParams(time_limit_s=2, solution_limit=100, decompose=True))
+    assert check_result(case, result) == []
+    where = {d.lot_id: (d.packing_house, d.vehicle_id) for d in result.deliveries}
+    assert where == {"L-w1": ("west", "mw#1"), "L-w2": ("west", "mw#1"),
+                     "L-e1": ("east", "me#1"), "L-e2": ("east", "me#1")}
+    assert [(u.lot_id, u.reason) for u in result.unassigned] == [("big", Reason.NO_VEHICLE_LARGE_ENOUGH)]
+    assert all(r.stops[0].departure >= 3 * HOUR for r in result.routes)
