@@ -34,7 +34,7 @@ from planner.travel.osm_provider import OsmProvider
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT.parent / "shared" / "osm" / "hanoi-center.overpass.json"
 BBOX = (21.0081, 105.8122, 21.0421, 105.8657)  # S, W, N, E
-console = Console()
+console = Console(width=150)
 
 
 def timed(fn, *args, **kwargs):
@@ -144,8 +144,35 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
     print_tables(results)
     console.print(f"wrote {args.out}")
+
+
+def markdown(r: dict) -> str:
+    """The figures as a Markdown table, for notes and issues."""
+    g, n = r["graph"], r["points"]
+    lines = [
+        f"# {r['source']}: {g['nodes']:,} nodes, {g['edges']:,} edges",
+        "",
+        f"Build {g['build_s']:.1f} s; GraphML {g['graphml_mb']:.1f} MB, save {g['save_s']:.1f} s, "
+        f"load {g['load_s']:.1f} s; provider {g['provider_init_s']:.2f} s.",
+        "",
+        f"| profile | {n:,} x {n:,} matrix (s) | CPU (s) | peak MB (result alone) | networkx pairs, scaled (s) "
+        "| osmnx pairs, scaled (s) | networkx one-to-all, scaled (s) | load avg |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for profile, f in r["profiles"].items():
+        lines.append(
+            f"| {profile} | {f['seconds']:.2f} | {f['cpu_seconds']:.2f} | {f['peak_mb']:.0f} ({f['result_mb']:.0f}) "
+            f"| {f['networkx_pairs_scaled_s']:,.0f} | {f['osmnx_pairs_scaled_s']:,.0f} "
+            f"| {f['networkx_one_to_all_scaled_s']:,.0f} | {f['load_average_1min']:.1f} |")
+    c = r["calibration"]
+    lines += ["", f"Calibrated detour factor {c['detour_factor']:.3f}: road metres off by {c['detour_mape']:.1%} "
+              f"on average, {c['detour_p90']:.1%} at the 90th percentile.", ""]
+    lines += [f"- {p}: {v:.1f} km/h, seconds off by {c['speed_mape'][p]:.1%} ({c['pairs'][p]:,} pairs)"
+              for p, v in c["speeds_kmh"].items()]
+    return "\n".join(lines) + "\n"
 
 
 def print_tables(r: dict) -> None:
