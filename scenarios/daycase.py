@@ -35,7 +35,23 @@ def standing_case(base: Case, spec: ScenarioSpec) -> Case:
                 min_charge=lane.min_charge * c.cost_factor,
                 transit_s=max(1, round(lane.transit_s * c.transit_factor)),
             ))
-    return base.replace(vehicle_types=tuple(fleet), lanes=tuple(lanes), orders=(), lots=())
+    case = base.replace(vehicle_types=tuple(fleet), lanes=tuple(lanes), orders=(), lots=())
+    return sampled(case, spec.sample) if spec.sample < 1.0 else case
+
+
+def sampled(case: Case, share: float) -> Case:
+    """``case`` with its capacities scaled to a ``share`` sample of its lots and
+    orders: vehicle counts (at least one of each type that had any), lane
+    units per departure (at least one) and treatment capacity (kg a day).
+    Packing-house intake (kg an hour) is kept: in a sample its hourly slots
+    would be too coarse for lots of up to 1.5 t."""
+    fleet = tuple(replace(v, count=max(1, round(v.count * share)) if v.count else 0)
+                  for v in case.vehicle_types)
+    lanes = tuple(replace(lane, units_per_departure=max(1, round(lane.units_per_departure * share)))
+                  for lane in case.lanes)
+    sites = tuple(replace(s, treatment_kg_per_day=s.treatment_kg_per_day * share)
+                  if s.treatment_kg_per_day else s for s in case.sites)
+    return case.replace(vehicle_types=fleet, lanes=lanes, sites=sites)
 
 
 def day_case(standing: Case, draw: DayDraw, *, carried_orders: Iterable[object] = (),

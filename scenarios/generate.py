@@ -15,7 +15,7 @@ from planner.casegen import generate_lots, generate_orders
 from planner.domain import Case, Channel, HarvestLot, Order, Site, SiteKind
 from planner.domain.units import DAY
 
-from .spec import Disruption, ScenarioSpec
+from .spec import Disruption, DisruptionKind, ScenarioSpec
 from .streams import Part, rng_for
 
 
@@ -56,6 +56,8 @@ def draw_day(base: Case, spec: ScenarioSpec, *, run: int, day: int) -> DayDraw:
     for i, d in enumerate(spec.disruptions):
         rng = rng_for(seed, run, day, Part.DISRUPTION + i)
         u, amount = rng.random(), d.amount.sample(rng)
+        if d.kind is DisruptionKind.VEHICLE_BREAKDOWN:  # vehicles of the sample: round at random
+            amount = float(np.floor(amount * spec.sample + rng.random()))
         if day in d.days or (not d.days and u < d.probability):
             active.append(ActiveDisruption(i, d, amount))
     return DayDraw(day, orders, lots, ambient, tuple(active), demand_factor, harvest_factor)
@@ -79,7 +81,7 @@ def _orders(base: Case, spec: ScenarioSpec, day: int,
     factor = max(d.scale.sample(rng), 0.0) * (d.by_day[day] if d.by_day else 1.0)
     scales = _stream_scales(spec, rng)
     oversample = max([1.0, *scales])
-    n = int(rng.poisson(len(base.orders) * factor * oversample))
+    n = int(rng.poisson(len(base.orders) * factor * oversample * spec.sample))
     if n == 0:
         return (), factor
     b2b = d.b2b_share if d.b2b_share is not None else _b2b_share(base)
@@ -89,8 +91,6 @@ def _orders(base: Case, spec: ScenarioSpec, day: int,
     for k, stream in enumerate(d.streams):
         hit = np.array([stream.matches(o.destination.city, o.market) for o in drawn])
         keep[hit] *= scales[k]
-    livestream = np.array([o.channel is Channel.LIVESTREAM for o in drawn])
-    keep[livestream] *= d.sample_fraction
     chosen = rng.random(len(drawn)) < keep
     shift = day * DAY
     orders = tuple(
@@ -130,7 +130,7 @@ def _lots(base: Case, spec: ScenarioSpec, day: int,
     shift = day * DAY
     for k, commune in enumerate(sorted(groups)):
         scale = h.communes[commune].sample(rng) if commune in h.communes else 1.0
-        n = int(rng.poisson(counts.get(commune, 0) * factor * max(scale, 0.0)))
+        n = int(rng.poisson(counts.get(commune, 0) * factor * max(scale, 0.0) * spec.sample))
         sites = groups[commune]
         if n == 0 or not any(s.kind is SiteKind.FARM for s in sites):
             continue

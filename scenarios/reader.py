@@ -144,6 +144,7 @@ def load_scenario(path: str | Path, *, check_case: bool = True) -> ScenarioSpec:
         "days": days, "seed": head.integer("seed", 0, minimum=0),
         "runs": head.integer("runs", 10, minimum=1),
         "carry_orders": head.get("carry_orders", _bool, True, "true or false"),
+        "sample": head.number("sample", 1.0),
     }
     head.check_unknown()
     epoch = case.settings.epoch.date() if case else None
@@ -247,7 +248,6 @@ def _demand(t: Table) -> DemandSpec | None:
         DemandSpec, scale=t.dist("scale", ONE), by_day=t.numbers("by_day"), streams=tuple(streams),
         b2b_share=t.optional_number("b2b_share"),
         window_start_h=t.number("window_start_h", -6.0), window_h=t.number("window_h", 6.0),
-        sample_fraction=t.number("sample_fraction", 1.0),
     )
     t.check_unknown()
     return spec

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .results import KPIS, ResultSet
 
@@ -67,6 +68,7 @@ def _daily_figure(days: pd.DataFrame) -> Figure:
         mean, low, high = grouped[col].mean(), grouped[col].quantile(0.1), grouped[col].quantile(0.9)
         ax.plot(mean.index, mean.to_numpy(), marker="o", label=label)
         ax.fill_between(mean.index, low.to_numpy(), high.to_numpy(), alpha=0.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("day")
     ax.set_ylabel("kg (mean; band: 10th-90th percentile of runs)")
     ax.legend(fontsize=8)
@@ -77,9 +79,11 @@ def _daily_figure(days: pd.DataFrame) -> Figure:
 def _spread_figure(runs: pd.DataFrame) -> Figure:
     cols = [c for c in ("service_level", "on_time_rate", "cost_per_kg", "kg_spoiled",
                         "shelf_life_left_days", "co2e_kg") if c in runs]
-    fig = Figure(figsize=(3 * len(cols), 3.2))
-    axes = np.atleast_1d(fig.subplots(1, len(cols)))
-    for ax, col in zip(axes, cols, strict=True):
+    fig = Figure(figsize=(9, 6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(2, 3)).ravel()
+    for ax in axes[len(cols):]:
+        ax.set_visible(False)
+    for ax, col in zip(axes, cols, strict=False):
         x = runs[col].dropna().to_numpy()
         if len(x):
             ax.boxplot(x, widths=0.5)

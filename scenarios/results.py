@@ -110,7 +110,7 @@ def write_results(rep: Replications, out: str | Path, *, fmt: str = "csv") -> di
         "base_case": str(spec.base_case), "days": spec.days, "seed": spec.seed,
         "runs": len(rep.runs), "workers": rep.workers, "scheduler": rep.scheduler,
         "wall_s": rep.wall_s, "run_seconds": [r.seconds for r in rep.runs], "format": fmt,
-        "planner": dict(spec.planner), "sample_fraction": spec.demand.sample_fraction,
+        "planner": dict(spec.planner), "sample": spec.sample,
     }
     (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     paths["meta"] = folder / "meta.json"

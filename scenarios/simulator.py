@@ -104,7 +104,21 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
             progress(day + 1, spec.days)
     ledger.close(orders_open)
     kpis, markets = ledger.summary()
-    return RunResult(run, kpis, ledger.days, markets, time.perf_counter() - started)
+    up = 1.0 / spec.sample
+    return RunResult(run, scaled_up(kpis, up), [scaled_up(d, up) for d in ledger.days],
+                     [scaled_up(m, up) for m in markets], time.perf_counter() - started)
+
+
+_EXTENSIVE = ("kg_", "orders", "lots", "cost_total", "km", "co2e_kg")
+
+
+def scaled_up(row: dict[str, Any], factor: float) -> dict[str, Any]:
+    """``row`` with its extensive figures (kg, counts, cost, km, CO2e) times
+    ``factor``; rates, shelf life and per-kg figures unchanged."""
+    if factor == 1.0:
+        return row
+    return {k: v * factor if k.startswith(_EXTENSIVE) and isinstance(v, int | float) else v
+            for k, v in row.items()}
 
 
 def _carry_orders(case: Case, served: set[str], *, carry: bool) -> tuple[list[Order], list[Order]]:

@@ -39,8 +39,7 @@ class DemandSpec:
     the orders of a (destination city, market) stream by thinning an
     oversampled draw; orders are placed over ``window_h`` hours from
     ``window_start_h`` (hours from the day's midnight; negative: the evening
-    before). ``b2b_share`` None keeps the base case's share. ``sample_fraction``
-    plans only that share of the livestream orders (faster simulations)."""
+    before). ``b2b_share`` None keeps the base case's share."""
 
     scale: Distribution = ONE
     by_day: tuple[float, ...] = ()
@@ -48,13 +47,10 @@ class DemandSpec:
     b2b_share: float | None = None
     window_start_h: float = -6.0
     window_h: float = 6.0
-    sample_fraction: float = 1.0
 
     def __post_init__(self) -> None:
         if self.b2b_share is not None and not 0.0 <= self.b2b_share < 1.0:
             raise ValueError(f"b2b_share must be in [0, 1), got {self.b2b_share}")
-        if not 0.0 < self.sample_fraction <= 1.0:
-            raise ValueError(f"sample_fraction must be in (0, 1], got {self.sample_fraction}")
         if self.window_h <= 0:
             raise ValueError(f"window_h must be > 0, got {self.window_h}")
         if any(x < 0 for x in self.by_day):
@@ -189,7 +185,14 @@ class ExecutionSpec:
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSpec:
-    """A scenario: a base case folder, how many days, and the changes."""
+    """A scenario: a base case folder, how many days, and the changes.
+
+    ``sample`` < 1 simulates a random sample of that share of the lots and
+    orders, with the fleet, lane units and treatment capacity scaled to
+    match (rounded, at least one vehicle of each type kept), so that a day
+    plans in seconds; kg, counts, cost, km and CO2e are scaled back up by
+    ``1 / sample`` in the results, rates and per-kg figures are estimates
+    for the whole."""
 
     name: str
     source: Path
@@ -207,8 +210,11 @@ class ScenarioSpec:
     disruptions: tuple[Disruption, ...] = ()
     execution: ExecutionSpec = field(default_factory=ExecutionSpec)
     carry_orders: bool = True
+    sample: float = 1.0
 
     def __post_init__(self) -> None:
+        if not 0.0 < self.sample <= 1.0:
+            raise ValueError(f"sample must be in (0, 1], got {self.sample}")
         if self.days < 1:
             raise ValueError(f"days must be >= 1, got {self.days}")
         if self.runs < 1:

@@ -50,7 +50,7 @@ def _problems(path: Path) -> list[str]:
     ("days = 0\n", "s.toml [scenario] days: must be >= 1, got 0"),
     ("dayz = 2\n", "s.toml [scenario] dayz: unknown key"),
     ("[demand]\nscale = { dist = \"normal\", mean = 1 }\n", "s.toml [demand] scale: must be a number or a distribution table (normal needs sd)"),
-    ("[demand]\nsample_fraction = 0\n", "s.toml [demand]: sample_fraction must be in (0, 1], got 0.0"),
+    ("sample = 0\n", "s.toml [scenario]: sample must be in (0, 1], got 0.0"),
     ("days = 2\n[harvest]\nby_day = [1.0]\n", "s.toml [harvest] by_day: has 1 values for 2 day(s)"),
     ("[harvest.communes]\nAtlantis = 2\n", "s.toml [harvest] communes.Atlantis: unknown commune"),
     ("[[fleet]]\nvehicle_type = \"hovercraft\"\nadd = 1\n", "s.toml [fleet] 1 vehicle_type: unknown vehicle type 'hovercraft'"),

@@ -1,0 +1,120 @@
+"""Benchmark: the 14-day main-crop peak, 20 replications, on a local Dask
+cluster of 1 and then 2 worker processes.
+
+Prints the wall times, the per-task (replication) times, whether the runs'
+KPIs are identical whatever the worker count, and the wall time expected on
+a larger cluster (longest-processing-time list scheduling of the measured
+task times, plus the measured start-up overhead). Writes
+benchmarks/results/scenarios_peak.json and the results folders
+benchmarks/results/scenarios_peak/w1, w2 (KPI tables and report.html).
+
+Run: .venv/bin/python benchmarks/scenarios_peak.py [--runs 20] [--workers 1 2]
+(about half an hour on this 2-core machine: run it with nohup)."""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from scenarios import load_results, load_scenario, run_replications, write_report, write_results
+from scenarios.results import tables
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+console = Console()
+
+
+def lpt_makespan(tasks: list[float], workers: int) -> float:
+    """Makespan of longest-processing-time-first list scheduling."""
+    loads = [0.0] * workers
+    for t in sorted(tasks, reverse=True):
+        heapq.heappush(loads, heapq.heappop(loads) + t)
+    return max(loads)
+
+
+def kpi_differences(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, float]:
+    """Largest relative difference of each KPI between two runs tables."""
+    out = {}
+    for col in a.columns:
+        if col in ("run", "seconds") or col not in b:
+            continue
+        x, y = a[col].to_numpy(dtype=float), b[col].to_numpy(dtype=float)
+        scale = np.maximum(np.abs(x), 1e-9)
+        rel = np.where(np.isnan(x) & np.isnan(y), 0.0, np.abs(x - y) / scale)
+        out[col] = float(np.nanmax(rel))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "main-crop-peak-14d.toml")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--out", type=Path, default=RESULTS / "scenarios_peak")
+    args = ap.parse_args()
+    spec = load_scenario(args.scenario)
+    record: dict[str, object] = {"scenario": spec.name, "days": spec.days, "runs": args.runs,
+                                 "sample": spec.sample, "planner": dict(spec.planner), "by_workers": {}}
+    runs_tables = {}
+    for w in args.workers:
+        console.print(f"[bold]{spec.name}[/bold]: {args.runs} runs x {spec.days} days on {w} worker(s)")
+        started = time.perf_counter()
+        rep = run_replications(spec, runs=args.runs, workers=w,
+                               progress=lambda d, n, r: console.print(f"  run {r.run}: {r.seconds:.0f} s ({d}/{n})"))
+        wall = time.perf_counter() - started
+        folder = args.out / f"w{w}"
+        write_results(rep, folder)
+        write_report(load_results(folder), folder)
+        task = [r.seconds for r in rep.runs]
+        plan_s = [d["plan_seconds"] for r in rep.runs for d in r.days]
+        runs_tables[w] = tables(rep)["runs"]
+        record["by_workers"][str(w)] = {  # type: ignore[index]
+            "wall_s": wall, "task_s_mean": float(np.mean(task)), "task_s_max": float(np.max(task)),
+            "task_s_sum": float(np.sum(task)), "plan_s_per_day_mean": float(np.mean(plan_s)),
+            "overhead_s": wall - lpt_makespan(task, w),
+        }
+    base_w = args.workers[0]
+    task1 = [float(x) for x in runs_tables[base_w]["seconds"]]
+    overhead = record["by_workers"][str(base_w)]["overhead_s"]  # type: ignore[index]
+    record["expected_wall_s_on_cluster"] = {
+        str(w): overhead + lpt_makespan(task1, w) for w in (1, 2, 4, 8, 10, 20)}
+    if len(args.workers) > 1:
+        diffs = kpi_differences(runs_tables[args.workers[0]], runs_tables[args.workers[1]])
+        record["max_relative_kpi_difference_between_worker_counts"] = diffs
+        record["identical"] = all(v == 0.0 for v in diffs.values())
+    summary = load_results(args.out / f"w{base_w}").summary
+    record["kpis"] = {r.kpi: {"mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high}
+                      for r in summary.itertuples()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "scenarios_peak.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    show(record)
+
+
+def show(record: dict) -> None:  # type: ignore[type-arg]
+    t = Table(title=f"{record['scenario']}: {record['runs']} runs x {record['days']} days")
+    for col in ("workers", "wall (s)", "task mean (s)", "task max (s)", "plan per day (s)", "overhead (s)"):
+        t.add_column(col, justify="right")
+    for w, r in record["by_workers"].items():
+        t.add_row(w, f"{r['wall_s']:.0f}", f"{r['task_s_mean']:.1f}", f"{r['task_s_max']:.1f}",
+                  f"{r['plan_s_per_day_mean']:.2f}", f"{r['overhead_s']:.0f}")
+    console.print(t)
+    e = Table(title="expected wall time on a cluster (from the 1-worker task times)")
+    e.add_column("workers", justify="right")
+    e.add_column("wall (s)", justify="right")
+    for w, s in record["expected_wall_s_on_cluster"].items():
+        e.add_row(w, f"{s:.0f}")
+    console.print(e)
+    if "identical" in record:
+        console.print(f"KPIs identical across worker counts: {record['identical']}")
+
+
+if __name__ == "__main__":
+    main()
