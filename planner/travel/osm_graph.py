@@ -94,6 +94,11 @@ class RoadProfile:
 
     @classmethod
     def from_dict(cls, name: str, raw: Mapping[str, Any]) -> RoadProfile:
+        """A profile from a TOML table; a default profile's name fills its missing keys."""
+        unknown = sorted(set(raw) - _PROFILE_KEYS)
+        if unknown:
+            msg = f"profile {name}: unknown key(s) {unknown} (known: {sorted(_PROFILE_KEYS)})"
+            raise ValueError(msg)
         defaults = {p.name: p for p in DEFAULT_PROFILES}.get(name)
         return cls(
             name=name,
@@ -108,6 +113,7 @@ class RoadProfile:
         )
 
 
+_PROFILE_KEYS = frozenset({"speeds_kmh", "access_tags", "denied_access", "denied_service", "oneway_tags"})
 _URBAN = {"tertiary": 28.0, "tertiary_link": 25.0, "unclassified": 25.0, "residential": 20.0, "road": 20.0}
 
 #: Vietnamese defaults: motorbikes may not use expressways but ride alleys and
@@ -156,12 +162,12 @@ class NetworkParams:
     @classmethod
     def from_file(cls, path: str | Path) -> NetworkParams:
         path = Path(path)
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
         try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
             profiles = tuple(RoadProfile.from_dict(n, v) for n, v in raw.get("profile", {}).items())
             return cls(profiles=profiles)
-        except (ValueError, TypeError) as exc:
+        except (OSError, ValueError, TypeError) as exc:  # TOMLDecodeError is a ValueError
             msg = f"{path}: {exc}"
             raise ValueError(msg) from exc
 
@@ -248,6 +254,17 @@ def read_osm_elements(path: str | Path) -> dict[str, Any]:
         raise ValueError(msg) from exc
 
 
+def _check_complete_ways(elements: list[dict[str, Any]]) -> None:
+    nodes = {e["id"] for e in elements if e["type"] == "node"}
+    broken = [(e["id"], n) for e in elements if e["type"] == "way" for n in e["nodes"] if n not in nodes]
+    if broken:
+        way, node = broken[0]
+        msg = (f"{len({w for w, _ in broken}):,} way(s) refer to nodes missing from the data (way {way}: "
+               f"node {node}); extract complete ways (osmium extract --strategy complete_ways, "
+               "or Overpass `(._;>;); out;`)")
+        raise ValueError(msg)
+
+
 def graph_from_elements(response: Mapping[str, Any], *, params: NetworkParams | None = None) -> nx.MultiDiGraph:
     """Road graph from Overpass-style OSM elements, with osmnx's own graph builder."""
     elements = [
@@ -256,6 +273,7 @@ def graph_from_elements(response: Mapping[str, Any], *, params: NetworkParams | 
     ]
     if not any(e["type"] == "way" for e in elements):
         raise ValueError("the OSM data has no highway ways")
+    _check_complete_ways(elements)
     with _way_tags():
         raw = ox_graph._create_graph([{"elements": elements}], bidirectional=False)
     return road_graph(raw, params=params or NetworkParams())

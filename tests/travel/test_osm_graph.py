@@ -118,6 +118,8 @@ def test_missing_graph_names_the_build_command(tmp_path):
         ("roads.json", '{"nodes": []}', "not an Overpass API JSON response"),
         ("roads.osm", "<osm><node", "cannot read OSM data"),
         ("roads.json", '{"elements": [{"type": "node", "id": 1, "lat": 0, "lon": 0}]}', "no highway ways"),
+        ("roads.json", '{"elements": [{"type": "node", "id": 1, "lat": 0, "lon": 0}, {"type": "way", "id": 9, '
+                       '"nodes": [1, 2], "tags": {"highway": "primary"}}]}', r"1 way\(s\) .* \(way 9: node 2\)"),
     ],
 )
 def test_bad_files_are_named(tmp_path, name, content, match):
@@ -169,8 +171,15 @@ def test_profile_one_way_exemption(tags, motorbike, truck):
     assert TRUCK.exempt_from_oneway(tags) is truck
 
 
-def test_profile_validation():
+def test_profile_validation(tmp_path):
     with pytest.raises(ValueError, match="speeds_kmh.primary must be positive"):
         RoadProfile("car", {"primary": 0.0})
+    path = tmp_path / "profiles.toml"
+    path.write_text("[profile.car]\nspeed_kmh = { primary = 50 }\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"profiles.toml: profile car: unknown key\(s\) \['speed_kmh'\]"):
+        NetworkParams.from_file(path)
+    path.write_text("[profile.car\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="profiles.toml: "):
+        NetworkParams.from_file(path)
     with pytest.raises(ValueError, match="unique"):
         NetworkParams(profiles=(MOTORBIKE, MOTORBIKE))
