@@ -32,11 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "data" / "luc-ngan"
 OUT = ROOT / "benchmarks" / "results" / "consolidation_livestream"
 market_of: dict[str, str] = {}
+hub_of: dict[str, str] = {}
 kg_of: dict[str, float] = {}
 
 
-def cost_per_kg_by_market(r: ConsolidationResult, market_of: dict[str, str]) -> dict[str, float]:
-    """Each shipment's cost (and treatment) shared over its orders by kg, per market."""
+def cost_per_kg_by(r: ConsolidationResult, market_of: dict[str, str]) -> dict[str, float]:
+    """Each shipment's cost (and treatment) shared over its orders by kg, per
+    group (market, or destination hub)."""
     cost: dict[str, float] = defaultdict(float)
     kg: dict[str, float] = defaultdict(float)
     for s in r.shipments:
@@ -59,7 +61,8 @@ def row(name: str, r: ConsolidationResult, problems: list[str], kg_ordered: floa
         "objective": round(r.objective), "served": len(r.itineraries),
         "unserved": len(r.unserved), "unserved_by_reason": r.unserved_by_reason(),
         "cost_per_kg_served": round(r.cost / kg_served, 1) if kg_served else None,
-        "cost_per_kg_by_market": cost_per_kg_by_market(r, market_of),
+        "cost_per_kg_by_market": cost_per_kg_by(r, market_of),
+        "cost_per_kg_by_hub": cost_per_kg_by(r, hub_of),
         "units_by_mode": r.units_by_mode(), "average_fill": round(r.average_fill(), 4),
         "gap": None if math.isnan(r.gap) else round(r.gap, 5),
         "gap_excluding_penalties": r.stats.get("gap_excluding_penalties"),
@@ -70,8 +73,9 @@ def row(name: str, r: ConsolidationResult, problems: list[str], kg_ordered: floa
 
 def markdown(rows: list[dict], verdict: dict) -> str:
     lines = ["| method | s | cost (M VND) | cost/kg served | served | unserved | units by mode "
-             "| avg fill | proven gap | objective (M VND) | checker | domestic cost/kg |",
-             "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|"]
+             "| avg fill | proven gap | objective (M VND) | checker | domestic cost/kg "
+             "| Hanoi cost/kg | HCMC cost/kg |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|"]
     for r in rows:
         gap = "n/a" if r["gap"] is None else (
             f"{100 * r['gap']:.2f} % ({100 * r['gap_excluding_penalties']:.2f} % of cost)")
@@ -81,7 +85,8 @@ def markdown(rows: list[dict], verdict: dict) -> str:
             f"{r['cost_per_kg_served']:,.0f} | {r['served']} | {r['unserved']} | {units} | "
             f"{100 * r['average_fill']:.1f} % | {gap} | {r['objective'] / 1e6:,.1f} | "
             f"{'ok' if r['checker_problems'] == 0 else r['checker_problems']} | "
-            f"{r['cost_per_kg_by_market'].get('domestic', 0):,} |")
+            f"{r['cost_per_kg_by_market'].get('domestic', 0):,} | "
+            f"{r['cost_per_kg_by_hub'].get('hub-hanoi', 0):,} | {r['cost_per_kg_by_hub'].get('hub-hcmc', 0):,} |")
     lines.append("")
     lines += [f"- {k}: {v}" for k, v in verdict.items()]
     return "\n".join(lines) + "\n"
@@ -100,6 +105,7 @@ def main() -> None:
     kg_ordered = sum(o.kg for o in case.orders)
     orders = {o.id: o for o in case.orders}
     market_of.update({o.id: o.market for o in case.orders})
+    hub_of.update({o.id: o.destination.hub for o in case.orders})
     kg_of.update({o.id: o.kg for o in case.orders})
     runs = {
         "class model (ours)": lambda: consolidate(case, supplies, params=params, seed=args.seed),
