@@ -51,6 +51,9 @@ def markdown(rows: list[dict]) -> str:
                 mean = sum(gaps) / len(gaps) if gaps else float("nan")
                 lines.append(f"\n{group}, {s}: {sum(r['feasible'] for r in feas)}/{len(feas)} feasible, "
                              f"mean gap {mean:.2f} %")
+    lines.append("\nGaps are to BKS.json: for Solomon the distance-only best known (`NAME_distance`); "
+                 "for Gehring-Homberger only the fewest-vehicles-then-distance value is known, so a "
+                 "distance-only run using more vehicles can go below it (negative gaps).")
     return "\n".join(lines) + "\n"
 
 

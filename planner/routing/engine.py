@@ -88,9 +88,9 @@ def route_pickups(
     served = {d.lot_id for d in deliveries}
     for lot in candidates:
         if lot.id not in served:
-            reason, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED,
-                                                   "the fleet's vehicles and hours went to lots of higher value"))
-            unassigned[lot.id] = UnassignedLot(lot.id, reason, detail, lot.kg)
+            why, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED,
+                                                "the fleet's vehicles and hours went to lots of higher value"))
+            unassigned[lot.id] = UnassignedLot(lot.id, why, detail, lot.kg)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     report(1.0, "done")
     return RoutingResult(

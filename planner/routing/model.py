@@ -139,11 +139,11 @@ class PickupModel:
             return
         var = self.time.CumulVar(index)
         var.SetRange(windows[0].start, windows[-1].end)
-        for a, b in zip(windows, windows[1:], strict=False):
-            if b.start > a.end + 1:
-                var.RemoveInterval(a.end + 1, b.start - 1)
-        for a, b in holes or []:
-            var.RemoveInterval(a, b)
+        for w1, w2 in zip(windows, windows[1:], strict=False):
+            if w2.start > w1.end + 1:
+                var.RemoveInterval(w1.end + 1, w2.start - 1)
+        for lo, hi in holes or []:
+            var.RemoveInterval(lo, hi)
 
     def _capacities(self) -> None:
         net = self.net
