@@ -40,6 +40,7 @@ class ConsolidationParams:
       times its value: the price of leaving an order unserved.
     - ``fefo_cost_per_kg_day``: a small cost per kg and day of shelf life left
       in the supply used, so the model ships first what expires first.
+    - ``enable_output``: print the solver's log (SCIP runs on one thread).
     """
 
     time_limit_s: float = 20.0
