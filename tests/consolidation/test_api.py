@@ -108,3 +108,10 @@ def test_no_class_plan_in_time_falls_back_to_first_come_first_served(kit, monkey
     assert result.method.startswith("greedy") and result.gap == 1.0
     assert set(result.itineraries) == {"O1", "O2"}
     assert check_result(case, supplies, result, params=kit.fast) == []
+
+
+def test_highs_and_scip_agree_on_the_tiny_case(tiny_case):
+    supplies = supplies_from_lots(tiny_case)
+    costs = [consolidate(tiny_case, supplies, params=ConsolidationParams(solver=s, time_limit_s=5)).cost
+             for s in ("scip", "highs")]
+    assert costs[0] == pytest.approx(costs[1])
