@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from planner import ConsolidationParams, PlanParams, RoutingParams
 from planner.domain import Case, SiteKind
 from planner.exceptions import CaseError
 from planner.io import read_case
@@ -149,6 +150,7 @@ def load_scenario(path: str | Path, *, check_case: bool = True) -> ScenarioSpec:
     head.check_unknown()
     epoch = case.settings.epoch.date() if case else None
     planner = _table(data, "planner", file, problems)
+    _check_plan_params(planner, file, problems)
     demand = _demand(Table(file, "demand", _table(data, "demand", file, problems), problems))
     harvest = _harvest(Table(file, "harvest", _table(data, "harvest", file, problems), problems))
     weather = _weather(Table(file, "weather", _table(data, "weather", file, problems), problems))
@@ -174,6 +176,17 @@ def load_scenario(path: str | Path, *, check_case: bool = True) -> ScenarioSpec:
     if problems or spec is None:
         raise ScenarioError(problems)
     return spec
+
+
+def _check_plan_params(planner: dict[str, Any], file: str, problems: list[str]) -> None:
+    """The ``[planner]`` table must be valid :class:`planner.PlanParams`."""
+    try:
+        params = PlanParams.from_dict(dict(planner))
+        RoutingParams.from_dict({**dict(params.routing), "time_limit_s": params.routing_time_s})
+        ConsolidationParams.from_dict(
+            {**dict(params.consolidation), "time_limit_s": params.consolidation_time_s})
+    except (TypeError, ValueError) as exc:
+        problems.append(f"{file} [planner]: {exc}")
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -237,7 +250,8 @@ def _bool(value: Any) -> bool:
 
 def _demand(t: Table) -> DemandSpec | None:
     streams = []
-    for n, raw in enumerate(t.get("stream", _list, [], "an array of tables"), start=1):
+    raws: list[Any] = t.get("stream", _list, [], "an array of tables")
+    for n, raw in enumerate(raws, start=1):
         sub = Table(t.file, f"demand.stream {n}", raw if isinstance(raw, dict) else {}, t.problems)
         stream = sub.build(StreamScale, scale=sub.dist("scale", ONE), city=sub.text("city"),
                            market=sub.text("market"))
@@ -254,8 +268,8 @@ def _demand(t: Table) -> DemandSpec | None:
 
 
 def _harvest(t: Table) -> HarvestSpec | None:
-    communes_raw = t.get("communes", dict, {}, "a table of commune = scale")
-    communes = {}
+    communes_raw: dict[str, Any] = t.get("communes", dict, {}, "a table of commune = scale")
+    communes: dict[str, Distribution] = {}
     for name, raw in communes_raw.items():
         try:
             communes[name] = parse_distribution(raw)
@@ -311,8 +325,11 @@ def _disruption(t: Table, first: date | None) -> Disruption | None:
         return None
     target_key = TARGET_KEY[kind]
     target = t.text(target_key, required=True) if target_key else ""
-    days = list(t.get("days", lambda v: tuple(_int(x) for x in _list(v)), (), "a list of day numbers"))
-    for d in t.get("dates", lambda v: tuple(_date(x) for x in _list(v)), (), "a list of dates"):
+    no_days: tuple[int, ...] = ()
+    no_dates: tuple[date, ...] = ()
+    days = list(t.get("days", lambda v: tuple(_int(x) for x in _list(v)), no_days, "a list of day numbers"))
+    dates = t.get("dates", lambda v: tuple(_date(x) for x in _list(v)), no_dates, "a list of dates")
+    for d in dates:
         if first is None:
             t.problem("dates", "needs [scenario] start or a readable base case")
         elif (d - first).days < 0:

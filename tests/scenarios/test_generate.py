@@ -101,3 +101,30 @@ def test_probability_disruptions_are_seeded(tiny_luc_ngan: Case, write_scenario)
     assert 15 <= hits[True] <= 45  # about 30 of 100
     again = [bool(draw_day(tiny_luc_ngan, spec, run=r, day=0).disruptions) for r in range(20)]
     assert again == [bool(draw_day(tiny_luc_ngan, spec, run=r, day=0).disruptions) for r in range(20)]
+
+
+def test_a_sample_scales_draws_and_capacities(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    full = load_scenario(write_scenario("days = 1\n", "full.toml"))
+    half = load_scenario(write_scenario("days = 1\nsample = 0.5\n", "half.toml"))
+    n_full = sum(len(draw_day(tiny_luc_ngan, full, run=r, day=0).orders) for r in range(20))
+    n_half = sum(len(draw_day(tiny_luc_ngan, half, run=r, day=0).orders) for r in range(20))
+    assert 0.35 < n_half / n_full < 0.65  # Poisson(20) vs Poisson(40) a day, 20 days
+    st = standing_case(tiny_luc_ngan, half)
+    counts = {v.id: v.count for v in st.vehicle_types}
+    assert all(c == 1 for c in counts.values())  # round(1 * 0.5) = 0 -> at least one kept
+    units = {lane.id: lane.units_per_departure for lane in st.lanes}
+    base_units = {lane.id: lane.units_per_departure for lane in tiny_luc_ngan.lanes}
+    assert all(units[k] == max(1, round(v * 0.5)) for k, v in base_units.items())
+    irr = st.site_by_id["irr-hanoi"].treatment_kg_per_day
+    assert irr == pytest.approx(tiny_luc_ngan.site_by_id["irr-hanoi"].treatment_kg_per_day * 0.5)
+
+
+def test_scaled_up_multiplies_extensive_figures_only() -> None:
+    from scenarios.simulator import scaled_up
+
+    row = {"kg_served": 10.0, "orders_total": 3, "cost_total": 5.0, "km": 2.0, "co2e_kg": 1.0,
+           "service_level": 0.5, "cost_per_kg": 0.5, "shelf_life_left_days": 20.0, "day": 1,
+           "market": "US"}
+    up = scaled_up(row, 4.0)
+    assert up == {**row, "kg_served": 40.0, "orders_total": 12, "cost_total": 20.0, "km": 8.0,
+                  "co2e_kg": 4.0}

@@ -64,6 +64,9 @@ def _problems(path: Path) -> list[str]:
     ("[[disruption]]\nkind = \"road_delay\"\ndates = [\"2025-01-01\"]\n", "dates: 2025-01-01 is before the first simulated day"),
     ("[weather]\nhourly_sd_c = \"hot\"\n", "s.toml [weather] hourly_sd_c: must be a number"),
     ("[surprise]\nx = 1\n", "s.toml: unknown table or key 'surprise'"),
+    ("[planner]\ntime_limit = 3\n", "s.toml [planner]: unknown plan parameter(s): time_limit"),
+    ("[planner]\nrouting = { solution_limit = 0 }\n", "s.toml [planner]: routing params: solution_limit must be >= 1"),
+    ("[planner]\nconsolidation = { solver = \"cplex\" }\n", "s.toml [planner]: "),
 ])
 def test_bad_files_name_the_file_table_and_key(write_scenario, body: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     problems = _problems(write_scenario(body))
