@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings)
-        state = AppState(settings=settings, db=db, cases=case_service.CaseStore())
+        state = AppState(settings=settings, db=db, cases=case_service.CaseStore(db))
         if settings.base_case is not None:
             with db.write() as s:
                 case_service.ensure(s, name=settings.default_case, folder=settings.base_case)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -31,15 +32,19 @@ class AppState:
     cases: case_service.CaseStore
     runner: JobRunner | None = None
     _keys: dict[str, tuple[float, Principal]] = field(default_factory=dict)
+    _case_records: dict[str, CaseRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached_principal(self, token: str | None) -> Principal | None:
+        with self._lock:
+            hit = self._keys.get(token or "")
+        return hit[1] if hit and hit[0] > time.monotonic() else None
 
     def principal(self, token: str | None) -> Principal:
         now = time.monotonic()
-        if token:
-            with self._lock:
-                hit = self._keys.get(token)
-            if hit and hit[0] > now:
-                return hit[1]
+        hit = self.cached_principal(token)
+        if hit is not None:
+            return hit
         with self.db.reader() as s:
             who = authenticate(s, token)
         with self._lock:
@@ -52,8 +57,21 @@ class AppState:
         with self._lock:
             self._keys.clear()
 
+    def case_record(self, name: str) -> CaseRecord:
+        """The case named ``name`` (id and name; cases never change once stored)."""
+        with self._lock:
+            hit = self._case_records.get(name)
+        if hit is not None:
+            return hit
+        with self.db.reader() as s:
+            record = case_service.get(s, name)
+            s.expunge(record)
+        with self._lock:
+            self._case_records[name] = record
+        return record
 
-def get_state(request: Request) -> AppState:
+
+async def get_state(request: Request) -> AppState:
     return request.app.state.api  # type: ignore[no-any-return]
 
 
@@ -61,8 +79,11 @@ State = Annotated[AppState, Depends(get_state)]
 bearer = HTTPBearer(auto_error=False, description="An API key from `planner keys create`")
 
 
-def get_principal(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-    return state.principal(credentials.credentials if credentials else None)
+async def get_principal(
+    state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    token = credentials.credentials if credentials else None
+    return state.cached_principal(token) or await run_in_threadpool(state.principal, token)
 
 
 Caller = Annotated[Principal, Depends(get_principal)]
@@ -76,7 +97,7 @@ def reader(state: State) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(reader)]
 
 
-def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)")] = None) -> int:
+async def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)")] = None) -> int:
     return page_size(limit, default=state.settings.default_page_size, maximum=state.settings.max_page_size)
 
 
@@ -84,10 +105,14 @@ Limit = Annotated[int, Depends(limit_of)]
 Cursor = Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")]
 
 
-def case_of(state: State, session: ReadSession,
-            case: Annotated[str | None, Query(max_length=64, description="Case name (default: the server's default case)")] = None,
-            ) -> CaseRecord:
-    return case_service.get(session, case or state.settings.default_case)
+async def case_of(
+    state: State,
+    case: Annotated[str | None, Query(max_length=64, description="Case name (default: the server's default case)")] = None,
+) -> CaseRecord:
+    name = case or state.settings.default_case
+    with state._lock:
+        hit = state._case_records.get(name)
+    return hit or await run_in_threadpool(state.case_record, name)
 
 
 CaseParam = Annotated[CaseRecord, Depends(case_of)]

@@ -72,7 +72,7 @@ class CaseRecord(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    files: Mapped[dict[str, str]] = mapped_column(Json)
+    files: Mapped[dict[str, str]] = mapped_column(Json, deferred=True)  # read once per process
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -14,10 +14,10 @@ from . import errors
 router = APIRouter(prefix="/v1")
 
 
-def _case_out(state: State, record: CaseRecord) -> CaseOut:
+def _case_out(state: State, record: CaseRecord, files: list[str]) -> CaseOut:
     base = state.cases.base(record)
     return CaseOut(
-        name=record.name, files=sorted(record.files), epoch=base.settings.epoch.date(),
+        name=record.name, files=sorted(files), epoch=base.settings.epoch.date(),
         timezone=base.settings.timezone, sites=len(base.sites), vehicle_types=len(base.vehicle_types),
         lanes=len(base.lanes), created_at=record.created_at,
     )
@@ -25,7 +25,7 @@ def _case_out(state: State, record: CaseRecord) -> CaseOut:
 
 @router.get("/cases", tags=["cases"], response_model=list[CaseOut], summary="Cases (any key)", responses=errors())
 def list_cases(state: State, session: ReadSession, who: Caller) -> list[CaseOut]:
-    return [_case_out(state, r) for r in case_service.list_all(session)]
+    return [_case_out(state, r, list(r.files)) for r in case_service.list_all(session)]
 
 
 @router.post("/cases", tags=["cases"], status_code=201, response_model=CaseOut,
@@ -34,7 +34,7 @@ def create_case(body: CaseIn, state: State, who: Caller) -> CaseOut:
     allow(who)
     with state.db.write() as session:
         record = case_service.register(session, name=body.name, files=body.files)
-    return _case_out(state, record)
+    return _case_out(state, record, list(body.files))
 
 
 def _key_out(record: ApiKey) -> KeyOut:

@@ -17,6 +17,7 @@ from planner.domain import Case
 from planner.exceptions import CaseError
 from planner.io import read_case
 
+from ..db import Database
 from ..errors import ApiError
 from ..models import CaseRecord
 
@@ -62,7 +63,8 @@ def read_files(files: dict[str, str]) -> Case:
 class CaseStore:
     """Reads base cases once per (case, day) and keeps them; cases are immutable."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self._lock = threading.Lock()
         self._cases: dict[tuple[int, date | None], Case] = {}
 
@@ -72,7 +74,9 @@ class CaseStore:
             cached = self._cases.get(key)
         if cached is not None:
             return cached
-        case = read_files(on_day(dict(record.files), day))
+        with self.db.reader() as s:
+            files = s.scalar(select(CaseRecord.files).where(CaseRecord.id == record.id)) or {}
+        case = read_files(on_day(dict(files), day))
         with self._lock:
             self._cases[key] = case
         return case
