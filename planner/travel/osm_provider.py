@@ -75,12 +75,14 @@ class _Encoding:
     bits: int  # 2**bits is greater than any path's metre units
 
     @classmethod
-    def fitting(cls, total_m: float, total_s: float) -> _Encoding:
+    def fitting(cls, longest_m: float, longest_s: float, hops: int) -> _Encoding:
+        """The finest units in which paths up to ``longest_m`` and ``longest_s``
+        of at most ``hops`` edges (each rounded by half a unit) fit exactly."""
         for metre_unit, tick_s in _UNITS:
-            bits = math.ceil(math.log2(total_m / metre_unit + 2))
-            if (total_s / tick_s + 2) * 2.0**bits < 2.0**53:
+            bits = math.ceil(math.log2(longest_m / metre_unit + hops + 2))
+            if (longest_s / tick_s + hops + 2) * 2.0**bits < 2.0**53:
                 return cls(metre_unit, tick_s, bits)
-        msg = f"road graph too large to encode exactly ({total_m:,.0f} m, {total_s:,.0f} s of edges)"
+        msg = f"road graph too large to encode exactly (paths up to {longest_m:,.0f} m, {longest_s:,.0f} s)"
         raise TravelTimeError(msg)
 
     def encode(self, seconds: NDArray[np.float64], metres: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -149,10 +151,8 @@ class _ProfileNet:
         _, label = connected_components(graph, directed=True, connection="strong")
         main = np.bincount(label[net.u[usable]]).argmax()
         self.edges = np.flatnonzero(usable & (label[net.u] == main) & (label[net.v] == main))
-        self.encoding = _Encoding.fitting(
-            float(net.length[self.edges].sum() + 2 * net.length[self.edges].max()),
-            float(seconds[self.edges].sum() + 2 * seconds[self.edges].max()),
-        )
+        longest_s, longest_m = self._longest_path(seconds)
+        self.encoding = _Encoding.fitting(longest_m, longest_s, int((label == main).sum()) + 2)
         self.cost = np.full(len(net.u), np.inf)
         self.cost[self.edges] = self.encoding.encode(seconds[self.edges], net.length[self.edges])
         self.seconds = seconds
@@ -160,6 +160,19 @@ class _ProfileNet:
         in_profile[self.edges] = True
         self.twin = np.where(in_profile[net.twin], net.twin, -1)
         self._build_tree()
+
+    def _longest_path(self, seconds: NDArray[np.float64]) -> tuple[float, float]:
+        """Upper bounds of any fastest path's seconds and metres, phantom ends
+        included: through any node r, ``d(a, b) <= d(a, r) + d(r, b)``."""
+        e, n = self.edges, self.net.n_nodes
+        graph = sp.csr_array((seconds[e], (self.net.u[e], self.net.v[e])), shape=(n, n))  # sums parallels
+        root = int(self.net.u[e[0]])
+        ahead, back = dijkstra(graph, indices=root), dijkstra(graph.T, indices=root)
+        reach = np.isfinite(ahead) & np.isfinite(back)
+        longest_s = float(ahead[reach].max() + back[reach].max() + 2 * seconds[e].max())
+        moving = seconds[e] > 0
+        fastest = float((self.net.length[e][moving] / seconds[e][moving]).max()) if moving.any() else 0.0
+        return longest_s, longest_s * fastest
 
     def _build_tree(self) -> None:
         edges = self.edges[self.net.u[self.edges] != self.net.v[self.edges]]  # no loops

@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.domain.geo import Location
-from planner.exceptions import OffNetworkError
+from planner.exceptions import OffNetworkError, TravelTimeError
 from planner.travel import TravelTimeProvider
 from planner.travel.great_circle import haversine_m
 from planner.travel.osm_graph import NetworkParams, graph_from_file
-from planner.travel.osm_provider import OsmProvider
+from planner.travel.osm_provider import OsmProvider, _Encoding
 
 OSM = Path(__file__).resolve().parents[1] / "data" / "osm"
 A, B, C = Location(21.000, 105.000), Location(21.001, 105.000), Location(21.002, 105.000)
@@ -159,3 +159,26 @@ def test_empty_inputs(provider):
     assert provider.matrix([], [A], "truck").seconds.shape == (0, 1)
     assert provider.matrix([A], [], "truck").metres.shape == (1, 0)
     assert provider.routes([A], "truck") == []
+
+
+# --- packing time and length into one float64 ---------------------------------
+
+def test_encoding_units_follow_the_graph_size():
+    city = _Encoding.fitting(20_000, 2_000, 5_000)  # paths up to 20 km, 2,000 s
+    assert (city.metre_unit, city.tick_s) == (0.1, 0.001)
+    country = _Encoding.fitting(5_000_000, 500_000, 10**6)  # 5,000 km, 139 h
+    assert (country.metre_unit, country.tick_s) == (1.0, 0.001)
+    with pytest.raises(TravelTimeError, match="too large"):
+        _Encoding.fitting(1e12, 1e10, 10**6)
+
+
+@given(legs=st.lists(st.tuples(st.floats(0, 300), st.floats(0, 5_000)), min_size=1, max_size=50))
+def test_encoded_sums_decode_to_rounded_sums(legs):
+    enc = _Encoding.fitting(50 * 5_000, 50 * 300, 50)
+    seconds, metres = np.array(legs).T
+    packed = enc.encode(seconds, metres)
+    total = packed.sum(keepdims=True)
+    assert total[0] == sum(float(x) for x in packed)  # float64 sums of these are exact
+    s, m = enc.decode(total)
+    ticks, units = np.rint(seconds / enc.tick_s).sum(), np.rint(metres / enc.metre_unit).sum()
+    assert s[0] == round(ticks * enc.tick_s) and m[0] == round(units * enc.metre_unit)
