@@ -4,6 +4,7 @@ so that other ``planner`` commands start fast."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -120,6 +121,9 @@ def calibrate_command(
     case: Annotated[Path, typer.Option("--case", help="Case folder whose settings.toml [travel] is updated.")],
     sample: Annotated[int, typer.Option(help="Points per profile (pairs: its square).")] = 300,
     seed: Annotated[int, typer.Option(help="Random seed of the sample.")] = 0,
+    select: Annotated[bool, typer.Option(
+        "--select", help="Also make the case use this graph (provider = osm, graph relative to the case).",
+    )] = False,
 ) -> None:
     """Fit the great-circle detour factor and speeds to a road graph; write them to the case."""
     from ..travel.calibrate import CalibrationParams, calibrate, calibrated_settings
@@ -135,10 +139,13 @@ def calibrate_command(
         err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     travel = calibrated_settings(loaded.settings.travel, fit)
+    if select:
+        travel = replace(travel, provider="osm", graph=Path(os.path.relpath(graph.resolve(), case.resolve())).as_posix())
     write_settings(replace(loaded, settings=replace(loaded.settings, travel=travel)), case)
     console.print(fit.summary(), markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {case / 'settings.toml'} [travel]: "
-                  f"detour_factor = {travel.detour_factor}, speeds_kmh = {dict(travel.speeds_kmh)}")
+                  f"provider = {travel.provider}, detour_factor = {travel.detour_factor}, "
+                  f"speeds_kmh = {dict(travel.speeds_kmh)}" + (f", graph = {travel.graph}" if travel.graph else ""))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from planner.cli import network_commands
 from planner.io import read_case
 from planner.travel import osm_graph
+from planner.travel.factory import provider_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OSM = DATA / "osm"
@@ -78,3 +79,18 @@ def test_calibrate_writes_the_case_settings(app, graph, tmp_path):
     assert travel.detour_factor > 1.1 and travel.detour_factor != before.settings.travel.detour_factor
     assert f"detour_factor = {travel.detour_factor}" in result.output
     assert after.settings.name == before.settings.name and after.orders == before.orders
+
+
+def test_calibrate_can_select_the_graph(app, graph, tmp_path):
+    case = tmp_path / "case"
+    shutil.copytree(DATA / "tiny", case)
+    local = case / "roads" / "tiny.graphml"
+    local.parent.mkdir()
+    shutil.copy(graph, local)
+    result = CliRunner().invoke(app, ["network", "calibrate", "--graph", str(local), "--case", str(case),
+                                      "--sample", "20", "--select"])
+    assert result.exit_code == 0, result.output
+    travel = read_case(case).settings.travel
+    assert (travel.provider, travel.graph) == ("osm", "roads/tiny.graphml")
+    provider = provider_for(travel, case)
+    assert provider.profiles == ("motorbike", "truck")
