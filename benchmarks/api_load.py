@@ -39,7 +39,7 @@ from api.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "data" / "luc-ngan"
 OUT = ROOT / "benchmarks" / "results" / "api_load.json"
-PARTNERS = ("viettel-post", "ghn")
+PARTNERS = ("viettel-post", "ghn-cold")
 
 
 def free_port() -> int:
@@ -115,7 +115,7 @@ async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, u
         while time.perf_counter() < until:
             kind = rng.choice(kinds)
             path = {"orders_page": "/v1/orders?limit=100", "order": f"/v1/orders/{rng.choice(ids)}",
-                    "manifests": f"/v1/plans/{plan_id}/manifests"}[kind]
+                    "manifests": f"/v1/plans/{plan_id}/manifests?limit=20"}[kind]
             t = time.perf_counter()
             try:
                 r = await client.get(path)

@@ -99,10 +99,12 @@ def get_routes_geojson(plan_id: str, session: ReadSession, who: Caller) -> dict[
     return results.routes_geojson(results.routes(session, plan_id, who))
 
 
-@router.get("/{plan_id}/shipments", response_model=list[ShipmentOut], summary="Shipments (partners: their own)",
-            responses=errors(403, 404, 409))
-def get_shipments(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> list[dict[str, Any]]:
-    return results.shipments(session, plan_id, who, partner)
+@router.get("/{plan_id}/shipments", response_model=Page[ShipmentOut], summary="Shipments (partners: their own)",
+            responses=errors(400, 403, 404, 409))
+def get_shipments(plan_id: str, session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+                  partner: Partner = None) -> Page[Any]:
+    items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
+    return Page[Any](items=items, next_cursor=next_cursor)
 
 
 @router.get("/{plan_id}/shipments.csv", response_model=None, summary="Shipments as CSV",
@@ -114,10 +116,13 @@ def get_shipments_csv(plan_id: str, session: ReadSession, who: Caller, partner: 
     return PlainTextResponse(results.to_csv(rows, SHIPMENT_COLUMNS), media_type="text/csv")
 
 
-@router.get("/{plan_id}/manifests", response_model=list[ManifestRowOut], summary="Manifest lines (partners: their own)",
-            responses=errors(403, 404, 409))
-def get_manifests(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> list[dict[str, Any]]:
-    return results.manifest_rows(results.shipments(session, plan_id, who, partner))
+@router.get("/{plan_id}/manifests", response_model=Page[ManifestRowOut],
+            summary="Manifest lines (partners: their own), a page of shipments at a time",
+            responses=errors(400, 403, 404, 409))
+def get_manifests(plan_id: str, session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+                  partner: Partner = None) -> Page[Any]:
+    items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
+    return Page[Any](items=results.manifest_rows(items), next_cursor=next_cursor)
 
 
 @router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",

@@ -106,6 +106,14 @@ def _present(shipment: dict[str, Any]) -> dict[str, Any]:
 
 
 def shipments(session: Session, job_id: str, who: Principal, partner: str | None = None) -> list[dict[str, Any]]:
+    """Every shipment of the plan the caller may see (a partner: its own)."""
+    return shipments_page(session, job_id, who, partner, limit=None, cursor=None)[0]
+
+
+def shipments_page(
+    session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int | None, cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of those shipments and the cursor of the next page."""
     require(who, Role.PARTNER)
     finished(session, job_id)
     if not who.is_planner:
@@ -115,7 +123,15 @@ def shipments(session: Session, job_id: str, who: Principal, partner: str | None
     query = select(PlanShipment).where(PlanShipment.job_id == job_id)
     if partner is not None:
         query = query.where(PlanShipment.partner == partner)
-    return [_present(s.doc) for s in session.scalars(query.order_by(PlanShipment.id))]
+    if cursor is not None:
+        if not cursor.isdigit() or len(cursor) > 18:
+            raise ApiError(400, "invalid_cursor", f"cursor must be one returned by a previous page, got {cursor!r}")
+        query = query.where(PlanShipment.id > int(cursor))
+    query = query.order_by(PlanShipment.id)
+    rows = list(session.scalars(query if limit is None else query.limit(limit + 1)))
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    return [_present(s.doc) for s in rows], (str(rows[-1].id) if more else None)
 
 
 def manifest_rows(shipment_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

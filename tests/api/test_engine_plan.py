@@ -37,10 +37,10 @@ def test_the_engine_plans_the_ingested_day(planned_tiny):
     jsonschema.validate(doc, plan_schema())
     routes = api.client.get(f"/v1/plans/{job}/routes", headers=api.auth("coop-a")).json()
     assert {lot for r in routes for s in r["stops"] for lot in s["lot_ids"]} == {"L1", "L2"}
-    vp = api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("viettel-post")).json()
+    vp = api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("viettel-post")).json()["items"]
     assert {(m["order_org"], m["order_id"]) for m in vp} <= {("viettel-post", "O1"), ("viettel-post", "O2")}
     assert vp and all(s["partner"] == "viettel-post" for s in
-                      api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json())
+                      api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json()["items"])
     kpis = api.client.get(f"/v1/plans/{job}/kpis", headers=api.auth("coop-a")).json()["kpis"]
     assert (kpis["orders_total"], kpis["lots_total"]) == (2, 2)
     report = api.client.get(f"/v1/plans/{job}/report", headers=api.auth("province")).text

@@ -45,7 +45,7 @@ def test_routes_geojson_has_a_line_per_route_and_a_point_per_stop(api):
 def test_a_partner_gets_its_shipments_and_manifests_as_json_and_csv(api):
     fill(api)
     job = planned(api)
-    ships = api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json()
+    ships = api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json()["items"]
     assert {s["partner"] for s in ships} == {"viettel-post"}
     lines = [(m["order_org"], m["order_id"]) for s in ships for m in s["manifest"]]
     assert lines == [("viettel-post", "VP-1"), ("viettel-post", "VP-2")]
@@ -55,7 +55,12 @@ def test_a_partner_gets_its_shipments_and_manifests_as_json_and_csv(api):
     table = api.client.get(f"/v1/plans/{job}/shipments.csv", headers=api.auth("viettel-post"))
     assert table.headers["content-type"].startswith("text/csv")
     assert list(csv.DictReader(io.StringIO(table.text)))[0]["orders"] == "2"
-    assert api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("vna-cargo")).json()[0]["order_id"] == "VNA-1"
+    page = api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("vna-cargo")).json()
+    assert (page["items"][0]["order_id"], page["next_cursor"]) == ("VNA-1", None)
+    everything = api.client.get(f"/v1/plans/{job}/shipments", params={"limit": 1}, headers=api.auth("province")).json()
+    second = api.client.get(f"/v1/plans/{job}/shipments", params={"limit": 1, "cursor": everything["next_cursor"]},
+                            headers=api.auth("province")).json()
+    assert [s["partner"] for s in everything["items"] + second["items"]] == ["viettel-post", "vna-cargo"]
 
 
 def test_kpis_and_report(api):
