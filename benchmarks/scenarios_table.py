@@ -49,6 +49,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep results folders that already hold --runs runs")
     ap.add_argument("--out", type=Path, default=RESULTS / "scenarios_table")
     args = ap.parse_args()
     files = sorted((ROOT / "scenarios").glob("*.toml"), key=lambda p: (p.stem != "base", p.stem))
@@ -56,6 +58,9 @@ def main() -> None:
     record: dict[str, dict] = {}  # type: ignore[type-arg]
     with dask_client(workers=args.workers) as client:
         for spec in specs:
+            meta = args.out / spec.name / "meta.json"
+            if args.reuse and meta.is_file() and json.loads(meta.read_text())["runs"] == args.runs:
+                continue
             started = time.perf_counter()
             rep = run_replications(spec, runs=args.runs, client=client)
             folder = args.out / spec.name

@@ -88,7 +88,7 @@ class Distribution:
             case "triangular":
                 return rng.triangular(p[0], p[1], p[2], size)
             case "poisson":
-                return rng.poisson(p[0], size).astype(np.float64)
+                return np.asarray(rng.poisson(p[0], size), dtype=np.float64)
             case "gamma":
                 return rng.gamma(p[0], p[1], size)
             case _:

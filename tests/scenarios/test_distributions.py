@@ -22,6 +22,17 @@ def test_same_seed_same_draws() -> None:
     assert np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("raw", [
+    {"dist": "poisson", "lam": 2.0}, {"dist": "gamma", "shape": 2.0, "scale": 1.0},
+    {"dist": "beta", "a": 2.0, "b": 3.0}, {"dist": "triangular", "low": 0, "mode": 1, "high": 2},
+    {"dist": "uniform", "low": 0, "high": 1}, {"dist": "normal", "mean": 0, "sd": 1},
+])
+def test_single_draws_are_floats_and_arrays_have_the_size(raw: dict[str, object]) -> None:
+    d = parse_distribution(raw)
+    assert isinstance(d.sample(np.random.default_rng(3)), float)
+    assert d.sample(np.random.default_rng(3), 4).shape == (4,)
+
+
 def test_min_and_max_clip_every_draw() -> None:
     d = parse_distribution({"dist": "normal", "mean": 0.0, "sd": 10.0, "min": -1.0, "max": 2.0})
     x = d.sample(np.random.default_rng(1), 1000)
