@@ -74,7 +74,7 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
 def authenticate(session: Session, token: str | None) -> Principal:
     """The principal of a bearer token; 401 for a missing, unknown or revoked key."""
     if not token:
-        raise ApiError(401, "unauthenticated", "missing API key (Authorization: Bearer <key> or X-API-Key)")
+        raise ApiError(401, "unauthenticated", "missing API key (send Authorization: Bearer <key>)")
     record = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest(token)))
     if record is None or record.revoked_at is not None:
         raise ApiError(401, "unauthenticated", "unknown or revoked API key")

@@ -97,14 +97,25 @@ def ingest(url: str, keys: dict[str, str], rows: list[dict[str, Any]], batch: in
             "retry_unchanged": retry["unchanged"], "retry_s": round(retry_s, 3)}
 
 
-def plan(url: str, key: str, time_limit: int) -> str | None:
+def ingest_lots(url: str, key: str) -> dict[str, Any]:
+    """The embedded case's harvest lots, as the CSV file a cooperative would upload."""
+    t = time.perf_counter()
+    r = httpx.post(f"{url}/v1/lots", content=(CASE / "lots.csv").read_bytes(), timeout=300,
+                   headers={"Authorization": f"Bearer {key}", "Content-Type": "text/csv"})
+    r.raise_for_status()
+    return {"lots": r.json()["created"], "wall_s": round(time.perf_counter() - t, 2)}
+
+
+def plan(url: str, key: str, time_limit: int) -> tuple[str | None, float]:
     headers = {"Authorization": f"Bearer {key}"}
+    t0 = time.perf_counter()
     job = httpx.post(f"{url}/v1/plans", json={"time_limit_s": time_limit}, headers=headers, timeout=60).json()
     while True:
         state = httpx.get(f"{url}/v1/plans/{job['id']}", headers=headers, timeout=60).json()
         if state["status"] in {"succeeded", "failed", "cancelled"}:
-            print(f"plan job {state['status']} {state['error']}".strip(), flush=True)
-            return job["id"] if state["status"] == "succeeded" else None
+            wall = round(time.perf_counter() - t0, 1)
+            print(f"plan job {state['status']} in {wall} s {state['error']}".strip(), flush=True)
+            return (job["id"] if state["status"] == "succeeded" else None), wall
         time.sleep(1)
 
 
@@ -167,6 +178,7 @@ def main() -> None:
     settings = Settings(data_dir=tmp, database_url=args.database_url)
     keys = {p: create_key(settings, role="partner", org=p, label="bench")[1] for p in PARTNERS}
     planner_key = create_key(settings, role="planner", org="province", label="bench")[1]
+    dispatcher_key = create_key(settings, role="dispatcher", org="coop-luc-ngan", label="bench")[1]
     env = {**os.environ, "PLANNER_DATA_DIR": str(tmp), "PLANNER_DATABASE_URL": args.database_url,
            "PLANNER_BASE_CASE": str(CASE), "PLANNER_MAX_ROWS_PER_REQUEST": str(max(args.batch, 1000))}
     port = free_port()
@@ -177,7 +189,8 @@ def main() -> None:
         print(f"ingesting {len(rows):,} orders in batches of {args.batch} ...", flush=True)
         ingested = ingest(url, keys, rows, args.batch)
         print(json.dumps(ingested), flush=True)
-        plan_id = plan(url, planner_key, args.plan_time_limit) if args.plan_time_limit else None
+        lots = ingest_lots(url, dispatcher_key)
+        plan_id, plan_s = plan(url, planner_key, args.plan_time_limit) if args.plan_time_limit else (None, 0.0)
         ids_by_partner = {p: [r["id"] for i, r in enumerate(rows) if PARTNERS[(i // args.batch) % len(PARTNERS)] == p]
                           for p in PARTNERS}
         print(f"{args.clients} partner clients for {args.seconds:.0f} s ...", flush=True)
@@ -188,11 +201,15 @@ def main() -> None:
     report = {
         "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
         "server": "uvicorn, 1 process (planner serve)", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "plan_id": plan_id, "reads": result,
+        "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "lots": lots, "plan_id": plan_id,
+        "plan_job_s": plan_s, "plan_time_limit_s": args.plan_time_limit, "reads": result,
     }
     print("\n| step | figure |\n|---|---|")
     print(f"| ingest {ingested['orders']:,} orders ({ingested['batch']}/request) | {ingested['wall_s']} s, "
           f"{ingested['orders_per_s']:,} orders/s, p50 {ingested['batch_p50_s']} s per batch |")
+    print(f"| lots.csv upload | {lots['lots']} lots in {lots['wall_s']} s |")
+    if plan_id:
+        print(f"| plan job (time limit {args.plan_time_limit} s) | {plan_s} s from POST to succeeded |")
     print(f"| retry of a batch | created {ingested['retry_created']}, unchanged {ingested['retry_unchanged']} |")
     print(f"| {result['clients']} clients x {result['seconds']} s | {result['requests']:,} requests, "
           f"{result['requests_per_s']:,}/s, errors {result['errors']} |")

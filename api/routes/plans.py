@@ -38,7 +38,8 @@ def _job_out(session: Any, job: Any) -> JobOut:
 
 
 @router.post("", status_code=202, response_model=JobOut, summary="Start a plan job",
-             description="Queues a plan for a date; poll `GET /v1/plans/{id}` for status and progress.",
+             description="Queues a plan for a date: the lots ready that day and the orders open on it (ordered "
+                         "before its end, due after its start). Poll `GET /v1/plans/{id}` for status and progress.",
              responses=errors(403, 404, 429))
 def start_plan(body: PlanIn, state: State, who: Caller, response: Response) -> JobOut:
     with state.db.write() as session:
