@@ -143,7 +143,7 @@ def calibrate_command(
         travel = replace(travel, provider="osm", graph=Path(os.path.relpath(graph.resolve(), case.resolve())).as_posix())
     write_settings(replace(loaded, settings=replace(loaded.settings, travel=travel)), case)
     console.print(fit.summary(), markup=False, highlight=False)
-    console.print(f"[green]wrote[/green] {case / 'settings.toml'} [travel]: "
+    console.print(f"[green]wrote[/green] {case / 'settings.toml'} \\[travel]: "
                   f"provider = {travel.provider}, detour_factor = {travel.detour_factor}, "
                   f"speeds_kmh = {dict(travel.speeds_kmh)}" + (f", graph = {travel.graph}" if travel.graph else ""))
 
