@@ -12,6 +12,12 @@ seconds. Edges a profile may not use carry neither attribute.
 Sources: an OSM XML file (``.osm``/``.xml``), a PBF file (``.pbf``, read with
 pyosmium), an Overpass API JSON response (``.json``), or a download by bounding
 box or polygon (needs the network). The graph is cached as GraphML.
+
+osmnx 2.x has no public reader for Overpass JSON files and its XML reader keeps
+every way (buildings, footways): this module feeds osmnx's own graph builder
+(``osmnx.graph._create_graph``, the step after the Overpass download) and its
+OSM XML and ``maxspeed`` parsers, then osmnx's simplification. The tests on
+tiny.osm pin that behaviour should osmnx change it.
 """
 
 from __future__ import annotations
