@@ -55,6 +55,30 @@ def _tables(data: dict[str, Any], file: str, problems: list[str]) -> Iterator[tu
         yield name, RowReader(file, 0, raw, problems, place=f"{file} [{name}]")
 
 
+SETTINGS_KEYS = frozenset({
+    "name", "epoch", "timezone", "currency", "horizon_days", "ambient_c", "iced_c",
+    "packing_service_min", "travel",
+})
+PRODUCT_KEYS = frozenset({
+    "name", "ref_temp_c", "ref_shelf_life_days", "q10", "model", "activation_energy_j_mol",
+    "precool_budget_fraction", "kg_per_box",
+})
+MARKET_KEYS = frozenset({
+    "name", "countries", "treatment", "forbidden_regions", "certifications", "min_shelf_life_days",
+})
+LANE_KEYS = frozenset({
+    "id", "origin", "destination", "mode", "partner", "transit_h", "unit", "unit_kg", "unit_boxes",
+    "units_per_departure", "temperature_c", "cost_per_unit", "cost_per_kg", "min_charge",
+    "handling_h", "cutoff_h", "departures", "schedule", "daily",
+})
+
+
+def _unknown_keys(row: RowReader, known: frozenset[str]) -> None:
+    """A misspelt key would silently leave its default in force: it is a problem."""
+    for key in sorted(set(row.values) - known):
+        row.problem(key, f"unknown key (known: {', '.join(sorted(known))})")
+
+
 def _strings(row: RowReader, field: str) -> frozenset[str]:
     """A list of strings (``countries = ["US"]``); a bare string is a problem."""
     value = row.values.get(field, [])
@@ -110,6 +134,7 @@ def _ambient(row: RowReader) -> tuple[float, ...]:
 
 def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | None:
     row = RowReader("settings.toml", 0, data, problems, place="settings.toml")
+    _unknown_keys(row, SETTINGS_KEYS)
     zone = _zone(row)
     raw_epoch, day = data.get("epoch"), None
     try:
@@ -140,6 +165,7 @@ def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | N
 def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProfile]:
     products = []
     for pid, row in _tables(data, "products.toml", problems):
+        _unknown_keys(row, PRODUCT_KEYS)
         values = {
             "model": row.choice("model", KineticsModel, required=False) or KineticsModel.Q10,
             "ref_temp_c": row.number("ref_temp_c"),
@@ -163,6 +189,7 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
 def read_markets(data: dict[str, Any], problems: list[str]) -> list[MarketRule]:
     markets = []
     for mid, row in _tables(data, "markets.toml", problems):
+        _unknown_keys(row, MARKET_KEYS)
         values = {
             "treatment": row.choice("treatment", Treatment, required=False),
             "countries": _strings(row, "countries"),
@@ -230,6 +257,7 @@ def read_lanes(
         lid = str(raw.get("id", "")).strip()
         place = f"lanes.toml lane {n} ({lid})" if lid else f"lanes.toml lane {n}"
         row = RowReader("lanes.toml", n, raw, problems, place=place)
+        _unknown_keys(row, LANE_KEYS)
         values = {
             "id": row.text("id"), "origin": row.text("origin"),
             "destination": row.text("destination"), "mode": row.choice("mode", Mode),

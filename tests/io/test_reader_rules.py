@@ -332,6 +332,19 @@ BAD = {
     "market-not-a-table": (
         {"markets.toml": sub("[domestic]\n", "domestic = 1\n[domestic-table]\n")},
         [("markets.toml [domestic]", "must be a table")]),
+    # --- misspelt keys would leave a default silently in force ----------------------------
+    "settings-unknown-key": (
+        {"settings.toml": sub("horizon_days = 2", "horizon_day = 2")},
+        [("settings.toml", "horizon_day", "unknown key (known: ambient_c, currency")]),
+    "product-unknown-key": (
+        {"products.toml": sub("q10 = 3.3", "q_10 = 2.5")},
+        [("products.toml [lychee]", "q_10", "unknown key")]),
+    "market-unknown-key": (
+        {"markets.toml": sub('forbidden_regions = ["FL", "HI"]', 'forbidden_states = ["FL", "HI"]')},
+        [("markets.toml [US]", "forbidden_states", "unknown key")]),
+    "lane-unknown-key": (
+        {"lanes.toml": sub("cutoff_h = 4", "cut_off_h = 4")},
+        [("lanes.toml lane 4 (nib-lax-air)", "cut_off_h", "unknown key")]),
     # --- lanes ------------------------------------------------------------------------------
     "lane-same-origin-and-destination": (
         {"lanes.toml": sub('destination = "lax"', 'destination = "nib"')},
