@@ -23,6 +23,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from planner.domain import Case
+
 from .db import Database
 from .engine import PlanFunction, PlanOptions, PlanOutput
 from .errors import engine_error
@@ -56,7 +58,7 @@ class JobRunner:
 
     def __init__(
         self, db: Database, settings: Settings, plan_function: PlanFunction,
-        prepare: Callable[[str], tuple[object, PlanOptions]],
+        prepare: Callable[[str], tuple[Case, PlanOptions]],
     ) -> None:
         self.db, self.settings, self.plan_function, self.prepare = db, settings, plan_function, prepare
         self.host = socket.gethostname()

@@ -86,10 +86,14 @@ class Valid:
 
 
 def json_rows(rows: Sequence[Any]) -> list[dict[str, str]]:
-    """Rows of a JSON body as the strings a CSV file would hold."""
+    """Rows of a JSON body (pydantic rows) as the strings a CSV file would hold."""
+    return json_rows_of([row.model_dump() for row in rows])
+
+
+def json_rows_of(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """Rows given as dicts of JSON values, as the strings a CSV file would hold."""
     return [
-        {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v))
-         for k, v in row.model_dump().items()}
+        {k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in row.items()}
         for row in rows
     ]
 
