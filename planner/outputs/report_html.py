@@ -40,7 +40,9 @@ def report_context(plan: Plan, case: Case, *, max_rows: int = 200) -> dict[str, 
     """Everything the template shows, computed from the plan and its case."""
     index = PlanIndex(case)
     currency = plan["case"]["currency"]
-    epoch = parse_time(plan["case"]["epoch"], "case.epoch")
+    day = parse_time(plan["case"]["epoch"], "case.epoch")
+    if case.lots:  # plan.json has no date field: the day is the one the lots are ready on
+        day = parse_time(index.iso(min(lot.ready for lot in case.lots)), "lots")
 
     def order_kg(i: int, item: Mapping[str, Any]) -> float:
         return index.order(item["order_id"], f"unserved_orders[{i}].order_id").kg
@@ -50,7 +52,7 @@ def report_context(plan: Plan, case: Case, *, max_rows: int = 200) -> dict[str, 
 
     return {
         "title": plan["case"]["name"],
-        "day": f"{epoch:%A %d %B %Y}",
+        "day": f"{day:%A %d %B %Y}",
         "seed": plan["seed"],
         "schema_version": plan["schema_version"],
         "timezone": plan["case"]["timezone"],

@@ -164,3 +164,11 @@ def test_timeline_over_midnight_labels_the_day(tiny_plan, tiny_case, elements) -
 def test_packing_house_intake(page) -> None:
     assert _table_after(page, "Lots delivered to the packing houses") == [
         ["Chu packing house", "2", "550 kg", "12 Jun 04:15", "12 Jun 05:16", "24.8"]]
+
+
+def test_header_names_the_day_the_lots_are_ready(tiny_plan, tiny_case, elements) -> None:
+    later = tuple(dataclasses.replace(lot, ready=lot.ready + 86_400, latest_pickup=lot.latest_pickup + 86_400)
+                  for lot in tiny_case.lots)
+    page = elements(render_report(tiny_plan, tiny_case.replace(lots=later)))
+    assert next(e.text for e in page if e.tag == "p" and e.parents[-1].tag == "header").startswith(
+        "Plan for Friday 13 June 2025")
