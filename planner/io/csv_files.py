@@ -65,14 +65,15 @@ def geojson_rows(path: Path, problems: list[str]) -> Iterator[RowReader]:
         place = f"{path.name} feature {n}"
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = dict(props) if isinstance(props, dict) else {}
+        row = RowReader(path.name, n, props, problems, place=place)
         if not isinstance(geometry, dict) or geometry.get("type") != "Point" \
                 or not isinstance(coords, list) or len(coords) < 2:
-            problems.append(f"{place}, geometry: must be a Point with [lon, lat] coordinates")
-            continue
-        props = feature.get("properties")
-        props = dict(props) if isinstance(props, dict) else {}
-        props["lon"], props["lat"] = coords[:2]
-        yield RowReader(path.name, n, props, problems, place=place)
+            row.problem("geometry", "must be a Point with [lon, lat] coordinates")
+        else:
+            props["lon"], props["lat"] = coords[:2]
+        yield row  # a failed row still names its id, so references to it are not repeated
 
 
 def build(row: RowReader, factory: Callable[..., Any], **kwargs: Any) -> Any:
@@ -117,6 +118,8 @@ SITE_COLUMNS = ("id", "name", "kind", "lat", "lon")
 
 
 def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
+    if row.failed:  # a GeoJSON feature without a usable point
+        return None
     kind = row.choice("kind", SiteKind)
     treatment = row.choice("treatment", Treatment, required=False)
     loc = location(row)
