@@ -60,3 +60,20 @@ def test_check_accepts_the_plan_and_finds_an_edit_that_breaks_it(planned_tiny):
     assert any("not a packing house" in v for v in bad["violations"])
     broken = api.client.post(f"/v1/plans/{job}/check", json={"routes": []}, headers=api.auth("province"))
     assert broken.status_code == 422 and broken.json()["error"]["code"] == "invalid_plan"
+
+
+def test_replan_keeps_a_dispatched_route(planned_tiny):
+    api, job = planned_tiny
+    doc = api.client.get(f"/v1/plans/{job}/plan.json", headers=api.auth("province")).json()
+    route = doc["routes"][0]
+    lots = [(s["kind"], s["lot_ids"]) for s in route["stops"] if s["lot_ids"]]
+    now = route["stops"][1]["departure"]  # the first pickup is done
+    r = api.client.post(f"/v1/plans/{job}/replan", json={"dispatched": [route["vehicle_id"]], "now": now,
+                                                         "time_limit_s": 2}, headers=api.auth("coop-a"))
+    assert r.status_code == 202, r.text
+    again = wait_for(api, r.json()["id"], timeout=90)
+    assert again["status"] == "succeeded", again
+    new = api.client.get(f"/v1/plans/{again['id']}/plan.json", headers=api.auth("province")).json()
+    kept = next(x for x in new["routes"] if x["vehicle_id"] == route["vehicle_id"])
+    assert [(s["kind"], s["lot_ids"]) for s in kept["stops"] if s["lot_ids"]][:len(lots)] == lots
+    assert kept["stops"][1]["arrival"] == route["stops"][1]["arrival"]
