@@ -142,12 +142,23 @@ def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
 LOT_COLUMNS = ("id", "farm", "product", "kg", "ready", "latest_pickup")
 
 
+def window(row: RowReader, first: str, last: str, settings: CaseSettings, *, strict: bool) -> tuple[int, int]:
+    """Two datetimes of a row; ``last`` before ``first`` (or at it, if ``strict``) is a
+    problem that quotes both as written."""
+    reported = len(row.problems)
+    a = row.moment(first, settings.epoch, settings.timezone)
+    b = row.moment(last, settings.epoch, settings.timezone)
+    if len(row.problems) == reported and (b <= a if strict else b < a):
+        order = "after" if strict else "at or after"
+        row.problem(last, f"must be {order} {first} ({row.raw(first)}), got {row.raw(last)}")
+    return a, b
+
+
 def read_lot(row: RowReader, settings: CaseSettings) -> HarvestLot | None:
-    epoch, tz = settings.epoch, settings.timezone
+    ready, latest = window(row, "ready", "latest_pickup", settings, strict=False)
     return build(
         row, HarvestLot, id=row.text("id"), farm=row.text("farm"), product=row.text("product"),
-        kg=row.number("kg", positive=True), ready=row.moment("ready", epoch, tz),
-        latest_pickup=row.moment("latest_pickup", epoch, tz),
+        kg=row.number("kg", positive=True), ready=ready, latest_pickup=latest,
         grade=row.text("grade", required=False, default="A"),
         boxes=row.integer("boxes", default=0, minimum=0),
         service_s=duration_s(minutes=row.number("service_min", default=5, minimum=0)),
@@ -164,7 +175,7 @@ ORDER_COLUMNS = (
 
 
 def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
-    epoch, tz = settings.epoch, settings.timezone
+    ordered, deadline = window(row, "ordered", "deadline", settings, strict=True)
     channel = row.choice("channel", Channel)
     loc = location(row)
     kg = row.number("kg", positive=True)
@@ -178,7 +189,7 @@ def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
         row, Order, id=row.text("id"), channel=channel, destination=destination,
         market=row.text("market"), product=row.text("product"), kg=kg,
         boxes=row.integer("boxes", default=0, minimum=0),
-        ordered=row.moment("ordered", epoch, tz), deadline=row.moment("deadline", epoch, tz),
+        ordered=ordered, deadline=deadline,
         min_shelf_life_s=round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
         value=row.number("value", default=0, minimum=0), partner=row.raw("partner"),
         grade=row.text("grade", required=False, default="A"),
@@ -189,11 +200,8 @@ FLEET_COLUMNS = ("id", "profile", "capacity_kg", "temperature", "home", "shift_s
 
 
 def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | None:
-    epoch, tz = settings.epoch, settings.timezone
     temperature = row.choice("temperature", TemperatureClass)
-    start, end = row.moment("shift_start", epoch, tz), row.moment("shift_end", epoch, tz)
-    if end <= start and not row.failed:
-        row.problem("shift_end", f"must be after shift_start, got {row.raw('shift_end')}")
+    start, end = window(row, "shift_start", "shift_end", settings, strict=True)
     if temperature is None or row.failed:
         return None
     return build(

@@ -50,9 +50,9 @@ def test_validate_lists_every_problem_and_exits_2(app, runner):
     lines = result.stderr.splitlines()
     assert lines[0] == f"{BAD / 'several'}: 8 problem(s)"
     assert sorted(line.strip() for line in lines[1:]) == sorted([
-        "lots.csv row 2: lot L1: latest_pickup (10800) is before ready (14400)",
+        "lots.csv row 2, latest_pickup: must be at or after ready (2025-06-12T04:00), got 2025-06-12T03:00",
         "orders.csv row 2, kg: must be > 0, got -3",
-        "fleet.csv row 2, shift_end: must be after shift_start, got 03:00",
+        "fleet.csv row 2, shift_end: must be after shift_start (12:00), got 03:00",
         "sites.csv row 2, id: duplicate id (2 times)",
         "lots.csv row 3, farm: site 'nib' is a airport, not a farm or collection point",
         "orders.csv row 3, market: unknown market 'mars'",

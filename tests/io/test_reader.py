@@ -281,3 +281,9 @@ def test_bad_geojson_features(case_with, mangle, expected):
 def test_malformed_geojson_is_one_problem(case_with, text):
     problems = list(problems_of(case_with({"sites.csv": None, "sites.geojson": text})))
     assert len(problems) == 1 and problems[0].startswith("sites.geojson: "), problems
+
+
+def test_a_pickup_window_may_be_a_single_moment(case_with):
+    case = read_case(case_with({"lots.csv": lambda t: t.replace(
+        "2025-06-12T04:00,2025-06-12T10:00", "2025-06-12T04:00,2025-06-12T04:00")}))
+    assert case.lots[0].ready == case.lots[0].latest_pickup == 4 * HOUR

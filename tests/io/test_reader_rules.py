@@ -119,13 +119,18 @@ BAD = {
         [("orders.csv row 3", "ordered", "ISO 8601")]),
     "lot-latest-pickup-before-ready": (
         {"lots.csv": sub("2025-06-12T10:00", "2025-06-12T03:00")},
-        [("lots.csv row 2", "latest_pickup", "before", "ready")]),
+        [("lots.csv row 2", "latest_pickup",
+          "must be at or after ready (2025-06-12T04:00), got 2025-06-12T03:00")]),
     "order-deadline-before-ordered": (
         {"orders.csv": sub("2025-06-13T20:00", "2025-06-12T08:00")},
-        [("orders.csv row 2", "deadline", "after ordered")]),
+        [("orders.csv row 2", "deadline",
+          "must be after ordered (2025-06-12T09:00), got 2025-06-12T08:00")]),
     "fleet-shift-end-before-start": (
         {"fleet.csv": sub("03:00,12:00", "12:00,03:00")},
-        [("fleet.csv row 2", "shift_end", "after shift_start")]),
+        [("fleet.csv row 2", "shift_end", "must be after shift_start (12:00), got 03:00")]),
+    "order-deadline-at-order-time": (
+        {"orders.csv": sub("2025-06-13T20:00", "2025-06-12T09:00")},
+        [("orders.csv row 2", "deadline", "must be after ordered")]),
     "fleet-both-shift-clocks-bad": (
         {"fleet.csv": sub("03:00,14:00", "noon,later")},
         [("fleet.csv row 3", "shift_start", "'noon'"), ("fleet.csv row 3", "shift_end", "'later'")]),
