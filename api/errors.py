@@ -3,6 +3,7 @@ request validation, and the engine's exceptions (planner.exceptions)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,8 @@ class ApiError(Exception):
         self.problems = list(problems)
         self.headers = headers or {}
 
+
+log = logging.getLogger("api")
 
 # planner.exceptions -> (status, code); the first matching class wins.
 ENGINE_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
@@ -93,6 +96,11 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:  # every method of the path, not only the first route's
             headers["Allow"] = ", ".join(allowed_methods(request))
         return _response(ApiError(exc.status_code, code, str(exc.detail), headers=headers))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=exc)
+        return _response(ApiError(500, "internal_error", "an unexpected error; it was logged"))
 
     for cls, _status, _code in ENGINE_ERRORS:
         @app.exception_handler(cls)
