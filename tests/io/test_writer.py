@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.domain import Case, Departure, KineticsModel, ProductProfile, TimeWindow
 from planner.domain.units import DAY, HOUR
@@ -80,3 +82,17 @@ def test_round_trip_of_the_embedded_case(tmp_path):
     # every site, lot, lane and vehicle type; a slice of the 12,000 orders keeps it quick
     case = full.replace(orders=full.orders[::12])
     assert_same_case(read_case(write_case(case, tmp_path / "luc-ngan")), case)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ready=st.integers(0, DAY), window=st.integers(0, DAY), kg=st.floats(0.001, 1e6),
+    service=st.integers(0, 3 * HOUR), deadline=st.integers(1, 3 * DAY),
+)
+def test_round_trip_keeps_any_seconds_and_kilograms(tiny_case, tmp_path_factory, ready, window, kg,
+                                                    service, deadline):
+    lot = dataclasses.replace(tiny_case.lots[0], ready=ready, latest_pickup=ready + window, kg=kg,
+                              service_s=service)
+    order = dataclasses.replace(tiny_case.orders[0], kg=kg, deadline=tiny_case.orders[0].ordered + deadline)
+    case = tiny_case.replace(lots=(lot, tiny_case.lots[1]), orders=(order, tiny_case.orders[1]))
+    assert_same_case(read_case(write_case(case, tmp_path_factory.mktemp("rt"))), case)
