@@ -107,6 +107,8 @@ class JobRunner:
         n = 0
         with self.db.write() as s:
             for job in s.scalars(select(PlanJob).where(PlanJob.status == "running")):
+                if job.worker in _LIVE:  # a runner of this process: alive, however slow its heartbeat
+                    continue
                 stale = job.heartbeat_at is None or job.heartbeat_at < stale_before
                 if stale or self._dead_here(job.worker):
                     self._take_back(job)

@@ -110,3 +110,14 @@ def test_partners_may_not_start_or_cancel_plans(api):
     assert api.client.post("/v1/plans", json={}, headers=api.auth("viettel-post")).status_code == 403
     job = api.client.post("/v1/plans", json={}, headers=api.auth("coop-a")).json()
     assert api.client.delete(f"/v1/plans/{job['id']}", headers=api.auth("viettel-post")).status_code in {403, 409}
+
+
+def test_a_live_runner_keeps_its_job_even_when_its_heartbeat_is_late(make_api):
+    api = make_api(plan_time_limit_s=40, job_stale_after_s=0.5)  # tiny_plan works 2 s
+    job = api.client.post("/v1/plans", json={}, headers=api.auth("coop-a")).json()
+    wait_for(api, job["id"], until={"running"})
+    with api.state.db.write() as s:
+        s.get(PlanJob, job["id"]).heartbeat_at = utcnow() - timedelta(seconds=30)
+    assert api.state.runner.recover() == 0
+    done = wait_for(api, job["id"])
+    assert (done["status"], done["attempts"]) == ("succeeded", 1)
