@@ -151,3 +151,13 @@ def test_info_on_a_bad_case_lists_the_problems(app, runner):
     assert result.exit_code == 2
     assert "8 problem(s)" in result.stderr
     _no_traceback(result)
+
+
+def test_info_on_a_case_without_orders_or_lots(app, runner, tmp_path):
+    folder = tmp_path / "case"
+    shutil.copytree(TINY, folder)
+    (folder / "orders.csv").unlink()
+    (folder / "lots.csv").unlink()
+    result = runner.invoke(app, ["info", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "7 sites, 0 lots (0 kg), 0 orders (0 kg), 3 vehicles in 2 types, 4 lanes" in result.stdout
