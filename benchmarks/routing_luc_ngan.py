@@ -68,6 +68,8 @@ def main() -> None:
     ap.add_argument("--scaled-lots", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--params", type=Path, default=None, help="RoutingParams TOML")
+    ap.add_argument("--append", action="store_true", help="keep the rows already in the JSON")
+    ap.add_argument("--skip-embedded", action="store_true")
     args = ap.parse_args()
     base = RoutingParams.from_file(args.params) if args.params else RoutingParams()
     instances = [("luc-ngan (embedded)", read_case(ROOT / "data" / "luc-ngan"), False)]
@@ -76,7 +78,9 @@ def main() -> None:
         scaled = generate_case(n_lots=args.scaled_lots, n_farms=round(180 * scale), n_orders=200,
                                fleet_scale=scale)
         instances.append((f"luc-ngan scaled ({args.scaled_lots} lots, fleet x{scale:.1f})", scaled, True))
-    rows = []
+    if args.skip_embedded:
+        instances = instances[1:]
+    rows = json.loads(OUT.with_suffix(".json").read_text())["results"] if args.append else []
     for name, case, decompose in instances:
         params = base.replace(decompose=decompose)
         for limit in args.limits:

@@ -108,13 +108,15 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
     """Solve each catchment (see :mod:`.decompose`) with its share of the time."""
     started = time.perf_counter()
     all_lots = list(case.lots if lots is None else lots)
-    parts = catchments(case, all_lots)
+    parts = catchments(case, all_lots, max_lots=params.max_lots_per_part)
     total = max(len(all_lots), 1)
     merged: list[RoutingResult] = []
     done = 0
     for part in parts:
         share = max(params.time_limit_s * len(part.lots) / total, 0.5)
-        sub = case.replace(vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
+        sites = tuple(replace(s, intake_kg_per_hour=s.intake_kg_per_hour * part.intake_share)
+                      if s.id == part.house and s.intake_kg_per_hour else s for s in case.sites)
+        sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
                            lots=tuple(part.lots))
 
         def report(f: float, msg: str, h: str = part.house, d: int = done, n: int = len(part.lots)) -> None:
@@ -157,11 +159,14 @@ def _bounds(net: Network, table: FreshnessTable, lot: HarvestLot, params: Routin
     boxes = lot_boxes(net.case, lot)
     pickup = net.pickup[lot.id]
     carriers = []
+    first_of_type: dict[str, int] = {}
     for v, vehicle in enumerate(net.vehicles):
-        vt = vehicle.type
+        first_of_type.setdefault(vehicle.type.id, v)
+    for v in first_of_type.values():
+        vt = net.vehicles[v].type
         if vt.capacity_kg >= lot.kg and (not vt.capacity_boxes or vt.capacity_boxes >= boxes):
             direct = min(net.transit(vt.profile, pickup, d) for d in net.delivery[lot.id].values())
-            earliest = max(now, vt.shift.start) + net.transit(vt.profile, net.starts[v], pickup)
+            earliest = max(now, vt.shift.start) + net.transit(vt.profile, 2 * v, pickup)
             carriers.append((vt, direct, earliest))
     return lot_bounds(table, lot, carriers=carriers, allowance_s=params.ride_allowance_s)
 

@@ -1,6 +1,7 @@
 """The pickup problem as nodes and vehicles: domain objects to indices and back.
 
-Node order: one start and one end node per physical vehicle, then one pickup
+Node order: one start and one end node per physical vehicle (vehicle ``v``
+starts at node ``2 v`` and ends at ``2 v + 1``), then one pickup
 node per lot and one delivery node per (lot, allowed packing house).
 """
 
@@ -62,11 +63,11 @@ class Network:
 
     @property
     def starts(self) -> list[int]:
-        return [2 * v for v in range(len(self.vehicles))]
+        return list(range(0, 2 * len(self.vehicles), 2))
 
     @property
     def ends(self) -> list[int]:
-        return [2 * v + 1 for v in range(len(self.vehicles))]
+        return list(range(1, 2 * len(self.vehicles), 2))
 
     def seconds(self, profile: str, a: int, b: int) -> int:
         return int(self.matrices[profile].seconds[a, b])

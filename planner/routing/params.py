@@ -39,7 +39,8 @@ class RoutingParams:
     is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives; ``decompose``
     solves each packing house's catchment on its own with a share of the fleet
-    (large days; not with fixed routes).
+    (large days; not with fixed routes), cutting catchments of more than
+    ``max_lots_per_part`` lots into sectors.
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
@@ -58,6 +59,7 @@ class RoutingParams:
     cost_scale: float = 1.0
     max_packing_houses_per_lot: int = 3
     decompose: bool = False
+    max_lots_per_part: int = 300
     enforce_freshness: bool = True
     ride_allowance_s: int = 1800
     repair_rounds: int = 3
@@ -85,6 +87,8 @@ class RoutingParams:
             raise ValueError(f"routing params: cost_scale must be positive, got {self.cost_scale}")
         if self.max_packing_houses_per_lot < 1:
             raise ValueError("routing params: max_packing_houses_per_lot must be >= 1")
+        if self.max_lots_per_part < 1:
+            raise ValueError("routing params: max_lots_per_part must be >= 1")
         if self.ride_allowance_s < 0:
             raise ValueError("routing params: ride_allowance_s must be >= 0")
         if self.repair_rounds < 0:

@@ -30,7 +30,7 @@ def precheck(net: Network, table: FreshnessTable, lot: HarvestLot, *, now: int) 
         if vt.id in seen_types:
             continue
         seen_types.add(vt.id)
-        p = max(lot.ready, now, vt.shift.start + net.transit(vt.profile, net.starts[v], pickup))
+        p = max(lot.ready, now, vt.shift.start + net.transit(vt.profile, 2 * v, pickup))
         if p > lot.latest_pickup:
             detail = detail or f"{vt.id} reaches the farm at {p} s, after latest pickup {lot.latest_pickup} s"
             continue
@@ -41,7 +41,7 @@ def precheck(net: Network, table: FreshnessTable, lot: HarvestLot, *, now: int) 
                 if stage < 2:
                     stage, detail = 2, f"{ph} is not open between {arrive} s and the end of {vt.id}'s shift"
                 continue
-            back = start + net.transit(vt.profile, d_node, net.ends[v])
+            back = start + net.transit(vt.profile, d_node, 2 * v + 1)
             if back > vt.shift.end:
                 if stage < 1:
                     stage, detail = 1, f"{vt.id} cannot deliver at {ph} and return within its shift"

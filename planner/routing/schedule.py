@@ -16,7 +16,7 @@ def retime(net: Network, vehicle: int, start: int, visits: Visits) -> Visits:
     """Service starts after stops were removed: never earlier than before
     (keeps intake slots and freshness), never before the vehicle can arrive."""
     profile = net.vehicles[vehicle].type.profile
-    prev, t_prev, out = net.starts[vehicle], start, []
+    prev, t_prev, out = 2 * vehicle, start, []
     for node, t in visits:
         arrival = t_prev + net.transit(profile, prev, node)
         t_new = max(t, arrival)
@@ -29,7 +29,7 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
                 visits: Visits) -> tuple[Route, list[LotDelivery]]:
     veh = net.vehicles[vehicle]
     vt, profile = veh.type, veh.type.profile
-    home, end_node = net.starts[vehicle], net.ends[vehicle]
+    home, end_node = 2 * vehicle, 2 * vehicle + 1
     if visits:  # leave as late as the first service start allows
         first_node, first_t = visits[0]
         start = max(start, first_t - net.transit(profile, home, first_node))
