@@ -91,8 +91,12 @@ def build(row: RowReader, factory: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 def location(row: RowReader) -> Location | None:
+    reported = len(row.problems)
     lat, lon = row.number("lat"), row.number("lon")
-    return build(row, Location, lat=lat, lon=lon)
+    for field, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        if not -bound <= value <= bound:
+            row.problem(field, f"must be within [-{bound}, {bound}], got {row.raw(field)}")
+    return Location(lat, lon) if len(row.problems) == reported else None
 
 
 def opening(row: RowReader, settings: CaseSettings) -> tuple[TimeWindow, ...]:
@@ -120,22 +124,22 @@ SITE_COLUMNS = ("id", "name", "kind", "lat", "lon")
 def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
     if row.failed:  # a GeoJSON feature without a usable point
         return None
-    kind = row.choice("kind", SiteKind)
-    treatment = row.choice("treatment", Treatment, required=False)
-    loc = location(row)
-    if kind is None or loc is None:
+    values = {  # every field is read, so every bad one is reported
+        "kind": row.choice("kind", SiteKind), "location": location(row),
+        "treatment": row.choice("treatment", Treatment, required=False),
+        "opening": opening(row, settings),
+        "intake_kg_per_hour": row.optional_number("intake_kg_per_hour", positive=True),
+        "precooling": row.boolean("precooling"),
+        "cold_storage_kg": row.optional_number("cold_storage_kg", positive=True),
+        "treatment_kg_per_day": row.optional_number("treatment_kg_per_day", positive=True),
+        "treatment_s": duration_s(hours=row.number("treatment_h", default=0, minimum=0)),
+        "treatment_cost_per_kg": row.number("treatment_cost_per_kg", default=0, minimum=0),
+    }
+    if values["kind"] is None or values["location"] is None:
         return None
     return build(
         row, Site, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
-        kind=kind, location=loc, opening=opening(row, settings),
-        intake_kg_per_hour=row.optional_number("intake_kg_per_hour", positive=True),
-        precooling=row.boolean("precooling"),
-        cold_storage_kg=row.optional_number("cold_storage_kg", positive=True),
-        treatment=treatment,
-        treatment_kg_per_day=row.optional_number("treatment_kg_per_day", positive=True),
-        treatment_s=duration_s(hours=row.number("treatment_h", default=0, minimum=0)),
-        treatment_cost_per_kg=row.number("treatment_cost_per_kg", default=0, minimum=0),
-        commune=row.raw("commune"), region=row.raw("region"),
+        commune=row.raw("commune"), region=row.raw("region"), **values,
     )
 
 
@@ -176,42 +180,39 @@ ORDER_COLUMNS = (
 
 def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
     ordered, deadline = window(row, "ordered", "deadline", settings, strict=True)
-    channel = row.choice("channel", Channel)
+    values = {  # every field is read, so every bad one is reported
+        "id": row.text("id"), "channel": row.choice("channel", Channel),
+        "market": row.text("market"), "product": row.text("product"),
+        "kg": row.number("kg", positive=True), "boxes": row.integer("boxes", default=0, minimum=0),
+        "min_shelf_life_s": round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
+        "value": row.number("value", default=0, minimum=0), "partner": row.raw("partner"),
+        "grade": row.text("grade", required=False, default="A"),
+    }
     loc = location(row)
-    kg = row.number("kg", positive=True)
-    if channel is None or loc is None:
+    where = {"city": row.text("city"), "country": row.text("country"), "hub": row.text("hub")}
+    if row.failed or loc is None:
         return None
-    destination = Destination(
-        location=loc, city=row.text("city"), country=row.text("country"),
-        hub=row.text("hub"), region=row.raw("region"),
-    )
-    return build(
-        row, Order, id=row.text("id"), channel=channel, destination=destination,
-        market=row.text("market"), product=row.text("product"), kg=kg,
-        boxes=row.integer("boxes", default=0, minimum=0),
-        ordered=ordered, deadline=deadline,
-        min_shelf_life_s=round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
-        value=row.number("value", default=0, minimum=0), partner=row.raw("partner"),
-        grade=row.text("grade", required=False, default="A"),
-    )
+    destination = Destination(location=loc, region=row.raw("region"), **where)
+    return build(row, Order, destination=destination, ordered=ordered, deadline=deadline, **values)
 
 
 FLEET_COLUMNS = ("id", "profile", "capacity_kg", "temperature", "home", "shift_start", "shift_end")
 
 
 def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | None:
-    temperature = row.choice("temperature", TemperatureClass)
     start, end = window(row, "shift_start", "shift_end", settings, strict=True)
-    if temperature is None or row.failed:
+    values = {  # every field is read, so every bad one is reported
+        "id": row.text("id"), "name": row.text("name", required=False, default=row.raw("id")),
+        "profile": row.text("profile"), "capacity_kg": row.number("capacity_kg", positive=True),
+        "capacity_boxes": row.integer("capacity_boxes", default=0, minimum=0),
+        "temperature": row.choice("temperature", TemperatureClass),
+        "setpoint_c": row.optional_number("setpoint_c"),
+        "home": row.text("home"), "end": row.raw("end"),
+        "count": row.integer("count", default=1, minimum=0),
+        "fixed_cost": row.number("fixed_cost", default=0, minimum=0),
+        "cost_per_km": row.number("cost_per_km", default=0, minimum=0),
+        "cost_per_hour": row.number("cost_per_hour", default=0, minimum=0),
+    }
+    if row.failed:
         return None
-    return build(
-        row, VehicleType, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
-        profile=row.text("profile"), capacity_kg=row.number("capacity_kg", positive=True),
-        capacity_boxes=row.integer("capacity_boxes", default=0, minimum=0),
-        temperature=temperature, setpoint_c=row.optional_number("setpoint_c"),
-        home=row.text("home"), end=row.raw("end"), shift=TimeWindow(start, end),
-        count=row.integer("count", default=1, minimum=0),
-        fixed_cost=row.number("fixed_cost", default=0, minimum=0),
-        cost_per_km=row.number("cost_per_km", default=0, minimum=0),
-        cost_per_hour=row.number("cost_per_hour", default=0, minimum=0),
-    )
+    return build(row, VehicleType, shift=TimeWindow(start, end), **values)

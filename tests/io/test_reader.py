@@ -287,3 +287,16 @@ def test_a_pickup_window_may_be_a_single_moment(case_with):
     case = read_case(case_with({"lots.csv": lambda t: t.replace(
         "2025-06-12T04:00,2025-06-12T10:00", "2025-06-12T04:00,2025-06-12T04:00")}))
     assert case.lots[0].ready == case.lots[0].latest_pickup == 4 * HOUR
+
+
+def test_every_bad_field_of_one_row_is_reported(case_with):
+    folder = case_with({"orders.csv": lambda t: t.replace(
+        "O1,livestream,domestic,lychee,A,5,1,2025-06-12T09:00,2025-06-13T20:00,5,",
+        "O1,telepathy,domestic,lychee,A,-5,one,2025-06-12T09:00,2025-06-12T08:00,-5,")})
+    assert list(problems_of(folder)) == [
+        "orders.csv row 2, deadline: must be after ordered (2025-06-12T09:00), got 2025-06-12T08:00",
+        "orders.csv row 2, channel: must be one of livestream, b2b; got 'telepathy'",
+        "orders.csv row 2, kg: must be > 0, got -5",
+        "orders.csv row 2, boxes: must be a whole number, got 'one'",
+        "orders.csv row 2, min_shelf_life_days: must be >= 0, got -5",
+    ]

@@ -90,7 +90,14 @@ BAD = {
     "site-non-numeric-lat": (
         {"sites.csv": sub("21.40", "north")}, [("sites.csv row 2", "lat", "must be a number")]),
     "site-lat-out-of-range": (
-        {"sites.csv": sub("21.40", "99")}, [("sites.csv row 2", "lat", "within [-90, 90]")]),
+        {"sites.csv": sub("21.40", "99")}, [("sites.csv row 2, lat: must be within [-90, 90], got 99",)]),
+    "order-lon-out-of-range-and-bad-kind": (
+        {"orders.csv": sub("-118.41", "241.59"), "sites.csv": sub(",city_hub,", ",hub,")},
+        [("orders.csv row 3, lon: must be within [-180, 180], got 241.59",),
+         ("sites.csv row 5, kind: must be one of",)]),
+    "site-bad-kind-and-bad-lat": (
+        {"sites.csv": sub("farm-a,Farm A,farm,21.40", "farm-a,Farm A,orchard,-91")},
+        [("sites.csv row 2, kind: must be one of",), ("sites.csv row 2, lat: must be within",)]),
     "site-negative-intake": (
         {"sites.csv": sub(",5000,", ",-5,")},
         [("sites.csv row 4", "intake_kg_per_hour", "must be > 0")]),
