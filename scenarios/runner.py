@@ -40,7 +40,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None,
             yield client
         return
     with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=processes,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 
