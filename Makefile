@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(VENV)/bin/planner validate $(CASE)
 	$(VENV)/bin/planner info $(CASE)
-	$(VENV)/bin/planner plan $(CASE) --out $(OUT) --time-limit 40 --seed 1
+	$(VENV)/bin/planner plan $(CASE) --out $(OUT) --time-limit 30 --seed 1
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check planner api scenarios tests benchmarks

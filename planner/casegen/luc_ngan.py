@@ -180,6 +180,7 @@ def _b2b_orders(rng: np.random.Generator, n: int, start_h: float, hours: float, 
             ordered=int(times[i]), deadline=(day + dd) * DAY + int(hh * HOUR),
             min_shelf_life_s=max(min_life[market], 7 * DAY if market == "domestic" else 0),
             value=round(kg * price),
+            grade="B" if market == "domestic" and rng.random() < 0.5 else "A",
         ))
     return orders
 
