@@ -296,8 +296,22 @@ def graph_from_file(path: str | Path, *, params: NetworkParams | None = None) ->
         raise ValueError(msg) from exc
 
 
+_OFFLINE = "is the machine offline? Build from a local file with `planner network build --osm FILE` instead"
+
+
+def _check_overpass_reachable() -> None:
+    """Fail at once when offline (osmnx would first wait a minute for its rate limit)."""
+    url = ox.settings.overpass_url.rstrip("/") + "/status"
+    try:
+        requests.get(url, timeout=min(ox.settings.requests_timeout, 10), **ox.settings.requests_kwargs)
+    except requests.exceptions.RequestException as exc:
+        msg = f"cannot reach the Overpass API at {url} ({type(exc).__name__}): {_OFFLINE}"
+        raise TravelTimeError(msg) from exc
+
+
 def graph_from_polygon(polygon: Polygon, *, params: NetworkParams | None = None) -> nx.MultiDiGraph:
     """Download the ways inside a WGS84 polygon from the Overpass API (needs the network)."""
+    _check_overpass_reachable()
     try:
         with _way_tags():
             raw = ox.graph_from_polygon(
@@ -305,8 +319,7 @@ def graph_from_polygon(polygon: Polygon, *, params: NetworkParams | None = None)
                 simplify=False, retain_all=True, truncate_by_edge=True,
             )
     except requests.exceptions.RequestException as exc:
-        msg = (f"cannot download OpenStreetMap data ({type(exc).__name__}): is the machine offline? "
-               "Build from a local file with `planner network build --osm FILE` instead")
+        msg = f"cannot download OpenStreetMap data ({type(exc).__name__}): {_OFFLINE}"
         raise TravelTimeError(msg) from exc
     return road_graph(raw, params=params or NetworkParams())
 

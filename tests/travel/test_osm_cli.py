@@ -48,16 +48,28 @@ def test_build_names_a_bad_file(app, tmp_path):
     assert "roads.csv: unknown OSM file type" in result.stderr
 
 
-def test_fetch_offline_fails_in_one_line(app, tmp_path, monkeypatch):
-    def offline(*args, **kwargs):
-        raise requests.exceptions.ConnectionError("Failed to resolve 'overpass-api.de'")
+def _offline(*args, **kwargs):
+    raise requests.exceptions.ConnectionError("Failed to resolve 'overpass-api.de'")
 
-    monkeypatch.setattr(osm_graph.ox, "graph_from_polygon", offline)
+
+def test_fetch_offline_fails_at_once_in_one_line(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(osm_graph.requests, "get", _offline)
+    monkeypatch.setattr(osm_graph.ox, "graph_from_polygon", lambda *a, **k: pytest.fail("downloaded offline"))
     result = CliRunner().invoke(app, ["network", "fetch", "--bbox", "21.02,105.82,21.03,105.83",
                                       "--out", str(tmp_path / "g.graphml")])
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "offline" in result.stderr
+    assert result.stderr.count("\n") == 1 and "cannot reach the Overpass API" in result.stderr
+    assert "offline" in result.stderr
     assert not (tmp_path / "g.graphml").exists()
+
+
+def test_fetch_download_failure_is_one_line(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(osm_graph.requests, "get", lambda *a, **k: None)  # status page answers
+    monkeypatch.setattr(osm_graph.ox, "graph_from_polygon", _offline)
+    result = CliRunner().invoke(app, ["network", "fetch", "--bbox", "21.02,105.82,21.03,105.83",
+                                      "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "cannot download OpenStreetMap data" in result.stderr
 
 
 @pytest.mark.parametrize("bbox", ["21.03,105.82,21.02,105.83", "21,105"])
