@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import typer
 
-from . import case_commands, generate_commands, plan_commands
-from . import bench_commands
-from . import scenario_commands
-from . import api_commands
-from . import network_commands
-from . import consolidate_commands
-from . import render_commands
+from . import (
+    api_commands,
+    bench_commands,
+    case_commands,
+    consolidate_commands,
+    generate_commands,
+    network_commands,
+    plan_commands,
+    render_commands,
+    scenario_commands,
+)
 
 app = typer.Typer(
     name="planner",

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from planner.assembly.emissions import EmissionFactors, freight_co2e_kg, lane_metres, vehicle_co2e_kg
+from planner.assembly.emissions import (
+    EmissionFactors,
+    freight_co2e_kg,
+    lane_metres,
+    vehicle_co2e_kg,
+)
 from planner.domain import Case
 from planner.travel import haversine_m
 
