@@ -40,8 +40,13 @@ class CalibrationParams:
 
     @classmethod
     def from_file(cls, path: str | Path) -> CalibrationParams:
-        with Path(path).open("rb") as fh:
-            return cls(**tomllib.load(fh).get("calibration", {}))
+        """Read the ``[calibration]`` table of a TOML file."""
+        try:
+            with Path(path).open("rb") as fh:
+                return cls(**tomllib.load(fh).get("calibration", {}))
+        except (OSError, ValueError, TypeError) as exc:  # TypeError: an unknown key
+            msg = f"{path} [calibration]: {exc}"
+            raise ValueError(msg) from exc
 
 
 @dataclass(frozen=True)

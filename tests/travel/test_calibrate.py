@@ -74,3 +74,6 @@ def test_params(tmp_path):
     path = tmp_path / "cal.toml"
     path.write_text("[calibration]\nsample_size = 50\nseed = 4\n", encoding="utf-8")
     assert CalibrationParams.from_file(path) == CalibrationParams(sample_size=50, seed=4)
+    path.write_text("[calibration]\nsamples = 50\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cal.toml \[calibration\]: .*samples"):
+        CalibrationParams.from_file(path)
