@@ -44,3 +44,19 @@ def test_catchments_are_solved_apart(rk):
                      "L-e1": ("east", "me#1"), "L-e2": ("east", "me#1")}
     assert [(u.lot_id, u.reason) for u in result.unassigned] == [("big", Reason.NO_VEHICLE_LARGE_ENOUGH)]
     assert all(r.stops[0].departure >= 3 * HOUR for r in result.routes)
+
+
+def test_sectors_share_fleet_and_intake(rk):
+    from planner.routing.decompose import catchments
+
+    sites = [rk.ph(intake_kg_per_hour=1000.0)] + [rk.site(f"f{k}", km) for k, km in enumerate((-9, -5, 4, 8))]
+    lots = [rk.lot(f"L{k}", f"f{k % 4}", 100) for k in range(8)]
+    case = rk.case(sites, [rk.vehicle(count=5)], lots)
+    parts = catchments(case, list(case.lots), max_lots=4)
+    assert [len(p.lots) for p in parts] == [4, 4]
+    assert sum(p.intake_share for p in parts) == pytest.approx(1.0)
+    assert sorted(n for p in parts for _, n, _ in p.fleet) == [2, 3]
+    offsets = sorted((o, n) for p in parts for _, n, o in p.fleet)
+    assert offsets[1][0] == offsets[0][1]  # vehicle numbers continue, never repeat
+    west = next(p for p in parts if any(lot.farm == "f0" for lot in p.lots))
+    assert {lot.farm for lot in west.lots} == {"f0", "f1"}
