@@ -15,8 +15,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..assembly import PlanParams, plan_day, write_plan_json
 from ..assembly.check import check_plan_file
 from ..assembly.day import restrict_to_day
-from ..exceptions import PlanCheckError
+from ..exceptions import PlanCheckError, TravelTimeError
 from ..outputs import write_outputs
+from ..travel import provider_for
 from .case_commands import load_or_exit
 
 console = Console()
@@ -43,13 +44,14 @@ def plan(
         params = PlanParams.from_dict({**params.as_dict(), "time_limit_s": time_limit})
         if day:
             loaded = restrict_to_day(loaded, date.fromisoformat(day))
-    except (ValueError, OSError) as exc:
+        travel = provider_for(loaded.settings.travel, case)
+    except (ValueError, OSError, TravelTimeError) as exc:
         raise _fail(str(exc)) from None
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("planning", total=1.0)
-        result = plan_day(loaded, params, seed=seed,
+        result = plan_day(loaded, params, seed=seed, travel=travel,
                           progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
     solved = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
@@ -69,8 +71,8 @@ def check(
     Exit 0 when the plan breaks no rule, 1 when it does, 2 when it cannot be read."""
     loaded = load_or_exit(case)
     try:
-        report = check_plan_file(plan_file, loaded)
-    except PlanCheckError as exc:
+        report = check_plan_file(plan_file, loaded, travel=provider_for(loaded.settings.travel, case))
+    except (PlanCheckError, TravelTimeError) as exc:
         raise _fail(str(exc)) from None
     for key, value in report.totals.items():
         console.print(f"{key}: {value:,}", highlight=False)

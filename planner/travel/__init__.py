@@ -4,3 +4,4 @@ from .great_circle import GreatCircleProvider as GreatCircleProvider
 from .great_circle import haversine_m as haversine_m
 from .provider import TravelMatrix as TravelMatrix
 from .provider import TravelTimeProvider as TravelTimeProvider
+from .factory import provider_for as provider_for
