@@ -48,7 +48,9 @@ class Database:
             connect_args = {"check_same_thread": False, "timeout": 30}
         elif schema:
             connect_args = {"options": f"-csearch_path={schema}"}
-        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
+        # Routes hold a connection only while they run (see api.deps.DB).
+        self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite,
+                                    pool_size=10, max_overflow=20, pool_timeout=30)
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine

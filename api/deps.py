@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from .auth import Principal, Role, authenticate
 from .db import Database
@@ -89,12 +87,15 @@ async def get_principal(
 Caller = Annotated[Principal, Depends(get_principal)]
 
 
-def reader(state: State) -> Iterator[Session]:
-    with state.db.reader() as session:
-        yield session
+async def get_db(state: State) -> Database:
+    return state.db
 
 
-ReadSession = Annotated[Session, Depends(reader)]
+# Routes open their sessions themselves (``with db.reader() as session:``) so the
+# connection goes back to the pool before the route returns: FastAPI validates a
+# sync route's response in a worker thread, and threads waiting for connections
+# held by finished routes would otherwise wait for each other.
+DB = Annotated[Database, Depends(get_db)]
 
 
 async def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)")] = None) -> int:

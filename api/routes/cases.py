@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from .. import auth
-from ..deps import Caller, ReadSession, State, allow
+from ..deps import DB, Caller, State, allow
 from ..models import ApiKey, CaseRecord
 from ..schemas import CaseIn, CaseOut, KeyCreated, KeyIn, KeyOut
 from ..services import cases as case_service
@@ -24,8 +24,9 @@ def _case_out(state: State, record: CaseRecord, files: list[str]) -> CaseOut:
 
 
 @router.get("/cases", tags=["cases"], response_model=list[CaseOut], summary="Cases (any key)", responses=errors())
-def list_cases(state: State, session: ReadSession, who: Caller) -> list[CaseOut]:
-    return [_case_out(state, r, list(r.files)) for r in case_service.list_all(session)]
+def list_cases(state: State, db: DB, who: Caller) -> list[CaseOut]:
+    with db.reader() as session:
+        return [_case_out(state, r, list(r.files)) for r in case_service.list_all(session)]
 
 
 @router.post("/cases", tags=["cases"], status_code=201, response_model=CaseOut,
@@ -52,9 +53,10 @@ def create_key(body: KeyIn, state: State, who: Caller) -> KeyCreated:
 
 
 @router.get("/keys", tags=["keys"], response_model=list[KeyOut], summary="API keys (planners)", responses=errors(403))
-def list_keys(session: ReadSession, who: Caller) -> list[KeyOut]:
-    allow(who)
-    return [_key_out(r) for r in auth.list_keys(session)]
+def list_keys(db: DB, who: Caller) -> list[KeyOut]:
+    with db.reader() as session:
+        allow(who)
+        return [_key_out(r) for r in auth.list_keys(session)]
 
 
 @router.delete("/keys/{key_id}", tags=["keys"], status_code=204, summary="Revoke an API key (planners)",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from ..auth import Role
-from ..deps import Caller, Cursor, Limit, ReadSession, State, allow
+from ..deps import DB, Caller, Cursor, Limit, State, allow
 from ..engine import check_plan
 from ..schemas import (
     CheckOut,
@@ -50,16 +50,18 @@ def start_plan(body: PlanIn, state: State, who: Caller, response: Response) -> J
 
 
 @router.get("", response_model=Page[JobOut], summary="List plan jobs, newest first", responses=errors(400))
-def list_plans(session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+def list_plans(db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
                status: Annotated[JobStatus | None, Query()] = None) -> Page[JobOut]:
-    jobs, next_cursor = plans.listing(session, status=status, limit=limit, cursor=cursor)
-    names = plans.case_names(session, jobs)
-    return Page[JobOut](items=[plans.out(j, names[j.case_id]) for j in jobs], next_cursor=next_cursor)
+    with db.reader() as session:
+        jobs, next_cursor = plans.listing(session, status=status, limit=limit, cursor=cursor)
+        names = plans.case_names(session, jobs)
+        return Page[JobOut](items=[plans.out(j, names[j.case_id]) for j in jobs], next_cursor=next_cursor)
 
 
 @router.get("/{plan_id}", response_model=JobOut, summary="Status and progress of a plan job", responses=errors(404))
-def get_plan(plan_id: str, session: ReadSession, who: Caller) -> JobOut:
-    return _job_out(session, plans.get(session, plan_id))
+def get_plan(plan_id: str, db: DB, who: Caller) -> JobOut:
+    with db.reader() as session:
+        return _job_out(session, plans.get(session, plan_id))
 
 
 @router.delete("/{plan_id}", status_code=202, response_model=JobOut, summary="Cancel a plan job",
@@ -90,77 +92,87 @@ def replan(plan_id: str, body: ReplanIn, state: State, who: Caller, response: Re
 
 @router.get("/{plan_id}/routes", response_model=list[RouteOut], summary="Pickup routes (dispatchers: those carrying their lots)",
             responses=errors(403, 404, 409))
-def get_routes(plan_id: str, session: ReadSession, who: Caller) -> list[dict[str, Any]]:
-    return results.routes(session, plan_id, who)
+def get_routes(plan_id: str, db: DB, who: Caller) -> list[dict[str, Any]]:
+    with db.reader() as session:
+        return results.routes(session, plan_id, who)
 
 
 @router.get("/{plan_id}/routes.geojson", response_model=FeatureCollection, summary="Pickup routes as GeoJSON",
             responses=errors(403, 404, 409))
-def get_routes_geojson(plan_id: str, session: ReadSession, who: Caller) -> dict[str, Any]:
-    return results.routes_geojson(results.routes(session, plan_id, who))
+def get_routes_geojson(plan_id: str, db: DB, who: Caller) -> dict[str, Any]:
+    with db.reader() as session:
+        return results.routes_geojson(results.routes(session, plan_id, who))
 
 
 @router.get("/{plan_id}/shipments", response_model=Page[ShipmentOut], summary="Shipments (partners: their own)",
             responses=errors(400, 403, 404, 409))
-def get_shipments(plan_id: str, session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+def get_shipments(plan_id: str, db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
                   partner: Partner = None) -> Page[Any]:
-    items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
-    return Page[Any](items=items, next_cursor=next_cursor)
+    with db.reader() as session:
+        items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
+        return Page[Any](items=items, next_cursor=next_cursor)
 
 
 @router.get("/{plan_id}/shipments.csv", response_model=None, summary="Shipments as CSV",
             responses=text_body("text/csv", "One row per shipment", 403, 404, 409))
-def get_shipments_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
-    rows = [{**s, "units": len(s["units"]), "kg": sum(x["kg"] for x in s["manifest"]),
-             "boxes": sum(x["boxes"] for x in s["manifest"]), "orders": len(s["manifest"])}
-            for s in results.shipments(session, plan_id, who, partner)]
-    return PlainTextResponse(results.to_csv(rows, SHIPMENT_COLUMNS), media_type="text/csv")
+def get_shipments_csv(plan_id: str, db: DB, who: Caller, partner: Partner = None) -> PlainTextResponse:
+    with db.reader() as session:
+        rows = [{**s, "units": len(s["units"]), "kg": sum(x["kg"] for x in s["manifest"]),
+                 "boxes": sum(x["boxes"] for x in s["manifest"]), "orders": len(s["manifest"])}
+                for s in results.shipments(session, plan_id, who, partner)]
+        return PlainTextResponse(results.to_csv(rows, SHIPMENT_COLUMNS), media_type="text/csv")
 
 
 @router.get("/{plan_id}/manifests", response_model=Page[ManifestRowOut],
             summary="Manifest lines (partners: their own), a page of shipments at a time",
             responses=errors(400, 403, 404, 409))
-def get_manifests(plan_id: str, session: ReadSession, who: Caller, limit: Limit, cursor: Cursor = None,
+def get_manifests(plan_id: str, db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
                   partner: Partner = None) -> Page[Any]:
-    items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
-    return Page[Any](items=results.manifest_rows(items), next_cursor=next_cursor)
+    with db.reader() as session:
+        items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
+        return Page[Any](items=results.manifest_rows(items), next_cursor=next_cursor)
 
 
 @router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",
             responses=text_body("text/csv", "One row per manifest line", 403, 404, 409))
-def get_manifests_csv(plan_id: str, session: ReadSession, who: Caller, partner: Partner = None) -> PlainTextResponse:
-    rows = results.manifest_rows(results.shipments(session, plan_id, who, partner))
-    return PlainTextResponse(results.to_csv(rows, MANIFEST_COLUMNS), media_type="text/csv")
+def get_manifests_csv(plan_id: str, db: DB, who: Caller, partner: Partner = None) -> PlainTextResponse:
+    with db.reader() as session:
+        rows = results.manifest_rows(results.shipments(session, plan_id, who, partner))
+        return PlainTextResponse(results.to_csv(rows, MANIFEST_COLUMNS), media_type="text/csv")
 
 
 @router.get("/{plan_id}/kpis", response_model=KpisOut, summary="KPIs (planners; the dispatcher that started it)",
             responses=errors(403, 404, 409))
-def get_kpis(plan_id: str, session: ReadSession, who: Caller) -> KpisOut:
-    return KpisOut(plan=plan_id, kpis=results.result(session, plan_id, who).kpis)
+def get_kpis(plan_id: str, db: DB, who: Caller) -> KpisOut:
+    with db.reader() as session:
+        return KpisOut(plan=plan_id, kpis=results.result(session, plan_id, who).kpis)
 
 
 @router.get("/{plan_id}/plan.json", response_model=dict[str, Any], summary="The whole plan document (planners)",
             responses=errors(403, 404, 409))
-def get_document(plan_id: str, session: ReadSession, who: Caller) -> dict[str, Any]:
-    allow(who)
-    return results.result(session, plan_id, who).document
+def get_document(plan_id: str, db: DB, who: Caller) -> dict[str, Any]:
+    with db.reader() as session:
+        allow(who)
+        return results.result(session, plan_id, who).document
 
 
 @router.get("/{plan_id}/report", response_model=None, summary="The report page (planners)",
             responses=text_body("text/html", "A self-contained HTML page", 403, 404, 409))
-def get_report(plan_id: str, session: ReadSession, who: Caller) -> HTMLResponse:
-    allow(who)
-    record = results.result(session, plan_id, who)
-    return HTMLResponse(record.report_html or f"<!doctype html><title>plan {plan_id}</title><pre>{record.summary}</pre>")
+def get_report(plan_id: str, db: DB, who: Caller) -> HTMLResponse:
+    with db.reader() as session:
+        allow(who)
+        record = results.result(session, plan_id, who)
+        return HTMLResponse(record.report_html or f"<!doctype html><title>plan {plan_id}</title><pre>{record.summary}</pre>")
 
 
 @router.post("/{plan_id}/check", response_model=CheckOut, summary="Check an edited plan against its case (planners)",
              description="Send the plan document (as from `plan.json`) with edits: moved stops, swapped vehicles. "
                          "Times, loads, freshness and costs are recomputed and every violation listed.",
              responses=errors(403, 404, 409))
-def check(plan_id: str, document: Annotated[dict[str, Any], Body()], state: State, session: ReadSession,
+def check(plan_id: str, document: Annotated[dict[str, Any], Body()], state: State, db: DB,
           who: Caller) -> CheckOut:
-    allow(who)
-    results.result(session, plan_id, who)
-    case, _ = plans.prepare(session, state.cases, plan_id, state.settings)
+    with db.reader() as session:
+        allow(who)
+        results.result(session, plan_id, who)
+        case, _ = plans.prepare(session, state.cases, plan_id, state.settings)
     return check_plan(case, document)

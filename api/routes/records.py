@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BeforeValidator
 
 from ..auth import Principal, Role
-from ..deps import Caller, CaseParam, Cursor, Limit, ReadSession, State, allow
+from ..deps import DB, Caller, CaseParam, Cursor, Limit, State, allow
 from ..models import CaseRecord
 from ..schemas import IngestResult, LotOut, OrderOut, Page
 from ..services import ingest, records
@@ -78,40 +78,44 @@ async def ingest_lots(request: Request, state: State, who: Caller, case: CasePar
 @router.get("/orders", tags=["orders"], response_model=Page[OrderOut], summary="List orders",
             responses=errors(400, 403, 404))
 def list_orders(
-    session: ReadSession, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
+    db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     market: Text = None, product: Text = None, channel: Text = None, partner: Text = None,
     ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None,
 ) -> Page[Any]:
-    allow(who, Role.PARTNER)
-    equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
-    filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
-    return records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
+    with db.reader() as session:
+        allow(who, Role.PARTNER)
+        equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
+        filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
+        return records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
 
 
 @router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
             responses=errors(400, 403, 404))
 def list_lots(
-    session: ReadSession, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
+    db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     farm: Text = None, product: Text = None, ready_from: Moment = None, ready_to: Moment = None, org: Org = None,
 ) -> Page[Any]:
-    allow(who, Role.DISPATCHER)
-    equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
-    filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
-    return records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
+    with db.reader() as session:
+        allow(who, Role.DISPATCHER)
+        equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
+        filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
+        return records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
 
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
             responses=errors(403, 404))
-def get_order(order_id: str, session: ReadSession, who: Caller, case: CaseParam, org: Org = None) -> Any:
-    allow(who, Role.PARTNER)
-    return records.get(session, ORDERS, case, who, order_id, org)
+def get_order(order_id: str, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+    with db.reader() as session:
+        allow(who, Role.PARTNER)
+        return records.get(session, ORDERS, case, who, order_id, org)
 
 
 @router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
             responses=errors(403, 404))
-def get_lot(lot_id: str, session: ReadSession, who: Caller, case: CaseParam, org: Org = None) -> Any:
-    allow(who, Role.DISPATCHER)
-    return records.get(session, LOTS, case, who, lot_id, org)
+def get_lot(lot_id: str, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+    with db.reader() as session:
+        allow(who, Role.DISPATCHER)
+        return records.get(session, LOTS, case, who, lot_id, org)
 
 
 @router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",

@@ -5,6 +5,7 @@ and the interrupted job ends in a clear state."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -143,6 +144,20 @@ def _wait_job(server: Server, job_id: str, headers: dict[str, str], until: set[s
     return state  # type: ignore[no-any-return]
 
 
+def _concurrent_gets(server: Server, headers: dict[str, str], *, clients: int) -> list[int]:
+    """Statuses of ``clients`` simultaneous page reads (more than the server's
+    worker threads and pool connections: none may wait for another)."""
+
+    async def one() -> int:
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
+            return (await client.get("/v1/orders", params={"limit": 50})).status_code
+
+    async def every() -> list[int]:
+        return list(await asyncio.gather(*(one() for _ in range(clients))))
+
+    return asyncio.run(every())
+
+
 def test_killed_during_an_ingest_and_a_plan_job(server, tmp_path):
     """One SIGKILL while a plan job runs and orders stream in; then a restart."""
     server.start(PLANNER_TEST_PLAN_PAUSE_S="60")
@@ -162,6 +177,8 @@ def test_killed_during_an_ingest_and_a_plan_job(server, tmp_path):
         created = sum(client.post("/v1/orders", json=_batch(n)).json()["created"] for n in range(sent))
     assert created == (sent - len(stored)) * BATCH  # a retry of everything adds only what was never stored
     assert len(_all_ids(server, keys["viettel-post"])) == sent * BATCH
+
+    assert _concurrent_gets(server, keys["viettel-post"], clients=80) == [200] * 80
 
     state = _wait_job(server, job["id"], keys["province"], {"succeeded", "failed", "cancelled"})
     assert (state["status"], state["attempts"]) == ("succeeded", 2)  # requeued by the restart, then run
