@@ -39,7 +39,7 @@ def routing_kpis(case: Case, routing: RoutingResult) -> dict[str, Any]:
         "kg_lots_unpicked": round(sum(unpicked.values()), 1),
         "kg_lots_unpicked_by_reason": {k: round(v, 1) for k, v in sorted(unpicked.items())},
         "vehicles_used": len(routing.routes),
-        "trips": sum(r.trips for r in routing.routes),
+        "trips": len(fills),  # pickups closed by an unloading (two unloadings in a row: one trip)
         "vehicle_fill": round(sum(fills) / len(fills), 4) if fills else 0.0,
         "km": round(routing.total_km, 1), "pickup_hours": round(routing.total_hours, 2),
         "pickup_cost": round(routing.total_cost, 0), "pickup_co2e_kg": round(co2, 1),
