@@ -37,7 +37,7 @@ def run(name: str, case, params: RoutingParams, seed: int) -> dict:  # type: ign
     row = {
         "instance": name, "lots": len(case.lots), "kg": round(sum(kg.values())),
         "vehicles": sum(vt.count for vt in case.vehicle_types), "time_limit_s": params.time_limit_s,
-        "freshness": params.enforce_freshness, "decompose": params.decompose,
+        "backend": params.backend, "freshness": params.enforce_freshness, "decompose": params.decompose,
         "seconds": round(wall, 1), "cpu_s": round(cpu, 1),
         "time_to_first_s": None if result.time_to_first_s is None else round(result.time_to_first_s, 2),
         "cost": round(result.total_cost), "km": round(result.total_km, 1), "hours": round(result.total_hours, 1),
@@ -53,12 +53,12 @@ def run(name: str, case, params: RoutingParams, seed: int) -> dict:  # type: ign
 
 
 def markdown(rows: list[dict]) -> str:
-    cols = ["instance", "lots", "vehicles", "time_limit_s", "freshness", "decompose", "time_to_first_s",
+    cols = ["instance", "lots", "vehicles", "backend", "time_limit_s", "freshness", "decompose", "time_to_first_s",
             "seconds", "cpu_s", "cost", "km", "routed", "kg_routed", "unassigned", "reasons",
             "late_lots", "late_kg", "checker_violations"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
-        lines.append("| " + " | ".join(str(r[c]) for c in cols) + " |")
+        lines.append("| " + " | ".join(str(r.get(c, "ortools")) for c in cols) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -70,10 +70,14 @@ def main() -> None:
     ap.add_argument("--params", type=Path, default=None, help="RoutingParams TOML")
     ap.add_argument("--append", action="store_true", help="keep the rows already in the JSON")
     ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--skip-scaled", action="store_true")
+    ap.add_argument("--backend", default="ortools", choices=["ortools", "pyvrp"])
+    ap.add_argument("--no-extras", action="store_true", help="only the freshness runs at each limit")
     args = ap.parse_args()
     base = RoutingParams.from_file(args.params) if args.params else RoutingParams()
+    base = base.replace(backend=args.backend)
     instances = [("luc-ngan (embedded)", read_case(ROOT / "data" / "luc-ngan"), False)]
-    if args.scaled_lots:
+    if args.scaled_lots and not args.skip_scaled:
         scale = args.scaled_lots / len(instances[0][1].lots)
         scaled = generate_case(n_lots=args.scaled_lots, n_farms=round(180 * scale), n_orders=200,
                                fleet_scale=scale)
@@ -85,6 +89,8 @@ def main() -> None:
         params = base.replace(decompose=decompose)
         for limit in args.limits:
             rows.append(run(name, case, params.replace(time_limit_s=limit), args.seed))
+        if args.no_extras:
+            continue
         rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], enforce_freshness=False),
                         args.seed))
         if not decompose:  # the catchment split on the same day, for comparison

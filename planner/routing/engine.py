@@ -29,6 +29,7 @@ from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
 from .precheck import precheck
+from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow, retime
@@ -234,9 +235,14 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         def scaled(_f: float, msg: str, r: int = round_) -> None:
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
 
-        model = PickupModel(net, data, params, table)
         solve_started = time.perf_counter() - started
-        result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
+        if params.backend == "pyvrp":
+            result = solve_pickups_pyvrp(net, data, time_limit_s=budget, seed=seed,
+                                         penalty=params.unassigned_penalty)
+            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
+        else:
+            model = PickupModel(net, data, params, table)
+            result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")

@@ -25,6 +25,9 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
 class RoutingParams:
     """How the pickup router searches and what it enforces.
 
+    ``backend`` is ``ortools`` (the full model) or ``pyvrp`` (see
+    :mod:`.pyvrp_pickups` for what it leaves out).
+
     Search: ``time_limit_s`` bounds the whole call (the main solve plus the
     repair rounds); ``solution_limit`` (when set) stops each solve after that
     many improving solutions, which makes the result independent of machine
@@ -48,6 +51,7 @@ class RoutingParams:
     """
 
     time_limit_s: float = 10.0
+    backend: str = "ortools"
     solution_limit: int | None = None
     first_solution: str = "parallel_cheapest_insertion"
     metaheuristic: str = "guided_local_search"
@@ -69,6 +73,8 @@ class RoutingParams:
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError(f"routing params: time_limit_s must be positive, got {self.time_limit_s}")
+        if self.backend not in ("ortools", "pyvrp"):
+            raise ValueError(f"routing params: backend must be ortools or pyvrp, got {self.backend!r}")
         if self.solution_limit is not None and self.solution_limit < 1:
             raise ValueError(f"routing params: solution_limit must be >= 1, got {self.solution_limit}")
         if self.first_solution not in FIRST_SOLUTIONS:

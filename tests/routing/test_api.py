@@ -60,3 +60,18 @@ def test_sectors_share_fleet_and_intake(rk):
     assert offsets[1][0] == offsets[0][1]  # vehicle numbers continue, never repeat
     west = next(p for p in parts if any(lot.farm == "f0" for lot in p.lots))
     assert {lot.farm for lot in west.lots} == {"f0", "f1"}
+
+
+def test_pyvrp_backend_on_the_tiny_case(tiny_case):
+    result = route_pickups(tiny_case, params=RoutingParams(time_limit_s=1, backend="pyvrp"))
+    assert check_result(tiny_case, result) == []
+    assert {d.lot_id for d in result.deliveries} == {"L1", "L2"}
+    assert result.delivery_of("L2").vehicle_id == "reefer#1"
+
+
+def test_pyvrp_backend_refuses_fixed_routes(tiny_case):
+    from planner.routing import FixedRoute, FixedStop
+
+    with pytest.raises(ValueError, match="fixed routes"):
+        route_pickups(tiny_case, params=RoutingParams(time_limit_s=1, backend="pyvrp"),
+                      fixed=[FixedRoute("moto#1", (FixedStop("pickup", "L1"),))])
