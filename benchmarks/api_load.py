@@ -126,7 +126,7 @@ async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, u
         while time.perf_counter() < until:
             kind = rng.choice(kinds)
             path = {"orders_page": "/v1/orders?limit=100", "order": f"/v1/orders/{rng.choice(ids)}",
-                    "manifests": f"/v1/plans/{plan_id}/manifests?limit=20"}[kind]
+                    "manifests": f"/v1/plans/{plan_id}/manifests?limit=100"}[kind]
             t = time.perf_counter()
             try:
                 r = await client.get(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from ..auth import Role
 from ..deps import DB, Caller, Cursor, Limit, State, allow
@@ -124,13 +124,13 @@ def get_shipments_csv(plan_id: str, db: DB, who: Caller, partner: Partner = None
 
 
 @router.get("/{plan_id}/manifests", response_model=Page[ManifestRowOut],
-            summary="Manifest lines (partners: their own), a page of shipments at a time",
+            summary="Manifest lines (partners: their own), `limit` lines a page",
             responses=errors(400, 403, 404, 409))
 def get_manifests(plan_id: str, db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
-                  partner: Partner = None) -> Page[Any]:
+                  partner: Partner = None) -> JSONResponse:
     with db.reader() as session:
-        items, next_cursor = results.shipments_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
-        return Page[Any](items=results.manifest_rows(items), next_cursor=next_cursor)
+        items, next_cursor = results.manifest_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
+    return JSONResponse({"items": items, "next_cursor": next_cursor})  # rows from the stored plan.json
 
 
 @router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BeforeValidator
 
 from ..auth import Principal, Role
@@ -81,12 +82,13 @@ def list_orders(
     db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     market: Text = None, product: Text = None, channel: Text = None, partner: Text = None,
     ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None,
-) -> Page[Any]:
+) -> JSONResponse:
     with db.reader() as session:
         allow(who, Role.PARTNER)
         equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
         filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
-        return records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
+        page = records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
+    return JSONResponse(page.model_dump(mode="json"))  # validated once, as built
 
 
 @router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
@@ -94,12 +96,13 @@ def list_orders(
 def list_lots(
     db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     farm: Text = None, product: Text = None, ready_from: Moment = None, ready_to: Moment = None, org: Org = None,
-) -> Page[Any]:
+) -> JSONResponse:
     with db.reader() as session:
         allow(who, Role.DISPATCHER)
         equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
         filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
-        return records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
+        page = records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
+    return JSONResponse(page.model_dump(mode="json"))
 
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",

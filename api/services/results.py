@@ -110,10 +110,9 @@ def shipments(session: Session, job_id: str, who: Principal, partner: str | None
     return shipments_page(session, job_id, who, partner, limit=None, cursor=None)[0]
 
 
-def shipments_page(
-    session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int | None, cursor: str | None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of those shipments and the cursor of the next page."""
+
+def _partner_shipments(session: Session, job_id: str, who: Principal, partner: str | None) -> Any:
+    """The query of the shipments the caller may see, in id order."""
     require(who, Role.PARTNER)
     finished(session, job_id)
     if not who.is_planner:
@@ -123,15 +122,43 @@ def shipments_page(
     query = select(PlanShipment).where(PlanShipment.job_id == job_id)
     if partner is not None:
         query = query.where(PlanShipment.partner == partner)
-    if cursor is not None:
-        if not cursor.isdigit() or len(cursor) > 18:
-            raise ApiError(400, "invalid_cursor", f"cursor must be one returned by a previous page, got {cursor!r}")
-        query = query.where(PlanShipment.id > int(cursor))
-    query = query.order_by(PlanShipment.id)
+    return query.order_by(PlanShipment.id)
+
+
+def _cursor(cursor: str | None, parts: int) -> list[int]:
+    values = (cursor or ":".join("0" * parts)).split(":")
+    if len(values) != parts or not all(v.isdigit() and len(v) < 19 for v in values):
+        raise ApiError(400, "invalid_cursor", f"cursor must be one returned by a previous page, got {cursor!r}")
+    return [int(v) for v in values]
+
+
+def shipments_page(
+    session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int | None, cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of those shipments and the cursor of the next page."""
+    query = _partner_shipments(session, job_id, who, partner).where(PlanShipment.id > _cursor(cursor, 1)[0])
     rows = list(session.scalars(query if limit is None else query.limit(limit + 1)))
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if limit is not None else rows
     return [_present(s.doc) for s in rows], (str(rows[-1].id) if more else None)
+
+
+def manifest_page(
+    session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int, cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of ``limit`` manifest lines, shipment by shipment and line by
+    line, and the cursor of the next page (``shipment:line``)."""
+    first, skip = _cursor(cursor, 2)
+    query = _partner_shipments(session, job_id, who, partner).where(PlanShipment.id >= first)
+    rows: list[dict[str, Any]] = []
+    for record in session.scalars(query.execution_options(yield_per=8)):
+        lines = manifest_rows([_present(record.doc)])[skip:]
+        room = limit - len(rows)
+        if len(lines) > room:
+            return rows + lines[:room], f"{record.id}:{skip + room}"
+        rows += lines
+        skip = 0
+    return rows, None
 
 
 def manifest_rows(shipment_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -57,6 +57,11 @@ def test_a_partner_gets_its_shipments_and_manifests_as_json_and_csv(api):
     assert list(csv.DictReader(io.StringIO(table.text)))[0]["orders"] == "2"
     page = api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("vna-cargo")).json()
     assert (page["items"][0]["order_id"], page["next_cursor"]) == ("VNA-1", None)
+    first = api.client.get(f"/v1/plans/{job}/manifests", params={"limit": 1}, headers=api.auth("viettel-post")).json()
+    rest = api.client.get(f"/v1/plans/{job}/manifests", params={"limit": 1, "cursor": first["next_cursor"]},
+                          headers=api.auth("viettel-post")).json()
+    assert [m["order_id"] for m in first["items"] + rest["items"]] == ["VP-1", "VP-2"]
+    assert rest["next_cursor"] is None
     everything = api.client.get(f"/v1/plans/{job}/shipments", params={"limit": 1}, headers=api.auth("province")).json()
     second = api.client.get(f"/v1/plans/{job}/shipments", params={"limit": 1, "cursor": everything["next_cursor"]},
                             headers=api.auth("province")).json()
