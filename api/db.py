@@ -73,15 +73,15 @@ class Database:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration (``alembic upgrade head``)."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` (``alembic upgrade head``)."""
         if self.schema and not self.is_sqlite:
             with self.engine.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
         config = alembic_config()
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def dispose(self) -> None:
         self.engine.dispose()

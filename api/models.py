@@ -186,3 +186,15 @@ class PlanShipment(Base):
     shipment_id: Mapped[str] = mapped_column(String(128))
     partner: Mapped[str] = mapped_column(String(64))
     doc: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class PlanManifestLine(Base):
+    """One manifest line (an order's kg in a unit of a shipment), as served to
+    the partner carrying it; kept apart so partners page through them cheaply."""
+
+    __tablename__ = "plan_manifest_lines"
+    __table_args__ = (Index("ix_plan_manifest_lines_job_partner", "job_id", "partner", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"))
+    partner: Mapped[str] = mapped_column(String(64))
+    row: Mapped[dict[str, Any]] = mapped_column(Json)

@@ -9,13 +9,13 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..auth import Principal, Role
 from ..engine import PlanOutput
 from ..errors import ApiError
-from ..models import PlanJob, PlanResult, PlanRoute, PlanRouteOrg, PlanShipment
+from ..models import PlanJob, PlanManifestLine, PlanResult, PlanRoute, PlanRouteOrg, PlanShipment
 
 MANIFEST_COLUMNS = (
     "shipment_id", "lane_id", "mode", "origin", "destination", "departure", "arrival", "temperature_c",
@@ -43,6 +43,10 @@ def store(session: Session, job: PlanJob, output: PlanOutput) -> None:
     session.add_all(
         PlanShipment(job_id=job.id, shipment_id=s["id"], partner=s["partner"], doc=s)
         for s in doc.get("shipments", []))
+    lines = [{"job_id": job.id, "partner": s["partner"], "row": row}
+             for s in doc.get("shipments", []) for row in manifest_rows([_present(s)])]
+    for i in range(0, len(lines), 1000):
+        session.execute(insert(PlanManifestLine), lines[i:i + 1000])
 
 
 def finished(session: Session, job_id: str) -> PlanJob:
@@ -146,19 +150,20 @@ def shipments_page(
 def manifest_page(
     session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int, cursor: str | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of ``limit`` manifest lines, shipment by shipment and line by
-    line, and the cursor of the next page (``shipment:line``)."""
-    first, skip = _cursor(cursor, 2)
-    query = _partner_shipments(session, job_id, who, partner).where(PlanShipment.id >= first)
-    rows: list[dict[str, Any]] = []
-    for record in session.scalars(query.execution_options(yield_per=8)):
-        lines = manifest_rows([_present(record.doc)])[skip:]
-        room = limit - len(rows)
-        if len(lines) > room:
-            return rows + lines[:room], f"{record.id}:{skip + room}"
-        rows += lines
-        skip = 0
-    return rows, None
+    """A page of ``limit`` manifest lines the caller may see, and the next cursor."""
+    require(who, Role.PARTNER)
+    finished(session, job_id)
+    if not who.is_planner:
+        if partner is not None and partner != who.org:
+            raise ApiError(403, "forbidden", "a partner may only read its own manifests")
+        partner = who.org
+    query = select(PlanManifestLine.id, PlanManifestLine.row).where(
+        PlanManifestLine.job_id == job_id, PlanManifestLine.id > _cursor(cursor, 1)[0])
+    if partner is not None:
+        query = query.where(PlanManifestLine.partner == partner)
+    found = session.execute(query.order_by(PlanManifestLine.id).limit(limit + 1)).all()
+    more = len(found) > limit
+    return [row for _, row in found[:limit]], (str(found[limit - 1][0]) if more else None)
 
 
 def manifest_rows(shipment_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

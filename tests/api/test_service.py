@@ -4,11 +4,14 @@ the ``planner serve`` / ``planner keys`` commands."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import typer
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from pydantic import ValidationError
+from sqlalchemy import text
 from test_ingest import order
 from typer.testing import CliRunner
 
@@ -73,6 +76,28 @@ def test_migrations_create_exactly_the_models_tables(tmp_path):
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     db.dispose()
+
+
+def test_the_manifest_lines_migration_backfills_stored_plans(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    db.upgrade("0001")
+    ship = {"id": "S1", "lane_id": "l", "mode": "air", "partner": "vna-cargo", "origin": "a", "destination": "b",
+            "departure": "2025-06-12T10:00+07:00", "arrival": "2025-06-12T12:00+07:00", "temperature_c": 4,
+            "manifest": [{"order_id": "vna-cargo:O9", "kg": 5, "boxes": 1, "unit": 0, "shelf_life_left_days": 9}]}
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO cases (id, name, files, created_at) VALUES (1, 'c', '{}', '2025-01-01')")
+        conn.exec_driver_sql("INSERT INTO api_keys (id, prefix, key_hash, role, org, label, created_at) "
+                             "VALUES (1, 'p', 'h', 'planner', 'x', '', '2025-01-01')")
+        conn.exec_driver_sql("INSERT INTO plan_jobs (id, case_id, key_id, org, role, params, status, progress, message, "
+                             "error, attempts, worker, cancel_requested, created_at) VALUES ('j', 1, 1, 'x', 'planner', "
+                             "'{}', 'succeeded', 1, '', '', 1, '', 0, '2025-01-01')")
+        conn.execute(text("INSERT INTO plan_shipments (job_id, shipment_id, partner, doc) VALUES ('j', 'S1', 'vna-cargo', :d)"),
+                     {"d": json.dumps(ship)})
+    db.upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT partner, row FROM plan_manifest_lines").all()
+    db.dispose()
+    assert [(p, json.loads(r)["order_id"], json.loads(r)["order_org"]) for p, r in rows] == [("vna-cargo", "O9", "vna-cargo")]
 
 
 def test_keys_commands_print_a_key_once_and_revoke_it(tmp_path):
