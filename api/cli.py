@@ -18,6 +18,20 @@ def settings_for(*, data_dir: Path | None, database_url: str | None) -> Settings
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def prepare(settings: Settings) -> None:
+    """Migrate the database and register the base case, once, before the
+    server processes start (they would race to do it)."""
+    from .services import cases
+
+    db = open_database(settings)
+    try:
+        if settings.base_case is not None:
+            with db.write() as s:
+                cases.ensure(s, name=settings.default_case, folder=settings.base_case)
+    finally:
+        db.dispose()
+
+
 def create_key(settings: Settings, *, role: str, org: str, label: str) -> tuple[int, str]:
     """A new key's id and the key itself (shown once)."""
     db = open_database(settings)

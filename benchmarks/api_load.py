@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from api.cli import create_key
+from api.cli import create_key, prepare
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,9 +48,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, log: Path, processes: int = 1) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "uvicorn", "api.main:app_from_env", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+           "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(processes)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     end = time.monotonic() + 120
     while time.monotonic() < end:
@@ -172,6 +172,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--plan-time-limit", type=int, default=0, help="plan the day first (0: no plan)")
     ap.add_argument("--database-url", default="")
+    ap.add_argument("--processes", type=int, default=1, help="server processes (planner serve --processes)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="planner-api-bench-"))
@@ -183,7 +184,8 @@ def main() -> None:
            "PLANNER_BASE_CASE": str(CASE), "PLANNER_MAX_ROWS_PER_REQUEST": str(max(args.batch, 1000))}
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = start_server(env, port, tmp / "server.log")
+    prepare(settings.model_copy(update={"base_case": CASE}))
+    proc = start_server(env, port, tmp / "server.log", args.processes)
     try:
         rows = order_rows(args.orders)
         print(f"ingesting {len(rows):,} orders in batches of {args.batch} ...", flush=True)
@@ -200,7 +202,7 @@ def main() -> None:
         proc.wait(30)
     report = {
         "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
-        "server": "uvicorn, 1 process (planner serve)", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "server": f"uvicorn, {args.processes} process(es) (planner serve --processes {args.processes})", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "lots": lots, "plan_id": plan_id,
         "plan_job_s": plan_s, "plan_time_limit_s": args.plan_time_limit, "reads": result,
     }
@@ -216,7 +218,8 @@ def main() -> None:
     print(f"| latency p50 / p95 / p99 | {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']} ms |")
     for kind, k in result["by_kind"].items():
         print(f"| {kind} | {k['requests']:,} requests, p50 {k['p50_ms']} p95 {k['p95_ms']} p99 {k['p99_ms']} ms |")
-    suffix = "_postgres" if args.database_url.startswith("postgresql") else ""
+    suffix = ("_postgres" if args.database_url.startswith("postgresql") else "") + (
+        f"_{args.processes}proc" if args.processes > 1 else "")
     out = OUT.with_name(f"api_load{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))

@@ -48,7 +48,8 @@ def serve(
     database_url: DatabaseUrl = None,
     data_dir: DataDir = None,
     case: Annotated[Path | None, typer.Option("--case", help="Base case folder registered as the default case.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Plan jobs run at once.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Plan jobs run at once (per process).")] = None,
+    processes: Annotated[int, typer.Option("--processes", min=1, help="Server processes (uvicorn workers).")] = 1,
 ) -> None:
     """Start the HTTP API (migrates the database first)."""
     import uvicorn
@@ -58,8 +59,9 @@ def serve(
     if case is None and "PLANNER_BASE_CASE" not in os.environ and Path("data/luc-ngan").is_dir():
         env["PLANNER_BASE_CASE"] = "data/luc-ngan"
     os.environ.update({k: v for k, v in env.items() if v is not None})
-    _settings(data_dir, database_url)  # fail fast with a clear line
-    uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info")
+    settings = _settings(data_dir, database_url)  # fail fast with a clear line
+    _api().prepare(settings)
+    uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info", workers=processes)
 
 
 def keys_create(
