@@ -40,6 +40,17 @@ def open_database(settings: Settings) -> Database:
     return db
 
 
+def job_runner(db: Database, settings: Settings, function: PlanFunction,
+               cases: case_service.CaseStore) -> JobRunner:
+    """The plan workers of a process, building each job's case from the database."""
+
+    def prepare(job_id: str) -> Any:
+        with db.reader() as s:
+            return plan_service.prepare(s, cases, job_id, settings)
+
+    return JobRunner(db, settings, function, prepare)
+
+
 def create_app(settings: Settings | None = None, *, plan_function: PlanFunction | None = None) -> FastAPI:
     """The API. ``plan_function`` overrides ``settings.plan_function``."""
     settings = settings or Settings()
@@ -53,11 +64,7 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
             with db.write() as s:
                 case_service.ensure(s, name=settings.default_case, folder=settings.base_case)
 
-        def prepare(job_id: str) -> Any:
-            with db.reader() as s:
-                return plan_service.prepare(s, state.cases, job_id, settings)
-
-        state.runner = JobRunner(db, settings, function, prepare)
+        state.runner = job_runner(db, settings, function, state.cases)
         state.runner.start()
         app.state.api = state
         try:

@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from api.cli import create_key, prepare
+from api.cli import create_key
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +49,9 @@ def free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int, log: Path, processes: int = 1) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "api.main:app_from_env", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(processes)]
+    """``planner serve``: the server process(es) and the plan-job worker process."""
+    cmd = [str(Path(sys.executable).parent / "planner"), "serve", "--port", str(port), "--processes", str(processes),
+           "--no-access-log"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     end = time.monotonic() + 120
     while time.monotonic() < end:
@@ -184,7 +185,6 @@ def main() -> None:
            "PLANNER_BASE_CASE": str(CASE), "PLANNER_MAX_ROWS_PER_REQUEST": str(max(args.batch, 1000))}
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    prepare(settings.model_copy(update={"base_case": CASE}))
     proc = start_server(env, port, tmp / "server.log", args.processes)
     try:
         rows = order_rows(args.orders)
@@ -202,7 +202,8 @@ def main() -> None:
         proc.wait(30)
     report = {
         "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
-        "server": f"uvicorn, {args.processes} process(es) (planner serve --processes {args.processes})", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "server": f"planner serve --processes {args.processes}: uvicorn, {args.processes} server process(es) "
+                  "and 1 plan-job worker process", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "lots": lots, "plan_id": plan_id,
         "plan_job_s": plan_s, "plan_time_limit_s": args.plan_time_limit, "reads": result,
     }

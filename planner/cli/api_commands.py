@@ -48,20 +48,34 @@ def serve(
     database_url: DatabaseUrl = None,
     data_dir: DataDir = None,
     case: Annotated[Path | None, typer.Option("--case", help="Base case folder registered as the default case.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Plan jobs run at once (per process).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Plan jobs run at once (in a worker process).")] = 1,
     processes: Annotated[int, typer.Option("--processes", min=1, help="Server processes (uvicorn workers).")] = 1,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
 ) -> None:
-    """Start the HTTP API (migrates the database first)."""
+    """Start the HTTP API (migrating the database first) and a plan-job worker process."""
+    import subprocess
+    import sys
+
     import uvicorn
 
     env = {"PLANNER_DATA_DIR": str(data_dir) if data_dir else None, "PLANNER_DATABASE_URL": database_url,
-           "PLANNER_BASE_CASE": str(case) if case else None, "PLANNER_WORKERS": str(workers) if workers is not None else None}
+           "PLANNER_BASE_CASE": str(case) if case else None}
     if case is None and "PLANNER_BASE_CASE" not in os.environ and Path("data/luc-ngan").is_dir():
         env["PLANNER_BASE_CASE"] = "data/luc-ngan"
     os.environ.update({k: v for k, v in env.items() if v is not None})
     settings = _settings(data_dir, database_url)  # fail fast with a clear line
     _api().prepare(settings)
-    uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info", workers=processes)
+    worker = None
+    if workers:
+        worker = subprocess.Popen([sys.executable, "-m", "api.worker"], env={**os.environ, "PLANNER_WORKERS": str(workers)})
+    os.environ["PLANNER_WORKERS"] = "0"  # the server processes only queue jobs
+    try:
+        uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info", workers=processes,
+                    access_log=access_log)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(30)
 
 
 def keys_create(
