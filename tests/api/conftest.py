@@ -22,9 +22,10 @@ with warnings.catch_warnings():  # Starlette 1.x prefers httpx2, which is not am
 
 sys.path.insert(0, str(Path(__file__).parent))  # planfns, for the server subprocesses too
 
+from apitest import make_settings  # noqa: E402
 from planfns import tiny_plan  # noqa: E402
 
-from api import Settings, create_app  # noqa: E402
+from api import create_app  # noqa: E402
 from api.auth import Role, create_key  # noqa: E402
 from api.deps import AppState  # noqa: E402
 
@@ -35,7 +36,6 @@ ORGS = {
     "dispatcher": [(Role.DISPATCHER, "coop-a"), (Role.DISPATCHER, "coop-b")],
     "partner": [(Role.PARTNER, "viettel-post"), (Role.PARTNER, "vna-cargo")],
 }
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @dataclass
@@ -61,10 +61,6 @@ def pg_url() -> str:
     return PG_URL
 
 
-#: Put in a module whose tests should also run on PostgreSQL (when configured).
-BOTH_BACKENDS = pytest.mark.parametrize("db_target", BACKENDS, indirect=True)
-
-
 @pytest.fixture
 def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(database_url, schema): a SQLite file (default), or a fresh PostgreSQL
@@ -79,15 +75,6 @@ def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
-
-
-def make_settings(tmp_path: Path, url: str, schema: str = "", **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": tmp_path / "data", "database_url": url, "database_schema": schema, "base_case": TINY, "workers": 1,
-        "job_poll_s": 0.05, "job_heartbeat_s": 0.5, "plan_time_limit_s": 1,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_ingest import order
+from apitest import order
 
 from api.cli import create_key
 from api.settings import Settings

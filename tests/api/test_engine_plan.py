@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import wait_for
+from apitest import wait_for
 
 from api.engine import run_plan_day
 from planner.assembly import plan_schema

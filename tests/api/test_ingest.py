@@ -6,29 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from conftest import BOTH_BACKENDS
+from apitest import BOTH_BACKENDS, lot, order
 
 pytestmark = BOTH_BACKENDS
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
-
-
-def order(oid: str, **changes: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "id": oid, "channel": "livestream", "market": "domestic", "product": "lychee", "kg": 5, "boxes": 1,
-        "ordered": "2025-06-12T09:00", "deadline": "2025-06-13T20:00", "min_shelf_life_days": 5,
-        "value": 300000, "partner": "viettel-post", "city": "Hanoi", "country": "VN",
-        "lat": 21.03, "lon": 105.85, "hub": "hub-hn",
-    }
-    row.update(changes)
-    return row
-
-
-def lot(lid: str, **changes: object) -> dict[str, object]:
-    row: dict[str, object] = {"id": lid, "farm": "farm-a", "product": "lychee", "kg": 150, "boxes": 15,
-                              "ready": "2025-06-12T04:00", "latest_pickup": "2025-06-12T10:00"}
-    row.update(changes)
-    return row
 
 
 def test_json_orders_are_stored_once_and_a_retry_changes_nothing(api):

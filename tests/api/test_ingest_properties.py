@@ -8,10 +8,10 @@ import itertools
 from pathlib import Path
 
 import pytest
+from apitest import order
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from test_ingest import order
 
 from api.db import Database
 from api.models import OrderRecord

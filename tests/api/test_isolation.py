@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BOTH_BACKENDS
-from helpers import fill, planned
-from test_ingest import lot, order
+from apitest import BOTH_BACKENDS, fill, lot, order, planned
 
 pytestmark = BOTH_BACKENDS
 

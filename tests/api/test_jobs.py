@@ -7,8 +7,7 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
-from conftest import BOTH_BACKENDS
-from helpers import fill, wait_for
+from apitest import BOTH_BACKENDS, fill, wait_for
 from planfns import failing_plan
 
 from api.models import PlanJob, utcnow

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import make_settings
-from helpers import fill, planned
+from apitest import fill, make_settings, planned
 from hypothesis import HealthCheck, settings
 from planfns import quick_plan
 from schemathesis.checks import not_a_server_error

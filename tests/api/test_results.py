@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import jsonschema
-from helpers import fill, planned, wait_for
+from apitest import fill, planned, wait_for
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "planner" / "assembly" / "plan.schema.json").read_text())
 

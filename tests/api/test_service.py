@@ -10,9 +10,9 @@ import pytest
 import typer
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from apitest import order
 from pydantic import ValidationError
 from sqlalchemy import text
-from test_ingest import order
 from typer.testing import CliRunner
 
 from api import Settings

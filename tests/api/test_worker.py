@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import fill, wait_for
+from apitest import fill, wait_for
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
