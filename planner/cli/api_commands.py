@@ -67,7 +67,8 @@ def serve(
     _api().prepare(settings)
     worker = None
     if workers:
-        worker = subprocess.Popen([sys.executable, "-m", "api.worker"], env={**os.environ, "PLANNER_WORKERS": str(workers)})
+        worker = subprocess.Popen([sys.executable, "-m", "api.worker"], env={
+            **os.environ, "PLANNER_WORKERS": str(workers), "PLANNER_PARENT_PID": str(os.getpid())})
     os.environ["PLANNER_WORKERS"] = "0"  # the server processes only queue jobs
     try:
         uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info", workers=processes,

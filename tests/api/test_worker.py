@@ -34,3 +34,43 @@ def test_a_worker_process_runs_the_queued_jobs(make_api, tmp_path):
     assert worker.returncode == 0
     ships = api.client.get(f"/v1/plans/{job['id']}/shipments", headers=api.auth("viettel-post")).json()["items"]
     assert {s["partner"] for s in ships} == {"viettel-post"}
+
+
+def test_planner_serve_starts_the_server_and_a_worker_and_stops_both(tmp_path):
+    import socket
+    import time
+
+    import httpx
+
+    from api.cli import create_key
+    from api.settings import Settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    key = create_key(Settings(data_dir=tmp_path), role="planner", org="province", label="")[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    env.update({"PLANNER_PLAN_FUNCTION": "planfns:quick_plan", "PLANNER_JOB_POLL_S": "0.1",
+                "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])})
+    script = "import typer; from planner.cli import api_commands; app = typer.Typer(); api_commands.register(app); app()"
+    serve = subprocess.Popen([sys.executable, "-c", script, "serve", "--port", str(port), "--data-dir", str(tmp_path),
+                              "--case", str(ROOT / "tests" / "data" / "tiny"), "--no-access-log"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
+    try:
+        end = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert serve.poll() is None and time.monotonic() < end, serve.stderr.read().decode()[-2000:]
+                time.sleep(0.2)
+        job = httpx.post(f"{url}/v1/plans", json={}, headers=headers).json()
+        while (state := httpx.get(f"{url}/v1/plans/{job['id']}", headers=headers).json())["status"] != "succeeded":
+            assert state["status"] in {"queued", "running"} and time.monotonic() < end, state
+            time.sleep(0.1)
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.communicate(timeout=30)  # returns once the worker, which shares stderr, is gone too
+    assert serve.returncode in {0, -signal.SIGTERM}  # uvicorn re-raises the signal after its shutdown
