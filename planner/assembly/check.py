@@ -23,7 +23,14 @@ from ..routing import check_result as check_routes
 from ..routing.check import consumed
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .params import PlanParams
-from .plan_reader import PlannedRoute, consolidation_of, load_plan, planned_routes, unassigned_lots
+from .plan_reader import (
+    PlannedRoute,
+    consolidation_of,
+    load_plan,
+    planned_routes,
+    unassigned_lots,
+    validate_plan,
+)
 from .supplies import supplies_from_deliveries
 
 NOTE_MARKERS = ("reported shelf life",)
@@ -96,7 +103,9 @@ def _retime(case: Case, planned: PlannedRoute, travel: TravelTimeProvider
 
 
 def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | None = None) -> CheckReport:
-    """Every violation of the plan document ``doc`` against ``case``."""
+    """Every violation of the plan document ``doc`` against ``case``
+    (PlanCheckError when ``doc`` is not a plan.json document at all)."""
+    validate_plan(doc)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
     params = PlanParams.from_dict(doc.get("params") or {})
     report = CheckReport()

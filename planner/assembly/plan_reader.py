@@ -52,14 +52,19 @@ def load_plan(path: str | Path) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         msg = f"{path}: cannot read a JSON plan ({exc})"
         raise PlanCheckError(msg) from None
+    validate_plan(doc, source=str(path))
+    return doc
+
+
+def validate_plan(doc: object, *, source: str = "plan") -> None:
+    """Raise PlanCheckError naming the first place ``doc`` breaks plan schema 1.0."""
     errors = sorted(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc),
-                    key=lambda e: list(e.absolute_path))
+                    key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        msg = f"{path}: does not match plan schema 1.0 at {where}: {first.message}"
+        msg = f"{source}: does not match plan schema 1.0 at {where}: {first.message}"
         raise PlanCheckError(msg)
-    return doc
 
 
 def _seconds(case: Case, text: str) -> int:

@@ -66,3 +66,5 @@ def test_an_unreadable_or_malformed_plan_is_a_plan_check_error(tmp_path: Path, t
     bad.write_text(json.dumps({"schema_version": "1.0"}))
     with pytest.raises(PlanCheckError, match="does not match plan schema 1.0"):
         check_plan_file(bad, tiny_case)
+    with pytest.raises(PlanCheckError, match="does not match plan schema 1.0"):
+        check_plan(tiny_case, {"routes": []})

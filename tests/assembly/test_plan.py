@@ -59,11 +59,11 @@ def test_freight_only_uses_fruit_the_pickups_delivered(tiny_plan: DailyPlan) -> 
             assert line.supply_id in delivered
 
 
-def test_same_seed_same_plan(tiny_case: Case, tiny_plan: DailyPlan) -> None:
-    again = plan_day(tiny_case, PlanParams(time_limit_s=4), seed=3)
-    a, b = tiny_plan.to_json(), again.to_json()
-    for doc in (a, b):
-        doc["summary"].pop("consolidation_gap_pct", None)
+def test_same_seed_same_plan(tiny_case: Case) -> None:
+    # bounded by work (solutions, nodes), not by the clock: the same on any machine load
+    params = PlanParams(time_limit_s=20, routing=(("solution_limit", 30),),
+                        consolidation=(("node_limit", 200),))
+    a, b = (plan_day(tiny_case, params, seed=3).to_json() for _ in range(2))
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
