@@ -36,12 +36,19 @@ def plan(
     seed: Annotated[int, typer.Option(help="Random seed: same seed and limits, same plan.")] = 0,
     day: Annotated[str | None, typer.Option("--date", help="Plan the lots ready on this date (YYYY-MM-DD).")] = None,
     params_file: Annotated[Path | None, typer.Option("--params", help="TOML file with [plan] parameters.")] = None,
+    solution_limit: Annotated[int | None, typer.Option(
+        help="Stop each routing search after this many solutions and the freight MIP after "
+             "10x as many nodes: the same plan on any machine (the time limit then only guards).")] = None,
 ) -> None:
     """Plan one day: pickup routes, freight, KPIs, and the files people read."""
     loaded = load_or_exit(case)
     try:
         params = PlanParams.from_file(params_file) if params_file else PlanParams()
-        params = PlanParams.from_dict({**params.as_dict(), "time_limit_s": time_limit})
+        values = {**params.as_dict(), "time_limit_s": time_limit}
+        if solution_limit is not None:
+            values["routing"] = {**values["routing"], "solution_limit": solution_limit}
+            values["consolidation"] = {**values["consolidation"], "node_limit": 10 * solution_limit}
+        params = PlanParams.from_dict(values)
         if day:
             loaded = restrict_to_day(loaded, date.fromisoformat(day))
         travel = provider_for(loaded.settings.travel, case)

@@ -50,3 +50,15 @@ def test_check_reports_a_missing_plan_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path / "nope.json"), str(DATA / "tiny")])
     assert result.exit_code == 2
     assert "cannot read a JSON plan" in result.output
+
+
+def test_a_solution_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
+    docs = []
+    for k in range(2):
+        out = tmp_path / f"out{k}"
+        args = ["plan", str(DATA / "tiny"), "--out", str(out), "--time-limit", "20",
+                "--seed", "5", "--solution-limit", "20"]
+        assert runner.invoke(app, args).exit_code == 0
+        docs.append(json.loads((out / "plan.json").read_text()))
+    assert docs[0] == docs[1]
+    assert docs[0]["params"]["routing"] == {"solution_limit": 20}
