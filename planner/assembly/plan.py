@@ -56,7 +56,7 @@ class DailyPlan:
             f"of {k['kg_ordered']:,.0f}, at risk {k['kg_at_risk']:,.0f} kg",
             f"lots routed {k['lots_routed']}/{k['lots_total']} ({k['kg_picked']:,.0f} kg picked, "
             f"{k['kg_lots_unpicked']:,.0f} kg left at farms)",
-            f"cost {k['cost_total']:,.0f} {cur} ({k['cost_per_kg']:,.0f} {cur}/kg served), "
+            f"cost {k['cost_total']:,.0f} {cur} ({k['cost_per_kg'] or 0:,.0f} {cur}/kg served), "
             f"{k['km']:,.0f} km of pickup routes, {k['co2e_kg']:,.0f} kg CO2e",
             f"vehicle fill {100 * k['vehicle_fill']:.0f} %, unit fill {100 * k['unit_fill']:.0f} %, "
             f"consolidation gap {k['consolidation_gap_pct']}",

@@ -52,6 +52,8 @@ def route_pickups(
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed."""
     params = params or RoutingParams()
+    if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
+        return _without_fleet(case.lots if lots is None else lots)
     if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots)
@@ -101,6 +103,13 @@ def route_pickups(
         objective=None if solved is None else float(solved.objective),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
     )
+
+
+def _without_fleet(lots: Sequence[HarvestLot]) -> RoutingResult:
+    """No vehicle at all (every count 0, say a scenario's breakdowns): every lot unassigned."""
+    return RoutingResult(routes=[], deliveries=[], unassigned=[
+        UnassignedLot(lot.id, Reason.FLEET_EXHAUSTED, "the case has no vehicle available", lot.kg)
+        for lot in lots])
 
 
 def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
