@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine (Python 3.11+ with venv):
 #   make demo   installs into .venv and runs the main job on the embedded case
-#   make test   installs into .venv (with test tools) and runs the checks and tests
+#   make test   installs into .venv (with test tools) and runs lint, layers, types and tests
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CASE ?= data/luc-ngan
@@ -24,6 +24,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check planner api scenarios tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 clean:

@@ -80,8 +80,8 @@ def _retime(case: Case, planned: PlannedRoute, travel: TravelTimeProvider
                 boxes += lots[lid].boxes
         elif ps.kind == "delivery":
             site = case.site_by_id[ps.site]
-            t = next_open(site.opening, arrival) if site.opening else arrival
-            t = arrival if t is None else t
+            opens = next_open(site.opening, arrival) if site.opening else arrival
+            t = arrival if opens is None else opens  # closed for good: the checker reports it
             for lid in ps.lot_ids:
                 lot = lots[lid]
                 spent = consumed(case, lot, vt, picked.get(lid, t), t)
