@@ -12,15 +12,17 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from pyvrp import Model
+from pyvrp import Model, PenaltyParams, SolveParams
 from pyvrp.stop import MaxRuntime
 
 from .solomon import SolomonInstance
 from .vrptw import SCALE, VrptwSolution
 
 
-def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int = 0) -> VrptwSolution:
-    """Minimise distance with at most the instance's fleet."""
+def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int = 0,
+                      vehicle_cost: float = 0.0) -> VrptwSolution:
+    """Minimise distance with at most the instance's fleet (plus
+    ``vehicle_cost`` per used vehicle, in distance units)."""
     start = time.perf_counter()
     d = inst.distances()
     dist = np.rint(d * SCALE).astype(np.int64)
@@ -30,7 +32,7 @@ def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int =
     depot = model.add_depot(locations[0], tw_early=0, tw_late=int(np.floor(inst.due[0] * SCALE)))
     model.add_vehicle_type(
         inst.num_vehicles, capacity=int(inst.capacity), start_depot=depot, end_depot=depot,
-        tw_early=0, tw_late=int(np.floor(inst.due[0] * SCALE)),
+        tw_early=0, tw_late=int(np.floor(inst.due[0] * SCALE)), fixed_cost=round(vehicle_cost * SCALE),
     )
     for c in range(1, len(inst.demand)):
         model.add_client(
@@ -44,7 +46,10 @@ def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int =
             if i != j:
                 model.add_edge(locations[i], locations[j], int(dist[i, j]), int(travel[i, j]))
     elapsed = time.perf_counter() - start
-    result = model.solve(stop=MaxRuntime(max(time_limit_s - elapsed, 0.05)), seed=seed, display=False)
+    # a large fixed cost per vehicle needs a penalty bound above it (PyVRP's PenaltyBoundWarning)
+    params = SolveParams(penalty=PenaltyParams(max_penalty=1e9)) if vehicle_cost else SolveParams()
+    result = model.solve(stop=MaxRuntime(max(time_limit_s - elapsed, 0.05)), seed=seed, display=False,
+                         params=params)
     # client activities are numbered 0.. in the order added: customer c is c - 1
     routes = [[a.idx + 1 for a in route if a.is_client()] for route in result.best.routes()]
     return VrptwSolution(routes, time.perf_counter() - start, "pyvrp",

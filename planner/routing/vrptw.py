@@ -76,11 +76,15 @@ def evaluate(inst: SolomonInstance, routes: list[list[int]], *, tol: float = 1e-
 
 
 def solve_vrptw_ortools(
-    inst: SolomonInstance, *, params: RoutingParams, seed: int = 0, progress: Progress | None = None
+    inst: SolomonInstance, *, params: RoutingParams, seed: int = 0, progress: Progress | None = None,
+    initial: list[list[int]] | None = None, vehicle_cost: float = 0.0,
 ) -> VrptwSolution:
     """Solve with OR-Tools routing (all customers optional at a prohibitive
     penalty, so a first solution always exists; a plan is feasible only if it
-    serves them all)."""
+    serves them all). ``initial`` routes (customer numbers) start the local
+    search instead of the first-solution heuristic; ``vehicle_cost`` is a
+    fixed cost per used vehicle in distance units (a large one minimises the
+    fleet first, the literature's hierarchical objective)."""
     start = time.perf_counter()
     d = inst.distances()
     dist = np.rint(d * SCALE).astype(np.int64)
@@ -94,6 +98,8 @@ def solve_vrptw_ortools(
     arc = routing.RegisterTransitMatrix(dist.tolist())
     transit = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(arc)
+    if vehicle_cost:
+        routing.SetFixedCostOfAllVehicles(round(vehicle_cost * SCALE))
     horizon = math.floor(inst.due[0] * SCALE)
     routing.AddDimension(transit, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
@@ -101,7 +107,7 @@ def solve_vrptw_ortools(
         routing.RegisterUnaryTransitVector(inst.demand.tolist()),
         0, [inst.capacity] * inst.num_vehicles, True, "load",
     )
-    penalty = int(dist.max()) * n * 10
+    penalty = max(int(dist.max()) * n * 10, round(vehicle_cost * SCALE) * 10)
     for c in range(1, n):
         index = manager.NodeToIndex(c)
         time_dim.CumulVar(index).SetRange(math.ceil(inst.ready[c] * SCALE), math.floor(inst.due[c] * SCALE))
@@ -121,9 +127,15 @@ def solve_vrptw_ortools(
 
     routing.AddAtSolutionCallback(on_solution)
     elapsed = time.perf_counter() - start
-    solution = routing.SolveWithParameters(
-        search_parameters(params, time_limit_s=max(limit - elapsed, 0.05))
-    )
+    sp = search_parameters(params, time_limit_s=max(limit - elapsed, 0.05))
+    assignment = None
+    if initial:
+        assignment = routing.ReadAssignmentFromRoutes([list(r) for r in initial], True)
+    if assignment is not None:
+        first.append(time.perf_counter() - start)
+        solution = routing.SolveFromAssignmentWithParameters(assignment, sp)
+    else:
+        solution = routing.SolveWithParameters(sp)
     routes: list[list[int]] = []
     if solution is not None:
         for v in range(inst.num_vehicles):

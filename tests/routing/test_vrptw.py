@@ -83,3 +83,72 @@ def test_bench_command(tmp_path):
     rows = json.loads(out.read_text())["results"]
     assert [(r["solver"], r["feasible"], round(r["distance"], 6)) for r in rows] == [
         ("ortools", True, 40.0), ("pyvrp", True, 40.0)]
+
+
+def test_hybrid_finds_the_optimum_and_rejects_a_bad_share(tiny):
+    from planner.routing.vrptw_hybrid import solve_vrptw_hybrid
+
+    sol = solve_vrptw_hybrid(tiny, params=RoutingParams(time_limit_s=1.0, solution_limit=50))
+    assert sol.solver == "hybrid"
+    score = evaluate(tiny, sol.routes)
+    assert score.feasible and score.distance == pytest.approx(40.0)
+    with pytest.raises(ValueError, match="pyvrp_share"):
+        solve_vrptw_hybrid(tiny, params=RoutingParams(time_limit_s=1.0), pyvrp_share=1.0)
+
+
+def test_ortools_starts_from_given_routes(tiny):
+    # four vehicles, a poor start (one spoke per customer, distance 60): with a
+    # solution limit of 1 the search returns the start itself, with more it
+    # improves it to the optimum (without a start its first solution is already 40)
+    four = read_solomon_text(TINY.replace("  2         10", "  4         10"), tiny)
+    start = [[1], [2], [3], [4]]
+    kept = solve_vrptw_ortools(four, params=RoutingParams(time_limit_s=1.0, solution_limit=1), initial=start)
+    assert kept.routes == start and evaluate(four, kept.routes).distance == pytest.approx(60.0)
+    better = solve_vrptw_ortools(four, params=RoutingParams(time_limit_s=1.0, solution_limit=50), initial=start)
+    assert evaluate(four, better.routes).distance == pytest.approx(40.0)
+
+
+def read_solomon_text(text, like):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{like.name}.txt"
+        path.write_text(text)
+        return read_solomon(path)
+
+
+@pytest.mark.parametrize("solver", ["pyvrp", "hybrid"])
+def test_vehicles_objective_uses_fewer_vehicles(shared_dir, solver):
+    # R201: distance-only solutions use 8-9 vehicles, the best known hierarchical one 4
+    from planner.cli.bench_commands import VEHICLE_COST
+    from planner.routing.vrptw_hybrid import solve_vrptw_hybrid
+
+    inst = read_solomon(shared_dir / "benchmarks" / "vrptw" / "solomon" / "R201.txt")
+    runs = {}
+    for cost in (0.0, VEHICLE_COST):
+        if solver == "pyvrp":
+            sol = solve_vrptw_pyvrp(inst, time_limit_s=2.0, vehicle_cost=cost)
+        else:
+            sol = solve_vrptw_hybrid(inst, params=RoutingParams(time_limit_s=2.5), vehicle_cost=cost)
+        runs[cost] = evaluate(inst, sol.routes)
+    assert runs[0.0].feasible and runs[VEHICLE_COST].feasible
+    assert runs[VEHICLE_COST].vehicles < runs[0.0].vehicles
+    assert runs[VEHICLE_COST].distance > runs[0.0].distance
+
+
+def test_bench_command_hybrid_vehicles_objective(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli.main import app
+
+    path = tmp_path / "T4.txt"
+    path.write_text(TINY)
+    (tmp_path / "BKS.json").write_text(json.dumps({"T4": {"best_known_cost": 40.0, "solved_with_vehicles": 2}}))
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(app, ["bench", "vrptw", str(path), "--time-limit", "0.6",
+                                   "--objective", "vehicles", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    (row,) = json.loads(out.read_text())["results"]
+    assert (row["solver"], row["objective"], row["feasible"]) == ("hybrid", "vehicles", True)
+    assert (row["vehicles"], row["bks_vehicles"], row["vehicles_over_bks"], row["gap_pct"]) == (2, 2, 0, 0.0)
