@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--append", action="store_true", help="keep the rows already in the JSON")
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--skip-scaled", action="store_true")
-    ap.add_argument("--backend", default="ortools", choices=["ortools", "pyvrp"])
+    ap.add_argument("--backend", default="ortools", choices=["ortools", "pyvrp", "hybrid"])
     ap.add_argument("--no-extras", action="store_true", help="only the freshness runs at each limit")
     args = ap.parse_args()
     base = RoutingParams.from_file(args.params) if args.params else RoutingParams()

@@ -250,6 +250,15 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                                          penalty=params.unassigned_penalty)
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
         else:
+            if params.backend == "hybrid" and round_ == 0 and not data.fixed:
+                seeded = solve_pickups_pyvrp(net, data, time_limit_s=budget * params.hybrid_share, seed=seed,
+                                             penalty=params.unassigned_penalty)
+                report(min((time.perf_counter() - started) / params.time_limit_s, 0.99),
+                       "round 0: pyvrp start" + ("" if seeded else " infeasible, not used"))
+                if seeded is not None:
+                    hint = [[n for n, _ in r] for r in seeded.routes]
+                solve_started = time.perf_counter() - started
+                budget = max(params.time_limit_s * (1.0 - params.repair_time_share) - solve_started, 0.2)
             model = PickupModel(net, data, params, table)
             result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
         if result is None:

@@ -237,8 +237,7 @@ class PickupModel:
         self.routing.CloseModelWithParameters(sp)
         solution = None
         if hint:
-            routes = [[self.idx(n) for n in r] for r in hint]
-            initial = self.routing.ReadAssignmentFromRoutes(routes, True)
+            initial = self._initial(hint)
             if initial is not None:
                 solution = self.routing.SolveFromAssignmentWithParameters(initial, sp)
         if solution is None:
@@ -246,6 +245,33 @@ class PickupModel:
         if solution is None:
             return None
         return self._decode(solution, first[0] if first else None)
+
+    def _initial(self, hint: list[list[int]]) -> pywrapcp.Assignment | None:
+        """The hinted routes as a start, keeping what this model accepts: the
+        whole hint if it is feasible here, else route by route, and in a
+        route the longest run of lots (pickup and delivery together) that
+        stays feasible; a lot the model rejects is left for the search."""
+        routes = [[self.idx(n) for n in r] for r in hint]
+        initial = self.routing.ReadAssignmentFromRoutes(routes, True)
+        if initial is not None:
+            return initial
+        kept: list[list[int]] = [[] for _ in routes]
+        for v, route in enumerate(routes):
+            kept[v] = route
+            if self.routing.ReadAssignmentFromRoutes(kept, True) is not None:
+                continue
+            kept[v] = []
+            lots: dict[str, list[int]] = {}
+            for n in hint[v]:
+                lot = self.net.nodes[n].lot
+                assert lot is not None
+                lots.setdefault(lot.id, []).append(n)
+            for nodes in lots.values():
+                trial = [n for n in hint[v] if n in set(nodes) or self.idx(n) in kept[v]]
+                kept[v] = [self.idx(n) for n in trial]
+                if self.routing.ReadAssignmentFromRoutes(kept, True) is None:
+                    kept[v] = [self.idx(n) for n in trial if n not in set(nodes)]
+        return self.routing.ReadAssignmentFromRoutes(kept, True)
 
     def _decode(self, solution: pywrapcp.Assignment, first: float | None) -> Solved:
         routes, starts, ends = [], [], []

@@ -25,8 +25,11 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
 class RoutingParams:
     """How the pickup router searches and what it enforces.
 
-    ``backend`` is ``ortools`` (the full model) or ``pyvrp`` (see
-    :mod:`.pyvrp_pickups` for what it leaves out).
+    ``backend`` is ``ortools`` (the full model), ``pyvrp`` (see
+    :mod:`.pyvrp_pickups` for what it leaves out) or ``hybrid``: PyVRP for
+    ``hybrid_share`` of the first solve's time, then OR-Tools' full model
+    from PyVRP's routes (what the full model rejects of them is left to its
+    search), so the plan keeps every rule of the OR-Tools model.
 
     Search: ``time_limit_s`` bounds the whole call (the main solve plus the
     repair rounds); ``solution_limit`` (when set) stops each solve after that
@@ -52,6 +55,7 @@ class RoutingParams:
 
     time_limit_s: float = 10.0
     backend: str = "ortools"
+    hybrid_share: float = 0.5
     solution_limit: int | None = None
     first_solution: str = "parallel_cheapest_insertion"
     metaheuristic: str = "guided_local_search"
@@ -73,8 +77,10 @@ class RoutingParams:
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError(f"routing params: time_limit_s must be positive, got {self.time_limit_s}")
-        if self.backend not in ("ortools", "pyvrp"):
-            raise ValueError(f"routing params: backend must be ortools or pyvrp, got {self.backend!r}")
+        if self.backend not in ("ortools", "pyvrp", "hybrid"):
+            raise ValueError(f"routing params: backend must be ortools, pyvrp or hybrid, got {self.backend!r}")
+        if not 0.0 < self.hybrid_share < 1.0:
+            raise ValueError(f"routing params: hybrid_share must be in (0, 1), got {self.hybrid_share}")
         if self.solution_limit is not None and self.solution_limit < 1:
             raise ValueError(f"routing params: solution_limit must be >= 1, got {self.solution_limit}")
         if self.first_solution not in FIRST_SOLUTIONS:
