@@ -42,15 +42,18 @@ def standing_case(base: Case, spec: ScenarioSpec) -> Case:
 def sampled(case: Case, share: float) -> Case:
     """``case`` with its capacities scaled to a ``share`` sample of its lots and
     orders: vehicle counts (at least one of each type that had any), lane
-    units per departure (at least one) and treatment capacity (kg a day).
+    units per departure (at least one), treatment capacity (kg a day) and
+    cold-store capacity (kg).
     Packing-house intake (kg an hour) is kept: in a sample its hourly slots
     would be too coarse for lots of up to 1.5 t."""
     fleet = tuple(replace(v, count=max(1, round(v.count * share)) if v.count else 0)
                   for v in case.vehicle_types)
     lanes = tuple(replace(lane, units_per_departure=max(1, round(lane.units_per_departure * share)))
                   for lane in case.lanes)
-    sites = tuple(replace(s, treatment_kg_per_day=s.treatment_kg_per_day * share)
-                  if s.treatment_kg_per_day else s for s in case.sites)
+    sites = tuple(replace(s, treatment_kg_per_day=s.treatment_kg_per_day * share
+                          if s.treatment_kg_per_day else s.treatment_kg_per_day,
+                          cold_storage_kg=s.cold_storage_kg * share if s.cold_storage_kg else s.cold_storage_kg)
+                  for s in case.sites)
     return case.replace(vehicle_types=fleet, lanes=lanes, sites=sites)
 
 
@@ -88,10 +91,13 @@ def _broken(vehicle: VehicleType, active: ActiveDisruption) -> VehicleType:
 
 
 def _cancelled(lane: Lane, active: ActiveDisruption) -> Lane | None:
-    """The lane without the day's departures (None when none are left)."""
+    """The lane without its departures from ``start_h`` for ``hours`` (by
+    default the day's), None when none are left."""
     if lane.id != active.spec.target:
         return lane
-    left = tuple(d for d in lane.departures if not 0 <= d.time < DAY)
+    start = round(active.spec.start_h * HOUR)
+    end = start + round(active.spec.hours * HOUR)
+    left = tuple(d for d in lane.departures if not start <= d.time < end)
     return replace(lane, departures=left) if left else None
 
 

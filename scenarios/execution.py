@@ -80,9 +80,12 @@ def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec,
 
 
 def execute(case: Case, plan: Any, spec: ExecutionSpec, rng: np.random.Generator,
-            *, lot_of_supply: dict[str, str] | None = None) -> list[OrderOutcome]:
-    """The outcome of every order the plan serves."""
-    lot_loss = lot_extra_loss(case, plan, spec, rng)
+            *, lot_of_supply: dict[str, str] | None = None,
+            lot_loss: dict[str, float] | None = None) -> list[OrderOutcome]:
+    """The outcome of every order the plan serves. ``lot_loss``: what
+    :func:`lot_extra_loss` drew from ``rng`` just before (drawn here if None)."""
+    if lot_loss is None:
+        lot_loss = lot_extra_loss(case, plan, spec, rng)
     shipments = sorted(plan.consolidation.shipments, key=lambda s: s.id)
     n = len(shipments)
     delay = np.maximum(spec.leg_delay_min.sample(rng, n), 0.0) * MINUTE if n else np.zeros(0)

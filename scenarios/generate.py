@@ -6,6 +6,7 @@ the scenario's distributions; times are shifted to the day's own frame
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,7 @@ class ActiveDisruption:
     index: int
     spec: Disruption
     amount: float
+    started: int = 0  # the day it began (earlier than today when it lasts over midnight)
 
     @property
     def label(self) -> str:
@@ -54,13 +56,37 @@ def draw_day(base: Case, spec: ScenarioSpec, *, run: int, day: int) -> DayDraw:
     ambient = _ambient(base, spec, day, rng_for(seed, run, day, Part.WEATHER))
     active = []
     for i, d in enumerate(spec.disruptions):
-        rng = rng_for(seed, run, day, Part.DISRUPTION + i)
-        u, amount = rng.random(), d.amount.sample(rng)
-        if d.kind is DisruptionKind.VEHICLE_BREAKDOWN:  # vehicles of the sample: round at random
-            amount = float(np.floor(amount * spec.sample + rng.random()))
-        if day in d.days or (not d.days and u < d.probability):
-            active.append(ActiveDisruption(i, d, amount))
+        for first in _spill_days(d, day):  # earlier days' events that last into this day
+            hit, amount = _happens(spec, d, i, run=run, day=first)
+            if hit:
+                left = d.start_h + d.hours - 24.0 * (day - first)
+                active.append(ActiveDisruption(i, replace(d, start_h=0.0, hours=left), amount, first))
+        hit, amount = _happens(spec, d, i, run=run, day=day)
+        if hit:
+            active.append(ActiveDisruption(i, d, amount, day))
     return DayDraw(day, orders, lots, ambient, tuple(active), demand_factor, harvest_factor)
+
+
+_TIMED = (DisruptionKind.TREATMENT_OUTAGE, DisruptionKind.PACKING_HOUSE_OUTAGE,
+          DisruptionKind.FLIGHT_CANCELLATION)
+
+
+def _spill_days(d: Disruption, day: int) -> range:
+    """The earlier days whose event of ``d`` (an outage or a cancellation
+    window) would still run on ``day``."""
+    if d.kind not in _TIMED:
+        return range(0)
+    reach = math.ceil((d.start_h + d.hours) / 24.0) - 1  # days after its first it lasts into
+    return range(max(0, day - reach), day)
+
+
+def _happens(spec: ScenarioSpec, d: Disruption, i: int, *, run: int, day: int) -> tuple[bool, float]:
+    """Whether disruption ``i`` starts on ``day`` of run ``run``, and its amount."""
+    rng = rng_for(spec.seed, run, day, Part.DISRUPTION + i)
+    u, amount = rng.random(), d.amount.sample(rng)
+    if d.kind is DisruptionKind.VEHICLE_BREAKDOWN:  # vehicles of the sample: round at random
+        amount = float(np.floor(amount * spec.sample + rng.random()))
+    return day in d.days or (not d.days and u < d.probability), amount
 
 
 def _ambient(base: Case, spec: ScenarioSpec, day: int, rng: np.random.Generator) -> tuple[float, ...]:

@@ -59,7 +59,8 @@ def _daily_figure(days: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(9, 4))
     ax = fig.subplots()
     series = {"kg_ordered_new": "ordered (new)", "kg_delivered_sound": "delivered sound",
-              "kg_spoiled_farm": "spoiled at farms", "kg_spoiled_transit": "spoiled in transit",
+              "kg_spoiled_farm": "spoiled at farms", "kg_spoiled_packing_house": "spoiled at packing houses",
+              "kg_spoiled_transit": "spoiled in transit", "kg_stock_out": "packed stock carried over",
               "kg_lost": "orders lost (kg)"}
     grouped = days.groupby("day")
     for col, label in series.items():

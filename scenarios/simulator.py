@@ -1,8 +1,9 @@
 """The day-by-day simulator of one replication.
 
 Each day: the day's orders and lots arrive (drawn), the planner plans the
-day's case (new orders and lots plus what the previous day left), the plan
-is executed with random delays and temperature deviations, and then
+day's case (new orders and lots plus what the previous day left, and the
+packed stock in the packing houses' cold stores), the plan is executed with
+random delays and temperature deviations, and then
 
 - orders left unserved stay open for the next day while their deadline is
   after its start (their times shifted into the next day's frame), else
@@ -12,13 +13,15 @@ is executed with random delays and temperature deviations, and then
   at the farm (DOMAIN.md: lychee browns within a day at ambient), the others
   are offered again the next day with their harvest time kept (so the lost
   shelf life carries over);
-- packed fruit that the freight plan does not ship is reported as left at
-  the packing houses (sold to the traditional trade along QL31)."""
+- packed fruit that the freight plan does not ship stays in the cold store
+  and is supply again the next day with the shelf life it has left
+  (:mod:`.stock`): spoiled at the packing house when none is left, sold off
+  to the traditional trade when the cold store is full."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,23 +29,26 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from planner import Supply
 from planner.domain import Case, HarvestLot, Order
 from planner.domain.units import DAY, HOUR
 from planner.freshness import model_for
 from planner.io import read_case
 
 from .daycase import day_case, standing_case
-from .execution import OrderOutcome, execute
+from .execution import OrderOutcome, execute, lot_extra_loss
 from .generate import draw_day
 from .spec import ScenarioSpec
+from .stock import carry_stock, storage_rates
 from .streams import Part, planner_seed, rng_for
 
 
 class PlanFunction(Protocol):
-    """Plans one day: ``(case, seed) -> plan`` with ``kpis``, ``routing`` and
-    ``consolidation`` as :func:`planner.plan_day` returns them."""
+    """Plans one day: ``(case, seed, stock) -> plan`` with ``kpis``,
+    ``routing``, ``supplies`` and ``consolidation`` as :func:`planner.plan_day`
+    returns them; ``stock`` is the packed fruit already at the packing houses."""
 
-    def __call__(self, case: Case, seed: int) -> Any: ...
+    def __call__(self, case: Case, seed: int, stock: Sequence[Supply] = ()) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +59,10 @@ class DailyPlanner:
 
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def __call__(self, case: Case, seed: int) -> Any:
+    def __call__(self, case: Case, seed: int, stock: Sequence[Supply] = ()) -> Any:
         from planner import PlanParams, plan_day
 
-        return plan_day(case, params=PlanParams.from_dict(dict(self.params)), seed=seed)
+        return plan_day(case, params=PlanParams.from_dict(dict(self.params)), seed=seed, stock=stock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,26 +89,34 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
     planner = planner or DailyPlanner(spec.planner)
     base = cached_case(str(spec.base_case))
     standing = standing_case(base, spec)
-    ledger = _Ledger()
+    rates = storage_rates(base, spec.planner)
+    ledger = _Ledger(export_markets=frozenset(m.id for m in base.markets if m.treatment is not None))
     orders_open: list[Order] = []
     lots_waiting: list[HarvestLot] = []
+    stock: tuple[Supply, ...] = ()
     for day in range(spec.days):
         draw = draw_day(base, spec, run=run, day=day)
         ledger.arrive(draw.orders, draw.lots)
         case = day_case(standing, draw, carried_orders=orders_open, carried_lots=lots_waiting)
         t0 = time.perf_counter()
-        plan = planner(case, planner_seed(spec.seed, run, day))
+        plan = planner(case, planner_seed(spec.seed, run, day), stock)
         plan_s = time.perf_counter() - t0
-        outcomes = execute(case, plan, spec.execution, rng_for(spec.seed, run, day, Part.EXECUTION))
+        rng = rng_for(spec.seed, run, day, Part.EXECUTION)
+        lot_loss = lot_extra_loss(case, plan, spec.execution, rng)
+        outcomes = execute(case, plan, spec.execution, rng, lot_loss=lot_loss)
         ledger.deliver(outcomes)
         served = {o.order_id for o in outcomes}
         orders_open, lost = _carry_orders(case, served, carry=spec.carry_orders)
         lots_waiting, spoiled_farm = _carry_lots(case, plan)
+        kept = carry_stock(case, plan, storage_rate=rates, lot_loss=lot_loss)
         row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
+        row.update(kg_stock_in=sum(s.kg for s in stock), kg_stock_out=kept.kg_carried,
+                   kg_spoiled_packing_house=kept.kg_spoiled, kg_left_at_packing_houses=kept.kg_sold_off)
+        stock = kept.carried
         ledger.days.append(row)
         if progress:
             progress(day + 1, spec.days)
-    ledger.close(orders_open)
+    ledger.close(orders_open, stock)
     kpis, markets = ledger.summary()
     up = 1.0 / spec.sample
     return RunResult(run, scaled_up(kpis, up), [scaled_up(d, up) for d in ledger.days],
@@ -180,7 +194,6 @@ def _day_row(case: Case, draw: Any, plan: Any, outcomes: list[OrderOutcome],
                                        o.shelf_life_left_s < o.min_shelf_life_s),
         "orders_late": sum(not o.on_time for o in outcomes),
         "orders_lost": len(lost), "kg_lost": sum(o.kg for o in lost),
-        "kg_left_at_packing_houses": max(0.0, collected - sum(o.kg for o in outcomes)),
         "cost_total": kpis.get("cost_total", 0.0), "km": kpis.get("km", 0.0),
         "co2e_kg": kpis.get("co2e_kg", 0.0),
         "vehicle_fill": kpis.get("vehicle_fill", 0.0), "unit_fill": kpis.get("unit_fill", 0.0),
@@ -197,6 +210,8 @@ class _Ledger:
     kg_harvested: float = 0.0
     days: list[dict[str, Any]] = field(default_factory=list)
     still_open: int = 0
+    kg_in_store_at_end: float = 0.0
+    export_markets: frozenset[str] = frozenset()  # markets with a phytosanitary treatment
 
     def arrive(self, orders: tuple[Order, ...], lots: tuple[HarvestLot, ...]) -> None:
         self.orders.update((o.id, o) for o in orders)
@@ -206,8 +221,9 @@ class _Ledger:
         for o in outcomes:
             self.outcomes.setdefault(o.order_id, o)
 
-    def close(self, still_open: list[Order]) -> None:
+    def close(self, still_open: list[Order], stock: Sequence[Supply]) -> None:
         self.still_open = len(still_open)
+        self.kg_in_store_at_end = sum(s.kg for s in stock)
 
     def summary(self) -> tuple[dict[str, float], list[dict[str, Any]]]:
         out = list(self.outcomes.values())
@@ -215,8 +231,9 @@ class _Ledger:
         sound = [o for o in out if o.sound]
         days = self.days
         total = {k: sum(d[k] for d in days) for k in (
-            "kg_spoiled_farm", "kg_spoiled_transit", "kg_below_min_shelf_life", "kg_collected",
-            "kg_left_at_packing_houses", "cost_total", "km", "co2e_kg")}
+            "kg_spoiled_farm", "kg_spoiled_packing_house", "kg_spoiled_transit",
+            "kg_below_min_shelf_life", "kg_collected", "kg_left_at_packing_houses", "cost_total",
+            "km", "co2e_kg")}
         kg_sound = sum(o.kg for o in sound)
         kpis = {
             "orders_total": float(len(self.orders)), "kg_ordered": kg_ordered,
@@ -227,13 +244,16 @@ class _Ledger:
             "orders_late": float(sum(not o.on_time for o in out)),
             "kg_unserved": kg_ordered - sum(o.kg for o in out),
             "kg_harvested": self.kg_harvested,
-            "kg_spoiled": total["kg_spoiled_farm"] + total["kg_spoiled_transit"],
+            "kg_spoiled": (total["kg_spoiled_farm"] + total["kg_spoiled_packing_house"]
+                           + total["kg_spoiled_transit"]),
+            "kg_in_store_at_end": self.kg_in_store_at_end,
             **total,
             "shelf_life_left_days": _mean_days(out),
             "cost_per_kg": total["cost_total"] / kg_sound if kg_sound else float("nan"),
             "vehicle_fill": float(np.mean([d["vehicle_fill"] for d in days])),
             "unit_fill": float(np.mean([d["unit_fill"] for d in days])),
             "orders_open_at_end": float(self.still_open),
+            **self._export(out),
         }
         markets = []
         for market in sorted({o.market for o in self.orders.values()}):
@@ -248,6 +268,18 @@ class _Ledger:
                 "shelf_life_left_days": _mean_days(got),
             })
         return kpis, markets
+
+
+    def _export(self, out: list[OrderOutcome]) -> dict[str, float]:
+        """Export orders (markets with a phytosanitary treatment) on their own."""
+        ordered = [o for o in self.orders.values() if o.market in self.export_markets]
+        sound = [o for o in out if o.market in self.export_markets and o.sound]
+        kg = sum(o.kg for o in ordered)
+        return {
+            "kg_export_ordered": kg,
+            "export_service_level": sum(o.kg for o in sound) / kg if kg else float("nan"),
+            "orders_export_failed": float(len(ordered) - len(sound)),
+        }
 
 
 def _mean_days(outcomes: list[OrderOutcome]) -> float:

@@ -145,9 +145,14 @@ class Disruption:
     ``probability``. ``target`` is the vehicle type, lane or site it hits.
 
     - vehicle_breakdown: ``amount`` vehicles of the type are out for the day;
-    - flight_cancellation: the lane's departures of the day are cancelled;
+    - flight_cancellation: the lane's departures from ``start_h`` for
+      ``hours`` hours (by default: the day's) are cancelled;
     - treatment_outage / packing_house_outage: the site is closed from
       ``start_h`` for ``hours`` hours;
+
+    An outage or cancellation longer than the rest of its day goes on over
+    midnight: the planner knows it on its first day, and the next days' plans
+    see what is left of it.
     - road_delay: travel speeds are divided by ``amount`` (a factor >= 1)."""
 
     kind: DisruptionKind

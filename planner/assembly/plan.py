@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..consolidation import ConsolidationParams, ConsolidationResult, Supply, consolidate
-from ..domain import Case
+from ..domain import Case, SiteKind
 from ..routing import FixedRoute, RoutingParams, RoutingResult, route_pickups
 from ..travel import TravelTimeProvider
 from .kpis import compute_kpis
@@ -73,6 +73,20 @@ def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:
     return report
 
 
+def _check_stock(case: Case, supplies: Sequence[Supply]) -> None:
+    """Stock must sit at packing houses of the case and not share an id."""
+    houses = {s.id for s in case.sites if s.kind is SiteKind.PACKING_HOUSE}
+    seen: set[str] = set()
+    for s in supplies:
+        if s.id in seen:
+            msg = f"stock {s.id}: a supply with this id is already planned (lot ids must be unique)"
+            raise ValueError(msg)
+        seen.add(s.id)
+        if s.site not in houses:
+            msg = f"stock {s.id}: site must be a packing house of the case, got {s.site!r}"
+            raise ValueError(msg)
+
+
 def plan_day(
     case: Case,
     params: PlanParams | None = None,
@@ -82,10 +96,13 @@ def plan_day(
     travel: TravelTimeProvider | None = None,
     fixed: Sequence[FixedRoute] = (),
     now: int | None = None,
+    stock: Sequence[Supply] = (),
 ) -> DailyPlan:
     """Plan one day of ``case``: pickup routes, then freight. ``fixed`` keeps
     dispatched routes' committed stops (re-planning during a livestream);
-    ``now`` is the earliest time anything new may start."""
+    ``now`` is the earliest time anything new may start; ``stock`` is packed,
+    pre-cooled fruit already at the packing houses (supply for freight next to
+    what the pickups deliver, each with the shelf life it has left)."""
     params = params or PlanParams()
     share = params.routing_share
     routing = route_pickups(
@@ -93,7 +110,9 @@ def plan_day(
             {**dict(params.routing), "time_limit_s": params.routing_time_s}),
         seed=seed, fixed=fixed, progress=_stage(progress, 0.0, share), travel=travel, now=now,
     )
-    supplies = tuple(supplies_from_deliveries(case, routing.deliveries, precool_s=params.precool_s))
+    supplies = tuple(stock) + tuple(
+        supplies_from_deliveries(case, routing.deliveries, precool_s=params.precool_s))
+    _check_stock(case, supplies)
     consolidation = consolidate(
         case, supplies, params=ConsolidationParams.from_dict(
             {**dict(params.consolidation), "time_limit_s": params.consolidation_time_s}),
