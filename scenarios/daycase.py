@@ -9,10 +9,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 from planner.domain import Case, Lane, Site, TimeWindow, VehicleType
-from planner.domain.units import DAY, HOUR
+from planner.domain.geo import Location
+from planner.domain.units import DAY, HOUR, MINUTE
+from planner.travel.great_circle import haversine_m
 
 from .generate import ActiveDisruption, DayDraw
-from .spec import DisruptionKind, ScenarioSpec
+from .spec import DisruptionKind, PackingHouseAdd, ScenarioSpec
 
 
 def standing_case(base: Case, spec: ScenarioSpec) -> Case:
@@ -36,7 +38,40 @@ def standing_case(base: Case, spec: ScenarioSpec) -> Case:
                 transit_s=max(1, round(lane.transit_s * c.transit_factor)),
             ))
     case = base.replace(vehicle_types=tuple(fleet), lanes=tuple(lanes), orders=(), lots=())
+    for house in spec.packing_houses:
+        case = with_packing_house(case, house)
     return sampled(case, spec.sample) if spec.sample < 1.0 else case
+
+
+def with_packing_house(case: Case, house: PackingHouseAdd) -> Case:
+    """``case`` with a new packing house built like ``house.like`` (see
+    :class:`PackingHouseAdd`): the site, copies of the lanes leaving the
+    model house (same tariffs; transit longer or shorter by the extra road
+    distance at the case's truck speed), and vehicles moved from their types
+    to ones based there."""
+    like = case.site_by_id[house.like]
+    where = Location(house.lat, house.lon)
+    site = replace(like, id=house.id, name=house.name or f"{house.id} (scenario)", location=where,
+                   commune=house.commune or like.commune)
+    travel = case.settings.travel
+    truck_ms = dict(travel.speeds_kmh).get("truck", 40.0) / 3.6
+    lanes = list(case.lanes)
+    for lane in case.lanes:
+        if lane.origin != like.id or lane.destination == house.id:
+            continue
+        dest = case.site_by_id[lane.destination].location
+        old, new = (float(haversine_m([a], [dest])[0, 0]) for a in (like.location, where))
+        extra_s = travel.detour_factor * (new - old) / truck_ms
+        lanes.append(replace(lane, id=f"{house.id}:{lane.id}", origin=house.id,
+                             transit_s=max(10 * MINUTE, round(lane.transit_s + extra_s))))
+    fleet = []
+    for v in case.vehicle_types:
+        moved = house.vehicles.get(v.id, 0)
+        fleet.append(replace(v, count=max(0, v.count - moved)))
+        if moved:
+            fleet.append(replace(v, id=f"{v.id}@{house.id}", name=f"{v.name} at {site.name}", count=moved,
+                                 home=house.id, end=house.id if v.end in (like.id, v.home) else v.end))
+    return case.replace(sites=(*case.sites, site), lanes=tuple(lanes), vehicle_types=tuple(fleet))
 
 
 def sampled(case: Case, share: float) -> Case:

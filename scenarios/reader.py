@@ -32,6 +32,7 @@ from .spec import (
     FleetChange,
     HarvestSpec,
     LaneChange,
+    PackingHouseAdd,
     ScenarioSpec,
     StreamScale,
     WeatherSpec,
@@ -40,7 +41,7 @@ from .spec import (
 T = TypeVar("T")
 
 _TABLES = {"scenario", "planner", "demand", "harvest", "weather", "fleet", "lane",
-           "disruption", "execution"}
+           "packing_house", "disruption", "execution"}
 
 
 class Table:
@@ -157,6 +158,7 @@ def load_scenario(path: str | Path, *, check_case: bool = True) -> ScenarioSpec:
     execution = _execution(Table(file, "execution", _table(data, "execution", file, problems), problems))
     fleet = [_fleet(t) for t in _array(data, "fleet", file, problems)]
     lanes = [_lane(t) for t in _array(data, "lane", file, problems)]
+    houses = [_packing_house(t) for t in _array(data, "packing_house", file, problems)]
     first = start or epoch
     disruptions = [_disruption(t, first) for t in _array(data, "disruption", file, problems)]
     for name, value in (("demand", demand), ("harvest", harvest)):
@@ -169,7 +171,7 @@ def load_scenario(path: str | Path, *, check_case: bool = True) -> ScenarioSpec:
         spec = Table(file, "scenario", {}, problems).build(
             ScenarioSpec, source=path.resolve(), base_case=base, planner=planner,
             demand=demand, harvest=harvest, weather=weather, execution=execution,
-            fleet=tuple(fleet), lanes=tuple(lanes), disruptions=tuple(disruptions), **parts,
+            fleet=tuple(fleet), lanes=tuple(lanes), packing_houses=tuple(houses), disruptions=tuple(disruptions), **parts,
         )
     if spec is not None and case is not None:
         problems += reference_problems(spec, case)
@@ -317,6 +319,23 @@ def _lane(t: Table) -> LaneChange | None:
     return change
 
 
+def _packing_house(t: Table) -> PackingHouseAdd | None:
+    vehicles: dict[str, Any] = t.get("vehicles", dict, {}, "a table of vehicle type = count")
+    for name, n in vehicles.items():
+        if isinstance(n, bool) or not isinstance(n, int):
+            t.problem(f"vehicles.{name}", "must be an integer")
+    for key in ("lat", "lon"):
+        if key not in t.data:
+            t.problem(key, "is required")
+    house = t.build(
+        PackingHouseAdd, id=t.text("id", required=True), like=t.text("like", required=True),
+        lat=t.number("lat", 0.0), lon=t.number("lon", 0.0), name=t.text("name"), commune=t.text("commune"),
+        vehicles={k: v for k, v in vehicles.items() if isinstance(v, int) and not isinstance(v, bool)},
+    )
+    t.check_unknown()
+    return house
+
+
 def _disruption(t: Table, first: date | None) -> Disruption | None:
     kind = t.get("kind", DisruptionKind, None, f"one of {', '.join(k.value for k in DisruptionKind)}")
     if kind is None:
@@ -358,6 +377,7 @@ def reference_problems(spec: ScenarioSpec, case: Case) -> list[str]:
     for n, lc in enumerate(spec.lanes, start=1):
         if lc.lane not in lanes:
             problems.append(f"{file} [lane] {n} id: unknown lane {lc.lane!r}")
+    problems += _packing_house_problems(spec, case, vtypes)
     communes = {s.commune for s in case.sites if s.commune}
     for name in spec.harvest.communes:
         if name not in communes:
@@ -375,6 +395,28 @@ def reference_problems(spec: ScenarioSpec, case: Case) -> list[str]:
         if d.days and max(d.days) >= spec.days:
             problems.append(f"{file} [disruption] {n} days: day {max(d.days)} is after the last "
                             f"simulated day ({spec.days - 1}; days count from 0)")
+    return problems
+
+
+def _packing_house_problems(spec: ScenarioSpec, case: Case, vtypes: set[str]) -> list[str]:
+    file = spec.source.name
+    problems = []
+    moved: dict[str, int] = {}
+    for n, h in enumerate(spec.packing_houses, start=1):
+        where = f"{file} [packing_house] {n}"
+        like = case.site_by_id.get(h.like)
+        if like is None or like.kind is not SiteKind.PACKING_HOUSE:
+            problems.append(f"{where} like: {h.like!r} is not a packing house of the base case")
+        if h.id in case.site_by_id or sum(x.id == h.id for x in spec.packing_houses) > 1:
+            problems.append(f"{where} id: site {h.id!r} already exists")
+        for vt, k in h.vehicles.items():
+            if vt not in vtypes:
+                problems.append(f"{where} vehicles.{vt}: unknown vehicle type")
+            moved[vt] = moved.get(vt, 0) + k
+    counts = {v.id: v.count for v in case.vehicle_types}
+    for vt, k in sorted(moved.items()):
+        if vt in counts and k > counts[vt]:
+            problems.append(f"{file} [packing_house] vehicles.{vt}: moves {k} of {counts[vt]} vehicles")
     return problems
 
 

@@ -110,8 +110,9 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         lots_waiting, spoiled_farm = _carry_lots(case, plan)
         kept = carry_stock(case, plan, storage_rate=rates, lot_loss=lot_loss)
         row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
-        row.update(kg_stock_in=sum(s.kg for s in stock), kg_stock_out=kept.kg_carried,
-                   kg_spoiled_packing_house=kept.kg_spoiled, kg_left_at_packing_houses=kept.kg_sold_off)
+        row.update(kg_stock_in=float(sum(s.kg for s in stock)), kg_stock_out=float(kept.kg_carried),
+                   kg_spoiled_packing_house=float(kept.kg_spoiled),
+                   kg_left_at_packing_houses=float(kept.kg_sold_off))
         stock = kept.carried
         ledger.days.append(row)
         if progress:

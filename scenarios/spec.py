@@ -122,6 +122,33 @@ class LaneChange:
             raise ValueError("cost_factor must be >= 0 and transit_factor > 0")
 
 
+@dataclass(frozen=True, slots=True)
+class PackingHouseAdd:
+    """A new packing house at (``lat``, ``lon``), built ``like`` an existing
+    one: it copies that house's opening hours, intake, pre-cooling and cold
+    store, and its freight lanes (same partners, units and tariffs; transit
+    longer or shorter by the extra road distance at the case's truck speed).
+    ``vehicles`` moves that many vehicles of each named pickup type to it
+    (taken from the type's count, so the fleet does not grow)."""
+
+    id: str
+    like: str
+    lat: float
+    lon: float
+    name: str = ""
+    commune: str = ""
+    vehicles: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id or not self.like:
+            raise ValueError("id and like are required")
+        if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
+            raise ValueError(f"lat, lon must be a WGS84 point, got {self.lat}, {self.lon}")
+        if any(n < 1 for n in self.vehicles.values()):
+            raise ValueError("vehicles: each count must be >= 1")
+        object.__setattr__(self, "vehicles", MappingProxyType(dict(self.vehicles)))
+
+
 class DisruptionKind(StrEnum):
     VEHICLE_BREAKDOWN = "vehicle_breakdown"
     FLIGHT_CANCELLATION = "flight_cancellation"
@@ -212,6 +239,7 @@ class ScenarioSpec:
     weather: WeatherSpec = field(default_factory=WeatherSpec)
     fleet: tuple[FleetChange, ...] = ()
     lanes: tuple[LaneChange, ...] = ()
+    packing_houses: tuple[PackingHouseAdd, ...] = ()
     disruptions: tuple[Disruption, ...] = ()
     execution: ExecutionSpec = field(default_factory=ExecutionSpec)
     carry_orders: bool = True

@@ -82,6 +82,30 @@ def test_outage_closes_the_site(tiny_luc_ngan: Case, write_scenario) -> None:  #
     assert site.is_open(DAY + 12 * 3600)
 
 
+def test_long_outages_and_cancellations_go_on_over_midnight(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    spec = load_scenario(write_scenario(
+        'days = 3\n[[disruption]]\nkind = "treatment_outage"\nsite = "irr-hanoi"\ndays = [0]\n'
+        'start_h = 12\nhours = 30\n[[disruption]]\nkind = "flight_cancellation"\nlane = "han-lax-air"\n'
+        'days = [0]\nhours = 48\n'))
+    st = standing_case(tiny_luc_ngan, spec)
+    lax = {lane.id: lane for lane in tiny_luc_ngan.lanes}["han-lax-air"].departures
+    days = [day_case(st, draw_day(tiny_luc_ngan, spec, run=0, day=d)) for d in range(3)]
+    # day 0 knows both: the centre closed from noon until 18:00 on day 1, two days of flights gone
+    irr0 = days[0].site_by_id["irr-hanoi"]
+    assert irr0.is_open(10 * 3600) and not irr0.is_open(14 * 3600)
+    assert not irr0.is_open(DAY + 17 * 3600) and irr0.is_open(DAY + 19 * 3600)
+    assert [d.time for d in {x.id: x for x in days[0].lanes}["han-lax-air"].departures] == \
+        [d.time for d in lax if d.time >= 2 * DAY]
+    # day 1 (its own frame) sees what is left: closed until 18:00, one day of flights gone
+    irr1 = days[1].site_by_id["irr-hanoi"]
+    assert not irr1.is_open(17 * 3600) and irr1.is_open(19 * 3600)
+    assert [d.time for d in {x.id: x for x in days[1].lanes}["han-lax-air"].departures] == \
+        [d.time for d in lax if d.time >= DAY]
+    # day 2: over
+    assert days[2].site_by_id["irr-hanoi"].opening == tiny_luc_ngan.site_by_id["irr-hanoi"].opening
+    assert not draw_day(tiny_luc_ngan, spec, run=0, day=2).disruptions
+
+
 def test_breakdown_road_delay_and_fleet_change(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
     text = ('days = 1\n[[fleet]]\nvehicle_type = "reefer-chu"\nadd = 3\n'
             '[[disruption]]\nkind = "vehicle_breakdown"\nvehicle_type = "reefer-chu"\ndays = [0]\namount = 2\n'
@@ -117,6 +141,8 @@ def test_a_sample_scales_draws_and_capacities(tiny_luc_ngan: Case, write_scenari
     assert all(units[k] == max(1, round(v * 0.5)) for k, v in base_units.items())
     irr = st.site_by_id["irr-hanoi"].treatment_kg_per_day
     assert irr == pytest.approx(tiny_luc_ngan.site_by_id["irr-hanoi"].treatment_kg_per_day * 0.5)
+    store = st.site_by_id["ph-chu"].cold_storage_kg
+    assert store == pytest.approx(tiny_luc_ngan.site_by_id["ph-chu"].cold_storage_kg * 0.5)
 
 
 def test_scaled_up_multiplies_extensive_figures_only() -> None:

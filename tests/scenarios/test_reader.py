@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from planner.domain import SiteKind
 from scenarios import ScenarioError, load_scenario
 from scenarios.spec import DisruptionKind, ScenarioSpec
 
@@ -28,9 +30,33 @@ def test_export_disruption_hits_the_flight_and_the_irradiation_centre(
     shipped: dict[str, ScenarioSpec],
 ) -> None:
     spec = shipped["export-disruption"]
-    kinds = {(d.kind, d.target, d.days) for d in spec.disruptions}
-    assert (DisruptionKind.FLIGHT_CANCELLATION, "han-lax-air", (1,)) in kinds
-    assert (DisruptionKind.TREATMENT_OUTAGE, "irr-hanoi", (1,)) in kinds
+    kinds = {(d.kind, d.target, d.days, d.hours) for d in spec.disruptions}
+    assert (DisruptionKind.FLIGHT_CANCELLATION, "han-nrt-air", (1,), 72.0) in kinds
+    assert (DisruptionKind.TREATMENT_OUTAGE, "irr-hanoi", (1,), 48.0) in kinds
+
+
+def test_shipped_files_are_work_bounded(shipped: dict[str, ScenarioSpec]) -> None:
+    """Plans stop by work (solutions, nodes, gap), not by the clock: the same
+    results on any machine and under any load."""
+    for spec in shipped.values():
+        assert dict(spec.planner["routing"])["solution_limit"] >= 1, spec.name
+        assert dict(spec.planner["consolidation"])["node_limit"] >= 1, spec.name
+        assert spec.planner["time_limit_s"] >= 120, spec.name  # a guard only
+
+
+def test_second_packing_house_is_built_like_kim(shipped: dict[str, ScenarioSpec]) -> None:
+    from scenarios.daycase import standing_case
+    from scenarios.simulator import cached_case
+
+    spec = shipped["second-packing-house"]
+    base = cached_case(str(spec.base_case))
+    case = standing_case(base, replace(spec, sample=1.0))
+    house = case.site_by_id["ph-kien-lao"]
+    assert house.kind is SiteKind.PACKING_HOUSE and house.cold_storage_kg == base.site_by_id["ph-kim"].cold_storage_kg
+    assert {lane.destination for lane in case.lanes if lane.origin == "ph-kien-lao"} == {"hub-hanoi", "ph-chu"}
+    counts = {v.id: v.count for v in case.vehicle_types}
+    assert counts["moto-chu@ph-kien-lao"] == 5 and counts["moto-chu"] == 14 - 5
+    assert sum(counts.values()) == sum(v.count for v in base.vehicle_types)  # riders moved, not added
 
 
 def test_dates_become_day_numbers(write_scenario) -> None:  # type: ignore[no-untyped-def]
@@ -67,6 +93,14 @@ def _problems(path: Path) -> list[str]:
     ("[planner]\ntime_limit = 3\n", "s.toml [planner]: unknown plan parameter(s): time_limit"),
     ("[planner]\nrouting = { solution_limit = 0 }\n", "s.toml [planner]: routing params: solution_limit must be >= 1"),
     ("[planner]\nconsolidation = { solver = \"cplex\" }\n", "s.toml [planner]: "),
+    ("[[packing_house]]\nid = \"ph-new\"\nlike = \"hub-hanoi\"\nlat = 21.4\nlon = 106.7\n",
+     "s.toml [packing_house] 1 like: 'hub-hanoi' is not a packing house of the base case"),
+    ("[[packing_house]]\nid = \"ph-kim\"\nlike = \"ph-chu\"\nlat = 21.4\nlon = 106.7\n",
+     "s.toml [packing_house] 1 id: site 'ph-kim' already exists"),
+    ("[[packing_house]]\nid = \"ph-new\"\nlike = \"ph-chu\"\nlon = 106.7\n",
+     "s.toml [[packing_house] 1] lat: is required"),
+    ("[[packing_house]]\nid = \"ph-new\"\nlike = \"ph-chu\"\nlat = 21.4\nlon = 106.7\nvehicles = { moto-chu = 99 }\n",
+     "s.toml [packing_house] vehicles.moto-chu: moves 99 of"),
 ])
 def test_bad_files_name_the_file_table_and_key(write_scenario, body: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     problems = _problems(write_scenario(body))

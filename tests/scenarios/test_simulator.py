@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from planner.cli.main import app
 from scenarios import Replications, load_results, load_scenario, run_replications, simulate_run
 from scenarios.results import tables
-from scenarios.spec import ScenarioSpec
+from scenarios.spec import Disruption, DisruptionKind, ScenarioSpec
 
 from .conftest import DATA
 
@@ -98,3 +99,20 @@ def test_simulate_reports_bad_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["simulate", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "bad.toml [scenario] days: must be >= 1, got 0" in result.output
+
+
+def test_an_export_disruption_fails_export_orders() -> None:
+    """The irradiation centre down for 48 hours and the Narita flights
+    cancelled for three days: the US and Japanese orders of the run (which
+    the base serves) fail; the draws are the same (common random numbers)."""
+    spec = load_scenario(DATA / "tiny-export.toml")
+    hit = replace(spec, disruptions=(
+        Disruption(DisruptionKind.TREATMENT_OUTAGE, "irr-hanoi", days=(0,), hours=48.0),
+        Disruption(DisruptionKind.FLIGHT_CANCELLATION, "han-nrt-air", days=(0,), hours=72.0),
+    ))
+    base, disrupted = simulate_run(spec, 1), simulate_run(hit, 1)
+    assert disrupted.kpis["kg_export_ordered"] == base.kpis["kg_export_ordered"] > 0
+    assert [d["disruptions"] for d in disrupted.days] == ["treatment_outage irr-hanoi; flight_cancellation han-nrt-air"] * 2
+    assert base.kpis["export_service_level"] == 1.0 and base.kpis["orders_export_failed"] == 0
+    assert disrupted.kpis["export_service_level"] == 0.0 and disrupted.kpis["orders_export_failed"] == 3
+    assert disrupted.kpis["service_level"] < base.kpis["service_level"]

@@ -1,0 +1,33 @@
+"""plan_day with packed stock already at the packing houses (``stock=``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.assembly import PlanParams, plan_day
+from planner.consolidation import Supply
+from planner.domain import Case
+from planner.domain.units import DAY
+
+PARAMS = PlanParams.from_dict({"time_limit_s": 60, "routing": {"solution_limit": 5},
+                               "consolidation": {"node_limit": 20}})
+
+
+def _stock(site: str = "ph-chu", kg: float = 500.0) -> Supply:
+    return Supply(id="stock-1", site=site, product="lychee", grade="A", kg=kg, available_at=0,
+                  shelf_life_left_s=20 * DAY, certifications=frozenset({"VietGAP", "growing-area-code"}))
+
+
+def test_stock_alone_serves_the_orders(tiny_case: Case) -> None:
+    """No lot is harvested: the orders are served from yesterday's packed fruit."""
+    plan = plan_day(tiny_case.replace(lots=()), PARAMS, seed=1, stock=[_stock()])
+    assert plan.supplies == (_stock(),)
+    assert plan.consolidation.itineraries  # something shipped, all of it from the stock
+    assert {sid for it in plan.consolidation.itineraries.values() for sid in it.supplies} == {"stock-1"}
+    without = plan_day(tiny_case.replace(lots=()), PARAMS, seed=1)
+    assert not without.consolidation.itineraries
+
+
+def test_stock_must_be_at_a_packing_house(tiny_case: Case) -> None:
+    with pytest.raises(ValueError, match="stock stock-1: site must be a packing house of the case, got 'hub-hn'"):
+        plan_day(tiny_case, PARAMS, seed=1, stock=[_stock(site="hub-hn")])
