@@ -5,17 +5,20 @@ Prints the wall times, the per-task (replication) times, whether the runs'
 KPIs are identical whatever the worker count, and the wall time expected on
 a larger cluster (longest-processing-time list scheduling of the measured
 task times, plus the measured start-up overhead). Writes
-benchmarks/results/scenarios_peak.json and the results folders
+benchmarks/results/scenarios_peak.json and .md (with the load average
+before and after each worker count) and the results folders
 benchmarks/results/scenarios_peak/w1, w2 (KPI tables and report.html).
 
 Run: .venv/bin/python benchmarks/scenarios_peak.py [--runs 20] [--workers 1 2]
-(about half an hour on this 2-core machine: run it with nohup)."""
+(about 20 minutes on this 2-core machine: run it with nohup, on a quiet
+machine, from a snapshot of the code when others edit the work tree)."""
 
 from __future__ import annotations
 
 import argparse
 import heapq
 import json
+import os
 import time
 from pathlib import Path
 
@@ -59,13 +62,18 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--out", type=Path, default=RESULTS / "scenarios_peak")
+    ap.add_argument("--results", type=Path, default=RESULTS,
+                    help="where scenarios_peak.json and .md go")
+    ap.add_argument("--note", default="", help="how it was run (code snapshot, machine)")
     args = ap.parse_args()
     spec = load_scenario(args.scenario)
-    record: dict[str, object] = {"scenario": spec.name, "days": spec.days, "runs": args.runs,
-                                 "sample": spec.sample, "planner": dict(spec.planner), "by_workers": {}}
+    record: dict[str, object] = {"note": args.note, "scenario": spec.name, "days": spec.days,
+                                 "runs": args.runs, "sample": spec.sample, "planner": dict(spec.planner),
+                                 "by_workers": {}}
     runs_tables = {}
     for w in args.workers:
         console.print(f"[bold]{spec.name}[/bold]: {args.runs} runs x {spec.days} days on {w} worker(s)")
+        load_before = os.getloadavg()
         started = time.perf_counter()
         rep = run_replications(spec, runs=args.runs, workers=w,
                                progress=lambda d, n, r: console.print(f"  run {r.run}: {r.seconds:.0f} s ({d}/{n})"))
@@ -79,7 +87,10 @@ def main() -> None:
         record["by_workers"][str(w)] = {  # type: ignore[index]
             "wall_s": wall, "task_s_mean": float(np.mean(task)), "task_s_max": float(np.max(task)),
             "task_s_sum": float(np.sum(task)), "plan_s_per_day_mean": float(np.mean(plan_s)),
+            "plan_s_per_day_max": float(np.max(plan_s)),
             "overhead_s": wall - lpt_makespan(task, w),
+            "load_avg_before": [round(x, 2) for x in load_before],
+            "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         }
     base_w = args.workers[0]
     task1 = [float(x) for x in runs_tables[base_w]["seconds"]]
@@ -93,9 +104,35 @@ def main() -> None:
     summary = load_results(args.out / f"w{base_w}").summary
     record["kpis"] = {r.kpi: {"mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high}
                       for r in summary.itertuples()}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "scenarios_peak.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "scenarios_peak.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    (args.results / "scenarios_peak.md").write_text(markdown(record), encoding="utf-8")
     show(record)
+
+
+def markdown(record: dict) -> str:  # type: ignore[type-arg]
+    lines = [f"{record['scenario']}: {record['runs']} runs x {record['days']} days, sample {record['sample']}, "
+             f"planner {record['planner']}", ""]
+    if record.get("note"):
+        lines += [str(record["note"]), ""]
+    lines += ["| workers | wall (s) | task mean (s) | task max (s) | planning per day mean / max (s) "
+              "| overhead (s) | load average before -> after (1, 5, 15 min) |", "|---|---|---|---|---|---|---|"]
+    for w, r in record["by_workers"].items():
+        lines.append(f"| {w} | {r['wall_s']:.0f} | {r['task_s_mean']:.1f} | {r['task_s_max']:.1f} | "
+                     f"{r['plan_s_per_day_mean']:.2f} / {r['plan_s_per_day_max']:.1f} | {r['overhead_s']:.0f} | "
+                     f"{r['load_avg_before']} -> {r['load_avg_after']} |")
+    lines += ["", "Expected wall time on a cluster (LPT schedule of the 1-worker task times + its overhead):", "",
+              "| workers | " + " | ".join(record["expected_wall_s_on_cluster"]) + " |",
+              "|---" * (len(record["expected_wall_s_on_cluster"]) + 1) + "|",
+              "| wall (s) | " + " | ".join(f"{v:.0f}" for v in record["expected_wall_s_on_cluster"].values()) + " |"]
+    if "identical" in record:
+        differing = {k: v for k, v in record["max_relative_kpi_difference_between_worker_counts"].items() if v}
+        lines += ["", f"KPIs of every run identical on 1 and 2 workers: {record['identical']}"
+                  + (f" (differing: {differing})" if differing else "")]
+    lines += ["", "| KPI | mean | 95 % CI |", "|---|---|---|"]
+    for k, v in record["kpis"].items():
+        lines.append(f"| {k} | {v['mean']:,.3f} | {v['ci_low']:,.3f} - {v['ci_high']:,.3f} |")
+    return "\n".join(lines) + "\n"
 
 
 def show(record: dict) -> None:  # type: ignore[type-arg]
