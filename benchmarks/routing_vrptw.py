@@ -31,10 +31,13 @@ OUT = ROOT / "benchmarks" / "results" / "routing_vrptw"
 OBJECTIVE = {"solomon": Objective.DISTANCE, "homberger_200": Objective.VEHICLES}
 
 
-def task(path: str, solver: str, objective: str, time_limit_s: float, seed: int) -> dict[str, Any]:
+def task(path: str, solver: str, objective: str, time_limit_s: float, seed: int, cpu_time: bool
+         ) -> dict[str, Any]:
     p = Path(path)
-    return run_one(p, solver=Solver(solver), time_limit_s=time_limit_s, seed=seed, params=RoutingParams(),
-                   bks=find_bks([p]), objective=Objective(objective))
+    cpu = time.process_time()
+    row = run_one(p, solver=Solver(solver), time_limit_s=time_limit_s, seed=seed, params=RoutingParams(),
+                  bks=find_bks([p]), objective=Objective(objective), cpu_time=cpu_time)
+    return row | {"cpu_s": round(time.process_time() - cpu, 2)}
 
 
 def markdown(rows: list[dict[str, Any]], solvers: list[str], time_limit_s: float) -> str:
@@ -47,15 +50,16 @@ def markdown(rows: list[dict[str, Any]], solvers: list[str], time_limit_s: float
         present = [s for s in solvers if any(r["solver"] == s for r in sel)]
         out.append(f"\n## {group} ({OBJECTIVE[group].value} objective)\n")
         out.append("| solver | instances | feasible | mean gap % | max gap % | at most BKS vehicles "
-                   "| vehicles | mean s |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+                   "| vehicles | mean s | mean CPU s |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for s in present:
             rs = [r for r in sel if r["solver"] == s]
             gaps = [r["gap_pct"] for r in rs if r["gap_pct"] is not None]
             within = sum(1 for r in rs if r["feasible"] and (r["vehicles_over_bks"] or 0) <= 0)
             out.append(f"| {s} | {len(rs)} | {sum(r['feasible'] for r in rs)} | "
                        f"{statistics.fmean(gaps):.2f} | {max(gaps):.2f} | {within} | "
-                       f"{sum(r['vehicles'] for r in rs)} | {statistics.fmean(r['seconds'] for r in rs):.1f} |")
+                       f"{sum(r['vehicles'] for r in rs)} | {statistics.fmean(r['seconds'] for r in rs):.1f} | "
+                       f"{_mean_cpu(rs)} |")
         out.append("\nBy class (mean gap %):\n")
         classes = sorted({_cls(n) for n in names})
         out.append("| solver | " + " | ".join(classes) + " |")
@@ -86,6 +90,11 @@ def markdown(rows: list[dict[str, Any]], solvers: list[str], time_limit_s: float
     return "\n".join(out)
 
 
+def _mean_cpu(rows: list[dict[str, Any]]) -> str:
+    cpu = [r["cpu_s"] for r in rows if "cpu_s" in r]
+    return f"{statistics.fmean(cpu):.1f}" if cpu else ""
+
+
 def _cls(name: str) -> str:
     """Problem class: C1, C2, R1, R2, RC1 or RC2 (Solomon R101 and Homberger r1_2_1 are both R1)."""
     n = name.upper()
@@ -108,6 +117,9 @@ def main() -> None:
     ap.add_argument("--solomon-extra", nargs="*", default=["ortools"],
                     help="solvers run on Solomon only, after everything else")
     ap.add_argument("--only", nargs="*", help="instance names (default: all)")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="PyVRP budgets in CPU seconds (for a shared machine); OR-Tools stays wall-clock")
+    ap.add_argument("--append", action="store_true", help="keep the rows already in the JSON (other tasks)")
     args = ap.parse_args()
     sets = args.set or ["solomon", "homberger_200"]
     tasks: list[tuple[str, str, str, str]] = []
@@ -121,9 +133,13 @@ def main() -> None:
                 for s in (args.solomon_extra if extra else args.solvers):
                     tasks.append((group, str(path), s, OBJECTIVE[group].value))
     rows: list[dict[str, Any]] = []
+    if args.append and OUT.with_suffix(".json").is_file():
+        rows = json.loads(OUT.with_suffix(".json").read_text())["results"]
+        done = {(r["name"], r["solver"]) for r in rows}
+        tasks = [t for t in tasks if (Path(t[1]).stem, t[2]) not in done]
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(task, p, s, o, args.time_limit, args.seed): g for g, p, s, o in tasks}
+        futures = {pool.submit(task, p, s, o, args.time_limit, args.seed, args.cpu_time): g for g, p, s, o in tasks}
         for k, fut in enumerate(as_completed(futures), 1):
             row = fut.result() | {"set": futures[fut]}
             rows.append(row)
@@ -132,7 +148,7 @@ def main() -> None:
                   f"gap {row['gap_pct']} feasible {row['feasible']}", flush=True)
             OUT.with_suffix(".json").write_text(json.dumps(
                 {"time_limit_s": args.time_limit, "seed": args.seed, "jobs": args.jobs, "results": rows}, indent=1))
-    solvers = list(dict.fromkeys([*args.solvers, *args.solomon_extra]))
+    solvers = list(dict.fromkeys([*args.solvers, *args.solomon_extra, *(r["solver"] for r in rows)]))
     OUT.with_suffix(".md").write_text(markdown(rows, solvers, args.time_limit))
     print(OUT.with_suffix(".md").read_text())
 

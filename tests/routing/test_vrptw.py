@@ -152,3 +152,19 @@ def test_bench_command_hybrid_vehicles_objective(tmp_path):
     (row,) = json.loads(out.read_text())["results"]
     assert (row["solver"], row["objective"], row["feasible"]) == ("hybrid", "vehicles", True)
     assert (row["vehicles"], row["bks_vehicles"], row["vehicles_over_bks"], row["gap_pct"]) == (2, 2, 0, 0.0)
+
+
+def test_cpu_time_stop_counts_this_process_cpu():
+    from planner.routing.pyvrp_backend import MaxCpuTime
+
+    generous, spent = MaxCpuTime(1000.0), MaxCpuTime(0.0)
+    assert not generous(0) and not spent(0)  # the first call starts the clock
+    busy = 0
+    while not spent(0):
+        busy += 1
+    assert busy >= 1 and not generous(0)
+
+
+def test_pyvrp_on_cpu_time_finds_the_optimum(tiny):
+    sol = solve_vrptw_pyvrp(tiny, time_limit_s=0.3, cpu_time=True)
+    assert evaluate(tiny, sol.routes).distance == pytest.approx(40.0)
