@@ -11,10 +11,14 @@ baseline. Execution perturbs them:
   rate(T + dev)`` more reference seconds of shelf life.
 
 Delays add up along an order's legs (a late leg is assumed to make the next
-one wait), which is conservative."""
+one wait), which is conservative. Each vehicle and each lane departure draws
+from its own random stream (:func:`.streams.keyed_streams`), so scenarios
+whose plans share a departure see the same delay on it: paired comparisons
+then measure the change, not a reshuffle of the draws."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,13 +63,15 @@ def _vehicle_type_of(case: Case, vehicle_id: str) -> Any:
     return types.get(vehicle_id.split("#")[0])
 
 
-def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec,
-                   rng: np.random.Generator) -> dict[str, float]:
-    """Extra reference seconds each delivered lot loses to its vehicle's delay."""
+Streams = Callable[[str], np.random.Generator]  # a random stream per vehicle or departure
+
+
+def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec, streams: Streams) -> dict[str, float]:
+    """Extra reference seconds each delivered lot loses to its vehicle's delay
+    (one draw per vehicle, from the vehicle's own stream)."""
     deliveries = list(plan.routing.deliveries)
-    vehicles = sorted({d.vehicle_id for d in deliveries})
-    delays = dict(zip(vehicles, np.maximum(spec.route_delay_min.sample(rng, len(vehicles)), 0.0) * MINUTE,
-                      strict=True)) if vehicles else {}
+    delays = {v: max(spec.route_delay_min.sample(streams(f"vehicle {v}")), 0.0) * MINUTE
+              for v in sorted({d.vehicle_id for d in deliveries})}
     lots = {lot.id: lot for lot in case.lots}
     extra: dict[str, float] = {}
     for d in deliveries:
@@ -79,18 +85,20 @@ def lot_extra_loss(case: Case, plan: Any, spec: ExecutionSpec,
     return extra
 
 
-def execute(case: Case, plan: Any, spec: ExecutionSpec, rng: np.random.Generator,
+def execute(case: Case, plan: Any, spec: ExecutionSpec, streams: Streams,
             *, lot_of_supply: dict[str, str] | None = None,
             lot_loss: dict[str, float] | None = None) -> list[OrderOutcome]:
-    """The outcome of every order the plan serves. ``lot_loss``: what
-    :func:`lot_extra_loss` drew from ``rng`` just before (drawn here if None)."""
+    """The outcome of every order the plan serves. Each shipment draws its
+    delay and temperature deviation from the stream of its lane's departure;
+    ``lot_loss`` is :func:`lot_extra_loss` (drawn here if None)."""
     if lot_loss is None:
-        lot_loss = lot_extra_loss(case, plan, spec, rng)
+        lot_loss = lot_extra_loss(case, plan, spec, streams)
     shipments = sorted(plan.consolidation.shipments, key=lambda s: s.id)
-    n = len(shipments)
-    delay = np.maximum(spec.leg_delay_min.sample(rng, n), 0.0) * MINUTE if n else np.zeros(0)
-    dev = spec.temperature_deviation_c.sample(rng, n) if n else np.zeros(0)
-    perturb = {sh.id: (float(delay[i]), float(dev[i])) for i, sh in enumerate(shipments)}
+    perturb = {}
+    for sh in shipments:
+        rng = streams(f"departure {sh.lane_id} {sh.departure}")
+        delay = max(spec.leg_delay_min.sample(rng), 0.0) * MINUTE
+        perturb[sh.id] = (delay, float(spec.temperature_deviation_c.sample(rng)))
     by_id = {sh.id: sh for sh in shipments}
     orders = {o.id: o for o in case.orders}
     outcomes = []

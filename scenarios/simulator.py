@@ -40,7 +40,7 @@ from .execution import OrderOutcome, execute, lot_extra_loss
 from .generate import draw_day
 from .spec import ScenarioSpec
 from .stock import carry_stock, storage_rates
-from .streams import Part, planner_seed, rng_for
+from .streams import Part, keyed_streams, planner_seed
 
 
 class PlanFunction(Protocol):
@@ -101,9 +101,9 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         t0 = time.perf_counter()
         plan = planner(case, planner_seed(spec.seed, run, day), stock)
         plan_s = time.perf_counter() - t0
-        rng = rng_for(spec.seed, run, day, Part.EXECUTION)
-        lot_loss = lot_extra_loss(case, plan, spec.execution, rng)
-        outcomes = execute(case, plan, spec.execution, rng, lot_loss=lot_loss)
+        streams = keyed_streams(spec.seed, run, day, Part.EXECUTION)
+        lot_loss = lot_extra_loss(case, plan, spec.execution, streams)
+        outcomes = execute(case, plan, spec.execution, streams, lot_loss=lot_loss)
         ledger.deliver(outcomes)
         served = {o.order_id for o in outcomes}
         orders_open, lost = _carry_orders(case, served, carry=spec.carry_orders)

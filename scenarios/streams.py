@@ -8,6 +8,8 @@ numbers, which sharpen comparisons of policies)."""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from enum import IntEnum
 
 import numpy as np
@@ -25,6 +27,19 @@ class Part(IntEnum):
 def rng_for(seed: int, run: int, day: int, part: int) -> np.random.Generator:
     """The Generator of ``part`` on ``day`` of replication ``run``."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(run, day, int(part))))
+
+
+def keyed_streams(seed: int, run: int, day: int, part: int) -> Callable[[str], np.random.Generator]:
+    """A Generator per name (a vehicle, a lane's departure) on ``day`` of run
+    ``run``: what one thing draws does not depend on what else the plan has,
+    so two scenarios whose plans share a departure draw the same delay for
+    it (synchronised common random numbers)."""
+
+    def streams(key: str) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(
+            seed, spawn_key=(run, day, int(part), zlib.crc32(key.encode("utf-8")))))
+
+    return streams
 
 
 def planner_seed(seed: int, run: int, day: int) -> int:

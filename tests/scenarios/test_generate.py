@@ -154,3 +154,15 @@ def test_scaled_up_multiplies_extensive_figures_only() -> None:
     up = scaled_up(row, 4.0)
     assert up == {**row, "kg_served": 40.0, "orders_total": 12, "cost_total": 20.0, "km": 8.0,
                   "co2e_kg": 4.0}
+
+
+def test_keyed_streams_draw_per_name() -> None:
+    """A departure's (or vehicle's) draws depend on its name, run and day only."""
+    from scenarios.streams import Part, keyed_streams
+
+    a = keyed_streams(7, 1, 2, Part.EXECUTION)
+    first = a("departure chu-hanoi-reefer 36000").random(3)
+    a("departure han-lax-air 171600").random(5)  # another departure in between changes nothing
+    assert (keyed_streams(7, 1, 2, Part.EXECUTION)("departure chu-hanoi-reefer 36000").random(3) == first).all()
+    assert (a("departure chu-hanoi-reefer 36001").random(3) != first).all()
+    assert (keyed_streams(7, 2, 2, Part.EXECUTION)("departure chu-hanoi-reefer 36000").random(3) != first).all()
