@@ -247,12 +247,12 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         solve_started = time.perf_counter() - started
         if params.backend == "pyvrp":
             result = solve_pickups_pyvrp(net, data, time_limit_s=budget, seed=seed,
-                                         penalty=params.unassigned_penalty)
+                                         penalty=params.unassigned_penalty, max_iterations=_iterations(params))
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
         else:
             if params.backend == "hybrid" and round_ == 0 and not data.fixed:
                 seeded = solve_pickups_pyvrp(net, data, time_limit_s=budget * params.hybrid_share, seed=seed,
-                                             penalty=params.unassigned_penalty)
+                                             penalty=params.unassigned_penalty, max_iterations=_iterations(params))
                 report(min((time.perf_counter() - started) / params.time_limit_s, 0.99),
                        "round 0: pyvrp start" + ("" if seeded else " infeasible, not used"))
                 if seeded is not None:
@@ -281,6 +281,11 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
     return solved, rejected, first
+
+
+def _iterations(params: RoutingParams) -> int | None:
+    """PyVRP's work bound under ``solution_limit`` (N solutions: 20 N iterations)."""
+    return None if params.solution_limit is None else 20 * params.solution_limit
 
 
 def _pin_full_slots(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,

@@ -33,8 +33,8 @@ class RoutingParams:
 
     Search: ``time_limit_s`` bounds the whole call (the main solve plus the
     repair rounds); ``solution_limit`` (when set) stops each solve after that
-    many improving solutions, which makes the result independent of machine
-    speed. ``first_solution`` and ``metaheuristic`` name OR-Tools strategies;
+    many improving solutions (and PyVRP after 20 times as many iterations),
+    which makes the result independent of machine speed. ``first_solution`` and ``metaheuristic`` name OR-Tools strategies;
     ``iterated_local_search`` is OR-Tools' ruin-and-recreate (SISR) search.
     ``insertion_neighbors_ratio`` < 1 makes the cheapest-insertion first
     solution consider only that share of nearest neighbours (large cases).

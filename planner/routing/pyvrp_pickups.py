@@ -18,7 +18,7 @@ import math
 import time
 
 from pyvrp import Depot, Model, PenaltyParams, SolveParams
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from ..domain.windows import TimeWindow
 from .model import ModelInput, Solved
@@ -28,9 +28,11 @@ MONEY = 1  # VND are already fine-grained integers
 
 
 def solve_pickups_pyvrp(net: Network, data: ModelInput, *, time_limit_s: float, seed: int,
-                        penalty: float) -> Solved | None:
+                        penalty: float, max_iterations: int | None = None) -> Solved | None:
     """Solve with PyVRP's iterated local search; None when its best
-    solution is infeasible. ``penalty`` is the prize of a lot (plus its value)."""
+    solution is infeasible. ``penalty`` is the prize of a lot (plus its value).
+    ``max_iterations`` bounds the search by work (the same result on any
+    machine), the time limit then only guards."""
     if data.fixed:
         raise ValueError("the PyVRP backend cannot keep fixed routes; use the OR-Tools backend")
     started = time.perf_counter()
@@ -65,8 +67,9 @@ def solve_pickups_pyvrp(net: Network, data: ModelInput, *, time_limit_s: float, 
         types.append(vt.id)
     shipments = _shipments(net, data, model, locations, penalty)
     params = SolveParams(penalty=PenaltyParams(max_penalty=1e9))
-    result = model.solve(stop=MaxRuntime(max(time_limit_s - (time.perf_counter() - started), 0.1)),
-                         seed=seed, display=False, params=params)
+    guard = MaxRuntime(max(time_limit_s - (time.perf_counter() - started), 0.1))
+    stop = guard if max_iterations is None else MultipleCriteria([MaxIterations(max_iterations), guard])
+    result = model.solve(stop=stop, seed=seed, display=False, params=params)
     if not result.best.is_feasible():
         return None
     return _decode(net, result.best, types, shipments)

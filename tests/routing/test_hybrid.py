@@ -43,3 +43,14 @@ def test_start_keeps_what_the_full_model_accepts(rk):
     # the whole hint is taken as it is when it is feasible
     whole = model._initial([[net.pickup["A"], d_a, net.pickup["B"], d_b]])
     assert [n for n, _ in model._decode(whole, None).routes[0]] == [net.pickup["A"], d_a, net.pickup["B"], d_b]
+
+
+def test_hybrid_is_deterministic_under_a_solution_limit(rk):
+    sites = [rk.ph(), *(rk.site(f"f{k}", km) for k, km in enumerate((-6, -3, 2, 5, 8)))]
+    lots = [rk.lot(f"L{k}", f"f{k % 5}", 60 + 10 * k) for k in range(8)]
+    case = rk.case(sites, [rk.vehicle(count=3)], lots)
+    params = RoutingParams(time_limit_s=20, solution_limit=30, backend="hybrid")
+    runs = [route_pickups(case, params=params, seed=3) for _ in range(2)]
+    assert check_result(case, runs[0]) == []
+    assert [(d.lot_id, d.vehicle_id, d.delivered) for d in runs[0].deliveries] == \
+        [(d.lot_id, d.vehicle_id, d.delivered) for d in runs[1].deliveries]
