@@ -23,11 +23,20 @@ def _clock(t: int) -> str:
     return f"{t // HOUR:02d}:{t % HOUR // 60:02d}"
 
 
-def _daily(windows: tuple[TimeWindow, ...]) -> tuple[str, str]:
+def _daily(windows: tuple[TimeWindow, ...], *, where: str = "site",
+           horizon_days: int | None = None) -> tuple[str, str]:
+    """The ``open``/``close`` pair of windows that repeat one window every
+    day (what sites.csv can hold); anything else is refused rather than
+    written as its first day only."""
     if not windows:
         return "", ""
     first = windows[0]
-    end = first.end - (first.start // DAY) * DAY
+    day0 = first.start // DAY
+    expected = [TimeWindow(first.start + k * DAY, first.end + k * DAY) for k in range(len(windows))]
+    if list(windows) != expected or (horizon_days is not None and len(windows) != horizon_days):
+        raise ValueError(f"{where}: opening hours that are not one window every day of the horizon "
+                         "cannot be written to sites.csv")
+    end = first.end - day0 * DAY
     return _clock(first.start), ("24:00" if end == DAY else _clock(end % DAY))
 
 
@@ -103,7 +112,7 @@ def write_tomls(case: Case, folder: Path) -> None:
 def write_tables(case: Case, folder: Path) -> None:
     sites = []
     for s in case.sites:
-        opening, closing = _daily(s.opening)
+        opening, closing = _daily(s.opening, where=f"site {s.id}", horizon_days=case.settings.horizon_days)
         sites.append({
             "id": s.id, "name": s.name, "kind": s.kind.value, "lat": s.location.lat,
             "lon": s.location.lon, "open": opening, "close": closing,

@@ -96,3 +96,13 @@ def test_round_trip_keeps_any_seconds_and_kilograms(tiny_case, tmp_path_factory,
     order = dataclasses.replace(tiny_case.orders[0], kg=kg, deadline=tiny_case.orders[0].ordered + deadline)
     case = tiny_case.replace(lots=(lot, tiny_case.lots[1]), orders=(order, tiny_case.orders[1]))
     assert_same_case(read_case(write_case(case, tmp_path_factory.mktemp("rt"))), case)
+
+
+def test_irregular_opening_hours_are_refused_not_truncated(tiny_case, tmp_path):
+    # a packing house closed on day 1 (an outage) cannot be written as a daily open/close
+    site = next(s for s in tiny_case.sites if s.opening)
+    kept = (site.opening[0],) + tuple(w for w in site.opening[2:])
+    changed = tiny_case.replace(sites=tuple(dataclasses.replace(s, opening=kept) if s.id == site.id else s
+                                            for s in tiny_case.sites))
+    with pytest.raises(ValueError, match=rf"site {site.id}: opening hours .* cannot be written"):
+        write_case(changed, tmp_path / "out")
