@@ -14,6 +14,7 @@ scaled day by catchment (``RoutingParams.decompose``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from collections import Counter
@@ -73,6 +74,9 @@ def main() -> None:
     ap.add_argument("--skip-scaled", action="store_true")
     ap.add_argument("--backend", default="ortools", choices=["ortools", "pyvrp", "hybrid"])
     ap.add_argument("--no-extras", action="store_true", help="only the freshness runs at each limit")
+    ap.add_argument("--fixed-intake", action="store_true",
+                    help="keep the packing houses' intake of the embedded case on the scaled day")
+    ap.add_argument("--out", type=Path, default=OUT, help="results path without suffix")
     args = ap.parse_args()
     base = RoutingParams.from_file(args.params) if args.params else RoutingParams()
     base = base.replace(backend=args.backend)
@@ -81,10 +85,16 @@ def main() -> None:
         scale = args.scaled_lots / len(instances[0][1].lots)
         scaled = generate_case(n_lots=args.scaled_lots, n_farms=round(180 * scale), n_orders=200,
                                fleet_scale=scale)
-        instances.append((f"luc-ngan scaled ({args.scaled_lots} lots, fleet x{scale:.1f})", scaled, True))
+        label = f"luc-ngan scaled ({args.scaled_lots} lots, fleet x{scale:.1f}"
+        if not args.fixed_intake:  # a district with 8x the fruit has 8x the packing lines
+            scaled = scaled.replace(sites=tuple(
+                dataclasses.replace(s, intake_kg_per_hour=s.intake_kg_per_hour * scale)
+                if s.intake_kg_per_hour else s for s in scaled.sites))
+            label += f", intake x{scale:.1f}"
+        instances.append((label + ")", scaled, True))
     if args.skip_embedded:
         instances = instances[1:]
-    rows = json.loads(OUT.with_suffix(".json").read_text())["results"] if args.append else []
+    rows = json.loads(args.out.with_suffix(".json").read_text())["results"] if args.append else []
     for name, case, decompose in instances:
         params = base.replace(decompose=decompose)
         for limit in args.limits:
@@ -95,8 +105,8 @@ def main() -> None:
                         args.seed))
         if not decompose:  # the catchment split on the same day, for comparison
             rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], decompose=True), args.seed))
-        OUT.with_suffix(".json").write_text(json.dumps({"seed": args.seed, "results": rows}, indent=1))
-    OUT.with_suffix(".md").write_text(markdown(rows))
+        args.out.with_suffix(".json").write_text(json.dumps({"seed": args.seed, "results": rows}, indent=1))
+    args.out.with_suffix(".md").write_text(markdown(rows))
     print(markdown(rows))
 
 
