@@ -1,12 +1,14 @@
 """Entry point of the ``planner`` command. Each concern registers its
-commands from its own module."""
+commands from its own module; packages outside the engine (the HTTP API)
+add theirs through the ``planner.commands`` entry point group."""
 
 from __future__ import annotations
+
+from importlib.metadata import entry_points
 
 import typer
 
 from . import (
-    api_commands,
     bench_commands,
     case_commands,
     consolidate_commands,
@@ -29,10 +31,11 @@ generate_commands.register(app)
 plan_commands.register(app)
 bench_commands.register(app)
 scenario_commands.register(app)
-api_commands.register(app)
 network_commands.register(app)
 consolidate_commands.register(app)
 render_commands.register(app)
+for plugin in sorted(entry_points(group="planner.commands"), key=lambda ep: ep.name):
+    plugin.load()(app)
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api import Settings
+from api import commands as api_commands
 from api.db import Database
 from api.models import Base
-from planner.cli import api_commands
 
 
 def test_body_rows_and_page_limits_give_a_clear_4xx(make_api):
@@ -114,3 +114,13 @@ def test_keys_commands_print_a_key_once_and_revoke_it(tmp_path):
     assert runner.invoke(app, ["keys", "revoke", "9", "--data-dir", str(tmp_path)]).exit_code == 2
     bad = runner.invoke(app, ["keys", "create", "--role", "partner", "--org", "Not An Org", "--data-dir", str(tmp_path)])
     assert bad.exit_code == 2
+
+
+def test_the_planner_command_finds_the_api_commands_by_entry_point():
+    from importlib.metadata import entry_points
+
+    from planner.cli.main import app
+
+    assert [ep.value for ep in entry_points(group="planner.commands")] == ["api.commands:register"]
+    result = CliRunner().invoke(app, ["keys", "--help"])
+    assert result.exit_code == 0 and "create" in result.output

@@ -1,12 +1,12 @@
 """``planner serve`` and ``planner keys create|list|revoke``.
 
-The engine never imports the API (import-linter checks it): ``serve`` hands
-uvicorn the factory's import string, and the key commands load ``api.cli``
-by name at run time; this module is the shell that starts the service."""
+The engine never imports the API (import-linter checks it): the ``planner``
+command finds these commands through the ``planner.commands`` entry point
+group (pyproject.toml), the way pytest finds its plugins. The service's
+modules are imported inside the commands, so ``planner --help`` stays fast."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -31,7 +31,9 @@ class Role(StrEnum):
 
 
 def _api() -> ModuleType:
-    return importlib.import_module("api.cli")
+    from . import cli  # the service's modules load only when a command runs
+
+    return cli
 
 
 def _settings(data_dir: Path | None, database_url: str | None) -> object:
