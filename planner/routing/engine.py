@@ -31,6 +31,7 @@ from .params import RoutingParams
 from .precheck import precheck
 from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
+from .reinsert import reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow, retime
 
@@ -338,22 +339,36 @@ def _complete_pairs(net: Network, vehicle: int, start: int, visits: list[tuple[i
     return kept if len(kept) == len(visits) else retime(net, vehicle, start, kept)
 
 
-def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
-                data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
-    """Routes of the last solve minus any lot the exact checks still reject."""
-    if solved is None:
-        return [], []
-    routes = [_complete_pairs(net, v, solved.starts[v], r) for v, r in enumerate(solved.routes)]
+def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: list[list[tuple[int, int]]],
+                   params: RoutingParams, data: ModelInput, rejected: Rejected) -> list[list[tuple[int, int]]]:
+    """Take out every lot the exact checks reject, recording why, until none is."""
     while True:
         bad = _violations(net, table, Solved(routes, solved.starts, solved.ends, solved.objective, None),
                           params, data)
         if not bad:
-            break
+            return routes
         drop = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         for lot_id, (reason, detail, _) in bad.items():
             rejected[lot_id] = (reason, detail)
         routes = [retime(net, v, solved.starts[v], [(n, t) for n, t in r if n not in drop])
                   for v, r in enumerate(routes)]
+
+
+def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
+                data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
+    """Routes of the last solve minus any lot the exact checks still reject,
+    plus the lots left out that fit as extra trips (:mod:`.reinsert`)."""
+    if solved is None:
+        return [], []
+    routes = [_complete_pairs(net, v, solved.starts[v], r) for v, r in enumerate(solved.routes)]
+    routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
+    if params.reinsert:
+        on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
+        left = [lot for lot in data.lots if lot.id not in on_routes]
+        for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now,
+                               slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness):
+            rejected.pop(lot_id, None)
+        routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     out_routes: list[Route] = []
     deliveries: list[LotDelivery] = []
     fixed = set(data.fixed)

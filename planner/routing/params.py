@@ -50,7 +50,8 @@ class RoutingParams:
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
-    packing-house intake) reject lots.
+    packing-house intake) reject lots; ``reinsert`` then tries every lot still
+    left out as one more trip at the end of a vehicle's day (see :mod:`.reinsert`).
     """
 
     time_limit_s: float = 10.0
@@ -71,6 +72,7 @@ class RoutingParams:
     enforce_freshness: bool = True
     ride_allowance_s: int = 1800
     repair_rounds: int = 3
+    reinsert: bool = True
     repair_time_share: float = 0.3
     intake_slot_s: int = 3600
 

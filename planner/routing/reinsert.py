@@ -1,0 +1,95 @@
+"""Greedy re-insertion of the lots the search left out, with the exact checks.
+
+The OR-Tools model holds packing-house intake only through check and repair
+(:mod:`.engine`): the cheapest routes bunch deliveries into the same hour,
+the exact intake check then refuses some lots, and the repair rounds do not
+always find them a place again. This pass closes the gap at the end: each
+lot still out (most valuable first) is tried as one more trip at the end of
+every vehicle's day (multi-trip: the vehicle is empty after its last
+delivery), to each allowed packing house, and kept at the cheapest place
+where every rule still holds exactly: pickup window and freshness box, the
+vehicle types that can save the lot, capacity, opening hours, shift end, the
+freshness budget recomputed hour by hour, and the intake of the slot (a
+vehicle finding the slot full may wait for one of the next ``WAIT_SLOTS``
+slots while the lot's budget lasts).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..domain import HarvestLot
+from .freshness import FreshnessTable, LotBounds
+from .network import Network, lot_boxes
+from .schedule import Visits, build_route
+
+WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
+
+
+def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
+             lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
+             slot_s: int, enforce_freshness: bool = True) -> list[str]:
+    """Append trips for ``lots`` to ``routes`` (changed in place) where they
+    fit; returns the ids of the lots inserted."""
+    cost = [build_route(net, table, v, starts[v], r)[0].cost if r else 0.0 for v, r in enumerate(routes)]
+    used: dict[tuple[str, int], float] = defaultdict(float)
+    for v, r in enumerate(routes):
+        if r:
+            for d in build_route(net, table, v, starts[v], r)[1]:
+                used[(d.packing_house, d.delivered // slot_s)] += d.kg
+    inserted = []
+    for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
+        best: tuple[float, int, Visits, str, int] | None = None
+        for v in range(len(net.vehicles)):
+            option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
+                                    used=used, slot_s=slot_s, enforce_freshness=enforce_freshness)
+            if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):
+                best = (option[0], v, option[1], option[2], option[3])
+        if best is None:
+            continue
+        new_cost, v, visits, house, delivered = best
+        routes[v], cost[v] = visits, new_cost
+        used[(house, delivered // slot_s)] += lot.kg
+        inserted.append(lot.id)
+    return inserted
+
+
+def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
+                   box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float], slot_s: int,
+                   enforce_freshness: bool) -> tuple[float, Visits, str, int] | None:
+    vt = net.vehicles[v].type
+    if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
+        return None
+    if vt.capacity_kg < lot.kg or (vt.capacity_boxes and vt.capacity_boxes < lot_boxes(net.case, lot)):
+        return None
+    pickup = net.pickup[lot.id]
+    last_node, last_t = visits[-1] if visits else (2 * v, max(start, vt.shift.start, now))
+    t_pick = max(last_t + net.transit(vt.profile, last_node, pickup), lot.ready, now)
+    latest = min(lot.latest_pickup, box.p_hi if box is not None and enforce_freshness else lot.latest_pickup)
+    if t_pick > latest:
+        return None
+    best: tuple[float, Visits, str, int] | None = None
+    for house, node in net.delivery[lot.id].items():
+        site = net.case.site_by_id[house]
+        arrival = t_pick + net.transit(vt.profile, pickup, node)
+        # unload on arrival, or wait for the next slots' intake (the budget permitting)
+        for t_drop in [arrival, *((arrival // slot_s + k) * slot_s for k in range(1, WAIT_SLOTS + 1))]:
+            window = next((w for w in site.opening if w.end >= t_drop), None) if site.opening else None
+            if site.opening:
+                if window is None:
+                    break
+                t_drop = max(t_drop, window.start)
+            if t_drop + net.transit(vt.profile, node, 2 * v + 1) > vt.shift.end:
+                break
+            if site.intake_kg_per_hour is not None and \
+                    used[(house, t_drop // slot_s)] + lot.kg > site.intake_kg_per_hour * slot_s / 3600 + 1e-9:
+                continue
+            trial = [*visits, (pickup, t_pick), (node, t_drop)]
+            route, deliveries = build_route(net, table, v, start, trial)
+            if enforce_freshness and deliveries[-1].budget_left_s < 0:
+                break  # waiting longer only spends more
+            if best is None or route.cost < best[0]:
+                best = (route.cost, trial, house, t_drop)
+            break
+    return best
