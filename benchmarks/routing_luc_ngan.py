@@ -99,12 +99,12 @@ def main() -> None:
         params = base.replace(decompose=decompose)
         for limit in args.limits:
             rows.append(run(name, case, params.replace(time_limit_s=limit), args.seed))
-        if args.no_extras:
-            continue
-        rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], enforce_freshness=False),
-                        args.seed))
-        if not decompose:  # the catchment split on the same day, for comparison
-            rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], decompose=True), args.seed))
+        if not args.no_extras:
+            rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], enforce_freshness=False),
+                            args.seed))
+            if not decompose:  # the catchment split on the same day, for comparison
+                rows.append(run(name, case, params.replace(time_limit_s=args.limits[0], decompose=True),
+                                args.seed))
         args.out.with_suffix(".json").write_text(json.dumps({"seed": args.seed, "results": rows}, indent=1))
     args.out.with_suffix(".md").write_text(markdown(rows))
     print(markdown(rows))
