@@ -52,7 +52,7 @@ def test_planner_serve_starts_the_server_and_a_worker_and_stops_both(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
     env.update({"PLANNER_PLAN_FUNCTION": "planfns:quick_plan", "PLANNER_JOB_POLL_S": "0.1",
                 "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])})
-    script = "import typer; from planner.cli import api_commands; app = typer.Typer(); api_commands.register(app); app()"
+    script = "import typer; from api import commands; app = typer.Typer(); commands.register(app); app()"
     serve = subprocess.Popen([sys.executable, "-c", script, "serve", "--port", str(port), "--data-dir", str(tmp_path),
                               "--case", str(ROOT / "tests" / "data" / "tiny"), "--no-access-log"],
                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
