@@ -249,8 +249,9 @@ class PickupModel:
     def _initial(self, hint: list[list[int]]) -> pywrapcp.Assignment | None:
         """The hinted routes as a start, keeping what this model accepts: the
         whole hint if it is feasible here, else route by route, and in a
-        route the longest run of lots (pickup and delivery together) that
-        stays feasible; a lot the model rejects is left for the search."""
+        route that is not, its lots one by one (pickup and delivery
+        together, in the hinted order) as long as the route stays feasible;
+        a lot the model rejects is left for the search."""
         routes = [[self.idx(n) for n in r] for r in hint]
         initial = self.routing.ReadAssignmentFromRoutes(routes, True)
         if initial is not None:
@@ -266,11 +267,12 @@ class PickupModel:
                 lot = self.net.nodes[n].lot
                 assert lot is not None
                 lots.setdefault(lot.id, []).append(n)
+            accepted: set[int] = set()
             for nodes in lots.values():
-                trial = [n for n in hint[v] if n in set(nodes) or self.idx(n) in kept[v]]
-                kept[v] = [self.idx(n) for n in trial]
-                if self.routing.ReadAssignmentFromRoutes(kept, True) is None:
-                    kept[v] = [self.idx(n) for n in trial if n not in set(nodes)]
+                kept[v] = [self.idx(n) for n in hint[v] if n in accepted or n in nodes]
+                if self.routing.ReadAssignmentFromRoutes(kept, True) is not None:
+                    accepted.update(nodes)
+            kept[v] = [self.idx(n) for n in hint[v] if n in accepted]
         return self.routing.ReadAssignmentFromRoutes(kept, True)
 
     def _decode(self, solution: pywrapcp.Assignment, first: float | None) -> Solved:
