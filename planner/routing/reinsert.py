@@ -32,11 +32,13 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              slot_s: int, enforce_freshness: bool = True) -> list[str]:
     """Append trips for ``lots`` to ``routes`` (changed in place) where they
     fit; returns the ids of the lots inserted."""
-    cost = [build_route(net, table, v, starts[v], r)[0].cost if r else 0.0 for v, r in enumerate(routes)]
+    cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
     for v, r in enumerate(routes):
         if r:
-            for d in build_route(net, table, v, starts[v], r)[1]:
+            route, deliveries = build_route(net, table, v, starts[v], r)
+            cost[v] = route.cost
+            for d in deliveries:
                 used[(d.packing_house, d.delivered // slot_s)] += d.kg
     inserted = []
     for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
