@@ -17,7 +17,9 @@ class ProductProfile:
     another temperature follows ``model`` (Q10 factor ``q10`` per 10 C, or
     Arrhenius with ``activation_energy_j_mol``). ``precool_budget_fraction`` is
     the share of the reference shelf life that may be spent between harvest and
-    pre-cooling at the packing house."""
+    pre-cooling at the packing house. ``precool_target_s`` is the product's
+    stated harvest-to-pre-cooling target in engine seconds (0: not stated;
+    lychee: 1-2 h, shared/docs/DOMAIN.md)."""
 
     id: str
     name: str
@@ -28,6 +30,7 @@ class ProductProfile:
     activation_energy_j_mol: float = 0.0
     precool_budget_fraction: float = 0.2
     kg_per_box: float = 5.0
+    precool_target_s: int = 0
 
     def __post_init__(self) -> None:
         if self.ref_shelf_life_s <= 0:
@@ -41,6 +44,9 @@ class ProductProfile:
             raise ValueError(msg)
         if not 0.0 < self.precool_budget_fraction <= 1.0:
             msg = f"product {self.id}: precool_budget_fraction must be in (0, 1]"
+            raise ValueError(msg)
+        if self.precool_target_s < 0:
+            msg = f"product {self.id}: precool_target must be >= 0, got {self.precool_target_s} s"
             raise ValueError(msg)
         if self.kg_per_box <= 0:
             msg = f"product {self.id}: kg_per_box must be positive"

@@ -20,7 +20,7 @@ from ..domain import (
     TravelSettings,
     Treatment,
 )
-from ..domain.units import DAY
+from ..domain.units import DAY, HOUR
 from .fields import RowReader, clock_or_iso, duration_s
 
 
@@ -57,11 +57,11 @@ def _tables(data: dict[str, Any], file: str, problems: list[str]) -> Iterator[tu
 
 SETTINGS_KEYS = frozenset({
     "name", "epoch", "timezone", "currency", "horizon_days", "ambient_c", "iced_c",
-    "packing_service_min", "travel",
+    "packing_service_min", "travel", "lang",
 })
 PRODUCT_KEYS = frozenset({
     "name", "ref_temp_c", "ref_shelf_life_days", "q10", "model", "activation_energy_j_mol",
-    "precool_budget_fraction", "kg_per_box",
+    "precool_budget_fraction", "kg_per_box", "precool_target_h",
 })
 MARKET_KEYS = frozenset({
     "name", "countries", "treatment", "forbidden_regions", "certifications", "min_shelf_life_days",
@@ -153,6 +153,7 @@ def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | N
         "packing_service_s": duration_s(
             minutes=row.number("packing_service_min", default=10, minimum=0)
         ),
+        "lang": row.text("lang", required=False, default="en"),
     }
     if row.failed or zone is None or day is None or travel is None:
         return None
@@ -174,6 +175,7 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
             "activation_energy_j_mol": row.number("activation_energy_j_mol", default=0.0),
             "precool_budget_fraction": row.number("precool_budget_fraction", default=0.2),
             "kg_per_box": row.number("kg_per_box", default=5.0, positive=True),
+            "precool_target_s": round(row.number("precool_target_h", default=0.0, minimum=0) * HOUR),
         }
         if row.failed:
             continue
