@@ -1,0 +1,219 @@
+"""The pickup benchmark set: real pickup days, each with a reference solution.
+
+Instances (each built deterministically here, none copied from ../shared):
+- ``luc-ngan``: the embedded peak day (data/luc-ngan, 240 lots);
+- ``gen-500``, ``gen-1000``, ``gen-2000``: generated Luc Ngan days with their
+  own seeds, fleet and packing-house intake scaled with the lots;
+- ``luc-ngan-house-down``: the embedded day with its busiest packing house
+  closed (its vehicles re-homed to the nearest other house);
+- every other case folder under data/ (the hand-written second regions).
+
+For each instance, backend, time limit and seed it records the plan's cost
+(the routes' cost as the plan reports it), km, lots unassigned, wall and CPU
+seconds, how far past its limit the solve ran, and the independent checker's
+violations. The reference of an instance is the best plan any run has found
+(fewest lots unassigned, then lowest cost, 0 violations), stored with the
+code version that found it in ``benchmarks/results/pickup_set_reference.json``
+and replaced whenever a run finds better. The table reports the gap to it and
+the spread (max - min over min) across seeds.
+
+Usage (one solve at a time; the machine is shared):
+    .venv/bin/python benchmarks/pickup_set.py run --limits 10 30 60 --seeds 1 2 3 4 5
+    .venv/bin/python benchmarks/pickup_set.py reference --limit 1200 --seeds 1 2 3
+    .venv/bin/python benchmarks/pickup_set.py table
+Add ``--instances luc-ngan gen-500`` or ``--backends ortools hybrid`` to narrow a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from planner.casegen.luc_ngan import generate_case
+from planner.domain import Case, SiteKind
+from planner.io import read_case
+from planner.routing import RoutingParams, check_result, route_pickups
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+RUNS = RESULTS / "pickup_set.json"
+REFERENCE = RESULTS / "pickup_set_reference.json"
+TABLE = RESULTS / "pickup_set.md"
+BACKENDS = ("ortools", "hybrid", "pyvrp")
+GENERATED = {"gen-500": (500, 501), "gen-1000": (1000, 1001), "gen-2000": (2000, 2001)}
+
+
+def _scaled_day(n_lots: int, seed: int) -> Case:
+    """A generated day of ``n_lots`` with fleet and intake scaled like the lots."""
+    scale = n_lots / 240
+    case = generate_case(seed=seed, n_lots=n_lots, n_farms=round(180 * scale), n_orders=200,
+                         fleet_scale=scale)
+    return case.replace(sites=tuple(
+        dataclasses.replace(s, intake_kg_per_hour=s.intake_kg_per_hour * scale)
+        if s.intake_kg_per_hour else s for s in case.sites))
+
+
+def _house_down(case: Case) -> Case:
+    """``case`` without its busiest packing house (most intake per hour), its lanes
+    dropped and its vehicles re-homed to the nearest other house."""
+    houses = case.sites_of(SiteKind.PACKING_HOUSE)
+    down = max(houses, key=lambda s: (s.intake_kg_per_hour or math.inf, s.id))
+    others = [h for h in houses if h.id != down.id]
+
+    def nearest(site_id: str) -> str:
+        if site_id != down.id:
+            return site_id
+        return min(others, key=lambda h: (h.location.lat - down.location.lat) ** 2
+                   + (h.location.lon - down.location.lon) ** 2).id
+
+    fleet = tuple(dataclasses.replace(vt, home=nearest(vt.home), end=nearest(vt.end) if vt.end else "")
+                  for vt in case.vehicle_types)
+    lanes = tuple(lane for lane in case.lanes if down.id not in (lane.origin, lane.destination))
+    drivers = tuple(dataclasses.replace(d, home=nearest(d.home)) if d.home else d
+                    for d in getattr(case, "drivers", ()))
+    extra = {"drivers": drivers} if drivers else {}
+    return case.replace(sites=tuple(s for s in case.sites if s.id != down.id), vehicle_types=fleet,
+                        lanes=lanes, **extra)
+
+
+def instances() -> dict[str, Callable[[], Case]]:
+    """Every instance of the set, by name, built on demand."""
+    embedded = ROOT / "data" / "luc-ngan"
+    found: dict[str, Callable[[], Case]] = {"luc-ngan": lambda: read_case(embedded)}
+    for name, (n, seed) in GENERATED.items():
+        found[name] = lambda n=n, seed=seed: _scaled_day(n, seed)  # type: ignore[misc]
+    found["luc-ngan-house-down"] = lambda: _house_down(read_case(embedded))
+    for folder in sorted((ROOT / "data").iterdir()):
+        if folder.is_dir() and folder != embedded and (folder / "settings.toml").exists():
+            found[folder.name] = lambda folder=folder: read_case(folder)  # type: ignore[misc]
+    return found
+
+
+def code_version() -> str:
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def solve(name: str, case: Case, backend: str, limit: float, seed: int) -> dict[str, Any]:
+    params = RoutingParams(time_limit_s=limit, backend=backend, decompose=len(case.lots) > 300)
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = route_pickups(case, params=params, seed=seed)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    problems = check_result(case, result)
+    row = {
+        "instance": name, "lots": len(case.lots), "backend": backend, "time_limit_s": limit,
+        "seed": seed, "cost": round(result.total_cost), "km": round(result.total_km, 1),
+        "unassigned": len(result.unassigned), "kg_unassigned": round(result.kg_unassigned),
+        "routes": len(result.routes), "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
+        "overrun_s": round(max(0.0, wall - limit), 2), "violations": len(problems),
+        "version": code_version(),
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def _better(row: dict[str, Any], ref: dict[str, Any] | None) -> bool:
+    if row["violations"]:
+        return False
+    return ref is None or (row["unassigned"], row["cost"]) < (ref["unassigned"], ref["cost"])
+
+
+def _load(path: Path, default: Any) -> Any:
+    return json.loads(path.read_text()) if path.exists() else default
+
+
+def record(rows: list[dict[str, Any]]) -> None:
+    """Append ``rows`` to the runs file and promote any better plan to reference."""
+    runs = _load(RUNS, [])
+    runs.extend(rows)
+    RUNS.write_text(json.dumps(runs, indent=1))
+    refs = _load(REFERENCE, {})
+    for row in rows:
+        if _better(row, refs.get(row["instance"])):
+            refs[row["instance"]] = {k: row[k] for k in (
+                "cost", "unassigned", "km", "backend", "seed", "time_limit_s", "version")}
+            refs[row["instance"]]["found"] = time.strftime("%Y-%m-%d")
+    REFERENCE.write_text(json.dumps(refs, indent=1, sort_keys=True))
+
+
+def _gap(row: dict[str, Any], ref: dict[str, Any] | None) -> str:
+    if ref is None:
+        return "no ref"
+    if row["unassigned"] != ref["unassigned"]:
+        return f"{row['unassigned'] - ref['unassigned']:+d} lots"
+    return f"{100 * (row['cost'] - ref['cost']) / ref['cost']:.2f} %"
+
+
+def table() -> str:
+    """The markdown table: per instance, backend and limit, over the seeds run."""
+    runs, refs = _load(RUNS, []), _load(REFERENCE, {})
+    latest: dict[tuple[str, str, float, int], dict[str, Any]] = {}
+    for row in runs:  # the newest run of each (instance, backend, limit, seed)
+        latest[(row["instance"], row["backend"], row["time_limit_s"], row["seed"])] = row
+    groups: dict[tuple[str, str, float], list[dict[str, Any]]] = {}
+    for (inst, backend, limit, _), row in sorted(latest.items()):
+        groups.setdefault((inst, backend, limit), []).append(row)
+    lines = ["| instance | lots | backend | limit s | seeds | best cost VND | mean cost VND | "
+             "gap of best | gap of worst | seed spread | unassigned (max) | violations | "
+             "max overrun s |", "|" + "---|" * 13]
+    for (inst, backend, limit), rows in groups.items():
+        ref = refs.get(inst)
+        costs = [r["cost"] for r in rows]
+        best = min(rows, key=lambda r: (r["unassigned"], r["cost"]))
+        worst = max(rows, key=lambda r: (r["unassigned"], r["cost"]))
+        spread = f"{100 * (max(costs) - min(costs)) / min(costs):.2f} %" if min(costs) else "-"
+        lines.append(
+            f"| {inst} | {rows[0]['lots']} | {backend} | {limit:g} | {len(rows)} | {best['cost']:,} | "
+            f"{statistics.mean(costs):,.0f} | {_gap(best, ref)} | {_gap(worst, ref)} | {spread} | "
+            f"{max(r['unassigned'] for r in rows)} | {sum(r['violations'] for r in rows)} | "
+            f"{max(r['overrun_s'] for r in rows):.2f} |")
+    lines += ["", "References (best plan found by any run, 0 violations):", "",
+              "| instance | cost VND | unassigned | km | backend | seed | limit s | version | found |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for inst, ref in sorted(refs.items()):
+        lines.append(f"| {inst} | {ref['cost']:,} | {ref['unassigned']} | {ref['km']:,} | "
+                     f"{ref['backend']} | {ref['seed']} | {ref['time_limit_s']:g} | {ref['version']} | "
+                     f"{ref['found']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("mode", choices=["run", "reference", "table"])
+    ap.add_argument("--instances", nargs="*", default=None)
+    ap.add_argument("--backends", nargs="*", default=["ortools"], choices=BACKENDS)
+    ap.add_argument("--limits", type=float, nargs="*", default=[10.0, 30.0, 60.0])
+    ap.add_argument("--limit", type=float, default=1200.0, help="reference runs: seconds each")
+    ap.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3, 4, 5])
+    args = ap.parse_args()
+    if args.mode != "table":
+        known = instances()
+        names = args.instances or list(known)
+        unknown = sorted(set(names) - set(known))
+        if unknown:
+            ap.error(f"unknown instance(s) {unknown}; known: {sorted(known)}")
+        limits = [args.limit] if args.mode == "reference" else args.limits
+        for name in names:
+            case = known[name]()
+            for backend in args.backends:
+                for limit in limits:
+                    for seed in args.seeds:
+                        record([solve(name, case, backend, limit, seed)])
+    TABLE.write_text(table())
+    print(TABLE.read_text())
+
+
+if __name__ == "__main__":
+    main()
