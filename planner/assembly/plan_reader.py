@@ -36,6 +36,7 @@ class PlannedStop:
     kind: str
     lot_ids: tuple[str, ...]
     departure: int  # as written (used for the start stop)
+    service_after: int | None = None  # a planned wait: service starts at max(arrival, this)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,8 @@ def _seconds(case: Case, text: str) -> int:
 def planned_routes(case: Case, doc: dict[str, Any]) -> list[PlannedRoute]:
     return [
         PlannedRoute(r["vehicle_id"], r["vehicle_type"], tuple(
-            PlannedStop(s["site"], s["kind"], tuple(s["lot_ids"]), _seconds(case, s["departure"]))
+            PlannedStop(s["site"], s["kind"], tuple(s["lot_ids"]), _seconds(case, s["departure"]),
+                        _seconds(case, s["service_after"]) if "service_after" in s else None)
             for s in r["stops"]))
         for r in doc["routes"]
     ]

@@ -75,6 +75,8 @@ def _routes(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
                 "arrival": iso(st.arrival), "departure": iso(st.departure),
                 "waiting_s": int(st.waiting), "load_kg": round(st.load_kg, 1), "lot_ids": list(st.lot_ids),
             })
+            if st.service_after is not None:  # a planned wait (intake slot, opening), honoured by check
+                stops[-1]["service_after"] = iso(st.service_after)
         out.append({
             "vehicle_id": r.vehicle_id, "vehicle_type": r.vehicle_type,
             "temperature": vt.temperature.value, "profile": vt.profile,

@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from ..domain import HarvestLot
 from ..domain.windows import TimeWindow
+from .costs import arc_costs
 from .freshness import FreshnessTable, LotBounds
 from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
@@ -86,9 +86,8 @@ class PickupModel:
             vt = vehicle.type
             key = (vt.profile, vt.cost_per_km, vt.cost_per_hour)
             if key not in by_rate:
-                cost = (vt.cost_per_km / 1000 * scale * metres_matrix(net, vt.profile)
-                        + vt.cost_per_hour / 3600 * scale * self.transits[vt.profile])
-                by_rate[key] = self.routing.RegisterTransitMatrix(np.rint(cost).astype(np.int64).tolist())
+                cost = arc_costs(vt, metres_matrix(net, vt.profile), self.transits[vt.profile], scale=scale)
+                by_rate[key] = self.routing.RegisterTransitMatrix(cost.tolist())
             self.routing.SetArcCostEvaluatorOfVehicle(by_rate[key], v)
             self.routing.SetFixedCostOfVehicle(round(vt.fixed_cost * scale), v)
 

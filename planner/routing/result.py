@@ -15,7 +15,11 @@ class Stop:
     """A visit to ``site``. ``arrival`` is when the vehicle gets there,
     ``waiting`` the seconds before service starts (a lot not yet ready, a
     packing house not yet open), ``departure`` when it leaves; ``load_kg``
-    and ``load_boxes`` are on board after the stop. Engine seconds."""
+    and ``load_boxes`` are on board after the stop. ``service_after``, when
+    set, is a planned wait: the service does not start before it even if
+    the vehicle arrives earlier (a free intake slot, the time a committed
+    stop was done); ``None`` when the service starts on arrival, or as soon
+    as the lot is ready or the packing house opens. Engine seconds."""
 
     site: str
     kind: StopKind
@@ -25,6 +29,7 @@ class Stop:
     load_kg: float
     lot_ids: tuple[str, ...] = ()
     load_boxes: int = 0
+    service_after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

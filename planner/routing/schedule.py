@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..domain import SiteKind
+from ..domain import SiteKind, next_open
+from .costs import route_cost
 from .freshness import FreshnessTable
 from .network import Network, lot_boxes
 from .result import LotDelivery, Route, Stop
@@ -27,61 +28,87 @@ def retime(net: Network, vehicle: int, start: int, visits: Visits) -> Visits:
 
 def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
                 visits: Visits) -> tuple[Route, list[LotDelivery]]:
+    """The route a vehicle drives through ``visits``, timed the way the plan
+    checker re-times it (VROOM's plan mode): the planner's one re-timer.
+
+    Consecutive visits to the same site and of the same kind are one stop.
+    A stop's service starts at its arrival, or at its *hold* when later: the
+    time the search gave the stop's first visit (a planned wait for a lot,
+    a free intake slot, an opening), written as ``service_after``. At a
+    pickup each lot is loaded from ``max(t, ready)`` for its loading time; at
+    a delivery the packing house must be open (``next_open``) and every lot
+    of the stop is delivered when the unloading starts, which lasts the
+    case's ``packing_service_s``. Times are never later than the search's,
+    so windows, shifts and freshness the search respected still hold; the
+    exact checks (freshness, intake) run on what this returns."""
     veh = net.vehicles[vehicle]
     vt, profile = veh.type, veh.type.profile
     home, end_node = 2 * vehicle, 2 * vehicle + 1
     if visits:  # leave as late as the first service start allows
         first_node, first_t = visits[0]
         start = max(start, first_t - net.transit(profile, home, first_node))
-    chain = [(home, start), *visits]
     stops = [Stop(net.sites[net.nodes[home].site].id, "start", start, start, 0, 0.0)]
     picked: dict[str, int] = {}
     deliveries: list[LotDelivery] = []
     load_kg, load_boxes, metres = 0.0, 0, 0
-    k = 1
-    while k < len(chain):
-        group = [chain[k]]
-        while (k + len(group) < len(chain)
-               and net.nodes[chain[k + len(group)][0]].site == net.nodes[group[0][0]].site
-               and net.nodes[chain[k + len(group)][0]].kind == net.nodes[group[0][0]].kind):
-            group.append(chain[k + len(group)])
-        prev_node, prev_t = chain[k - 1]
-        arrival = prev_t + net.transit(profile, prev_node, group[0][0])
-        metres += net.metres(profile, net.nodes[prev_node].site, net.nodes[group[0][0]].site)
-        nxt = chain[k + len(group)][0] if k + len(group) < len(chain) else end_node
-        services = sum(net.service(n, m) for (n, _), m in
-                       zip(group, [g[0] for g in group[1:]] + [nxt], strict=True))
-        departure = group[-1][1] + net.service(group[-1][0], nxt)
-        kind = net.nodes[group[0][0]].kind
+    prev_site, t = net.nodes[home].site, start
+    for group in _stops(net, visits):
+        node0, hold = group[0]
+        site_index, kind = net.nodes[node0].site, net.nodes[node0].kind
+        site = net.sites[site_index]
+        arrival = t + net.seconds(profile, prev_site, site_index)
+        metres += net.metres(profile, prev_site, site_index)
+        t = max(arrival, hold)
         lots = []
-        for node, t in group:
-            lot = net.nodes[node].lot
-            assert lot is not None
-            lots.append(lot.id)
-            sign = 1 if kind == "pickup" else -1
-            load_kg += sign * lot.kg
-            load_boxes += sign * lot_boxes(net.case, lot)
-            if kind == "pickup":
+        services = 0
+        if kind == "pickup":
+            for node, _ in group:
+                lot = net.nodes[node].lot
+                assert lot is not None
+                t = max(t, lot.ready)
                 picked[lot.id] = t
-            else:
+                t += lot.service_s
+                services += lot.service_s
+                load_kg += lot.kg
+                load_boxes += lot_boxes(net.case, lot)
+                lots.append(lot.id)
+        else:
+            opens = next_open(site.opening, t) if site.opening else t
+            t = t if opens is None else opens  # closed for good: the checks report it
+            for node, _ in group:
+                lot = net.nodes[node].lot
+                assert lot is not None
                 consumed = table.consumed(lot, vt, picked[lot.id], t)
-                budget = table.budget(lot.product)
                 ref = net.case.product_by_id[lot.product].ref_shelf_life_s
-                deliveries.append(LotDelivery(
-                    lot.id, net.sites[net.nodes[node].site].id, veh.id, picked[lot.id], t,
-                    ref - consumed, budget - consumed, lot.kg))
-        site = net.sites[net.nodes[group[0][0]].site].id
-        stops.append(Stop(site, kind, arrival, departure, departure - arrival - services,  # type: ignore[arg-type]
-                          round(max(load_kg, 0.0), 6), tuple(lots), load_boxes))
-        k += len(group)
-    last_node, last_t = chain[-1]
-    end_arrival = last_t + net.transit(profile, last_node, end_node)
-    metres += net.metres(profile, net.nodes[last_node].site, net.nodes[end_node].site)
-    stops.append(Stop(net.sites[net.nodes[end_node].site].id, "end", end_arrival, end_arrival, 0,
-                      round(max(load_kg, 0.0), 6)))
+                deliveries.append(LotDelivery(lot.id, site.id, veh.id, picked[lot.id], t, ref - consumed,
+                                              table.budget(lot.product) - consumed, lot.kg))
+                load_kg -= lot.kg
+                load_boxes -= lot_boxes(net.case, lot)
+                lots.append(lot.id)
+            services = net.case.settings.packing_service_s
+            t += services
+        stops.append(Stop(site.id, kind, arrival, t, t - arrival - services,  # type: ignore[arg-type]
+                          round(max(load_kg, 0.0), 6), tuple(lots), load_boxes,
+                          hold if hold > arrival else None))
+        prev_site = site_index
+    end_site = net.nodes[end_node].site
+    end_arrival = t + net.seconds(profile, prev_site, end_site)
+    metres += net.metres(profile, prev_site, end_site)
+    stops.append(Stop(net.sites[end_site].id, "end", end_arrival, end_arrival, 0, round(max(load_kg, 0.0), 6)))
     duration = end_arrival - start
-    cost = vt.fixed_cost + vt.cost_per_km * metres / 1000 + vt.cost_per_hour * duration / 3600
-    return Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, cost), deliveries
+    return Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, route_cost(vt, metres, duration)), deliveries
+
+
+def _stops(net: Network, visits: Visits) -> list[Visits]:
+    """``visits`` cut into stops: runs of the same site and kind."""
+    groups: list[Visits] = []
+    for node, t in visits:
+        n = net.nodes[node]
+        if groups and (net.nodes[groups[-1][0][0]].site, net.nodes[groups[-1][0][0]].kind) == (n.site, n.kind):
+            groups[-1].append((node, t))
+        else:
+            groups.append([(node, t)])
+    return groups
 
 
 def intake_overflow(net: Network, deliveries: list[LotDelivery], *, slot_s: int,
