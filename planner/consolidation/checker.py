@@ -4,8 +4,10 @@ It re-derives everything from the case, the supplies and the shipments
 (not from the solver's itineraries): every order served exactly once or
 unserved with a known reason; lanes, departures, cut-offs and transit times;
 units within capacity and count; manifests adding up to the orders; legs
-chained with treatment where the market demands it, facility open and daily
-capacity respected; market rules (region, certification, product, grade);
+chained with treatment where the market demands it, the batch inside one
+opening window of the facility (it ends before the facility closes), daily
+capacity respected; freight loaded (cut-off to departure) while its origin
+is open; market rules (region, certification, product, grade);
 supply used within its kg and ready by the cut-off; deadlines; shelf life at
 delivery recomputed with the freshness model; costs re-added.
 """
@@ -15,7 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..domain import Case, Order
+from ..domain import Case, Order, Site
+from ..domain.clock import clock, clock_range, duration
 from ..domain.units import DAY
 from ..freshness import model_for
 from .classes import penalty_of, required_shelf_s
@@ -62,6 +65,23 @@ def check_result(
     return problems
 
 
+def _at(case: Case, t: float) -> str:
+    return clock(t, case.settings.epoch, case.settings.timezone)
+
+
+def _span(case: Case, start: float, end: float) -> str:
+    return clock_range(start, end, case.settings.epoch, case.settings.timezone)
+
+
+def _open_for(site: Site, start: int, end: int) -> bool:
+    """The site is open the whole of ``[start, end]`` (one window holds it)."""
+    return not site.opening or any(w.start <= start and end <= w.end for w in site.opening)
+
+
+def _hours(case: Case, site: Site) -> str:
+    return ", ".join(_span(case, w.start, w.end) for w in site.opening)
+
+
 def _coverage(orders: dict[str, Order], result: ConsolidationResult) -> list[str]:
     problems = []
     served = set(result.itineraries)
@@ -95,6 +115,10 @@ def _shipment(case: Case, s: Shipment, params: ConsolidationParams) -> list[str]
             problems.append(f"{where}: not a scheduled departure of {lane.id} (or wrong cut-off)")
     elif s.departure != s.cutoff + lane.handling_s:
         problems.append(f"{where}: on-demand departure must be cut-off + handling")
+    origin = case.site_by_id.get(lane.origin)
+    if origin is not None and not _open_for(origin, s.cutoff, s.departure):
+        problems.append(f"{where}: loaded {_span(case, s.cutoff, s.departure)} while {origin.id} "
+                        f"is closed (open {_hours(case, origin)})")
     if len(s.units) > lane.units_per_departure:
         problems.append(f"{where}: {len(s.units)} units > {lane.units_per_departure} offered")
     by_unit: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
@@ -139,7 +163,8 @@ def _order(case: Case, order: Order, legs: list[Shipment], leg_lines: list[list[
     if legs[-1].destination != order.destination.hub:
         problems.append(f"{where}: ends at {legs[-1].destination}, not its hub")
     if legs[-1].arrival > order.deadline or delivered != legs[-1].arrival:
-        problems.append(f"{where}: delivered {legs[-1].arrival} after deadline {order.deadline}")
+        problems.append(f"{where}: delivered {_at(case, legs[-1].arrival)} after its deadline "
+                        f"{_at(case, order.deadline)} (or reported at {_at(case, delivered)})")
     problems += _timing_and_shelf(case, order, legs, lines_first, supply, used, params, reported_shelf)
     return problems
 
@@ -167,19 +192,24 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
             if leg_k == k:
                 site = case.site_by_id[step.facility]
                 if (step.facility != legs[k].origin or step.treatment != str(market.treatment)
-                        or step.start < ready or not site.is_open(step.start)
-                        or step.end != step.start + site.treatment_s):
+                        or step.start < ready or step.end != step.start + site.treatment_s):
                     problems.append(f"{where}: treatment step at {step.facility} is not valid")
+                if not _open_for(site, step.start, step.end):
+                    problems.append(
+                        f"{where}: {step.treatment} {_span(case, step.start, step.end)} at "
+                        f"{site.id} outside its opening hours ({_hours(case, site)})")
                 segs += [(step.start - ready, params.transfer_temp_c),
                          (step.end - step.start, params.treatment_temp_c)]
                 ready = step.end
         if legs[k].cutoff < ready:
-            problems.append(f"{where}: ready at {ready}, after the cut-off of {legs[k].id}")
+            problems.append(f"{where}: ready at {_at(case, ready)}, after the cut-off "
+                            f"{_at(case, legs[k].cutoff)} of {legs[k].id}")
         segs += [(legs[k].departure - ready, params.transfer_temp_c),
                  (legs[k].arrival - legs[k].departure, legs[k].temperature_c)]
     model = model_for(case.product_by_id[order.product])
     rate = float(model.rate(params.storage_temp_c))
-    durations, temps = zip(*segs, strict=True)
+    # an edited plan may have times out of order (reported above): never negative spans
+    durations, temps = zip(*((max(0, d), c) for d, c in segs), strict=True)
     consumed = model.consumed(durations, temps)
     need = required_shelf_s(order, market)
     worst = None
@@ -194,13 +224,16 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
         if not market.lot_eligible(s.certifications):
             problems.append(f"{where}: supply {s.id} lacks certifications for {market.id}")
         if s.site != legs[0].origin or s.available_at > legs[0].cutoff:
-            problems.append(f"{where}: supply {s.id} not at {legs[0].origin} by the cut-off")
+            problems.append(f"{where}: supply {s.id} not at {legs[0].origin} by the cut-off "
+                            f"{_at(case, legs[0].cutoff)} (at {s.site} from {_at(case, s.available_at)})")
         left = s.shelf_life_left_s - rate * (legs[0].departure - s.available_at) - consumed
         worst = left if worst is None else min(worst, left)
         if left < need - 1.0:
-            problems.append(f"{where}: {left / DAY:.2f} days of shelf life left < {need / DAY:.2f}")
+            problems.append(f"{where}: {duration(left)} of shelf life left at "
+                            f"{_at(case, legs[-1].arrival)} < {duration(need)} required")
     if worst is not None and abs(worst - reported) > 2.0:
-        problems.append(f"{where}: reported shelf life {reported} differs from {worst:.0f}")
+        problems.append(f"{where}: reported shelf life {duration(reported)} differs from "
+                        f"{duration(worst)} recomputed ({reported - worst:+.0f} reference s)")
     return problems
 
 
@@ -213,7 +246,8 @@ def _treatment_capacity(case: Case, result: ConsolidationResult) -> list[str]:
     for (facility, day), total in sorted(kg.items()):
         cap = case.site_by_id[facility].treatment_kg_per_day or 0.0
         if total > cap + TOL_KG:
-            problems.append(f"facility {facility} day {day}: {total:.1f} kg treated > {cap:.1f}")
+            problems.append(f"facility {facility} on {_at(case, day * DAY)[6:]}: {total:.1f} kg "
+                            f"treated > {cap:.1f} kg a day")
     return problems
 
 

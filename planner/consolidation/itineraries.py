@@ -5,6 +5,9 @@ supply site to an order's destination hub, with the treatment step a market
 demands. Scheduled lanes leave at their departures (cargo at the origin by the
 cut-off); on-demand lanes leave ``handling_s`` after the cargo is ready, and
 first legs of on-demand lanes are offered on a grid of ``on_demand_step_s``.
+A site with opening hours loads freight only while open: the loading, from
+the cut-off to the departure, lies inside one of its opening windows; and it
+treats only batches that end before it closes.
 Shelf life is consumed along the way: stored at the packing house until the
 first departure, at the lane's temperature in transit, at ``transfer_temp_c``
 while waiting between legs and at ``treatment_temp_c`` during treatment.
@@ -16,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..domain import Case, Lane, Site, Treatment, next_open
+from ..domain import Case, Lane, Site, TimeWindow, Treatment
 from ..domain.units import DAY
 from ..freshness import FreshnessModel
 from .params import ConsolidationParams
@@ -116,33 +119,62 @@ def leg_exposure(leg: Leg, ready: int, temp_c: float) -> list[tuple[int, float]]
     return parts + [(leg.lane.transit_s, leg.lane.temperature_c)]
 
 
-def next_legs(lane: Lane, ready: int, *, options: int, step: int, latest: int) -> list[Leg]:
-    """Up to ``options`` departures of ``lane`` cargo ready at ``ready`` can take."""
+def within_opening(opening: tuple[TimeWindow, ...], start: int, end: int) -> bool:
+    """``[start, end]`` lies inside one opening window (no windows: always open)."""
+    return not opening or any(w.start <= start and end <= w.end for w in opening)
+
+
+def earliest_within(opening: tuple[TimeWindow, ...], ready: int, length: int) -> int | None:
+    """Earliest ``t >= ready`` with ``[t, t + length]`` inside one opening window."""
+    if not opening:
+        return ready
+    for w in opening:
+        t = max(ready, w.start)
+        if t + length <= w.end:
+            return t
+    return None
+
+
+def next_legs(lane: Lane, ready: int, *, options: int, step: int, latest: int,
+              opening: tuple[TimeWindow, ...] = ()) -> list[Leg]:
+    """Up to ``options`` departures of ``lane`` cargo ready at ``ready`` can
+    take, loaded while the origin (``opening``) is open."""
     if lane.departures:
-        found = [Leg(lane, d.time, d.cutoff) for d in lane.departures if d.cutoff >= ready]
+        found = [Leg(lane, d.time, d.cutoff) for d in lane.departures
+                 if d.cutoff >= ready and within_opening(opening, d.cutoff, d.time)]
         return found[:options]
-    legs = [Leg(lane, ready + lane.handling_s, ready)]
-    slot = -(-(ready + 1) // step) * step
+    first = earliest_within(opening, ready, lane.handling_s)
+    if first is None:
+        return []
+    legs = [Leg(lane, first + lane.handling_s, first)]
+    slot = -(-(first + 1) // step) * step
     while len(legs) < options and slot <= latest:
-        legs.append(Leg(lane, slot + lane.handling_s, slot))
+        if within_opening(opening, slot, slot + lane.handling_s):
+            legs.append(Leg(lane, slot + lane.handling_s, slot))
         slot += step
     return legs
 
 
-def first_legs(lane: Lane, earliest: int, latest: int, step: int) -> list[Leg]:
-    """Every first-leg departure of ``lane`` for cargo ready from ``earliest``."""
+def first_legs(lane: Lane, earliest: int, latest: int, step: int,
+               opening: tuple[TimeWindow, ...] = ()) -> list[Leg]:
+    """Every first-leg departure of ``lane`` for cargo ready from
+    ``earliest``, loaded while the origin (``opening``) is open."""
     if lane.departures:
         return [Leg(lane, d.time, d.cutoff) for d in lane.departures
-                if earliest <= d.cutoff <= latest]
+                if earliest <= d.cutoff <= latest and within_opening(opening, d.cutoff, d.time)]
     start = -(-earliest // step) * step
-    return [Leg(lane, t + lane.handling_s, t) for t in range(start, latest + 1, step)]
+    slots = set(range(start, latest + 1, step))
+    slots |= {w.start for w in opening if earliest <= w.start <= latest}  # at opening time
+    return [Leg(lane, t + lane.handling_s, t) for t in sorted(slots)
+            if within_opening(opening, t, t + lane.handling_s)]
 
 
 def _treat(site: Site, state: _State, params: ConsolidationParams) -> _State | None:
-    """State after treating at ``site`` (None if it cannot treat or already did)."""
+    """State after treating at ``site`` (None if it cannot treat or already
+    did): the batch starts when the site is open and ends before it closes."""
     if site.treatment is None or state.treatment is not None:
         return None
-    start = next_open(site.opening, state.ready)
+    start = earliest_within(site.opening, state.ready, site.treatment_s)
     if start is None:
         return None
     end = start + site.treatment_s
@@ -153,8 +185,8 @@ def _treat(site: Site, state: _State, params: ConsolidationParams) -> _State | N
     return _State(state.site, end, state.legs, visit, expo, state.leg_ends)
 
 
-def _extend(state: _State, *, out: dict[str, list[Lane]], params: ConsolidationParams,
-            latest: int) -> Iterator[_State]:
+def _extend(case: Case, state: _State, *, out: dict[str, list[Lane]],
+            params: ConsolidationParams, latest: int) -> Iterator[_State]:
     if len(state.legs) >= params.max_legs:
         return
     visited = {state.legs[0].lane.origin} | {leg.lane.destination for leg in state.legs}
@@ -162,7 +194,8 @@ def _extend(state: _State, *, out: dict[str, list[Lane]], params: ConsolidationP
         if lane.destination in visited:
             continue
         for leg in next_legs(lane, state.ready, options=params.connection_options,
-                             step=params.on_demand_step_s, latest=latest):
+                             step=params.on_demand_step_s, latest=latest,
+                             opening=case.site_by_id[lane.origin].opening):
             if leg.arrival > latest:
                 continue
             expo = state.exposure + tuple(leg_exposure(leg, state.ready, params.transfer_temp_c))
@@ -182,7 +215,7 @@ def _walk(case: Case, start: _State, *, out: dict[str, list[Lane]], params: Cons
             kind = s.treatment.treatment if s.treatment else None
             if s.site in wanted and kind in wanted[s.site]:
                 yield s
-            stack.extend(_extend(s, out=out, params=params, latest=latest))
+            stack.extend(_extend(case, s, out=out, params=params, latest=latest))
 
 
 def _key(it: _State) -> tuple[object, ...]:
@@ -212,11 +245,17 @@ def enumerate_itineraries(
     out: dict[str, list[Lane]] = defaultdict(list)
     for lane in case.lanes:
         out[lane.origin].append(lane)
-    latest = max(latest_at.values(), default=0)
+    # Bounded by the case, never by an order's deadline (a deadline in year 9999
+    # would make the departure grid endless): first departures fall within the
+    # horizon, then at most max_legs lanes, each its longest, and a day of waits.
+    longest = max((ln.handling_s + ln.transit_s for ln in case.lanes), default=0)
+    reach = case.settings.horizon_s + params.max_legs * longest + DAY
+    latest = min(max(latest_at.values(), default=0), reach)
     groups: dict[tuple[object, ...], list[_State]] = defaultdict(list)
     for origin, earliest in sorted(earliest_at.items()):
         for lane in out.get(origin, []):
-            for leg in first_legs(lane, earliest, latest, params.on_demand_step_s):
+            opening = case.site_by_id[origin].opening
+            for leg in first_legs(lane, earliest, latest, params.on_demand_step_s, opening):
                 if leg.arrival > latest:
                     continue
                 start = _State(lane.destination, leg.arrival, (leg,), None,

@@ -40,11 +40,11 @@ def test_late_supply_and_deadline_are_reported(kit):
     late = [replace(supplies[0], available_at=23 * 3600)]
     assert any("by the cut-off" in p for p in check_result(case, late, result, params=kit.fast))
     early = case.replace(orders=tuple(replace(o, deadline=2 * 3600) for o in case.orders))
-    assert any("after deadline" in p for p in check_result(early, supplies, result, params=kit.fast))
+    assert any("after its deadline" in p for p in check_result(early, supplies, result, params=kit.fast))
 
 
 def test_shelf_life_shortfall_is_reported(kit):
     case, supplies, result = planned(kit)
     tired = [replace(supplies[0], shelf_life_left_s=5 * 86_400)]
-    assert any("days of shelf life left" in p for p in check_result(case, tired, result,
+    assert any("of shelf life left" in p for p in check_result(case, tired, result,
                                                                     params=kit.fast))
