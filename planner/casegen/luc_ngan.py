@@ -21,6 +21,7 @@ from ..domain import (
     Case,
     Channel,
     Destination,
+    Driver,
     HarvestLot,
     Location,
     Order,
@@ -30,7 +31,7 @@ from ..domain import (
 )
 from ..domain.units import DAY, HOUR, MINUTE
 from ..io import read_case
-from .places import Place, Places, luc_ngan_places
+from .places import People, Place, Places, luc_ngan_places
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "luc-ngan"
 BBOX = (106.444, 21.265, 106.866, 21.609)  # W, S, E, N of Luc Ngan (DOMAIN.md)
@@ -73,6 +74,53 @@ def _farms(rng: np.random.Generator, places: Places, n: int) -> list[Site]:
             location=Location(round(lat, 5), round(lon, 5)), commune=commune.name, region="Bac Ninh",
         ))
     return farms
+
+
+def person_name(rng: np.random.Generator, people: People) -> str:
+    """A fictitious Vietnamese name: family, middle and given name."""
+    female = bool(rng.random() < 0.45)
+    middle = people.middle_female if female else people.middle_male
+    given = people.given_female if female else people.given_male
+    return " ".join(str(rng.choice(part)) for part in (people.families, middle, given))
+
+
+def phone_number(prefix: str, n: int) -> str:
+    """A fictitious ten-digit number ``0000 001 234`` (no Vietnamese number starts 0000)."""
+    digits = f"{prefix}{n:06d}"[:10]
+    return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+
+
+def _people_at_farms(seed: int, places: Places, farms: list[Site]) -> list[Site]:
+    """Farms named in Vietnamese with their owner, phone and address. Drawn
+    from a generator of their own, so lots and orders do not depend on them."""
+    rng = np.random.default_rng([seed, 1])
+    by_name = {c.name: c for c in places.communes}
+    out = []
+    for i, farm in enumerate(farms):
+        commune = by_name[farm.commune]
+        out.append(replace(
+            farm, name=f"Vườn vải số {i + 1} ({places.vietnamese(commune)})",
+            contact=person_name(rng, places.people),
+            phone=phone_number(places.people.phone_prefix, 1000 + i + 1),
+            address=f"{places.address(commune)}, Bắc Ninh",
+        ))
+    return out
+
+
+def generate_drivers(seed: int, places: Places, fleet: tuple[VehicleType, ...]) -> tuple[Driver, ...]:
+    """One fictitious driver per vehicle of ``fleet``, with a phone and plate."""
+    rng = np.random.default_rng([seed, 2])
+    drivers = []
+    for vt in fleet:
+        plate = places.people.plate_prefix.get(vt.profile, "98")
+        for k in range(1, vt.count + 1):
+            n = len(drivers) + 1
+            drivers.append(Driver(
+                id=f"drv-{n:03d}", name=person_name(rng, places.people), vehicle_type=vt.id,
+                phone=phone_number(places.people.phone_prefix, 9000 + n),
+                plate=f"{plate}-000.{n:02d}", home=vt.home,
+            ))
+    return tuple(drivers)
 
 
 def _certifications(rng: np.random.Generator) -> frozenset[str]:
@@ -210,14 +258,15 @@ def generate_case(spec: CaseSpec | None = None, **overrides: object) -> Case:
     settings = replace(
         base.settings, epoch=datetime.combine(spec.day, time(0), tz),
         ambient_c=places.ambient_c, iced_c=places.iced_c,
-        name=f"Luc Ngan lychee, livestream day {spec.day.isoformat()} (seed {spec.seed})",
+        name=f"Vải thiều Lục Ngạn, ngày livestream {spec.day:%d/%m/%Y} (seed {spec.seed})",
     )
-    farms = _farms(rng, places, spec.n_farms)
+    farms = _people_at_farms(spec.seed, places, _farms(rng, places, spec.n_farms))
     sites = base.sites + tuple(farms)
     pickup = [s for s in sites if s.kind in (SiteKind.FARM, SiteKind.COLLECTION_POINT)]
     lots = generate_lots(rng, pickup, spec.n_lots)
-    case = base.replace(settings=settings, sites=sites, lots=tuple(lots),
-                        vehicle_types=_scaled_fleet(base.vehicle_types, spec.fleet_scale))
+    fleet = _scaled_fleet(base.vehicle_types, spec.fleet_scale)
+    case = base.replace(settings=settings, sites=sites, lots=tuple(lots), vehicle_types=fleet,
+                        drivers=generate_drivers(spec.seed, places, fleet))
     orders = generate_orders(rng, case, spec.n_orders, b2b_share=spec.b2b_share,
                              start_h=spec.livestream_start_h, hours=spec.livestream_hours)
     return case.replace(orders=tuple(orders))

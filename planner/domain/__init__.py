@@ -14,8 +14,11 @@ from .markets import MarketRule as MarketRule
 from .orders import Channel as Channel
 from .orders import Destination as Destination
 from .orders import Order as Order
+from .people import Driver as Driver
+from .people import drivers_by_vehicle as drivers_by_vehicle
 from .products import KineticsModel as KineticsModel
 from .products import ProductProfile as ProductProfile
+from .settings import LANGUAGES as LANGUAGES
 from .settings import CaseSettings as CaseSettings
 from .settings import TravelSettings as TravelSettings
 from .sites import PICKUP_KINDS as PICKUP_KINDS

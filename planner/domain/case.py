@@ -13,6 +13,7 @@ from .lanes import Lane
 from .lots import HarvestLot
 from .markets import MarketRule
 from .orders import Order
+from .people import Driver
 from .products import ProductProfile
 from .settings import CaseSettings
 from .sites import PICKUP_KINDS, Site, SiteKind
@@ -49,6 +50,7 @@ class Case:
     lanes: tuple[Lane, ...] = ()
     lots: tuple[HarvestLot, ...] = ()
     orders: tuple[Order, ...] = ()
+    drivers: tuple[Driver, ...] = ()
     site_by_id: Mapping[str, Site] = field(init=False, repr=False, compare=False)
     product_by_id: Mapping[str, ProductProfile] = field(init=False, repr=False, compare=False)
     market_by_id: Mapping[str, MarketRule] = field(init=False, repr=False, compare=False)
@@ -83,7 +85,7 @@ class Case:
             name: getattr(self, name)
             for name in (
                 "settings", "sites", "products", "markets",
-                "vehicle_types", "lanes", "lots", "orders",
+                "vehicle_types", "lanes", "lots", "orders", "drivers",
             )
         }
         fields.update(changes)
@@ -99,10 +101,11 @@ def case_problems(case: Case) -> list[Problem]:
     """Every cross-reference problem of ``case`` (unknown or duplicate ids,
     wrong site kinds, unknown markets and products)."""
     problems: list[Problem] = []
+    drivers: tuple[Driver, ...] = getattr(case, "drivers", ())  # optional in partial cases
     for kind, items in (
         ("site", case.sites), ("product", case.products), ("market", case.markets),
         ("vehicle type", case.vehicle_types), ("lane", case.lanes),
-        ("lot", case.lots), ("order", case.orders),
+        ("lot", case.lots), ("order", case.orders), ("driver", drivers),
     ):
         problems += _duplicates(kind, [x.id for x in items])  # type: ignore[attr-defined]
     sites = {s.id: s for s in case.sites}
@@ -130,6 +133,7 @@ def case_problems(case: Case) -> list[Problem]:
         for fld, sid in (("origin", lane.origin), ("destination", lane.destination)):
             if sid not in sites:
                 problems.append(Problem("lane", lane.id, fld, f"unknown site {sid!r}", "site", sid))
+    problems += _driver_problems(drivers, case.vehicle_types, sites)
     for market in case.markets:
         if market.treatment and not any(s.treatment == market.treatment for s in case.sites):
             msg = f"no site offers treatment {market.treatment}"
@@ -156,4 +160,19 @@ def _lot_problems(
             if site is None or site.kind is not SiteKind.PACKING_HOUSE:
                 msg = f"{ph!r} is not a packing house"
                 problems.append(Problem("lot", lot.id, "packing_houses", msg, "site", ph))
+    return problems
+
+
+def _driver_problems(
+    drivers: tuple[Driver, ...], vehicle_types: tuple[VehicleType, ...], sites: dict[str, Site]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    types = {vt.id for vt in vehicle_types}
+    for driver in drivers:  # drivers beyond a type's count are on standby, not a problem
+        if driver.vehicle_type not in types:
+            msg = f"unknown vehicle type {driver.vehicle_type!r}"
+            problems.append(Problem("driver", driver.id, "vehicle_type", msg))
+        if driver.home and driver.home not in sites:
+            msg = f"unknown site {driver.home!r}"
+            problems.append(Problem("driver", driver.id, "home", msg, "site", driver.home))
     return problems

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from .units import DAY, HOUR
 
+LANGUAGES = ("vi", "en")  # languages the outputs are written in
+
 
 @dataclass(frozen=True, slots=True)
 class TravelSettings:
@@ -58,8 +60,12 @@ class CaseSettings:
     iced_c: float = 12.0
     packing_service_s: int = 600
     travel: TravelSettings = field(default_factory=TravelSettings)
+    lang: str = "en"  # language of the files people read (vi or en)
 
     def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            msg = f"settings.lang must be one of {', '.join(LANGUAGES)}, got {self.lang!r}"
+            raise ValueError(msg)
         try:
             ZoneInfo(self.timezone)
         except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError

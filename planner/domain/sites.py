@@ -47,6 +47,9 @@ class Site:
     treatment_cost_per_kg: float = 0.0
     commune: str = ""
     region: str = ""
+    contact: str = ""  # owner or contact person
+    phone: str = ""
+    address: str = ""  # as people write it (village, commune old and new name)
 
     def __post_init__(self) -> None:
         if not self.id:

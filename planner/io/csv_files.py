@@ -14,6 +14,7 @@ from ..domain import (
     CaseSettings,
     Channel,
     Destination,
+    Driver,
     HarvestLot,
     Location,
     Order,
@@ -139,7 +140,8 @@ def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
         return None
     return build(
         row, Site, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
-        commune=row.raw("commune"), region=row.raw("region"), **values,
+        commune=row.raw("commune"), region=row.raw("region"), contact=row.raw("contact"),
+        phone=row.raw("phone"), address=row.raw("address"), **values,
     )
 
 
@@ -216,3 +218,13 @@ def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | N
     if row.failed:
         return None
     return build(row, VehicleType, shift=TimeWindow(start, end), **values)
+
+
+DRIVER_COLUMNS = ("id", "name", "vehicle_type")
+
+
+def read_driver(row: RowReader, settings: CaseSettings) -> Driver | None:
+    """A row of the optional drivers.csv: id, name, vehicle_type, phone, plate, home."""
+    values = {f: row.text(f) for f in DRIVER_COLUMNS}
+    extra = {f: row.raw(f) for f in ("phone", "plate", "home")}
+    return build(row, Driver, **values, **extra)

@@ -60,7 +60,7 @@ def write_settings(case: Case, folder: Path) -> None:
     head = {
         "name": s.name, "epoch": s.epoch.date().isoformat(), "timezone": s.timezone,
         "currency": s.currency, "horizon_days": s.horizon_days, "ambient_c": list(s.ambient_c),
-        "iced_c": s.iced_c, "packing_service_min": s.packing_service_s / 60,
+        "iced_c": s.iced_c, "packing_service_min": s.packing_service_s / 60, "lang": s.lang,
     }
     travel = {"provider": s.travel.provider, "detour_factor": s.travel.detour_factor}
     if s.travel.graph:
@@ -77,6 +77,7 @@ def write_tomls(case: Case, folder: Path) -> None:
             "q10": p.q10, "model": p.model.value, "precool_budget_fraction": p.precool_budget_fraction,
             "kg_per_box": p.kg_per_box,
             "activation_energy_j_mol": p.activation_energy_j_mol or None,
+            "precool_target_h": p.precool_target_s / HOUR or None,
         }) for p in case.products
     ]
     (folder / "products.toml").write_text("\n".join(products), encoding="utf-8")
@@ -111,6 +112,7 @@ def write_tomls(case: Case, folder: Path) -> None:
 
 def write_tables(case: Case, folder: Path) -> None:
     sites = []
+    contacts = any(s.contact or s.phone or s.address for s in case.sites)
     for s in case.sites:
         opening, closing = _daily(s.opening, where=f"site {s.id}", horizon_days=case.settings.horizon_days)
         sites.append({
@@ -121,7 +123,7 @@ def write_tables(case: Case, folder: Path) -> None:
             "treatment": s.treatment.value if s.treatment else "",
             "treatment_kg_per_day": s.treatment_kg_per_day, "treatment_h": s.treatment_s / HOUR,
             "treatment_cost_per_kg": s.treatment_cost_per_kg, "commune": s.commune, "region": s.region,
-        })
+        } | ({"contact": s.contact, "phone": s.phone, "address": s.address} if contacts else {}))
     lots = [{
         "id": lot.id, "farm": lot.farm, "product": lot.product, "grade": lot.grade, "kg": lot.kg,
         "boxes": lot.boxes, "ready": _iso(case, lot.ready), "latest_pickup": _iso(case, lot.latest_pickup),
@@ -146,6 +148,10 @@ def write_tables(case: Case, folder: Path) -> None:
     } for v in case.vehicle_types]
     for name, records in (("sites", sites), ("lots", lots), ("orders", orders), ("fleet", fleet)):
         pd.DataFrame.from_records(records).to_csv(folder / f"{name}.csv", index=False)
+    drivers = [{"id": d.id, "name": d.name, "vehicle_type": d.vehicle_type, "phone": d.phone,
+                "plate": d.plate, "home": d.home} for d in case.drivers]
+    if drivers:
+        pd.DataFrame.from_records(drivers).to_csv(folder / "drivers.csv", index=False)
 
 
 def write_case(case: Case, folder: str | Path) -> Path:

@@ -69,3 +69,36 @@ def test_bad_specs_are_refused() -> None:
         CaseSpec(n_lots=0)
     with pytest.raises(ValueError, match="b2b_share"):
         CaseSpec(b2b_share=1.5)
+
+
+def test_the_embedded_case_names_people_and_places_in_vietnamese() -> None:
+    case = read_case(ROOT / "data" / "luc-ngan")
+    assert case.settings.lang == "vi"
+    farms = case.sites_of(SiteKind.FARM)
+    assert all(f.contact and f.phone and f.address for f in farms)
+    assert all(f.id.isascii() for f in case.sites)
+    names = " ".join(f.name + " " + f.address for f in farms)
+    for place in ("Chũ", "Phượng Sơn", "Lục Ngạn", "Giáp Sơn"):
+        assert place in names
+    assert case.site_by_id["ph-chu"].name.startswith("Nhà sơ chế Chũ")
+    phones = [f.phone for f in farms] + [d.phone for d in case.drivers]
+    assert all(p.startswith("0000 ") for p in phones)  # no Vietnamese number starts 0000
+    assert len(set(phones)) == len(phones)
+
+
+def test_every_vehicle_of_the_embedded_fleet_has_a_driver() -> None:
+    case = read_case(ROOT / "data" / "luc-ngan")
+    from planner.domain import drivers_by_vehicle
+
+    by_vehicle = drivers_by_vehicle(case.drivers)
+    vehicles = {f"{vt.id}#{k}" for vt in case.vehicle_types for k in range(1, vt.count + 1)}
+    assert set(by_vehicle) == vehicles
+    assert all(d.plate and d.name.count(" ") >= 2 for d in case.drivers)
+
+
+def test_old_and_new_commune_names_are_in_each_farm_address() -> None:
+    places = luc_ngan_places()
+    giap_son = next(c for c in places.communes if c.name == "Giap Son")
+    assert places.address(giap_son) == "xã Giáp Sơn cũ, nay xã Lục Ngạn"
+    kien_lao = next(c for c in places.communes if c.name == "Kien Lao")
+    assert places.address(kien_lao) == "xã Kiên Lao"
