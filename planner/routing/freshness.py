@@ -5,7 +5,8 @@ A lot consumes shelf life from its ``ready`` time at the ambient temperature
 temperature (``case.temperature_of``) until it is delivered; the total must
 stay within the product's ``precool_budget_s`` (reference seconds).
 Temperatures change on the hour, so consumption is exact by integrating hourly
-pieces (prefix sums below).
+pieces (prefix sums below), from the harvest on, also when a lot carried over
+from the previous day was harvested before the epoch (negative ``ready``).
 
 The solver sees time windows and allowed vehicles only (native OR-Tools
 pieces, so its insertion heuristics and filters understand them):
@@ -40,21 +41,38 @@ from ..freshness import model_for
 
 @dataclass(frozen=True)
 class HourlyRates:
-    """Consumption rate per hour of the horizon and its prefix sums."""
+    """Consumption rate per hour from hour ``first_h`` on, and its prefix sums.
+
+    ``first_h`` may be negative: a lot carried over from the previous day was
+    harvested before the epoch and ages from its harvest, not from midnight.
+    Outside the tabulated hours the first or last rate goes on (the table is
+    built to cover every harvest and the horizon plus a day)."""
 
     rates: NDArray[np.float64]
     prefix: NDArray[np.float64]
+    first_h: int = 0
 
     @classmethod
-    def of(cls, rates: NDArray[np.float64]) -> HourlyRates:
+    def of(cls, rates: NDArray[np.float64], *, first_h: int = 0) -> HourlyRates:
         prefix = np.concatenate([[0.0], np.cumsum(rates * HOUR)])
-        return cls(rates, prefix)
+        return cls(rates, prefix, first_h)
+
+    @property
+    def start(self) -> int:
+        return self.first_h * HOUR
+
+    @property
+    def end(self) -> int:
+        return (self.first_h + len(self.rates)) * HOUR
 
     def at(self, t: int) -> float:
-        """Reference seconds consumed from time 0 to ``t``."""
-        t = min(max(t, 0), (len(self.rates)) * HOUR)
-        h = min(t // HOUR, len(self.rates) - 1)
-        return float(self.prefix[h] + self.rates[h] * (t - h * HOUR))
+        """Reference seconds consumed from the first tabulated hour to ``t``."""
+        if t <= self.start:
+            return float(self.rates[0] * (t - self.start))
+        if t >= self.end:
+            return float(self.prefix[-1] + self.rates[-1] * (t - self.end))
+        h = (t - self.start) // HOUR
+        return float(self.prefix[h] + self.rates[h] * (t - self.start - h * HOUR))
 
     def between(self, start: int, end: int) -> float:
         return self.at(end) - self.at(start)
@@ -62,30 +80,35 @@ class HourlyRates:
     def until(self, start: int, budget: float) -> int:
         """Latest ``t >= start`` with ``between(start, t) <= budget`` (floor)."""
         target = self.at(start) + budget
+        if target < 0:  # still before the first tabulated hour
+            return self.start + math.floor(target / self.rates[0])
         h = int(np.searchsorted(self.prefix, target, side="right")) - 1
         if h >= len(self.rates):
-            return len(self.rates) * HOUR
-        return h * HOUR + math.floor((target - self.prefix[h]) / self.rates[h])
+            return self.end + math.floor((target - self.prefix[-1]) / self.rates[-1])
+        return self.start + h * HOUR + math.floor((target - self.prefix[h]) / self.rates[h])
 
 
 class FreshnessTable:
     """Hourly consumption rates of every product in the ambient air and in
-    every vehicle type, over the case's horizon plus a day."""
+    every vehicle type, from the earliest harvest (before the epoch for lots
+    carried over) over the case's horizon plus a day."""
 
     def __init__(self, case: Case) -> None:
         self.case = case
-        self.hours = case.settings.horizon_days * 24 + 24
+        self.first_h = min([0, *(lot.ready // HOUR for lot in case.lots)])
+        self.hours = case.settings.horizon_days * 24 + 24 - self.first_h
         self._ambient: dict[str, HourlyRates] = {}
         self._vehicle: dict[tuple[str, str], HourlyRates] = {}
 
     def _temps(self, fn: Callable[[int], float]) -> NDArray[np.float64]:
-        return np.array([fn(h * HOUR) for h in range(self.hours)], dtype=np.float64)
+        hours = range(self.first_h, self.first_h + self.hours)
+        return np.array([fn(h * HOUR) for h in hours], dtype=np.float64)
 
     def ambient(self, product: str) -> HourlyRates:
         if product not in self._ambient:
             model = model_for(self.case.product_by_id[product])
             temps = self._temps(self.case.settings.ambient_at)
-            self._ambient[product] = HourlyRates.of(model.rate(temps))
+            self._ambient[product] = HourlyRates.of(model.rate(temps), first_h=self.first_h)
         return self._ambient[product]
 
     def riding(self, product: str, vehicle: VehicleType) -> HourlyRates:
@@ -93,7 +116,7 @@ class FreshnessTable:
         if key not in self._vehicle:
             model = model_for(self.case.product_by_id[product])
             temps = self._temps(lambda t: self.case.temperature_of(vehicle, t))
-            self._vehicle[key] = HourlyRates.of(model.rate(temps))
+            self._vehicle[key] = HourlyRates.of(model.rate(temps), first_h=self.first_h)
         return self._vehicle[key]
 
     def budget(self, product: str) -> int:
@@ -118,9 +141,10 @@ class LotBounds:
 
 def vehicle_rate(table: FreshnessTable, product: str, vehicle: VehicleType) -> float:
     """Highest consumption rate of ``product`` riding in ``vehicle`` over its shift."""
-    rates = table.riding(product, vehicle).rates
-    lo = max(vehicle.shift.start // HOUR, 0)
-    hi = min(vehicle.shift.end // HOUR + 1, len(rates))
+    riding = table.riding(product, vehicle)
+    rates = riding.rates
+    lo = max(vehicle.shift.start // HOUR - riding.first_h, 0)
+    hi = min(vehicle.shift.end // HOUR + 1 - riding.first_h, len(rates))
     return float(np.max(rates[lo:hi] if hi > lo else rates))
 
 
