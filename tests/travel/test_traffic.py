@@ -1,0 +1,90 @@
+"""Rush hours: corridor shares and time-dependent travel against hand-computed figures."""
+
+import numpy as np
+import pytest
+
+from planner.domain.geo import Location
+from planner.domain.traffic import Corridor, SlowPeriod
+from planner.travel.traffic import DayProfile, TimeDependentTimes, corridor_shares, travel_seconds
+
+H = 3600
+ROAD = Corridor("ql31", "QL31", (Location(21.0, 106.0), Location(21.0, 106.2)), width_m=1000)
+MORNING = SlowPeriod("ql31", 6 * H, 8 * H, 0.5)
+
+
+def test_share_of_an_arc_inside_and_across_the_corridor() -> None:
+    along = [Location(21.0, 106.05), Location(21.0, 106.15)]
+    across = [Location(20.95, 106.1), Location(21.05, 106.1)]
+    off = [Location(21.3, 106.05), Location(21.3, 106.15)]
+    assert corridor_shares(along, [ROAD])[0, 0, 1] == pytest.approx(1.0)
+    # 2 km of buffer (1 km each side) over an 11.12 km meridian arc
+    assert corridor_shares(across, [ROAD])[0, 1, 0] == pytest.approx(2.0 / 11.12, rel=0.01)
+    assert corridor_shares(off, [ROAD])[0, 0, 1] == 0.0
+
+
+def _arc(periods: list[SlowPeriod], share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    day = DayProfile.build([ROAD], periods, "truck")
+    return day.slowness(np.array([share])), day.starts
+
+
+def test_a_trip_into_the_morning_peak_by_hand() -> None:
+    slowness, starts = _arc([MORNING])
+    # 05:30: 30 min free (1800 s of the 3600), then 1800 free-flow s at half speed = 3600 s
+    assert travel_seconds(3600, slowness, starts, 5 * H + 1800) == 5400
+    # 07:30: 30 min at half speed covers 900 free-flow s, the other 2700 s at full speed
+    assert travel_seconds(3600, slowness, starts, 7 * H + 1800) == 4500
+    assert travel_seconds(3600, slowness, starts, 9 * H) == 3600
+    # the next day's peak too (engine time runs past midnight)
+    assert travel_seconds(3600, slowness, starts, 24 * H + 6 * H) == 7200
+
+
+def test_half_an_arc_in_the_corridor_is_slowed_on_that_half() -> None:
+    slowness, starts = _arc([MORNING], share=0.5)
+    # inside the peak: 0.5 + 0.5 / 0.5 = 1.5 real seconds per free-flow second
+    assert travel_seconds(3600, slowness, starts, 6 * H) == 5400
+
+
+def test_night_speed_over_midnight_applies_to_every_road() -> None:
+    night = SlowPeriod("*", 22 * H, 5 * H, 1.25)
+    slowness, starts = _arc([night], share=0.0)
+    assert travel_seconds(3600, slowness, starts, 23 * H) == 2880  # 3600 / 1.25
+    assert travel_seconds(3600, slowness, starts, -2 * H) == 2880  # 22:00 the evening before
+    # 04:30: 30 min at 1.25 covers 2250 free-flow s, the other 1350 s at full speed
+    assert travel_seconds(3600, slowness, starts, 4 * H + 1800) == 3150
+
+
+def test_leaving_later_never_arrives_earlier() -> None:
+    slowness, starts = _arc([MORNING, SlowPeriod("ql31", 7 * H, 7 * H + 900, 0.2)])
+    arrivals = [t + travel_seconds(2400, slowness, starts, t) for t in range(4 * H, 10 * H, 60)]
+    assert arrivals == sorted(arrivals)
+
+
+def test_matrix_at_and_worst_bound_the_exact_times() -> None:
+    points = [Location(21.0, 106.02), Location(21.0, 106.18), Location(21.2, 106.1)]
+    base = np.array([[0, 1800, 2400], [1800, 0, 2400], [2400, 2400, 0]], dtype=np.int64)
+    times = TimeDependentTimes.build(base, points, [ROAD], [MORNING], "truck")
+    at = times.at(7 * H)
+    assert at[0, 1] == times.seconds(0, 1, 7 * H) == 3600  # fully inside, half speed all along
+    worst = times.worst(4 * H, 10 * H)
+    for t in range(4 * H, 10 * H, 300):
+        exact = times.at(t)
+        assert np.all(exact <= worst)
+    assert worst[0, 1] == 3600
+    assert np.array_equal(times.worst(10 * H, 12 * H), base)  # no peak touched
+
+
+def test_unknown_corridor_and_bad_periods_are_named() -> None:
+    with pytest.raises(ValueError, match="unknown corridor 'ql1a'"):
+        DayProfile.build([ROAD], [SlowPeriod("ql1a", 0, H, 0.5)], "truck")
+    with pytest.raises(ValueError, match="speed_factor must be within"):
+        SlowPeriod("ql31", 0, H, 0.0)
+    with pytest.raises(ValueError, match="start and end are the same"):
+        SlowPeriod("ql31", H, H, 0.5)
+    with pytest.raises(ValueError, match="points needs at least 2"):
+        Corridor("x", "x", (Location(21, 106),))
+
+
+def test_profiles_limit_a_period() -> None:
+    bikes_only = SlowPeriod("ql31", 6 * H, 8 * H, 0.5, profiles=("motorbike",))
+    assert DayProfile.build([ROAD], [bikes_only], "truck").flat
+    assert not DayProfile.build([ROAD], [bikes_only], "motorbike").flat
