@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .traffic import EVERY_ROAD, Corridor, SlowPeriod
 from .units import DAY, HOUR
 
 LANGUAGES = ("vi", "en")  # languages the outputs are written in
@@ -17,12 +18,15 @@ class TravelSettings:
     """Which travel-time provider a case uses and its parameters.
 
     ``provider`` is ``great_circle`` (the default) or ``osm`` (``graph`` is
-    then a GraphML file relative to the case folder)."""
+    then a GraphML file relative to the case folder). ``corridors`` and
+    ``slow_periods`` are the rush hours (:mod:`.traffic`)."""
 
     provider: str = "great_circle"
     detour_factor: float = 1.3
     speeds_kmh: tuple[tuple[str, float], ...] = (("motorbike", 30.0), ("truck", 40.0))
     graph: str = ""
+    corridors: tuple[Corridor, ...] = ()
+    slow_periods: tuple[SlowPeriod, ...] = ()
 
     def __post_init__(self) -> None:
         if self.provider not in {"great_circle", "osm"}:
@@ -37,6 +41,14 @@ class TravelSettings:
                 raise ValueError(msg)
         if self.provider == "osm" and not self.graph:
             raise ValueError("travel.graph is required when travel.provider is osm")
+        ids = [c.id for c in self.corridors]
+        if len(set(ids)) != len(ids):
+            msg = f"travel.corridors: ids must be unique, got {ids}"
+            raise ValueError(msg)
+        for p in self.slow_periods:
+            if p.corridor != EVERY_ROAD and p.corridor not in ids:
+                msg = f"travel.slow_periods: unknown corridor {p.corridor!r} (known: {ids} or '*')"
+                raise ValueError(msg)
 
     def speed_kmh(self, profile: str) -> float:
         speeds = dict(self.speeds_kmh)
