@@ -11,7 +11,7 @@ from ..exceptions import CaseError
 from .fleet import TemperatureClass, VehicleType
 from .lanes import Lane
 from .lots import HarvestLot
-from .markets import MarketRule
+from .markets import MarketRule, lot_certification_problems, order_market_problems
 from .orders import Order
 from .people import Driver
 from .products import ProductProfile
@@ -138,6 +138,8 @@ def case_problems(case: Case) -> list[Problem]:
         if market.treatment and not any(s.treatment == market.treatment for s in case.sites):
             msg = f"no site offers treatment {market.treatment}"
             problems.append(Problem("market", market.id, "treatment", msg, "site"))
+    problems += [Problem("order", i, f, m) for i, f, m in order_market_problems(case.orders, case.markets)]
+    problems += [Problem("lot", i, f, m) for i, f, m in lot_certification_problems(case.lots, case.markets)]
     return problems
 
 

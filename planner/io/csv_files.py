@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..domain import (
     CaseSettings,
     Channel,
@@ -26,35 +24,42 @@ from ..domain import (
     VehicleType,
 )
 from ..domain.units import DAY
+from ..geo.regions import country_guess, country_name, region_of
+from .decoding import nfc
 from .fields import RowReader, clock_or_iso, duration_s
+from .tables import FileOptions, ReadLog, TableError, read_table
 
 
-def rows(path: Path, problems: list[str], required: tuple[str, ...]) -> Iterator[RowReader]:
-    """Each row of a CSV file (header = row 1), after checking its columns."""
+def rows(
+    path: Path, problems: list[str], required: tuple[str, ...], *, log: ReadLog | None = None,
+) -> Iterator[RowReader]:
+    """Each row of a table (header = row 1) after checking its columns: the CSV
+    file ``path`` in any encoding, delimiter and decimal separator Excel writes,
+    or the XLSX workbook or sheet of the same name (see ``tables.source_of``)."""
     try:
-        # dtype=object: plain str cells (pandas 3 arrow strings are slow to iterate)
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False, skipinitialspace=True)
+        table = read_table(path, log.options if log else FileOptions())
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
         return
-    except OSError as exc:
-        problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+    except TableError as exc:
+        problems.append(str(exc))
         return
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        problems.append(f"{path.name}: not a readable CSV file ({' '.join(str(exc).split())})")
-        return
-    missing = [c for c in required if c not in frame.columns]
+    if log is not None:
+        log.files.append(table.note)
+    missing = [c for c in required if c not in table.columns]
     if missing:
-        problems.append(f"{path.name}: missing column(s) {', '.join(missing)}")
+        found = ", ".join(c for c in table.columns if c) or "none"
+        problems.append(f"{table.note.source}: missing column(s) {', '.join(missing)} (found: {found})")
         return
-    for n, record in enumerate(frame.to_dict("records"), start=2):
-        yield RowReader(path.name, n, record, problems)
+    warnings = log.warnings if log is not None else None
+    for n, record in table.rows:
+        yield RowReader(table.note.source, n, record, problems, warnings=warnings)
 
 
 def geojson_rows(path: Path, problems: list[str]) -> Iterator[RowReader]:
     """Each Point feature of a GeoJSON file, its properties plus lat and lon."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(nfc(path.read_text(encoding="utf-8-sig")))
         features = data["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         problems.append(f"{path.name}: not a GeoJSON FeatureCollection ({exc})")
@@ -191,11 +196,36 @@ def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
         "grade": row.text("grade", required=False, default="A"),
     }
     loc = location(row)
-    where = {"city": row.text("city"), "country": row.text("country"), "hub": row.text("hub")}
+    where = {"city": row.text("city"), "country": _country(row), "hub": row.text("hub")}
     if row.failed or loc is None:
         return None
-    destination = Destination(location=loc, region=row.raw("region"), **where)
+    destination = Destination(location=loc, region=_region(row, where["country"]), **where)
     return build(row, Order, destination=destination, ordered=ordered, deadline=deadline, **values)
+
+
+def _country(row: RowReader) -> str:
+    """An ISO 3166-1 alpha-2 code (upper case); a name or alpha-3 code is refused
+    with the code it probably means."""
+    value = row.text("country")
+    if not value or country_name(value):
+        return value.upper()
+    guess = country_guess(value)
+    hint = f"; did you mean {guess}?" if guess else ""
+    row.problem("country", f"must be an ISO 3166-1 alpha-2 code (VN, US, AU, JP...), got {value!r}{hint}")
+    return value
+
+
+def _region(row: RowReader, country: str) -> str:
+    """The ISO 3166-2 subdivision code (``FL``) a region cell names; a name
+    (``Florida``) is mapped to it with a warning. Anything else (a district,
+    a ward) is kept as written: it is checked where a market rule needs it."""
+    value = row.raw("region")
+    found = region_of(country, value) if value and country else None
+    if found is None:
+        return value
+    if found.by_name:
+        row.warn("region", f"{value!r} read as ISO 3166-2 {country}-{found.code} ({found.name}): write {found.code}")
+    return found.code
 
 
 FLEET_COLUMNS = ("id", "profile", "capacity_kg", "temperature", "home", "shift_start", "shift_end")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from typing import TypeVar
@@ -11,6 +12,7 @@ from typing import TypeVar
 from ..domain.units import parse_datetime, to_seconds
 
 T = TypeVar("T")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
 MAX_NUMBER = 1e15  # no kg, cost or duration in a case comes near; days * 86,400 stays finite
 
 
@@ -20,11 +22,12 @@ class RowReader:
 
     def __init__(
         self, file: str, row: int, values: Mapping[str, object], problems: list[str],
-        *, place: str = "",
+        *, place: str = "", warnings: list[str] | None = None,
     ) -> None:
         self.file, self.row, self.values, self.problems = file, row, values, problems
         self.place = place  # e.g. "products.toml [lychee]" instead of "file row n"
         self.failed = False  # a problem was reported for this row
+        self.warnings = [] if warnings is None else warnings  # legal but implausible values
 
     @property
     def where(self) -> str:
@@ -33,6 +36,9 @@ class RowReader:
     def problem(self, field: str, message: str) -> None:
         self.failed = True
         self.problems.append(f"{self.where}, {field}: {message}")
+
+    def warn(self, field: str, message: str) -> None:
+        self.warnings.append(f"{self.where}, {field}: {message}")
 
     def raw(self, field: str) -> str:
         value = self.values.get(field, "")
@@ -51,7 +57,10 @@ class RowReader:
         try:
             return conv(value)
         except (TypeError, ValueError):
-            self.problem(field, f"must be {kind}, got {value!r}")
+            hint = ""
+            if _COMMA_DECIMAL.match(value):
+                hint = ' (a decimal comma: declare decimal = "," under [files] in settings.toml)'
+            self.problem(field, f"must be {kind}, got {value!r}{hint}")
             return default
 
     def number(

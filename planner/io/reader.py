@@ -14,7 +14,16 @@ from ..domain import Case, CaseSettings, Problem, case_problems
 from ..exceptions import CaseError
 from . import csv_files as cf
 from .fields import RowReader
-from .toml_files import load_toml, read_lanes, read_markets, read_products, read_settings
+from .plausibility import case_warnings, region_problems
+from .tables import ReadLog, source_of
+from .toml_files import (
+    file_options,
+    load_toml,
+    read_lanes,
+    read_markets,
+    read_products,
+    read_settings,
+)
 
 T = TypeVar("T")
 
@@ -56,46 +65,52 @@ class _Unreported:
         return kind in self.kinds or problem.ref in self.ids.get(kind, set()) - valid.get(kind, set())
 
 
-def _site_rows(folder: Path, problems: list[str]) -> Iterator[RowReader]:
+def _site_rows(folder: Path, problems: list[str], log: ReadLog) -> Iterator[RowReader]:
     geo = folder / "sites.geojson"
-    if geo.exists() and not (folder / "sites.csv").exists():
+    if geo.exists() and source_of(folder / "sites.csv") is None:
         return cf.geojson_rows(geo, problems)
-    return cf.rows(folder / "sites.csv", problems, cf.SITE_COLUMNS)
+    return cf.rows(folder / "sites.csv", problems, cf.SITE_COLUMNS, log=log)
 
 
-def read_case(folder: str | Path) -> Case:
-    """Read and validate the case in ``folder``; raise CaseError listing every problem."""
+def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
+    """Read and validate the case in ``folder``; raise CaseError listing every problem.
+
+    ``log``, if given, receives a note per file (encoding, delimiter, decimal
+    separator, what was normalised) and the warnings: values that are legal
+    but implausible, each naming its file, row and field."""
     folder = Path(folder)
     if not folder.is_dir():
         what = "is a file, not a case folder" if folder.exists() else "no such case folder"
         raise CaseError([f"{folder}: {what}"])
+    log = ReadLog() if log is None else log
     problems: list[str] = []
     unreported = _Unreported()
-    data = load_toml(folder / "settings.toml", problems)
+    data = load_toml(folder / "settings.toml", problems, log=log)
+    log.options = file_options(data.pop("files", {}), problems)
     settings = None if problems else read_settings(data, problems)
     before = len(problems)
-    data = load_toml(folder / "products.toml", problems)
+    data = load_toml(folder / "products.toml", problems, log=log)
     unreported.toml("product", data, before, problems)
     products = read_products(data, problems)
     before = len(problems)
-    data = load_toml(folder / "markets.toml", problems)
+    data = load_toml(folder / "markets.toml", problems, log=log)
     unreported.toml("market", data, before, problems)
     markets = read_markets(data, problems)
     if settings is None:
         raise CaseError(problems or ["settings.toml: cannot be read"])
     where: dict[str, dict[str, str]] = {k: {} for k in ("site", "lot", "order", "vehicle type", "lane", "driver")}
-    lanes, where["lane"] = read_lanes(load_toml(folder / "lanes.toml", problems), settings, problems) \
+    lanes, where["lane"] = read_lanes(load_toml(folder / "lanes.toml", problems, log=log), settings, problems) \
         if (folder / "lanes.toml").exists() else ([], {})
     before = len(problems)
     sites = _read_table(
-        _site_rows(folder, problems), cf.read_site, settings, where["site"], unreported.ids["site"]
+        _site_rows(folder, problems, log), cf.read_site, settings, where["site"], unreported.ids["site"]
     )
     if not sites and not unreported.ids["site"] and len(problems) > before:
         unreported.kinds.add("site")
-    lots = _optional(folder / "lots.csv", cf.LOT_COLUMNS, cf.read_lot, settings, where["lot"], problems)
-    orders = _optional(folder / "orders.csv", cf.ORDER_COLUMNS, cf.read_order, settings, where["order"], problems)
-    fleet = _optional(folder / "fleet.csv", cf.FLEET_COLUMNS, cf.read_vehicle_type, settings, where["vehicle type"], problems)
-    drivers = _optional(folder / "drivers.csv", cf.DRIVER_COLUMNS, cf.read_driver, settings, where["driver"], problems)
+    lots = _optional(folder / "lots.csv", cf.LOT_COLUMNS, cf.read_lot, settings, where["lot"], problems, log)
+    orders = _optional(folder / "orders.csv", cf.ORDER_COLUMNS, cf.read_order, settings, where["order"], problems, log)
+    fleet = _optional(folder / "fleet.csv", cf.FLEET_COLUMNS, cf.read_vehicle_type, settings, where["vehicle type"], problems, log)
+    drivers = _optional(folder / "drivers.csv", cf.DRIVER_COLUMNS, cf.read_driver, settings, where["driver"], problems, log)
     parts = SimpleNamespace(
         settings=settings, sites=tuple(sites), products=tuple(products), markets=tuple(markets),
         vehicle_types=tuple(fleet), lanes=tuple(lanes), lots=tuple(lots), orders=tuple(orders),
@@ -112,16 +127,21 @@ def read_case(folder: str | Path) -> Case:
         problems.append(f"{location}, {p.field}: {p.message}" if location else str(p))
     if problems:
         raise CaseError(problems)
-    return Case(**vars(parts))
+    case = Case(**vars(parts))
+    problems = region_problems(case, where)
+    if problems:
+        raise CaseError(problems)
+    log.warnings += case_warnings(case, where)
+    return case
 
 
 def _optional(
     path: Path, columns: tuple[str, ...], reader: Callable[[RowReader, CaseSettings], Any],
-    settings: CaseSettings, where_of: dict[str, str], problems: list[str],
+    settings: CaseSettings, where_of: dict[str, str], problems: list[str], log: ReadLog | None = None,
 ) -> list[Any]:
-    if not path.exists():
+    if source_of(path) is None:
         return []
-    return _read_table(cf.rows(path, problems, columns), reader, settings, where_of)
+    return _read_table(cf.rows(path, problems, columns, log=log), reader, settings, where_of)
 
 
 def _toml_place(kind: str, ident: str) -> str:

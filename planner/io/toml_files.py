@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from collections.abc import Iterator
 from datetime import datetime, time
@@ -21,21 +22,62 @@ from ..domain import (
     Treatment,
 )
 from ..domain.units import DAY, HOUR
+from .decoding import DecodeError, decode, nfc
 from .fields import RowReader, clock_or_iso, duration_s
+from .tables import DELIMITERS, FileNote, FileOptions, ReadLog
 
 
-def load_toml(path: Path, problems: list[str]) -> dict[str, Any]:
+def load_toml(path: Path, problems: list[str], *, log: ReadLog | None = None) -> dict[str, Any]:
+    """A TOML file saved by any editor: a byte-order mark, UTF-16 or a Windows
+    code page are accepted (and reported in ``log``), every string NFC."""
     if not path.exists():
         problems.append(f"{path.name}: file is missing")
         return {}
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        decoded = decode(path.read_bytes())
+        data = tomllib.loads(nfc(decoded.text))
+    except DecodeError as exc:
+        problems.append(f"{path.name}: {exc}")
+        return {}
+    except tomllib.TOMLDecodeError as exc:
         problems.append(f"{path.name}: not valid TOML ({exc})")
+        return {}
     except OSError as exc:
         problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
-    return {}
+        return {}
+    if log is not None:
+        note = FileNote(path.name, "TOML", encoding=decoded.encoding)
+        note.nfc_cells = int(nfc(decoded.text) != decoded.text)
+        log.files.append(note)
+    return data
+
+
+FILES_KEYS = frozenset({"delimiter", "decimal", "encoding"})
+
+
+def file_options(raw: Any, problems: list[str]) -> FileOptions:
+    """``[files]`` of settings.toml: how the case's CSV files are written
+    (each key optional; what is not declared is detected)."""
+    if not isinstance(raw, dict):
+        problems.append(f"settings.toml [files]: must be a table, got {raw!r}")
+        return FileOptions()
+    row = RowReader("settings.toml", 0, raw, problems, place="settings.toml [files]")
+    _unknown_keys(row, FILES_KEYS)
+    delimiter = str(raw.get("delimiter", "")).replace("\\t", "\t")
+    if delimiter and delimiter not in DELIMITERS:
+        row.problem("delimiter", f"must be one of ',', ';', tab ('\\t') or '|', got {delimiter!r}")
+    decimal = str(raw.get("decimal", ""))
+    if decimal not in {"", ".", ","}:
+        row.problem("decimal", f"must be '.' or ',', got {decimal!r}")
+    encoding = str(raw.get("encoding", ""))
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            row.problem("encoding", f"unknown encoding {encoding!r} (e.g. utf-8, cp1258, utf-16)")
+    if row.failed:
+        return FileOptions()
+    return FileOptions(delimiter=delimiter, decimal=decimal, encoding=encoding)
 
 
 def _build(where: str, problems: list[str], factory: Any, **kwargs: Any) -> Any:

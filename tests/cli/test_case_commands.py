@@ -71,7 +71,7 @@ def test_long_problem_lines_are_not_wrapped(app, runner):
     ("case", "line"),
     [
         ("malformed-toml", "settings.toml: not valid TOML (Invalid value (at line 4, column 12))"),
-        ("malformed-csv", "orders.csv: not a readable CSV file (Error tokenizing data."),
+        ("malformed-csv", "orders.csv: not a readable CSV file (line 3: unexpected end of data)"),
     ],
 )
 def test_malformed_files_give_one_clear_line(app, runner, command, case, line):
@@ -112,7 +112,7 @@ def test_a_missing_argument_is_a_usage_error(app, runner):
         ("sites.csv", ""),
         ("lots.csv", "id\n"),
         ("orders.csv", "\"unterminated\n"),
-        ("fleet.csv", "id,profile,capacity_kg,temperature,home,shift_start,shift_end\n,,,,,,\n"),
+        ("fleet.csv", "id,profile,capacity_kg,temperature,home,shift_start,shift_end\n,,,,,,x\n"),
         ("lanes.toml", "lane = [1, 2]\n"),
         ("markets.toml", "US = 'x'\n"),
     ],

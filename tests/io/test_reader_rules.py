@@ -40,13 +40,13 @@ BAD = {
     "products-bad-toml": (
         {"products.toml": "[lychee\n"}, [("products.toml", "not valid TOML")]),
     "lanes-bad-toml": ({"lanes.toml": "[[lane]\n"}, [("lanes.toml", "not valid TOML")]),
-    "markets-not-utf8": (
-        {"markets.toml": b'[US]\nname = "\xff"\n'},
-        [("markets.toml", "not valid TOML")]),
-    "sites-empty": ({"sites.csv": ""}, [("sites.csv", "not a readable CSV file")]),
+    "markets-utf16-garbage": (
+        {"markets.toml": b'\xff\xfe\x00\xd8'},
+        [("markets.toml", "byte-order mark but is not UTF-16")]),
+    "sites-empty": ({"sites.csv": ""}, [("sites.csv", "the file is empty")]),
     "sites-ragged-row": (
         {"sites.csv": append("x,y,farm,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16\n")},
-        [("sites.csv", "not a readable CSV file", "line 9")]),
+        [("sites.csv", "row 9: 19 fields but the header has 16", "decimal comma")]),
     # --- missing columns ------------------------------------------------------------------
     "sites-missing-column": (
         {"sites.csv": sub(",kind,", ",knd,")}, [("sites.csv", "missing column(s) kind")]),

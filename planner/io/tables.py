@@ -1,0 +1,270 @@
+"""The tables of a case as offices save them: CSV files in any delimiter,
+decimal separator and encoding Excel writes, or XLSX workbooks (one file per
+table, or one workbook with a sheet per table).
+
+Each table becomes a list of rows of text cells (NFC, numbers with a decimal
+point), and a :class:`FileNote` that says what was assumed and changed, so
+that ``planner validate`` and ``planner import`` can tell the user."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from .decoding import DecodeError, decode, nfc
+
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_LOCALE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+
+def delimiter_name(delimiter: str) -> str:
+    return f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} ({delimiter!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class FileOptions:
+    """What ``settings.toml [files]`` declares (empty: detect)."""
+
+    delimiter: str = ""
+    decimal: str = ""
+    encoding: str = ""
+
+
+@dataclass(slots=True)
+class FileNote:
+    """How one table was read: its source, encoding, delimiter and decimal
+    separator, and how many cells were changed (NFC, decimal commas)."""
+
+    source: str  # "orders.csv" or "case.xlsx [orders]"
+    fmt: str  # "CSV" or "XLSX"
+    rows: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    decimal: str = "."
+    nfc_cells: int = 0
+    decimal_cells: int = 0
+
+    def describe(self) -> str:
+        if self.fmt == "TOML":
+            nfc = ", text normalised to Unicode NFC" if self.nfc_cells else ""
+            return f"{self.source}: {self.encoding}{nfc}"
+        parts = [f"{self.rows:,} row(s)"]
+        if self.fmt == "CSV":
+            parts += [self.encoding, f"delimiter {delimiter_name(self.delimiter)}"]
+        else:
+            parts.append("XLSX sheet")
+        parts.append(f"decimal {'comma' if self.decimal == ',' else 'point'} ({self.decimal!r})")
+        if self.decimal_cells:
+            parts.append(f"{self.decimal_cells:,} number(s) with a decimal comma read as decimal point")
+        if self.nfc_cells:
+            parts.append(f"{self.nfc_cells:,} text field(s) normalised to Unicode NFC")
+        return f"{self.source}: " + ", ".join(parts)
+
+
+@dataclass(slots=True)
+class ReadLog:
+    """What reading a case noticed besides problems: a note per file read,
+    the warnings (legal but implausible values), and the files' options."""
+
+    files: list[FileNote] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    options: FileOptions = field(default_factory=FileOptions)
+
+
+@dataclass(slots=True)
+class Table:
+    """The header and the rows (spreadsheet row number, cells by column) of a table."""
+
+    note: FileNote
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+class TableError(ValueError):
+    """A table that cannot be read at all; the message names the file and says what to change."""
+
+
+def source_of(path: Path) -> Path | tuple[Path, str] | None:
+    """Where the table ``path`` names (``folder/orders.csv``) is: that CSV file,
+    ``orders.xlsx`` next to it, or the ``orders`` sheet of a workbook in the folder."""
+    if path.exists():
+        return path
+    name = path.stem
+    own = path.with_suffix(".xlsx")
+    if own.exists():
+        return own, ""
+    for book in sorted(path.parent.glob("*.xlsx")):
+        if book.name.startswith("~$") or book == own:  # Excel's lock files
+            continue
+        sheet = _sheet_named(book, name)
+        if sheet:
+            return book, sheet
+    return None
+
+
+def _sheet_named(book: Path, name: str) -> str:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(book, read_only=True)
+    except Exception:  # noqa: BLE001 - a broken workbook is reported when read, not here
+        return ""
+    try:
+        return next((s for s in wb.sheetnames if s.strip().casefold() == name.casefold()), "")
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, options: FileOptions = FileOptions()) -> Table:
+    """Read the table ``path`` names (see :func:`source_of`); raise TableError."""
+    where = source_of(path)
+    if where is None:
+        raise FileNotFoundError(path)
+    if isinstance(where, tuple):
+        return read_sheet(*where, table=path.stem, options=options)
+    return read_csv(where, options)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TableError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        decoded = decode(data, declared=options.encoding)
+    except DecodeError as exc:
+        raise TableError(f"{path.name}: {exc}") from None
+    note = FileNote(path.name, "CSV", encoding=decoded.encoding)
+    lines = decoded.text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise TableError(f"{path.name}: the file is empty (a header row is needed)")
+    note.delimiter = options.delimiter or _detect_delimiter(next(x for x in lines if x.strip()))
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=note.delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        msg = (f"{path.name}: not a readable CSV file (line {reader.line_num}: {exc}): "
+               "a double quote that opens a field must close it")
+        raise TableError(msg) from None
+    while records and not any(c.strip() for c in records[0]):
+        records.pop(0)
+    header = [nfc(c.strip()) for c in records[0]]
+    rows: list[tuple[int, list[str]]] = []
+    for n, record in enumerate(records[1:], start=2):
+        if not any(c.strip() for c in record):
+            continue  # blank lines and the ';;;;' rows Excel leaves below a table
+        if len(record) > len(header):
+            raise TableError(_too_many_fields(path.name, n, len(record), len(header), note.delimiter))
+        rows.append((n, record + [""] * (len(header) - len(record))))
+    note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
+    return _table(note, header, rows)
+
+
+def _detect_delimiter(header: str) -> str:
+    """The candidate that splits the header into the most columns (names hold none)."""
+    counts = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 1 else ","
+
+
+def _too_many_fields(file: str, row: int, got: int, expected: int, delimiter: str) -> str:
+    hint = ""
+    if delimiter == ",":
+        hint = (": a decimal comma in a comma-separated file? Save as 'CSV (semicolon)' "
+                "or use a decimal point, or quote the numbers")
+    elif delimiter == ";":
+        hint = ": a ';' inside a text field needs the field in double quotes"
+    return f"{file} row {row}: {got} fields but the header has {expected}{hint}"
+
+
+def _detect_decimal(cells: Iterable[str]) -> str:
+    """',' when numbers are written with decimal commas and none with a decimal point."""
+    comma = dot = 0
+    for cell in cells:
+        if "," in cell and _COMMA_DECIMAL.match(cell):
+            comma += 1
+        elif "." in cell and _DOT_DECIMAL.match(cell) and not _DOT_THOUSANDS.match(cell):
+            dot += 1
+    return "," if comma and not dot else "."
+
+
+def _table(note: FileNote, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
+    out: list[tuple[int, dict[str, str]]] = []
+    for n, record in rows:
+        cells: dict[str, str] = {}
+        for name, raw in zip(header, record, strict=False):
+            value = nfc(raw)
+            if value != raw:
+                note.nfc_cells += 1
+            if note.decimal == "," and ("," in value or "." in value) and _LOCALE_NUMBER.match(value.strip()):
+                value = value.strip().replace(".", "").replace(",", ".")
+                note.decimal_cells += 1
+            cells[name] = value
+        out.append((n, cells))
+    note.rows = len(out)
+    return Table(note, header, out)
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def read_sheet(book: Path, sheet: str = "", *, table: str = "", options: FileOptions = FileOptions()) -> Table:
+    """A sheet (by name; empty: the first) of an XLSX workbook, row 1 the header."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(book, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise TableError(f"{book.name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        label = f"{book.name} [{ws.title}]" if sheet else book.name
+        note = FileNote(label, "XLSX", decimal=options.decimal or ".")
+        raw_rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    while raw_rows and all(v is None or str(v).strip() == "" for v in raw_rows[0]):
+        raw_rows.pop(0)
+    if not raw_rows:
+        raise TableError(f"{label}: the sheet is empty (a header row is needed)")
+    header = [_cell_text(v).strip() for v in raw_rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for n, values in enumerate(raw_rows[1:], start=2):
+        cells = [_cell_text(v) for v in values[: len(header)]]
+        if any(c.strip() for c in cells):
+            rows.append((n, cells + [""] * (len(header) - len(cells))))
+    if not options.decimal:  # numbers typed as text ('107,7') in a sheet
+        note.decimal = _detect_decimal(c for _, r in rows for c in r)
+    return _table(note, [nfc(h) for h in header], rows)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the case's text format writes it (dates ISO, times HH:MM, 11.0 as 11)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes") if not value.second else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
