@@ -44,11 +44,11 @@ def case_warnings(case: Case, where: Mapping[str, Mapping[str, str]], limits: Th
         return where.get(kind, {}).get(ident) or f"{kind} {ident}"
 
     out: list[str] = []
-    out += _far_sites(case, at: Place, limits)
-    out += _far_dates(case, at: Place, limits)
-    out += _kg_per_box(case, at: Place, limits)
+    out += _far_sites(case, at, limits)
+    out += _far_dates(case, at, limits)
+    out += _kg_per_box(case, at, limits)
     out += _vehicle_homes(case, at)
-    out += _outside_country(case, at: Place, limits)
+    out += _outside_country(case, at, limits)
     out += _certifications(case, at)
     out += _unchecked_regions(case, at)
     return out
