@@ -2,122 +2,213 @@
 route sequences and freight as written, recompute times, loads, freshness
 and costs from the case, and list every rule the plan breaks.
 
-Routes are re-timed the way a vehicle would drive them (VROOM's plan mode is
-the model): leave the start when the plan says, drive, wait for a lot to be
-ready or a packing house to open, load or unload, go on. The re-timed routes
-go through the routing checker, their deliveries become supply, and the
-freight goes through the consolidation checker, so a hand edit is judged by
-the same rules as a solver's output."""
+Routes are re-timed by the routing checker's one re-timer (VROOM's plan mode
+is the model): leave the start when the plan says, drive, start a stop's
+service on arrival or at its planned wait (``service_after``: a free intake
+slot, an opening), wait for a lot to be ready or a packing house to open,
+load or unload, go on. The re-timed routes go through the routing checker,
+their deliveries become supply, and the freight goes through the
+consolidation checker, so a hand edit is judged by the same rules as a
+solver's output.
+
+Violations are rules broken, and shelf life the plan reports that differs
+from the recomputed one by more than a minute of reference life (a partner
+reads it on the manifest). Notes are what a hand edit makes stale without
+breaking a rule (times written before the edit); they come with a kind so
+people see one line per kind. :func:`check_routes` checks a few changed
+routes of a plan (and the intake of the packing houses they deliver to) in
+milliseconds, for an editor that re-checks on every change.
+
+This module and the checkers it calls never import a solver module (the
+import-linter contract "checkers stay independent of the solvers").
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..consolidation import ConsolidationParams
-from ..consolidation import check_result as check_freight
-from ..domain import Case, next_open
-from ..routing import LotDelivery, Route, RoutingResult, Stop
-from ..routing import check_result as check_routes
-from ..routing.check import consumed
+import jsonschema_rs
+
+from ..consolidation.checker import check_result as check_freight
+from ..consolidation.params import ConsolidationParams
+from ..domain import Case, HarvestLot
+from ..domain.clock import clock
+from ..domain.units import DAY, to_seconds
+from ..exceptions import PlanCheckError
+from ..routing.check import (
+    TOL_SHELF_S,
+    TOL_TIME_S,
+    Retimed,
+    consumed,
+    retime,
+)
+from ..routing.check import check_result as check_routes_result
+from ..routing.result import LotDelivery, Route, RoutingResult
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .params import PlanParams
 from .plan_reader import (
     PlannedRoute,
     consolidation_of,
-    load_plan,
     planned_routes,
     unassigned_lots,
     validate_plan,
 )
+from .serialize import plan_schema
 from .supplies import supplies_from_deliveries
 
-NOTE_MARKERS = ("reported shelf life",)
+SHELF_DIFF = re.compile(r"reported shelf life .* \(([+-]?\d+) reference s\)")
 
 
 @dataclass
 class CheckReport:
-    """Violations (rules broken) and the recomputed totals of a plan."""
+    """Violations (rules broken), notes (each with a kind) and the
+    recomputed totals of a plan."""
 
     violations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     totals: dict[str, float] = field(default_factory=dict)
+    note_kinds: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
+    def note(self, kind: str, text: str) -> None:
+        self.notes.append(text)
+        self.note_kinds.append(kind)
 
-def _retime(case: Case, planned: PlannedRoute, travel: TravelTimeProvider
-            ) -> tuple[Route, list[LotDelivery], list[str]]:
-    vt = next((v for v in case.vehicle_types if v.id == planned.vehicle_type), None)
-    if vt is None:
-        return Route(planned.vehicle_id, planned.vehicle_type, (), 0.0, 0, 0.0), [], [
-            f"{planned.vehicle_id}: unknown vehicle type {planned.vehicle_type}"]
-    lots = {lot.id: lot for lot in case.lots}
-    unknown = [f"{planned.vehicle_id}: unknown lot {lid}" for s in planned.stops for lid in s.lot_ids
-               if lid not in lots]
-    if unknown or any(s.site not in case.site_by_id for s in planned.stops):
-        return Route(planned.vehicle_id, vt.id, (), 0.0, 0, 0.0), [], unknown or [
-            f"{planned.vehicle_id}: a stop names an unknown site"]
-    locs = [case.site_by_id[s.site].location for s in planned.stops]
-    matrix = travel.matrix(locs, locs, vt.profile)
-    t = planned.stops[0].departure
-    stops = [Stop(planned.stops[0].site, "start", t, t, 0, 0.0)]
-    load, boxes, metres, picked, deliveries = 0.0, 0, 0, {}, []
-    for k, ps in enumerate(planned.stops[1:], start=1):
-        arrival = t + int(matrix.seconds[k - 1, k])
-        metres += int(matrix.metres[k - 1, k])
-        t, service = arrival, 0
-        if ps.kind == "pickup":
-            for lid in ps.lot_ids:
-                t = max(t, lots[lid].ready)
-                picked[lid] = t
-                t += lots[lid].service_s
-                service += lots[lid].service_s
-                load += lots[lid].kg
-                boxes += lots[lid].boxes
-        elif ps.kind == "delivery":
-            site = case.site_by_id[ps.site]
-            opens = next_open(site.opening, arrival) if site.opening else arrival
-            t = arrival if opens is None else opens  # closed for good: the checker reports it
-            for lid in ps.lot_ids:
-                lot = lots[lid]
-                spent = consumed(case, lot, vt, picked.get(lid, t), t)
-                ref = case.product_by_id[lot.product].ref_shelf_life_s
-                budget = case.product_by_id[lot.product].precool_budget_s
-                deliveries.append(LotDelivery(lid, ps.site, planned.vehicle_id, picked.get(lid, t), t,
-                                              ref - spent, budget - spent, lot.kg))
-                load -= lot.kg
-                boxes -= lot.boxes
-            service = case.settings.packing_service_s
-            t += service
-        departure = t if ps.kind != "end" else arrival
-        stops.append(Stop(ps.site, ps.kind, arrival, departure, max(0, departure - arrival - service),  # type: ignore[arg-type]
-                          round(max(load, 0.0), 6), ps.lot_ids, max(boxes, 0)))
-        t = departure
-    duration = stops[-1].arrival - stops[0].departure
-    cost = vt.fixed_cost + vt.cost_per_km * metres / 1000 + vt.cost_per_hour * duration / 3600
-    return Route(planned.vehicle_id, vt.id, tuple(stops), metres / 1000, duration, cost), deliveries, []
+    def notes_by_kind(self) -> dict[str, list[str]]:
+        """The notes grouped by kind, kinds in the order first seen."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for kind, text in zip(self.note_kinds, self.notes, strict=True):
+            out[kind].append(text)
+        return dict(out)
 
 
-def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | None = None) -> CheckReport:
+@cache
+def _validator() -> Any:
+    return jsonschema_rs.validator_for(plan_schema())
+
+
+def _validate(doc: object, source: str) -> None:
+    """Schema-check ``doc`` (compiled validator); on failure the reference
+    validator names the first place it breaks (PlanCheckError)."""
+    if not _validator().is_valid(doc):
+        validate_plan(doc, source=source)
+
+
+def _seconds(case: Case, text: str) -> int:
+    return to_seconds(datetime.fromisoformat(text), case.settings.epoch)
+
+
+def _at(case: Case, t: float) -> str:
+    return clock(t, case.settings.epoch, case.settings.timezone)
+
+
+def _vehicle_problems(case: Case, planned: PlannedRoute) -> list[str]:
+    where = planned.vehicle_id
+    if planned.vehicle_type not in {v.id for v in case.vehicle_types}:
+        return [f"{where}: unknown vehicle type {planned.vehicle_type}"]
+    if not planned.stops or planned.stops[0].kind != "start" or planned.stops[-1].kind != "end":
+        return [f"{where}: a route runs from a start stop to an end stop"]
+    lots = {lot.id for lot in case.lots}
+    out = [f"{where}: stop {k} at unknown site {s.site}" for k, s in enumerate(planned.stops)
+           if s.site not in case.site_by_id]
+    out += [f"{where}: unknown lot {lid}" for s in planned.stops for lid in s.lot_ids if lid not in lots]
+    return out
+
+
+def _driven(case: Case, planned: PlannedRoute, travel: TravelTimeProvider, lots: dict[str, HarvestLot]
+            ) -> tuple[Route, Retimed, list[LotDelivery]]:
+    """The route re-timed, and its deliveries with the shelf life recomputed."""
+    vt = next(v for v in case.vehicle_types if v.id == planned.vehicle_type)
+    again = retime(case, vt, planned.stops, travel, lots)
+    deliveries = []
+    for lid, (site, t) in again.delivered.items():
+        lot, picked = lots[lid], again.picked.get(lid, t)
+        product = case.product_by_id[lot.product]
+        spent = consumed(case, lot, vt, picked, t)
+        deliveries.append(LotDelivery(lid, site, planned.vehicle_id, picked, t, product.ref_shelf_life_s - spent,
+                                      product.precool_budget_s - spent, lot.kg))
+    return again.route(planned.vehicle_id, vt.id), again, deliveries
+
+
+def _written(case: Case, doc: dict[str, Any]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, dict[str, Any]]]:
+    """Stop times (arrival, departure) as written per vehicle, and the
+    written deliveries by lot."""
+    times = {r["vehicle_id"]: [(_seconds(case, s["arrival"]), _seconds(case, s["departure"])) for s in r["stops"]]
+             for r in doc["routes"]}
+    return times, {d["lot_id"]: d for d in doc.get("deliveries", [])}
+
+
+def _compare_written(case: Case, report: CheckReport, route: Route, written: list[tuple[int, int]],
+                     deliveries: list[LotDelivery], reported: dict[str, dict[str, Any]]) -> None:
+    """Times and shelf life the document states against the re-timed route."""
+    for k, (stop, (arrival, departure)) in enumerate(zip(route.stops, written, strict=False)):
+        if abs(stop.arrival - arrival) > TOL_TIME_S or abs(stop.departure - departure) > TOL_TIME_S:
+            report.note("stop times recomputed",
+                        f"{route.vehicle_id} stop {k} ({stop.site}): written {_at(case, arrival)} to "
+                        f"{_at(case, departure)}, driven {_at(case, stop.arrival)} to {_at(case, stop.departure)}")
+    for d in deliveries:
+        doc = reported.get(d.lot_id)
+        if doc is None:
+            report.violations.append(f"{d.lot_id}: delivered by {d.vehicle_id} but not listed in deliveries")
+            continue
+        if doc["packing_house"] != d.packing_house or doc["vehicle_id"] != d.vehicle_id:
+            report.violations.append(f"{d.lot_id}: deliveries say {doc['vehicle_id']} to {doc['packing_house']}, "
+                                     f"the routes {d.vehicle_id} to {d.packing_house}")
+        if abs(_seconds(case, doc["delivered"]) - d.delivered) > TOL_TIME_S:
+            report.note("delivery times recomputed",
+                        f"{d.lot_id}: written delivered {_at(case, _seconds(case, doc['delivered']))}, "
+                        f"driven {_at(case, d.delivered)}")
+        left = doc["shelf_life_left_days"] * DAY
+        if abs(left - d.shelf_life_left_s) > TOL_SHELF_S:
+            report.violations.append(
+                f"{d.lot_id}: reported shelf life {left / DAY:.2f} days at delivery, recomputed "
+                f"{d.shelf_life_left_s / DAY:.2f} days ({left - d.shelf_life_left_s:+.0f} reference s)")
+
+
+def _freight_problem(report: CheckReport, problem: str) -> None:
+    match = SHELF_DIFF.search(problem)
+    if match and abs(int(match.group(1))) <= TOL_SHELF_S:
+        report.note("shelf life within a minute", problem)
+    else:
+        report.violations.append(problem)
+
+
+def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | None = None,
+               source: str = "plan") -> CheckReport:
     """Every violation of the plan document ``doc`` against ``case``
     (PlanCheckError when ``doc`` is not a plan.json document at all)."""
-    validate_plan(doc)
+    _validate(doc, source)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
     params = PlanParams.from_dict(doc.get("params") or {})
     report = CheckReport()
+    written, reported = _written(case, doc)
+    lots = {lot.id: lot for lot in case.lots}
     routes, deliveries = [], []
     for planned in planned_routes(case, doc):
-        route, delivered, problems = _retime(case, planned, travel)
+        problems = _vehicle_problems(case, planned)
         report.violations += problems
-        if not problems:
-            routes.append(route)
-            deliveries += delivered
+        if problems:
+            continue
+        route, _, delivered = _driven(case, planned, travel, lots)
+        _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
+        routes.append(route)
+        deliveries += delivered
+    routed = {d.lot_id for d in deliveries}
+    report.violations += [f"{lid}: listed in deliveries but no route delivers it"
+                          for lid in sorted(set(reported) - routed)]
     routing = RoutingResult(routes, deliveries, unassigned_lots(doc))
-    report.violations += [str(v) for v in check_routes(case, routing, travel=travel)]
+    report.violations += [str(v) for v in check_routes_result(case, routing, travel=travel)]
     supplies = supplies_from_deliveries(case, deliveries, precool_s=params.precool_s)
     cparams = ConsolidationParams.from_dict(dict(params.consolidation))
     orders = {o.id: o for o in case.orders}
@@ -125,7 +216,7 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
                   for u in doc["unserved_orders"] if u["order_id"] in orders)
     freight = consolidation_of(case, doc, handling_per_kg=cparams.handling_cost_per_kg, penalty=penalty)
     for problem in check_freight(case, supplies, freight, params=cparams):
-        (report.notes if any(m in problem for m in NOTE_MARKERS) else report.violations).append(problem)
+        _freight_problem(report, problem)
     report.totals = {
         "routes": len(routes), "lots_routed": len(deliveries), "km": round(routing.total_km, 1),
         "pickup_cost": round(routing.total_cost, 0), "freight_cost": round(freight.cost, 0),
@@ -134,5 +225,43 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
     return report
 
 
+def check_routes(case: Case, doc: dict[str, Any], vehicle_ids: Iterable[str], *,
+                 travel: TravelTimeProvider | None = None) -> CheckReport:
+    """Check only the routes of ``vehicle_ids`` in a (schema-valid) plan
+    document: re-time them, apply every routing rule to them, and count the
+    intake of the packing houses with the other routes' deliveries as
+    written. For an editor re-checking a changed route (milliseconds)."""
+    travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
+    wanted = set(vehicle_ids)
+    report = CheckReport()
+    written, reported = _written(case, doc)
+    lots = {lot.id: lot for lot in case.lots}
+    routes, deliveries = [], []
+    for planned in planned_routes(case, {"routes": [r for r in doc["routes"] if r["vehicle_id"] in wanted]}):
+        problems = _vehicle_problems(case, planned)
+        report.violations += problems
+        if problems:
+            continue
+        route, _, delivered = _driven(case, planned, travel, lots)
+        _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
+        routes.append(route)
+        deliveries += delivered
+    report.violations += [f"{v}: no such route in the plan" for v in sorted(wanted - set(written))]
+    mine = {d.lot_id for d in deliveries}
+    others = [LotDelivery(d["lot_id"], d["packing_house"], d["vehicle_id"], _seconds(case, d["picked_up"]),
+                          _seconds(case, d["delivered"]), 0.0, 0.0, 0.0)
+              for d in doc.get("deliveries", []) if d["vehicle_id"] not in wanted and d["lot_id"] not in mine]
+    routing = RoutingResult(routes, deliveries, [])
+    report.violations += [str(v) for v in check_routes_result(case, routing, travel=travel, intake_of=others)]
+    report.totals = {"routes": len(routes), "lots_routed": len(deliveries), "km": round(routing.total_km, 1),
+                     "pickup_cost": round(routing.total_cost, 0)}
+    return report
+
+
 def check_plan_file(plan_path: str | Path, case: Case, *, travel: TravelTimeProvider | None = None) -> CheckReport:
-    return check_plan(case, load_plan(plan_path), travel=travel)
+    try:
+        doc = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"{plan_path}: cannot read a JSON plan ({exc})"
+        raise PlanCheckError(msg) from None
+    return check_plan(case, doc, travel=travel, source=str(plan_path))

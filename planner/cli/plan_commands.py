@@ -72,26 +72,35 @@ def plan(
 def check(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN.json", help="A plan.json, perhaps edited.")],
     case: Annotated[Path, typer.Argument(help="The case folder it was planned from.")],
+    all_notes: Annotated[bool, typer.Option("--all-notes", help="List every note, not one line per kind.")] = False,
 ) -> None:
     """Recompute an edited plan's times, loads, freshness and costs; list every violation.
 
+    Violations come first, then the notes (what an edit made stale without
+    breaking a rule) in one line per kind, then the recomputed totals.
     Exit 0 when the plan breaks no rule, 1 when it does, 2 when it cannot be read."""
     loaded = load_or_exit(case)
     try:
         report = check_plan_file(plan_file, loaded, travel=provider_for(loaded.settings.travel, case))
     except (PlanCheckError, TravelTimeError) as exc:
         raise _fail(str(exc)) from None
-    for key, value in report.totals.items():
-        console.print(f"{key}: {value:,}", highlight=False)
-    for note in report.notes:
-        console.print(f"[yellow]note[/yellow] {note}", highlight=False)
     if report.ok:
         console.print("[green]no violations[/green]")
-        return
-    console.print(f"[red]{len(report.violations)} violation(s)[/red]")
-    for violation in report.violations:
-        console.print(f"  {violation}", markup=False, highlight=False)
-    raise typer.Exit(1)
+    else:
+        console.print(f"[red]{len(report.violations)} violation(s)[/red]")
+        for violation in report.violations:
+            console.print(f"  {violation}", markup=False, highlight=False)
+    for kind, notes in report.notes_by_kind().items():
+        if all_notes:
+            for note in notes:
+                console.print(f"[yellow]note[/yellow] {kind}: {note}", highlight=False)
+        else:
+            more = f" (and {len(notes) - 1} more; --all-notes lists them)" if len(notes) > 1 else ""
+            console.print(f"[yellow]{len(notes)} note(s)[/yellow] {kind}: {notes[0]}{more}", highlight=False)
+    for key, value in report.totals.items():
+        console.print(f"{key}: {value:,}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
