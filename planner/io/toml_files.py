@@ -25,6 +25,7 @@ from ..domain.units import DAY, HOUR
 from .decoding import DecodeError, decode, nfc
 from .fields import RowReader, clock_or_iso, duration_s
 from .tables import DELIMITERS, FileNote, FileOptions, ReadLog
+from .traffic_toml import read_traffic
 
 
 def load_toml(path: Path, problems: list[str], *, log: ReadLog | None = None) -> dict[str, Any]:
@@ -150,10 +151,13 @@ def _travel(raw: Any, problems: list[str]) -> TravelSettings | None:
         problems.append(f"{where}, speeds_kmh: must be a table of km/h per profile, got {speeds_raw!r}")
         return None
     speeds = RowReader("settings.toml", 0, speeds_raw, problems, place="settings.toml [travel.speeds_kmh]")
+    corridors, slow_periods = read_traffic(raw, problems)
     row = RowReader("settings.toml", 0, raw, problems, place=where)
     for key in sorted(set(raw) - {"provider", "graph", "detour_factor"}):
-        row.problem(key, "unknown key (expected provider, detour_factor, graph, speeds_kmh)")
+        row.problem(key, "unknown key (expected provider, detour_factor, graph, speeds_kmh, "
+                         "corridors, slow_periods)")
     values = {
+        "corridors": corridors, "slow_periods": slow_periods,
         "speeds_kmh": tuple(sorted((str(k), speeds.number(k, positive=True)) for k in speeds_raw)),
         **{k: row.text(k) for k in ("provider", "graph") if k in raw},
         **{k: row.number(k) for k in ("detour_factor",) if k in raw},

@@ -67,6 +67,14 @@ def write_settings(case: Case, folder: Path) -> None:
         travel["graph"] = s.travel.graph
     text = _toml_table("", head).lstrip("\n") + "\n" + _toml_table("[travel]", travel)
     text += "\n" + _toml_table("[travel.speeds_kmh]", dict(s.travel.speeds_kmh))
+    for c in s.travel.corridors:
+        text += "\n" + _toml_table("[[travel.corridors]]", {
+            "id": c.id, "name": c.name, "points": [[p.lat, p.lon] for p in c.points],
+            "width_m": c.width_m})
+    for p in s.travel.slow_periods:
+        text += "\n" + _toml_table("[[travel.slow_periods]]", {
+            "corridor": p.corridor, "from": _clock(p.start_s), "to": _clock(p.end_s),
+            "speed_factor": p.speed_factor, "profiles": list(p.profiles) or None})
     (folder / "settings.toml").write_text(text, encoding="utf-8")
 
 
