@@ -110,10 +110,10 @@ def _people_at_farms(seed: int, places: Places, farms: list[Site]) -> list[Site]
 def generate_drivers(seed: int, places: Places, fleet: tuple[VehicleType, ...]) -> tuple[Driver, ...]:
     """One fictitious driver per vehicle of ``fleet``, with a phone and plate."""
     rng = np.random.default_rng([seed, 2])
-    drivers = []
+    drivers: list[Driver] = []
     for vt in fleet:
         plate = places.people.plate_prefix.get(vt.profile, "98")
-        for k in range(1, vt.count + 1):
+        for _ in range(vt.count):
             n = len(drivers) + 1
             drivers.append(Driver(
                 id=f"drv-{n:03d}", name=person_name(rng, places.people), vehicle_type=vt.id,

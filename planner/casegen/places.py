@@ -77,8 +77,11 @@ def luc_ngan_places() -> Places:
     climate = data["climate"]
     names = {age: {k: (v[0], v[1]) for k, v in data["vietnamese"][age].items()} for age in ("old", "new")}
     p = data["people"]
-    people = People(*(tuple(p[k]) for k in ("families", "middle_male", "middle_female",
-                                            "given_male", "given_female")),
-                    p["phone_prefix"], dict(p["plate_prefix"]))
+    people = People(
+        families=tuple(p["families"]), middle_male=tuple(p["middle_male"]),
+        middle_female=tuple(p["middle_female"]), given_male=tuple(p["given_male"]),
+        given_female=tuple(p["given_female"]), phone_prefix=p["phone_prefix"],
+        plate_prefix=dict(p["plate_prefix"]),
+    )
     return Places(communes, districts, tuple(float(x) for x in climate["ambient_c"]),
                   float(climate["iced_c"]), names["old"], names["new"], people)

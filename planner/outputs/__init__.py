@@ -14,21 +14,32 @@ a fresh one; ids the case does not know raise PlanCheckError naming the place.
 - ``report.html``: self-contained (inline CSS and SVG, no script, nothing
   fetched): KPI cards, maps, vehicle timeline, tables, unplanned items.
 - ``report.png``: the maps drawn with geopandas/matplotlib.
+- ``sheets/VEHICLE.html`` and ``sheets/route-sheets.pdf``: what each driver
+  takes on the road (:mod:`.route_sheets`; the PDF is printed by headless
+  Chromium and left out, with a note, where none is installed).
+
+Files people read are written in the case's language (``settings.lang``) or
+the one asked for (``lang``): Vietnamese or English, numbers, money and
+times formatted by Babel for that locale.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 from ..domain import Case
+from ..i18n import Lang
 from .geojson import routes_geojson as routes_geojson
 from .geojson import shipments_geojson as shipments_geojson
 from .index import Plan
 from .manifests import manifest_frame, write_manifest_frame
 from .manifests import write_manifests as write_manifests
+from .pdf import PdfError, print_pdf
 from .report_html import render_report as render_report
 from .report_png import write_report_png as write_report_png
+from .route_sheets import render_book, render_sheet, sheet_book
 
 
 def _write_json(path: Path, data: object) -> Path:
@@ -36,16 +47,46 @@ def _write_json(path: Path, data: object) -> Path:
     return path
 
 
-def write_outputs(plan: Plan, case: Case, out_dir: Path) -> dict[str, Path]:
+def _write_sheets(book_html: str, pages: dict[str, str], out: Path, *, pdf: bool,
+                  notes: list[str]) -> dict[str, Path]:
+    folder = out / "sheets"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in [*folder.glob("*.html"), *folder.glob("*.pdf")]:
+        stale.unlink()
+    paths = {}
+    for name, html in pages.items():
+        path = folder / name
+        path.write_text(html, encoding="utf-8")
+        paths[f"sheets/{name}"] = path
+    if pdf:
+        with tempfile.TemporaryDirectory(prefix="planner-sheets-") as tmp:
+            source = Path(tmp) / "route-sheets.html"
+            source.write_text(book_html, encoding="utf-8")
+            try:
+                paths["sheets/route-sheets.pdf"] = print_pdf(source, folder / "route-sheets.pdf")
+            except PdfError as exc:
+                notes.append(str(exc))
+    return paths
+
+
+def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = None,
+                  pdf: bool = True, notes: list[str] | None = None) -> dict[str, Path]:
     """Write routes.geojson, shipments.geojson, manifests/PARTNER.csv,
-    report.html and report.png into ``out_dir``. Everything is computed before
-    the first file is written, so a plan that does not match its case
-    (PlanCheckError) leaves ``out_dir`` as it was. Returns the paths by their
-    name relative to ``out_dir`` (``manifests/viettel-post.csv``...)."""
+    report.html, report.png and the route sheets into ``out_dir``, in
+    ``lang`` (default: the case's). Everything is computed before the first
+    file is written, so a plan that does not match its case
+    (PlanCheckError) leaves ``out_dir`` as it was. What could not be written
+    (the PDF without a browser) is said in ``notes``. Returns the paths by
+    their name relative to ``out_dir`` (``manifests/viettel-post.csv``...)."""
+    notes = [] if notes is None else notes
+    language = Lang(lang or case.settings.lang, plan["case"]["currency"])
     routes = routes_geojson(plan, case)
     shipments = shipments_geojson(plan, case)
     manifests = manifest_frame(plan, case)
     html = render_report(plan, case)
+    book = sheet_book(plan, case, language)
+    pages = {sheet.file: render_sheet(book, sheet, language) for sheet in book.sheets}
+    book_html = render_book(book, language)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -59,4 +100,5 @@ def write_outputs(plan: Plan, case: Case, out_dir: Path) -> dict[str, Path]:
     report.write_text(html, encoding="utf-8")
     paths["report.html"] = report
     paths["report.png"] = write_report_png(plan, case, out / "report.png")
+    paths.update(_write_sheets(book_html, pages, out, pdf=pdf, notes=notes))
     return paths
