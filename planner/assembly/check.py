@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,6 @@ from .plan_reader import (
     unassigned_lots,
     validate_plan,
 )
-from .serialize import plan_schema
 from .supplies import supplies_from_deliveries
 
 SHELF_DIFF = re.compile(r"reported shelf life .* \(([+-]?\d+) reference s\)")
@@ -95,7 +95,8 @@ class CheckReport:
 
 @cache
 def _validator() -> Any:
-    return jsonschema_rs.validator_for(plan_schema())
+    schema = resources.files(__package__).joinpath("plan.schema.json").read_text(encoding="utf-8")
+    return jsonschema_rs.validator_for(json.loads(schema))
 
 
 def _validate(doc: object, source: str) -> None:
