@@ -19,7 +19,11 @@ class ProductProfile:
     the share of the reference shelf life that may be spent between harvest and
     pre-cooling at the packing house. ``precool_target_s`` is the product's
     stated harvest-to-pre-cooling target in engine seconds (0: not stated;
-    lychee: 1-2 h, shared/docs/DOMAIN.md)."""
+    lychee: 1-2 h, shared/docs/DOMAIN.md). ``shelf_life_value_per_kg_day`` is
+    what a day of reference shelf life of one kg is worth (case currency; None:
+    derived from what the case's orders pay for the product, spread over its
+    reference shelf life); freight consolidation charges it for the shelf life
+    a plan spends between the packing house and the customer's hub."""
 
     id: str
     name: str
@@ -31,6 +35,7 @@ class ProductProfile:
     precool_budget_fraction: float = 0.2
     kg_per_box: float = 5.0
     precool_target_s: int = 0
+    shelf_life_value_per_kg_day: float | None = None
 
     def __post_init__(self) -> None:
         if self.ref_shelf_life_s <= 0:
@@ -47,6 +52,10 @@ class ProductProfile:
             raise ValueError(msg)
         if self.precool_target_s < 0:
             msg = f"product {self.id}: precool_target must be >= 0, got {self.precool_target_s} s"
+            raise ValueError(msg)
+        if self.shelf_life_value_per_kg_day is not None and not self.shelf_life_value_per_kg_day >= 0:
+            msg = (f"product {self.id}: shelf_life_value_per_kg_day must be >= 0, "
+                   f"got {self.shelf_life_value_per_kg_day}")
             raise ValueError(msg)
         if self.kg_per_box <= 0:
             msg = f"product {self.id}: kg_per_box must be positive"

@@ -104,7 +104,7 @@ SETTINGS_KEYS = frozenset({
 })
 PRODUCT_KEYS = frozenset({
     "name", "ref_temp_c", "ref_shelf_life_days", "q10", "model", "activation_energy_j_mol",
-    "precool_budget_fraction", "kg_per_box", "precool_target_h",
+    "precool_budget_fraction", "kg_per_box", "precool_target_h", "shelf_life_value_per_kg_day",
 })
 MARKET_KEYS = frozenset({
     "name", "countries", "treatment", "forbidden_regions", "certifications", "min_shelf_life_days",
@@ -222,6 +222,9 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
             "precool_budget_fraction": row.number("precool_budget_fraction", default=0.2),
             "kg_per_box": row.number("kg_per_box", default=5.0, positive=True),
             "precool_target_s": round(row.number("precool_target_h", default=0.0, minimum=0) * HOUR),
+            "shelf_life_value_per_kg_day": (
+                row.number("shelf_life_value_per_kg_day", minimum=0)
+                if row.raw("shelf_life_value_per_kg_day") else None),
         }
         if row.failed:
             continue

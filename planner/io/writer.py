@@ -86,6 +86,7 @@ def write_tomls(case: Case, folder: Path) -> None:
             "kg_per_box": p.kg_per_box,
             "activation_energy_j_mol": p.activation_energy_j_mol or None,
             "precool_target_h": p.precool_target_s / HOUR or None,
+            "shelf_life_value_per_kg_day": p.shelf_life_value_per_kg_day,
         }) for p in case.products
     ]
     (folder / "products.toml").write_text("\n".join(products), encoding="utf-8")
