@@ -14,6 +14,7 @@ from .markets import MarketRule as MarketRule
 from .orders import Channel as Channel
 from .orders import Destination as Destination
 from .orders import Order as Order
+from .orders import Priority as Priority
 from .people import Driver as Driver
 from .people import drivers_by_vehicle as drivers_by_vehicle
 from .products import KineticsModel as KineticsModel

@@ -13,6 +13,20 @@ class Channel(StrEnum):
     B2B = "b2b"
 
 
+class Priority(StrEnum):
+    """Who is served first when supply or capacity runs short: ``contract``
+    (a signed B2B contract) before ``export`` before ``standard``."""
+
+    STANDARD = "standard"
+    EXPORT = "export"
+    CONTRACT = "contract"
+
+    @property
+    def rank(self) -> int:
+        """0 for standard, higher is served first."""
+        return (Priority.STANDARD, Priority.EXPORT, Priority.CONTRACT).index(self)
+
+
 @dataclass(frozen=True, slots=True)
 class Destination:
     """Where an order goes: a point, its city and country (ISO 3166 alpha-2),
@@ -41,6 +55,7 @@ class Order:
     value: float
     partner: str = ""
     grade: str = "A"
+    priority: Priority = Priority.STANDARD
 
     def __post_init__(self) -> None:
         if self.kg <= 0:

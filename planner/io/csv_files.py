@@ -16,6 +16,7 @@ from ..domain import (
     HarvestLot,
     Location,
     Order,
+    Priority,
     Site,
     SiteKind,
     TemperatureClass,
@@ -194,6 +195,7 @@ def read_order(row: RowReader, settings: CaseSettings) -> Order | None:
         "min_shelf_life_s": round(row.number("min_shelf_life_days", default=0, minimum=0) * DAY),
         "value": row.number("value", default=0, minimum=0), "partner": row.raw("partner"),
         "grade": row.text("grade", required=False, default="A"),
+        "priority": row.choice("priority", Priority, required=False) or Priority.STANDARD,
     }
     loc = location(row)
     where = {"city": row.text("city"), "country": _country(row), "hub": row.text("hub")}

@@ -146,7 +146,8 @@ def write_tables(case: Case, folder: Path) -> None:
         "value": o.value, "partner": o.partner, "city": o.destination.city,
         "country": o.destination.country, "region": o.destination.region,
         "lat": o.destination.location.lat, "lon": o.destination.location.lon, "hub": o.destination.hub,
-    } for o in case.orders]
+    } | ({"priority": o.priority.value} if any(x.priority.rank for x in case.orders) else {})
+        for o in case.orders]
     fleet = [{
         "id": v.id, "name": v.name, "profile": v.profile, "capacity_kg": v.capacity_kg,
         "capacity_boxes": v.capacity_boxes, "temperature": v.temperature.value,
