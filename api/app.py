@@ -21,6 +21,7 @@ from .schemas import LotsIn, OrdersIn
 from .services import cases as case_service
 from .services import plans as plan_service
 from .settings import Settings
+from .web import install as install_web
 
 DESCRIPTION = """Orders and harvest lots in, daily plans out.
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (health, records, plans, cases):
         app.include_router(module.router)
+    install_web(app)  # the web page at / (api/web)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

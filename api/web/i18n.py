@@ -1,0 +1,99 @@
+"""Vietnamese and English for the page: the ``web`` gettext domain
+(``api/web/locale/LANG/LC_MESSAGES/web.po``, compiled to ``web.mo``), and
+numbers, kilograms, money, clock times and durations written the way each
+language writes them (Babel), in the case's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "web"
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of ``LANGS`` for an Accept-Language header (Vietnamese when none fits)."""
+    wanted = [part.split(";")[0].strip().replace("-", "_") for part in (accept_language or "").split(",")]
+    found = Locale.negotiate([w for w in wanted if w], list(LANGS), sep="_")
+    return str(found.language) if found is not None else DEFAULT_LANG
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """The compiled catalogue of ``lang`` (English: the message ids themselves)."""
+    return Translations.load(str(LOCALE_DIR), [lang], domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Everything a template or message needs to speak ``lang`` in ``tz``."""
+
+    lang: str
+    tz: str = "Asia/Ho_Chi_Minh"
+    currency: str = "VND"
+
+    @property
+    def t(self) -> Translations:
+        return translations(self.lang)
+
+    def _(self, message: str, **values: object) -> str:
+        text = self.t.gettext(message)
+        return text % values if values else text
+
+    def n_(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.t.ngettext(singular, plural, n) % {"n": n, **values}
+
+    def moment(self, value: str | datetime) -> datetime:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return when.astimezone(ZoneInfo(self.tz))
+
+    def clock(self, value: str | datetime) -> str:
+        """``09:44 12/06`` in the case's time zone."""
+        return format_datetime(self.moment(value), "HH:mm dd/MM", locale=self.lang)
+
+    def hour(self, value: str | datetime) -> str:
+        return format_datetime(self.moment(value), "HH:mm", locale=self.lang)
+
+    def day(self, value: str | datetime) -> str:
+        return format_datetime(self.moment(value), "EEEE dd/MM/yyyy", locale=self.lang)
+
+    def number(self, value: float, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def kg(self, value: float) -> str:
+        return f"{self.number(value, 1 if 0 < abs(value) < 10 else 0)} kg"
+
+    def money(self, value: float) -> str:
+        return format_currency(value, self.currency, locale=self.lang, format_type="standard",
+                               currency_digits=True)
+
+    def percent(self, value: float) -> str:
+        return f"{self.number(100 * value, 0)} %"
+
+    def duration(self, seconds: float) -> str:
+        """``45 s``, ``12 min``, ``3 h 20 min`` (Vietnamese: ``3 giờ 20 phút``), ``2,4 days``."""
+        s = abs(float(seconds))
+        sign = "-" if seconds < 0 else ""
+        if s < 60:
+            return sign + self._("%(n)s s", n=self.number(s))
+        if s < 3600:
+            return sign + self._("%(n)s min", n=self.number(s / 60))
+        if s < 2 * 86400:
+            h, m = divmod(round(s / 60), 60)
+            return sign + (self._("%(h)s h %(m)s min", h=h, m=f"{m:02d}") if m else self._("%(h)s h", h=h))
+        return sign + self._("%(n)s days", n=self.number(s / 86400, 1))
+
+    def days(self, value: float) -> str:
+        return self._("%(n)s days", n=self.number(value, 1))

@@ -1,0 +1,154 @@
+"""What the plan page shows, built from the newest version of a plan: routes
+with their colour and numbered stops (a dispatcher's own lots only), the
+vehicles free for a move, the packing houses' intake by hour, the pending
+edit worded in the user's language, and the stops done in the field."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from planner.domain import Case, SiteKind
+
+from ..auth import Principal
+from ..services.results import split_id
+from . import recheck, wording
+from .dayplan import Current, own, visible_vehicles
+from .editing import vehicle_ids
+from .i18n import Words
+from .models import StopDone
+
+# Colour-blind-safe first (Okabe-Ito), then Tableau 20; repeats past 28 routes.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#9B870C", "#000000",
+           "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+           "#e6550d", "#31a354", "#756bb1", "#636363")
+
+
+def lot_label(who: Principal, engine_id: str) -> str:
+    return split_id(engine_id)[1] if own(who, engine_id) else "—"
+
+
+def scrub(who: Principal, text: str, case: Case) -> str:
+    """``text`` without other cooperatives' lot ids (dispatchers)."""
+    if who.is_planner:
+        return text
+    for lot in case.lots:
+        if lot.id in text:
+            text = text.replace(lot.id, lot_label(who, lot.id))
+    return text
+
+
+def weighed_by_lot(done: list[StopDone], case: Case) -> dict[str, float]:
+    """Weighed kg of each lot of a done pickup (a stop's kg shared in proportion to the lots' planned kg)."""
+    kg_of = {lot.id: lot.kg for lot in case.lots}
+    out = {}
+    for d in done:
+        if d.kind != "pickup":
+            continue
+        planned = sum(kg_of.get(x, 0.0) for x in d.lot_ids) or 1.0
+        for x in d.lot_ids:
+            out[x] = d.weighed_kg * kg_of.get(x, 0.0) / planned
+    return out
+
+
+def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w: Words,
+              *, draft: bool = False) -> dict[str, Any]:
+    doc = now.draft.document if draft and now.draft is not None else now.document
+    seen = visible_vehicles(who, doc)
+    sites = case.site_by_id
+    lots = {lot.id: lot for lot in case.lots}
+    delivery = {d["lot_id"]: d for d in doc["deliveries"]}
+    done_at = {(d.vehicle_id, d.site, d.kind): d for d in done}
+    weighed = weighed_by_lot(done, case)
+    changed = set(now.draft.change.get("changed", [])) if now.draft is not None else set()
+    routes = []
+    for n, r in enumerate(doc["routes"]):
+        if r["vehicle_id"] not in seen:
+            continue
+        stops = []
+        for k, s in enumerate(r["stops"]):
+            mark = done_at.get((r["vehicle_id"], s["site"], s["kind"]))
+            lot_rows = []
+            for lot_id in s["lot_ids"]:
+                lot = lots.get(lot_id)
+                row = {"id": lot_id, "label": lot_label(who, lot_id), "own": own(who, lot_id),
+                       "kg": lot.kg if lot else 0.0, "weighed_kg": weighed.get(lot_id)}
+                d = delivery.get(lot_id)
+                if d is not None and s["kind"] == "pickup":
+                    row["shelf_life_days"] = d["shelf_life_left_days"]
+                    if mark is not None and lot is not None:
+                        t = recheck.seconds(case, mark.done_at.isoformat())
+                        row["shelf_life_days"] = round(recheck.shelf_life_left_s(
+                            case, lot_id, r["vehicle_id"], t, t) / 86400, 2)
+                lot_rows.append(row)
+            stops.append({
+                "index": k, "n": k, "site": s["site"], "name": sites[s["site"]].name if s["site"] in sites else s["site"],
+                "kind": s["kind"], "lat": s["lat"], "lon": s["lon"], "arrival": w.hour(s["arrival"]),
+                "departure": w.hour(s["departure"]), "waiting": w.duration(s["waiting_s"]) if s["waiting_s"] else "",
+                "load": w.kg(s["load_kg"]), "lots": lot_rows,
+                "done": None if mark is None else {"kg": w.kg(mark.weighed_kg), "at": w.clock(mark.done_at)},
+            })
+        routes.append({
+            "vehicle_id": r["vehicle_id"], "type": r["vehicle_type"], "color": PALETTE[n % len(PALETTE)],
+            "km": w.number(r["distance_m"] / 1000, 1), "duration": w.duration(r["duration_s"]),
+            "cost": w.money(r["cost"]), "start": w.hour(r["stops"][0]["departure"]),
+            "end": w.hour(r["stops"][-1]["arrival"]), "stops": stops, "changed": r["vehicle_id"] in changed,
+            "lots": sum(len(s["lot_ids"]) for s in r["stops"] if s["kind"] == "pickup"),
+        })
+    used = {r["vehicle_id"] for r in doc["routes"]}
+    findings = []
+    if now.draft is not None:
+        site_name = lambda s: sites[s].name if s in sites else s  # noqa: E731
+        lot_name = lambda x: lot_label(who, x)  # noqa: E731
+        for f in now.draft.findings:
+            text = wording.say(w, f, site_name=site_name, lot_name=lot_name)
+            findings.append({"kind": f["kind"], "text": scrub(who, text, case)})
+    intake = intake_view(case, doc, weighed, w)
+    own_lots = sorted((lid for lid in delivery if own(who, lid)), key=lambda x: lot_label(who, x))
+    unassigned = [{"label": lot_label(who, u["lot_id"]), "reason": u["reason"], "detail": scrub(who, u["detail"], case)}
+                  for u in doc["unassigned_lots"] if own(who, u["lot_id"])]
+    return {
+        "routes": routes, "findings": findings, "intake": intake,
+        "free_vehicles": [v for v in vehicle_ids(case) if v not in used],
+        "movable_vehicles": [r["vehicle_id"] for r in routes] + [v for v in vehicle_ids(case) if v not in used],
+        "own_lots": [{"id": lid, "label": lot_label(who, lid)} for lid in own_lots],
+        "unassigned": unassigned,
+        "packing_houses": [{"id": s.id, "name": s.name, "lat": s.location.lat, "lon": s.location.lon}
+                           for s in case.sites_of(SiteKind.PACKING_HOUSE)],
+    }
+
+
+def intake_view(case: Case, doc: dict[str, Any], weighed: dict[str, float], w: Words) -> list[dict[str, Any]]:
+    """Each packing house's kg by hour against its intake per hour."""
+    by_hour = recheck.intake_by_hour(case, doc, weighed=weighed)
+    out = []
+    for ph in case.sites_of(SiteKind.PACKING_HOUSE):
+        hours = by_hour.get(ph.id, {})
+        cap = ph.intake_kg_per_hour
+        peak = max([*hours.values(), cap or 0.0, 1.0])
+        rows = [{"hour": w.hour(recheck.iso(case, slot)), "kg": w.kg(kg), "share": round(100 * kg / peak, 1),
+                 "over": cap is not None and kg > cap + 1e-6}
+                for slot, kg in sorted(hours.items())]
+        out.append({"id": ph.id, "name": ph.name, "capacity": w.kg(cap) if cap is not None else "",
+                    "cap_share": round(100 * cap / peak, 1) if cap else None, "rows": rows,
+                    "total": w.kg(sum(hours.values()))})
+    return out
+
+
+def map_data(view: dict[str, Any]) -> dict[str, Any]:
+    """What the map script draws (no other organisation's lot ids: built from the view)."""
+    return {
+        "routes": [{"vehicle_id": r["vehicle_id"], "color": r["color"], "stops": [
+            {"n": s["n"], "lat": s["lat"], "lon": s["lon"], "kind": s["kind"], "name": s["name"],
+             "arrival": s["arrival"], "lots": [x["label"] for x in s["lots"]], "done": bool(s["done"])}
+            for s in r["stops"]]} for r in view["routes"]],
+        "packing_houses": view["packing_houses"],
+    }
+
+
+def group_by_day(items: list[Any], key: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return dict(out)
