@@ -246,14 +246,16 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
 
         solve_started = time.perf_counter() - started
+        poll = _poller(report, started, params, round_)
         if params.backend == "pyvrp":
-            result = solve_pickups_pyvrp(net, data, time_limit_s=budget, seed=seed,
+            result = solve_pickups_pyvrp(net, data, time_limit_s=budget, seed=seed, poll=poll,
                                          penalty=params.unassigned_penalty, max_iterations=_iterations(params))
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
         else:
             if params.backend == "hybrid" and round_ == 0 and not data.fixed:
                 seeded = solve_pickups_pyvrp(net, data, time_limit_s=budget * params.hybrid_share, seed=seed,
-                                             penalty=params.unassigned_penalty, max_iterations=_iterations(params))
+                                             penalty=params.unassigned_penalty, max_iterations=_iterations(params),
+                                             poll=poll)
                 report(min((time.perf_counter() - started) / params.time_limit_s, 0.99),
                        "round 0: pyvrp start" + ("" if seeded else " infeasible, not used"))
                 if seeded is not None:
@@ -282,6 +284,20 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
     return solved, rejected, first
+
+
+def _poller(report: Progress, started: float, params: RoutingParams, round_: int,
+            every_s: float = 0.5) -> Callable[[], None]:
+    """A call-often hook for PyVRP's search that reports progress every
+    ``every_s`` seconds (what ``report`` raises, a cancel, stops the search)."""
+    last = [time.monotonic()]
+
+    def poll() -> None:
+        if time.monotonic() - last[0] >= every_s:
+            last[0] = time.monotonic()
+            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
+
+    return poll
 
 
 def _iterations(params: RoutingParams) -> int | None:

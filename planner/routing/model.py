@@ -28,6 +28,7 @@ from .freshness import FreshnessTable, LotBounds
 from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
 from .search import search_parameters
+from .stopping import SearchStopper
 
 Progress = Callable[[float, str], None]
 
@@ -222,14 +223,14 @@ class PickupModel:
         self.routing.solver().ReSeed(seed)
         started = time.perf_counter()
         first: list[float] = []
+        stopper = SearchStopper(self.routing, progress)
 
         def on_solution() -> None:
             elapsed = time.perf_counter() - started
             if not first:
                 first.append(elapsed)
-            if progress is not None:
-                progress(min(elapsed / time_limit_s, 1.0),
-                         f"{label}solution cost {self.routing.CostVar().Value():,}")
+            stopper.report(min(elapsed / time_limit_s, 1.0),
+                           f"{label}solution cost {self.routing.CostVar().Value():,}")
 
         self.routing.AddAtSolutionCallback(on_solution)
         sp = search_parameters(self.params, time_limit_s=time_limit_s)
@@ -239,8 +240,10 @@ class PickupModel:
             initial = self._initial(hint)
             if initial is not None:
                 solution = self.routing.SolveFromAssignmentWithParameters(initial, sp)
+                stopper.raise_if_stopped()
         if solution is None:
             solution = self.routing.SolveWithParameters(sp)
+        stopper.raise_if_stopped()
         if solution is None:
             return None
         return self._decode(solution, first[0] if first else None)

@@ -9,12 +9,12 @@ benchmark, with the same integer convention as :mod:`.vrptw`.
 
 from __future__ import annotations
 
+import importlib
 import time
 
 import numpy as np
-from pyvrp import Model, PenaltyParams, SolveParams
-from pyvrp.stop import MaxRuntime
 
+from .optional import pyvrp
 from .solomon import SolomonInstance
 from .vrptw import SCALE, VrptwSolution
 
@@ -38,11 +38,13 @@ def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int =
     """Minimise distance with at most the instance's fleet (plus
     ``vehicle_cost`` per used vehicle, in distance units). With ``cpu_time``
     the limit counts CPU seconds of the search instead of wall-clock ones."""
+    lib = pyvrp()
+    max_runtime = importlib.import_module("pyvrp.stop").MaxRuntime
     start = time.perf_counter()
     d = inst.distances()
     dist = np.rint(d * SCALE).astype(np.int64)
     travel = np.ceil(d * SCALE - 1e-9).astype(np.int64)
-    model = Model()
+    model = lib.Model()
     locations = [model.add_location(float(x), float(y)) for x, y in inst.xy]
     depot = model.add_depot(locations[0], tw_early=0, tw_late=int(np.floor(inst.due[0] * SCALE)))
     model.add_vehicle_type(
@@ -62,9 +64,9 @@ def solve_vrptw_pyvrp(inst: SolomonInstance, *, time_limit_s: float, seed: int =
                 model.add_edge(locations[i], locations[j], int(dist[i, j]), int(travel[i, j]))
     elapsed = time.perf_counter() - start
     # a large fixed cost per vehicle needs a penalty bound above it (PyVRP's PenaltyBoundWarning)
-    params = SolveParams(penalty=PenaltyParams(max_penalty=1e9)) if vehicle_cost else SolveParams()
+    params = lib.SolveParams(penalty=lib.PenaltyParams(max_penalty=1e9)) if vehicle_cost else lib.SolveParams()
     left = max(time_limit_s - elapsed, 0.05)
-    result = model.solve(stop=MaxCpuTime(left) if cpu_time else MaxRuntime(left), seed=seed, display=False,
+    result = model.solve(stop=MaxCpuTime(left) if cpu_time else max_runtime(left), seed=seed, display=False,
                          params=params)
     # client activities are numbered 0.. in the order added: customer c is c - 1
     routes = [[a.idx + 1 for a in route if a.is_client()] for route in result.best.routes()]

@@ -14,32 +14,38 @@ currency units (VND) per metre and per second. The router's exact checks and rep
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
-
-from pyvrp import Depot, Model, PenaltyParams, SolveParams
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from collections.abc import Callable
+from typing import Any
 
 from ..domain.windows import TimeWindow
 from .model import ModelInput, Solved
 from .network import Network, lot_boxes
+from .optional import pyvrp
 
 MONEY = 1  # VND are already fine-grained integers
 
 
 def solve_pickups_pyvrp(net: Network, data: ModelInput, *, time_limit_s: float, seed: int,
-                        penalty: float, max_iterations: int | None = None) -> Solved | None:
+                        penalty: float, max_iterations: int | None = None,
+                        poll: Callable[[], None] | None = None) -> Solved | None:
     """Solve with PyVRP's iterated local search; None when its best
     solution is infeasible. ``penalty`` is the prize of a lot (plus its value).
     ``max_iterations`` bounds the search by work (the same result on any
-    machine), the time limit then only guards."""
+    machine), the time limit then only guards. ``poll`` is called between
+    iterations (at most a few times a second); what it raises (a cancelled
+    job) ends the search and propagates."""
+    lib = pyvrp()
+    stop_mod = importlib.import_module("pyvrp.stop")
     if data.fixed:
         raise ValueError("the PyVRP backend cannot keep fixed routes; use the OR-Tools backend")
     started = time.perf_counter()
     case = net.case
-    model = Model()
+    model = lib.Model()
     locations = [model.add_location(s.location.lon, s.location.lat, name=s.id) for s in net.sites]
-    depots: dict[int, Depot] = {}
+    depots: dict[int, Any] = {}
     for node in (*range(0, 2 * len(net.vehicles), 2), *range(1, 2 * len(net.vehicles), 2)):
         site = net.nodes[node].site
         if site not in depots:
@@ -66,16 +72,31 @@ def solve_pickups_pyvrp(net: Network, data: ModelInput, *, time_limit_s: float, 
         )
         types.append(vt.id)
     shipments = _shipments(net, data, model, locations, penalty)
-    params = SolveParams(penalty=PenaltyParams(max_penalty=1e9))
-    guard = MaxRuntime(max(time_limit_s - (time.perf_counter() - started), 0.1))
-    stop = guard if max_iterations is None else MultipleCriteria([MaxIterations(max_iterations), guard])
-    result = model.solve(stop=stop, seed=seed, display=False, params=params)
+    params = lib.SolveParams(penalty=lib.PenaltyParams(max_penalty=1e9))
+    guard = stop_mod.MaxRuntime(max(time_limit_s - (time.perf_counter() - started), 0.1))
+    stop = guard if max_iterations is None else stop_mod.MultipleCriteria(
+        [stop_mod.MaxIterations(max_iterations), guard])
+    result = model.solve(stop=_polled(stop, poll), seed=seed, display=False, params=params)
     if not result.best.is_feasible():
         return None
     return _decode(net, result.best, types, shipments)
 
 
-def _shipments(net: Network, data: ModelInput, model: Model, locations: list,  # type: ignore[type-arg]
+def _polled(stop: Callable[[float], bool], poll: Callable[[], None] | None) -> Callable[[float], bool]:
+    """``stop`` that also calls ``poll`` (PyVRP asks its stopping criterion
+    once per iteration; an exception raised there leaves the search)."""
+    if poll is None:
+        return stop
+    poll_fn = poll
+
+    def criterion(best_cost: float) -> bool:
+        poll_fn()
+        return bool(stop(best_cost))
+
+    return criterion
+
+
+def _shipments(net: Network, data: ModelInput, model: Any, locations: list,  # type: ignore[type-arg]
                penalty: float) -> list[tuple[int, int]]:
     case, out = net.case, []
     last = max((v.type.shift.end for v in net.vehicles), default=case.settings.horizon_s)
