@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..domain import Case, HarvestLot, SiteKind
+from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .decompose import catchments
@@ -28,7 +29,7 @@ from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
-from .precheck import precheck
+from .precheck import at, precheck
 from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
 from .reinsert import reinsert
@@ -80,7 +81,8 @@ def route_pickups(
         if bounds[lot.id] is None and lot.id not in forced:
             unassigned[lot.id] = UnassignedLot(
                 lot.id, Reason.SPOILS_BEFORE_REACHING,
-                "no vehicle can collect it early enough to ride to a packing house within budget", lot.kg)
+                f"ready at {at(case, lot.ready)}; no vehicle can collect it early enough to reach a "
+                f"packing house within its pre-cooling budget", lot.kg)
     candidates = [lot for lot in candidates if lot.id not in unassigned]
     data = ModelInput(
         lots=candidates, bounds=bounds,
@@ -329,14 +331,21 @@ def _violations(net: Network, table: FreshnessTable, solved: Solved, params: Rou
     for d in deliveries:
         if data.enforce_freshness and d.budget_left_s < 0 and d.lot_id not in data.mandatory:
             bad[d.lot_id] = (Reason.SPOILS_BEFORE_REACHING,
-                             f"exact check: {-d.budget_left_s / 3600:.2f} reference h over budget", None)
+                             f"the best plan found delivers it at {d.packing_house} {at(net.case, d.delivered)}, "
+                             f"{duration(-d.budget_left_s)} (reference time) over its pre-cooling budget", None)
     value = {lot.id: lot.value for lot in data.lots}
     for d, slot in intake_overflow(net, deliveries, slot_s=params.intake_slot_s, value=value):
         if d.lot_id not in bad and d.lot_id not in data.mandatory:
             bad[d.lot_id] = (Reason.PACKING_HOUSE_CAPACITY,
-                             f"{d.packing_house} intake full in [{slot[0]}, {slot[1]}] s",
+                             f"{d.packing_house} intake is full {_slot_text(net.case, slot)} "
+                             "with lots of higher value",
                              ((d.lot_id, d.packing_house), slot))
     return bad
+
+
+def _slot_text(case: Case, slot: tuple[int, int]) -> str:
+    s = case.settings
+    return clock_range(slot[0], slot[1] + 1, s.epoch, s.timezone)
 
 
 def _complete_pairs(net: Network, vehicle: int, start: int, visits: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from planner.domain import TimeWindow
 from planner.domain.units import HOUR
 from planner.exceptions import InfeasibleError
 from planner.routing import FixedRoute, FixedStop, Reason, RoutingParams, route_pickups
@@ -38,7 +39,27 @@ def test_spoils_before_reaching(rk, solve_checked):
     case = rk.case([rk.ph(), rk.site("far", 60.0)], [rk.vehicle(kg=200)],
                    [rk.lot("A", "far", 100, ready_h=3)], budget_h=1.5)
     (u,) = solve_checked(case).unassigned
-    assert u.reason is Reason.SPOILS_BEFORE_REACHING and "reference h" in u.detail
+    assert u.reason is Reason.SPOILS_BEFORE_REACHING and "pre-cooling budget" in u.detail
+    assert "12 Jun" in u.detail  # clock times, not engine seconds
+
+
+def test_a_lot_ready_after_every_shift_ends_is_outside_shifts(rk, solve_checked):
+    # the packing house closes at 12:00 too, but the fleet has gone home at 12:00 before the lot is ready
+    ph = rk.ph(opening=(TimeWindow(3 * HOUR, 12 * HOUR),))
+    case = rk.case([ph, rk.site("f", 2.0)], [rk.vehicle(shift=(3, 12))],
+                   [rk.lot("late", "f", ready_h=13, latest_h=16)])
+    (u,) = solve_checked(case).unassigned
+    assert u.reason is Reason.OUTSIDE_SHIFTS
+    assert u.detail == "ready at 13:00 12 Jun, after moto's shift ends (12:00 12 Jun)"
+
+
+def test_a_lot_that_arrives_after_the_shift_is_outside_shifts_not_closed(rk, solve_checked):
+    # ready 11:55, 2 km away: the motorbike would reach the (closed) house after its shift ends at 12:00
+    ph = rk.ph(opening=(TimeWindow(3 * HOUR, 11 * HOUR),))
+    case = rk.case([ph, rk.site("f", 2.0)], [rk.vehicle(shift=(3, 12))],
+                   [rk.lot("late", "f", ready_h=11 + 55 / 60, latest_h=16)])
+    (u,) = solve_checked(case).unassigned
+    assert u.reason is Reason.OUTSIDE_SHIFTS and "after its shift ends (12:00 12 Jun)" in u.detail
 
 
 def _two_lots(rk):
