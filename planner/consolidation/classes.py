@@ -1,7 +1,7 @@
 """Order classes: interchangeable orders aggregated for the class model.
 
 Orders with the same destination hub, market, product and grade, deadline
-band and minimum-shelf-life band are interchangeable for freight: a class
+band, minimum-shelf-life band and priority are interchangeable for freight: a class
 takes the earliest deadline and the largest shelf-life requirement of its
 members, so every itinerary good for the class is good for each member.
 """
@@ -21,8 +21,15 @@ def required_shelf_s(order: Order, market: MarketRule) -> int:
 
 
 def penalty_of(order: Order, params: ConsolidationParams) -> float:
-    """What leaving ``order`` unserved costs in the objective."""
+    """The price of leaving ``order`` unserved (reported as ``penalty``)."""
     return params.unserved_penalty + params.unserved_value_weight * order.value
+
+
+def model_penalty_of(order: Order, params: ConsolidationParams) -> float:
+    """What leaving ``order`` unserved costs in the objective: its penalty
+    plus ``priority_penalty_per_kg`` per kg and priority level."""
+    return penalty_of(order, params) + (
+        order.priority.rank * params.priority_penalty_per_kg * order.kg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +57,11 @@ class OrderClass:
         return self.penalty / self.kg
 
 
-def priority_key(order: Order, params: ConsolidationParams) -> tuple[float, int, str]:
+def priority_key(order: Order, params: ConsolidationParams) -> tuple[int, float, int, str]:
     """Orders served first when supply or capacity runs short: highest
-    penalty per kg (value), then earliest deadline, then id."""
-    return (-penalty_of(order, params) / order.kg, order.deadline, order.id)
+    priority, then highest penalty per kg (value), then earliest deadline,
+    then id."""
+    return (-order.priority.rank, -penalty_of(order, params) / order.kg, order.deadline, order.id)
 
 
 def build_classes(case: Case, orders: list[Order], params: ConsolidationParams) -> list[OrderClass]:
@@ -63,7 +71,8 @@ def build_classes(case: Case, orders: list[Order], params: ConsolidationParams) 
         market = case.market_by_id[order.market]
         shelf = required_shelf_s(order, market)
         key = (order.destination.hub, order.market, order.product, order.grade,
-               order.deadline // params.deadline_band_s, -(-shelf // params.shelf_band_s))
+               order.deadline // params.deadline_band_s, -(-shelf // params.shelf_band_s),
+               order.priority.rank)
         groups[key].append(order)
     classes = []
     for index, group in enumerate(sorted(groups, key=str)):
@@ -76,6 +85,6 @@ def build_classes(case: Case, orders: list[Order], params: ConsolidationParams) 
             required_shelf_s=max(required_shelf_s(o, market) for o in members),
             orders=tuple(members), kg=sum(o.kg for o in members),
             boxes=sum(o.boxes for o in members),
-            penalty=sum(penalty_of(o, params) for o in members),
+            penalty=sum(model_penalty_of(o, params) for o in members),
         ))
     return classes

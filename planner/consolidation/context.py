@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from ..domain import Case, Order, Treatment
+from ..domain.units import DAY
 from ..freshness import FreshnessModel, model_for
 from .itineraries import Itinerary, enumerate_itineraries
 from .params import ConsolidationParams
 from .screening import Rejection, screen_orders
+from .shelf_value import shelf_life_values
 from .supply import Supply, check_supplies
 
 
@@ -26,8 +28,13 @@ class Context:
     itineraries: list[Itinerary]
     orders: list[Order]  # screened: worth planning
     rejections: list[Rejection]
+    shelf_values: dict[str, float]  # product -> case currency per kg and reference day
     _targets: dict[tuple[str, Treatment | None], list[Itinerary]] = field(repr=False)
     _arrivals: dict[tuple[str, Treatment | None], list[int]] = field(repr=False)
+
+    def shelf_cost(self, product: str, spent_s: float) -> float:
+        """The value of ``spent_s`` reference seconds of shelf life of one kg."""
+        return self.shelf_values[product] * spent_s / DAY
 
     def versatility(self, origin: str) -> int:
         """How many hubs itineraries from ``origin`` reach (a dispatcher
@@ -65,5 +72,6 @@ def build_context(case: Case, supplies: list[Supply] | tuple[Supply, ...],
     for it in sorted(itineraries, key=lambda it: (it.arrival, it.index)):
         targets[(it.hub, it.treatment_kind)].append(it)
     arrivals = {k: [it.arrival for it in v] for k, v in targets.items()}
+    values = shelf_life_values(case, weight=params.freshness_weight)
     return Context(case, supplies, params, models, storage_rate, itineraries, keep, rejected,
-                   dict(targets), arrivals)
+                   values, dict(targets), arrivals)

@@ -14,6 +14,7 @@ from ..domain import Lane, Order
 from .classes import required_shelf_s
 from .context import Context
 from .itineraries import Itinerary, Leg
+from .problem import shelf_used
 from .reasons import Reason
 from .supply import Supply
 
@@ -176,11 +177,24 @@ class Ledger:
             v = p.itinerary.treatment
             self.treated[(v.facility, v.day)] -= p.order.kg
 
+    def shelf_cost(self, order: Order, it: Itinerary, lines: list[tuple[Supply, float]]) -> float:
+        """The value of the shelf life ``lines`` spend riding ``it``."""
+        ctx = self.ctx
+        rate, model = ctx.storage_rate[order.product], ctx.models[order.product]
+        return sum(kg * ctx.shelf_cost(order.product, shelf_used(s.available_at, it, rate=rate,
+                                                                   model=model))
+                   for s, kg in lines)
+
     def extra_cost(self, order: Order, it: Itinerary) -> float | None:
-        """What placing ``order`` on ``it`` adds to the cost (None if a
-        departure would need more units than it offers)."""
+        """What placing ``order`` on ``it`` adds to the cost, the shelf life
+        it spends included (None if a departure would need more units than
+        it offers or the supply is short)."""
+        lines = self.allocate(order, it)
+        if lines is None:
+            return None
         extra = (self.ctx.params.handling_cost_per_kg * len(it.legs)
                  + (it.treatment.cost_per_kg if it.treatment else 0.0)) * order.kg
+        extra += self.shelf_cost(order, it, lines)
         for leg in it.legs:
             kg, boxes = self.kg[leg.key], self.boxes[leg.key]
             if units_needed(leg.lane, kg + order.kg, boxes + order.boxes) > leg.lane.units_per_departure:

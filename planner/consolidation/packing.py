@@ -14,9 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..domain import Lane, Order
+from ..domain.units import DAY
 from .classes import penalty_of
 from .ledger import EPS, Key, Ledger, Placement, units_needed
 from .params import ConsolidationParams
+from .problem import shelf_used
 from .repair import diagnose
 from .results import (
     ConsolidationResult,
@@ -163,10 +165,16 @@ def build_result(ledger: Ledger, unserved: list[UnservedOrder], *, method: str, 
     treatments: dict[Key, dict[tuple[str, int, int], list[Placement]]] = defaultdict(lambda: defaultdict(list))
     itineraries: dict[str, OrderItinerary] = {}
     lanes: dict[Key, tuple[Lane, int]] = {}
+    kg_days = shelf_cost = fefo = 0.0
     for p in sorted(ledger.placements.values(), key=lambda p: p.order.id):
         it, model = p.itinerary, ctx.models[p.order.product]
         rate = ctx.storage_rate[p.order.product]
         at_first = {s.id: rate * (s.expiry(rate) - it.first.departure) for s, _ in p.lines}
+        for s, kg in p.lines:
+            spent = shelf_used(s.available_at, it, rate=rate, model=model)
+            kg_days += kg * spent / DAY
+            shelf_cost += kg * ctx.shelf_cost(p.order.product, spent)
+            fefo += kg * ctx.params.fefo_cost_per_kg_day * (at_first[s.id] - it.consumed(model)) / DAY
         for j, leg in enumerate(it.legs):
             lanes[leg.key] = (leg.lane, leg.cutoff)
             shelf = {sid: int(v - it.consumed_until(model, j)) for sid, v in at_first.items()}
@@ -187,7 +195,8 @@ def build_result(ledger: Ledger, unserved: list[UnservedOrder], *, method: str, 
         handling_cost=sum(s.handling_cost for s in shipments),
         treatment_cost=sum(t.cost for s in shipments for t in s.treatments),
         penalty=sum(penalty_of(orders[u.order_id], ctx.params) for u in unserved),
-        gap=gap, seconds=seconds, stats=dict(stats or {}),
+        gap=gap, seconds=seconds, stats={**(stats or {}), "fefo_tiebreak": fefo},
+        shelf_life_used_kg_days=kg_days, shelf_life_cost=shelf_cost,
     )
 
 

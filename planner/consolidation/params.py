@@ -40,6 +40,16 @@ class ConsolidationParams:
       times its value: the price of leaving an order unserved.
     - ``fefo_cost_per_kg_day``: a small cost per kg and day of shelf life left
       in the supply used, so the model ships first what expires first.
+    - ``priority_penalty_per_kg``: added to the unserved penalty per kg and
+      per priority level above ``standard`` (export one level, contract two),
+      so that under shortage supply and room go to higher priorities first.
+    - ``freshness_weight``: multiplies each product's
+      ``shelf_life_value_per_kg_day`` in the objective (1: shelf life is
+      valued at what it is worth; 0: not valued, for comparisons).
+    - ``fallback_gap``: when the shipped plan ends further than this relative
+      gap above the class model's proven bound, or costs more than the
+      first-come-first-served plan, the better of the two is shipped and the
+      outcome says so.
     - ``enable_output``: print the solver's log (SCIP runs on one thread).
     """
 
@@ -61,6 +71,9 @@ class ConsolidationParams:
     unserved_penalty: float = 2_000_000.0
     unserved_value_weight: float = 2.0
     fefo_cost_per_kg_day: float = 1.0
+    priority_penalty_per_kg: float = 10_000_000.0
+    freshness_weight: float = 1.0
+    fallback_gap: float = 0.05
     enable_output: bool = False
 
     def __post_init__(self) -> None:
@@ -85,7 +98,8 @@ class ConsolidationParams:
                 msg = f"{name} must be >= 1, got {getattr(self, name)}"
                 raise ValueError(msg)
         for name in ("handling_cost_per_kg", "unserved_penalty", "unserved_value_weight",
-                     "fefo_cost_per_kg_day"):
+                     "fefo_cost_per_kg_day", "priority_penalty_per_kg", "freshness_weight",
+                     "fallback_gap"):
             if getattr(self, name) < 0:
                 msg = f"{name} must be >= 0, got {getattr(self, name)}"
                 raise ValueError(msg)

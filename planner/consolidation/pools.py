@@ -30,6 +30,7 @@ class SupplyPool:
     supplies: tuple[Supply, ...]  # sorted by available_at
     times: tuple[int, ...]  # available_at of each member
     cumulative: tuple[float, ...]  # kg available by each member's time
+    kg_times: tuple[float, ...]  # sum of kg * available_at by each member's time
 
     @property
     def kg(self) -> float:
@@ -42,6 +43,11 @@ class SupplyPool:
     def available_by(self, t: int) -> float:
         k = bisect.bisect_right(self.times, t)
         return self.cumulative[k - 1] if k else 0.0
+
+    def mean_available_by(self, t: int) -> float:
+        """kg-weighted mean time the supply available by ``t`` became available."""
+        k = bisect.bisect_right(self.times, t)
+        return self.kg_times[k - 1] / self.cumulative[k - 1] if k else float(t)
 
 
 def build_pools(
@@ -64,6 +70,7 @@ def build_pools(
                 expiry=min(s.expiry(rate) for s in chunk), supplies=tuple(chunk),
                 times=tuple(s.available_at for s in chunk),
                 cumulative=tuple(accumulate(s.kg for s in chunk)),
+                kg_times=tuple(accumulate(s.kg * s.available_at for s in chunk)),
             ))
     return pools
 

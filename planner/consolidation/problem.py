@@ -45,6 +45,13 @@ def shelf_at_delivery(pool_expiry: float, it: Itinerary, *, rate: float,
     return rate * (pool_expiry - it.first.departure) - it.consumed(model)
 
 
+def shelf_used(available_at: float, it: Itinerary, *, rate: float,
+               model: FreshnessModel) -> float:
+    """Reference seconds spent by supply available at ``available_at``
+    riding ``it``: stored until the first departure, then the itinerary."""
+    return rate * max(0.0, it.first.departure - available_at) + it.consumed(model)
+
+
 def build_options(
     classes: list[OrderClass],
     itineraries: list[Itinerary],
@@ -53,7 +60,12 @@ def build_options(
     models: Mapping[str, FreshnessModel],
     storage_rate: Mapping[str, float],
     params: ConsolidationParams,
+    shelf_values: Mapping[str, float],
 ) -> list[Option]:
+    """Every (class, itinerary, pool) that meets every rule, priced per kg:
+    handling, treatment, the FEFO tie-break and the shelf life spent (valued
+    at ``shelf_values`` per kg and day; the pool's supply taken as available
+    at the kg-weighted mean of what it has by the cut-off)."""
     by_target: dict[tuple[str, object], list[Itinerary]] = defaultdict(list)
     for it in itineraries:
         by_target[(it.hub, it.treatment_kind)].append(it)
@@ -75,5 +87,7 @@ def build_options(
                 if left < c.required_shelf_s:
                     continue
                 fefo = params.fefo_cost_per_kg_day * left / DAY
-                options.append(Option(c.index, it.index, p.index, fixed + fefo))
+                spent = shelf_used(p.mean_available_by(it.first.cutoff), it, rate=rate, model=model)
+                fresh = shelf_values[c.product] * spent / DAY
+                options.append(Option(c.index, it.index, p.index, fixed + fefo + fresh))
     return options

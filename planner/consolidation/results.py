@@ -108,8 +108,14 @@ class UnservedOrder:
 @dataclass(frozen=True)
 class ConsolidationResult:
     """``cost`` is what is paid (freight, handling, treatment); ``objective``
-    adds the unserved penalties; ``gap`` is the relative optimality gap the
-    solver proved for the class model (NaN for the baselines)."""
+    adds the unserved penalties and the value of the shelf life the plan
+    spends (``shelf_life_used_kg_days`` kg-days of reference shelf life from
+    the packing house to the hubs, worth ``shelf_life_cost``). ``gap`` is
+    the relative gap of the SHIPPED plan (after splitting and packing) above
+    the class model's proven lower bound (NaN for the baselines, and when no
+    bound was proven); ``bound_covers`` says what that bound is a bound of,
+    and ``outcome`` how the search ended (a fallback, a gap above the
+    threshold), for people."""
 
     method: str
     shipments: list[Shipment]
@@ -122,6 +128,10 @@ class ConsolidationResult:
     gap: float
     seconds: float
     stats: dict[str, float] = field(default_factory=dict)
+    shelf_life_used_kg_days: float = 0.0
+    shelf_life_cost: float = 0.0
+    bound_covers: str = ""
+    outcome: tuple[str, ...] = ()
 
     @property
     def cost(self) -> float:
@@ -129,7 +139,7 @@ class ConsolidationResult:
 
     @property
     def objective(self) -> float:
-        return self.cost + self.penalty
+        return self.cost + self.penalty + self.shelf_life_cost
 
     def for_partner(self, partner: str) -> list[Shipment]:
         """The shipments a logistics partner carries, by departure."""
@@ -162,9 +172,14 @@ class ConsolidationResult:
             f"{len(self.unserved)} unserved, {len(self.shipments)} shipments",
             f"  cost {self.cost:,.0f} (freight {self.freight_cost:,.0f}, handling "
             f"{self.handling_cost:,.0f}, treatment {self.treatment_cost:,.0f}); "
-            f"proven gap {gap}; {self.seconds:.1f} s",
+            f"shipped plan {gap} above the proven bound; {self.seconds:.1f} s",
+            f"  shelf life spent {self.shelf_life_used_kg_days:,.0f} kg-days, worth "
+            f"{self.shelf_life_cost:,.0f}",
             f"  units by mode {self.units_by_mode()}; average fill {100 * self.average_fill():.1f} %",
         ]
+        if self.bound_covers:
+            lines.append(f"  the bound: {self.bound_covers}")
+        lines += [f"  {note}" for note in self.outcome]
         if self.unserved:
             lines.append(f"  unserved by reason {self.unserved_by_reason()}")
         return "\n".join(lines)

@@ -41,7 +41,8 @@ def build_problem(ctx: Context) -> ClassProblem:
     pools = build_pools(list(ctx.supplies), storage_rate=ctx.storage_rate,
                         tiers=ctx.params.shelf_tiers)
     options = build_options(classes, ctx.itineraries, pools, models=ctx.models,
-                            storage_rate=ctx.storage_rate, params=ctx.params)
+                            storage_rate=ctx.storage_rate, params=ctx.params,
+                            shelf_values=ctx.shelf_values)
     capacity = {s.id: float(s.treatment_kg_per_day or 0.0) for s in ctx.case.sites if s.treatment}
     return ClassProblem(classes, ctx.itineraries, pools, options, capacity)
 
