@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import geopandas as gpd
 
 from ..domain import Case, Driver, Site, drivers_by_vehicle
+from ..exceptions import PlanCheckError
 from ..i18n import Lang
 from .geojson import WGS84
 from .index import Plan, PlanIndex, parse_time, trips_of
@@ -169,7 +170,7 @@ def _sheet(i: int, route: Mapping[str, Any], index: PlanIndex, lang: Lang,
     where = f"routes[{i}]"
     vid = route["vehicle_id"]
     vt = index.vehicle_type(route["vehicle_type"], f"{where}.vehicle_type")
-    driver = drivers.get(vid)
+    driver = driver_of(route, index.case, drivers, where)
     stops: list[Stop] = []
     drops: list[str] = []
     for j, st in enumerate(route["stops"]):
@@ -204,6 +205,20 @@ def _sheet(i: int, route: Mapping[str, Any], index: PlanIndex, lang: Lang,
     )
 
 
+def driver_of(route: Mapping[str, Any], case: Case, by_vehicle: Mapping[str, Driver],
+              where: str) -> Driver | None:
+    """The route's ``driver_id`` (plan.json 1.1; a dispatcher may change it),
+    else the driver of its vehicle by fleet order (:func:`drivers_by_vehicle`)."""
+    driver_id = route.get("driver_id")
+    if driver_id is None:
+        return by_vehicle.get(route["vehicle_id"])
+    found = next((d for d in case.drivers if d.id == driver_id), None)
+    if found is None:
+        msg = f"plan {where}.driver_id: the case has no driver {driver_id!r}"
+        raise PlanCheckError(msg)
+    return found
+
+
 def _idle(vid: str, vehicle: str, driver: Driver | None, home: Site, lang: Lang) -> Idle:
     return Idle(vid, vehicle, driver.name if driver else lang._("(no driver assigned)"),
                 driver.phone if driver else "", tel(driver.phone) if driver else "",
@@ -225,15 +240,18 @@ def sheet_book(plan: Plan, case: Case, lang: Lang) -> SheetBook:
     sheets = [_sheet(i, r, index, lang, drivers, colors[r["vehicle_id"]],
                      trips.get(r["vehicle_id"], 0)) for i, r in routes]
     used = {r["vehicle_id"] for r in plan["routes"]}
+    busy = {d.id for i, r in enumerate(plan["routes"])
+            if (d := driver_of(r, case, drivers, f"routes[{i}]")) is not None}
     idle = [_idle(f"{vt.id}#{k}", vt.name, drivers.get(f"{vt.id}#{k}"),
                   index.site(vt.home, f"vehicle type {vt.id}.home"), lang)
             for vt in case.vehicle_types for k in range(1, vt.count + 1)
-            if f"{vt.id}#{k}" not in used]
+            if f"{vt.id}#{k}" not in used
+            and (f"{vt.id}#{k}" not in drivers or drivers[f"{vt.id}#{k}"].id not in busy)]
     fleet = {f"{vt.id}#{k}" for vt in case.vehicle_types for k in range(1, vt.count + 1)}
     standby = [_idle("", index.vehicle_type(d.vehicle_type, "drivers").name, d,
                      index.site(d.home or index.vehicle_type(d.vehicle_type, "drivers").home,
                                 f"driver {d.id}.home"), lang)
-               for vid, d in drivers.items() if vid not in fleet]
+               for vid, d in drivers.items() if vid not in fleet and d.id not in busy]
     day = _day(plan, case)
     return SheetBook(plan["case"]["name"], lang.date(day), lang.code, sheets, idle, standby)
 

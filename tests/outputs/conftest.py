@@ -93,3 +93,48 @@ def parse_elements(html: str) -> list[Element]:
 def elements() -> Callable[[str], list[Element]]:
     """``elements(html)``: every element of a page with its attributes and text."""
     return parse_elements
+
+
+@pytest.fixture(scope="session")
+def tiny_case_with_people():
+    """The tiny case with contacts at its farms and packing house and a driver
+    for each of its three vehicles (moto#1, moto#2, reefer#1)."""
+    import dataclasses
+
+    from planner.domain import Driver
+    from planner.io import read_case
+
+    case = read_case(DATA / "tiny")
+    people = {
+        "farm-a": ("Nguyễn Văn Hùng", "0000 001 001", "xã Giáp Sơn cũ, nay xã Lục Ngạn"),
+        "farm-b": ("Trần Thị Lan", "0000 001 002", "thị trấn Chũ cũ, nay phường Chũ"),
+        "ph-chu": ("Giáp Văn Thành", "0000 000 101", "phường Chũ"),
+    }
+    sites = tuple(
+        dataclasses.replace(s, contact=people[s.id][0], phone=people[s.id][1],
+                            address=people[s.id][2]) if s.id in people else s
+        for s in case.sites
+    )
+    drivers = (Driver("d1", "Lương Minh Quyết", "moto", "0000 009 001", "98B1-000.01"),
+               Driver("d2", "Phạm Thị Phương", "moto", "0000 009 002", "98B1-000.02"),
+               Driver("d3", "Thân Đức Long", "reefer", "0000 009 003", "98C-000.03"))
+    return case.replace(sites=sites, drivers=drivers)
+
+
+@pytest.fixture(scope="session")
+def embedded_plan() -> dict[str, Any]:
+    """A plan of the embedded case data/luc-ngan (work-bounded, so the same on
+    any machine): what the route sheets, manifests and report are made for."""
+    from planner import PlanParams, plan_day, read_case
+
+    case = read_case(ROOT / "data" / "luc-ngan")
+    params = PlanParams.from_dict({"time_limit_s": 120.0, "routing": {"solution_limit": 60},
+                                   "consolidation": {"node_limit": 600}})
+    return plan_day(case, params, seed=1).to_json()
+
+
+@pytest.fixture(scope="session")
+def embedded_case():
+    from planner import read_case
+
+    return read_case(ROOT / "data" / "luc-ngan")

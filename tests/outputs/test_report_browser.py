@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import select
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -30,20 +25,12 @@ from PIL import Image
 
 from planner.outputs import render_report
 
+from .browser import BINARIES, DevTools, chromium
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-BINARIES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-OFFLINE_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--no-first-run", "--no-default-browser-check",
-    "--hide-scrollbars", "--mute-audio",
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-TIMEOUT_S = 60.0
 WIDTH = 1300
 
 PROBE = """
@@ -70,89 +57,13 @@ PROBE = """
 """
 
 
-def _chromium() -> str | None:
-    return next((p for p in map(shutil.which, BINARIES) if p), None)
-
-
-class DevTools:
-    """A Chromium child driven over ``--remote-debugging-pipe``."""
-
-    def __init__(self, binary: str, profile: Path, log: Path) -> None:
-        cmd_r, self._cmd_w = os.pipe()
-        self._res_r, res_w = os.pipe()
-
-        def _fds() -> None:  # in the child: the protocol's fds 3 (in) and 4 (out)
-            os.dup2(cmd_r, 3)
-            os.dup2(res_w, 4)
-
-        with log.open("wb") as err:
-            self.proc = subprocess.Popen(  # noqa: S603
-                [binary, *OFFLINE_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}",
-                 "about:blank"],
-                pass_fds=(3, 4), preexec_fn=_fds, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=err,
-            )
-        os.close(cmd_r)
-        os.close(res_w)
-        self._buffer = b""
-        self._last_id = 0
-        self.events: list[dict[str, Any]] = []
-
-    def send(self, method: str, params: dict[str, Any] | None = None, *,
-             session: str | None = None) -> dict[str, Any]:
-        self._last_id += 1
-        message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._cmd_w, json.dumps(message).encode() + b"\0")
-        while True:
-            answer = self._read()
-            if answer.get("id") == self._last_id:
-                if "error" in answer:
-                    raise RuntimeError(f"{method}: {answer['error']}")
-                return answer["result"]
-            self.events.append(answer)
-
-    def wait_for(self, event: str) -> dict[str, Any]:
-        seen = next((e for e in self.events if e.get("method") == event), None)
-        while seen is None:
-            message = self._read()
-            self.events.append(message)
-            seen = message if message.get("method") == event else None
-        return seen
-
-    def _read(self) -> dict[str, Any]:
-        deadline = time.monotonic() + TIMEOUT_S
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._res_r], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
-                raise TimeoutError(f"Chromium did not answer within {TIMEOUT_S:.0f} s")
-            chunk = os.read(self._res_r, 1 << 16)
-            if not chunk:
-                raise EOFError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(raw)
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close")
-            self.proc.wait(timeout=10)
-        except (OSError, RuntimeError, TimeoutError, EOFError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        finally:
-            os.close(self._cmd_w)
-            os.close(self._res_r)
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, tiny_plan_text) -> Iterator[dict[str, Any]]:
     """Load the tiny plan's report offline; return the probe, the requests
     and the full-page screenshot."""
     from planner.io import read_case
 
-    binary = _chromium()
+    binary = chromium()
     if binary is None:
         pytest.skip(f"no Chromium binary found (looked for {', '.join(BINARIES)} on PATH); "
                     "install Debian's chromium package to run the browser test")
