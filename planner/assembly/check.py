@@ -38,6 +38,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from ..check.storage import check_storage
 from ..consolidation.checker import check_result as check_freight
 from ..consolidation.params import ConsolidationParams
 from ..domain import Case, HarvestLot
@@ -218,6 +219,7 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
     freight = consolidation_of(case, doc, handling_per_kg=cparams.handling_cost_per_kg, penalty=penalty)
     for problem in check_freight(case, supplies, freight, params=cparams):
         _freight_problem(report, problem)
+    report.violations += check_storage(case, deliveries, freight, precool_s=params.precool_s, params=cparams)
     report.totals = {
         "routes": len(routes), "lots_routed": len(deliveries), "km": round(routing.total_km, 1),
         "pickup_cost": round(routing.total_cost, 0), "freight_cost": round(freight.cost, 0),
