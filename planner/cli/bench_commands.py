@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from ..routing.params import RoutingParams
-from ..routing.solomon import read_solomon
-from ..routing.vrptw import evaluate, solve_vrptw_ortools
+if TYPE_CHECKING:
+    from ..routing.params import RoutingParams
 
 console = Console()
 bench_app = typer.Typer(help="Benchmarks of the engines on literature instances.", no_args_is_help=True)
@@ -70,6 +69,9 @@ def run_one(path: Path, *, solver: Solver, time_limit_s: float, seed: int,
     than the best known solution were used (the hierarchical comparison).
     ``cpu_time`` makes PyVRP's budget CPU seconds (a busy machine then
     changes the wall time, not the result); OR-Tools' stays wall-clock."""
+    from ..routing.solomon import read_solomon
+    from ..routing.vrptw import evaluate, solve_vrptw_ortools
+
     inst = read_solomon(path)
     vehicle_cost = VEHICLE_COST if objective is Objective.VEHICLES else 0.0
     run_params = params.replace(time_limit_s=time_limit_s)
@@ -127,6 +129,8 @@ def vrptw(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the results here.")] = None,
 ) -> None:
     """Solve each file with each solver; print distance, gap to BKS, time, feasibility."""
+    from ..routing.params import RoutingParams
+
     routing_params = RoutingParams.from_file(params) if params else RoutingParams()
     bks = find_bks(files)
     rows: list[dict[str, Any]] = []

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..domain import Case
 from ..domain.units import DAY, to_datetime
 from ..exceptions import CaseError
-from ..freshness import model_for
-from ..io import read_case
+
+if TYPE_CHECKING:
+    from ..domain import Case
+    from ..io.tables import ReadLog
 
 console = Console()
 err = Console(stderr=True)
@@ -23,10 +25,55 @@ err = Console(stderr=True)
 CaseArg = Annotated[Path, typer.Argument(help="Case folder (e.g. data/luc-ngan).")]
 
 
-def load_or_exit(folder: Path) -> Case:
-    """Read a case, or print every problem and exit with code 2."""
+WARNINGS_SHOWN = 25  # lines of grouped warnings before "... and N more"
+_ROW = re.compile(r"^(?P<file>.+?) row (?P<row>\d+), (?P<rest>.*)$", re.DOTALL)
+
+
+def grouped_warnings(warnings: list[str]) -> list[str]:
+    """One line per file and message, listing the rows it applies to
+    (``orders.csv rows 3, 7, 9, region: 'Hanoi' read as ...``)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for warning in warnings:
+        m = _ROW.match(warning)
+        key = (m["file"], m["rest"]) if m else (warning, "")
+        groups.setdefault(key, []).append(m["row"] if m else "")
+    lines = []
+    for (file, rest), rows in groups.items():
+        if not rest:
+            lines.append(file)
+        elif len(rows) == 1:
+            lines.append(f"{file} row {rows[0]}, {rest}")
+        else:
+            shown = ", ".join(rows[:8]) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+            lines.append(f"{file} rows {shown} ({len(rows)} rows), {rest}")
+    return lines
+
+
+def print_warnings(log: ReadLog, out: Console, *, limit: int | None = WARNINGS_SHOWN) -> None:
+    """The warnings of a case, apart from errors: legal but implausible values."""
+    if not log.warnings:
+        return
+    lines = grouped_warnings(log.warnings)
+    out.print(f"[yellow]{len(log.warnings)} warning(s)[/yellow] (legal but implausible; check them):",
+              soft_wrap=True)
+    for line in lines[:limit]:
+        out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    if limit is not None and len(lines) > limit:
+        out.print(f"  ... and {len(lines) - limit} more (planner validate --all-warnings lists them)",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
+def load_or_exit(folder: Path, *, log: ReadLog | None = None, warn: bool = True) -> Case:
+    """Read a case, or print every problem and exit with code 2. Warnings
+    (legal but implausible values) go to stderr unless ``warn`` is False or
+    the caller passes its own ``log`` to show them itself."""
+    from ..io import read_case
+    from ..io.tables import ReadLog
+
+    own = log is None
+    log = ReadLog() if log is None else log
     try:
-        return read_case(folder)
+        case = read_case(folder, log=log)
     except CaseError as exc:
         if len(exc.problems) == 1:  # one clear line, naming the file's full path
             problem = exc.problems[0]
@@ -37,16 +84,39 @@ def load_or_exit(folder: Path) -> Case:
         for problem in exc.problems:  # one line each, whatever the width: grep-able
             err.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    if own and warn:
+        print_warnings(log, err)
+    return case
 
 
-def validate(case: CaseArg) -> None:
-    """Check a case folder; exit 0 when valid, 2 with every problem otherwise."""
-    loaded = load_or_exit(case)
+def _print_files(log: ReadLog) -> None:
+    for note in log.files:
+        console.print(f"  read {note.describe()}", markup=False, highlight=False, soft_wrap=True)
+
+
+def validate(
+    case: CaseArg,
+    all_warnings: Annotated[bool, typer.Option("--all-warnings", help="List every warning.")] = False,
+) -> None:
+    """Check a case folder; exit 0 when valid (warnings listed apart), 2 with every problem otherwise.
+
+    Names the encoding, delimiter and decimal separator each file was read with."""
+    from ..io.tables import ReadLog
+
+    log = ReadLog()
+    try:
+        loaded = load_or_exit(case, log=log)
+    except typer.Exit:
+        _print_files(log)
+        print_warnings(log, console, limit=None if all_warnings else WARNINGS_SHOWN)
+        raise
+    _print_files(log)
     console.print(
         f"[green]valid[/green] {case}: {len(loaded.sites)} sites, {len(loaded.lots)} lots, "
         f"{len(loaded.orders)} orders, {len(loaded.vehicle_types)} vehicle types, "
         f"{len(loaded.lanes)} lanes", soft_wrap=True,
     )
+    print_warnings(log, console, limit=None if all_warnings else WARNINGS_SHOWN)
 
 
 def _kg_table(title: str, key_name: str, totals: dict[str, list[float]]) -> Table:
@@ -86,6 +156,8 @@ def info(case: CaseArg) -> None:
 
 
 def _budget_table(c: Case) -> Table:
+    from ..freshness import model_for
+
     table = Table(title="Shelf-life budget by market (lychee kept at the reference temperature)")
     for col in ("market", "treatment", "min. left at delivery (d)", "budget for transit (d)", "same at ambient 30 C (h)"):
         table.add_column(col)

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from ..consolidation import (
-    ConsolidationParams,
-    ConsolidationResult,
-    check_result,
-    consolidate,
-    supplies_from_lots,
-)
-from ..domain import Case
+if TYPE_CHECKING:
+    from ..consolidation import ConsolidationParams, ConsolidationResult
+    from ..domain import Case
 from ..domain.units import HOUR, to_datetime
 from .case_commands import CaseArg, load_or_exit
 
@@ -54,11 +49,15 @@ def consolidate_command(
     """Consolidate a case's orders into trucks, air pallets and containers."""
     loaded = load_or_exit(case)
     try:
+        from ..consolidation import ConsolidationParams
+
         params = ConsolidationParams.from_file(params_file) if params_file else ConsolidationParams()
     except (OSError, ValueError) as exc:
         err.print(f"{params_file}: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     params = ConsolidationParams.from_dict({**_as_dict(params), "time_limit_s": time_limit})
+    from ..consolidation import ConsolidationParams, check_result, consolidate, supplies_from_lots
+
     supplies = supplies_from_lots(loaded, pickup_delay_s=round(pickup_delay_h * HOUR))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("consolidating", total=1.0)

@@ -9,9 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..casegen import CaseSpec, generate_case
-from ..io import write_case
-
 console = Console()
 
 
@@ -25,6 +22,9 @@ def generate(
     fleet_scale: Annotated[float, typer.Option(help="Multiply vehicle counts.")] = 1.0,
 ) -> None:
     """Generate the Luc Ngan livestream-day case (the embedded data/luc-ngan)."""
+    from ..casegen import CaseSpec, generate_case
+    from ..io import write_case
+
     try:
         spec = CaseSpec(seed=seed, day=date.fromisoformat(day), n_farms=farms, n_lots=lots,
                         n_orders=orders, fleet_scale=fleet_scale)

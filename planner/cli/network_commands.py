@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..exceptions import TravelTimeError
-from ..io.writer import write_settings
 from .case_commands import load_or_exit
 
 if TYPE_CHECKING:
@@ -141,6 +140,8 @@ def calibrate_command(
     travel = calibrated_settings(loaded.settings.travel, fit)
     if select:
         travel = replace(travel, provider="osm", graph=Path(os.path.relpath(graph.resolve(), case.resolve())).as_posix())
+    from ..io.writer import write_settings
+
     write_settings(replace(loaded, settings=replace(loaded.settings, travel=travel)), case)
     console.print(fit.summary(), markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {case / 'settings.toml'} \\[travel]: "

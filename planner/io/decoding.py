@@ -25,7 +25,7 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 LEGACY_CODE_PAGES = ("cp1258", "cp1252", "cp1250", "cp1251")
 _NAMES = {
     "utf-8": "UTF-8", "utf_8": "UTF-8", "cp1258": "Windows-1258", "cp1252": "Windows-1252",
-    "cp1250": "Windows-1250", "cp1251": "Windows-1251", "utf-16-le": "UTF-16 LE",
+    "cp1250": "Windows-1250", "cp1251": "Windows-1251", "utf-16": "UTF-16", "utf16": "UTF-16", "utf-8-sig": "UTF-8 with BOM", "utf-16-le": "UTF-16 LE",
     "utf-16-be": "UTF-16 BE", "utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE",
 }
 
@@ -82,16 +82,16 @@ def decode(data: bytes, *, declared: str = "") -> Decoded:
                 msg = f"starts with a {label.split(' with')[0]} byte-order mark but is not {label} ({exc.reason})"
                 raise DecodeError(msg) from None
             return _decoded(text.lstrip("\ufeff"), label)
-    try:
-        return _decoded(data.decode("utf-8"), "UTF-8")
-    except UnicodeDecodeError:
-        pass
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_without_bom(data)  # before UTF-8: NUL bytes are valid UTF-8
     if utf16:
         try:
             return _decoded(data.decode(utf16), encoding_label(utf16))
         except UnicodeDecodeError:
             pass
+    try:
+        return _decoded(data.decode("utf-8"), "UTF-8")
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data, cp_isolation=list(LEGACY_CODE_PAGES)).best()
     if best is None:
         raise DecodeError(

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, time
+from functools import lru_cache
 from typing import TypeVar
 
 from ..domain.units import parse_datetime, to_seconds
@@ -42,6 +43,8 @@ class RowReader:
 
     def raw(self, field: str) -> str:
         value = self.values.get(field, "")
+        if type(value) is str:
+            return value.strip()
         return "" if value is None else str(value).strip()
 
     def text(self, field: str, *, required: bool = True, default: str = "") -> str:
@@ -139,6 +142,7 @@ class RowReader:
         return tuple(x.strip() for x in self.raw(field).split(";") if x.strip())
 
 
+@lru_cache(maxsize=65_536)  # orders share their deadlines: parse each text once
 def clock_or_iso(value: str, epoch: datetime, tz: str, *, day: int = 0) -> int:
     """``HH:MM`` on day ``day`` of the case (24:00 allowed) or a full ISO datetime."""
     if len(value) <= 5 and ":" in value:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,7 +22,8 @@ from .decoding import DecodeError, decode, nfc
 
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # 107,7 or 1.150,5
+_DOT_THOUSANDS_ONLY = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")  # 36.684.000
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _LOCALE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -170,7 +172,7 @@ def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
             raise TableError(_too_many_fields(path.name, n, len(record), len(header), note.delimiter))
         rows.append((n, record + [""] * (len(header) - len(record))))
     note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
-    return _table(note, header, rows)
+    return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", decoded.text))
 
 
 def _detect_delimiter(header: str) -> str:
@@ -192,21 +194,26 @@ def _too_many_fields(file: str, row: int, got: int, expected: int, delimiter: st
 
 def _detect_decimal(cells: Iterable[str]) -> str:
     """',' when numbers are written with decimal commas and none with a decimal point."""
-    comma = dot = 0
+    comma = False
     for cell in cells:
-        if "," in cell and _COMMA_DECIMAL.match(cell):
-            comma += 1
+        if ("," in cell and _COMMA_DECIMAL.match(cell)) or ("." in cell and _DOT_THOUSANDS_ONLY.match(cell)):
+            comma = True
         elif "." in cell and _DOT_DECIMAL.match(cell) and not _DOT_THOUSANDS.match(cell):
-            dot += 1
-    return "," if comma and not dot else "."
+            return "."  # one number with a decimal point decides
+    return "," if comma else "."
 
 
-def _table(note: FileNote, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
+def _table(
+    note: FileNote, header: list[str], rows: list[tuple[int, list[str]]], *, is_nfc: bool = False,
+) -> Table:
     out: list[tuple[int, dict[str, str]]] = []
     for n, record in rows:
+        if is_nfc and note.decimal == ".":  # the common case, kept fast
+            out.append((n, dict(zip(header, record, strict=False))))
+            continue
         cells: dict[str, str] = {}
         for name, raw in zip(header, record, strict=False):
-            value = nfc(raw)
+            value = raw if is_nfc else nfc(raw)
             if value != raw:
                 note.nfc_cells += 1
             if note.decimal == "," and ("," in value or "." in value) and _LOCALE_NUMBER.match(value.strip()):

@@ -36,17 +36,23 @@ def _no_traceback(result) -> None:
 def test_validate_the_tiny_case(app, runner):
     result = runner.invoke(app, ["validate", str(TINY)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (
-        f"valid {TINY}: 7 sites, 2 lots, 2 orders, 2 vehicle types, 4 lanes"
-    )
+    *read, last = result.stdout.splitlines()
+    assert last == f"valid {TINY}: 7 sites, 2 lots, 2 orders, 2 vehicle types, 4 lanes"
+    assert "  read settings.toml: UTF-8" in read
+    assert "  read orders.csv: 2 row(s), UTF-8, delimiter comma (','), decimal point ('.')" in read
     assert result.stderr == ""
+
+
+def _only_read_lines(stdout: str) -> bool:
+    """validate names how it read each file, even when the case is refused."""
+    return all(line.startswith("  read ") for line in stdout.splitlines())
 
 
 def test_validate_lists_every_problem_and_exits_2(app, runner):
     result = runner.invoke(app, ["validate", str(BAD / "several")])
     assert result.exit_code == 2
     _no_traceback(result)
-    assert result.stdout == ""
+    assert _only_read_lines(result.stdout)
     lines = result.stderr.splitlines()
     assert lines[0] == f"{BAD / 'several'}: 8 problem(s)"
     assert sorted(line.strip() for line in lines[1:]) == sorted([
@@ -78,7 +84,7 @@ def test_malformed_files_give_one_clear_line(app, runner, command, case, line):
     result = runner.invoke(app, [command, str(BAD / case)])
     assert result.exit_code == 2
     _no_traceback(result)
-    assert result.stdout == ""
+    assert _only_read_lines(result.stdout) and (command == "validate" or not result.stdout)
     assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith(f"{BAD / case}/{line}")
 
