@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from planner.assembly import DailyPlan
-from planner.assembly.check import check_plan, check_plan_file
+from planner.assembly.check import check_plan, check_plan_file, check_routes
 from planner.domain import Case
 from planner.exceptions import PlanCheckError
 
@@ -64,7 +65,51 @@ def test_an_unreadable_or_malformed_plan_is_a_plan_check_error(tmp_path: Path, t
     with pytest.raises(PlanCheckError, match="cannot read a JSON plan"):
         check_plan_file(bad, tiny_case)
     bad.write_text(json.dumps({"schema_version": "1.0"}))
-    with pytest.raises(PlanCheckError, match="does not match plan schema 1.0"):
+    with pytest.raises(PlanCheckError, match="does not match plan schema 1"):
         check_plan_file(bad, tiny_case)
-    with pytest.raises(PlanCheckError, match="does not match plan schema 1.0"):
+    with pytest.raises(PlanCheckError, match="does not match plan schema 1"):
         check_plan(tiny_case, {"routes": []})
+
+
+def test_a_delivery_shelf_life_off_by_more_than_a_minute_is_a_violation(tiny_plan: DailyPlan, tiny_case: Case) -> None:
+    doc = copy.deepcopy(tiny_plan.to_json())
+    doc["deliveries"][0]["shelf_life_left_days"] += 50 / 86400
+    assert check_plan(tiny_case, doc).ok
+    doc["deliveries"][0]["shelf_life_left_days"] += 20 / 86400
+    report = check_plan(tiny_case, doc)
+    lot = doc["deliveries"][0]["lot_id"]
+    assert any(v.startswith(f"{lot}: reported shelf life") and "(+70 reference s)" in v
+               for v in report.violations), report.violations
+
+
+def test_stale_times_of_an_edit_are_notes_by_kind(tiny_plan: DailyPlan, tiny_case: Case) -> None:
+    doc = copy.deepcopy(tiny_plan.to_json())
+    route = _route_with(doc, "L1")
+    route["stops"][0]["departure"] = "2025-06-12T03:00+07:00"  # leave 49 min early: waits for L1 at the farm
+    report = check_plan(tiny_case, doc)
+    kinds = report.notes_by_kind()
+    assert "stop times recomputed" in kinds
+    assert any("written 03:49 12 Jun" in n for n in kinds["stop times recomputed"])
+    assert report.ok, report.violations  # leaving early breaks no rule
+
+
+def test_check_routes_checks_a_changed_route_with_the_intake_of_the_others(tiny_plan: DailyPlan,
+                                                                          tiny_case: Case) -> None:
+    doc = copy.deepcopy(tiny_plan.to_json())
+    route = _route_with(doc, "L1")
+    assert check_routes(tiny_case, doc, [route["vehicle_id"]]).ok
+    route["stops"][0]["departure"] = "2025-06-12T11:30+07:00"
+    report = check_routes(tiny_case, doc, [route["vehicle_id"]])
+    assert any("L1: picked up at 11:" in v for v in report.violations), report.violations
+    assert check_routes(tiny_case, doc, ["nobody#1"]).violations == ["nobody#1: no such route in the plan"]
+    # the other route's lot lands in the same hour: with room for one lot only, the changed one overflows
+    lots = {lot.id: lot.kg for lot in tiny_case.lots}
+    doc = copy.deepcopy(tiny_plan.to_json())
+    other = next(d for d in doc["deliveries"] if d["lot_id"] == "L2")
+    mine = next(d for d in doc["deliveries"] if d["lot_id"] == "L1")
+    other["delivered"] = mine["delivered"]
+    small = tiny_case.replace(sites=tuple(
+        dataclasses.replace(s, intake_kg_per_hour=max(lots.values())) if s.id == "ph-chu" else s
+        for s in tiny_case.sites))
+    report = check_routes(small, doc, [route["vehicle_id"]])
+    assert any(v.startswith("ph-chu: intake") for v in report.violations), report.violations
