@@ -11,8 +11,6 @@ from planner.exceptions import CaseError
 from planner.io import read_case
 from planner.io.tables import ReadLog
 
-from .conftest import TINY
-
 FARMS = "farm-c,Farm C,farm,21.38,106.58,,,,,,,,,,Chu,\n"
 
 
