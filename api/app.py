@@ -16,7 +16,7 @@ from .deps import AppState
 from .engine import PlanFunction, load_plan_function
 from .jobs import JobRunner
 from .limits import BodySizeLimit
-from .routes import cases, health, plans, records
+from .routes import cases, health, plans, records, webhooks
 from .schemas import LotsIn, OrdersIn
 from .services import cases as case_service
 from .services import plans as plan_service
@@ -47,7 +47,10 @@ def job_runner(db: Database, settings: Settings, function: PlanFunction,
 
     def prepare(job_id: str) -> Any:
         with db.reader() as s:
-            return plan_service.prepare(s, cases, job_id, settings)
+            case, options, snapshot = plan_service.prepare_with_snapshot(s, cases, job_id, settings)
+        with db.write() as s:  # kept with the job: its plan is checked against what it planned
+            plan_service.keep_snapshot(s, job_id, snapshot)
+        return case, options
 
     return JobRunner(db, settings, function, prepare)
 
@@ -75,9 +78,10 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
             db.dispose()
 
     app = FastAPI(title="Cold-chain planner API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, records, plans, cases):
+    for module in (health, records, plans, cases, webhooks):
         app.include_router(module.router)
     install_web(app)  # the web page at / (api/web)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -94,5 +98,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(body.pop("$defs", {}))
         components[model.__name__] = body
+    maximum = app.state.settings.max_page_size
+    for path in schema.get("paths", {}).values():  # the page size this server allows
+        for operation in path.values():
+            for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if param.get("name") == "limit" and param.get("in") == "query":
+                    for option in param["schema"].get("anyOf", [param["schema"]]):
+                        if option.get("type") == "integer":
+                            option["maximum"] = maximum
     app.openapi_schema = schema
     return schema

@@ -19,6 +19,7 @@ from rich.table import Table
 
 console = Console()
 err = Console(stderr=True)
+EMBEDDED_CASE = Path(__file__).resolve().parents[1] / "data" / "luc-ngan"
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Folder of the SQLite file (default ./planner-data).")]
 DatabaseUrl = Annotated[str | None, typer.Option("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")]
@@ -49,36 +50,39 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     database_url: DatabaseUrl = None,
     data_dir: DataDir = None,
-    case: Annotated[Path | None, typer.Option("--case", help="Base case folder registered as the default case.")] = None,
+    case: Annotated[Path | None, typer.Option("--case", help="Base case folder registered as the default case "
+                                              "(default: the embedded case data/luc-ngan).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Plan jobs run at once (in a worker process).")] = 1,
     processes: Annotated[int, typer.Option("--processes", min=1, help="Server processes (uvicorn workers).")] = 1,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
 ) -> None:
     """Start the HTTP API (migrating the database first) and a plan-job worker process."""
-    import subprocess
     import sys
 
     import uvicorn
 
+    from .supervisor import WorkerSupervisor
+
     env = {"PLANNER_DATA_DIR": str(data_dir) if data_dir else None, "PLANNER_DATABASE_URL": database_url,
            "PLANNER_BASE_CASE": str(case) if case else None}
-    if case is None and "PLANNER_BASE_CASE" not in os.environ and Path("data/luc-ngan").is_dir():
-        env["PLANNER_BASE_CASE"] = "data/luc-ngan"
+    if case is None and "PLANNER_BASE_CASE" not in os.environ and EMBEDDED_CASE.is_dir():
+        env["PLANNER_BASE_CASE"] = str(EMBEDDED_CASE)  # the embedded case, wherever the command runs
     os.environ.update({k: v for k, v in env.items() if v is not None})
     settings = _settings(data_dir, database_url)  # fail fast with a clear line
     _api().prepare(settings)
     worker = None
-    if workers:
-        worker = subprocess.Popen([sys.executable, "-m", "api.worker"], env={
+    if workers:  # restarted whenever it dies (api/supervisor.py)
+        worker = WorkerSupervisor([sys.executable, "-m", "api.worker"], env={
             **os.environ, "PLANNER_WORKERS": str(workers), "PLANNER_PARENT_PID": str(os.getpid())})
+        worker.start()
     os.environ["PLANNER_WORKERS"] = "0"  # the server processes only queue jobs
+    os.environ["PLANNER_EXPECTED_WORKERS"] = str(workers)  # /readyz: not ready while they are missing
     try:
         uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level="info", workers=processes,
                     access_log=access_log)
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(30)
+            worker.stop()
 
 
 def keys_create(

@@ -98,12 +98,13 @@ async def get_db(state: State) -> Database:
 DB = Annotated[Database, Depends(get_db)]
 
 
-async def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)")] = None) -> int:
+async def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)", examples=[100])] = None) -> int:
     return page_size(limit, default=state.settings.default_page_size, maximum=state.settings.max_page_size)
 
 
 Limit = Annotated[int, Depends(limit_of)]
-Cursor = Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")]
+Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$",
+                                     description="next_cursor of the previous page (digits; opaque to clients)")]
 
 
 async def case_of(

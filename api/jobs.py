@@ -13,6 +13,7 @@ reports again)."""
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 import threading
@@ -20,16 +21,18 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from planner.domain import Case
 
 from .db import Database
 from .engine import PlanFunction, PlanOptions, PlanOutput
 from .errors import engine_error
-from .models import PlanJob, utcnow
-from .services import results
+from .isolation import Caps, JobFailed, run_capped
+from .models import PlanJob, PlanWorker, utcnow
+from .services import results, webhooks
 from .settings import Settings
 
 log = logging.getLogger("api.jobs")
@@ -68,15 +71,21 @@ class JobRunner:
 
     # -- life cycle -------------------------------------------------------
     def start(self) -> None:
+        """Take back the jobs of dead workers, then (with ``workers`` > 0)
+        register as a worker and start the worker threads and the webhook
+        sender. A watch thread runs in every process, workers or not, so a
+        server notices a dead worker process within the stale period."""
         _LIVE.add(self.id)
         self.recover()
-        if self.settings.workers == 0:
-            return
-        for n in range(self.settings.workers):
-            t = threading.Thread(target=self._work, name=f"plan-worker-{n}", daemon=True)
-            t.start()
-            self._threads.append(t)
-        t = threading.Thread(target=self._beat, name="plan-heartbeat", daemon=True)
+        if self.settings.workers > 0:
+            self._register()
+            for n in range(self.settings.workers):
+                self._spawn(self._work, f"plan-worker-{n}")
+            self._spawn(self._send_webhooks, "webhook-sender")
+        self._spawn(self._beat, "plan-heartbeat")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
         t.start()
         self._threads.append(t)
 
@@ -86,10 +95,31 @@ class JobRunner:
         for t in self._threads:
             t.join(timeout)
         self._threads.clear()
+        if self.settings.workers > 0:
+            try:
+                with self.db.write() as s:
+                    s.execute(delete(PlanWorker).where(PlanWorker.id == self.id))
+            except Exception:
+                log.exception("unregistering plan worker %s failed", self.id)
 
     @property
     def alive_workers(self) -> int:
         return sum(t.is_alive() for t in self._threads if t.name.startswith("plan-worker"))
+
+    def _register(self) -> None:
+        now = utcnow()
+        with self.db.write() as s:
+            s.merge(PlanWorker(id=self.id, host=self.host, pid=os.getpid(), slots=self.settings.workers,
+                               started_at=now, heartbeat_at=now))
+
+    def live_workers(self) -> int:
+        """Plan-job worker threads of the live worker processes (any host):
+        heartbeat within the stale period, and on this host a process that lives."""
+        stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_after_s)
+        with self.db.reader() as s:
+            rows = s.execute(select(PlanWorker.host, PlanWorker.pid, PlanWorker.slots)
+                             .where(PlanWorker.heartbeat_at >= stale_before)).all()
+        return sum(slots for host, pid, slots in rows if host != self.host or _alive(pid))
 
     # -- recovery ---------------------------------------------------------
     def _dead_here(self, worker: str) -> bool:
@@ -106,6 +136,11 @@ class JobRunner:
         stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_after_s)
         n = 0
         with self.db.write() as s:
+            gone = [w for w in s.scalars(select(PlanWorker))
+                    if w.id not in _LIVE and (w.heartbeat_at < stale_before or self._dead_here(w.id))]
+            for w in gone:
+                log.warning("plan worker %s is gone", w.id)
+                s.delete(w)
             for job in s.scalars(select(PlanJob).where(PlanJob.status == "running")):
                 if job.worker in _LIVE:  # a runner of this process: alive, however slow its heartbeat
                     continue
@@ -123,8 +158,8 @@ class JobRunner:
             job.status, job.progress = "queued", 0.0
             job.message = f"requeued: the server running it stopped (attempt {job.attempts})"
         else:
-            job.status, job.finished_at = "failed", utcnow()
-            job.error = f"the server running it stopped {job.attempts} time(s); submit it again"
+            job.status, job.finished_at, job.error_code = "failed", utcnow(), "worker_lost"
+            job.error = f"the worker running it stopped {job.attempts} time(s); submit it again"
         log.warning("plan job %s taken back: %s", job.id, job.status)
 
     # -- the worker loop --------------------------------------------------
@@ -141,15 +176,32 @@ class JobRunner:
             self.run(job_id)
 
     def _beat(self) -> None:
-        while not self._stop.wait(self.settings.job_heartbeat_s):
+        while not self._stop.wait(min(self.settings.job_heartbeat_s, self.settings.job_stale_after_s / 4)):
             try:
-                with self.db.write() as s:
-                    s.execute(update(PlanJob).where(PlanJob.worker == self.id, PlanJob.status == "running")
-                              .values(heartbeat_at=utcnow()))
+                if self.settings.workers > 0:
+                    with self.db.write() as s:
+                        now = utcnow()
+                        s.execute(update(PlanJob).where(PlanJob.worker == self.id, PlanJob.status == "running")
+                                  .values(heartbeat_at=now))
+                        beat = s.execute(update(PlanWorker).where(PlanWorker.id == self.id).values(heartbeat_at=now))
+                        if not cast(CursorResult[Any], beat).rowcount:
+                            self._register_in(s, now)
                 if self.recover():
                     log.warning("took back stale plan jobs")
             except Exception:
                 log.exception("plan job heartbeat failed")
+
+    def _register_in(self, s: Any, now: Any) -> None:
+        s.add(PlanWorker(id=self.id, host=self.host, pid=os.getpid(), slots=self.settings.workers,
+                         started_at=now, heartbeat_at=now))
+
+    def _send_webhooks(self) -> None:
+        sender = webhooks.Sender(self.db, self.settings)
+        while not self._stop.wait(0.5):
+            try:
+                sender.send_due()
+            except Exception:
+                log.exception("sending webhooks failed")
 
     def claim(self) -> str | None:
         """Mark the oldest queued job as running on this worker; its id, or None."""
@@ -165,21 +217,43 @@ class JobRunner:
             job.progress, job.message, job.error = 0.0, "started", ""
             return job.id
 
+    def caps(self, options: PlanOptions) -> Caps:
+        grace = self.settings.plan_grace_s
+        limit = math.ceil(options.time_limit_s)
+        return Caps(memory_mb=self.settings.plan_memory_mb, cpu_s=limit + grace, wall_s=limit + grace)
+
+    def execute(self, job_id: str, case: Case, options: PlanOptions) -> tuple[PlanOutput, float | None]:
+        """The plan (and its peak memory, MB): in a capped child process, or
+        in this thread when ``worker_isolation`` is off."""
+        progress = self._progress(job_id)
+        if not self.settings.worker_isolation:
+            return self.plan_function(case, options=options, progress=progress), None
+        return run_capped(self.plan_function, case, options, self.caps(options), progress, self._stop)
+
     def run(self, job_id: str) -> None:
-        """Run one claimed job to a final state."""
+        """Run one claimed job to a final state. A failed job keeps a stable
+        code and message; an unexpected exception goes to the log only."""
         try:
             case, options = self.prepare(job_id)
-            output = self.plan_function(case, options=options, progress=self._progress(job_id))
+            output, peak = self.execute(job_id, case, options)
         except JobCancelled:
             self._finish(job_id, "cancelled", message="cancelled")
+        except InterruptedError:
+            log.warning("plan job %s interrupted: the worker stops (another worker takes it back)", job_id)
+        except JobFailed as exc:
+            log.warning("plan job %s failed: %s %s", job_id, exc.code, exc.message)
+            self._finish(job_id, "failed", error="; ".join([exc.message, *exc.problems[:20]]), code=exc.code,
+                         peak=exc.peak_mb)
         except Exception as exc:  # the job fails, the worker lives on
             api_error = engine_error(exc)
-            detail = "; ".join([api_error.message, *api_error.problems[:20]]) if api_error else f"{type(exc).__name__}: {exc}"
             if api_error is None:
                 log.exception("plan job %s failed", job_id)
-            self._finish(job_id, "failed", error=detail)
+                code, detail = "internal_error", "the plan failed unexpectedly; the error is in the server log"
+            else:
+                code, detail = api_error.code, "; ".join([api_error.message, *api_error.problems[:20]])
+            self._finish(job_id, "failed", error=detail, code=code)
         else:
-            self._finish(job_id, "succeeded", message="done", output=output)
+            self._finish(job_id, "succeeded", message="done", output=output, peak=peak)
 
     def _progress(self, job_id: str) -> Callable[[float, str], None]:
         last = [0.0]
@@ -200,6 +274,7 @@ class JobRunner:
 
     def _finish(
         self, job_id: str, status: str, *, message: str = "", error: str = "", output: PlanOutput | None = None,
+        code: str = "", peak: float | None = None,
     ) -> None:
         with self.db.write() as s:
             job = s.get(PlanJob, job_id)
@@ -209,7 +284,9 @@ class JobRunner:
                 status, message, output = "cancelled", "cancelled (result dropped)", None
             if output is not None:
                 results.store(s, job, output)
+                webhooks.plan_ready(s, job, output.document)
             job.status, job.finished_at = status, utcnow()
-            job.message, job.error = message or job.message, error
+            job.message, job.error, job.error_code = message or job.message, error, code
+            job.peak_memory_mb = peak
             if status == "succeeded":
                 job.progress = 1.0

@@ -1,5 +1,6 @@
 """Limits with a clear 4xx each: request body size (413), rows per ingest
-(413), page size (400); the plan-job rate per key (429) is in services.plans."""
+(413), page size (422); the plan-job rate per key (429) is in services.plans.
+JSON bodies may start with a byte-order mark, as CSV ones may."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from .errors import ApiError, body
+
+BOM = b"\xef\xbb\xbf"
 
 
 class BodySizeLimit:
@@ -31,12 +34,17 @@ class BodySizeLimit:
             await JSONResponse(body(err.code, err.message), status_code=413)(scope, receive, send)
             return
         seen = 0
+        media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        json_body = media == b"application/json" or media.endswith(b"+json")
 
         async def limited() -> Any:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                if json_body and seen == 0 and chunk.startswith(BOM):  # as Excel's "UTF-8" writes it
+                    message = {**message, "body": chunk[len(BOM):]}
+                seen += len(chunk)
                 if seen > self.max_bytes:
                     raise self._error()  # handled by the app's ApiError handler
             return message
@@ -45,11 +53,13 @@ class BodySizeLimit:
 
 
 def page_size(limit: int | None, *, default: int, maximum: int) -> int:
+    """The page size asked (``default`` if none); 422 naming ``limit`` outside 1..``maximum``
+    (the OpenAPI document states the same bounds)."""
     if limit is None:
         return default
     if limit < 1 or limit > maximum:
-        raise ApiError(400, "page_too_large" if limit > maximum else "invalid_limit",
-                       f"limit must be between 1 and {maximum}, got {limit}")
+        raise ApiError(422, "invalid_request", "the request is not valid",
+                       problems=[f"query.limit: must be between 1 and {maximum}, got {limit}"])
     return limit
 
 

@@ -139,6 +139,8 @@ class PlanJob(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str] = mapped_column(String(32), default="")
+    peak_memory_mb: Mapped[float | None] = mapped_column(Float, nullable=True)
     worker: Mapped[str] = mapped_column(String(200), default="")
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -198,3 +200,62 @@ class PlanManifestLine(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"))
     partner: Mapped[str] = mapped_column(String(64))
     row: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class PlanSnapshot(Base):
+    """The orders and lots a plan job was made from (as stored when it ran),
+    so a plan is checked against what it planned, not against today's data."""
+
+    __tablename__ = "plan_snapshots"
+    job_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"), primary_key=True)
+    lots: Mapped[list[dict[str, Any]]] = mapped_column(Json)  # [{"org", "id", "values"}]
+    orders: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanWorker(Base):
+    """A live plan-job worker (runner): registered at start, heartbeat while it
+    lives, removed at a clean stop; /readyz counts the live ones."""
+
+    __tablename__ = "plan_workers"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    slots: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Webhook(Base):
+    """An organisation's webhook: called when a plan carrying its shipments
+    (a partner) or its lots (a dispatcher) is ready, signed with ``secret``."""
+
+    __tablename__ = "webhooks"
+    org: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event to one organisation's webhook and its delivery attempts."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_org_id", "org", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(32))
+    job_id: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(2000))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

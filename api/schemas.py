@@ -35,17 +35,20 @@ class OrderRow(BaseModel):
         "id": "LS-000123", "channel": "livestream", "market": "domestic", "product": "lychee",
         "kg": 5, "boxes": 1, "ordered": "2025-06-12T09:00", "deadline": "2025-06-13T20:00",
         "min_shelf_life_days": 5, "value": 300000, "partner": "viettel-post", "city": "Hanoi",
-        "country": "VN", "lat": 21.03, "lon": 105.85, "hub": "hub-hn",
+        "country": "VN", "region": "Dong Da", "lat": 21.01438, "lon": 105.83156, "hub": "hub-hanoi",
     }]})
-    id: Scalar = Field(None, description="The caller's order id; a retry with the same id never duplicates.")
+    id: Scalar = Field(None, description="The caller's order id (1-128 letters, digits, '.', '_', '~', '-'; "
+                       "starting with a letter or digit); a retry with the same id never duplicates.")
     channel: Scalar = Field(None, description="livestream or b2b")
     market: Scalar = Field(None, description="A market of the case (domestic, US, AU, JP, ...)")
     product: Scalar = Field(None, description="A product of the case, e.g. lychee")
     grade: Scalar = Field(None, description="Grade (default A)")
     kg: Scalar = Field(None, description="Kilograms, > 0")
     boxes: Scalar = Field(None, description="Boxes, >= 0")
-    ordered: Scalar = Field(None, description="ISO 8601 datetime (case time zone if naive) or HH:MM")
-    deadline: Scalar = Field(None, description="Delivery deadline, after ordered")
+    ordered: Scalar = Field(None, description="ISO 8601 datetime (case time zone if naive) or HH:MM; within 366 "
+                            "days of the case's epoch (settings: season_days)")
+    deadline: Scalar = Field(None, description="Delivery deadline, after ordered and at most the case's horizon "
+                             "plus 7 days (settings: horizon_margin_days) after it")
     min_shelf_life_days: Scalar = Field(None, description="Shelf life left at delivery, days")
     value: Scalar = Field(None, description="Order value in the case currency")
     partner: Scalar = Field(None, description="Logistics partner of the last leg, if known")
@@ -61,18 +64,20 @@ class LotRow(BaseModel):
     """One harvest declaration, the columns of lots.csv."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "id": "L1", "farm": "farm-a", "product": "lychee", "grade": "A", "kg": 150, "boxes": 15,
+        "id": "L1", "farm": "farm-0033", "product": "lychee", "grade": "A", "kg": 150, "boxes": 15,
         "ready": "2025-06-12T04:00", "latest_pickup": "2025-06-12T10:00", "service_min": 5,
-        "certifications": "VietGAP;growing-area-code", "packing_houses": "", "value": 9000000,
+        "certifications": "VietGAP", "packing_houses": "", "value": 9000000,
     }]})
-    id: Scalar = Field(None, description="The caller's lot id; a retry with the same id never duplicates.")
+    id: Scalar = Field(None, description="The caller's lot id (1-128 letters, digits, '.', '_', '~', '-'; "
+                       "starting with a letter or digit); a retry with the same id never duplicates.")
     farm: Scalar = Field(None, description="A farm or collection point of the case")
     product: Scalar = None
     grade: Scalar = None
     kg: Scalar = Field(None, description="Kilograms, > 0")
     boxes: Scalar = None
-    ready: Scalar = Field(None, description="Harvest time, ISO 8601 or HH:MM")
-    latest_pickup: Scalar = Field(None, description="End of the pickup window")
+    ready: Scalar = Field(None, description="Harvest time, ISO 8601 or HH:MM; within 366 days of the case's epoch")
+    latest_pickup: Scalar = Field(None, description="End of the pickup window: at or after ready, at most the "
+                                  "case's horizon plus 7 days after it")
     service_min: Scalar = Field(None, description="Loading time, minutes")
     certifications: Scalar = Field(None, description="';'-separated, e.g. VietGAP;growing-area-code")
     packing_houses: Scalar = Field(None, description="';'-separated packing houses allowed (empty: any)")
@@ -164,6 +169,16 @@ def _date_text(value: object) -> object:
     return value
 
 
+def _whole_number(value: object) -> object:
+    """JSON numbers that are whole (``5`` or ``5.0``, as JSON Schema's integer), not text or booleans."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
@@ -173,11 +188,12 @@ class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"date": "2025-06-12", "time_limit_s": 10, "seed": 0},
     ]})
-    case: str | None = Field(None, description="Case name (default: the server's default case)")
+    case: str | None = Field(None, max_length=64, description="Case name (default: the server's default case)")
     date: Annotated[dt.date, BeforeValidator(_date_text)] | None = Field(
-        None, description="Planning day, YYYY-MM-DD (default: the case's first day)")
-    time_limit_s: int | None = Field(None, ge=1, le=3600, strict=True)
-    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)
+        None, description="Planning day, YYYY-MM-DD, within 366 days of the case's epoch (settings: season_days; "
+                          "default: the case's first day)")
+    time_limit_s: WholeNumber | None = Field(None, ge=1, le=3600)
+    seed: WholeNumber = Field(0, ge=0, le=2**31 - 1)
 
 
 class JobOut(BaseModel):
@@ -187,7 +203,11 @@ class JobOut(BaseModel):
     status: JobStatus
     progress: float = Field(ge=0, le=1)
     message: str
-    error: str
+    error: str = Field(description="Why it failed, for people (stable for a given cause; details in the server log)")
+    error_code: str = Field("", description="Why it failed, for programs: invalid_case, infeasible, "
+                            "travel_times_unavailable, solver_failed, memory_limit, time_limit, killed, worker_lost, "
+                            "internal_error (empty unless failed)")
+    peak_memory_mb: float | None = Field(None, description="Peak memory of the job's process (MB)")
     attempts: int
     cancel_requested: bool
     replan_of: str | None
@@ -345,5 +365,38 @@ class ReplanIn(BaseModel):
     dispatched: list[str] = Field(default_factory=list, max_length=1000, description="Vehicle ids already on the road")
     now: AwareDatetime | None = Field(None, description="Time of the re-plan: stops of dispatched routes that started "
                                                       "before it are done, nothing new starts before it")
-    time_limit_s: int | None = Field(None, ge=1, le=3600, strict=True)
-    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)
+    time_limit_s: WholeNumber | None = Field(None, ge=1, le=3600)
+    seed: WholeNumber = Field(0, ge=0, le=2**31 - 1)
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"url": "https://partner.example/planner-events"}]})
+    url: str = Field(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$",
+                     description="http(s) URL that receives POSTed events")
+    rotate_secret: bool = Field(False, description="Make a new signing secret (it is shown once, in the answer)")
+
+
+class WebhookOut(BaseModel):
+    org: str
+    url: str
+    secret: str | None = Field(None, description="The signing secret: shown once, when made (creation or rotation). "
+                                                 "Each delivery carries `X-Planner-Signature: sha256=<hex>`, the "
+                                                 "HMAC-SHA256 of the body under it")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event: Literal["plan.ready", "plan.changed"]
+    plan_id: str
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None = Field(description="When it is tried again (pending only)")
+    body: dict[str, Any] = Field(description="The event as sent")

@@ -31,6 +31,21 @@ class Settings(BaseSettings):
     job_stale_after_s: float = Field(60.0, gt=0)
     job_max_attempts: int = Field(2, ge=1, description="Runs of a job interrupted by a restart before it fails.")
     plan_time_limit_s: int = Field(30, gt=0, le=3600)
+    season_days: int = Field(366, ge=1, le=3660, description="Times of orders, lots and plans lie within this many "
+                             "days of the case's epoch.")
+    horizon_margin_days: int = Field(7, ge=0, le=366, description="A deadline (latest pickup) may be at most the "
+                                     "case's horizon plus this many days after the order (the harvest).")
+    plan_memory_mb: int = Field(6144, ge=64, description="Address space a plan job may use (its worker process "
+                                "is stopped past it and the job fails).")
+    plan_grace_s: int = Field(120, ge=1, description="Time a plan job may run past its time limit (CPU and wall "
+                              "clock) before it is stopped and fails.")
+    worker_isolation: bool = Field(True, description="Run each plan job in a child process of the worker under the "
+                                   "memory and time caps (False: in the worker's thread, uncapped; tests).")
+    expected_workers: int = Field(-1, ge=-1, description="Worker processes /readyz waits for (-1: this process's "
+                                  "own workers; planner serve sets 1).")
+    webhook_max_attempts: int = Field(6, ge=1, le=20)
+    webhook_backoff_s: float = Field(2.0, gt=0, description="First retry delay; doubled at every retry.")
+    webhook_timeout_s: float = Field(5.0, gt=0)
     plan_function: str = Field("api.engine:run_plan_day", description="module:function that plans one day (see api.engine).")
 
     @field_validator("database_url")

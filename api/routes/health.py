@@ -19,16 +19,20 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Ready, responses={503: {"model": Ready, "description": "Not ready"}},
-            summary="The database answers and the plan workers run")
+            summary="The database answers and the plan workers run",
+            description="Not ready (503) while the database does not answer or while fewer plan workers live than "
+                        "expected (a worker process that died is noticed within the stale period and restarted by "
+                        "`planner serve`). `workers`: plan-job slots of the live worker processes.")
 def readyz(state: State) -> JSONResponse:
-    expected = state.settings.workers
-    workers = state.runner.alive_workers if state.runner else 0
+    s = state.settings
+    expected = s.expected_workers if s.expected_workers >= 0 else s.workers
     try:
-        with state.db.reader() as s:
-            queued = plans.count_queued(s)
+        workers = state.runner.live_workers() if state.runner else 0
+        with state.db.reader() as session:
+            queued = plans.count_queued(session)
         database = "ok"
     except SQLAlchemyError as exc:
-        queued, database = 0, f"unavailable: {type(exc).__name__}"
-    ok = database == "ok" and workers == expected
+        workers, queued, database = 0, 0, f"unavailable: {type(exc).__name__}"
+    ok = database == "ok" and workers >= expected
     body = Ready(status="ready" if ok else "not_ready", database=database, workers=workers, queued_jobs=queued)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)

@@ -3,12 +3,13 @@ pages with filters, one by id, withdrawal."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from ..auth import Principal, Role
 from ..deps import DB, Caller, CaseParam, Cursor, Limit, State, allow
@@ -26,13 +27,35 @@ def iso_only(value: object) -> object:
     if isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit():
         raise ValueError("must be an ISO 8601 datetime with an offset, e.g. 2025-06-12T09:00+07:00")
     return value
+
+
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+
+
+def in_range(value: datetime | None) -> datetime | None:
+    """Query times a database can compare: 1970-01-01 to 2999-12-31 (UTC)."""
+    if value is None:
+        return None
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("must be between 1970-01-01T00:00Z and 2999-12-31T00:00Z")
+    return utc
+
+
 Text = Annotated[str | None, Query(max_length=128)]
 Org = Annotated[str | None, Query(max_length=64, description="Organisation (planners; others see their own)")]
-Moment = Annotated[AwareDatetime | None, BeforeValidator(iso_only), Query(description="ISO 8601 with offset")]
+Moment = Annotated[AwareDatetime | None, BeforeValidator(iso_only), AfterValidator(in_range),
+                   Query(description="ISO 8601 with an offset, 1970-01-01 to 2999-12-31",
+                         examples=["2025-06-12T00:00:00+07:00"])]
+RecordId = Annotated[str, Path(pattern=ingest.ID_PATTERN, max_length=128,
+                               description="The caller's id: " + ingest.ID_RULE.removeprefix("must be "))]
 
 CSV_EXAMPLES = {
     "orders": "id,channel,market,product,kg,ordered,deadline,city,country,lat,lon,hub,partner\n"
-              "LS-1,livestream,domestic,lychee,5,2025-06-12T09:00,2025-06-13T20:00,Hanoi,VN,21.03,105.85,hub-hn,viettel-post\n",
+              "LS-1,livestream,domestic,lychee,5,2025-06-12T09:00,2025-06-13T20:00,Hanoi,VN,21.042,105.85,hub-hanoi,viettel-post\n",
     "lots": "id,farm,product,kg,ready,latest_pickup\nL1,farm-a,lychee,150,2025-06-12T04:00,2025-06-12T10:00\n",
 }
 
@@ -51,7 +74,8 @@ async def _ingest(kind: Kind, request: Request, state: State, who: Principal, ca
     def work() -> IngestResult:
         rows, file, first = ingest.parse(kind, request.headers.get("content-type", ""), data,
                                          max_rows=state.settings.max_rows_per_request)
-        valid = ingest.validate(kind, state.cases.base(case), rows, file=file, first_row=first)
+        bounds = ingest.Bounds(state.settings.season_days, state.settings.horizon_margin_days)
+        valid = ingest.validate(kind, state.cases.base(case), rows, file=file, first_row=first, bounds=bounds)
         return ingest.store(state.db, kind, case, who.org, valid)
 
     return await run_in_threadpool(work)
@@ -107,7 +131,7 @@ def list_lots(
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
             responses=errors(403, 404))
-def get_order(order_id: str, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+def get_order(order_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
     with db.reader() as session:
         allow(who, Role.PARTNER)
         return records.get(session, ORDERS, case, who, order_id, org)
@@ -115,7 +139,7 @@ def get_order(order_id: str, db: DB, who: Caller, case: CaseParam, org: Org = No
 
 @router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
             responses=errors(403, 404))
-def get_lot(lot_id: str, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+def get_lot(lot_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
     with db.reader() as session:
         allow(who, Role.DISPATCHER)
         return records.get(session, LOTS, case, who, lot_id, org)
@@ -123,7 +147,7 @@ def get_lot(lot_id: str, db: DB, who: Caller, case: CaseParam, org: Org = None) 
 
 @router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",
                responses=errors(403, 404))
-def delete_order(order_id: str, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+def delete_order(order_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
     allow(who, Role.PARTNER)
     with state.db.write() as session:
         records.withdraw(session, ORDERS, case, who, order_id, org)
@@ -132,7 +156,7 @@ def delete_order(order_id: str, state: State, who: Caller, case: CaseParam, org:
 
 @router.delete("/lots/{lot_id}", tags=["lots"], status_code=204, summary="Withdraw a harvest lot",
                responses=errors(403, 404))
-def delete_lot(lot_id: str, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+def delete_lot(lot_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
     allow(who, Role.DISPATCHER)
     with state.db.write() as session:
         records.withdraw(session, LOTS, case, who, lot_id, org)

@@ -5,9 +5,11 @@ caller's id within its organisation: a retry creates nothing new."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +22,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from planner.domain import Case, CaseSettings, HarvestLot, Order, case_problems
-from planner.domain.units import to_datetime
+from planner.domain.units import DAY, to_datetime
 from planner.io import csv_files
 from planner.io.fields import RowReader
 
@@ -31,7 +33,13 @@ from ..models import CaseRecord, LotRecord, OrderRecord, utcnow
 from ..schemas import LOT_FIELDS, ORDER_FIELDS, IngestResult, LotsIn, OrdersIn
 
 MAX_ID_LENGTH = 128
+#: Ids are used in URLs (``/v1/orders/{id}``) as they are: letters, digits and
+#: ``. _ ~ -`` (the unreserved characters of RFC 3986), starting with a letter or digit.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
+ID_RE = re.compile(ID_PATTERN)
+ID_RULE = "must be 1-128 letters, digits, '.', '_', '~' or '-', starting with a letter or digit"
 CHUNK = 500
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Kind:
     fields: tuple[str, ...]
     columns: tuple[str, ...]  # required CSV columns
     times: tuple[str, ...]  # fields stored as absolute ISO datetimes
+    span: tuple[str, str]  # (start, end) fields: the end may be at most the horizon plus the margin later
     reader: Callable[[RowReader, CaseSettings], Any]
     record: type[OrderRecord] | type[LotRecord]
     typed: Callable[[Any, CaseSettings], dict[str, Any]]
@@ -68,13 +77,43 @@ def _lot_columns(lot: HarvestLot, settings: CaseSettings) -> dict[str, Any]:
 
 
 ORDERS = Kind(
-    "orders", "order", ORDER_FIELDS, csv_files.ORDER_COLUMNS, ("ordered", "deadline"),
+    "orders", "order", ORDER_FIELDS, csv_files.ORDER_COLUMNS, ("ordered", "deadline"), ("ordered", "deadline"),
     csv_files.read_order, OrderRecord, _order_columns,
 )
 LOTS = Kind(
-    "lots", "lot", LOT_FIELDS, csv_files.LOT_COLUMNS, ("ready", "latest_pickup"),
+    "lots", "lot", LOT_FIELDS, csv_files.LOT_COLUMNS, ("ready", "latest_pickup"), ("ready", "latest_pickup"),
     csv_files.read_lot, LotRecord, _lot_columns,
 )
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How far an order or lot may reach (see ``time_problems``): every time
+    within ``season_days`` of the case's epoch, and a record's end (deadline,
+    latest pickup) at most the case's horizon plus ``margin_days`` after its
+    start (ordered, ready). The plan worker's work grows with these spans, so
+    they are refused at ingest instead of planned."""
+
+    season_days: int = 366
+    margin_days: int = 7
+
+
+def time_problems(kind: Kind, item: Any, settings: CaseSettings, bounds: Bounds) -> list[tuple[str, str]]:
+    """(field, message) for each time of ``item`` outside ``bounds``."""
+    season = bounds.season_days * DAY
+    first = to_datetime(-season, settings.epoch).date()
+    last = to_datetime(season, settings.epoch).date()
+    out = []
+    for name in kind.times:
+        if not -season <= getattr(item, name) <= season:
+            out.append((name, f"must be within {bounds.season_days} days of the case's epoch "
+                              f"{settings.epoch.date()} ({first} to {last})"))
+    start, end = kind.span
+    reach = (settings.horizon_days + bounds.margin_days) * DAY
+    if not out and getattr(item, end) - getattr(item, start) > reach:
+        out.append((end, f"must be at most {settings.horizon_days + bounds.margin_days} days after {start} "
+                         f"(the case's {settings.horizon_days}-day horizon plus a {bounds.margin_days}-day margin)"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -104,31 +143,52 @@ def csv_rows(data: bytes, kind: Kind) -> list[dict[str, str]]:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, ValueError) as exc:
         raise ApiError(422, "invalid_csv", f"{kind.name}.csv: not a readable CSV file ({exc})") from None
-    missing = [c for c in kind.columns if c not in frame.columns]
-    if missing:
-        raise ApiError(422, "invalid_csv", f"{kind.name}.csv: missing column(s) {', '.join(missing)}")
-    known = [c for c in frame.columns if c in kind.fields]
-    return [{k: str(v) for k, v in rec.items()} for rec in frame[known].to_dict("records")]
+    problems = [f"{kind.name}.csv, {c}: unknown column (known: {', '.join(kind.fields)})"
+                for c in frame.columns if c not in kind.fields]
+    problems += [f"{kind.name}.csv, {c}: missing column" for c in kind.columns if c not in frame.columns]
+    if problems:  # as a JSON body with an unknown or missing field
+        raise ApiError(422, "invalid_csv", f"{kind.name}.csv: {len(problems)} problem(s) with the header; "
+                       "nothing was stored", problems=problems)
+    return [{k: str(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
-def validate(kind: Kind, base: Case, rows: list[dict[str, str]], *, file: str, first_row: int) -> list[Valid]:
+def _read(kind: Kind, row: RowReader, settings: CaseSettings, bounds: Bounds) -> Any:
+    """The row read by the case reader, then held to the id pattern and ``bounds``."""
+    ident = row.raw("id")
+    if ident and not ID_RE.match(ident):
+        row.problem("id", f"{ID_RULE}, got {ident[:40]!r}")
+    try:
+        item = kind.reader(row, settings)
+    except (OverflowError, ValueError) as exc:  # a date the calendar or the time zone cannot hold
+        row.problem(",".join(kind.times), f"out of range ({exc})")
+        return None
+    if item is None:
+        return None
+    for name, message in time_problems(kind, item, settings, bounds):
+        row.problem(name, f"{message}, got {row.raw(name)}")
+    return None if row.failed else item
+
+
+_CHECKED = frozenset({"settings", "sites", "products", "markets"})
+
+
+def validate(kind: Kind, base: Case, rows: list[dict[str, str]], *, file: str, first_row: int,
+             bounds: Bounds | None = None) -> list[Valid]:
     """Every row read and cross-checked; raise 422 listing every problem."""
+    bounds = bounds or Bounds()
     problems: list[str] = []
     settings = base.settings
     items: list[tuple[Any, dict[str, str]]] = []
     where: dict[str, str] = {}
     for n, values in enumerate(rows, start=first_row):
         row = RowReader(file, n, values, problems)
-        if len(row.raw("id")) > MAX_ID_LENGTH:
-            row.problem("id", f"must be at most {MAX_ID_LENGTH} characters")
-        item = kind.reader(row, settings)
+        item = _read(kind, row, settings, bounds)
         if item is not None:
             items.append((item, values))
             where.setdefault(item.id, row.where)
-    parts = SimpleNamespace(
-        settings=settings, sites=base.sites, products=base.products, markets=base.markets,
-        vehicle_types=(), lanes=(), lots=(), orders=(),
-    )
+    # the base case's reference data, and these rows as the only ones of their kind
+    parts = SimpleNamespace(**{f.name: getattr(base, f.name) if f.name in _CHECKED else ()
+                               for f in dataclasses.fields(base)})
     setattr(parts, kind.name, tuple(item for item, _ in items))
     for p in case_problems(parts):  # type: ignore[arg-type]
         if p.kind == kind.singular:
@@ -196,6 +256,7 @@ def parse(kind: Kind, content_type: str, data: bytes, *, max_rows: int) -> tuple
     """Rows of a JSON (``{"orders": [...]}``) or CSV body, the file name
     problems are reported under, and the number of its first row."""
     media = content_type.split(";")[0].strip().lower()
+    data = data.removeprefix(BOM)  # a byte-order mark, as spreadsheet programs write it, in CSV and JSON alike
     if media in {"text/csv", "application/csv"}:
         found = csv_rows(data, kind)
         check_rows(len(found), maximum=max_rows)

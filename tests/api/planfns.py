@@ -119,4 +119,26 @@ def slow_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOu
     return tiny_plan(case, options=options, progress=progress)
 
 
-__all__ = ["DAY", "failing_plan", "slow_plan", "tiny_plan"]
+def hungry_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """Grows memory 50 MB at a time without end, as the plan of a year-9999 deadline did."""
+    progress(0.1, "growing")
+    kept = []
+    while True:
+        kept.append(bytearray(50 * 1024 * 1024))
+        progress(0.1, f"{len(kept) * 50} MB")
+
+
+def busy_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """Computes without end and without reporting progress."""
+    progress(0.1, "computing")
+    n = 0
+    while True:
+        n = (n * 31 + 7) % 1_000_003
+
+
+def crashing_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """Fails with an exception whose text must not reach the caller."""
+    raise RuntimeError("(sqlite3.OperationalError) no such column: plan_jobs.secret [SQL: SELECT * FROM api_keys]")
+
+
+__all__ = ["DAY", "busy_plan", "crashing_plan", "failing_plan", "hungry_plan", "slow_plan", "tiny_plan"]

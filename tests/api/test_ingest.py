@@ -64,7 +64,8 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(api):
 def test_csv_without_required_columns_and_unknown_media_type(api):
     r = api.client.post("/v1/lots", content="id,farm\nL1,farm-a\n",
                         headers={**api.auth("coop-a"), "Content-Type": "text/csv"})
-    assert r.status_code == 422 and "missing column(s) product, kg, ready, latest_pickup" in r.json()["error"]["message"]
+    assert r.status_code == 422 and r.json()["error"]["problems"] == [
+        f"lots.csv, {c}: missing column" for c in ("product", "kg", "ready", "latest_pickup")]
     r = api.client.post("/v1/lots", content="<lots/>", headers={**api.auth("coop-a"), "Content-Type": "application/xml"})
     assert r.status_code == 415
 

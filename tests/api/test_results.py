@@ -93,4 +93,5 @@ def test_results_of_an_unfinished_plan_are_a_conflict(make_api):
     job = api.client.post("/v1/plans", json={}, headers=api.auth("province")).json()["id"]
     r = api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post"))
     assert r.status_code == 409 and r.json()["error"]["code"] == "plan_not_ready"
-    assert api.client.get("/v1/plans/nope/routes", headers=api.auth("province")).status_code == 404
+    assert api.client.get(f"/v1/plans/{'0' * 32}/routes", headers=api.auth("province")).status_code == 404
+    assert api.client.get("/v1/plans/nope/routes", headers=api.auth("province")).status_code == 422
