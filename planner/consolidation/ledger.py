@@ -85,24 +85,28 @@ class Ledger:
             return True
         return self.treated[(v.facility, v.day)] + order.kg <= self.treatment_capacity[v.facility] + EPS
 
-    def allocate(self, order: Order, it: Itinerary,
-                 pools: Collection[int] | None = None) -> list[tuple[Supply, float]] | None:
+    def allocate(self, order: Order, it: Itinerary, pools: Collection[int] | None = None, *,
+                 freed: Mapping[str, float] | None = None) -> list[tuple[Supply, float]] | None:
         """FEFO supply for ``order`` on ``it`` (None if short), without booking it.
-        Supplies of ``pools`` go first when given."""
+        Supplies of ``pools`` go first when given; ``freed`` adds kg back to
+        supplies (what if other orders did not hold them)."""
         market = self.ctx.case.market_by_id[order.market]
         rate = self.ctx.storage_rate[order.product]
         need_at_departure = required_shelf_s(order, market) + it.consumed(self.ctx.models[order.product])
         latest_expiry_needed = it.first.departure + need_at_departure / rate
         source = (it.origin, order.product, order.grade)
         short = (source, it.first.cutoff, round(latest_expiry_needed), market.certifications)
-        if pools is None and order.kg >= self._short.get(short, float("inf")):
+        if freed is None and pools is None and order.kg >= self._short.get(short, float("inf")):
             return None  # the same ask already failed and supply only shrank since
         stock = self._sources.get(source, [])
-        head = self._head.get(source, 0)
-        while head < len(stock) and self.left[stock[head].id] <= EPS:
-            head += 1
-        self._head[source] = head
-        stock = stock[head:] if head else stock
+        left = self.left if freed is None else {
+            s.id: self.left[s.id] + freed.get(s.id, 0.0) for s in stock}
+        if freed is None:
+            head = self._head.get(source, 0)
+            while head < len(stock) and self.left[stock[head].id] <= EPS:
+                head += 1
+            self._head[source] = head
+            stock = stock[head:] if head else stock
         passes = [True, False] if pools else [False]
         lines: list[tuple[Supply, float]] = []
         want = order.kg
@@ -110,7 +114,7 @@ class Ledger:
             for s in stock:
                 if want <= EPS:
                     break
-                if self.left[s.id] <= EPS or s.available_at > it.first.cutoff:
+                if left[s.id] <= EPS or s.available_at > it.first.cutoff:
                     continue
                 if self._expiry[s.id] < latest_expiry_needed - EPS:
                     continue
@@ -120,11 +124,11 @@ class Ledger:
                     continue
                 if not market.lot_eligible(s.certifications):
                     continue
-                take = min(want, self.left[s.id])
+                take = min(want, left[s.id])
                 lines.append((s, take))
                 want -= take
         if want > EPS:
-            if pools is None:
+            if pools is None and freed is None:
                 self._short[short] = min(order.kg, self._short.get(short, float("inf")))
             return None
         return lines

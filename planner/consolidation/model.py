@@ -21,12 +21,15 @@ unserved penalty per kg of each class.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ortools.math_opt.python import mathopt
+from ortools.util.python.solve_interrupter import SolveInterrupter
 
 from ..domain import Lane
 from ..exceptions import SolverError
@@ -39,6 +42,7 @@ _BROKEN = {mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.UNBOU
            mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED, mathopt.TerminationReason.NUMERICAL_ERROR,
            mathopt.TerminationReason.OTHER_ERROR}
 Key = tuple[str, int]
+Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,54 @@ class _Vars:
     f: dict[Key, mathopt.Variable]
 
 
+class _Watch:
+    """Reports progress during the search from a watcher thread and stops
+    the solver (its own interrupter) when ``progress`` raises, e.g. for a
+    cancelled job; the exception is re-raised once the solver returned.
+    SCIP stops within about three seconds (it checks the interrupt between
+    nodes and rounds); HiGHS through MathOpt ignores it and runs to its time
+    or node limit. OR-Tools 9.15's SCIP event handler, which both the
+    interrupter and MathOpt's callbacks install, prints two harmless
+    ``SCIPcatchEvent`` error lines on stderr, so it is installed only when a
+    progress callback is given."""
+
+    def __init__(self, params: ConsolidationParams, progress: Progress | None) -> None:
+        self.params, self.progress = params, progress
+        self.interrupter = SolveInterrupter()
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Watch:
+        if self.progress is not None:
+            self._thread = threading.Thread(target=self._run, name="class-model-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        assert self.progress is not None
+        started = time.perf_counter()
+        while not self._done.wait(0.25):
+            fraction = min((time.perf_counter() - started) / self.params.time_limit_s, 1.0)
+            try:
+                self.progress(fraction, "class model: searching")
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                self.error = exc
+                self.interrupter.interrupt()
+                return
+
+
 def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
-                      seed: int) -> ClassSolution:
+                      seed: int, progress: Progress | None = None) -> ClassSolution:
+    """Solve the class model; ``progress`` is called during the search and
+    may raise to stop it (the exception propagates once the solver stopped)."""
     start = time.perf_counter()
     if not problem.classes:
         return ClassSolution({}, {}, {}, 0.0, 0.0, "empty", 0.0)
@@ -93,12 +143,15 @@ def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
     _treatment(model, problem, v)
     _supply(model, problem, v)
     _objective(model, problem, v)
-    result = mathopt.solve(model, _SOLVERS[params.solver], params=mathopt.SolveParameters(
-        time_limit=timedelta(seconds=params.time_limit_s),
-        relative_gap_tolerance=params.relative_gap, node_limit=params.node_limit,
-        random_seed=seed, enable_output=params.enable_output,
-        threads=1 if params.solver == "scip" else None,
-    ))
+    with _Watch(params, progress) as watch:
+        result = mathopt.solve(model, _SOLVERS[params.solver], interrupter=watch.interrupter
+                               if progress is not None else None,
+                               params=mathopt.SolveParameters(
+            time_limit=timedelta(seconds=params.time_limit_s),
+            relative_gap_tolerance=params.relative_gap, node_limit=params.node_limit,
+            random_seed=seed, enable_output=params.enable_output,
+            threads=1 if params.solver == "scip" else None,
+        ))
     if result.termination.reason in _BROKEN:
         msg = f"class model: {result.termination.reason.name} ({result.termination.detail})"
         raise SolverError(msg)

@@ -14,4 +14,6 @@ class Reason(StrEnum):
     TREATMENT_CAPACITY = "treatment_capacity"
     MARKET_RULE = "market_rule"
     NO_SUPPLY = "no_supply"
-    COST = "cost"  # serving it would cost more than its unserved penalty
+    PRIORITY = "supply_to_higher_priority"  # supply existed, taken by higher-priority orders
+    COST = "cost"  # serving it would cost more than its unserved penalty (plan proven near-optimal)
+    SEARCH_LIMIT = "search_limit"  # the search stopped before it could place it (large gap)

@@ -3,11 +3,13 @@ give every order that stays unserved its reason."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from ..domain import Order
-from .classes import penalty_of, priority_key
-from .ledger import Ledger
+from ..domain.clock import clock, shelf_life
+from .classes import model_penalty_of, priority_key, required_shelf_s
+from .itineraries import Itinerary
+from .ledger import Ledger, Placement
 from .reasons import Reason
 from .results import UnservedOrder
 
@@ -25,7 +27,7 @@ def insert_cheapest(ledger: Ledger, orders: list[Order]) -> list[Order]:
         priced = []
         for it in ledger.ctx.candidates(order):
             extra = ledger.extra_cost(order, it)
-            if extra is not None and extra < penalty_of(order, params):
+            if extra is not None and extra < model_penalty_of(order, params):
                 priced.append((extra, it.arrival, it.index, it))
         priced.sort(key=lambda t: t[:3])
         if not any(ledger.place(order, it, grow=True) for *_, it in priced):
@@ -34,22 +36,66 @@ def insert_cheapest(ledger: Ledger, orders: list[Order]) -> list[Order]:
 
 
 def diagnose(ledger: Ledger, orders: list[Order]) -> list[UnservedOrder]:
-    """The reason each of ``orders`` is unserved (the best any itinerary got)."""
+    """The reason each of ``orders`` is unserved (the best any itinerary got).
+    Short of supply that orders of a higher priority hold, the reason is
+    ``supply_to_higher_priority``."""
     out = []
+    by_rank: dict[int, list[Placement]] = defaultdict(list)
+    for p in ledger.placements.values():
+        by_rank[p.order.priority.rank].append(p)
     for order in orders:
-        seen = Counter(ledger.blocker(order, it, grow=True) for it in ledger.ctx.candidates(order))
+        its = ledger.ctx.candidates(order)
+        seen = Counter(ledger.blocker(order, it, grow=True) for it in its)
         seen = Counter({(Reason.COST if k is None else k): v for k, v in seen.items()})
         reason = next((r for r in _RANK if seen[r]), Reason.NO_ITINERARY_IN_TIME)
-        out.append(UnservedOrder(order.id, reason, _detail(reason, order, len(seen))))
+        holders: list[Order] = []
+        if reason is Reason.NO_SUPPLY:
+            rank = order.priority.rank
+            holders = _outranked_by(ledger, order, its, [p for r, ps in by_rank.items()
+                                                         if r > rank for p in ps])
+            if holders:
+                reason = Reason.PRIORITY
+        out.append(UnservedOrder(order.id, reason, _detail(ledger, reason, order, holders)))
     return out
 
 
-def _detail(reason: Reason, order: Order, n: int) -> str:
+def _outranked_by(ledger: Ledger, order: Order, its: list[Itinerary],
+                  above: list[Placement]) -> list[Order]:
+    """Orders of ``above`` (higher priorities) whose supply would let
+    ``order`` ride one of ``its`` (empty: short whatever the priorities)."""
+    freed: dict[str, float] = defaultdict(float)
+    for p in above:
+        for s, kg in p.lines:
+            freed[s.id] += kg
+    if not freed:
+        return []
+    for it in its:
+        lines = ledger.allocate(order, it, freed=freed)
+        if lines is not None:
+            used = {s.id for s, _ in lines}
+            return [p.order for p in above if used & {s.id for s, _ in p.lines}]
+    return []
+
+
+def _detail(ledger: Ledger, reason: Reason, order: Order, holders: list[Order]) -> str:
+    case = ledger.ctx.case
+    by = clock(order.deadline, case.settings.epoch, case.settings.timezone)
+    need = required_shelf_s(order, case.market_by_id[order.market])
+    ref = case.product_by_id[order.product].ref_temp_c
     texts = {
-        Reason.COST: "serving it costs more than its unserved penalty",
-        Reason.CAPACITY: "every departure that reaches its hub in time is full",
+        Reason.COST: "serving it alone costs more than its unserved penalty",
+        Reason.SEARCH_LIMIT: "the search stopped at its limit before placing it",
+        Reason.CAPACITY: f"every departure that reaches {order.destination.hub} by {by} is full",
         Reason.TREATMENT_CAPACITY: "treatment capacity on the usable days is used up",
-        Reason.NO_SUPPLY: "no eligible supply with enough shelf life is left by the cut-offs",
-        Reason.NO_ITINERARY_IN_TIME: "no itinerary reaches its hub by the deadline",
+        Reason.NO_SUPPLY: (f"no eligible supply with {shelf_life(need, ref)} left at delivery "
+                           f"remains at the packing houses by the cut-offs"),
+        Reason.NO_ITINERARY_IN_TIME: f"no itinerary reaches {order.destination.hub} by {by}",
     }
-    return f"{texts[reason]} ({order.kg:g} kg to {order.destination.hub})"
+    if reason is Reason.PRIORITY:
+        kg = sum(o.kg for o in holders)
+        kinds = ", ".join(sorted({o.priority.value for o in holders}))
+        text = (f"the supply it needed went to {len(holders)} {kinds} order(s) "
+                f"({kg:,.0f} kg) of higher priority")
+    else:
+        text = texts[reason]
+    return f"{text} ({order.kg:g} kg to {order.destination.hub}, due {by})"

@@ -2,13 +2,23 @@
 
 Steps: derive itineraries and screen orders (reasons for the hopeless ones);
 aggregate orders into classes and supplies into pools; solve the class model
-(OR-Tools MathOpt, HiGHS by default) for kg per (class, itinerary, pool) and
+(OR-Tools MathOpt, SCIP by default) for kg per (class, itinerary, pool) and
 units per departure; split classes into orders; insert left-overs where that
 costs less than their penalty; pack units; give every unserved order a reason.
+
+Honest outcomes: the plan shipped is measured against the class model's
+proven bound in the model's own terms (freight, handling, treatment, the
+value of the shelf life spent, penalties with priorities). It is compared
+with the first-come-first-served plan built from the same itineraries, and
+the better of the two is shipped; a gap above ``fallback_gap`` or a fallback
+is said in ``result.outcome`` (the summary) and logged as a warning (stderr).
+Orders left out by a search that ended far from its bound are
+``search_limit``, never ``cost``.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -16,24 +26,32 @@ from dataclasses import replace
 
 from ..domain import Case
 from .baselines import place_next_departure
-from .classes import build_classes
+from .classes import build_classes, model_penalty_of
 from .context import Context, build_context
 from .ledger import Ledger
-from .model import solve_class_model
+from .model import ClassSolution, solve_class_model
 from .packing import build_result
 from .params import ConsolidationParams
 from .pools import build_pools
 from .problem import ClassProblem, build_options
+from .reasons import Reason
 from .repair import diagnose, insert_cheapest
 from .results import ConsolidationResult, UnservedOrder
 from .split import split_classes
 from .supply import Supply
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 
 
 def _quiet(fraction: float, message: str) -> None:
     """Default progress callback: report nothing."""
+
+
+def _stage(report: Progress, lo: float, hi: float) -> Progress:
+    def inner(fraction: float, message: str) -> None:
+        report(lo + (hi - lo) * min(max(fraction, 0.0), 1.0), message)
+    return inner
 
 
 def build_problem(ctx: Context) -> ClassProblem:
@@ -47,6 +65,59 @@ def build_problem(ctx: Context) -> ClassProblem:
     return ClassProblem(classes, ctx.itineraries, pools, options, capacity)
 
 
+def model_objective(ctx: Context, result: ConsolidationResult) -> float:
+    """A plan's value in the class model's terms: what is paid, the value of
+    the shelf life spent, the FEFO tie-break and the unserved penalties with
+    their priority part (what the bound bounds)."""
+    orders = {o.id: o for o in ctx.case.orders}
+    penalty = sum(model_penalty_of(orders[u.order_id], ctx.params) for u in result.unserved)
+    return (result.cost + result.shelf_life_cost + result.stats.get("fefo_tiebreak", 0.0)
+            + penalty)
+
+
+def _gap(objective: float, bound: float) -> float:
+    if not math.isfinite(bound) or not math.isfinite(objective):
+        return math.nan
+    if objective <= 0:
+        return 0.0
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+def _bound_covers(ctx: Context, problem: ClassProblem, solution: ClassSolution) -> str:
+    p = ctx.params
+    return (
+        f"proven lower bound of the class model ({solution.status}): "
+        f"{len(ctx.orders)} orders in {len(problem.classes)} classes (same hub, market, grade "
+        f"and priority, deadlines within {p.deadline_band_s // 3600} h and shelf-life "
+        f"requirements within {p.shelf_band_s // 3600} h bands), {len(ctx.supplies)} supplies in "
+        f"{len(problem.pools)} pools, {len(ctx.itineraries)} itineraries; the "
+        f"{len(ctx.rejections)} orders screened out before the model (no plan can serve "
+        f"them) are added to it at their penalty"
+    )
+
+
+def _class_plan(ctx: Context, problem: ClassProblem, solution: ClassSolution,
+                report: Progress) -> ConsolidationResult:
+    report(0.0, f"splitting {len(problem.classes)} classes into orders")
+    pool_of = {s.id: p.index for p in problem.pools for s in p.supplies}
+    ledger = Ledger(ctx, allowed_units=solution.units, pool_of=pool_of)
+    left = split_classes(problem, solution, ledger)
+    report(0.4, f"placing {len(left)} orders left over")
+    left = insert_cheapest(ledger, left)
+    report(0.8, "packing units")
+    rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
+    return build_result(ledger, rejected + diagnose(ledger, left), method="class-mip",
+                        gap=math.nan, seconds=0.0)
+
+
+def _fcfs_plan(ctx: Context) -> ConsolidationResult:
+    ledger = Ledger(ctx)
+    left = place_next_departure(ledger, ctx.orders)
+    rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
+    return build_result(ledger, rejected + diagnose(ledger, left),
+                        method="first-come-first-served", gap=math.nan, seconds=0.0)
+
+
 def consolidate(
     case: Case,
     supplies: list[Supply] | tuple[Supply, ...],
@@ -55,40 +126,80 @@ def consolidate(
     seed: int = 0,
     progress: Progress | None = None,
 ) -> ConsolidationResult:
-    """Plan the freight of ``case.orders`` from ``supplies``."""
+    """Plan the freight of ``case.orders`` from ``supplies``. ``progress``
+    may raise (a cancelled job): the search stops within a fraction of a
+    second (SCIP) and the exception propagates."""
     params = params or ConsolidationParams()
     report = progress or _quiet
     start = time.perf_counter()
     report(0.0, "itineraries and screening")
     ctx = build_context(case, supplies, params)
-    report(0.15, f"class model ({len(ctx.orders)} orders, {len(ctx.itineraries)} itineraries)")
+    report(0.1, f"class model ({len(ctx.orders)} orders, {len(ctx.itineraries)} itineraries)")
     problem = build_problem(ctx)
-    solution = solve_class_model(problem, params=params, seed=seed)
-    report(0.75, f"splitting {len(problem.classes)} classes into orders")
-    pool_of = {s.id: p.index for p in problem.pools for s in p.supplies}
-    ledger = Ledger(ctx, allowed_units=solution.units, pool_of=pool_of)
-    if math.isinf(solution.objective):  # no plan within the solver's limits
-        report(0.8, "no class plan in time: first come, first served instead")
-        ledger = Ledger(ctx)
-        left = place_next_departure(ledger, ctx.orders)
-    else:
-        left = split_classes(problem, solution, ledger)
-        left = insert_cheapest(ledger, left)
-    rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
-    report(0.9, "packing units")
+    solution = solve_class_model(problem, params=params, seed=seed, progress=None
+                                 if progress is None else _stage(report, 0.15, 0.7))
+    plans: list[ConsolidationResult] = []
+    if math.isfinite(solution.objective):
+        plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.7, 0.85)))
+    report(0.85, "first-come-first-served plan to compare")
+    plans.append(_fcfs_plan(ctx))
+    scored = [(model_objective(ctx, r), k, r) for k, r in enumerate(plans)]
+    objective, _, best = min(scored, key=lambda t: t[:2])
+    orders = {o.id: o for o in case.orders}
+    screened = sum(model_penalty_of(orders[r.order_id], params) for r in ctx.rejections)
+    gap = _gap(objective, solution.bound + screened)
+    outcome = _outcome(params, solution, scored, best, gap)
+    if math.isnan(gap) or gap > params.fallback_gap:
+        best = _search_limited(best, gap)
+    for line in outcome:
+        log.warning("consolidation: %s", line)
     stats = {
         "orders": len(case.orders), "classes": len(problem.classes),
         "itineraries": len(ctx.itineraries), "pools": len(problem.pools),
         "model_objective": solution.objective, "model_bound": solution.bound,
-        "model_seconds": solution.seconds, "gap_excluding_penalties": solution.cost_gap,
-        **solution.stats,
+        "model_gap": solution.gap, "model_seconds": solution.seconds,
+        "bound": solution.bound + screened,
+        "gap_excluding_penalties": solution.cost_gap, "shipped_objective": objective,
+        **{f"{r.method}_objective": o for o, _, r in scored},
+        **solution.stats, **best.stats,
     }
-    method = "class-mip" if math.isfinite(solution.objective) else "greedy (no class plan in time)"
-    result = build_result(ledger, rejected + diagnose(ledger, left), method=method,
-                          gap=solution.gap, seconds=0.0, stats=stats)
     report(1.0, "done")
-    return _timed(result, time.perf_counter() - start)
+    return replace(best, gap=gap, stats=stats, outcome=tuple(outcome),
+                   bound_covers=_bound_covers(ctx, problem, solution),
+                   seconds=time.perf_counter() - start)
 
 
-def _timed(result: ConsolidationResult, seconds: float) -> ConsolidationResult:
-    return replace(result, seconds=seconds)
+def _outcome(params: ConsolidationParams, solution: ClassSolution,
+             scored: list[tuple[float, int, ConsolidationResult]], best: ConsolidationResult,
+             gap: float) -> list[str]:
+    lines = []
+    by_method = {r.method: o for o, _, r in scored}
+    if "class-mip" not in by_method:
+        lines.append(f"the class model found no plan within its limit ({solution.status}): "
+                     f"the first-come-first-served plan is shipped")
+    elif best.method != "class-mip":
+        lines.append(f"the class model's plan ({by_method['class-mip']:,.0f}) is worse than the "
+                     f"first-come-first-served plan ({by_method[best.method]:,.0f}): "
+                     f"the first-come-first-served plan is shipped")
+    if math.isnan(gap):
+        lines.append("no lower bound was proven: how far the plan is from the best is unknown")
+    elif gap > params.fallback_gap:
+        lines.append(f"the shipped plan is {100 * gap:.1f} % above the proven bound (more than "
+                     f"the {100 * params.fallback_gap:.0f} % threshold): a longer search may "
+                     f"find a better plan")
+    return lines
+
+
+def _search_limited(result: ConsolidationResult, gap: float) -> ConsolidationResult:
+    """With a gap this large nobody knows whether an order left out for its
+    cost could pay: the honest reason is the search's limit."""
+    where = "unknown" if math.isnan(gap) else f"{100 * gap:.1f} %"
+    unserved = [
+        replace(u, reason=Reason.SEARCH_LIMIT,
+                detail=u.detail.replace("serving it alone costs more than its unserved penalty",
+                                        f"the search stopped with the plan {where} above its "
+                                        f"bound before placing it"))
+        if u.reason is Reason.COST else u
+        for u in result.unserved
+    ]
+    return replace(result, unserved=unserved)

@@ -92,24 +92,6 @@ def test_supply_from_arrival_of_a_pickup(tiny_case):
         supply_from_arrival(tiny_case, "nope", site="ph-chu", arrived=0, shelf_life_left_s=1)
 
 
-def test_no_class_plan_in_time_falls_back_to_first_come_first_served(kit, monkeypatch):
-    import planner.consolidation.solve as solve_module
-    from planner.consolidation.model import ClassSolution
-
-    def nothing(problem, *, params, seed):
-        return ClassSolution({}, {}, {c.index: c.kg for c in problem.classes}, float("inf"),
-                             float("-inf"), "no_solution_found", 0.0)
-
-    monkeypatch.setattr(solve_module, "solve_class_model", nothing)
-    lanes = [kit.lane("ph-hub", "ph", "hub", per_unit=100_000)]
-    case = kit.case(lanes, [kit.order("O1"), kit.order("O2")])
-    supplies = [kit.supply()]
-    result = consolidate(case, supplies, params=kit.fast)
-    assert result.method.startswith("greedy") and result.gap == 1.0
-    assert set(result.itineraries) == {"O1", "O2"}
-    assert check_result(case, supplies, result, params=kit.fast) == []
-
-
 def test_highs_and_scip_agree_on_the_tiny_case(tiny_case):
     supplies = supplies_from_lots(tiny_case)
     costs = [consolidate(tiny_case, supplies, params=ConsolidationParams(solver=s, time_limit_s=5)).cost
