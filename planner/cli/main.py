@@ -13,6 +13,7 @@ from . import (
     case_commands,
     consolidate_commands,
     generate_commands,
+    import_commands,
     network_commands,
     plan_commands,
     render_commands,
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 case_commands.register(app)
+import_commands.register(app)
 generate_commands.register(app)
 plan_commands.register(app)
 bench_commands.register(app)

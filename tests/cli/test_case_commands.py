@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from planner.cli import case_commands
+from planner.cli import case_commands, import_commands
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TINY = DATA / "tiny"
@@ -20,6 +21,7 @@ BAD = DATA / "bad"
 def app() -> typer.Typer:
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     case_commands.register(app)
+    import_commands.register(app)
     return app
 
 
@@ -167,3 +169,54 @@ def test_info_on_a_case_without_orders_or_lots(app, runner, tmp_path):
     result = runner.invoke(app, ["info", str(folder)])
     assert result.exit_code == 0, result.output
     assert "7 sites, 0 lots (0 kg), 0 orders (0 kg), 3 vehicles in 2 types, 4 lanes" in result.stdout
+
+
+def _with_warnings(tmp_path: Path) -> Path:
+    """The tiny case with two region names (mapped with a warning) and a 1,850 kg lot in 18 boxes."""
+    folder = tmp_path / "warned"
+    shutil.copytree(TINY, folder)
+    orders = (folder / "orders.csv").read_text(encoding="utf-8")
+    orders = orders.replace("Los Angeles,US,CA,", "Los Angeles,US,California,")
+    orders += "O3,b2b,US,lychee,A,50,5,2025-06-12T09:30,2025-06-14T20:00,12,6000000,,Los Angeles,US,California,33.94,-118.41,lax\n"
+    (folder / "orders.csv").write_text(orders, encoding="utf-8")
+    lots = (folder / "lots.csv").read_text(encoding="utf-8")
+    (folder / "lots.csv").write_text(lots.replace("L2,farm-b,lychee,A,400,40,", "L2,farm-b,lychee,A,1850,18,"),
+                                     encoding="utf-8")
+    return folder
+
+
+def test_validate_lists_warnings_apart_and_exits_0(app, runner, tmp_path):
+    folder = _with_warnings(tmp_path)
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("valid "))
+    assert lines[start + 1:] == [
+        "3 warning(s) (legal but implausible; check them):",
+        "  orders.csv rows 3, 4 (2 rows), region: 'California' read as ISO 3166-2 US-CA (California): write CA",
+        "  lots.csv row 3, boxes: 1,850.0 kg in 18 box(es) is 102.78 kg a box; lychee is packed 10 kg a box "
+        "(expected 0.5-20): kg or boxes mistyped?",
+    ]
+    assert result.stderr == ""
+
+
+def test_commands_that_load_a_case_repeat_its_warnings_on_stderr(app, runner, tmp_path):
+    """plan, info, consolidate and render load the case as info does (load_or_exit)."""
+    result = runner.invoke(app, ["info", str(_with_warnings(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "3 warning(s) (legal but implausible; check them):"
+    assert "  lots.csv row 3, boxes: 1,850.0 kg in 18 box(es)" in result.stderr
+
+
+def test_import_writes_a_case_and_its_report(app, runner, tmp_path):
+    office = tmp_path / "office"
+    shutil.copytree(TINY, office)
+    sites = re.sub(r"(\d)\.(\d)", r"\1,\2", (office / "sites.csv").read_text(encoding="utf-8").replace(",", ";"))
+    (office / "sites.csv").write_bytes(sites.encode("utf-16"))
+    result = runner.invoke(app, ["import", str(office), "--out", str(tmp_path / "case")])
+    assert result.exit_code == 0, result.output
+    assert "  sites.csv: UTF-16 LE with BOM, delimiter ';' -> UTF-8, ','" in result.stdout.splitlines()
+    assert "the case written is valid (0 warning(s); planner validate" in result.stdout
+    result = runner.invoke(app, ["import", str(office), "--out", str(tmp_path / "case")])
+    assert result.exit_code == 2
+    assert "exists and is not empty" in result.stderr
