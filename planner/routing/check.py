@@ -8,8 +8,10 @@ over hourly pieces of the ambient and vehicle temperatures.
 
 :func:`retime` is the checkers' one route re-timer (the planner has its own,
 ``schedule.build_route``): a vehicle leaves its start when the plan says,
-drives, and starts each stop's service on arrival, or at the stop's planned
-wait ``service_after`` when later (a free intake slot, an opening); at a
+drives (in the case's rush hours a leg takes the time its departure gives:
+Ichoua-Gendreau-Potvin travel), starts each stop's service on arrival, or at
+the stop's planned wait ``service_after`` when later (a free intake slot, an
+opening); at a
 pickup each lot loads from ``max(t, ready)`` for its loading time; at a
 delivery the packing house must be open (the vehicle waits for the opening)
 and every lot is delivered when unloading starts, which lasts the case's
@@ -26,11 +28,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..domain import Case, HarvestLot, SiteKind, VehicleType, next_open
+import numpy as np
+from numpy.typing import NDArray
+
+from ..domain import Case, HarvestLot, Location, SiteKind, VehicleType, next_open
 from ..domain.clock import clock, duration
 from ..domain.units import HOUR
 from ..freshness import model_for
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from ..travel.traffic import TimeDependentTimes
 from .reasons import Reason
 from .result import LotDelivery, Route, RoutingResult, Stop
 
@@ -101,11 +107,12 @@ def retime(case: Case, vt: VehicleType, stops: Sequence[PlannedStop], travel: Tr
         return out
     locs = [case.site_by_id[s.site].location for s in stops]
     matrix = travel.matrix(locs, locs, vt.profile)
+    rush = _rush_hours(case, vt.profile, locs, matrix.seconds)
     t = stops[0].departure
     out.stops.append(Stop(stops[0].site, "start", t, t, 0, 0.0))
     load, boxes = 0.0, 0
     for k, ps in enumerate(stops[1:], start=1):
-        arrival = t + int(matrix.seconds[k - 1, k])
+        arrival = t + (int(matrix.seconds[k - 1, k]) if rush is None else rush.seconds(k - 1, k, t))
         out.metres += int(matrix.metres[k - 1, k])
         t = arrival if ps.service_after is None else max(arrival, ps.service_after)
         service = 0
@@ -136,6 +143,18 @@ def retime(case: Case, vt: VehicleType, stops: Sequence[PlannedStop], travel: Tr
     out.duration = out.stops[-1].arrival - out.stops[0].departure
     out.cost = vehicle_cost(vt, out.metres, out.duration)
     return out
+
+
+def _rush_hours(case: Case, profile: str, locs: list[Location], seconds: NDArray[np.int64]
+                ) -> TimeDependentTimes | None:
+    """Travel times by departure time when the case has rush hours for
+    ``profile`` (a trip leaving later never arrives earlier), else None."""
+    settings = case.settings.travel
+    if not any(p.applies_to(profile) for p in settings.slow_periods):
+        return None
+    times = TimeDependentTimes.build(np.asarray(seconds, dtype=np.int64), locs, settings.corridors,
+                                     settings.slow_periods, profile)
+    return None if times.profile.flat else times
 
 
 def hourly_legs(start: int, end: int, temp: Callable[[int], float]) -> list[tuple[float, float]]:

@@ -122,3 +122,22 @@ def test_messages_give_clock_times(rk):
     bad = _with_stop(result, 1, arrival=result.routes[0].stops[1].arrival - 60)
     text = " ".join(str(v) for v in check_result(case, bad))
     assert "12 Jun" in text and " s)" in text
+
+
+def test_in_rush_hours_the_re_timer_drives_at_the_slowed_speed(rk):
+    """Every road at half speed 03:00-03:05: a 500 s ride leaving 03:00
+    covers 150 free-flow s in the first 300 s, then 350 s at full speed:
+    650 s (Ichoua-Gendreau-Potvin). The ride back, after 03:05, takes 500 s."""
+    from planner.domain.traffic import SlowPeriod
+    from planner.routing import Stop
+
+    case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)], [rk.lot("A", "f", 150, ready_h=3)])
+    plan = [Stop("ph", "start", 3 * 3600, 3 * 3600, 0, 0.0), Stop("f", "pickup", 0, 0, 0, 0.0, ("A",)),
+            Stop("ph", "delivery", 0, 0, 0, 0.0, ("A",)), Stop("ph", "end", 0, 0, 0, 0.0)]
+    free = _drive(case, plan).stops[1].arrival - 3 * 3600
+    travel = dataclasses.replace(case.settings.travel, slow_periods=(SlowPeriod("*", 3 * 3600, 3 * 3600 + 300, 0.5),))
+    rush = case.replace(settings=dataclasses.replace(case.settings, travel=travel))
+    slowed = _drive(rush, plan)
+    assert slowed.stops[1].arrival - 3 * 3600 == free + 150
+    back = slowed.stops[2].arrival - slowed.stops[1].departure
+    assert back == free  # leaves the farm after the slow period
