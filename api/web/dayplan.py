@@ -163,18 +163,25 @@ def mark_done(state: AppState, who: Principal, job_id: str, *, vehicle_id: str, 
         raise ApiError(404, "not_found", f"no route of {vehicle_id} in this plan")
     if not 0 < stop < len(route["stops"]) - 1 or route["stops"][stop]["kind"] not in ("pickup", "delivery"):
         raise ApiError(422, "invalid_stop", f"stop {stop} of {vehicle_id} is not a pickup or a delivery")
+    if not any(own(who, lot) for lot in route["stops"][stop]["lot_ids"]):
+        raise ApiError(403, "forbidden", "this stop carries only another cooperative's lots")
     if not 0 <= kg <= 100_000:
         raise ApiError(422, "invalid_kg", f"weighed kg must be between 0 and 100000, got {kg:g}")
     s_doc = route["stops"][stop]
     moment = at or datetime.fromisoformat(s_doc["departure"])
     with state.db.write() as s:
-        s.execute(delete(StopDone).where(StopDone.job_id == job_id, StopDone.vehicle_id == vehicle_id,
-                                         StopDone.site == s_doc["site"], StopDone.kind == s_doc["kind"]))
+        key = lot_key(s_doc["lot_ids"])
+        s.execute(delete(StopDone).where(StopDone.job_id == job_id, StopDone.kind == s_doc["kind"],
+                                         StopDone.lot_key == key))
         record = StopDone(job_id=job_id, vehicle_id=vehicle_id, site=s_doc["site"], kind=s_doc["kind"],
-                          lot_ids=list(s_doc["lot_ids"]), weighed_kg=kg, done_at=moment,
+                          lot_ids=list(s_doc["lot_ids"]), lot_key=key, weighed_kg=kg, done_at=moment,
                           author_org=who.org, author_key_id=who.key_id)
         s.add(record)
     return record
+
+
+def lot_key(lot_ids: list[str]) -> str:
+    return ";".join(sorted(lot_ids))
 
 
 def version_count(state: AppState, job_id: str) -> int:

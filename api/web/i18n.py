@@ -73,7 +73,8 @@ class Words:
         return format_decimal(value, format=pattern, locale=self.lang)
 
     def kg(self, value: float) -> str:
-        return f"{self.number(value, 1 if 0 < abs(value) < 10 else 0)} kg"
+        whole = abs(value - round(value)) < 0.05 or abs(value) >= 1000
+        return f"{self.number(value, 0 if whole else 1)} kg"
 
     def money(self, value: float) -> str:
         return format_currency(value, self.currency, locale=self.lang, format_type="standard",

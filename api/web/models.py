@@ -80,13 +80,14 @@ class StopDone(WebBase):
     """A stop reported done from the field, with the kg weighed there."""
 
     __tablename__ = "web_stops_done"
-    __table_args__ = (UniqueConstraint("job_id", "vehicle_id", "site", "kind", name="uq_web_stops_done"),)
+    __table_args__ = (UniqueConstraint("job_id", "kind", "lot_key", name="uq_web_stops_done"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[str] = mapped_column(String(32), index=True)
     vehicle_id: Mapped[str] = mapped_column(String(64))
     site: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     lot_ids: Mapped[list[str]] = mapped_column(Json)
+    lot_key: Mapped[str] = mapped_column(Text)  # the stop's lots, sorted and joined: one record per stop
     weighed_kg: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -105,5 +106,7 @@ def ensure_tables(db: Database) -> None:
         return
     with _lock:
         if key not in _ready:
-            WebBase.metadata.create_all(db.engine, checkfirst=True)
+            engine = db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite else db.engine
+            with engine.begin() as conn:  # a write transaction from the start: no upgrade deadlock on SQLite
+                WebBase.metadata.create_all(conn, checkfirst=True)
             _ready.add(key)

@@ -13,7 +13,16 @@ from ..deps import State
 from ..errors import ApiError
 from .i18n import LANGS, Words, negotiate
 from .render import PageRoute, page
-from .sessions import COOKIE, SESSION_HOURS, User, check_origin, current, set_language, sign_in, sign_out
+from .sessions import (
+    COOKIE,
+    SESSION_HOURS,
+    User,
+    check_origin,
+    current,
+    set_language,
+    sign_in,
+    sign_out,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 HOME = {Role.DISPATCHER: "/dispatch", Role.PARTNER: "/partner", Role.PLANNER: "/planner"}

@@ -92,7 +92,7 @@ async def lot_form(request: Request, state: State, user: User) -> Response:
     except ApiError as exc:
         message, problems = exc.message, problems_of(exc.problems)
     context = await run_in_threadpool(_home_context, state, user)
-    lot_form_state = {"values": values, "result": result, "problems": problems, "message": message}
+    lot_form_state = {"fields": values, "result": result, "problems": problems, "message": message}
     return page(request, "dispatch.html", user=user, words=_words(state, user), status=422 if message else 200,
                 **context, upload=None, form=lot_form_state)
 

@@ -33,10 +33,10 @@ def _json(value: Any) -> Markup:
 ENV.filters["json"] = _json
 
 
-def page(request: Request, name: str, *, user: WebUser | None, words: Words | None = None,
+def page(request: Request, template_name: str, *, user: WebUser | None, words: Words | None = None,
          status: int = 200, **context: Any) -> HTMLResponse:
     w = words or Words(user.lang if user else negotiate(request.headers.get("accept-language")))
-    template = ENV.get_template(name)
+    template = ENV.get_template(template_name)
     html = template.render(
         _=w._, gettext=w._, ngettext=w.n_, w=w, user=user, lang=w.lang, langs=LANGS, request=request,
         csrf=user.csrf if user else "", path=request.url.path, **context)

@@ -13,7 +13,7 @@ from planner.domain import Case, SiteKind
 from ..auth import Principal
 from ..services.results import split_id
 from . import recheck, wording
-from .dayplan import Current, own, visible_vehicles
+from .dayplan import Current, lot_key, own, visible_vehicles
 from .editing import vehicle_ids
 from .i18n import Words
 from .models import StopDone
@@ -59,7 +59,7 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
     sites = case.site_by_id
     lots = {lot.id: lot for lot in case.lots}
     delivery = {d["lot_id"]: d for d in doc["deliveries"]}
-    done_at = {(d.vehicle_id, d.site, d.kind): d for d in done}
+    done_at = {(d.kind, d.lot_key): d for d in done}
     weighed = weighed_by_lot(done, case)
     changed = set(now.draft.change.get("changed", [])) if now.draft is not None else set()
     routes = []
@@ -68,7 +68,7 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
             continue
         stops = []
         for k, s in enumerate(r["stops"]):
-            mark = done_at.get((r["vehicle_id"], s["site"], s["kind"]))
+            mark = done_at.get((s["kind"], lot_key(s["lot_ids"]))) if s["lot_ids"] else None
             lot_rows = []
             for lot_id in s["lot_ids"]:
                 lot = lots.get(lot_id)
