@@ -134,15 +134,19 @@ def consolidate(
     start = time.perf_counter()
     report(0.0, "itineraries and screening")
     ctx = build_context(case, supplies, params)
-    report(0.1, f"class model ({len(ctx.orders)} orders, {len(ctx.itineraries)} itineraries)")
+    report(0.05, "first-come-first-served plan to compare with")
+    fcfs = _fcfs_plan(ctx)
+    report(0.15, f"class model ({len(ctx.orders)} orders, {len(ctx.itineraries)} itineraries)")
     problem = build_problem(ctx)
-    solution = solve_class_model(problem, params=params, seed=seed, progress=None
-                                 if progress is None else _stage(report, 0.15, 0.7))
+    # the time limit covers the whole consolidation: the model gets what is left
+    # (at least a quarter of it)
+    left = max(params.time_limit_s - (time.perf_counter() - start), params.time_limit_s / 4)
+    solution = solve_class_model(problem, params=replace(params, time_limit_s=left), seed=seed,
+                                 progress=None if progress is None else _stage(report, 0.2, 0.8))
     plans: list[ConsolidationResult] = []
     if math.isfinite(solution.objective):
-        plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.7, 0.85)))
-    report(0.85, "first-come-first-served plan to compare")
-    plans.append(_fcfs_plan(ctx))
+        plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.8, 0.98)))
+    plans.append(fcfs)
     scored = [(model_objective(ctx, r), k, r) for k, r in enumerate(plans)]
     objective, _, best = min(scored, key=lambda t: t[:2])
     orders = {o.id: o for o in case.orders}
