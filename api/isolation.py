@@ -36,7 +36,7 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Caps:
-    memory_mb: int  # address space of the child
+    memory_mb: int  # address space the child may add to what it inherits
     cpu_s: int  # CPU seconds of the child
     wall_s: float  # seconds from start to the end of the child
 
@@ -71,9 +71,17 @@ def _watch(pid: int) -> None:
             pass
 
 
+def _address_space() -> int:
+    """Bytes of address space this process maps now (``/proc/self/statm``)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * resource.getpagesize()
+
+
 def _child(conn: Connection, function: PlanFunction, case: Case, options: PlanOptions, caps: Caps,
            watch_pid: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (caps.memory_mb * MB, caps.memory_mb * MB))
+    # the cap counts what the job adds to the worker it was forked from
+    limit = _address_space() + caps.memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (caps.cpu_s, caps.cpu_s + 5))
     threading.Thread(target=_watch, args=(watch_pid,), daemon=True).start()
 

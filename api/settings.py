@@ -35,8 +35,8 @@ class Settings(BaseSettings):
                              "days of the case's epoch.")
     horizon_margin_days: int = Field(7, ge=0, le=366, description="A deadline (latest pickup) may be at most the "
                                      "case's horizon plus this many days after the order (the harvest).")
-    plan_memory_mb: int = Field(6144, ge=64, description="Address space a plan job may use (its worker process "
-                                "is stopped past it and the job fails).")
+    plan_memory_mb: int = Field(4096, ge=64, description="Address space a plan job may add to the worker's (its "
+                                "process is stopped past it and the job fails).")
     plan_grace_s: int = Field(120, ge=1, description="Time a plan job may run past its time limit (CPU and wall "
                               "clock) before it is stopped and fails.")
     worker_isolation: bool = Field(True, description="Run each plan job in a child process of the worker under the "
