@@ -50,6 +50,8 @@ class Site:
     contact: str = ""  # owner or contact person
     phone: str = ""
     address: str = ""  # as people write it (village, commune old and new name)
+    commune_code: str = ""  # Vietnam: GSO code of the 2025 commune ``commune`` names (old or new name)
+    region_code: str = ""  # Vietnam: GSO code of the 2025 province ``region`` names
 
     def __post_init__(self) -> None:
         if not self.id:
