@@ -153,7 +153,7 @@ def consolidate(
     screened = sum(model_penalty_of(orders[r.order_id], params) for r in ctx.rejections)
     gap = _gap(objective, solution.bound + screened)
     outcome = _outcome(params, solution, scored, best, gap)
-    if math.isnan(gap) or gap > params.fallback_gap:
+    if not solution.gap <= params.fallback_gap:  # NaN too: the search itself stopped short
         best = _search_limited(best, gap)
     for line in outcome:
         log.warning("consolidation: %s", line)
@@ -188,9 +188,15 @@ def _outcome(params: ConsolidationParams, solution: ClassSolution,
     if math.isnan(gap):
         lines.append("no lower bound was proven: how far the plan is from the best is unknown")
     elif gap > params.fallback_gap:
-        lines.append(f"the shipped plan is {100 * gap:.1f} % above the proven bound (more than "
-                     f"the {100 * params.fallback_gap:.0f} % threshold): a longer search may "
-                     f"find a better plan")
+        line = (f"the shipped plan is {100 * gap:.1f} % above the proven bound (more than the "
+                f"{100 * params.fallback_gap:.0f} % threshold)")
+        if "class-mip" in by_method and solution.gap <= params.fallback_gap:
+            line += (f"; the class model's own plan is {100 * solution.gap:.1f} % above it, the "
+                     f"rest is lost making whole orders and units of its classes (an order "
+                     f"cannot be served in part)")
+        else:
+            line += ": a longer search may find a better plan"
+        lines.append(line)
     return lines
 
 
