@@ -93,6 +93,9 @@ def _freight_kpis(case: Case, cons: ConsolidationResult) -> dict[str, Any]:
         "unit_fill": round(cons.average_fill(), 4), "freight_cost": round(cons.cost, 0),
         "treatment_cost": round(cons.treatment_cost, 0),
         "consolidation_gap_pct": None if gap != gap else round(100 * gap, 3),
+        "consolidation_outcome": list(cons.outcome),
+        "shelf_life_used_kg_days": round(cons.shelf_life_used_kg_days, 1),
+        "shelf_life_used_value": round(cons.shelf_life_cost, 0),
         "cost_per_kg_by_mode": {m: round(cost[m] / kg[m], 1) for m in sorted(cost) if kg[m] > 0},
         "co2e_kg_by_mode": {m: round(v, 1) for m, v in sorted(co2.items())},
     }

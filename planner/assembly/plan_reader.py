@@ -17,6 +17,7 @@ from ..consolidation import (
     ManifestLine,
     OrderItinerary,
     Shipment,
+    Supply,
     TreatmentStep,
     Unit,
     UnservedOrder,
@@ -80,6 +81,14 @@ def planned_routes(case: Case, doc: dict[str, Any]) -> list[PlannedRoute]:
             for s in r["stops"]))
         for r in doc["routes"]
     ]
+
+
+def stock_supplies(case: Case, doc: dict[str, Any]) -> list[Supply]:
+    """The packed stock a plan started from (its ``stock`` section)."""
+    return [Supply(id=s["id"], site=s["site"], product=s["product"], grade=s["grade"], kg=s["kg"],
+                   available_at=_seconds(case, s["available_at"]),
+                   shelf_life_left_s=round(s["shelf_life_left_days"] * DAY),
+                   certifications=frozenset(s["certifications"])) for s in doc.get("stock", ())]
 
 
 def unassigned_lots(doc: dict[str, Any]) -> list[UnassignedLot]:

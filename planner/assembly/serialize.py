@@ -58,6 +58,7 @@ def plan_document(plan: DailyPlan) -> dict[str, Any]:
             {"order_id": u.order_id, "reason": u.reason.value, "detail": u.detail}
             for u in plan.consolidation.unserved
         ],
+        **({"stock": _stock(plan, iso)} if plan.stock else {}),
     }
 
 
@@ -118,6 +119,14 @@ def _orders(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
             "shelf_life_left_days": _days(it.shelf_life_left_s), "shipments": list(it.shipments),
         })
     return out
+
+
+def _stock(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
+    """Packed fruit the plan started from (``plan_day(stock=...)``): the
+    checker needs it to verify the orders served from it."""
+    return [{"id": s.id, "site": s.site, "product": s.product, "grade": s.grade, "kg": s.kg,
+             "available_at": iso(s.available_at), "shelf_life_left_days": _days(s.shelf_life_left_s),
+             "certifications": sorted(s.certifications)} for s in plan.stock]
 
 
 def write_plan_json(plan: DailyPlan, path: Path) -> Path:
