@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from apitest import wait_for
+from apitest import order, wait_for
 
 from api.engine import run_plan_day
 from planner.assembly import plan_schema
@@ -77,3 +77,19 @@ def test_replan_keeps_a_dispatched_route(planned_tiny):
     kept = next(x for x in new["routes"] if x["vehicle_id"] == route["vehicle_id"])
     assert [(s["kind"], s["lot_ids"]) for s in kept["stops"] if s["lot_ids"]][:len(lots)] == lots
     assert kept["stops"][1]["arrival"] == route["stops"][1]["arrival"]
+
+
+def test_check_reads_the_orders_and_lots_the_plan_was_made_from(planned_tiny):
+    """New orders and lots after the plan do not make its own plan invalid; asked
+    for (``against=today``) the check shows what they change."""
+    api, job = planned_tiny
+    doc = api.client.get(f"/v1/plans/{job}/plan.json", headers=api.auth("province")).json()
+    new = [order(f"NEW-{i}", ordered="2025-06-12T10:00") for i in range(7)]
+    assert api.client.post("/v1/orders", json={"orders": new}, headers=api.auth("viettel-post")).status_code == 200
+    changed = {"id": "L1", "farm": "farm-a", "product": "lychee", "kg": 900, "ready": "2025-06-12T04:00",
+               "latest_pickup": "2025-06-12T05:00"}  # a lot of the plan, edited since
+    assert api.client.post("/v1/lots", json={"lots": [changed]}, headers=api.auth("coop-a")).status_code == 200
+    same = api.client.post(f"/v1/plans/{job}/check", json=doc, headers=api.auth("province")).json()
+    assert same["valid"] and same["violations"] == [], same
+    today = api.client.post(f"/v1/plans/{job}/check?against=today", json=doc, headers=api.auth("province")).json()
+    assert not today["valid"] and today["violations"], today
