@@ -59,13 +59,14 @@ def load_plan(path: str | Path) -> dict[str, Any]:
 
 
 def validate_plan(doc: object, *, source: str = "plan") -> None:
-    """Raise PlanCheckError naming the first place ``doc`` breaks plan schema 1.0."""
+    """Raise PlanCheckError naming the first place ``doc`` breaks the plan schema
+    (1.1; documents of 1.0 are read as they are, see docs/plan-json.md)."""
     errors = sorted(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc),
                     key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        msg = f"{source}: does not match plan schema 1.0 at {where}: {first.message}"
+        msg = f"{source}: does not match plan schema 1.1 at {where}: {first.message}"
         raise PlanCheckError(msg)
 
 
@@ -95,7 +96,7 @@ def unassigned_lots(doc: dict[str, Any]) -> list[UnassignedLot]:
     out = []
     for u in doc["unassigned_lots"]:
         try:
-            out.append(UnassignedLot(u["lot_id"], LotReason(u["reason"]), u["detail"]))
+            out.append(UnassignedLot(u["lot_id"], LotReason(u["reason"]), u["detail"] or ""))
         except ValueError:
             msg = f"unassigned lot {u['lot_id']}: unknown reason {u['reason']!r}"
             raise PlanCheckError(msg) from None
@@ -111,7 +112,7 @@ def _shipment(case: Case, s: dict[str, Any], handling_per_kg: float) -> Shipment
     scheduled = next((d for d in lane.departures if d.time == departure), None)
     cutoff = scheduled.cutoff if scheduled else departure - (0 if lane.departures else lane.handling_s)
     units = tuple(Unit(u["index"], u["kg"], u["boxes"], u["fill"], lane.unit_cost(u["kg"])) for u in s["units"])
-    manifest = tuple(ManifestLine(m["order_id"], m["kg"], m["boxes"], m.get("supply_id", ""),
+    manifest = tuple(ManifestLine(m["order_id"], m["kg"], m["boxes"], m.get("supply_id") or "",
                                   round(m["shelf_life_left_days"] * DAY), m["unit"]) for m in s["manifest"])
     markets = case.market_by_id
     orders = {o.id: o for o in case.orders}
@@ -126,7 +127,7 @@ def _shipment(case: Case, s: dict[str, Any], handling_per_kg: float) -> Shipment
                                         _seconds(case, t["end"]), kg, ids, kg * rate))
     kg = sum(u.kg for u in units)
     return Shipment(
-        s["id"], s["lane_id"], s["mode"], s["partner"], s["origin"], s["destination"], departure,
+        s["id"], s["lane_id"], s["mode"], s["partner"] or "", s["origin"], s["destination"], departure,
         cutoff, _seconds(case, s["arrival"]), s["temperature_c"], lane.unit_name, units, manifest,
         tuple(treatments), sum(u.cost for u in units), handling_per_kg * kg,
     )
@@ -149,7 +150,7 @@ def consolidation_of(case: Case, doc: dict[str, Any], *, handling_per_kg: float,
     unserved = []
     for u in doc["unserved_orders"]:
         try:
-            unserved.append(UnservedOrder(u["order_id"], OrderReason(u["reason"]), u["detail"]))
+            unserved.append(UnservedOrder(u["order_id"], OrderReason(u["reason"]), u["detail"] or ""))
         except ValueError:
             msg = f"unserved order {u['order_id']}: unknown reason {u['reason']!r}"
             raise PlanCheckError(msg) from None

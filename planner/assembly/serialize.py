@@ -1,7 +1,8 @@
-"""plan.json: the whole plan as a JSON document (schema version 1.0,
-``plan.schema.json`` beside this module). Engine seconds become ISO 8601
-times with the case's offset; shelf life becomes days at the reference
-temperature."""
+"""plan.json: the whole plan as a JSON document (schema version 1.1,
+``plan.schema.json`` beside this module). Engine seconds become RFC 3339
+date-times with seconds and the case's offset; shelf life becomes days at the
+reference temperature; a text field with nothing to say is ``null``, never
+``""``. Migration from 1.0: ``docs/plan-json.md``."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain import drivers_by_vehicle
 from ..domain.units import DAY, to_datetime
 
 if TYPE_CHECKING:
     from .plan import DailyPlan
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "plan.schema.json"
 
 
@@ -33,12 +35,12 @@ def plan_document(plan: DailyPlan) -> dict[str, Any]:
     s = case.settings
 
     def iso(t: float) -> str:
-        spec = "minutes" if int(t) % 60 == 0 else "seconds"
-        return to_datetime(int(t), s.epoch, s.timezone).isoformat(timespec=spec)
+        return to_datetime(int(t), s.epoch, s.timezone).isoformat(timespec="seconds")
 
-    return {
+    return _nulls({
         "schema_version": SCHEMA_VERSION,
-        "case": {"name": s.name, "epoch": iso(0), "timezone": s.timezone, "currency": s.currency},
+        "case": {"name": s.name, "epoch": iso(0), "timezone": s.timezone, "currency": s.currency,
+                 "digest": None},
         "seed": plan.seed,
         "params": plan.params.as_dict(),
         "summary": plan.kpis,
@@ -59,12 +61,22 @@ def plan_document(plan: DailyPlan) -> dict[str, Any]:
             for u in plan.consolidation.unserved
         ],
         **({"stock": _stock(plan, iso)} if plan.stock else {}),
-    }
+    })
+
+
+def _nulls(value: Any) -> Any:
+    """``value`` with every empty string replaced by ``None`` (JSON null)."""
+    if isinstance(value, dict):
+        return {k: _nulls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nulls(v) for v in value]
+    return None if value == "" else value
 
 
 def _routes(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
     case = plan.case
     vtypes = {v.id: v for v in case.vehicle_types}
+    drivers = drivers_by_vehicle(case.drivers)
     out = []
     for r in plan.routing.routes:
         vt = vtypes[r.vehicle_type]
@@ -82,7 +94,9 @@ def _routes(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
             "vehicle_id": r.vehicle_id, "vehicle_type": r.vehicle_type,
             "temperature": vt.temperature.value, "profile": vt.profile,
             "distance_m": round(r.km * 1000), "duration_s": int(r.duration_s),
-            "cost": round(r.cost, 0), "stops": stops,
+            "cost": round(r.cost, 0),
+            "driver_id": drivers[r.vehicle_id].id if r.vehicle_id in drivers else None,
+            "stops": stops,
         })
     return out
 

@@ -12,13 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..assembly import PlanParams, plan_day, write_plan_json
-from ..assembly.check import check_plan_file
-from ..assembly.day import restrict_to_day
 from ..exceptions import PlanCheckError, TravelTimeError
-from ..outputs import write_outputs
-from ..travel import provider_for
 from .case_commands import load_or_exit
+from .render_commands import LangOption, PdfOption
 
 console = Console()
 err = Console(stderr=True)
@@ -39,8 +35,16 @@ def plan(
     solution_limit: Annotated[int | None, typer.Option(
         help="Stop each routing search after this many solutions and the freight MIP after "
              "10x as many nodes: the same plan on any machine (the time limit then only guards).")] = None,
+    lang: LangOption = None,
+    pdf: PdfOption = True,
 ) -> None:
     """Plan one day: pickup routes, freight, KPIs, and the files people read."""
+    from ..assembly import PlanParams, plan_day
+    from ..assembly.day import restrict_to_day
+    from ..io.digest import case_digest
+    from ..outputs import write_outputs
+    from ..travel import provider_for
+
     loaded = load_or_exit(case)
     try:
         params = PlanParams.from_file(params_file) if params_file else PlanParams()
@@ -62,11 +66,18 @@ def plan(
                           progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
     solved = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
-    write_plan_json(result, out / "plan.json")
-    written = write_outputs(json.loads((out / "plan.json").read_text(encoding="utf-8")), loaded, out)
+    doc = result.to_json()
+    doc["case"]["digest"] = case_digest(case)
+    (out / "plan.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+    notes: list[str] = []
+    written = write_outputs(json.loads((out / "plan.json").read_text(encoding="utf-8")), loaded, out,
+                            lang=lang.value if lang else None, pdf=pdf, notes=notes)
     console.print(result.summary(), highlight=False)
     console.print(f"planned in {solved:.1f} s; wrote {out / 'plan.json'}, "
                   + ", ".join(str(p.relative_to(out)) for p in written.values()), highlight=False)
+    for note in notes:
+        err.print(f"[yellow]warning:[/yellow] {note}", highlight=False)
 
 
 def check(
@@ -79,6 +90,9 @@ def check(
     Violations come first, then the notes (what an edit made stale without
     breaking a rule) in one line per kind, then the recomputed totals.
     Exit 0 when the plan breaks no rule, 1 when it does, 2 when it cannot be read."""
+    from ..assembly.check import check_plan_file
+    from ..travel import provider_for
+
     loaded = load_or_exit(case)
     try:
         report = check_plan_file(plan_file, loaded, travel=provider_for(loaded.settings.travel, case))

@@ -25,7 +25,13 @@ from ..domain.settings import LANGUAGES
 
 LOCALES = Path(__file__).resolve().parent / "locale"
 DOMAIN = "planner"
-__all__ = ["LANGUAGES", "Lang", "translations"]
+__all__ = ["LANGUAGES", "N_", "Lang", "translations"]
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Mark ``message`` for the catalogue without translating it here (a label
+    translated later, where the language is known)."""
+    return message
 
 
 @cache

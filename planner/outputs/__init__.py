@@ -10,7 +10,9 @@ a fresh one; ids the case does not know raise PlanCheckError naming the place.
 - ``shipments.geojson``: a great-circle (Multi)LineString per shipment
   (lane_id, mode, partner, origin/destination, departure, arrival, kg, boxes,
   units, fill, orders, cost, cost_per_kg, treatments).
-- ``manifests/PARTNER.csv``: one row per order line of each shipment.
+- ``manifests/PARTNER.csv`` (UTF-8 with BOM) and ``PARTNER.xlsx``: one row
+  per order line of each shipment; the workbook has a summary sheet and a
+  sheet per shipment (:mod:`.manifests`, :mod:`.manifest_xlsx`).
 - ``report.html``: self-contained (inline CSS and SVG, no script, nothing
   fetched): KPI cards, maps, vehicle timeline, tables, unplanned items.
 - ``report.png``: the maps drawn with geopandas/matplotlib.
@@ -82,7 +84,7 @@ def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = N
     language = Lang(lang or case.settings.lang, plan["case"]["currency"])
     routes = routes_geojson(plan, case)
     shipments = shipments_geojson(plan, case)
-    manifests = manifest_frame(plan, case)
+    manifests = manifest_frame(plan, case, language)
     html = render_report(plan, case)
     book = sheet_book(plan, case, language)
     pages = {sheet.file: render_sheet(book, sheet, language) for sheet in book.sheets}
@@ -94,7 +96,8 @@ def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = N
         "shipments.geojson": _write_json(out / "shipments.geojson", shipments),
     }
     partners = [s["partner"] for s in plan["shipments"]]
-    for path in write_manifest_frame(manifests, partners, out):
+    for path in write_manifest_frame(manifests, partners, out, plan=plan, case=case,
+                                     lang=language):
         paths[f"manifests/{path.name}"] = path
     report = out / "report.html"
     report.write_text(html, encoding="utf-8")

@@ -60,10 +60,9 @@ class PlanIndex:
         return _get(self.vehicle_types, type_id, "vehicle type", where)
 
     def iso(self, t: int) -> str:
-        """Engine time ``t`` as ISO 8601 in the case's time zone."""
+        """Engine time ``t`` as an RFC 3339 date-time (with seconds) in the case's time zone."""
         s = self.case.settings
-        spec = "minutes" if t % 60 == 0 else "seconds"
-        return to_datetime(t, s.epoch, s.timezone).isoformat(timespec=spec)
+        return to_datetime(t, s.epoch, s.timezone).isoformat(timespec="seconds")
 
 
 def _get(mapping: Mapping[str, T], key: str, kind: str, where: str) -> T:

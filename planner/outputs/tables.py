@@ -178,7 +178,7 @@ def unserved_orders_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
     rows = []
     for i, u in enumerate(plan["unserved_orders"]):
         o = index.order(u["order_id"], f"unserved_orders[{i}].order_id")
-        rows.append([o.id, u["reason"], u["detail"], o.market, o.destination.city,
+        rows.append([o.id, u["reason"], u["detail"] or "", o.market, o.destination.city,
                      kg(o.kg), clock(index.iso(o.deadline))])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)
@@ -191,7 +191,7 @@ def unassigned_lots_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
     for i, u in enumerate(plan["unassigned_lots"]):
         lot = index.lot(u["lot_id"], f"unassigned_lots[{i}].lot_id")
         farm = index.site(lot.farm, f"lot {lot.id} farm")
-        rows.append([lot.id, u["reason"], u["detail"], farm.name, kg(lot.kg),
+        rows.append([lot.id, u["reason"], u["detail"] or "", farm.name, kg(lot.kg),
                      clock(index.iso(lot.ready)), clock(index.iso(lot.latest_pickup))])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)

@@ -13,7 +13,7 @@ from planner.domain import Case
 def test_plan_json_validates_against_its_schema(tiny_plan: DailyPlan) -> None:
     doc = tiny_plan.to_json()
     jsonschema.Draft202012Validator(plan_schema()).validate(doc)
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     assert doc["case"]["currency"] == "VND"
 
 

@@ -41,7 +41,7 @@ def test_trip_numbers_run_over_all_routes_of_a_vehicle() -> None:
 def test_lookups_name_the_place_in_the_plan(tiny_case) -> None:
     index = PlanIndex(tiny_case)
     assert index.lane("nib-lax-air", "x").partner == "vna-cargo"
-    assert index.iso(158400) == "2025-06-13T20:00+07:00"
+    assert index.iso(158400) == "2025-06-13T20:00:00+07:00"  # RFC 3339: seconds always
     assert index.iso(61) == "2025-06-12T00:01:01+07:00"
     with pytest.raises(PlanCheckError, match=r"plan routes\[3\]\.vehicle_type: the case has no vehicle type 'bus'"):
         index.vehicle_type("bus", "routes[3].vehicle_type")
