@@ -153,6 +153,24 @@ def info(case: CaseArg) -> None:
     console.print(_kg_table("Orders by market", "market", by_market))
     console.print(_kg_table("Orders by day ordered", "day", by_day))
     console.print(_budget_table(c))
+    if any(site.commune_code for site in c.sites):
+        console.print(_communes_table(c))
+
+
+def _communes_table(c: Case) -> Table:
+    """Sites by 2025 commune, with the former names the case uses in brackets."""
+    from ..geo.vietnam import label
+
+    table = Table(title="Sites by commune (2025 name; the name written, if older, in brackets)")
+    for col in ("commune", "code", "farms", "other sites"):
+        table.add_column(col, justify="right" if col in ("farms", "other sites") else "left")
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for site in c.sites:
+        if site.commune_code:
+            counts[(label(site.commune, site.commune_code), site.commune_code)][site.kind != "farm"] += 1
+    for (name, code), (farms, others) in sorted(counts.items()):
+        table.add_row(name, code, str(farms), str(others))
+    return table
 
 
 def _budget_table(c: Case) -> Table:

@@ -18,7 +18,8 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed.casefold() if c.isalnum() and not unicodedata.combining(c))
 
 
-def _bare(folded: str) -> str:
+def bare(folded: str) -> str:
+    """A folded name without a leading or trailing unit word (city, province, tinh...)."""
     for word in _NOISE:
         if folded.endswith(word) and len(folded) > len(word) + 2:
             return folded[: -len(word)]
@@ -61,7 +62,7 @@ def _by_name(country: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for code, name in subdivisions(country).items():
         names.setdefault(fold(name), code)
-        names.setdefault(_bare(fold(name)), code)
+        names.setdefault(bare(fold(name)), code)
     return names
 
 
@@ -87,5 +88,5 @@ def region_of(country: str, value: str) -> Region | None:
     if code in subs:
         return Region(code, subs[code])
     folded = fold(text)
-    found = _by_name(country).get(folded) or _by_name(country).get(_bare(folded))
+    found = _by_name(country).get(folded) or _by_name(country).get(bare(folded))
     return Region(found, subs[found], by_name=True) if found else None

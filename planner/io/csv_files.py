@@ -25,6 +25,7 @@ from ..domain import (
     VehicleType,
 )
 from ..domain.units import DAY
+from ..geo import vietnam
 from ..geo.regions import country_guess, country_name, region_of
 from .decoding import nfc
 from .fields import RowReader, clock_or_iso, duration_s
@@ -147,8 +148,30 @@ def read_site(row: RowReader, settings: CaseSettings) -> Site | None:
     return build(
         row, Site, id=row.text("id"), name=row.text("name", required=False, default=row.raw("id")),
         commune=row.raw("commune"), region=row.raw("region"), contact=row.raw("contact"),
-        phone=row.raw("phone"), address=row.raw("address"), **values,
+        phone=row.raw("phone"), address=row.raw("address"), **_admin_codes(row, values["location"]),
+        **values,
     )
+
+
+def _admin_codes(row: RowReader, where: object) -> dict[str, str]:
+    """The 2025 codes of a Vietnamese site's commune and province, named by
+    their current or former (before 1 July 2025) names; unknown names are warnings."""
+    commune, region = row.raw("commune"), row.raw("region")
+    if not region or not isinstance(where, Location) or not vietnam.contains(where.lat, where.lon):
+        return {}
+    prov = vietnam.province(region)
+    if prov is None:
+        row.warn("region", f"{region!r} is no province of Vietnam, of 2025 or before: the commune is not checked")
+        return {}
+    codes = {"region_code": prov.province_code}
+    if commune:
+        unit = vietnam.commune(commune, region)
+        if unit is None:
+            row.warn("commune", f"{commune!r} is no commune of {prov.province} (2025) nor of the former "
+                                "provinces merged into it (or names two of them: write xã or phường)")
+        else:
+            codes["commune_code"] = unit.ward_code
+    return codes
 
 
 LOT_COLUMNS = ("id", "farm", "product", "kg", "ready", "latest_pickup")
