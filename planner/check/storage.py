@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..consolidation.params import ConsolidationParams
-from ..consolidation.results import ConsolidationResult, Shipment
+from ..consolidation.results import ConsolidationResult, ManifestLine, Shipment
 from ..domain import Case, Order
 from ..domain.clock import clock
 from ..domain.units import DAY
@@ -87,24 +87,31 @@ def left_at_departure(case: Case, fruit: AtHouse, product: str, departure: int, 
     return fruit.left_s - _ambient(case, product, fruit.available_at, departure)
 
 
-def _leg_consumption(case: Case, order: Order, legs: list[Shipment], params: ConsolidationParams) -> list[float]:
-    """Reference seconds consumed from the first departure to each leg's arrival."""
-    model = model_for(case.product_by_id[order.product])
-    total = float(model.consumed([legs[0].arrival - legs[0].departure], [legs[0].temperature_c]))
-    out = [total]
+def _leg_consumption(case: Case, order: Order, legs: list[Shipment], params: ConsolidationParams,
+                     memo: dict[tuple[object, ...], list[float]]) -> list[float]:
+    """Reference seconds consumed from the first departure to each leg's
+    arrival (``memo``: orders on the same legs and treatment share it)."""
+    segs: list[list[tuple[int, float]]] = [[(legs[0].arrival - legs[0].departure, legs[0].temperature_c)]]
     for k in range(1, len(legs)):
-        ready, segs = legs[k - 1].arrival, []
+        ready, leg = legs[k - 1].arrival, []
         for step in legs[k].treatments:
             if order.id in step.order_ids:
-                segs += [(max(0, step.start - ready), params.transfer_temp_c),
-                         (step.end - step.start, params.treatment_temp_c)]
+                leg += [(max(0, step.start - ready), params.transfer_temp_c),
+                        (step.end - step.start, params.treatment_temp_c)]
                 ready = step.end
-        segs += [(max(0, legs[k].departure - ready), params.transfer_temp_c),
-                 (legs[k].arrival - legs[k].departure, legs[k].temperature_c)]
-        durations, temps = zip(*segs, strict=True)
-        total += model.consumed(durations, temps)
-        out.append(total)
-    return out
+        leg += [(max(0, legs[k].departure - ready), params.transfer_temp_c),
+                (legs[k].arrival - legs[k].departure, legs[k].temperature_c)]
+        segs.append(leg)
+    key = (order.product, *(tuple(leg) for leg in segs))
+    if key not in memo:
+        model = model_for(case.product_by_id[order.product])
+        total, out = 0.0, []
+        for leg in segs:
+            durations, temps = zip(*leg, strict=True)
+            total += model.consumed(durations, temps)
+            out.append(total)
+        memo[key] = out
+    return memo[key]
 
 
 def check_storage(case: Case, deliveries: Iterable[LotDelivery], freight: ConsolidationResult, *,
@@ -115,20 +122,25 @@ def check_storage(case: Case, deliveries: Iterable[LotDelivery], freight: Consol
 
     fruit = at_houses(case, deliveries, precool_s=precool_s)
     ships = {s.id: s for s in freight.shipments}
+    lines_of: dict[tuple[str, str], list[ManifestLine]] = defaultdict(list)
+    for ship in freight.shipments:
+        for line in ship.manifest:
+            lines_of[(ship.id, line.order_id)].append(line)
     orders = {o.id: o for o in case.orders}
     problems: list[str] = []
     leaves: list[tuple[str, int, float]] = []  # (lot, departure, kg) of first legs
+    memo: dict[tuple[object, ...], list[float]] = {}
     for oid, itinerary in sorted(freight.itineraries.items()):
         order = orders.get(oid)
         legs = [ships[s] for s in itinerary.shipments if s in ships]
         if order is None or not legs or len(legs) != len(itinerary.shipments):
             continue  # the consolidation checker names what is unknown
-        consumed = _leg_consumption(case, order, legs, params)
+        consumed = _leg_consumption(case, order, legs, params, memo)
         worst, lines_off = None, []
         for j, leg in enumerate(legs):
-            for line in leg.manifest:
+            for line in lines_of[(leg.id, oid)]:
                 f = fruit.get(line.supply_id)
-                if line.order_id != oid or f is None:
+                if f is None:
                     continue
                 if j == 0:
                     leaves.append((f.lot_id, leg.departure, line.kg))
