@@ -21,6 +21,7 @@ from ..consolidation import ConsolidationParams, ConsolidationResult, Supply, co
 from ..domain import Case, SiteKind
 from ..routing import FixedRoute, RoutingParams, RoutingResult, route_pickups
 from ..travel import TravelTimeProvider
+from .guarantee import guaranteed
 from .kpis import compute_kpis
 from .params import PlanParams
 from .supplies import supplies_from_deliveries
@@ -39,6 +40,7 @@ class DailyPlan:
     supplies: tuple[Supply, ...]
     consolidation: ConsolidationResult
     kpis: dict[str, Any] = field(default_factory=dict)
+    stock: tuple[Supply, ...] = ()  # packed fruit the plan started from (part of ``supplies``)
 
     def to_json(self) -> dict[str, Any]:
         """The plan.json document (schema ``planner/assembly/plan.schema.json``)."""
@@ -98,7 +100,10 @@ def plan_day(
     now: int | None = None,
     stock: Sequence[Supply] = (),
 ) -> DailyPlan:
-    """Plan one day of ``case``: pickup routes, then freight. ``fixed`` keeps
+    """Plan one day of ``case``: pickup routes, then freight, then the
+    guarantee (:mod:`.guarantee`): the independent checkers run on the plan
+    and whatever they reject leaves it with its reason, so the plan returned
+    passes ``planner check`` (SolverError when it cannot be made to). ``fixed`` keeps
     dispatched routes' committed stops (re-planning during a livestream);
     ``now`` is the earliest time anything new may start; ``stock`` is packed,
     pre-cooled fruit already at the packing houses (supply for freight next to
@@ -119,6 +124,16 @@ def plan_day(
         seed=seed, progress=_stage(progress, share, 0.98),
     )
     kpis = compute_kpis(case, routing, supplies, consolidation, params)
-    if progress is not None:
-        progress(1.0, "plan ready")
-    return DailyPlan(case, params, seed, routing, supplies, consolidation, kpis)
+    plan = DailyPlan(case, params, seed, routing, supplies, consolidation, kpis, tuple(stock))
+    report = _stage(progress, 0.98, 1.0)
+    report(0.0, "checking the plan")
+
+    def rebuild(routing: RoutingResult, freight: ConsolidationResult) -> DailyPlan:
+        report(0.5, "repairing what the check rejected")
+        made = tuple(stock) + tuple(supplies_from_deliveries(case, routing.deliveries, precool_s=params.precool_s))
+        kpis = compute_kpis(case, routing, made, freight, params)
+        return DailyPlan(case, params, seed, routing, made, freight, kpis, tuple(stock))
+
+    plan = guaranteed(plan, rebuild, travel=travel)
+    report(1.0, "plan ready")
+    return plan
