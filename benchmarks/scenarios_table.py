@@ -28,14 +28,16 @@ from scenarios import (
     write_report,
     write_results,
 )
+from scenarios.results import DATA
 from scenarios.runner import dask_client
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 KEY = ("service_level", "on_time_rate", "export_service_level", "orders_export_failed", "kg_ordered",
        "kg_delivered_sound", "kg_unserved", "kg_spoiled", "kg_spoiled_farm", "kg_spoiled_packing_house",
-       "kg_spoiled_transit", "kg_left_at_packing_houses", "shelf_life_left_days", "cost_per_kg",
-       "vehicle_fill", "unit_fill", "km", "co2e_kg")
+       "kg_spoiled_transit", "kg_downgraded", "precool_hours_mean", "precool_late_kg",
+       "orders_missed_departure", "orders_stranded", "orders_reefer_failed", "kg_left_at_packing_houses",
+       "shelf_life_left_days", "cost_per_kg", "vehicle_fill", "unit_fill", "km", "co2e_kg")
 console = Console()
 
 
@@ -83,6 +85,7 @@ def main() -> None:
                                   diff_high=float(cmp.loc[k, "ci_high"]), verdict=cmp.loc[k, "verdict"])
         plan_s = res.days["plan_seconds"]
         record[spec.name] = {"days": spec.days, "runs": args.runs, "sample": spec.sample,
+                             "effective_sample": res.meta.get("effective_sample", {}),
                              "wall_s": res.meta["wall_s"], "plan_s_mean": float(plan_s.mean()),
                              "plan_s_max": float(plan_s.max()), "kpis": row}
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -97,6 +100,9 @@ def markdown(record: dict) -> str:  # type: ignore[type-arg]
     lines.append("| days x runs | " + " | ".join(f"{r['days']} x {r['runs']}" for r in record.values()) + " |")
     lines.append("| planning s a day, mean (max) | "
                  + " | ".join(f"{r['plan_s_mean']:.1f} ({r['plan_s_max']:.1f})" for r in record.values()) + " |")
+    lines.append("| effective sample: vehicles, lane units, intake | " + " | ".join(
+        ", ".join(f"{r.get('effective_sample', {}).get(k, math.nan):.3f}"
+                  for k in ("vehicles", "lane_units", "intake_kg_h")) for r in record.values()) + " |")
     for k in KEY:
         cells = []
         for r in record.values():
@@ -108,7 +114,7 @@ def markdown(record: dict) -> str:  # type: ignore[type-arg]
             if "diff" in v:
                 cell += f"; Δ {_fmt(v['diff'])} [{_fmt(v['diff_low'])}, {_fmt(v['diff_high'])}] {v['verdict']}"
             cells.append(cell)
-        lines.append(f"| {k} | " + " | ".join(cells) + " |")
+        lines.append(f"| {DATA[k].titled if k in DATA else k} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ Depends on the planner's public facade (and ``planner.domain``/``planner.io``
 from .compare import Comparison as Comparison
 from .compare import compare as compare
 from .distributions import Distribution as Distribution
+from .errors import ClusterError as ClusterError
 from .errors import ResultsError as ResultsError
 from .errors import ScenarioError as ScenarioError
 from .reader import load_scenario as load_scenario

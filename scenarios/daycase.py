@@ -4,9 +4,11 @@ orders and lots, and whatever the previous day carried over."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import timedelta
+
+import numpy as np
 
 from planner.domain import Case, Lane, Site, TimeWindow, VehicleType
 from planner.domain.geo import Location
@@ -16,9 +18,12 @@ from planner.travel.great_circle import haversine_m
 from .generate import ActiveDisruption, DayDraw
 from .spec import DisruptionKind, PackingHouseAdd, ScenarioSpec
 
+Streams = Callable[[str], np.random.Generator]  # a random stream per name
+
 
 def standing_case(base: Case, spec: ScenarioSpec) -> Case:
-    """The base case with the scenario's fleet and lane changes (every day)."""
+    """The base case with the scenario's fleet, lane and packing-house
+    changes (every day), at full scale (:func:`sampled` scales it per day)."""
     fleet = list(base.vehicle_types)
     for change in spec.fleet:
         fleet = [replace(v, count=change.new_count(v.count)) if v.id == change.vehicle_type else v
@@ -40,7 +45,7 @@ def standing_case(base: Case, spec: ScenarioSpec) -> Case:
     case = base.replace(vehicle_types=tuple(fleet), lanes=tuple(lanes), orders=(), lots=())
     for house in spec.packing_houses:
         case = with_packing_house(case, house)
-    return sampled(case, spec.sample) if spec.sample < 1.0 else case
+    return case
 
 
 def with_packing_house(case: Case, house: PackingHouseAdd) -> Case:
@@ -74,33 +79,76 @@ def with_packing_house(case: Case, house: PackingHouseAdd) -> Case:
     return case.replace(sites=(*case.sites, site), lanes=tuple(lanes), vehicle_types=tuple(fleet))
 
 
-def sampled(case: Case, share: float) -> Case:
-    """``case`` with its capacities scaled to a ``share`` sample of its lots and
-    orders: vehicle counts (at least one of each type that had any), lane
-    units per departure (at least one), treatment capacity (kg a day) and
-    cold-store capacity (kg).
-    Packing-house intake (kg an hour) is kept: in a sample its hourly slots
-    would be too coarse for lots of up to 1.5 t."""
-    fleet = tuple(replace(v, count=max(1, round(v.count * share)) if v.count else 0)
-                  for v in case.vehicle_types)
-    lanes = tuple(replace(lane, units_per_departure=max(1, round(lane.units_per_departure * share)))
-                  for lane in case.lanes)
-    sites = tuple(replace(s, treatment_kg_per_day=s.treatment_kg_per_day * share
-                          if s.treatment_kg_per_day else s.treatment_kg_per_day,
-                          cold_storage_kg=s.cold_storage_kg * share if s.cold_storage_kg else s.cold_storage_kg)
-                  for s in case.sites)
-    return case.replace(vehicle_types=fleet, lanes=lanes, sites=sites)
+def sampled(case: Case, share: float, streams: Streams, *, min_intake_kg_h: float = 0.0) -> Case:
+    """``case`` with its capacities scaled to a ``share`` sample of its lots
+    and orders, so that the sample sees the world at the same scale:
+
+    - vehicle counts and lane units per departure by randomised rounding,
+      ``floor(n * share + u)`` with ``u`` uniform on [0, 1) from the type's or
+      lane's own stream: the expected count is exactly ``n * share`` (a type
+      of 6 at 0.2 has 2 vehicles with probability 0.2, else 1; a type of 3 has
+      none with probability 0.4); a lane left with no unit does not run;
+    - packing-house intake (kg an hour), treatment (kg a day) and cold-store
+      (kg) capacity times ``share``; intake no lower than ``min_intake_kg_h``
+      (the day's largest lot, which must fit an hour's intake).
+
+    :func:`capacity_totals` of the result over the base's gives the effective
+    ratios (the simulator records them in ``meta.json``)."""
+
+    def rounded(n: int, key: str) -> int:
+        return int(np.floor(n * share + streams(key).random()))
+
+    fleet = tuple(replace(v, count=rounded(v.count, f"fleet {v.id}")) for v in case.vehicle_types)
+    lanes = []
+    for lane in case.lanes:
+        units = rounded(lane.units_per_departure, f"lane {lane.id}")
+        if units >= 1:
+            lanes.append(replace(lane, units_per_departure=units))
+    sites = tuple(replace(
+        s,
+        intake_kg_per_hour=max(s.intake_kg_per_hour * share, min_intake_kg_h)
+        if s.intake_kg_per_hour else s.intake_kg_per_hour,
+        treatment_kg_per_day=s.treatment_kg_per_day * share
+        if s.treatment_kg_per_day else s.treatment_kg_per_day,
+        cold_storage_kg=s.cold_storage_kg * share if s.cold_storage_kg else s.cold_storage_kg,
+    ) for s in case.sites)
+    return case.replace(vehicle_types=fleet, lanes=tuple(lanes), sites=sites)
+
+
+CAPACITIES = ("vehicles", "vehicle_kg", "lane_units", "intake_kg_h", "treatment_kg_day",
+              "cold_storage_kg")
+
+
+def capacity_totals(case: Case) -> dict[str, float]:
+    """The case's capacity by kind (:data:`CAPACITIES`): vehicles, their kg,
+    lane units per departure (summed over lanes), intake kg an hour,
+    treatment kg a day and cold-store kg (summed over sites)."""
+    sites = case.sites
+    return {
+        "vehicles": float(sum(v.count for v in case.vehicle_types)),
+        "vehicle_kg": float(sum(v.count * v.capacity_kg for v in case.vehicle_types)),
+        "lane_units": float(sum(lane.units_per_departure for lane in case.lanes)),
+        "intake_kg_h": float(sum(s.intake_kg_per_hour or 0.0 for s in sites)),
+        "treatment_kg_day": float(sum(s.treatment_kg_per_day or 0.0 for s in sites)),
+        "cold_storage_kg": float(sum(s.cold_storage_kg or 0.0 for s in sites)),
+    }
 
 
 def day_case(standing: Case, draw: DayDraw, *, carried_orders: Iterable[object] = (),
-             carried_lots: Iterable[object] = ()) -> Case:
-    """The case the planner gets on ``draw.day``."""
+             carried_lots: Iterable[object] = (), announced_by_h: float | None = None) -> Case:
+    """The case the planner gets on ``draw.day``: with the disruptions known
+    by ``announced_by_h`` (hours of the day; None: all of them). A
+    disruption that began on an earlier day is known."""
     s = standing.settings
     speed_factor = 1.0
     fleet = list(standing.vehicle_types)
     lanes = list(standing.lanes)
     sites = list(standing.sites)
     for active in draw.disruptions:
+        told = active.spec.announced_h
+        if (announced_by_h is not None and told is not None and active.started == draw.day
+                and told > announced_by_h):
+            continue
         kind = active.spec.kind
         if kind is DisruptionKind.ROAD_DELAY:
             speed_factor *= max(active.amount, 1.0)

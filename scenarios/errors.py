@@ -17,3 +17,8 @@ class ScenarioError(ValueError):
 
 class ResultsError(ValueError):
     """A results folder is missing or does not hold simulation results."""
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot run the replications: its scheduler cannot be
+    reached, or it has had no worker for longer than allowed. One line."""

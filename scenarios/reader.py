@@ -295,6 +295,9 @@ def _execution(t: Table) -> ExecutionSpec | None:
         ExecutionSpec, route_delay_min=t.dist("route_delay_min", ZERO),
         leg_delay_min=t.dist("leg_delay_min", ZERO),
         temperature_deviation_c=t.dist("temperature_deviation_c", ZERO),
+        reefer_failure_probability=t.number("reefer_failure_probability", 0.0),
+        reefer_failure_c=t.dist("reefer_failure_c", ZERO) if "reefer_failure_c" in t.data else None,
+        reefer_below_c=t.number("reefer_below_c", 15.0),
     )
     t.check_unknown()
     return spec
@@ -359,6 +362,7 @@ def _disruption(t: Table, first: date | None) -> Disruption | None:
         Disruption, kind=kind, target=target, days=tuple(sorted(set(days))),
         probability=t.number("probability", 0.0), amount=t.dist("amount", ONE),
         start_h=t.number("start_h", 0.0), hours=t.number("hours", 24.0),
+        announced_h=t.optional_number("announced_h"),
     )
     t.check_unknown()
     return spec

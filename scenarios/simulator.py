@@ -35,9 +35,11 @@ from planner.domain.units import DAY, HOUR
 from planner.freshness import model_for
 from planner.io import read_case
 
-from .daycase import day_case, standing_case
-from .execution import OrderOutcome, execute, lot_extra_loss
-from .generate import draw_day
+from .daycase import capacity_totals, day_case, sampled, standing_case
+from .execution import OrderOutcome, execute, execute_pickups
+from .generate import DayDraw, draw_day
+from .quality import precool_kpis, precool_target_hours, with_precool_budget
+from .replan import replan_freight
 from .spec import ScenarioSpec
 from .stock import carry_stock, storage_rates
 from .streams import Part, keyed_streams, planner_seed
@@ -74,6 +76,7 @@ class RunResult:
     days: list[dict[str, Any]]
     markets: list[dict[str, Any]]
     seconds: float
+    capacity: dict[str, float] = field(default_factory=dict)  # simulated / full, by kind
 
 
 @lru_cache(maxsize=8)
@@ -90,29 +93,48 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
     base = cached_case(str(spec.base_case))
     standing = standing_case(base, spec)
     rates = storage_rates(base, spec.planner)
-    ledger = _Ledger(export_markets=frozenset(m.id for m in base.markets if m.treatment is not None))
+    ledger = _Ledger(export_markets=frozenset(m.id for m in base.markets if m.treatment is not None),
+                     markets=tuple(sorted(m.id for m in base.markets)))
     orders_open: list[Order] = []
     lots_waiting: list[HarvestLot] = []
     stock: tuple[Supply, ...] = ()
+    capacity = _Capacity()
     for day in range(spec.days):
         draw = draw_day(base, spec, run=run, day=day)
         ledger.arrive(draw.orders, draw.lots)
-        case = day_case(standing, draw, carried_orders=orders_open, carried_lots=lots_waiting)
+        world = _world(standing, spec, run, day, [*lots_waiting, *draw.lots])
+        capacity.add(world, standing)
+
+        def case_known_at(hour: float, world: Case = world, draw: DayDraw = draw,
+                          orders: list[Order] = orders_open, lots: list[HarvestLot] = lots_waiting) -> Case:
+            return with_precool_budget(day_case(world, draw, carried_orders=orders, carried_lots=lots,
+                                                announced_by_h=hour))
+
+        case = case_known_at(0.0)
+        seed = planner_seed(spec.seed, run, day)
         t0 = time.perf_counter()
-        plan = planner(case, planner_seed(spec.seed, run, day), stock)
+        plan = planner(case, seed, stock)
+        since = 0
+        for hour in announcements(draw):
+            case = case_known_at(hour)
+            since = round(hour * HOUR)
+            plan = replan_freight(case, plan, at=since, params=spec.planner, seed=seed, storage_rate=rates)
         plan_s = time.perf_counter() - t0
         streams = keyed_streams(spec.seed, run, day, Part.EXECUTION)
-        lot_loss = lot_extra_loss(case, plan, spec.execution, streams)
-        outcomes = execute(case, plan, spec.execution, streams, lot_loss=lot_loss)
+        lots = execute_pickups(case, plan, spec.execution, streams)
+        outcomes = execute(case, plan, spec.execution, streams, lots=lots, since=since)
         ledger.deliver(outcomes)
         served = {o.order_id for o in outcomes}
         orders_open, lost = _carry_orders(case, served, carry=spec.carry_orders)
         lots_waiting, spoiled_farm = _carry_lots(case, plan)
-        kept = carry_stock(case, plan, storage_rate=rates, lot_loss=lot_loss)
+        kept = carry_stock(case, plan, storage_rate=rates, lots=lots)
         row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
+        row.update(precool_kpis(lots.values(), precool_target_hours(case)))
         row.update(kg_stock_in=float(sum(s.kg for s in stock)), kg_stock_out=float(kept.kg_carried),
                    kg_spoiled_packing_house=float(kept.kg_spoiled),
-                   kg_left_at_packing_houses=float(kept.kg_sold_off))
+                   kg_left_at_packing_houses=float(kept.kg_sold_off),
+                   replans=len(announcements(draw)),
+                   precool_target_hours=precool_target_hours(case))
         stock = kept.carried
         ledger.days.append(row)
         if progress:
@@ -121,10 +143,44 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
     kpis, markets = ledger.summary()
     up = 1.0 / spec.sample
     return RunResult(run, scaled_up(kpis, up), [scaled_up(d, up) for d in ledger.days],
-                     [scaled_up(m, up) for m in markets], time.perf_counter() - started)
+                     [scaled_up(m, up) for m in markets], time.perf_counter() - started,
+                     capacity.ratios())
 
 
-_EXTENSIVE = ("kg_", "orders", "lots", "cost_total", "km", "co2e_kg")
+def _world(standing: Case, spec: ScenarioSpec, run: int, day: int, lots: list[HarvestLot]) -> Case:
+    """The standing case at the scenario's sample scale for ``day``."""
+    if spec.sample >= 1.0:
+        return standing
+    streams = keyed_streams(spec.seed, run, day, Part.SAMPLE)
+    biggest = max((lot.kg for lot in lots), default=0.0)
+    return sampled(standing, spec.sample, streams, min_intake_kg_h=biggest)
+
+
+def announcements(draw: DayDraw) -> list[float]:
+    """Hours of the day at which disruptions starting that day are announced
+    (after the morning plan)."""
+    return sorted({a.spec.announced_h for a in draw.disruptions
+                   if a.started == draw.day and a.spec.announced_h})
+
+
+@dataclass
+class _Capacity:
+    """Capacity simulated over capacity of the full world, summed over days."""
+
+    sampled: dict[str, float] = field(default_factory=dict)
+    full: dict[str, float] = field(default_factory=dict)
+
+    def add(self, world: Case, standing: Case) -> None:
+        for name, totals in (("sampled", capacity_totals(world)), ("full", capacity_totals(standing))):
+            into = getattr(self, name)
+            for k, v in totals.items():
+                into[k] = into.get(k, 0.0) + v
+
+    def ratios(self) -> dict[str, float]:
+        return {k: self.sampled.get(k, 0.0) / v for k, v in self.full.items() if v}
+
+
+_EXTENSIVE = ("kg_", "orders", "lots", "cost_total", "km", "co2e_kg", "precool_late_kg")
 
 
 def scaled_up(row: dict[str, Any], factor: float) -> dict[str, Any]:
@@ -194,6 +250,11 @@ def _day_row(case: Case, draw: Any, plan: Any, outcomes: list[OrderOutcome],
         "kg_below_min_shelf_life": sum(o.kg for o in outcomes if not o.spoiled and
                                        o.shelf_life_left_s < o.min_shelf_life_s),
         "orders_late": sum(not o.on_time for o in outcomes),
+        "orders_missed_departure": sum(o.missed_departures > 0 for o in outcomes),
+        "orders_stranded": sum(o.stranded for o in outcomes),
+        "orders_reefer_failed": sum(o.reefer_failed for o in outcomes),
+        "kg_reefer_failed": sum(o.kg for o in outcomes if o.reefer_failed),
+        "orders_downgraded": sum(o.downgraded for o in outcomes),
         "orders_lost": len(lost), "kg_lost": sum(o.kg for o in lost),
         "cost_total": kpis.get("cost_total", 0.0), "km": kpis.get("km", 0.0),
         "co2e_kg": kpis.get("co2e_kg", 0.0),
@@ -213,6 +274,7 @@ class _Ledger:
     still_open: int = 0
     kg_in_store_at_end: float = 0.0
     export_markets: frozenset[str] = frozenset()  # markets with a phytosanitary treatment
+    markets: tuple[str, ...] = ()  # every market of the case, each reported in every run
 
     def arrive(self, orders: tuple[Order, ...], lots: tuple[HarvestLot, ...]) -> None:
         self.orders.update((o.id, o) for o in orders)
@@ -234,7 +296,11 @@ class _Ledger:
         total = {k: sum(d[k] for d in days) for k in (
             "kg_spoiled_farm", "kg_spoiled_packing_house", "kg_spoiled_transit",
             "kg_below_min_shelf_life", "kg_collected", "kg_left_at_packing_houses", "cost_total",
-            "km", "co2e_kg")}
+            "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "orders_missed_departure",
+            "orders_stranded", "orders_reefer_failed", "kg_reefer_failed", "replans")}
+        collected = [(d["kg_collected"], d["precool_hours_mean"]) for d in days
+                     if d["kg_collected"] and not np.isnan(d["precool_hours_mean"])]
+        weight = sum(kg for kg, _ in collected)
         kg_sound = sum(o.kg for o in sound)
         kpis = {
             "orders_total": float(len(self.orders)), "kg_ordered": kg_ordered,
@@ -249,6 +315,8 @@ class _Ledger:
                            + total["kg_spoiled_transit"]),
             "kg_in_store_at_end": self.kg_in_store_at_end,
             **total,
+            "precool_hours_mean": sum(kg * h for kg, h in collected) / weight if weight else float("nan"),
+            "precool_target_hours": max((d["precool_target_hours"] for d in days), default=0.0),
             "shelf_life_left_days": _mean_days(out),
             "cost_per_kg": total["cost_total"] / kg_sound if kg_sound else float("nan"),
             "vehicle_fill": float(np.mean([d["vehicle_fill"] for d in days])),
@@ -257,14 +325,14 @@ class _Ledger:
             **self._export(out),
         }
         markets = []
-        for market in sorted({o.market for o in self.orders.values()}):
+        for market in sorted({*self.markets, *(o.market for o in self.orders.values())}):
             ordered = [o for o in self.orders.values() if o.market == market]
             got = [o for o in out if o.market == market]
             kg = sum(o.kg for o in ordered)
             markets.append({
                 "market": market, "orders": len(ordered), "kg_ordered": kg,
                 "kg_delivered_sound": sum(o.kg for o in got if o.sound),
-                "service_level": sum(o.kg for o in got if o.sound) / kg if kg else 0.0,
+                "service_level": sum(o.kg for o in got if o.sound) / kg if kg else float("nan"),
                 "kg_spoiled_transit": sum(o.kg for o in got if o.spoiled),
                 "shelf_life_left_days": _mean_days(got),
             })

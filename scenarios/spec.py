@@ -180,7 +180,12 @@ class Disruption:
     An outage or cancellation longer than the rest of its day goes on over
     midnight: the planner knows it on its first day, and the next days' plans
     see what is left of it.
-    - road_delay: travel speeds are divided by ``amount`` (a factor >= 1)."""
+    - road_delay: travel speeds are divided by ``amount`` (a factor >= 1).
+
+    ``announced_h`` None: known when the day is planned. A number: announced
+    at that hour of the day it starts; the morning plan does not know it, and
+    at the announcement the freight that has not yet left is re-planned with
+    the disruption in force (pickups already dispatched run as planned)."""
 
     kind: DisruptionKind
     target: str = ""
@@ -189,8 +194,11 @@ class Disruption:
     amount: Distribution = ONE
     start_h: float = 0.0
     hours: float = 24.0
+    announced_h: float | None = None
 
     def __post_init__(self) -> None:
+        if self.announced_h is not None and not 0.0 <= self.announced_h < 24.0:
+            raise ValueError(f"announced_h must be in [0, 24), got {self.announced_h}")
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError(f"probability must be in [0, 1], got {self.probability}")
         if not self.days and self.probability == 0.0:
@@ -207,12 +215,23 @@ class Disruption:
 class ExecutionSpec:
     """How executing a plan departs from it: each vehicle route runs
     ``route_delay_min`` late, each freight leg ``leg_delay_min`` late, and each
-    leg's temperature deviates by ``temperature_deviation_c``."""
+    leg's temperature deviates by ``temperature_deviation_c``. A refrigerated
+    trip (a shipment whose set point is below ``reefer_below_c``) fails with
+    ``reefer_failure_probability``: from a uniformly drawn point of the trip
+    its load warms to ``reefer_failure_c`` (default: the ambient temperature
+    at departure) until it arrives."""
 
     route_delay_min: Distribution = ZERO
     leg_delay_min: Distribution = ZERO
     temperature_deviation_c: Distribution = ZERO
-    farm_wait_temperature: str = "ambient"
+    reefer_failure_probability: float = 0.0
+    reefer_failure_c: Distribution | None = None
+    reefer_below_c: float = 15.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.reefer_failure_probability <= 1.0:
+            raise ValueError("reefer_failure_probability must be in [0, 1], "
+                             f"got {self.reefer_failure_probability}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,11 +239,12 @@ class ScenarioSpec:
     """A scenario: a base case folder, how many days, and the changes.
 
     ``sample`` < 1 simulates a random sample of that share of the lots and
-    orders, with the fleet, lane units and treatment capacity scaled to
-    match (rounded, at least one vehicle of each type kept), so that a day
-    plans in seconds; kg, counts, cost, km and CO2e are scaled back up by
-    ``1 / sample`` in the results, rates and per-kg figures are estimates
-    for the whole."""
+    orders, with the world scaled to match (:func:`.daycase.sampled`: vehicle
+    counts and lane units by randomised rounding, so that their expected
+    ratio is the sample; intake, treatment and cold-store capacity times the
+    sample), so that a day plans in seconds; kg, counts, cost, km and CO2e are
+    scaled back up by ``1 / sample`` in the results, rates and per-kg figures
+    are estimates for the whole."""
 
     name: str
     source: Path

@@ -24,6 +24,8 @@ from planner.domain import Case
 from planner.domain.units import DAY
 from planner.freshness import model_for
 
+from .execution import LotOutcome
+
 EPS_KG = 0.5
 
 
@@ -62,13 +64,16 @@ def storage_rates(case: Case, planner_params: Mapping[str, Any]) -> dict[str, fl
 
 
 def carry_stock(case: Case, plan: Any, *, storage_rate: Mapping[str, float],
-                lot_loss: Mapping[str, float] | None = None) -> StockOutcome:
+                lots: Mapping[str, LotOutcome] | None = None) -> StockOutcome:
     """The plan's supplies that no order takes, as the next day's stock.
 
-    ``lot_loss`` is the shelf life (reference s) each lot lost to its
-    pickup's delay in execution."""
+    ``lots`` are the executed pickups (:func:`.execution.execute_pickups`):
+    the shelf life each lot lost to its pickup's delay, and whether it was
+    downgraded (then none of it is carried: it went to the traditional trade
+    and is counted in ``kg_downgraded``, :mod:`.quality`)."""
     used = used_kg(plan)
-    loss = lot_loss or {}
+    executed = lots or {}
+    loss = {k: v.extra_loss_s for k, v in executed.items()}
     delivered = {d.lot_id for d in plan.routing.deliveries}
     lots = {lot.id: lot for lot in case.lots}
     supplied = {s.id for s in plan.supplies}
@@ -76,7 +81,7 @@ def carry_stock(case: Case, plan: Any, *, storage_rate: Mapping[str, float],
     kept: list[Supply] = []
     for s in plan.supplies:
         kg = s.kg - used.get(s.id, 0.0)
-        if kg <= EPS_KG:
+        if kg <= EPS_KG or (s.id in executed and executed[s.id].downgraded):
             continue
         waited = max(0, DAY - s.available_at)
         left = s.shelf_life_left_s - waited * storage_rate[s.product] - loss.get(s.id, 0.0)

@@ -21,6 +21,7 @@ class Part(IntEnum):
     HARVEST = 2
     EXECUTION = 3
     PLANNER = 4
+    SAMPLE = 5  # the sample's randomised rounding of vehicles and lane units
     DISRUPTION = 100  # + the disruption's index
 
 

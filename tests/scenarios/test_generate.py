@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from planner.domain import Case
@@ -128,21 +129,68 @@ def test_probability_disruptions_are_seeded(tiny_luc_ngan: Case, write_scenario)
 
 
 def test_a_sample_scales_draws_and_capacities(tiny_luc_ngan: Case, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    from scenarios.daycase import sampled
+    from scenarios.streams import Part, keyed_streams
+
     full = load_scenario(write_scenario("days = 1\n", "full.toml"))
     half = load_scenario(write_scenario("days = 1\nsample = 0.5\n", "half.toml"))
     n_full = sum(len(draw_day(tiny_luc_ngan, full, run=r, day=0).orders) for r in range(20))
     n_half = sum(len(draw_day(tiny_luc_ngan, half, run=r, day=0).orders) for r in range(20))
     assert 0.35 < n_half / n_full < 0.65  # Poisson(20) vs Poisson(40) a day, 20 days
-    st = standing_case(tiny_luc_ngan, half)
-    counts = {v.id: v.count for v in st.vehicle_types}
-    assert all(c == 1 for c in counts.values())  # round(1 * 0.5) = 0 -> at least one kept
-    units = {lane.id: lane.units_per_departure for lane in st.lanes}
-    base_units = {lane.id: lane.units_per_departure for lane in tiny_luc_ngan.lanes}
-    assert all(units[k] == max(1, round(v * 0.5)) for k, v in base_units.items())
+    st = sampled(standing_case(tiny_luc_ngan, half), 0.5, keyed_streams(0, 0, 0, Part.SAMPLE))
     irr = st.site_by_id["irr-hanoi"].treatment_kg_per_day
     assert irr == pytest.approx(tiny_luc_ngan.site_by_id["irr-hanoi"].treatment_kg_per_day * 0.5)
     store = st.site_by_id["ph-chu"].cold_storage_kg
     assert store == pytest.approx(tiny_luc_ngan.site_by_id["ph-chu"].cold_storage_kg * 0.5)
+    intake = st.site_by_id["ph-chu"].intake_kg_per_hour
+    assert intake == pytest.approx(tiny_luc_ngan.site_by_id["ph-chu"].intake_kg_per_hour * 0.5)
+
+
+@pytest.mark.parametrize("share", [0.1, 0.2, 0.5])
+def test_sampled_fleet_and_lanes_hold_the_ratio(share: float) -> None:
+    """Randomised rounding: a vehicle type of 1 at 0.2 is not kept at 1 (the old
+    floor made the sampled pickup fleet 2.15 times its share); over many
+    draws the counts and lane units average share x the real ones (within 3 %)."""
+    from planner.io import read_case
+    from scenarios.daycase import capacity_totals, sampled
+    from scenarios.streams import Part, keyed_streams
+
+    from .conftest import SHIPPED
+
+    case = read_case(SHIPPED.parent / "data" / "luc-ngan")
+    full = capacity_totals(case)
+    n = 200
+    totals = {"vehicles": 0.0, "lane_units": 0.0}
+    for r in range(n):
+        got = capacity_totals(sampled(case, share, keyed_streams(11, r, 0, Part.SAMPLE)))
+        for k in totals:
+            totals[k] += got[k]
+    items = {"vehicles": [v.count for v in case.vehicle_types],
+             "lane_units": [lane.units_per_departure for lane in case.lanes]}
+    for k, v in totals.items():
+        frac = np.array(items[k]) * share % 1.0  # each item is floor(x) + Bernoulli(frac)
+        se = float(np.sqrt(np.sum(frac * (1 - frac)) / n))  # of the mean total
+        assert abs(v / n - share * full[k]) <= 4 * se + 1e-9, k
+        assert v / n / full[k] == pytest.approx(share, rel=0.06), k
+
+
+def test_sampled_keeps_common_random_numbers() -> None:
+    """Two scenarios whose fleets differ round with the same draws: more
+    vehicles never sample to fewer."""
+    from dataclasses import replace
+
+    from planner.io import read_case
+    from scenarios.daycase import sampled
+    from scenarios.streams import Part, keyed_streams
+
+    from .conftest import SHIPPED
+
+    case = read_case(SHIPPED.parent / "data" / "luc-ngan")
+    more = case.replace(vehicle_types=tuple(replace(v, count=v.count + 3) for v in case.vehicle_types))
+    for r in range(50):
+        a = sampled(case, 0.2, keyed_streams(3, r, 0, Part.SAMPLE))
+        b = sampled(more, 0.2, keyed_streams(3, r, 0, Part.SAMPLE))
+        assert all(y.count >= x.count for x, y in zip(a.vehicle_types, b.vehicle_types, strict=True))
 
 
 def test_scaled_up_multiplies_extensive_figures_only() -> None:

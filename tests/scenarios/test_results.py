@@ -32,7 +32,7 @@ def _rep(name: str, service: list[float], cost: list[float], seed: int = 1) -> R
         )
         for i, (s, c) in enumerate(zip(service, cost, strict=True))
     ]
-    return Replications(spec, runs, wall_s=3.0, workers=2, scheduler="inproc://test")
+    return Replications(spec, runs, wall_s=3.0, workers_start=2, scheduler="inproc://test", workers_end=2)
 
 
 def test_t_interval_by_hand() -> None:

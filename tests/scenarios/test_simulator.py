@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from planner.cli.main import app
 from scenarios import Replications, load_results, load_scenario, run_replications, simulate_run
+from scenarios.distributions import Distribution
 from scenarios.results import tables
 from scenarios.spec import Disruption, DisruptionKind, ScenarioSpec
 
@@ -106,6 +107,8 @@ def test_an_export_disruption_fails_export_orders() -> None:
     cancelled for three days: more export orders fail and more kg go unserved,
     run by run, on the same draws (common random numbers)."""
     spec = load_scenario(DATA / "tiny-export.toml")
+    no_delay = Distribution.fixed(0.0)  # on time: only the disruption fails orders
+    spec = replace(spec, execution=replace(spec.execution, leg_delay_min=no_delay, route_delay_min=no_delay))
     hit = replace(spec, disruptions=(
         Disruption(DisruptionKind.TREATMENT_OUTAGE, "irr-hanoi", days=(0,), hours=48.0),
         Disruption(DisruptionKind.FLIGHT_CANCELLATION, "han-nrt-air", days=(0,), hours=72.0),

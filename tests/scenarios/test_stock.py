@@ -13,6 +13,7 @@ from planner.consolidation.results import ManifestLine, OrderItinerary
 from planner.domain import Case
 from planner.domain.units import DAY, HOUR
 from scenarios import load_scenario, simulate_run
+from scenarios.execution import LotOutcome
 from scenarios.stock import carry_stock, storage_rates, used_kg
 
 from .conftest import DATA
@@ -48,7 +49,8 @@ def test_used_kg_counts_each_order_once() -> None:
 def test_unshipped_fruit_waits_in_the_cold_store(case: Case) -> None:
     rates = {"lychee": 1.0}  # the store at the reference temperature: 1 s of shelf life a second
     plan = _plan([_supply("a", 100.0), _supply("b", 40.0, at=DAY + HOUR)], [("o1", "a", 30.0)])
-    out = carry_stock(case, plan, storage_rate=rates, lot_loss={"a": 600.0})
+    late = LotOutcome("a", 100.0, 0, 9 * HOUR, 300, 600.0, downgraded=False)
+    out = carry_stock(case, plan, storage_rate=rates, lots={"a": late})
     a, b = out.carried
     assert (a.id, a.kg, a.available_at) == ("a", 70.0, 0)
     assert a.shelf_life_left_s == 20 * DAY - 14 * HOUR - 600  # 14 h in store since 10:00, and the pickup's delay
