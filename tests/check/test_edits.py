@@ -20,6 +20,8 @@ def _edit(doc: dict, kind: str, r: int, a: int, b: int, minutes: int) -> None:
     routes = doc["routes"]
     stops = routes[r % len(routes)]["stops"]
     inner = list(range(1, len(stops) - 1))
+    if not inner:
+        return
     i, j = inner[a % len(inner)], inner[b % len(inner)]
     if kind == "move":
         stops.insert(j, stops.pop(i))
