@@ -1,37 +1,30 @@
 """Turn the pickup plan into supply for freight: each lot delivered to a
-packing house becomes a Supply once it is weighed and pre-cooled."""
+packing house becomes a Supply once it is weighed and packed (and pre-cooled
+where the house does), by the one conversion of
+:func:`planner.consolidation.supply.supply_at_house`."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-from ..consolidation import Supply
+from ..consolidation import Supply, supply_at_house
 from ..domain import Case
-from ..freshness import model_for
 from ..routing import LotDelivery
 
 
 def supplies_from_deliveries(
     case: Case, deliveries: Iterable[LotDelivery], *, precool_s: int
 ) -> list[Supply]:
-    """One Supply per delivered lot, available after intake (the case's
-    ``packing_service_s`` at ambient) and pre-cooling (``precool_s``, counted
-    at the product's reference temperature), with the shelf life it has left."""
-    supplies = []
-    service = case.settings.packing_service_s
+    """One Supply per delivered lot with shelf life left once packed:
+    unloading starts at ``delivered`` with the shelf life the router
+    computed; packing (the case's ``packing_service_s``) at ambient, then
+    ``precool_s`` of pre-cooling at the reference temperature where the
+    house pre-cools (else the fruit waits at ambient)."""
     lots = {lot.id: lot for lot in case.lots}
+    supplies = []
     for d in deliveries:
-        lot = lots[d.lot_id]
-        product = case.product_by_id[lot.product]
-        model = model_for(product)
-        intake = model.consumed([service], [case.settings.ambient_at(d.delivered)])
-        left = d.shelf_life_left_s - intake - precool_s
-        if left <= 0:
-            continue
-        supplies.append(Supply(
-            id=lot.id, site=d.packing_house, product=lot.product, grade=lot.grade, kg=lot.kg,
-            available_at=d.delivered + service + precool_s, shelf_life_left_s=math.floor(left),
-            certifications=lot.certifications,
-        ))
+        supply = supply_at_house(case, lots[d.lot_id], site=d.packing_house, arrived=d.delivered,
+                                 shelf_life_left_s=d.shelf_life_left_s, precool_s=precool_s)
+        if supply is not None:
+            supplies.append(supply)
     return supplies

@@ -14,4 +14,5 @@ from .results import UnservedOrder as UnservedOrder
 from .solve import consolidate as consolidate
 from .supply import Supply as Supply
 from .supply import supplies_from_lots as supplies_from_lots
+from .supply import supply_at_house as supply_at_house
 from .supply import supply_from_arrival as supply_from_arrival

@@ -226,7 +226,18 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
         if s.site != legs[0].origin or s.available_at > legs[0].cutoff:
             problems.append(f"{where}: supply {s.id} not at {legs[0].origin} by the cut-off "
                             f"{_at(case, legs[0].cutoff)} (at {s.site} from {_at(case, s.available_at)})")
-        left = s.shelf_life_left_s - rate * (legs[0].departure - s.available_at) - consumed
+        site = case.site_by_id.get(s.site)
+        if site is not None and s.cooled and not site.precooling:
+            problems.append(f"{where}: supply {s.id} is counted in a cold store at {s.site}, "
+                            f"which does not pre-cool")
+        waited = max(0, legs[0].departure - s.available_at)
+        if s.cooled:
+            kept = rate * waited
+        else:  # at ambient, the temperature of each hour it waits
+            hours = [(h, min(h + 3600 - h % 3600, s.available_at + waited))
+                     for h in _hour_starts(s.available_at, s.available_at + waited)]
+            kept = sum(model.consumed([b - a], [case.settings.ambient_at(a)]) for a, b in hours)
+        left = s.shelf_life_left_s - kept - consumed
         worst = left if worst is None else min(worst, left)
         if left < need - 1.0:
             problems.append(f"{where}: {duration(left)} of shelf life left at "
@@ -235,6 +246,12 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
         problems.append(f"{where}: reported shelf life {duration(reported)} differs from "
                         f"{duration(worst)} recomputed ({reported - worst:+.0f} reference s)")
     return problems
+
+
+def _hour_starts(start: int, end: int) -> list[int]:
+    """``start`` and every full hour after it before ``end``."""
+    first = (start // 3600 + 1) * 3600
+    return ([start] if start < end else []) + list(range(first, end, 3600))
 
 
 def _treatment_capacity(case: Case, result: ConsolidationResult) -> list[str]:

@@ -12,6 +12,7 @@ from ..domain import Case, Order, Treatment
 from ..domain.units import DAY
 from ..freshness import FreshnessModel, model_for
 from .itineraries import Itinerary, enumerate_itineraries
+from .keeping import Keeping
 from .params import ConsolidationParams
 from .screening import Rejection, screen_orders
 from .shelf_value import shelf_life_values
@@ -25,6 +26,7 @@ class Context:
     params: ConsolidationParams
     models: dict[str, FreshnessModel]
     storage_rate: dict[str, float]
+    keeping: Keeping
     itineraries: list[Itinerary]
     orders: list[Order]  # screened: worth planning
     rejections: list[Rejection]
@@ -56,6 +58,7 @@ def build_context(case: Case, supplies: list[Supply] | tuple[Supply, ...],
     products = {s.product for s in supplies} | {o.product for o in case.orders}
     models = {p: cast(FreshnessModel, model_for(case.product_by_id[p])) for p in sorted(products)}
     storage_rate = {p: float(m.rate(params.storage_temp_c)) for p, m in models.items()}
+    keeping = Keeping(case, models, params.storage_temp_c)
     earliest: dict[str, int] = {}
     for s in supplies:
         earliest[s.site] = min(earliest.get(s.site, s.available_at), s.available_at)
@@ -67,11 +70,11 @@ def build_context(case: Case, supplies: list[Supply] | tuple[Supply, ...],
     itineraries = enumerate_itineraries(case, earliest_at=earliest, wanted=dict(wanted),
                                         latest_at=latest, params=params)
     keep, rejected = screen_orders(case, list(supplies), itineraries, models=models,
-                                   storage_rate=storage_rate)
+                                   keeping=keeping)
     targets: dict[tuple[str, Treatment | None], list[Itinerary]] = defaultdict(list)
     for it in sorted(itineraries, key=lambda it: (it.arrival, it.index)):
         targets[(it.hub, it.treatment_kind)].append(it)
     arrivals = {k: [it.arrival for it in v] for k, v in targets.items()}
     values = shelf_life_values(case, weight=params.freshness_weight)
-    return Context(case, supplies, params, models, storage_rate, itineraries, keep, rejected,
+    return Context(case, supplies, params, models, storage_rate, keeping, itineraries, keep, rejected,
                    values, dict(targets), arrivals)

@@ -54,13 +54,13 @@ class Ledger:
         self.treated: dict[tuple[str, int], float] = defaultdict(float)
         self.left = {s.id: s.kg for s in ctx.supplies}
         self.placements: dict[str, Placement] = {}
-        self._expiry: dict[str, float] = {}
+        self._potential: dict[str, float] = {}
         self._sources: dict[tuple[str, str, str], list[Supply]] = defaultdict(list)
         for s in ctx.supplies:
-            self._expiry[s.id] = s.expiry(ctx.storage_rate[s.product])
+            self._potential[s.id] = ctx.keeping.potential(s)
             self._sources[(s.site, s.product, s.grade)].append(s)
         for items in self._sources.values():
-            items.sort(key=lambda s: (self._expiry[s.id], s.id))
+            items.sort(key=lambda s: (self._potential[s.id], s.id))
         self._head: dict[tuple[str, str, str], int] = {}  # first supply not used up
         self._short: dict[tuple[object, ...], float] = {}  # smallest kg an ask failed for
         caps = {s.id: s.treatment_kg_per_day for s in ctx.case.sites if s.treatment}
@@ -91,11 +91,11 @@ class Ledger:
         Supplies of ``pools`` go first when given; ``freed`` adds kg back to
         supplies (what if other orders did not hold them)."""
         market = self.ctx.case.market_by_id[order.market]
-        rate = self.ctx.storage_rate[order.product]
         need_at_departure = required_shelf_s(order, market) + it.consumed(self.ctx.models[order.product])
-        latest_expiry_needed = it.first.departure + need_at_departure / rate
         source = (it.origin, order.product, order.grade)
-        short = (source, it.first.cutoff, round(latest_expiry_needed), market.certifications)
+        short = (source, it.first.cutoff, it.first.departure, round(need_at_departure),
+                 market.certifications)
+        keeping, dep = self.ctx.keeping, it.first.departure
         if freed is None and pools is None and order.kg >= self._short.get(short, float("inf")):
             return None  # the same ask already failed and supply only shrank since
         stock = self._sources.get(source, [])
@@ -116,7 +116,7 @@ class Ledger:
                     break
                 if left[s.id] <= EPS or s.available_at > it.first.cutoff:
                     continue
-                if self._expiry[s.id] < latest_expiry_needed - EPS:
+                if self._potential[s.id] - keeping.clock(s.product, s.cooled, dep) < need_at_departure - EPS:
                     continue
                 if only_pools and self.pool_of.get(s.id) not in pools:  # type: ignore[operator]
                     continue
@@ -184,9 +184,9 @@ class Ledger:
     def shelf_cost(self, order: Order, it: Itinerary, lines: list[tuple[Supply, float]]) -> float:
         """The value of the shelf life ``lines`` spend riding ``it``."""
         ctx = self.ctx
-        rate, model = ctx.storage_rate[order.product], ctx.models[order.product]
-        return sum(kg * ctx.shelf_cost(order.product, shelf_used(s.available_at, it, rate=rate,
-                                                                   model=model))
+        model = ctx.models[order.product]
+        return sum(kg * ctx.shelf_cost(order.product, shelf_used(ctx.keeping, s.product, s.cooled,
+                                                                   s.available_at, it, model))
                    for s, kg in lines)
 
     def extra_cost(self, order: Order, it: Itinerary) -> float | None:

@@ -168,10 +168,9 @@ def build_result(ledger: Ledger, unserved: list[UnservedOrder], *, method: str, 
     kg_days = shelf_cost = fefo = 0.0
     for p in sorted(ledger.placements.values(), key=lambda p: p.order.id):
         it, model = p.itinerary, ctx.models[p.order.product]
-        rate = ctx.storage_rate[p.order.product]
-        at_first = {s.id: rate * (s.expiry(rate) - it.first.departure) for s, _ in p.lines}
+        at_first = {s.id: ctx.keeping.left_at(s, it.first.departure) for s, _ in p.lines}
         for s, kg in p.lines:
-            spent = shelf_used(s.available_at, it, rate=rate, model=model)
+            spent = shelf_used(ctx.keeping, s.product, s.cooled, s.available_at, it, model)
             kg_days += kg * spent / DAY
             shelf_cost += kg * ctx.shelf_cost(p.order.product, spent)
             fefo += kg * ctx.params.fefo_cost_per_kg_day * (at_first[s.id] - it.consumed(model)) / DAY

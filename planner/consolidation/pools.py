@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .keeping import Keeping
 from .supply import Supply
 
 
@@ -26,7 +26,8 @@ class SupplyPool:
     grade: str
     certifications: frozenset[str]
     tier: int
-    expiry: float  # engine time the least fresh member runs out in storage
+    cooled: bool  # kept in a cold store (else at ambient)
+    potential: float  # the least fresh member's (see keeping.py)
     supplies: tuple[Supply, ...]  # sorted by available_at
     times: tuple[int, ...]  # available_at of each member
     cumulative: tuple[float, ...]  # kg available by each member's time
@@ -50,24 +51,21 @@ class SupplyPool:
         return self.kg_times[k - 1] / self.cumulative[k - 1] if k else float(t)
 
 
-def build_pools(
-    supplies: list[Supply], *, storage_rate: Mapping[str, float], tiers: int
-) -> list[SupplyPool]:
-    """Pools of ``supplies``; ``storage_rate`` is per product."""
-    groups: dict[tuple[str, str, str, tuple[str, ...]], list[Supply]] = defaultdict(list)
+def build_pools(supplies: list[Supply], *, keeping: Keeping, tiers: int) -> list[SupplyPool]:
+    """Pools of ``supplies``."""
+    groups: dict[tuple[str, str, str, tuple[str, ...], bool], list[Supply]] = defaultdict(list)
     for s in supplies:
-        groups[(s.site, s.product, s.grade, tuple(sorted(s.certifications)))].append(s)
+        groups[(s.site, s.product, s.grade, tuple(sorted(s.certifications)), s.cooled)].append(s)
     pools: list[SupplyPool] = []
     for key in sorted(groups):
-        site, product, grade, certs = key
-        rate = storage_rate[product]
-        members = sorted(groups[key], key=lambda s: (s.expiry(rate), s.id))
+        site, product, grade, certs, cooled = key
+        members = sorted(groups[key], key=lambda s: (keeping.potential(s), s.id))
         for tier, chunk in enumerate(_tiers(members, tiers)):
             chunk.sort(key=lambda s: (s.available_at, s.id))
             pools.append(SupplyPool(
                 index=len(pools), site=site, product=product, grade=grade,
-                certifications=frozenset(certs), tier=tier,
-                expiry=min(s.expiry(rate) for s in chunk), supplies=tuple(chunk),
+                certifications=frozenset(certs), tier=tier, cooled=cooled,
+                potential=min(keeping.potential(s) for s in chunk), supplies=tuple(chunk),
                 times=tuple(s.available_at for s in chunk),
                 cumulative=tuple(accumulate(s.kg for s in chunk)),
                 kg_times=tuple(accumulate(s.kg * s.available_at for s in chunk)),

@@ -12,6 +12,7 @@ from ..domain.units import DAY
 from ..freshness import FreshnessModel
 from .classes import OrderClass
 from .itineraries import Itinerary
+from .keeping import Keeping
 from .params import ConsolidationParams
 from .pools import SupplyPool
 
@@ -38,18 +39,22 @@ class ClassProblem:
         return {leg.key: leg.lane for it in self.itineraries for leg in it.legs}
 
 
-def shelf_at_delivery(pool_expiry: float, it: Itinerary, *, rate: float,
+def shelf_at_delivery(pool: SupplyPool, it: Itinerary, *, keeping: Keeping,
                       model: FreshnessModel) -> float:
-    """Reference seconds left at the hub for supply that expires (in storage)
-    at ``pool_expiry`` and rides ``it``."""
-    return rate * (pool_expiry - it.first.departure) - it.consumed(model)
+    """Reference seconds left at the hub for the pool's least fresh supply
+    riding ``it``."""
+    clock = keeping.clock(pool.product, pool.cooled, it.first.departure)
+    return pool.potential - clock - it.consumed(model)
 
 
-def shelf_used(available_at: float, it: Itinerary, *, rate: float,
-               model: FreshnessModel) -> float:
+def shelf_used(keeping: Keeping, product: str, cooled: bool, available_at: float,
+               it: Itinerary, model: FreshnessModel) -> float:
     """Reference seconds spent by supply available at ``available_at``
-    riding ``it``: stored until the first departure, then the itinerary."""
-    return rate * max(0.0, it.first.departure - available_at) + it.consumed(model)
+    riding ``it``: kept at its house until the first departure, then the
+    itinerary."""
+    dep = max(it.first.departure, available_at)
+    waited = keeping.clock(product, cooled, dep) - keeping.clock(product, cooled, available_at)
+    return waited + it.consumed(model)
 
 
 def build_options(
@@ -58,7 +63,7 @@ def build_options(
     pools: list[SupplyPool],
     *,
     models: Mapping[str, FreshnessModel],
-    storage_rate: Mapping[str, float],
+    keeping: Keeping,
     params: ConsolidationParams,
     shelf_values: Mapping[str, float],
 ) -> list[Option]:
@@ -74,7 +79,7 @@ def build_options(
         by_source[(p.site, p.product, p.grade)].append(p)
     options: list[Option] = []
     for c in classes:
-        model, rate = models[c.product], storage_rate[c.product]
+        model = models[c.product]
         for it in by_target.get((c.hub, c.market.treatment), []):
             if it.arrival > c.deadline:
                 continue
@@ -83,11 +88,12 @@ def build_options(
             for p in by_source.get((it.origin, c.product, c.grade), []):
                 if not c.market.lot_eligible(p.certifications) or p.earliest > it.first.cutoff:
                     continue
-                left = shelf_at_delivery(p.expiry, it, rate=rate, model=model)
+                left = shelf_at_delivery(p, it, keeping=keeping, model=model)
                 if left < c.required_shelf_s:
                     continue
                 fefo = params.fefo_cost_per_kg_day * left / DAY
-                spent = shelf_used(p.mean_available_by(it.first.cutoff), it, rate=rate, model=model)
+                spent = shelf_used(keeping, p.product, p.cooled,
+                                   p.mean_available_by(it.first.cutoff), it, model)
                 fresh = shelf_values[c.product] * spent / DAY
                 options.append(Option(c.index, it.index, p.index, fixed + fefo + fresh))
     return options

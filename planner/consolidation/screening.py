@@ -18,6 +18,7 @@ from ..domain import Case, Order
 from ..freshness import FreshnessModel
 from .classes import required_shelf_s
 from .itineraries import Itinerary
+from .keeping import Keeping
 from .reasons import Reason
 from .supply import Supply
 
@@ -31,14 +32,16 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class _Frontier:
-    """Eligible supply at one site: by availability, the best expiry so far."""
+    """Eligible supply at one site kept one way: by availability, the best
+    potential so far (see keeping.py)."""
 
+    cooled: bool
     times: tuple[int, ...]
-    best_expiry: tuple[float, ...]
+    best_potential: tuple[float, ...]
 
     def best_by(self, t: int) -> float | None:
         k = bisect.bisect_right(self.times, t)
-        return self.best_expiry[k - 1] if k else None
+        return self.best_potential[k - 1] if k else None
 
 
 def screen_orders(
@@ -47,7 +50,7 @@ def screen_orders(
     itineraries: list[Itinerary],
     *,
     models: Mapping[str, FreshnessModel],
-    storage_rate: Mapping[str, float],
+    keeping: Keeping,
 ) -> tuple[list[Order], list[Rejection]]:
     """Split the case's orders into those worth modelling and rejections."""
     by_target: dict[tuple[str, object], list[Itinerary]] = defaultdict(list)
@@ -65,7 +68,7 @@ def screen_orders(
         req = required_shelf_s(order, market)
         key = (order.destination.hub, order.market, order.product, order.grade, order.deadline, req)
         if key not in memo:
-            memo[key] = _verdict(key, case, supplies, by_target, models, storage_rate)
+            memo[key] = _verdict(key, case, supplies, by_target, models, keeping)
         verdict = memo[key]
         if verdict is None:
             keep.append(order)
@@ -80,7 +83,7 @@ def _verdict(
     supplies: list[Supply],
     by_target: Mapping[tuple[str, object], list[Itinerary]],
     models: Mapping[str, FreshnessModel],
-    storage_rate: Mapping[str, float],
+    keeping: Keeping,
 ) -> tuple[Reason, str] | None:
     hub, market_id, product, grade, deadline, req = key
     market = case.market_by_id[str(market_id)]
@@ -91,33 +94,33 @@ def _verdict(
     if not eligible:
         need = ", ".join(sorted(market.certifications))
         return Reason.MARKET_RULE, f"no {product} grade {grade} supply certified {need} for {market.id}"
-    rate = storage_rate[str(product)]
-    frontier = _frontiers(eligible, rate)
+    frontier = _frontiers(eligible, keeping)
     timely = [
         it for it in by_target.get((str(hub), market.treatment), [])
         if it.arrival <= int(deadline)  # type: ignore[call-overload]
-        and it.origin in frontier and frontier[it.origin].best_by(it.first.cutoff) is not None
+        and any(f.best_by(it.first.cutoff) is not None for f in frontier.get(it.origin, []))
     ]
     if not timely:
         treat = f" via {market.treatment}" if market.treatment else ""
         return Reason.NO_ITINERARY_IN_TIME, f"no itinerary to {hub}{treat} by the deadline"
     model = models[str(product)]
     for it in timely:
-        best = frontier[it.origin].best_by(it.first.cutoff)
-        assert best is not None
-        if rate * (best - it.first.departure) - it.consumed(model) >= int(req):  # type: ignore[call-overload]
-            return None
+        for f in frontier[it.origin]:
+            best = f.best_by(it.first.cutoff)
+            clock = keeping.clock(str(product), f.cooled, it.first.departure)
+            if best is not None and best - clock - it.consumed(model) >= int(req):  # type: ignore[call-overload]
+                return None
     days = int(req) / 86_400  # type: ignore[call-overload]
     return Reason.SHELF_LIFE, f"no itinerary in time leaves {days:.1f} days of shelf life"
 
 
-def _frontiers(eligible: list[Supply], rate: float) -> dict[str, _Frontier]:
-    by_site: dict[str, list[Supply]] = defaultdict(list)
+def _frontiers(eligible: list[Supply], keeping: Keeping) -> dict[str, list[_Frontier]]:
+    by_site: dict[tuple[str, bool], list[Supply]] = defaultdict(list)
     for s in eligible:
-        by_site[s.site].append(s)
-    out = {}
-    for site, items in by_site.items():
+        by_site[(s.site, s.cooled)].append(s)
+    out: dict[str, list[_Frontier]] = defaultdict(list)
+    for (site, cooled), items in sorted(by_site.items()):
         items.sort(key=lambda s: s.available_at)
-        out[site] = _Frontier(tuple(s.available_at for s in items),
-                              tuple(accumulate((s.expiry(rate) for s in items), max)))
+        out[site].append(_Frontier(cooled, tuple(s.available_at for s in items),
+                                   tuple(accumulate((keeping.potential(s) for s in items), max))))
     return out

@@ -56,10 +56,9 @@ def _stage(report: Progress, lo: float, hi: float) -> Progress:
 
 def build_problem(ctx: Context) -> ClassProblem:
     classes = build_classes(ctx.case, ctx.orders, ctx.params)
-    pools = build_pools(list(ctx.supplies), storage_rate=ctx.storage_rate,
-                        tiers=ctx.params.shelf_tiers)
+    pools = build_pools(list(ctx.supplies), keeping=ctx.keeping, tiers=ctx.params.shelf_tiers)
     options = build_options(classes, ctx.itineraries, pools, models=ctx.models,
-                            storage_rate=ctx.storage_rate, params=ctx.params,
+                            keeping=ctx.keeping, params=ctx.params,
                             shelf_values=ctx.shelf_values)
     capacity = {s.id: float(s.treatment_kg_per_day or 0.0) for s in ctx.case.sites if s.treatment}
     return ClassProblem(classes, ctx.itineraries, pools, options, capacity)

@@ -1,6 +1,6 @@
 """Tiny consolidation cases built in code, one rule at a time.
 
-Sites: packing house ``ph``, city hub ``hub``, far city hub ``far``,
+Sites: packing house ``ph`` (pre-cools), city hub ``hub``, far city hub ``far``,
 irradiation centre ``irr`` (06:00-22:00, 2 h, 1,000 VND/kg), airport ``han``
 and the importer gateway ``lax``. Lychee keeps 25 days at 5 C (Q10 3.3).
 Markets: ``domestic`` (5 days left) and ``US`` (irradiation, not to FL or HI,
@@ -45,7 +45,7 @@ def site(sid: str, kind: SiteKind, lat: float, lon: float, **kw: object) -> Site
 
 
 SITES = (
-    site("ph", SiteKind.PACKING_HOUSE, 21.37, 106.57),
+    site("ph", SiteKind.PACKING_HOUSE, 21.37, 106.57, precooling=True),
     site("hub", SiteKind.CITY_HUB, 21.04, 105.85),
     site("far", SiteKind.CITY_HUB, 10.87, 106.73),
     site("irr", SiteKind.TREATMENT_FACILITY, 21.05, 105.74, opening=tuple(

@@ -10,7 +10,6 @@ from planner.consolidation import (
     check_result,
     consolidate,
     supplies_from_lots,
-    supply_from_arrival,
 )
 from planner.consolidation.baselines import greedy_next_departure, one_truck_per_city
 from planner.domain import Mode
@@ -79,17 +78,6 @@ def test_model_beats_greedy_next_departure(kit):
     assert check_result(case, supplies, greedy, params=kit.fast) == []
     assert ours.freight_cost == 1_000_000
     assert greedy.freight_cost == 3 * 50 * 50_000
-
-
-def test_supply_from_arrival_of_a_pickup(tiny_case):
-    s = supply_from_arrival(tiny_case, "L1", site="ph-chu", arrived=6 * 3600,
-                            shelf_life_left_s=20 * 86_400, precooling_s=3600)
-    assert (s.site, s.kg, s.grade) == ("ph-chu", 150, "A")
-    assert s.available_at == 6 * 3600 + tiny_case.settings.packing_service_s + 3600
-    assert s.shelf_life_left_s == 20 * 86_400 - 3600
-    assert "growing-area-code" in s.certifications
-    with pytest.raises(ValueError, match="no such lot"):
-        supply_from_arrival(tiny_case, "nope", site="ph-chu", arrived=0, shelf_life_left_s=1)
 
 
 def test_highs_and_scip_agree_on_the_tiny_case(tiny_case):
