@@ -226,8 +226,8 @@ def _timing_and_shelf(case: Case, order: Order, legs: list[Shipment], lines: lis
         if s.site != legs[0].origin or s.available_at > legs[0].cutoff:
             problems.append(f"{where}: supply {s.id} not at {legs[0].origin} by the cut-off "
                             f"{_at(case, legs[0].cutoff)} (at {s.site} from {_at(case, s.available_at)})")
-        site = case.site_by_id.get(s.site)
-        if site is not None and s.cooled and not site.precooling:
+        house = case.site_by_id.get(s.site)
+        if house is not None and s.cooled and not house.precooling:
             problems.append(f"{where}: supply {s.id} is counted in a cold store at {s.site}, "
                             f"which does not pre-cool")
         waited = max(0, legs[0].departure - s.available_at)
