@@ -158,7 +158,8 @@ def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
     if not result.has_primal_feasible_solution():
         # no plan within the limits: leave everything to the repair step
         unserved = {c.index: c.kg for c in problem.classes}
-        return ClassSolution({}, {}, unserved, math.inf, -math.inf,
+        dual = result.termination.objective_bounds.dual_bound  # the relaxation may be proven
+        return ClassSolution({}, {}, unserved, math.inf, dual if math.isfinite(dual) else -math.inf,
                              result.termination.reason.name.lower(), time.perf_counter() - start)
     return _read(result, problem, v, time.perf_counter() - start, model)
 

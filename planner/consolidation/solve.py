@@ -186,7 +186,9 @@ def _outcome(params: ConsolidationParams, solution: ClassSolution,
                      f"the first-come-first-served plan is shipped")
     if math.isnan(gap):
         lines.append("no lower bound was proven: how far the plan is from the best is unknown")
-    elif gap > params.fallback_gap:
+    elif "class-mip" not in by_method:
+        lines.append(f"the shipped plan is {100 * gap:.1f} % above the bound proven so far")
+    if "class-mip" in by_method and gap > params.fallback_gap:
         line = (f"the shipped plan is {100 * gap:.1f} % above the proven bound (more than the "
                 f"{100 * params.fallback_gap:.0f} % threshold)")
         if "class-mip" in by_method and solution.gap <= params.fallback_gap:
