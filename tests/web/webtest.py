@@ -39,8 +39,9 @@ def order(oid: str, **changes: object) -> dict[str, object]:
 
 def lots_csv(*rows: tuple[str, str, float, str, str]) -> bytes:
     """A lots.csv (id, farm, kg, ready, latest_pickup) as an office saves it."""
-    lines = ["id,farm,product,kg,boxes,ready,latest_pickup"]
-    lines += [f"{i},{farm},lychee,{kg},{max(1, int(kg) // 10)},{ready},{latest}" for i, farm, kg, ready, latest in rows]
+    lines = ["id,farm,product,kg,boxes,ready,latest_pickup,certifications"]
+    lines += [f"{i},{farm},lychee,{kg},{max(1, int(kg) // 10)},{ready},{latest},VietGAP;growing-area-code"
+              for i, farm, kg, ready, latest in rows]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -120,7 +121,7 @@ def fill(server: Server) -> None:
     c = server.client
     for org, rows in (("viettel-post", [order("VP-1"), order("VP-2", kg=12)]),
                       ("vna-cargo", [order("VNA-1", partner="vna-cargo", market="US", hub="lax", country="US",
-                                           region="CA", city="Los Angeles", lat=33.94, lon=-118.41,
+                                           region="CA", city="Los Angeles", lat=33.94, lon=-118.41, kg=100, boxes=10, value=12000000,
                                            min_shelf_life_days=12)])):
         r = c.post("/v1/orders", json={"orders": rows}, headers=server.bearer(org))
         assert r.status_code == 200, r.text
