@@ -53,7 +53,9 @@ def outline(country: str) -> Any:
                 coords.append(points[a:b])
                 ring_of.append(np.full(b - a, len(ring_of)))
     rings = shapely.linearrings(np.concatenate(coords), indices=np.concatenate(ring_of))
-    return shapely.multipolygons(shapely.polygons(rings))
+    shape = shapely.multipolygons(shapely.polygons(rings))
+    shapely.prepare(shape)  # many points are tested against one outline
+    return shape
 
 
 def outside(country: str, lats: Sequence[float], lons: Sequence[float], *, tolerance_m: float) -> list[tuple[int, float]]:

@@ -12,8 +12,6 @@ import codecs
 import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE with BOM"),
     (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE with BOM"),
@@ -92,6 +90,8 @@ def decode(data: bytes, *, declared: str = "") -> Decoded:
         return _decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for files in a legacy code page
+
     best = from_bytes(data, cp_isolation=list(LEGACY_CODE_PAGES)).best()
     if best is None:
         raise DecodeError(
@@ -102,7 +102,7 @@ def decode(data: bytes, *, declared: str = "") -> Decoded:
 
 
 def _decoded(text: str, label: str) -> Decoded:
-    return Decoded(text, label)
+    return Decoded(text, label)  # one place to build the result (keeps decode() short)
 
 
 def nfc(value: str) -> str:

@@ -60,31 +60,39 @@ class RowReader:
         try:
             return conv(value)
         except (TypeError, ValueError):
-            hint = ""
-            if _COMMA_DECIMAL.match(value):
-                hint = ' (a decimal comma: declare decimal = "," under [files] in settings.toml)'
-            self.problem(field, f"must be {kind}, got {value!r}{hint}")
+            self._not_a(field, kind, value)
             return default
 
     def number(
         self, field: str, *, default: float | None = None, minimum: float | None = None,
         positive: bool = False,
     ) -> float:
-        if not self.raw(field) and default is None:
-            self.problem(field, "is required")
-            return 0.0
-        reported = len(self.problems)
-        value = self._convert(field, float, "a number", float(default or 0.0))
-        if len(self.problems) > reported:
-            return value  # not a number: said once
+        text = self.raw(field)  # read once: a case has hundreds of thousands of cells
+        if not text:
+            if default is None:
+                self.problem(field, "is required")
+                return 0.0
+            value = float(default)
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                self._not_a(field, "a number", text)
+                return float(default or 0.0)
         if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-            self.problem(field, f"must be a finite number (at most 1e15), got {self.raw(field)!r}")
+            self.problem(field, f"must be a finite number (at most 1e15), got {text!r}")
             return float(default or 0.0)
         if positive and value <= 0:
-            self.problem(field, f"must be > 0, got {self.raw(field)}")
+            self.problem(field, f"must be > 0, got {text}")
         elif minimum is not None and value < minimum:
-            self.problem(field, f"must be >= {minimum:g}, got {self.raw(field)}")
+            self.problem(field, f"must be >= {minimum:g}, got {text}")
         return value
+
+    def _not_a(self, field: str, kind: str, value: str) -> None:
+        hint = ""
+        if _COMMA_DECIMAL.match(value):
+            hint = ' (a decimal comma: declare decimal = "," under [files] in settings.toml)'
+        self.problem(field, f"must be {kind}, got {value!r}{hint}")
 
     def optional_number(self, field: str, *, positive: bool = False) -> float | None:
         if not self.raw(field):

@@ -166,7 +166,7 @@ def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
     header = [nfc(c.strip()) for c in records[0]]
     rows: list[tuple[int, list[str]]] = []
     for n, record in enumerate(records[1:], start=2):
-        if not any(c.strip() for c in record):
+        if not "".join(record).strip():
             continue  # blank lines and the ';;;;' rows Excel leaves below a table
         if len(record) > len(header):
             raise TableError(_too_many_fields(path.name, n, len(record), len(header), note.delimiter))
