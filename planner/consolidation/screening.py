@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ..domain import Case, Order
+from ..domain.clock import clock as clock_time
+from ..domain.clock import shelf_life
 from ..freshness import FreshnessModel
 from .classes import required_shelf_s
 from .itineraries import Itinerary
@@ -102,7 +104,9 @@ def _verdict(
     ]
     if not timely:
         treat = f" via {market.treatment}" if market.treatment else ""
-        return Reason.NO_ITINERARY_IN_TIME, f"no itinerary to {hub}{treat} by the deadline"
+        by = clock_time(int(deadline), case.settings.epoch, case.settings.timezone)  # type: ignore[call-overload]
+        return Reason.NO_ITINERARY_IN_TIME, (f"no itinerary to {hub}{treat} by its deadline {by} "
+                                             f"from supply ready by the cut-offs")
     model = models[str(product)]
     for it in timely:
         for f in frontier[it.origin]:
@@ -110,8 +114,9 @@ def _verdict(
             clock = keeping.clock(str(product), f.cooled, it.first.departure)
             if best is not None and best - clock - it.consumed(model) >= int(req):  # type: ignore[call-overload]
                 return None
-    days = int(req) / 86_400  # type: ignore[call-overload]
-    return Reason.SHELF_LIFE, f"no itinerary in time leaves {days:.1f} days of shelf life"
+    ref = case.product_by_id[str(product)].ref_temp_c
+    return Reason.SHELF_LIFE, (f"no itinerary in time leaves the {shelf_life(int(req), ref)} "  # type: ignore[call-overload]
+                               f"of shelf life it needs at delivery")
 
 
 def _frontiers(eligible: list[Supply], keeping: Keeping) -> dict[str, list[_Frontier]]:

@@ -81,6 +81,7 @@ def test_priority_is_honoured_under_shortage(kit):
     (u,) = result.unserved
     assert u.reason is Reason.PRIORITY
     assert "went to 1 contract order(s) (20 kg) of higher priority" in u.detail
+    assert u.detail.endswith("(20 kg to hub, due 06:00 13 Jun)")
 
 
 def test_without_priority_the_more_valuable_order_is_served(kit):

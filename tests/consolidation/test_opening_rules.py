@@ -42,6 +42,7 @@ def test_closed_packing_house_makes_an_early_deadline_unreachable(kit):
     result = consolidate(case, supplies, params=kit.fast)
     assert check_result(case, supplies, result, params=kit.fast) == []
     assert {u.order_id: u.reason for u in result.unserved} == {"O1": Reason.NO_ITINERARY_IN_TIME}
+    assert "by its deadline 05:00 12 Jun" in result.unserved[0].detail  # clock times for people
 
 
 def test_checker_reports_loading_at_a_closed_packing_house(kit):
