@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..domain.units import DAY, to_datetime
 from ..exceptions import CaseError
 
 if TYPE_CHECKING:
@@ -131,6 +130,8 @@ def _kg_table(title: str, key_name: str, totals: dict[str, list[float]]) -> Tabl
 
 def info(case: CaseArg) -> None:
     """Counts, kg by destination, market and day, and each market's shelf-life budget."""
+    from ..domain.units import to_datetime
+
     c = load_or_exit(case)
     s = c.settings
     console.print(f"[bold]{s.name}[/bold]  epoch {s.epoch.date()} ({s.timezone}), {s.horizon_days} day(s), {s.currency}")
@@ -174,6 +175,7 @@ def _communes_table(c: Case) -> Table:
 
 
 def _budget_table(c: Case) -> Table:
+    from ..domain.units import DAY
     from ..freshness import model_for
 
     table = Table(title="Shelf-life budget by market (lychee kept at the reference temperature)")

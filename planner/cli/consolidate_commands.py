@@ -15,7 +15,6 @@ from rich.table import Table
 if TYPE_CHECKING:
     from ..consolidation import ConsolidationParams, ConsolidationResult
     from ..domain import Case
-from ..domain.units import HOUR, to_datetime
 from .case_commands import CaseArg, load_or_exit
 
 console = Console()
@@ -23,6 +22,8 @@ err = Console(stderr=True)
 
 
 def _shipments_table(case: Case, result: ConsolidationResult, partner: str | None) -> Table:
+    from ..domain.units import to_datetime
+
     table = Table(title=f"Shipments{f' of {partner}' if partner else ''}")
     for col in ("shipment", "mode", "partner", "departs", "arrives", "units", "kg", "orders", "cost"):
         table.add_column(col, justify="right" if col in {"units", "kg", "orders", "cost"} else "left")
@@ -57,6 +58,7 @@ def consolidate_command(
         raise typer.Exit(2) from None
     params = ConsolidationParams.from_dict({**_as_dict(params), "time_limit_s": time_limit})
     from ..consolidation import ConsolidationParams, check_result, consolidate, supplies_from_lots
+    from ..domain.units import HOUR
 
     supplies = supplies_from_lots(loaded, pickup_delay_s=round(pickup_delay_h * HOUR))
     with Progress(console=err, transient=True) as bar:
