@@ -14,7 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .results import KPIS, ResultSet
+from .compare import HEADLINE, Comparison, headline
+from .results import DATA, KPIS, ResultSet
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
@@ -118,8 +119,14 @@ def write_report(results: ResultSet, out: str | Path) -> Path:
         f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(str(meta.get('description', '')))}</p>",
         f"<p class='note'>Seed {meta.get('seed')}, base case {html.escape(str(meta.get('base_case')))}; "
-        f"{meta.get('workers')} worker(s), {meta.get('wall_s', 0):.0f} s wall time. "
-        "Intervals are Student-t 95 % confidence intervals of the mean across runs.</p>",
+        f"sample {meta.get('sample', 1)} (effective: "
+        + html.escape(", ".join(f"{k} {v}" for k, v in dict(meta.get('effective_sample', {})).items()))
+        + f"); workers {meta.get('workers_start', meta.get('workers'))} at the start, "
+        f"{meta.get('workers_end', meta.get('workers'))} at the end, {meta.get('workers_lost', 0)} lost, "
+        f"{meta.get('tasks_retried', 0)} task(s) re-run; {meta.get('wall_s', 0):.0f} s wall time. "
+        "Intervals are 95 % intervals of the mean across runs: Student-t, or the percentile bootstrap "
+        "where the t interval would leave the KPI's range (summary.csv, column interval). Every column "
+        "is defined in kpis.csv.</p>",
         "<h2>Key figures</h2>", kpi_table_html(results.summary),
     ]
     if not results.days.empty:
@@ -141,3 +148,78 @@ def write_report(results: ResultSet, out: str | Path) -> Path:
         path = path / "report.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def comparison_figure(cmp: Comparison) -> Figure:
+    """B - A with its interval: the headline KPIs in their units (top), every
+    KPI as a share of A's mean (bottom)."""
+    rows = cmp.table.set_index("kpi")
+    heads = [k for k in HEADLINE if k in rows.index]
+    rel = cmp.table[(cmp.table["mean_a"].abs() > 0) & cmp.table["diff"].notna()]
+    fig = Figure(figsize=(9, 3.2 + 0.28 * len(rel)), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[2.6, 0.6 + 0.28 * len(rel)])
+    axes = np.atleast_1d(top.subplots(1, max(1, len(heads))))
+    for ax, kpi in zip(axes, heads, strict=False):
+        unit, factor, _ = HEADLINE[kpi]
+        r = rows.loc[kpi]
+        d, lo, hi = r["diff"] * factor, r["ci_low"] * factor, r["ci_high"] * factor
+        ax.errorbar([0], [d], yerr=[[d - lo], [hi - d]], fmt="o", capsize=6, color=_colour(r["verdict"]))
+        ax.axhline(0, color="#888", lw=0.8)
+        ax.set_xticks([])
+        ax.set_title(f"{DATA[kpi].label}\n({unit})", fontsize=9)
+    top.suptitle(f"B = {cmp.b_name} minus A = {cmp.a_name} ({cmp.level:.0%} intervals, {cmp.method})",
+                 fontsize=10)
+    ax = bottom.subplots()
+    if len(rel):
+        base = rel["mean_a"].abs().to_numpy()
+        d = rel["diff"].to_numpy() / base * 100
+        lo, hi = rel["ci_low"].to_numpy() / base * 100, rel["ci_high"].to_numpy() / base * 100
+        y = np.arange(len(rel))[::-1]
+        for yi, di, low, high, v in zip(y, d, lo, hi, rel["verdict"], strict=True):
+            ax.errorbar([di], [yi], xerr=[[di - low], [high - di]], fmt="o", capsize=3, color=_colour(v))
+        ax.set_yticks(y, [DATA[k].titled if k in DATA else k for k in rel["kpi"]], fontsize=8)
+        ax.axvline(0, color="#888", lw=0.8)
+        ax.set_xlabel("B - A, % of A's mean (green: B better, red: B worse, grey: no clear difference)")
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _colour(verdict: str) -> str:
+    return {"B better": "#2a9d3a", "B worse": "#c62828"}.get(verdict, "#555")
+
+
+def write_comparison(cmp: Comparison, out: str | Path, *, runs: dict[str, int] | None = None) -> tuple[Path, Path]:
+    """Write ``out``.png (the chart of B - A) and ``out``.html (the chart, the
+    headline, the multiple-comparison note and the table); return both paths."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    png, page = out.with_suffix(".png"), out.with_suffix(".html")
+    fig = comparison_figure(cmp)
+    fig.savefig(png, dpi=110, bbox_inches="tight")
+    cols = ("kpi", "unit", "mean_a", "mean_b", "diff", "ci_low", "ci_high", "interval", "p_value", "p_fdr",
+            "verdict")
+    head = "".join(f"<th>{c}</th>" for c in cols)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(getattr(r, c)))}</td>" for c in cols) + "</tr>"
+        for r in cmp.table.itertuples())
+    title = f"{cmp.b_name} minus {cmp.a_name}"
+    parts = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>",
+        *(f"<p><b>{html.escape(w)}</b></p>" for w in cmp.warnings),
+        "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in headline(cmp)) + "</ul>",
+        f"<p class='note'>{html.escape(cmp.note)}</p>",
+    ]
+    if runs:
+        parts.append("<p class='note'>Runs per scenario for a 95 % interval of about +-1 point of service, "
+                     "+-1 t of spoilage, +-100 VND/kg, +-1 t CO2e: "
+                     + html.escape(", ".join(f"{k} {v}" for k, v in runs.items())) + "</p>")
+    parts += [_img(fig, "B minus A"), f"<table><tr>{head}</tr>{body}</table></body></html>"]
+    page.write_text("\n".join(parts), encoding="utf-8")
+    return page, png
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float):
+        return _fmt(v)
+    return str(v)
