@@ -26,6 +26,7 @@ from ..travel import GreatCircleProvider, TravelTimeProvider
 from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
+from .houses import ambient_wait, cold_store_overflow
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
@@ -226,8 +227,10 @@ def _fixed_nodes(net: Network, fixed: dict[str, FixedRoute]) -> dict[int, list[t
 
 
 Rejected = dict[str, tuple[Reason, str]]
-# lot id -> (reason, detail, ((lot id, packing house), intake slot) or None)
-Violations = dict[str, tuple[Reason, str, tuple[tuple[str, str], tuple[int, int]] | None]]
+# lot id -> (reason, detail, ban): ban None takes the lot out of the next solve;
+# ((lot id, packing house), slot) forbids that intake slot there, with slot None that house
+Ban = tuple[tuple[str, str], tuple[int, int] | None]
+Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
@@ -276,12 +279,14 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         bad = _violations(net, table, solved, params, data)
         if not bad:
             break
-        for lot_id, (reason, detail, slot) in bad.items():
+        for lot_id, (reason, detail, ban) in bad.items():
             rejected[lot_id] = (reason, detail)
-            if slot is None:
+            if ban is None:
                 data.banned.add(lot_id)
+            elif ban[1] is None:
+                data.house_bans.add(ban[0])
             else:
-                data.intake_bans.setdefault(slot[0], []).append(slot[1])
+                data.intake_bans.setdefault(ban[0], []).append(ban[1])
         _pin_full_slots(net, table, solved, params, data, bad)
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
@@ -311,7 +316,7 @@ def _pin_full_slots(net: Network, table: FreshnessTable, solved: Solved, params:
                     data: ModelInput, bad: Violations) -> None:
     """Keep the lots that fitted a full intake slot in that slot, so the next
     solve cannot move them along with the lot it must move elsewhere."""
-    full = {(slot[0][1], slot[1][0]) for _, _, slot in bad.values() if slot is not None}
+    full = {(ban[0][1], ban[1][0]) for _, _, ban in bad.values() if ban is not None and ban[1] is not None}
     for v, visits in enumerate(solved.routes):
         if not visits:
             continue
@@ -333,6 +338,14 @@ def _violations(net: Network, table: FreshnessTable, solved: Solved, params: Rou
             bad[d.lot_id] = (Reason.SPOILS_BEFORE_REACHING,
                              f"the best plan found delivers it at {d.packing_house} {at(net.case, d.delivered)}, "
                              f"{duration(-d.budget_left_s)} (reference time) over its pre-cooling budget", None)
+    case, lots = net.case, {lot.id: lot for lot in data.lots}
+    for d in deliveries:
+        spend, leaves = ambient_wait(case, table, d, lots[d.lot_id].product)
+        if data.enforce_freshness and spend > d.budget_left_s and d.lot_id not in bad and d.lot_id not in data.mandatory:
+            bad[d.lot_id] = (Reason.SPOILS_BEFORE_REACHING,
+                             f"{d.packing_house} does not pre-cool: waiting there at ambient until the first "
+                             f"freight ({at(case, leaves or 0)}) spends {duration(spend - d.budget_left_s)} "
+                             "(reference time) over its pre-cooling budget", ((d.lot_id, d.packing_house), None))
     value = {lot.id: lot.value for lot in data.lots}
     for d, slot in intake_overflow(net, deliveries, slot_s=params.intake_slot_s, value=value):
         if d.lot_id not in bad and d.lot_id not in data.mandatory:
@@ -340,6 +353,12 @@ def _violations(net: Network, table: FreshnessTable, solved: Solved, params: Rou
                              f"{d.packing_house} intake is full {_slot_text(net.case, slot)} "
                              "with lots of higher value",
                              ((d.lot_id, d.packing_house), slot))
+    for d in cold_store_overflow(case, [d for d in deliveries if d.lot_id not in bad], value):
+        if d.lot_id not in data.mandatory:
+            cap = case.site_by_id[d.packing_house].cold_storage_kg or 0.0
+            bad[d.lot_id] = (Reason.PACKING_HOUSE_CAPACITY,
+                             f"the cold store of {d.packing_house} ({cap:,.0f} kg) is full with lots of "
+                             "higher value", ((d.lot_id, d.packing_house), None))
     return bad
 
 

@@ -43,6 +43,7 @@ class ModelInput:
     banned: set[str] = field(default_factory=set)
     intake_bans: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     intake_pins: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    house_bans: set[tuple[str, str]] = field(default_factory=set)  # (lot, packing house) not allowed
     fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
     now: int = 0
     enforce_freshness: bool = True
@@ -121,6 +122,9 @@ class PickupModel:
             box = self.data.bounds[lot.id] if self.data.enforce_freshness else None
             end = min(last, box.deadline) if box else last
             for ph, d in net.delivery[lot.id].items():
+                if (lot.id, ph) in self.data.house_bans:
+                    self._window(d, [])
+                    continue
                 site = case.site_by_id[ph]
                 windows = list(site.opening) or [TimeWindow(0, horizon)]
                 windows = [TimeWindow(max(w.start, lot.ready), min(w.end, end))

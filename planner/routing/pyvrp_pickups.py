@@ -105,6 +105,8 @@ def _shipments(net: Network, data: ModelInput, model: Any, locations: list,  # t
             continue
         box = data.bounds[lot.id] if data.enforce_freshness else None
         ph, d_node = next(iter(net.delivery[lot.id].items()))
+        if (lot.id, ph) in data.house_bans:
+            continue
         pin = data.intake_pins.get((lot.id, ph))
         hi = min(lot.latest_pickup, box.p_hi if box else lot.latest_pickup)
         end = min(last, box.deadline if box else last, pin[1] if pin else last)

@@ -11,7 +11,9 @@ where every rule still holds exactly: pickup window and freshness box, the
 vehicle types that can save the lot, capacity, opening hours, shift end, the
 freshness budget recomputed hour by hour, and the intake of the slot (a
 vehicle finding the slot full may wait for one of the next ``WAIT_SLOTS``
-slots while the lot's budget lasts).
+slots while the lot's budget lasts), the house's cold store and, at a house
+that does not pre-cool, the wait at ambient for the first freight
+(:mod:`.houses`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 
 from ..domain import HarvestLot
 from .freshness import FreshnessTable, LotBounds
+from .houses import ambient_wait
 from .network import Network, lot_boxes
 from .schedule import Visits, build_route
 
@@ -34,18 +37,20 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     fit; returns the ids of the lots inserted."""
     cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
+    stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
     for v, r in enumerate(routes):
         if r:
             route, deliveries = build_route(net, table, v, starts[v], r)
             cost[v] = route.cost
             for d in deliveries:
                 used[(d.packing_house, d.delivered // slot_s)] += d.kg
+                stored[d.packing_house] += d.kg
     inserted = []
     for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
         best: tuple[float, int, Visits, str, int] | None = None
         for v in range(len(net.vehicles)):
             option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
-                                    used=used, slot_s=slot_s, enforce_freshness=enforce_freshness)
+                                    used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness)
             if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):
                 best = (option[0], v, option[1], option[2], option[3])
         if best is None:
@@ -53,12 +58,14 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         new_cost, v, visits, house, delivered = best
         routes[v], cost[v] = visits, new_cost
         used[(house, delivered // slot_s)] += lot.kg
+        stored[house] += lot.kg
         inserted.append(lot.id)
     return inserted
 
 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
-                   box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float], slot_s: int,
+                   box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
+                   stored: dict[str, float], slot_s: int,
                    enforce_freshness: bool) -> tuple[float, Visits, str, int] | None:
     vt = net.vehicles[v].type
     if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
@@ -74,6 +81,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     best: tuple[float, Visits, str, int] | None = None
     for house, node in net.delivery[lot.id].items():
         site = net.case.site_by_id[house]
+        if site.cold_storage_kg is not None and stored[house] + lot.kg > site.cold_storage_kg + 1e-9:
+            continue
         arrival = t_pick + net.transit(vt.profile, pickup, node)
         # unload on arrival, or wait for the next slots' intake (the budget permitting)
         for t_drop in [arrival, *((arrival // slot_s + k) * slot_s for k in range(1, WAIT_SLOTS + 1))]:
@@ -89,7 +98,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 continue
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
             route, deliveries = build_route(net, table, v, start, trial)
-            if enforce_freshness and deliveries[-1].budget_left_s < 0:
+            left = deliveries[-1].budget_left_s - ambient_wait(net.case, table, deliveries[-1], lot.product)[0]
+            if enforce_freshness and left < 0:
                 break  # waiting longer only spends more
             if best is None or route.cost < best[0]:
                 best = (route.cost, trial, house, t_drop)
