@@ -125,9 +125,11 @@ def consolidate(
     seed: int = 0,
     progress: Progress | None = None,
 ) -> ConsolidationResult:
-    """Plan the freight of ``case.orders`` from ``supplies``. ``progress``
-    may raise (a cancelled job): the search stops within a fraction of a
-    second (SCIP) and the exception propagates."""
+    """Plan the freight of ``case.orders`` from ``supplies`` within about
+    ``params.time_limit_s`` (the comparison plan, then the class model with
+    the time left). ``progress`` may raise (a cancelled job): the class
+    model's search stops within a few seconds (SCIP checks between nodes)
+    and the exception propagates."""
     params = params or ConsolidationParams()
     report = progress or _quiet
     start = time.perf_counter()
