@@ -30,6 +30,8 @@ from ..domain import (
     VehicleType,
 )
 from ..domain.units import DAY, HOUR, MINUTE
+from ..geo import vietnam
+from ..geo.regions import region_code
 from ..io import read_case
 from .places import People, Place, Places, luc_ngan_places
 
@@ -69,9 +71,11 @@ def _farms(rng: np.random.Generator, places: Places, n: int) -> list[Site]:
         commune = places.communes[k]
         lat = float(np.clip(commune.lat + dy, BBOX[1], BBOX[3]))
         lon = float(np.clip(commune.lon + dx, BBOX[0], BBOX[2]))
+        ward_code, province_code = vietnam.codes(commune.name, "Bac Ninh")  # as the reader stores them
         farms.append(Site(
             id=f"farm-{i + 1:04d}", name=f"Orchard {i + 1} ({commune.name})", kind=SiteKind.FARM,
             location=Location(round(lat, 5), round(lon, 5)), commune=commune.name, region="Bac Ninh",
+            commune_code=ward_code, region_code=province_code,
         ))
     return farms
 
@@ -202,7 +206,7 @@ def _consumer_orders(rng: np.random.Generator, places: Places, n: int, start_h: 
             id=f"LS{day:02d}-{i + 1:06d}", channel=Channel.LIVESTREAM,
             destination=Destination(
                 Location(round(d.lat + rng.normal(0, 0.008), 5), round(d.lon + rng.normal(0, 0.008), 5)),
-                city=city, country="VN", hub=hub, region=d.name,
+                city=city, country="VN", hub=hub, region=region_code("VN", d.name),
             ),
             market="domestic", product="lychee", kg=kg, boxes=max(1, int(np.ceil(kg / 10.0))),
             ordered=int(times[i]), deadline=(day + dd) * DAY + int(hh * HOUR),
@@ -223,7 +227,8 @@ def _b2b_orders(rng: np.random.Generator, n: int, start_h: float, hours: float, 
         loc = hubs[hub].location
         orders.append(Order(
             id=f"B2B{day:02d}-{i + 1:04d}", channel=Channel.B2B,
-            destination=Destination(loc, city=city, country=country, hub=hub, region=region),
+            destination=Destination(loc, city=city, country=country, hub=hub,
+                                    region=region_code(country, region)),
             market=market, product="lychee", kg=kg, boxes=int(np.ceil(kg / 10.0)),
             ordered=int(times[i]), deadline=(day + dd) * DAY + int(hh * HOUR),
             min_shelf_life_s=max(min_life[market], 7 * DAY if market == "domestic" else 0),

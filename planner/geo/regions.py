@@ -90,3 +90,10 @@ def region_of(country: str, value: str) -> Region | None:
     folded = fold(text)
     found = _by_name(country).get(folded) or _by_name(country).get(bare(folded))
     return Region(found, subs[found], by_name=True) if found else None
+
+
+def region_code(country: str, value: str) -> str:
+    """The stored form of a region: its ISO 3166-2 code without prefix when
+    ``value`` names a subdivision of ``country``, else ``value`` as written."""
+    found = region_of(country, value) if value and country else None
+    return found.code if found else value

@@ -201,3 +201,11 @@ def label(commune: str, commune_code: str) -> str:
         return commune
     same = fold(commune) in {fold(unit.ward), _short(fold(unit.ward))}
     return unit.ward if same or not commune else f"{unit.ward} ({commune})"
+
+
+def codes(commune_text: str, province_text: str) -> tuple[str, str]:
+    """``(commune code, province code)`` of 2025 for a commune and province
+    named by current or former names ("" for what no unit matches)."""
+    prov = province(province_text) if province_text else None
+    unit = commune(commune_text, province_text) if prov and commune_text else None
+    return (unit.ward_code if unit else "", prov.province_code if prov else "")

@@ -163,15 +163,11 @@ def _admin_codes(row: RowReader, where: object) -> dict[str, str]:
     if prov is None:
         row.warn("region", f"{region!r} is no province of Vietnam, of 2025 or before: the commune is not checked")
         return {}
-    codes = {"region_code": prov.province_code}
-    if commune:
-        unit = vietnam.commune(commune, region)
-        if unit is None:
-            row.warn("commune", f"{commune!r} is no commune of {prov.province} (2025) nor of the former "
-                                "provinces merged into it (or names two of them: write xã or phường)")
-        else:
-            codes["commune_code"] = unit.ward_code
-    return codes
+    commune_code, region_code = vietnam.codes(commune, region)
+    if commune and not commune_code:
+        row.warn("commune", f"{commune!r} is no commune of {prov.province} (2025) nor of the former "
+                            "provinces merged into it (or names two of them: write xã or phường)")
+    return {"commune_code": commune_code, "region_code": region_code}
 
 
 LOT_COLUMNS = ("id", "farm", "product", "kg", "ready", "latest_pickup")
