@@ -140,8 +140,9 @@ def consolidate(
     report(0.15, f"class model ({len(ctx.orders)} orders, {len(ctx.itineraries)} itineraries)")
     problem = build_problem(ctx)
     # the time limit covers the whole consolidation: the model gets what is left
-    # (at least a quarter of it)
-    left = max(params.time_limit_s - (time.perf_counter() - start), params.time_limit_s / 4)
+    # (at least a quarter of it); bounded by nodes, the time limit only guards
+    left = params.time_limit_s if params.node_limit is not None else max(
+        params.time_limit_s - (time.perf_counter() - start), params.time_limit_s / 4)
     solution = solve_class_model(problem, params=replace(params, time_limit_s=left), seed=seed,
                                  progress=None if progress is None else _stage(report, 0.2, 0.8))
     plans: list[ConsolidationResult] = []
