@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from planner.domain import Case
 
-from ..auth import Principal
+from ..auth import Principal, Role
 from ..deps import AppState
 from ..errors import ApiError
-from ..models import utcnow
+from ..models import PlanResult, utcnow
 from ..services import plans, results
 from ..services.results import split_id
 from . import editing, recheck
@@ -51,6 +51,36 @@ class CaseCache:
 
 
 CASES = CaseCache()
+EDITABLE = ("routes", "deliveries", "unassigned_lots")  # the parts of plan.json an edit changes
+
+
+class DocumentCache:
+    """Each finished plan's document, read once per process (stored results never change)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._docs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def get(self, session: Session, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            if job_id in self._docs:
+                self._docs.move_to_end(job_id)
+                return self._docs[job_id]
+        doc = session.scalar(select(PlanResult.document).where(PlanResult.job_id == job_id))
+        if doc is None:
+            raise ApiError(409, "plan_not_ready", f"plan job {job_id} has no result")
+        with self._lock:
+            self._docs[job_id] = doc
+            while len(self._docs) > CASES_KEPT:
+                self._docs.popitem(last=False)
+        return doc
+
+
+DOCUMENTS = DocumentCache()
+
+
+def editable(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: document[k] for k in EDITABLE if k in document}
 
 
 @dataclass
@@ -69,12 +99,16 @@ def current(state: AppState, who: Principal, job_id: str) -> Current:
     """The newest accepted version (403/404/409 as the API answers) and the pending edit."""
     ensure_tables(state.db)
     with state.db.reader() as s:
-        record = results.result(s, job_id, who)
+        job = results.finished(s, job_id)
+        results.require(who, Role.DISPATCHER, job=job)
+        base = DOCUMENTS.get(s, job_id)
         latest = _latest(s, job_id)
         draft = s.get(PlanDraft, job_id)
-        if latest is None:
-            return Current(0, record.document, draft)
-        return Current(latest.number, latest.document, draft)
+    if draft is not None:
+        draft.document = {**base, **draft.document}
+    if latest is None:
+        return Current(0, base, draft)
+    return Current(latest.number, {**base, **latest.document}, draft)
 
 
 def versions(state: AppState, job_id: str) -> list[PlanVersion]:
@@ -116,7 +150,7 @@ def propose_move(state: AppState, who: Principal, job_id: str, move: editing.Mov
               "position": move.position, "changed": sorted(changed)}
     with state.db.write() as s:
         s.execute(delete(PlanDraft).where(PlanDraft.job_id == job_id))
-        draft = PlanDraft(job_id=job_id, base_number=now.number, document=new_doc, change=change,
+        draft = PlanDraft(job_id=job_id, base_number=now.number, document=editable(new_doc), change=change,
                           findings=findings, author_key_id=who.key_id, created_at=utcnow())
         s.add(draft)
     return draft

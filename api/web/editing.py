@@ -71,7 +71,7 @@ def _new_route(case: Case, vehicle_id: str, ready: int) -> dict[str, Any]:
 
 def move(case: Case, document: dict[str, Any], m: Move) -> tuple[dict[str, Any], set[str]]:
     """The document with the move made, and the vehicles whose routes changed."""
-    doc = copy.deepcopy(document)
+    doc = {**document, "routes": copy.deepcopy(document["routes"])}
     lot = next((x for x in case.lots if x.id == m.lot_id), None)
     if lot is None:
         raise EditError(f"lot {m.lot_id} is not in this plan's case")

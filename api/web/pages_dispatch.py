@@ -178,11 +178,11 @@ async def move(request: Request, state: State, user: User, job_id: str,
         raise ApiError(422, "invalid_edit", f"position must be a whole number, got {position!r}")
     spec = editing.Move(lot_id, vehicle, int(position) if position.strip() else None)
     draft = await run_in_threadpool(dayplan.propose_move, state, user.who, job_id, spec)
-    if wants_json(request):
-        w = _words(state, user)
-        context = await run_in_threadpool(_plan_context, state, user, job_id, w, None)
+    if wants_json(request):  # a script's answer: what changed and every violation in words
+        case = dayplan.CASES.get(state, job_id)
+        findings = views.worded(case, user.who, draft.findings, _words(state, user))
         return JSONResponse({"changed": draft.change["changed"], "valid": not draft.findings,
-                             "findings": context["view"]["findings"]})
+                             "findings": findings})
     return _back(job_id, "#edit")
 
 

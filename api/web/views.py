@@ -97,13 +97,7 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
             "lots": sum(len(s["lot_ids"]) for s in r["stops"] if s["kind"] == "pickup"),
         })
     used = {r["vehicle_id"] for r in doc["routes"]}
-    findings = []
-    if now.draft is not None:
-        site_name = lambda s: sites[s].name if s in sites else s  # noqa: E731
-        lot_name = lambda x: lot_label(who, x)  # noqa: E731
-        for f in now.draft.findings:
-            text = wording.say(w, f, site_name=site_name, lot_name=lot_name)
-            findings.append({"kind": f["kind"], "text": scrub(who, text, case)})
+    findings = worded(case, who, now.draft.findings, w) if now.draft is not None else []
     intake = intake_view(case, doc, weighed, w)
     own_lots = sorted((lid for lid in delivery if own(who, lid)), key=lambda x: lot_label(who, x))
     unassigned = [{"label": lot_label(who, u["lot_id"]), "reason": u["reason"], "detail": scrub(who, u["detail"], case)}
@@ -117,6 +111,17 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
         "packing_houses": [{"id": s.id, "name": s.name, "lat": s.location.lat, "lon": s.location.lon}
                            for s in case.sites_of(SiteKind.PACKING_HOUSE)],
     }
+
+
+def worded(case: Case, who: Principal, findings: list[dict[str, Any]], w: Words) -> list[dict[str, str]]:
+    """Each finding of a re-check in the user's words, without other cooperatives' lot ids."""
+    sites = case.site_by_id
+    out = []
+    for f in findings:
+        text = wording.say(w, f, site_name=lambda s: sites[s].name if s in sites else s,
+                           lot_name=lambda x: lot_label(who, x))
+        out.append({"kind": f["kind"], "text": scrub(who, text, case)})
+    return out
 
 
 def intake_view(case: Case, doc: dict[str, Any], weighed: dict[str, float], w: Words) -> list[dict[str, Any]]:
