@@ -65,6 +65,12 @@ class DailyPlan:
         ]
         for reason, kg in k["kg_unserved_by_reason"].items():
             lines.append(f"  unserved {reason}: {kg:,.0f} kg")
+        checked = k.get("plan_check")
+        if checked:
+            taken = checked["lots_taken_out"] + checked["orders_taken_out"]
+            lines.append("checked: no rule broken" + (
+                f" (the check took out {checked['lots_taken_out']} lot(s) and {checked['orders_taken_out']} "
+                "order(s) the solvers had planned against a rule; see their reasons)" if taken else ""))
         return "\n".join(lines)
 
 

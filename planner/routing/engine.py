@@ -35,7 +35,7 @@ from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
 from .reinsert import reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
-from .schedule import build_route, intake_overflow, retime
+from .schedule import build_route, intake_overflow
 
 Progress = Callable[[float, str], None]
 
@@ -367,7 +367,7 @@ def _slot_text(case: Case, slot: tuple[int, int]) -> str:
     return clock_range(slot[0], slot[1] + 1, s.epoch, s.timezone)
 
 
-def _complete_pairs(net: Network, vehicle: int, start: int, visits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _complete_pairs(net: Network, visits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The visits minus any lot whose pickup or delivery is missing, or whose
     delivery comes first (a search stopped mid-construction can leave them)."""
     picked: set[str] = set()
@@ -379,8 +379,8 @@ def _complete_pairs(net: Network, vehicle: int, start: int, visits: list[tuple[i
             picked.add(n.lot.id)
         elif n.lot.id in picked:
             whole.add(n.lot.id)
-    kept = [(node, t) for node, t in visits if net.nodes[node].lot.id in whole]  # type: ignore[union-attr]
-    return kept if len(kept) == len(visits) else retime(net, vehicle, start, kept)
+    # the visits keep their times: build_route holds each stop at them (the one re-timer)
+    return [(node, t) for node, t in visits if net.nodes[node].lot.id in whole]  # type: ignore[union-attr]
 
 
 def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: list[list[tuple[int, int]]],
@@ -394,8 +394,7 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
         drop = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         for lot_id, (reason, detail, _) in bad.items():
             rejected[lot_id] = (reason, detail)
-        routes = [retime(net, v, solved.starts[v], [(n, t) for n, t in r if n not in drop])
-                  for v, r in enumerate(routes)]
+        routes = [[(n, t) for n, t in r if n not in drop] for r in routes]
 
 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
@@ -404,7 +403,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     plus the lots left out that fit as extra trips (:mod:`.reinsert`)."""
     if solved is None:
         return [], []
-    routes = [_complete_pairs(net, v, solved.starts[v], r) for v, r in enumerate(solved.routes)]
+    routes = [_complete_pairs(net, r) for r in solved.routes]
     routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     if params.reinsert:
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]

@@ -13,19 +13,6 @@ from .result import LotDelivery, Route, Stop
 Visits = list[tuple[int, int]]  # (node, service start)
 
 
-def retime(net: Network, vehicle: int, start: int, visits: Visits) -> Visits:
-    """Service starts after stops were removed: never earlier than before
-    (keeps intake slots and freshness), never before the vehicle can arrive."""
-    profile = net.vehicles[vehicle].type.profile
-    prev, t_prev, out = 2 * vehicle, start, []
-    for node, t in visits:
-        arrival = t_prev + net.transit(profile, prev, node)
-        t_new = max(t, arrival)
-        out.append((node, t_new))
-        prev, t_prev = node, t_new
-    return out
-
-
 def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
                 visits: Visits) -> tuple[Route, list[LotDelivery]]:
     """The route a vehicle drives through ``visits``, timed the way the plan
