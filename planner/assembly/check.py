@@ -48,7 +48,6 @@ from ..exceptions import PlanCheckError
 from ..routing.check import (
     TOL_SHELF_S,
     TOL_TIME_S,
-    Retimed,
     consumed,
     retime,
 )
@@ -129,7 +128,7 @@ def _vehicle_problems(case: Case, planned: PlannedRoute) -> list[str]:
 
 
 def _driven(case: Case, planned: PlannedRoute, travel: TravelTimeProvider, lots: dict[str, HarvestLot]
-            ) -> tuple[Route, Retimed, list[LotDelivery]]:
+            ) -> tuple[Route, list[LotDelivery]]:
     """The route re-timed, and its deliveries with the shelf life recomputed."""
     vt = next(v for v in case.vehicle_types if v.id == planned.vehicle_type)
     again = retime(case, vt, planned.stops, travel, lots)
@@ -140,7 +139,7 @@ def _driven(case: Case, planned: PlannedRoute, travel: TravelTimeProvider, lots:
         spent = consumed(case, lot, vt, picked, t)
         deliveries.append(LotDelivery(lid, site, planned.vehicle_id, picked, t, product.ref_shelf_life_s - spent,
                                       product.precool_budget_s - spent, lot.kg))
-    return again.route(planned.vehicle_id, vt.id), again, deliveries
+    return again.route(planned.vehicle_id, vt.id), deliveries
 
 
 def _written(case: Case, doc: dict[str, Any]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, dict[str, Any]]]:
@@ -202,7 +201,7 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
         report.violations += problems
         if problems:
             continue
-        route, _, delivered = _driven(case, planned, travel, lots)
+        route, delivered = _driven(case, planned, travel, lots)
         _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
         routes.append(route)
         deliveries += delivered
@@ -245,7 +244,7 @@ def check_routes(case: Case, doc: dict[str, Any], vehicle_ids: Iterable[str], *,
         report.violations += problems
         if problems:
             continue
-        route, _, delivered = _driven(case, planned, travel, lots)
+        route, delivered = _driven(case, planned, travel, lots)
         _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
         routes.append(route)
         deliveries += delivered
