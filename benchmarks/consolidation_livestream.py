@@ -9,7 +9,7 @@ splitting classes into orders and packing units, to the class model's proven
 bound; the class model's own gap next to it) and writes
 benchmarks/results/consolidation_livestream.json and .md. Usage:
     .venv/bin/python benchmarks/consolidation_livestream.py [--time-limit 20] [--seed 0]
-        [--case FOLDER --out benchmarks/results/NAME]
+        [--node-limit N] [--case FOLDER --out benchmarks/results/NAME]
 """
 
 from __future__ import annotations
@@ -119,12 +119,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--node-limit", type=int, default=None,
+                    help="bound the class model by nodes (same result on a busy machine)")
     ap.add_argument("--case", type=Path, default=CASE)
     ap.add_argument("--out", type=Path, default=OUT, help="results path without suffix")
     args = ap.parse_args()
     case = read_case(args.case)
     supplies = supplies_from_lots(case)
-    params = ConsolidationParams(time_limit_s=args.time_limit)
+    params = ConsolidationParams(time_limit_s=args.time_limit, node_limit=args.node_limit)
     value_per_kg_day = shelf_life_values(case)["lychee"]
     kg_ordered = sum(o.kg for o in case.orders)
     orders = {o.id: o for o in case.orders}

@@ -153,7 +153,10 @@ def consolidate(
     objective, _, best = min(scored, key=lambda t: t[:2])
     orders = {o.id: o for o in case.orders}
     screened = sum(model_penalty_of(orders[r.order_id], params) for r in ctx.rejections)
-    gap = _gap(objective, solution.bound + screened)
+    # every term of the objective is >= 0: a bound <= 0 proves nothing (SCIP
+    # reports a huge negative one before its first relaxation)
+    proven = solution.bound if solution.bound > 0 or not problem.classes else math.nan
+    gap = _gap(objective, proven + screened)
     outcome = _outcome(params, solution, scored, best, gap)
     if not solution.gap <= params.fallback_gap:  # NaN too: the search itself stopped short
         best = _search_limited(best, gap)
@@ -164,7 +167,7 @@ def consolidate(
         "itineraries": len(ctx.itineraries), "pools": len(problem.pools),
         "model_objective": solution.objective, "model_bound": solution.bound,
         "model_gap": solution.gap, "model_seconds": solution.seconds,
-        "bound": solution.bound + screened,
+        "bound": proven + screened,
         "gap_excluding_penalties": solution.cost_gap, "shipped_objective": objective,
         **{f"{r.method}_objective": o for o, _, r in scored},
         **solution.stats, **best.stats,

@@ -44,7 +44,7 @@ def test_shipped_gap_is_measured_against_the_bound(kit):
 
 def test_a_weak_bound_says_search_limit_not_cost(kit, monkeypatch, caplog):
     def weak(problem, **kw):
-        return replace(solve_class_model(problem, **kw), bound=0.0)
+        return replace(solve_class_model(problem, **kw), bound=1.0)
 
     monkeypatch.setattr(solve_module, "solve_class_model", weak)
     case, supplies = two_orders(kit)
