@@ -65,3 +65,17 @@ def test_rates_go_on_past_the_tabulated_hours():
     assert rates.between(HOUR, 2 * HOUR) == pytest.approx(3 * HOUR)  # last rate goes on
     assert rates.between(-2 * HOUR, -HOUR) == pytest.approx(2 * HOUR)  # first rate before
     assert rates.until(0, 3 * HOUR + 6) == HOUR + 2
+
+
+def test_the_router_plans_a_carried_over_lot_with_its_whole_age(rk, solve_checked):
+    """Ready 23:00 the day before (-3,600 s), ambient 30 C all along on a
+    motorbike: the shelf life at delivery is the reference life less 19.8
+    (3.3 ** 2.5) reference s for every second since 23:00, as the checker
+    (which passes the plan) also computes."""
+    case = rk.case([rk.ph(), rk.site("f", 3.0)], [rk.vehicle(shift=(0, 6))],
+                   [rk.lot("A", "f", ready_h=-1, latest_h=3)])
+    result = solve_checked(case)
+    (d,) = result.deliveries
+    rate = 3.3 ** 2.5
+    assert d.shelf_life_left_s == pytest.approx(case.products[0].ref_shelf_life_s - rate * (d.delivered + 3600))
+    assert d.budget_left_s == pytest.approx(case.products[0].precool_budget_s - rate * (d.delivered + 3600))
