@@ -218,6 +218,11 @@ def _at(case: Case, t: float) -> str:
     return clock(t, case.settings.epoch, case.settings.timezone)
 
 
+def _later(seconds: int) -> str:
+    """``+3 min`` later or ``-45 s`` earlier, for people."""
+    return f"+{duration(seconds)}" if seconds >= 0 else duration(seconds)
+
+
 def _coverage(result: RoutingResult, lots: dict[str, HarvestLot]) -> list[Violation]:
     out = []
     routed = [d.lot_id for d in result.deliveries]
@@ -264,7 +269,7 @@ def _route(case: Case, route: Route, vt: VehicleType, again: Retimed,
         if abs(stop.arrival - re.arrival) > TOL_TIME_S or abs(stop.departure - re.departure) > TOL_TIME_S:
             out.append(Violation(w, f"route says {_at(case, stop.arrival)} to {_at(case, stop.departure)}, "
                                     f"driven as planned {_at(case, re.arrival)} to {_at(case, re.departure)} "
-                                    f"({stop.arrival - re.arrival:+d} s, {stop.departure - re.departure:+d} s)"))
+                                    f"({_later(stop.arrival - re.arrival)}, {_later(stop.departure - re.departure)})"))
         if stop.waiting < 0 or stop.departure < stop.arrival + stop.waiting:
             out.append(Violation(w, "negative waiting or departs before it arrives"))
         for lot_id in stop.lot_ids:
