@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..auth import Role
 from ..deps import AppState, State
@@ -19,7 +19,7 @@ from ..errors import ApiError
 from ..schemas import PlanIn
 from ..services import ingest, plans, records, results
 from ..services.ingest import LOTS
-from . import dayplan, editing, views
+from . import dayplan, editing, sheets, views
 from .i18n import Words
 from .render import PageRoute, page, wants_json
 from .sessions import User, WebUser, require_role
@@ -260,11 +260,39 @@ async def driver_page(request: Request, state: State, user: User, job_id: str, v
     return page(request, "driver.html", user=user, words=w, route=context["shown"][0], **context)
 
 
-@router.get("/plans/{job_id}/sheets")
-async def sheets(request: Request, state: State, user: User, job_id: str) -> Response:
+@router.get("/plans/{job_id}/print")
+async def print_view(request: Request, state: State, user: User, job_id: str) -> Response:
     require_role(user, Role.DISPATCHER)
     w = _words(state, user)
     context = await run_in_threadpool(_plan_context, state, user, job_id, w, None)
     if context["view"] is None:
         raise ApiError(409, "plan_not_ready", "the plan is not finished")
     return page(request, "sheets.html", user=user, words=w, **context)
+
+
+def _sheets(state: AppState, user: WebUser, job_id: str, vehicle: str | None) -> str:
+    now = dayplan.current(state, user.who, job_id)
+    if vehicle is not None and vehicle not in dayplan.visible_vehicles(user.who, now.document):
+        raise ApiError(404, "not_found", f"no route sheet of {vehicle} in this plan")
+    return sheets.book(dayplan.CASES.get(state, job_id), now.document, user.who, user.lang, vehicle)
+
+
+SHEET_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                 "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                                            "script-src 'none'; frame-ancestors 'none'"}
+
+
+@router.get("/plans/{job_id}/sheets")
+async def route_sheets(state: State, user: User, job_id: str) -> Response:
+    """The route sheets of the field-outputs work, one after another, to print."""
+    require_role(user, Role.DISPATCHER)
+    html = await run_in_threadpool(_sheets, state, user, job_id, None)
+    return HTMLResponse(html, headers=SHEET_HEADERS)
+
+
+@router.get("/plans/{job_id}/sheets/{vehicle_id}")
+async def route_sheet(state: State, user: User, job_id: str, vehicle_id: str) -> Response:
+    """One driver's sheet for a phone (tap to call, navigation per stop)."""
+    require_role(user, Role.DISPATCHER)
+    html = await run_in_threadpool(_sheets, state, user, job_id, vehicle_id)
+    return HTMLResponse(html, headers=SHEET_HEADERS)

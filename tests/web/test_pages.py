@@ -197,9 +197,19 @@ def test_replan_from_now_keeps_dispatched_routes(server: Server) -> None:
 
 def test_sheets_print_view_has_every_route(server: Server) -> None:
     b, job = _planned(server)
-    page = b.get(f"/dispatch/plans/{job}/sheets").text
+    page = b.get(f"/dispatch/plans/{job}/print").text
     routes = server.client.get(f"/v1/plans/{job}/routes", headers=server.bearer("coop-a")).json()
     assert page.count('<article class="sheet"') == len(routes)
+
+
+def test_route_sheets_of_the_field_outputs_name_only_own_lots(server: Server) -> None:
+    b, job = _planned(server)
+    routes = server.client.get(f"/v1/plans/{job}/routes", headers=server.bearer("coop-a")).json()
+    book = b.get(f"/dispatch/plans/{job}/sheets")
+    assert book.status_code == 200
+    assert all(r["vehicle_id"] in book.text for r in routes) and "B-L1" not in book.text
+    one = b.get(f"/dispatch/plans/{job}/sheets/{quote(routes[0]['vehicle_id'], safe='')}")
+    assert one.status_code == 200 and routes[0]["vehicle_id"] in one.text and "B-L1" not in one.text
 
 
 def test_partner_sees_its_shipments_and_downloads_its_manifest(server: Server) -> None:
