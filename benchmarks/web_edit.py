@@ -102,6 +102,7 @@ def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int)
         if status["status"] != "succeeded":
             raise RuntimeError(f"{name}: plan job {status['status']}: {status['error']}")
         plan_s = time.perf_counter() - t0
+        print(f"{name}: planned in {plan_s:.0f} s", flush=True)
         routes = api.get(f"/v1/plans/{job}/routes", headers=auth).json()
 
         page = httpx.Client(base_url=url, timeout=600)  # a browser: cookie jar, CSRF token from the page
@@ -117,7 +118,8 @@ def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int)
         for k in range(moves):
             source = rng.choice([r for r in routes if any(s["kind"] == "pickup" for s in r["stops"])])
             lot = rng.choice([lid for s in source["stops"] if s["kind"] == "pickup" for lid in s["lot_ids"]])
-            target = next(r for r in routes if r["vehicle_id"] == rng.choice(vehicles))
+            chosen = rng.choice(vehicles)
+            target = next(r for r in routes if r["vehicle_id"] == chosen)
             position = rng.randint(1, len(target["stops"]) - 1)
             t = time.perf_counter()
             r = page.post(f"/dispatch/plans/{job}/move", headers={"Accept": "application/json"},
@@ -155,8 +157,8 @@ def main() -> None:
         folder = scaled_case(Path(tempfile.mkdtemp(prefix="web-edit-2000-")) / "case")
         rows.append(run_case("2,000-lot day (generated, fleet and intake x8.3)", folder, moves=args.moves,
                              time_limit=args.time_limit, seed=args.seed))
-    print(f"| case | lots routed | routes | moves | move median ms | move p95 ms | undo median ms | "
-          f"page after move median ms | page p95 ms |")
+    print("| case | lots routed | routes | moves | move median ms | move p95 ms | undo median ms | "
+          "page after move median ms | page p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['case']} | {r['lots_routed']} | {r['routes']} | {r['move']['n']} | {r['move']['median_ms']} | "
