@@ -220,3 +220,36 @@ def test_import_writes_a_case_and_its_report(app, runner, tmp_path):
     result = runner.invoke(app, ["import", str(office), "--out", str(tmp_path / "case")])
     assert result.exit_code == 2
     assert "exists and is not empty" in result.stderr
+
+
+def test_grouped_warnings_one_line_per_file_and_message():
+    warnings = [f"orders.csv row {n}, region: 'Hanoi' read as ISO 3166-2 VN-HN (Hà Nội): write HN" for n in range(2, 12)]
+    warnings += ["lots.csv row 3, boxes: 1,850.0 kg in 18 box(es)", "settings.toml [files], x: y"]
+    assert case_commands.grouped_warnings(warnings) == [
+        "orders.csv rows 2, 3, 4, 5, 6, 7, 8, 9 and 2 more (10 rows), region: 'Hanoi' read as ISO 3166-2 "
+        "VN-HN (Hà Nội): write HN",
+        "lots.csv row 3, boxes: 1,850.0 kg in 18 box(es)",
+        "settings.toml [files], x: y",
+    ]
+
+
+def test_all_warnings_lists_every_group(app, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(case_commands, "WARNINGS_SHOWN", 1)
+    folder = _with_warnings(tmp_path)
+    short = runner.invoke(app, ["validate", str(folder)]).stdout
+    assert "  ... and 1 more (planner validate --all-warnings lists them)" in short
+    full = runner.invoke(app, ["validate", str(folder), "--all-warnings"]).stdout
+    assert "... and" not in full and "lots.csv row 3, boxes" in full
+
+
+def test_info_shows_communes_new_then_old(app, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(case_commands.console, "width", 200)
+    folder = tmp_path / "communes"
+    shutil.copytree(TINY, folder)
+    sites = (folder / "sites.csv").read_text(encoding="utf-8")
+    (folder / "sites.csv").write_text(sites.replace("Phuong Son,\n", "Quy Son,Bac Giang\n").replace("Chu,\n", "Chu,Bac Ninh\n"),
+                                      encoding="utf-8")
+    out = runner.invoke(app, ["info", str(folder)]).stdout
+    rows = {tuple(c.strip() for c in line.strip("│┃ ").split("│")) for line in out.splitlines()}
+    assert ("Phường Phượng Sơn (Quy Son)", "07612", "1", "0") in rows
+    assert ("Phường Chũ", "07525", "1", "1") in rows
