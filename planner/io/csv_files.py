@@ -48,6 +48,8 @@ def rows(
         return
     if log is not None:
         log.files.append(table.note)
+        if path.exists() and path.with_suffix(".xlsx").exists():
+            log.warnings.append(f"{path.with_suffix('.xlsx').name}: not read, {path.name} was (remove one of them)")
     missing = [c for c in required if c not in table.columns]
     if missing:
         found = ", ".join(c for c in table.columns if c) or "none"

@@ -252,3 +252,13 @@ def test_a_declared_encoding_that_does_not_fit_names_the_byte(case_with):
         read_case(folder)
     assert any(p.startswith("lots.csv: not UTF-16 as declared in settings.toml [files]")
                for p in info.value.problems), info.value.problems
+
+
+def test_a_csv_and_a_workbook_of_the_same_table(clean, tmp_path):
+    folder = build_case(tmp_path / "both", {})
+    wb = Workbook()
+    _sheet(wb, clean, "lots", first=True)
+    wb.save(folder / "lots.xlsx")
+    log = ReadLog()
+    read_case(folder, log=log)
+    assert log.warnings == ["lots.xlsx: not read, lots.csv was (remove one of them)"]
