@@ -145,20 +145,25 @@ def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
         data = path.read_bytes()
     except OSError as exc:
         raise TableError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    return parse_csv(data, path.name, options)
+
+
+def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> Table:
+    """A CSV file's bytes (a file, an upload) as a table; ``name`` labels its problems."""
     try:
         decoded = decode(data, declared=options.encoding)
     except DecodeError as exc:
-        raise TableError(f"{path.name}: {exc}") from None
-    note = FileNote(path.name, "CSV", encoding=decoded.encoding)
+        raise TableError(f"{name}: {exc}") from None
+    note = FileNote(name, "CSV", encoding=decoded.encoding)
     lines = decoded.text.splitlines()
     if not any(line.strip() for line in lines):
-        raise TableError(f"{path.name}: the file is empty (a header row is needed)")
+        raise TableError(f"{name}: the file is empty (a header row is needed)")
     note.delimiter = options.delimiter or _detect_delimiter(next(x for x in lines if x.strip()))
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=note.delimiter, strict=True)
     try:
         records = list(reader)
     except csv.Error as exc:
-        msg = (f"{path.name}: not a readable CSV file (line {reader.line_num}: {exc}): "
+        msg = (f"{name}: not a readable CSV file (line {reader.line_num}: {exc}): "
                "a double quote that opens a field must close it")
         raise TableError(msg) from None
     while records and not any(c.strip() for c in records[0]):
@@ -169,7 +174,7 @@ def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
         if not "".join(record).strip():
             continue  # blank lines and the ';;;;' rows Excel leaves below a table
         if len(record) > len(header):
-            raise TableError(_too_many_fields(path.name, n, len(record), len(header), note.delimiter))
+            raise TableError(_too_many_fields(name, n, len(record), len(header), note.delimiter))
         rows.append((n, record + [""] * (len(header) - len(record))))
     note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
     return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", decoded.text))
