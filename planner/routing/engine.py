@@ -93,10 +93,12 @@ def route_pickups(
     solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started)
     routes, deliveries = _final_plan(net, table, solved, params, data, rejected)
     served = {d.lot_id for d in deliveries}
+    short = ("the fleet's vehicles and hours went to lots of higher value" if solved is not None else
+             "the search found no plan within its time limit, and no vehicle's day had room for it as one "
+             "more trip; a longer time limit may place it")
     for lot in candidates:
         if lot.id not in served:
-            why, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED,
-                                                "the fleet's vehicles and hours went to lots of higher value"))
+            why, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED, short))
             unassigned[lot.id] = UnassignedLot(lot.id, why, detail, lot.kg)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     report(1.0, "done")
@@ -400,9 +402,14 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
                 data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
     """Routes of the last solve minus any lot the exact checks still reject,
-    plus the lots left out that fit as extra trips (:mod:`.reinsert`)."""
+    plus the lots left out that fit as extra trips (:mod:`.reinsert`). When
+    the search found nothing in its time (a tiny limit on a busy machine),
+    the extra trips alone make the plan, from empty days."""
     if solved is None:
-        return [], []
+        if not params.reinsert or data.fixed:
+            return [], []
+        starts = [max(v.type.shift.start, data.now) for v in net.vehicles]
+        solved = Solved([[] for _ in net.vehicles], starts, list(starts), 0, None)
     routes = [_complete_pairs(net, r) for r in solved.routes]
     routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     if params.reinsert:

@@ -48,7 +48,12 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     inserted = []
     for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
         best: tuple[float, int, Visits, str, int] | None = None
+        idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
         for v in range(len(net.vehicles)):
+            if not routes[v]:
+                if net.vehicles[v].type.id in idle:
+                    continue
+                idle.add(net.vehicles[v].type.id)
             option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                     used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness)
             if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):

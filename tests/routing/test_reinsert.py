@@ -68,3 +68,20 @@ def test_router_serves_lots_the_intake_repair_left_out(rk):
     assert check_result(case, on) == [] and check_result(case, off) == []
     assert len(on.deliveries) >= len(off.deliveries)
     assert len(on.deliveries) == 10
+
+
+def test_a_search_that_finds_nothing_in_time_still_gives_a_plan(monkeypatch):  # type: ignore[no-untyped-def]
+    """A tiny time limit on a busy machine: OR-Tools returns no solution; the
+    extra-trip construction makes the plan from empty days, under the exact checks."""
+    from planner.routing import Reason, RoutingParams, check_result, engine, route_pickups
+
+    from .conftest import lot, make_case, packing_house, site, vehicle
+
+    monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
+    case = make_case([packing_house(), site("f", 2.0), site("g", 4.0)], [vehicle(kg=200, count=2)],
+                     [lot("A", "f", 150), lot("B", "g", 150), lot("C", "g", 150, ready_h=4, latest_h=4.2)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=1.0), seed=1)
+    assert check_result(case, result) == []
+    assert {d.lot_id for d in result.deliveries} >= {"A", "B"}
+    for u in result.unassigned:
+        assert u.reason is Reason.FLEET_EXHAUSTED and "no plan within its time limit" in u.detail
