@@ -8,10 +8,10 @@ paired, the same seed. :func:`compare` refuses mismatched sets
 
 ``paired`` (the default when the seeds match): run *i* of A against run *i*
 of B (common random numbers), on the runs both have; the interval is the
-Student-t interval of the mean difference, or, for a KPI bounded on both
-sides (a rate), the percentile bootstrap of the paired differences
-(scipy.stats.bootstrap), which cannot leave the KPI's range. ``welch``:
-Welch's interval of the difference of means (independent runs).
+Student-t interval of the mean difference. ``welch``: Welch's interval of
+the difference of means (independent runs). For a KPI bounded on both sides
+(a rate), a t or Welch interval that would leave the range B - A can take is
+replaced by the percentile bootstrap (scipy.stats.bootstrap), which cannot.
 ``bootstrap``: percentile bootstrap of the difference of means.
 
 Many KPIs are tested at once: ``p_fdr`` holds the Benjamini-Hochberg
@@ -105,7 +105,7 @@ def compare(a: ResultSet, b: ResultSet, *, method: str = "auto", level: float = 
     for kpi in [k for k in KPIS if k in ra.columns and k in rb.columns]:
         xa = pd.to_numeric(ra[kpi], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         xb = pd.to_numeric(rb[kpi], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        diff, low, high, p, how = _difference(xa, xb, method, level, seed, _bounded(kpi))
+        diff, low, high, p, how = _difference(xa, xb, method, level, seed, _span(kpi))
         rows.append({
             "kpi": kpi, "unit": DATA[kpi].unit if kpi in DATA else "",
             "mean_a": float(np.nanmean(xa)) if np.any(~np.isnan(xa)) else math.nan,
@@ -119,9 +119,10 @@ def compare(a: ResultSet, b: ResultSet, *, method: str = "auto", level: float = 
                       str(a.meta.get("scenario", "A")), str(b.meta.get("scenario", "B")))
 
 
-def _bounded(kpi: str) -> bool:
+def _span(kpi: str) -> float | None:
+    """high - low of a KPI bounded on both sides (None otherwise)."""
     k = DATA.get(kpi)
-    return k is not None and k.low is not None and k.high is not None
+    return k.high - k.low if k is not None and k.low is not None and k.high is not None else None
 
 
 def _fdr(p: np.ndarray) -> np.ndarray:
@@ -133,7 +134,11 @@ def _fdr(p: np.ndarray) -> np.ndarray:
 
 
 def _difference(xa: np.ndarray, xb: np.ndarray, method: str, level: float, seed: int,
-                bounded: bool) -> tuple[float, float, float, float, str]:
+                span: float | None) -> tuple[float, float, float, float, str]:
+    """B - A, its interval, the p-value and how the interval was made.
+    ``span`` (high - low of a KPI bounded on both sides) bounds B - A to
+    [-span, span]: a t or Welch interval that leaves it is replaced by the
+    percentile bootstrap."""
     if method == "paired":
         ok = ~(np.isnan(xa) | np.isnan(xb))
         xa, xb = xa[ok], xb[ok]
@@ -143,28 +148,31 @@ def _difference(xa: np.ndarray, xb: np.ndarray, method: str, level: float, seed:
         return math.nan, math.nan, math.nan, math.nan, "none"
     diff = float(np.mean(xb) - np.mean(xa))
     rng = np.random.default_rng(seed)
+
+    def inside(low: float, high: float) -> bool:
+        return span is None or (-span <= low and high <= span)
+
     if method == "paired":
         d = xb - xa
         if len(d) < 2 or np.all(d == d[0]):
             return diff, diff, diff, (1.0 if diff == 0 else 0.0), "point"
-        p = float(stats.ttest_rel(xb, xa).pvalue)
-        if bounded:
-            res = stats.bootstrap((d,), np.mean, confidence_level=level, method="percentile",
-                                  n_resamples=RESAMPLES, rng=rng, vectorized=True)
-            return diff, float(res.confidence_interval.low), float(res.confidence_interval.high), p, "bootstrap"
-        ci = stats.ttest_rel(xb, xa).confidence_interval(level)
-        return diff, float(ci.low), float(ci.high), p, "t"
+        res = stats.ttest_rel(xb, xa)
+        ci = res.confidence_interval(level)
+        if inside(float(ci.low), float(ci.high)):
+            return diff, float(ci.low), float(ci.high), float(res.pvalue), "t"
+        boot = stats.bootstrap((d,), np.mean, confidence_level=level, method="percentile",
+                               n_resamples=RESAMPLES, rng=rng, vectorized=True).confidence_interval
+        return diff, float(boot.low), float(boot.high), float(res.pvalue), "bootstrap"
     if min(len(xa), len(xb)) < 2 or (np.ptp(xa) == 0 and np.ptp(xb) == 0):
         return diff, diff, diff, (1.0 if diff == 0 else 0.0), "point"
     welch = stats.ttest_ind(xb, xa, equal_var=False)
-    if method == "bootstrap" or bounded:
-        res_b = stats.bootstrap((xb, xa), lambda u, v, axis: np.mean(u, axis) - np.mean(v, axis),
-                                confidence_level=level, method="percentile", n_resamples=RESAMPLES,
-                                rng=rng, vectorized=True)
-        ci_b = res_b.confidence_interval
-        return diff, float(ci_b.low), float(ci_b.high), float(welch.pvalue), "bootstrap"
     ci = welch.confidence_interval(level)
-    return diff, float(ci.low), float(ci.high), float(welch.pvalue), "welch"
+    if method == "welch" and inside(float(ci.low), float(ci.high)):
+        return diff, float(ci.low), float(ci.high), float(welch.pvalue), "welch"
+    boot = stats.bootstrap((xb, xa), lambda u, v, axis: np.mean(u, axis) - np.mean(v, axis),
+                           confidence_level=level, method="percentile", n_resamples=RESAMPLES,
+                           rng=rng, vectorized=True).confidence_interval
+    return diff, float(boot.low), float(boot.high), float(welch.pvalue), "bootstrap"
 
 
 def verdict(kpi: str, low: float, high: float) -> str:

@@ -80,8 +80,11 @@ def _load(tmp_path: Path, rep: Replications) -> object:
 def test_welch_by_hand_and_verdicts(tmp_path: Path) -> None:
     a = _load(tmp_path, _rep("a", [0.80, 0.82, 0.81, 0.79], [10.0, 11.0, 10.5, 10.2], seed=1))
     b = _load(tmp_path, _rep("b", [0.90, 0.92, 0.91, 0.93], [10.1, 10.9, 10.6, 10.3], seed=2))
-    result = compare(a, b)  # different seeds: Welch
+    with pytest.raises(ResultsError, match="different seeds"):
+        compare(a, b)  # different seeds: not paired, refused unless asked
+    result = compare(a, b, allow_mismatch=True)  # then Welch, said loudly
     assert result.method == "welch"
+    assert result.warnings == ("NOT COMPARABLE RUN FOR RUN: different seeds: A seed = 1, B seed = 2",)
     rows = result.table.set_index("kpi")
     assert rows.loc["service_level", "diff"] == pytest.approx(0.915 - 0.805)
     # both variances 5e-4 / 3, n = 4: se = sqrt(2 * 1.6667e-4 / 4) = 0.0091287, Welch df = 6,
@@ -116,3 +119,44 @@ def test_report_is_self_contained(tmp_path: Path) -> None:
     assert text.count("data:image/png;base64,") == 3
     assert "http://" not in text and "https://" not in text and "<script" not in text
     assert "service level" in text and "road_delay" in text
+
+
+def test_compare_refuses_mismatched_horizons(tmp_path: Path) -> None:
+    """Two days against one: refused (it used to say "B worse, -22.6 t"),
+    naming the mismatch; the CLI says so in one problem and exits 2."""
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    from planner.cli.main import app
+
+    a = _rep("a", [0.9, 0.8, 1.0], [10.0, 12.0, 11.0])
+    one_day = _rep("b", [0.9, 0.8, 1.0], [10.0, 12.0, 11.0])
+    one_day = replace(one_day, spec=replace(one_day.spec, days=1))
+    ra, rb = _load(tmp_path, a), _load(tmp_path, one_day)
+    with pytest.raises(ResultsError, match="different horizons: A days = 2, B days = 1"):
+        compare(ra, rb)
+    loud = compare(ra, rb, allow_mismatch=True)
+    assert any("different horizons" in w for w in loud.warnings)
+    result = CliRunner().invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b")])
+    assert result.exit_code == 2 and "different horizons" in result.output
+
+
+def test_compare_pairs_by_run_and_keeps_rates_in_range(tmp_path: Path) -> None:
+    """B has runs 0-3, A runs 0-2: paired on the three common runs, said;
+    a rate's interval never leaves [-1, 1] and the headline has units."""
+    a = _load(tmp_path, _rep("a", [0.05, 0.95, 0.10], [10.0, 12.0, 11.0]))
+    b = _load(tmp_path, _rep("b", [0.99, 0.02, 0.97, 0.5], [10.5, 12.5, 11.5, 9.0]))
+    result = compare(a, b)
+    assert result.method == "paired" and result.runs_paired == 3
+    assert result.warnings == ("paired on the 3 runs both have (A has 3, B 4)",)
+    rows = result.table.set_index("kpi")
+    assert -1.0 <= rows.loc["service_level", "ci_low"] <= rows.loc["service_level", "ci_high"] <= 1.0
+    assert rows.loc["service_level", "interval"] == "bootstrap"
+    assert rows.loc["cost_per_kg", "diff"] == pytest.approx(0.5)
+    assert "p_fdr" in rows.columns and "false discovery" in result.note
+    from scenarios.compare import headline
+
+    lines = headline(result)
+    assert any(line.startswith("cost per kg delivered sound: +0 VND/kg") for line in lines)
+    assert any("points" in line for line in lines)
