@@ -6,13 +6,13 @@ month swapped, the kg of a lot typed into its boxes column."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from ..domain import Case, SiteKind
+from ..domain import Case, MarketRule, Order, SiteKind
 from ..domain.clock import clock
 from ..domain.markets import certification_key, known_certifications
 from ..domain.units import DAY, to_datetime
@@ -194,12 +194,15 @@ def _unchecked_regions(case: Case, at: Place) -> list[str]:
     return out
 
 
-def region_problems(case: Case, where: Mapping[str, Mapping[str, str]]) -> list[str]:
+def region_problems(
+    orders: Iterable[Order], markets: Iterable[MarketRule], where: Mapping[str, Mapping[str, str]],
+) -> list[str]:
     """Errors: a region that is no ISO 3166-2 subdivision of the order's country,
     for a market that forbids regions (the rule could be bypassed)."""
+    by_id = {m.id: m for m in markets}
     out = []
-    for order in case.orders:
-        market = case.market_by_id.get(order.market)
+    for order in orders:
+        market = by_id.get(order.market)
         region, country = order.destination.region, order.destination.country
         if market is None or not market.forbidden_regions or not region or not subdivisions(country):
             continue

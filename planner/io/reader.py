@@ -125,12 +125,10 @@ def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
             continue
         location = where.get(p.kind, {}).get(p.id) or _toml_place(p.kind, p.id)
         problems.append(f"{location}, {p.field}: {p.message}" if location else str(p))
+    problems += region_problems(orders, markets, where)
     if problems:
         raise CaseError(problems)
     case = Case(**vars(parts))
-    problems = region_problems(case, where)
-    if problems:
-        raise CaseError(problems)
     log.warnings += case_warnings(case, where)
     return case
 

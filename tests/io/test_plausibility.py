@@ -162,3 +162,10 @@ def test_a_country_that_is_no_alpha2_code(case_with):
         "orders.csv row 3, country: must be an ISO 3166-1 alpha-2 code (VN, US, AU, JP...), got 'USA'; "
         "did you mean US?"
     ]
+
+
+def test_region_problems_come_with_the_others_in_one_pass(case_with):
+    orders = _sub("Los Angeles,US,CA,", "Los Angeles,US,Floridaa,")
+    lots = _sub("L2,farm-b,lychee,A,400,", "L2,farm-b,lychee,A,-400,")
+    problems = _problems(case_with, {"orders.csv": orders, "lots.csv": lots})
+    assert [p.split(",")[0] for p in problems] == ["lots.csv row 3", "orders.csv row 3"]
