@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..domain.clock import duration
 from .reasons import Reason
 
 StopKind = Literal["start", "pickup", "delivery", "end"]
@@ -124,7 +125,7 @@ class RoutingResult:
         ]
         if self.deliveries:
             worst = min(self.deliveries, key=lambda d: d.budget_left_s)
-            lines.append(f"tightest lot {worst.lot_id}: {worst.budget_left_s / 3600:.2f} reference h "
+            lines.append(f"tightest lot {worst.lot_id}: {duration(worst.budget_left_s)} (reference time) "
                          "of pre-cooling budget left")
         reasons: dict[str, int] = {}
         for u in self.unassigned:
@@ -133,5 +134,5 @@ class RoutingResult:
             lines.append(f"  unassigned {reason}: {count}")
         for route in self.routes:
             lines.append(f"  {route.vehicle_id}: {len(route.lot_ids)} lots, {route.trips} trip(s), "
-                         f"{route.km:.1f} km, {route.duration_s / 3600:.2f} h")
+                         f"{route.km:.1f} km, {duration(route.duration_s)}")
         return "\n".join(lines)
