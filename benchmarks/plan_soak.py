@@ -77,16 +77,24 @@ def run_one(case_dir: str, limit: float, seed: int, pythonpath: str | None) -> d
     from planner import read_case
     from planner.assembly.check import check_plan
 
+    # 'before' plans the case as it was in the old checkout when it has it (case files
+    # gained keys the old reader refuses); today's reader and checker judge both
+    case_path = ROOT / case_dir
+    if pythonpath and (Path(pythonpath) / case_dir).is_dir():
+        case_path = Path(pythonpath) / case_dir
     with tempfile.TemporaryDirectory(prefix="soak-") as out:
         env = dict(os.environ)
         if pythonpath:  # 'before': the old checkout; 'after': as this process (this tree)
             env["PYTHONPATH"] = pythonpath
-        cmd = [sys.executable, __file__, "--worker", case_dir, str(limit), str(seed), out]
-        subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, timeout=3600)
+        cmd = [sys.executable, __file__, "--worker", str(case_path), str(limit), str(seed), out]
+        done = subprocess.run(cmd, env=env, cwd=ROOT, check=False, capture_output=True, text=True, timeout=3600)
+        if done.returncode:
+            return {"error": done.stderr.strip().splitlines()[-1][:500] if done.stderr.strip() else "failed",
+                    "seconds": 0.0}
         facts = json.loads(Path(out, "facts.json").read_text())
         plan_path = Path(out, "plan.json")
         if plan_path.exists():
-            report = check_plan(read_case(ROOT / case_dir), json.loads(plan_path.read_text()))
+            report = check_plan(read_case(case_path), json.loads(plan_path.read_text()))
             facts["violations"] = len(report.violations)
             facts["examples"] = report.violations[:3]
         return facts
@@ -106,18 +114,24 @@ def main() -> None:
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--no-load", action="store_true", help="no competing busy process")
     ap.add_argument("--out", default=str(RESULTS / "plan_soak"))
+    ap.add_argument("--reuse", help="a previous run's JSON: its 'before' rows are kept, not planned again")
     args = ap.parse_args()
     if args.worker:
         case_dir, limit, seed, out = args.worker
         worker(case_dir, float(limit), int(seed), out)
         return
     load = None if args.no_load else busy_loop()
-    rows = []
+    rows: list[dict[str, object]] = []
+    kept = json.loads(Path(args.reuse).read_text()) if args.reuse else []
+    old = {(r["case"], r["limit_s"], r["seed"]): r for r in kept if r["side"] == "before"}
     try:
         for case_dir in args.cases:
             for limit in args.limits:
                 for seed in args.seeds:
                     for side, path in (("before", args.before), ("after", None)):
+                        if side == "before" and (case_dir, limit, seed) in old:
+                            rows.append(old[(case_dir, limit, seed)])
+                            continue
                         if side == "before" and not path:
                             continue
                         facts = run_one(case_dir, limit, seed, path)
