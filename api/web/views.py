@@ -5,6 +5,7 @@ edit worded in the user's language, and the stops done in the field."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -30,13 +31,28 @@ def lot_label(who: Principal, engine_id: str) -> str:
 
 
 def scrub(who: Principal, text: str, case: Case) -> str:
-    """``text`` without other cooperatives' lot ids (dispatchers)."""
+    """``text`` without other cooperatives' lot ids (dispatchers): engine ids are
+    ``org:id``; another organisation's become "—", the caller's lose the prefix."""
     if who.is_planner:
         return text
-    for lot in case.lots:
-        if lot.id in text:
-            text = text.replace(lot.id, lot_label(who, lot.id))
-    return text
+    return _ids_pattern(case).sub(lambda m: "—" if m.group(1) != who.org else m.group(2), text)
+
+
+_PATTERNS: dict[int, tuple[Case, re.Pattern[str]]] = {}
+
+
+def _ids_pattern(case: Case) -> re.Pattern[str]:
+    """The engine ids of ``case``'s lots (built once per case object)."""
+    hit = _PATTERNS.get(id(case))
+    if hit is not None and hit[0] is case:
+        return hit[1]
+    orgs = sorted({split_id(lot.id)[0] for lot in case.lots} - {""}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(o) for o in orgs) or "(?!)"
+    pattern = re.compile(rf"(?<![\w.-])({alternatives}):([A-Za-z0-9][\w.~-]*)")
+    if len(_PATTERNS) > 32:
+        _PATTERNS.clear()
+    _PATTERNS[id(case)] = (case, pattern)
+    return pattern
 
 
 def weighed_by_lot(done: list[StopDone], case: Case) -> dict[str, float]:
