@@ -17,6 +17,7 @@ from .fields import RowReader
 from .plausibility import case_warnings, region_problems
 from .tables import ReadLog, source_of
 from .toml_files import (
+    check_thresholds,
     file_options,
     load_toml,
     read_lanes,
@@ -87,6 +88,7 @@ def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
     unreported = _Unreported()
     data = load_toml(folder / "settings.toml", problems, log=log)
     log.options = file_options(data.pop("files", {}), problems)
+    thresholds = check_thresholds(data.pop("checks", {}), problems)
     settings = None if problems else read_settings(data, problems)
     before = len(problems)
     data = load_toml(folder / "products.toml", problems, log=log)
@@ -129,7 +131,7 @@ def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
     if problems:
         raise CaseError(problems)
     case = Case(**vars(parts))
-    log.warnings += case_warnings(case, where)
+    log.warnings += case_warnings(case, where, thresholds)
     return case
 
 

@@ -24,6 +24,7 @@ from ..domain import (
 from ..domain.units import DAY, HOUR
 from .decoding import DecodeError, decode, nfc
 from .fields import RowReader, clock_or_iso, duration_s
+from .plausibility import Thresholds
 from .tables import DELIMITERS, FileNote, FileOptions, ReadLog
 from .traffic_toml import read_traffic
 
@@ -54,6 +55,26 @@ def load_toml(path: Path, problems: list[str], *, log: ReadLog | None = None) ->
 
 
 FILES_KEYS = frozenset({"delimiter", "decimal", "encoding"})
+CHECKS_KEYS = frozenset({"far_site_km", "far_date_days", "kg_per_box_min", "kg_per_box_max", "outside_country_km"})
+
+
+def check_thresholds(raw: Any, problems: list[str]) -> Thresholds:
+    """``[checks]`` of settings.toml: where a legal value turns implausible
+    (each key optional; the defaults are those of :class:`Thresholds`)."""
+    if not isinstance(raw, dict):
+        problems.append(f"settings.toml [checks]: must be a table, got {raw!r}")
+        return Thresholds()
+    row = RowReader("settings.toml", 0, raw, problems, place="settings.toml [checks]")
+    _unknown_keys(row, CHECKS_KEYS)
+    d = Thresholds()
+    read = Thresholds(
+        far_site_km=row.number("far_site_km", default=d.far_site_km, positive=True),
+        far_date_days=row.number("far_date_days", default=d.far_date_days, minimum=0),
+        kg_per_box=(row.number("kg_per_box_min", default=d.kg_per_box[0], minimum=0),
+                    row.number("kg_per_box_max", default=d.kg_per_box[1], positive=True)),
+        outside_country_km=row.number("outside_country_km", default=d.outside_country_km, minimum=0),
+    )
+    return d if row.failed else read
 
 
 def file_options(raw: Any, problems: list[str]) -> FileOptions:

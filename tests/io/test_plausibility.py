@@ -11,6 +11,8 @@ from planner.exceptions import CaseError
 from planner.io import read_case
 from planner.io.tables import ReadLog
 
+from .conftest import TINY
+
 FARMS = "farm-c,Farm C,farm,21.38,106.58,,,,,,,,,,Chu,\n"
 
 
@@ -169,3 +171,19 @@ def test_region_problems_come_with_the_others_in_one_pass(case_with):
     lots = _sub("L2,farm-b,lychee,A,400,", "L2,farm-b,lychee,A,-400,")
     problems = _problems(case_with, {"orders.csv": orders, "lots.csv": lots})
     assert [p.split(",")[0] for p in problems] == ["lots.csv row 3", "orders.csv row 3"]
+
+
+def test_thresholds_are_case_settings(case_with):
+    settings = (TINY / "settings.toml").read_text(encoding="utf-8")
+    far = "farm-d,Farm D,farm,21.40,107.60,,,,,,,,,,Chu,\n"  # about 100 km east of the others
+    edits = {"sites.csv": lambda t: t + FARMS + far}
+    assert len(_warnings(case_with, edits)) == 1
+    edits["settings.toml"] = settings + "\n[checks]\nfar_site_km = 150\n"
+    assert _warnings(case_with, edits) == []
+
+
+def test_bad_thresholds_are_named(case_with):
+    settings = (TINY / "settings.toml").read_text(encoding="utf-8")
+    problems = _problems(case_with, {"settings.toml": settings + "\n[checks]\nfar_site_km = -1\nfar_sites = 3\n"})
+    assert "settings.toml [checks], far_sites: unknown key" in problems[0]
+    assert problems[1] == "settings.toml [checks], far_site_km: must be > 0, got -1"
