@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from fastapi import Response
+
 from ..schemas import ErrorBody
 
 WHY = {
@@ -29,3 +32,8 @@ def text_body(media_type: str, description: str, *codes: int) -> dict[int | str,
     """OpenAPI entries of a route answering ``media_type`` (errors stay JSON)."""
     ok = {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
     return {200: ok, **errors(*codes)}
+
+
+def json_response(body: Any) -> Response:
+    """``body`` as JSON (orjson; aware datetimes in UTC as ``...Z``, as pydantic writes them)."""
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from ..auth import Role
 from ..deps import DB, Caller, Cursor, Limit, State, allow
@@ -25,7 +25,7 @@ from ..schemas import (
 )
 from ..services import plans, results
 from ..services.results import MANIFEST_COLUMNS
-from . import errors, text_body
+from . import errors, json_response, text_body
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 Partner = Annotated[str | None, Query(max_length=64, description="Partner (planners; a partner sees its own)")]
@@ -135,10 +135,10 @@ def get_shipments_csv(plan_id: PlanId, db: DB, who: Caller, partner: Partner = N
             summary="Manifest lines (partners: their own), `limit` lines a page",
             responses=errors(400, 403, 404, 409))
 def get_manifests(plan_id: PlanId, db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
-                  partner: Partner = None) -> JSONResponse:
+                  partner: Partner = None) -> Response:
     with db.reader() as session:
         items, next_cursor = results.manifest_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
-    return JSONResponse({"items": items, "next_cursor": next_cursor})  # rows from the stored plan.json
+    return json_response({"items": items, "next_cursor": next_cursor})  # rows from the stored plan.json
 
 
 @router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",

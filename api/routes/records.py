@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from ..auth import Principal, Role
@@ -17,7 +16,7 @@ from ..models import CaseRecord
 from ..schemas import IngestResult, LotOut, OrderOut, Page
 from ..services import ingest, records
 from ..services.ingest import LOTS, ORDERS, Kind
-from . import errors
+from . import errors, json_response
 
 router = APIRouter(prefix="/v1")
 
@@ -56,7 +55,7 @@ RecordId = Annotated[str, Path(pattern=ingest.ID_PATTERN, max_length=128,
 CSV_EXAMPLES = {
     "orders": "id,channel,market,product,kg,ordered,deadline,city,country,lat,lon,hub,partner\n"
               "LS-1,livestream,domestic,lychee,5,2025-06-12T09:00,2025-06-13T20:00,Hanoi,VN,21.042,105.85,hub-hanoi,viettel-post\n",
-    "lots": "id,farm,product,kg,ready,latest_pickup\nL1,farm-a,lychee,150,2025-06-12T04:00,2025-06-12T10:00\n",
+    "lots": "id,farm,product,kg,ready,latest_pickup\nL1,farm-0033,lychee,150,2025-06-12T04:00,2025-06-12T10:00\n",
 }
 
 
@@ -106,13 +105,13 @@ def list_orders(
     db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     market: Text = None, product: Text = None, channel: Text = None, partner: Text = None,
     ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None,
-) -> JSONResponse:
+) -> Response:
     with db.reader() as session:
         allow(who, Role.PARTNER)
         equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
         filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
-        page = records.page(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
-    return JSONResponse(page.model_dump(mode="json"))  # validated once, as built
+        page = records.page_rows(session, ORDERS, case, who, filters, limit=limit, cursor=cursor)
+    return json_response(page)
 
 
 @router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
@@ -120,29 +119,29 @@ def list_orders(
 def list_lots(
     db: DB, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     farm: Text = None, product: Text = None, ready_from: Moment = None, ready_to: Moment = None, org: Org = None,
-) -> JSONResponse:
+) -> Response:
     with db.reader() as session:
         allow(who, Role.DISPATCHER)
         equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
         filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
-        page = records.page(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
-    return JSONResponse(page.model_dump(mode="json"))
+        page = records.page_rows(session, LOTS, case, who, filters, limit=limit, cursor=cursor)
+    return json_response(page)
 
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
             responses=errors(403, 404))
-def get_order(order_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+def get_order(order_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Response:
     with db.reader() as session:
         allow(who, Role.PARTNER)
-        return records.get(session, ORDERS, case, who, order_id, org)
+        return json_response(records.one_row(session, ORDERS, case, who, order_id, org))
 
 
 @router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
             responses=errors(403, 404))
-def get_lot(lot_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Any:
+def get_lot(lot_id: RecordId, db: DB, who: Caller, case: CaseParam, org: Org = None) -> Response:
     with db.reader() as session:
         allow(who, Role.DISPATCHER)
-        return records.get(session, LOTS, case, who, lot_id, org)
+        return json_response(records.one_row(session, LOTS, case, who, lot_id, org))
 
 
 @router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",

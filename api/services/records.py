@@ -64,6 +64,63 @@ def page(
     return Page[Any](items=items, next_cursor=str(rows[limit - 1].id) if more else None)
 
 
+# The columns a page of each kind serves, read as plain rows (no ORM objects)
+# and serialised once (api.routes.records): the partners' hot path.
+_OUT = {
+    "orders": ("channel", "market", "partner", ("ordered", "ordered_at"), ("deadline", "deadline_at")),
+    "lots": ("farm", ("ready", "ready_at"), ("latest_pickup", "latest_pickup_at")),
+}
+
+
+def _columns(kind: Kind) -> tuple[list[tuple[str, str]], list[Any]]:
+    R = kind.record
+    names = [(n, n) if isinstance(n, str) else n for n in _OUT[kind.name]]
+    return names, [R.id, R.external_id, R.org, R.product, R.kg, R.values, R.created_at, R.updated_at,
+                   *(getattr(R, column) for _, column in names)]
+
+
+def _item(row: Any, names: list[tuple[str, str]], case: CaseRecord) -> dict[str, Any]:
+    item = {"id": row[1], "org": row[2], "case": case.name, "product": row[3], "kg": float(row[4]),
+            "fields": row[5], "created_at": row[6], "updated_at": row[7]}
+    item.update({out: row[8 + i] for i, (out, _) in enumerate(names)})
+    return item
+
+
+def one_row(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str,
+            org: str | None) -> dict[str, Any]:
+    """One record as the JSON body of ``OrderOut`` / ``LotOut`` (as ``get``)."""
+    R = kind.record
+    owner = org if who.is_planner and org else who.org
+    if org and not who.is_planner and org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    names, columns = _columns(kind)
+    row = session.execute(select(*columns).where(R.case_id == case.id, R.org == owner, R.external_id == ident)).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"no {kind.singular} {ident!r} of {owner} in case {case.name!r}")
+    return _item(row, names, case)
+
+
+def page_rows(
+    session: Session, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
+    *, limit: int, cursor: str | None,
+) -> dict[str, Any]:
+    """A page as the JSON body of ``Page[OrderOut]`` / ``Page[LotOut]`` (the same
+    fields and values as ``page``), built from plain rows."""
+    R = kind.record
+    names, columns = _columns(kind)
+    query = _scoped(select(*columns), R, case, who, filters.org).where(R.id > _cursor(cursor))
+    for name, value in filters.equal.items():
+        query = query.where(getattr(R, name) == value)
+    column = getattr(R, filters.time_column)
+    if filters.since is not None:
+        query = query.where(column >= filters.since)
+    if filters.until is not None:
+        query = query.where(column < filters.until)
+    rows = session.execute(query.order_by(R.id).limit(limit + 1)).all()
+    items = [_item(row, names, case) for row in rows[:limit]]
+    return {"items": items, "next_cursor": str(rows[limit - 1][0]) if len(rows) > limit else None}
+
+
 def _one(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> Any:
     R = kind.record
     owner = org if who.is_planner and org else who.org
