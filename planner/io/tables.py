@@ -26,6 +26,7 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # 107,7 or 1
 _DOT_THOUSANDS_ONLY = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")  # 36.684.000
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 _LOCALE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
@@ -155,11 +156,16 @@ def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> T
     except DecodeError as exc:
         raise TableError(f"{name}: {exc}") from None
     note = FileNote(name, "CSV", encoding=decoded.encoding)
-    lines = decoded.text.splitlines()
+    text = decoded.text
+    hint = _SEP_LINE.match(text)  # Excel's "sep=;" first line, which Excel itself hides
+    if hint:
+        text = text[hint.end():]
+    lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise TableError(f"{name}: the file is empty (a header row is needed)")
-    note.delimiter = options.delimiter or _detect_delimiter(next(x for x in lines if x.strip()))
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=note.delimiter, strict=True)
+    note.delimiter = options.delimiter or (hint[1] if hint else "") or \
+        _detect_delimiter(next(x for x in lines if x.strip()))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=note.delimiter, strict=True)
     try:
         records = list(reader)
     except csv.Error as exc:
@@ -177,7 +183,7 @@ def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> T
             raise TableError(_too_many_fields(name, n, len(record), len(header), note.delimiter))
         rows.append((n, record + [""] * (len(header) - len(record))))
     note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
-    return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", decoded.text))
+    return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", text))
 
 
 def _detect_delimiter(header: str) -> str:

@@ -262,3 +262,11 @@ def test_a_csv_and_a_workbook_of_the_same_table(clean, tmp_path):
     log = ReadLog()
     read_case(folder, log=log)
     assert log.warnings == ["lots.xlsx: not read, lots.csv was (remove one of them)"]
+
+
+def test_excels_sep_line_names_the_delimiter(case_with):
+    lots = ("sep=;\r\nid;farm;product;kg;ready;latest_pickup\r\n"
+            "L1;farm-a;lychee;150,5;2025-06-12T04:00;2025-06-12T10:00\r\nL2;farm-b;lychee;x;04:00;10:00\r\n")
+    with pytest.raises(CaseError) as info:
+        read_case(case_with({"lots.csv": lots}))
+    assert info.value.problems == ["lots.csv row 3, kg: must be a number, got 'x'"]  # as Excel shows it
