@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.dates import format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from babel.support import NullTranslations, Translations
 
 from ..domain.settings import LANGUAGES
@@ -76,6 +76,11 @@ class Lang:
     def money(self, value: float) -> str:
         return format_currency(value, self.currency, locale=self.code, format_type="standard",
                                currency_digits=True)
+
+    @property
+    def symbol(self) -> str:
+        """The currency's symbol in this locale (``₫``)."""
+        return get_currency_symbol(self.currency, locale=self.code)
 
     def kg(self, value: float) -> str:
         if abs(value) >= 1000:

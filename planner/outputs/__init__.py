@@ -16,6 +16,8 @@ a fresh one; ids the case does not know raise PlanCheckError naming the place.
 - ``report.html``: self-contained (inline CSS and SVG, no script, nothing
   fetched): KPI cards, maps, vehicle timeline, tables, unplanned items.
 - ``report.png``: the maps drawn with geopandas/matplotlib.
+- ``intake.html``: per packing house and hour, vehicles and kg arriving
+  against intake capacity, pre-cooling and cold-store use (:mod:`.intake`).
 - ``sheets/VEHICLE.html`` and ``sheets/route-sheets.pdf``: what each driver
   takes on the road (:mod:`.route_sheets`; the PDF is printed by headless
   Chromium and left out, with a note, where none is installed).
@@ -36,6 +38,7 @@ from ..i18n import Lang
 from .geojson import routes_geojson as routes_geojson
 from .geojson import shipments_geojson as shipments_geojson
 from .index import Plan
+from .intake import render_intake
 from .manifests import manifest_frame, write_manifest_frame
 from .manifests import write_manifests as write_manifests
 from .pdf import PdfError, print_pdf
@@ -85,10 +88,11 @@ def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = N
     routes = routes_geojson(plan, case)
     shipments = shipments_geojson(plan, case)
     manifests = manifest_frame(plan, case, language)
-    html = render_report(plan, case)
+    html = render_report(plan, case, language)
     book = sheet_book(plan, case, language)
     pages = {sheet.file: render_sheet(book, sheet, language) for sheet in book.sheets}
     book_html = render_book(book, language)
+    intake = render_intake(plan, case, language)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -102,6 +106,8 @@ def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = N
     report = out / "report.html"
     report.write_text(html, encoding="utf-8")
     paths["report.html"] = report
+    (out / "intake.html").write_text(intake, encoding="utf-8")
+    paths["intake.html"] = out / "intake.html"
     paths["report.png"] = write_report_png(plan, case, out / "report.png")
     paths.update(_write_sheets(book_html, pages, out, pdf=pdf, notes=notes))
     return paths

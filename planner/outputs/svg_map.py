@@ -19,6 +19,7 @@ from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from ..domain import Case, Site, SiteKind
+from ..i18n import Lang
 from .geojson import GEOD, WGS84, route_lines, shipment_lines
 from .index import Plan
 from .projection import bounds_lon_lat, degrees, grid_step, lanes_crs, pickup_crs, unwrap_lon
@@ -200,37 +201,72 @@ def _route_paths(projected: gpd.GeoDataFrame, frame: Frame) -> list[SvgPath]:
     ]
 
 
+def _house_labels(houses: list[tuple[float, float, str]], width: int, *,
+                  drop: bool = False) -> list[SvgLabel]:
+    """Names right, left, above or below their marks, wherever a label
+    overlaps none placed before; one that fits nowhere is dropped with
+    ``drop``, else kept right of its mark (packing houses are always named)."""
+    kept: list[SvgLabel] = []
+    for x, y, text in houses:
+        w = 6.2 * len(text)
+        options = [SvgLabel(x + 8, y + 4, text, "site-label house-label"),
+                   SvgLabel(x - 8, y + 4, text, "site-label house-label", "end"),
+                   SvgLabel(x, y - 9, text, "site-label house-label", "middle"),
+                   SvgLabel(x, y + 17, text, "site-label house-label", "middle")]
+
+        def span(label: SvgLabel, w: float = w) -> tuple[float, float]:
+            left = {"start": label.x, "end": label.x - w, "middle": label.x - w / 2}[label.anchor]
+            return left, left + w
+
+        def free(label: SvgLabel) -> bool:
+            a0, a1 = span(label)
+            return a0 >= 0 and a1 <= width and all(
+                abs(label.y - k.y) > 11 or a1 < span(k, 6.2 * len(k.text))[0]
+                or a0 > span(k, 6.2 * len(k.text))[1] for k in kept)
+
+        found = next((o for o in options if free(o)), None)
+        if found is not None or not drop:
+            kept.append(found or options[0])
+    return kept
+
+
 def _pickup_marks(sites: list[Site], site_xy: gpd.GeoSeries, lots_of: dict[str, list[str]],
-                  unassigned: set[str], frame: Frame) -> tuple[list[SvgMark], list[SvgLabel]]:
-    """Farms (red when a lot there is unassigned), packing houses and
-    collection points with their names."""
-    marks, names = [], []
+                  unassigned: set[str], frame: Frame,
+                  lang: Lang) -> tuple[list[SvgMark], list[SvgLabel]]:
+    """Farms (red when a lot there is unassigned), packing houses (every one
+    named) and collection points."""
+    marks, houses = [], []
     for site, p in zip(sites, site_xy, strict=True):
         x, y = frame.px(p.x, p.y)
         if site.id not in lots_of:
             marks.append(_site_mark(site, x, y, site.name))
-            names.append(_site_label(x, y, short_name(site), frame.width))
+            if site.kind is SiteKind.PACKING_HOUSE:
+                houses.append((x, y, short_name(site)))
             continue
         lots = lots_of[site.id]
         left = [lot for lot in lots if lot in unassigned]
-        title = f"{site.name}: {len(lots)} lot(s)"
+        title = f"{site.name}: " + lang.n_("{n} lot", "{n} lots", len(lots))
         if left:
-            title += f", unassigned: {', '.join(left)}"
+            title += ", " + lang._("unassigned: {lots}", lots=", ".join(left))
             marks.append(SvgMark(x, y, "circle", "farm unassigned", UNASSIGNED_COLOR, 3.5, title))
         else:
             marks.append(SvgMark(x, y, "circle", "farm", CONTEXT_COLOR, 2.5, title))
-    return marks, names
+    return marks, _house_labels(houses, frame.width)
 
 
-def pickup_panel(plan: Plan, case: Case, *, width: int = 580, max_height: int = 560) -> MapPanel:
-    """The pickup area: farms with lots, packing houses, and every route."""
+def pickup_panel(plan: Plan, case: Case, lang: Lang | None = None, *, width: int = 580,
+                 max_height: int = 560, names: dict[str, str] | None = None) -> MapPanel:
+    """The pickup area: farms with lots, packing houses, and every route; the
+    legend names each vehicle's colour (``names``: how to call a vehicle)."""
+    lang = lang or Lang("en")
     lines = route_lines(plan, case)
     unassigned = {u["lot_id"] for u in plan["unassigned_lots"]}
     sites, lots_of = pickup_sites(case)
     stop_points = [xy for g in lines.geometry for xy in g.coords]
     points = [(s.location.lon, s.location.lat) for s in sites] + stop_points
     if not points:
-        return MapPanel("Pickup area", width, 120, [], [], [], [], [], "no sites to draw")
+        return MapPanel(lang._("Pickup area"), width, 120, [], [], [], [], [],
+                        lang._("no sites to draw"))
     bounds = bounds_lon_lat(points)
     crs = pickup_crs(bounds)
     site_xy = gpd.GeoSeries.from_xy([p[0] for p in points[: len(sites)]],
@@ -241,13 +277,16 @@ def pickup_panel(plan: Plan, case: Case, *, width: int = 580, max_height: int = 
     grid, labels = _graticule(bounds, crs, frame)
     bar, bar_labels = _scale_bar(frame)
     paths = _route_paths(projected, frame)
-    marks, names = _pickup_marks(sites, site_xy, lots_of, unassigned, frame)
-    legend = [("farm with lots", CONTEXT_COLOR), ("farm with unassigned lots", UNASSIGNED_COLOR)]
+    marks, house_labels = _pickup_marks(sites, site_xy, lots_of, unassigned, frame, lang)
+    colors = vehicle_colors(projected["vehicle_id"])
+    legend = [(lang._("farm with lots"), CONTEXT_COLOR),
+              (lang._("farm with unassigned lots"), UNASSIGNED_COLOR)]
+    legend += [((names or {}).get(v, v), c) for v, c in colors.items()]
     return MapPanel(
-        "Pickup routes", width, frame.height, grid + bar, paths,
-        marks, labels + bar_labels + _place_labels(names), legend,
-        f"{len(paths)} trips of {lines['vehicle_id'].nunique()} vehicles; "
-        "straight lines between stops",
+        lang._("Pickup routes"), width, frame.height, grid + bar, paths,
+        marks, labels + bar_labels + house_labels, legend,
+        lang._("{trips} trips of {vehicles} vehicles; straight lines between stops",
+               trips=len(paths), vehicles=lines["vehicle_id"].nunique()),
     )
 
 
@@ -305,19 +344,22 @@ def _lane_marks(lanes: list[dict[str, Any]], sites: list[Site], site_xy: gpd.Geo
         if keep:
             x, y = frame.px(p.x, p.y)
             marks.append(_site_mark(site, x, y, f"{site.name}: {kg_at[site.id]:,.0f} kg through"))
-            names.append(_site_label(x, y, short_name(site), frame.width))
-    return marks, names
+            names.append((x, y, short_name(site)))
+    return marks, _house_labels(names, frame.width, drop=True)
 
 
-def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width: int = 580,
+def lanes_panel(plan: Plan, case: Case, lang: Lang | None = None, *,
+                within_km: float | None = None, width: int = 580,
                 max_height: int = 560) -> MapPanel:
     """Freight lanes used by the shipments, one line per lane, width by kg.
     With ``within_km``, the map is framed on the sites within that distance of
     the origins; lanes to farther places leave the frame."""
-    title = "Freight lanes" + (f" within {within_km:,.0f} km of the origins" if within_km else "")
+    lang = lang or Lang("en")
+    title = lang._("Freight lanes within {km} km of the origins", km=lang.number(within_km)) \
+        if within_km else lang._("Freight lanes")
     shipments = shipment_lines(plan, case)
     if not len(shipments):
-        return MapPanel(title, width, 120, [], [], [], [], [], "no shipments in this plan")
+        return MapPanel(title, width, 120, [], [], [], [], [], lang._("no shipments in this plan"))
     lanes = lane_rows(shipments)
     ids = list(dict.fromkeys(x for r in lanes for x in (r["origin"], r["destination"])))
     sites = [case.site_by_id[i] for i in ids]
@@ -336,11 +378,12 @@ def lanes_panel(plan: Plan, case: Case, *, within_km: float | None = None, width
     paths = _lane_paths(lanes, geoms, frame)
     marks, names = _lane_marks(lanes, sites, site_xy, shown, frame)
     modes = sorted({r["mode"] for r in lanes})
-    note = f"{len(lanes)} lanes, {len(shipments)} shipments; great-circle lines, width by kg"
+    note = lang._("{lanes} lanes, {shipments} shipments; great-circle lines, width by kg",
+                  lanes=len(lanes), shipments=len(shipments))
     if within_km:
-        note += "; lines leaving the frame go on to farther places"
+        note += "; " + lang._("lines leaving the frame go on to farther places")
     return MapPanel(title, width, frame.height, grid, paths, marks,
-                    labels + _place_labels(names), [(m, mode_color(m)) for m in modes], note)
+                    labels + names, [(m, mode_color(m)) for m in modes], note)
 
 
 def needs_regional_map(plan: Plan, case: Case, *, regional_km: float) -> bool:
@@ -356,11 +399,13 @@ def needs_regional_map(plan: Plan, case: Case, *, regional_km: float) -> bool:
     return not all(near) and sum(near) >= 2
 
 
-def map_panels(plan: Plan, case: Case, *, regional_km: float = REGIONAL_KM) -> dict[str, MapPanel]:
+def map_panels(plan: Plan, case: Case, lang: Lang | None = None, *,
+               regional_km: float = REGIONAL_KM,
+               names: dict[str, str] | None = None) -> dict[str, MapPanel]:
     """The report's maps by element id: the pickup area, the lanes near the
     origins (only when some lane goes farther than ``regional_km``), all lanes."""
-    panels = {"map-pickup": pickup_panel(plan, case)}
+    panels = {"map-pickup": pickup_panel(plan, case, lang, names=names)}
     if needs_regional_map(plan, case, regional_km=regional_km):
-        panels["map-lanes-regional"] = lanes_panel(plan, case, within_km=regional_km)
-    panels["map-lanes"] = lanes_panel(plan, case)
+        panels["map-lanes-regional"] = lanes_panel(plan, case, lang, within_km=regional_km)
+    panels["map-lanes"] = lanes_panel(plan, case, lang)
     return panels

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import N_, Lang
 from .index import Plan, PlanIndex, parse_time, shipment_fill, shipment_kg, trips_of
 
 
@@ -30,33 +31,17 @@ class Table:
     numeric: frozenset[int] = frozenset()
 
 
-def number(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
-
-
-def kg(value: float) -> str:
-    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
-
-
-def pct(value: float) -> str:
-    return f"{100 * value:.1f} %"
-
-
-def money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
-
-
-def money_short(value: float, currency: str) -> str:
-    """Millions and billions abbreviated (cards are narrow): ``184.9 M VND``."""
-    for size, unit in ((1e9, "B"), (1e6, "M")):
+def money_short(value: float, lang: Lang) -> str:
+    """Millions and billions abbreviated (cards are narrow): ``184,9 triệu ₫``."""
+    for size, unit in ((1e9, lang._("bn")), (1e6, lang._("M"))):
         if abs(value) >= size:
-            return f"{value / size:,.1f} {unit} {currency}"
-    return money(value, currency)
+            return f"{lang.number(value / size, 1)} {unit} {lang.symbol}"
+    return lang.money(value)
 
 
-def clock(text: str) -> str:
-    """``12 Jun 06:00`` from an ISO time of the plan."""
-    return f"{parse_time(text, 'time'):%d %b %H:%M}"
+def clock(text: str, lang: Lang) -> str:
+    """``12/06 06:00`` from an ISO time of the plan."""
+    return lang.day_clock(parse_time(text, "time"))
 
 
 NONE = "—"
@@ -74,20 +59,22 @@ def _show(value: Any, fmt: Fmt) -> str:
     return str(value)
 
 
-def _generic(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number(value, 0 if float(value).is_integer() else 2)
-    if isinstance(value, list):
-        return f"{len(value)} item(s)"
-    return _show(value, _generic)
+def _generic(lang: Lang) -> Fmt:
+    def fmt(value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return lang.number(value, 0 if float(value).is_integer() else 2)
+        if isinstance(value, list):
+            return lang.n_("{n} item", "{n} items", len(value))
+        return _show(value, fmt)
+    return fmt
 
 
-def _value(s: Mapping[str, Any], key: str, fmt: Fmt) -> tuple[str, list[tuple[str, str]]]:
+def _value(s: Mapping[str, Any], key: str, fmt: Fmt, none: str) -> tuple[str, list[tuple[str, str]]]:
     """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines."""
     value = s.get(key)
     if isinstance(value, Mapping):
         lines = [(str(k), _show(v, fmt)) for k, v in sorted(value.items())]
-        return (lines[0][1] if len(lines) == 1 else "" if lines else "none"), lines
+        return (lines[0][1] if len(lines) == 1 else "" if lines else none), lines
     return _show(value, fmt), []
 
 
@@ -104,102 +91,132 @@ def _lines(s: Mapping[str, Any], spec: list[tuple[str, str, Fmt]]) -> list[tuple
     return out
 
 
-def _of(s: Mapping[str, Any], part: str, whole: str) -> str:
-    return f"{_show(s.get(part), number)} of {_show(s.get(whole), number)}"
+def _rate(s: Mapping[str, Any], key: str, whole: str, lang: Lang) -> str:
+    """A rate of ``s[whole]`` items, never shown as 100 % (or 0 %) when it is not."""
+    value, total = s.get(key), s.get(whole)
+    if value is None:
+        return NONE
+    if isinstance(total, (int, float)) and total > 0:
+        return lang.pct(round(value * total), total)
+    return lang.pct(value)
 
 
-def kpi_cards(summary: Mapping[str, Any], currency: str) -> list[Card]:
+KNOWN = {
+    "orders_total", "kg_ordered", "kg_supply", "kg_unserved_by_reason", "cost_per_kg",
+    "pickup_cost", "freight_cost", "treatment_cost", "vehicles_used", "trips", "shipments",
+    "units_by_mode", "pickup_hours", "co2e_kg_by_mode", "lots_total", "kg_picked",
+    "kg_lots_unpicked_by_reason", "kg_lots_unpicked", "orders_unserved", "pickup_co2e_kg",
+    "consolidation_gap_pct",
+}
+
+
+def kpi_cards(summary: Mapping[str, Any], lang: Lang, *, ref_temp_c: float | None = None) -> list[Card]:
     """Cards for the known KPIs in reading order (optional details where the
-    summary has them), then a card for every other summary field."""
-    s = summary
-    cur: Fmt = lambda v: money_short(v, currency)  # noqa: E731
-    days: Fmt = lambda d: f"{d:.1f} d"  # noqa: E731
-    count: Fmt = number
-    fill = _value(s, "vehicle_fill", pct)
-    units = _value(s, "unit_fill", pct)
+    summary has them), then a card for every other summary field.
+    ``ref_temp_c``: the temperature shelf-life days are counted at."""
+    s, _ = summary, lang._
+    cur: Fmt = lambda v: money_short(v, lang)  # noqa: E731
+    per_kg: Fmt = lang.money
+    days: Fmt = lambda d: lang._("{days} d", days=lang.number(d, 1))  # noqa: E731
+    count: Fmt = lang.number
+    kg: Fmt = lang.kg
+    pct: Fmt = lambda v: lang.pct(v)  # noqa: E731
+    none = _("none")
+    fill = _value(s, "vehicle_fill", pct, none)
+    units = _value(s, "unit_fill", pct, none)
+    shelf = _("Shelf life left at delivery")
+    if ref_temp_c is not None:
+        shelf = _("Shelf life left at delivery (days at {t} °C)", t=lang.number(ref_temp_c, 0))
     cards = [
-        Card("orders_served", "Orders served", _of(s, "orders_served", "orders_total"),
-             _lines(s, [("orders_unserved", "unserved", count)])),
-        Card("orders_on_time_rate", "On time", *_value(s, "orders_on_time_rate", pct)),
-        Card("kg_served", "Served", _show(s.get("kg_served"), kg),
-             _lines(s, [("kg_ordered", "ordered", kg), ("kg_supply", "supply", kg)])),
-        Card("kg_unserved", "Unserved", _show(s.get("kg_unserved"), kg),
-             _value(s, "kg_unserved_by_reason", kg)[1]),
-        Card("kg_at_risk", "At risk", *_value(s, "kg_at_risk", kg)),
-        Card("shelf_life_left_days_by_market", "Shelf life left at delivery",
-             *_value(s, "shelf_life_left_days_by_market", days)),
-        Card("cost_total", "Cost", _show(s.get("cost_total"), cur), _lines(s, [
-            ("cost_per_kg", "per kg served", cur), ("pickup_cost", "pickup", cur),
-            ("freight_cost", "freight", cur), ("treatment_cost", "treatment", cur),
-            ("consolidation_gap_pct", "consolidation gap", lambda g: f"{g:.2f} %")])),
-        Card("cost_per_kg_by_mode", "Cost per kg by mode", *_value(s, "cost_per_kg_by_mode", cur)),
-        Card("vehicle_fill", "Vehicle fill", fill[0],
-             fill[1] + _lines(s, [("vehicles_used", "vehicles", count), ("trips", "trips", count)])),
-        Card("unit_fill", "Unit fill", units[0],
-             units[1] + _lines(s, [("shipments", "shipments", count), ("units_by_mode", "units", count)])),
-        Card("km", "Distance", _show(s.get("km"), lambda v: f"{v:,.0f} km"),
-             _lines(s, [("pickup_hours", "pickup hours", lambda h: f"{h:,.1f} h")])),
-        Card("co2e_kg", "CO2e", _show(s.get("co2e_kg"), kg), _value(s, "co2e_kg_by_mode", kg)[1]),
-        Card("lots_routed", "Lots routed", _of(s, "lots_routed", "lots_total"), _lines(s, [
-            ("kg_picked", "picked", kg), ("kg_lots_unpicked", "not picked", kg),
-            ("kg_lots_unpicked_by_reason", "not picked:", kg)])),
+        Card("orders_served", _("Orders served"),
+             _("{part} of {whole}", part=_show(s.get("orders_served"), count),
+               whole=_show(s.get("orders_total"), count)),
+             _lines(s, [("orders_unserved", _("unserved"), count)])),
+        Card("orders_on_time_rate", _("On time (of all orders)"),
+             _rate(s, "orders_on_time_rate", "orders_total", lang), []),
+        Card("kg_served", _("Served"), _show(s.get("kg_served"), kg),
+             _lines(s, [("kg_ordered", _("ordered"), kg), ("kg_supply", _("supply"), kg)])),
+        Card("kg_unserved", _("Unserved"), _show(s.get("kg_unserved"), kg),
+             _value(s, "kg_unserved_by_reason", kg, none)[1]),
+        Card("kg_at_risk", _("At risk"), *_value(s, "kg_at_risk", kg, none)),
+        Card("shelf_life_left_days_by_market", shelf,
+             *_value(s, "shelf_life_left_days_by_market", days, none)),
+        Card("cost_total", _("Cost"), _show(s.get("cost_total"), cur), _lines(s, [
+            ("cost_per_kg", _("per kg served"), per_kg), ("pickup_cost", _("pickup"), cur),
+            ("freight_cost", _("freight"), cur), ("treatment_cost", _("treatment"), cur),
+            ("consolidation_gap_pct", _("consolidation gap"),
+             lambda g: f"{lang.number(g, 2)} %")])),
+        Card("cost_per_kg_by_mode", _("Cost per kg by mode"),
+             *_value(s, "cost_per_kg_by_mode", per_kg, none)),
+        Card("vehicle_fill", _("Vehicle fill"), fill[0],
+             fill[1] + _lines(s, [("vehicles_used", _("vehicles"), count),
+                                  ("trips", _("trips"), count)])),
+        Card("unit_fill", _("Unit fill"), units[0],
+             units[1] + _lines(s, [("shipments", _("shipments"), count),
+                                   ("units_by_mode", _("units"), count)])),
+        Card("km", _("Distance"), _show(s.get("km"), lambda v: f"{lang.number(v)} km"),
+             _lines(s, [("pickup_hours", _("pickup hours"), lambda h: f"{lang.number(h, 1)} h")])),
+        Card("co2e_kg", "CO₂e", _show(s.get("co2e_kg"), kg), _value(s, "co2e_kg_by_mode", kg, none)[1]),
+        Card("lots_routed", _("Lots routed"),
+             _("{part} of {whole}", part=_show(s.get("lots_routed"), count),
+               whole=_show(s.get("lots_total"), count)), _lines(s, [
+                 ("kg_picked", _("picked"), kg), ("kg_lots_unpicked", _("not picked"), kg),
+                 ("kg_lots_unpicked_by_reason", _("not picked:"), kg)])),
     ]
-    used = {c.key for c in cards} | {
-        "orders_total", "kg_ordered", "kg_supply", "kg_unserved_by_reason", "cost_per_kg",
-        "pickup_cost", "freight_cost", "treatment_cost", "vehicles_used", "trips", "shipments",
-        "units_by_mode", "pickup_hours", "co2e_kg_by_mode", "lots_total", "kg_picked",
-        "kg_lots_unpicked_by_reason", "kg_lots_unpicked", "orders_unserved", "pickup_co2e_kg",
-        "consolidation_gap_pct",
-    }
+    used = {c.key for c in cards} | KNOWN
+    generic = _generic(lang)
     for key, value in s.items():
         if key not in used:
-            details = [(str(k), _generic(v)) for k, v in value.items()] if isinstance(value, Mapping) else []
+            details = [(str(k), generic(v)) for k, v in value.items()] if isinstance(value, Mapping) else []
             cards.append(Card(key, key.replace("_", " ").capitalize(),
-                              "" if details else _generic(value), details))
+                              "" if details else generic(value), details))
     return cards
 
 
-def reason_table(items: Iterable[Mapping[str, Any]], weight: Callable[[int, Mapping[str, Any]], float]) -> Table:
+def reason_table(items: Iterable[Mapping[str, Any]], weight: Callable[[int, Mapping[str, Any]], float],
+                 lang: Lang) -> Table:
     """Count and kg (``weight(i, item)``) of unplanned items by reason code, most kg first."""
     count: dict[str, int] = defaultdict(int)
     total: dict[str, float] = defaultdict(float)
     for i, item in enumerate(items):
         count[item["reason"]] += 1
         total[item["reason"]] += weight(i, item)
-    rows = [[r, number(count[r]), kg(total[r])] for r in sorted(count, key=lambda r: -total[r])]
-    return Table(["reason", "count", "weight"], rows, numeric=frozenset({1, 2}))
+    rows = [[r, lang.number(count[r]), lang.kg(total[r])] for r in sorted(count, key=lambda r: -total[r])]
+    return Table([lang._("reason"), lang._("count"), lang._("weight")], rows, numeric=frozenset({1, 2}))
 
 
 def _capped(rows: list[list[str]], cap: int) -> tuple[list[list[str]], int]:
     return rows[:cap], max(len(rows) - cap, 0)
 
 
-def unserved_orders_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
+def unserved_orders_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int) -> Table:
     rows = []
     for i, u in enumerate(plan["unserved_orders"]):
         o = index.order(u["order_id"], f"unserved_orders[{i}].order_id")
         rows.append([o.id, u["reason"], u["detail"] or "", o.market, o.destination.city,
-                     kg(o.kg), clock(index.iso(o.deadline))])
+                     lang.kg(o.kg), clock(index.iso(o.deadline), lang)])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)
-    return Table(["order", "reason", "detail", "market", "city", "weight", "deadline"],
-                 shown, left, frozenset({5}))
+    _ = lang._
+    return Table([_("order"), _("reason"), _("detail"), _("market"), _("city"), _("weight"),
+                  _("deadline")], shown, left, frozenset({5}))
 
 
-def unassigned_lots_table(plan: Plan, index: PlanIndex, *, cap: int) -> Table:
+def unassigned_lots_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int) -> Table:
     rows = []
     for i, u in enumerate(plan["unassigned_lots"]):
         lot = index.lot(u["lot_id"], f"unassigned_lots[{i}].lot_id")
         farm = index.site(lot.farm, f"lot {lot.id} farm")
-        rows.append([lot.id, u["reason"], u["detail"] or "", farm.name, kg(lot.kg),
-                     clock(index.iso(lot.ready)), clock(index.iso(lot.latest_pickup))])
+        rows.append([lot.id, u["reason"], u["detail"] or "", farm.name, lang.kg(lot.kg),
+                     clock(index.iso(lot.ready), lang), clock(index.iso(lot.latest_pickup), lang)])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)
-    return Table(["lot", "reason", "detail", "farm", "weight", "ready", "latest pickup"],
-                 shown, left, frozenset({4}))
+    _ = lang._
+    return Table([_("lot"), _("reason"), _("detail"), _("farm"), _("weight"), _("ready"),
+                  _("latest pickup")], shown, left, frozenset({4}))
 
 
-def served_orders_table(plan: Plan, index: PlanIndex) -> Table:
+def served_orders_table(plan: Plan, index: PlanIndex, lang: Lang) -> Table:
     """Served orders by market and destination city."""
     groups: dict[tuple[str, str], list[tuple[float, bool, float]]] = defaultdict(list)
     for i, o in enumerate(plan["orders"]):
@@ -209,34 +226,40 @@ def served_orders_table(plan: Plan, index: PlanIndex) -> Table:
     rows = []
     for (market, city), items in sorted(groups.items(), key=lambda kv: -sum(x[0] for x in kv[1])):
         n = len(items)
-        rows.append([market, city, number(n), kg(sum(x[0] for x in items)),
-                     pct(sum(x[1] for x in items) / n),
-                     f"{sum(x[2] for x in items) / n:.1f}", f"{min(x[2] for x in items):.1f}"])
-    return Table(["market", "destination", "orders", "weight", "on time",
-                  "shelf life left (d, mean)", "min"], rows, numeric=frozenset({2, 3, 4, 5, 6}))
+        rows.append([market, city, lang.number(n), lang.kg(sum(x[0] for x in items)),
+                     lang.pct(sum(x[1] for x in items), n),
+                     lang.number(sum(x[2] for x in items) / n, 1),
+                     lang.number(min(x[2] for x in items), 1)])
+    _ = lang._
+    return Table([_("market"), _("destination"), _("orders"), _("weight"), _("on time"),
+                  _("shelf life left (days, mean)"), _("min")], rows,
+                 numeric=frozenset({2, 3, 4, 5, 6}))
 
 
-def shipments_table(plan: Plan, index: PlanIndex, currency: str, *, cap: int) -> Table:
+def shipments_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int) -> Table:
     ordered = sorted(enumerate(plan["shipments"]),
                      key=lambda js: (parse_time(js[1]["departure"], "departure"), js[1]["id"]))
     rows = []
     for i, s in ordered:
         origin = index.site(s["origin"], f"shipments[{i}].origin")
         dest = index.site(s["destination"], f"shipments[{i}].destination")
-        treat = ", ".join(f"{t['treatment']} {clock(t['start'])[-5:]}" for t in s["treatments"])
-        rows.append([s["id"], s["lane_id"], s["mode"], s["partner"],
+        treat = ", ".join(f"{lang._(t['treatment'])} {clock(t['start'], lang)[-5:]}"
+                          for t in s["treatments"])
+        rows.append([s["id"], s["lane_id"], s["mode"], s["partner"] or "",
                      f"{origin.name.split(' (')[0]} → {dest.name.split(' (')[0]}",
-                     clock(s["departure"]), clock(s["arrival"]), kg(shipment_kg(s)),
-                     number(len(s["units"])), pct(shipment_fill(s)),
-                     number(len({m["order_id"] for m in s["manifest"]})),
-                     money(s["cost"], currency), treat])
+                     clock(s["departure"], lang), clock(s["arrival"], lang),
+                     lang.kg(shipment_kg(s)), lang.number(len(s["units"])),
+                     lang.pct(shipment_fill(s)),
+                     lang.number(len({m["order_id"] for m in s["manifest"]})),
+                     lang.money(s["cost"]), treat])
     shown, left = _capped(rows, cap)
-    return Table(["shipment", "lane", "mode", "partner", "from → to", "departs", "arrives",
-                  "weight", "units", "fill", "orders", "cost", "treatment"],
-                 shown, left, frozenset({7, 8, 9, 10, 11}))
+    _ = lang._
+    return Table([_("shipment"), _("lane"), _("mode"), _("partner"), _("from → to"), _("departs"),
+                  _("arrives"), _("weight"), _("units"), _("fill"), _("orders"), _("cost"),
+                  _("treatment")], shown, left, frozenset({7, 8, 9, 10, 11}))
 
 
-def fleet_table(plan: Plan, index: PlanIndex, currency: str) -> Table:
+def fleet_table(plan: Plan, index: PlanIndex, lang: Lang) -> Table:
     """Routes by vehicle type: vehicles, trips, km, kg picked up, cost."""
     acc: dict[str, dict[str, Any]] = {}
     trips = Counter(plan["routes"][t.route]["vehicle_type"] for t in trips_of(plan))
@@ -248,13 +271,16 @@ def fleet_table(plan: Plan, index: PlanIndex, currency: str) -> Table:
         a["cost"] += r["cost"]
         a["kg"] += sum(index.lot(lot, f"routes[{i}].stops").kg
                        for s in r["stops"] if s["kind"] == "pickup" for lot in s["lot_ids"])
-    rows = [[t, a["temp"], number(len(a["v"])), number(trips[t]), f"{a['m'] / 1000:,.0f} km",
-             kg(a["kg"]), money(a["cost"], currency)] for t, a in sorted(acc.items())]
-    return Table(["vehicle type", "temperature", "vehicles", "trips", "distance",
-                  "picked up", "cost"], rows, numeric=frozenset({2, 3, 4, 5, 6}))
+    rows = [[index.vehicle_type(t, "routes.vehicle_type").name, lang._(a["temp"]),
+             lang.number(len(a["v"])), lang.number(trips[t]),
+             f"{lang.number(a['m'] / 1000)} km", lang.kg(a["kg"]), lang.money(a["cost"])]
+            for t, a in sorted(acc.items())]
+    _ = lang._
+    return Table([_("vehicle type"), _("temperature"), _("vehicles"), _("trips"), _("distance"),
+                  _("picked up"), _("cost")], rows, numeric=frozenset({2, 3, 4, 5, 6}))
 
 
-def packing_house_table(plan: Plan, index: PlanIndex) -> Table:
+def packing_house_table(plan: Plan, index: PlanIndex, lang: Lang) -> Table:
     """Lots delivered to each packing house: count, kg, first and last
     delivery, mean shelf life left on arrival."""
     acc: dict[str, list[tuple[float, str, float]]] = defaultdict(list)
@@ -265,8 +291,13 @@ def packing_house_table(plan: Plan, index: PlanIndex) -> Table:
     rows = []
     for ph, items in sorted(acc.items()):
         times = sorted((parse_time(t, "deliveries"), t) for _, t, _ in items)
-        rows.append([index.sites[ph].name.split(" (")[0], number(len(items)),
-                     kg(sum(x[0] for x in items)), clock(times[0][1]), clock(times[-1][1]),
-                     f"{sum(x[2] for x in items) / len(items):.1f}"])
-    return Table(["packing house", "lots", "weight", "first", "last", "shelf life left (d, mean)"],
-                 rows, numeric=frozenset({1, 2, 5}))
+        rows.append([index.sites[ph].name.split(" (")[0], lang.number(len(items)),
+                     lang.kg(sum(x[0] for x in items)), clock(times[0][1], lang),
+                     clock(times[-1][1], lang),
+                     lang.number(sum(x[2] for x in items) / len(items), 1)])
+    _ = lang._
+    return Table([_("packing house"), _("lots"), _("weight"), _("first"), _("last"),
+                  _("shelf life left (days, mean)")], rows, numeric=frozenset({1, 2, 5}))
+
+
+TEMPERATURES = (N_("ambient"), N_("iced"), N_("reefer"))  # route temperatures, translated in rows

@@ -1,5 +1,7 @@
 """The vehicle timeline of the HTML report: an inline SVG Gantt chart, one row
-per vehicle, one bar per trip split into driving, waiting and service."""
+per vehicle, one bar per trip split into driving, waiting and service. Bars
+are coloured by state only (``STATE_COLORS``); a vehicle's own colour (as on
+the map) is the swatch before its name, so no bar colour means two things."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .index import Plan, Trip, parse_time, trips_of
-from .style import vehicle_colors
+from .style import STATE_COLORS, vehicle_colors
 
 ROW_H = 18
 BAR_H = 10
-LABEL_W = 150
+LABEL_W = 215
 TOP = 22
 XScale = Callable[[datetime], float]
 
@@ -40,7 +42,7 @@ class Tick:
 class Timeline:
     width: int
     height: int
-    rows: list[tuple[int, str]]  # (y of the row's text baseline, label)
+    rows: list[tuple[int, str, str]]  # (y of the row's text baseline, label, vehicle colour)
     rects: list[SvgRect]
     ticks: list[Tick]
     trips: int
@@ -62,28 +64,30 @@ def _route_rects(
     for t in trips:
         a, b = dep[t.first], arr[t.last]
         peak = max((s["load_kg"] for s in stops[t.first: t.last + 1]), default=0.0)
-        rects.append(SvgRect(x(a), y - 1, max(x(b) - x(a), 1.0), BAR_H + 2, "trip", color,
+        rects.append(SvgRect(x(a), y - 1, max(x(b) - x(a), 1.0), BAR_H + 2, "trip", "none",
                              f"{vid} trip {t.number}: {a:%H:%M}-{b:%H:%M}, "
                              f"{sum(s['kind'] == 'pickup' for s in stops[t.first: t.last + 1])} "
                              f"pickups, up to {peak:,.0f} kg on board"))
     for i in range(1, len(stops)):
         rects.append(SvgRect(x(dep[i - 1]), y, max(x(arr[i]) - x(dep[i - 1]), 0.5), BAR_H,
-                             "drive", color, f"{vid}: drive to {stops[i]['site']}"))
+                             "drive", STATE_COLORS["drive"], f"{vid}: drive to {stops[i]['site']}"))
         ready = arr[i] + timedelta(seconds=stops[i]["waiting_s"])
         if stops[i]["waiting_s"]:
             rects.append(SvgRect(x(arr[i]), y, max(x(ready) - x(arr[i]), 0.5), BAR_H, "wait",
-                                 "#bbbbbb", f"{vid}: wait {stops[i]['waiting_s'] // 60} min "
+                                 STATE_COLORS["wait"], f"{vid}: wait {stops[i]['waiting_s'] // 60} min "
                                  f"at {stops[i]['site']}"))
         if dep[i] > ready:
             lots = ", ".join(stops[i]["lot_ids"])
+            kind = stops[i]["kind"]
             rects.append(SvgRect(x(ready), y, max(x(dep[i]) - x(ready), 1.0), BAR_H,
-                                 f"service service-{stops[i]['kind']}", "#222222",
+                                 f"service service-{kind}", STATE_COLORS.get(kind, "#222222"),
                                  f"{vid}: {stops[i]['kind']} at {stops[i]['site']} "
                                  f"{arr[i]:%H:%M}-{dep[i]:%H:%M}" + (f" ({lots})" if lots else "")))
     return rects
 
 
-def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
+def vehicle_timeline(plan: Plan, *, width: int = 1100,
+                     names: dict[str, str] | None = None) -> Timeline:
     """The Gantt chart of every route in ``plan``, vehicles ordered by first start."""
     routes = list(enumerate(plan["routes"]))
     trips: dict[int, list[Trip]] = {}
@@ -117,6 +121,7 @@ def vehicle_timeline(plan: Plan, *, width: int = 1100) -> Timeline:
     fmt = "%d %b %H:%M" if t0.date() != t1.date() and hours > 12 else "%H:%M"
     ticks = [Tick(x(t0 + timedelta(hours=h)), (t0 + timedelta(hours=h)).strftime(fmt))
              for h in range(0, hours + 1, every)]
-    rows = [(row_of[v] + BAR_H - 1, f"{v} ({types[v]})") for v in order]
+    rows = [(row_of[v] + BAR_H - 1, names.get(v, v) if names else f"{v} ({types[v]})", colors[v])
+            for v in order]
     return Timeline(width, TOP + len(order) * ROW_H + 8, rows, rects, ticks,
                     sum(map(len, trips.values())))

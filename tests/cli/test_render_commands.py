@@ -19,7 +19,7 @@ def test_render_writes_every_output(tmp_path) -> None:
                                  "--no-pdf"])
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert names == ["manifests/viettel-post.csv", "manifests/viettel-post.xlsx",
+    assert names == ["intake.html", "manifests/viettel-post.csv", "manifests/viettel-post.xlsx",
                      "manifests/vna-cargo.csv", "manifests/vna-cargo.xlsx", "report.html",
                      "report.png", "routes.geojson", "sheets/moto-1.html", "sheets/reefer-1.html",
                      "shipments.geojson"]

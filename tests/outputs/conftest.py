@@ -138,3 +138,15 @@ def embedded_case():
     from planner import read_case
 
     return read_case(ROOT / "data" / "luc-ngan")
+
+
+@pytest.fixture(scope="session")
+def embedded_out(tmp_path_factory, embedded_plan, embedded_case) -> Path:
+    """Every output of the embedded plan, in its case's language (Vietnamese),
+    the PDF printed when a Chromium is installed."""
+    from planner.outputs import write_outputs
+    from planner.outputs.pdf import chromium
+
+    out = tmp_path_factory.mktemp("embedded")
+    write_outputs(embedded_plan, embedded_case, out, pdf=chromium() is not None)
+    return out

@@ -106,14 +106,14 @@ def rendered(tmp_path_factory, tiny_plan_text) -> Iterator[dict[str, Any]]:
 def test_page_loads_offline_and_fetches_nothing(rendered) -> None:
     assert rendered["requests"] == [rendered["url"]]
     assert rendered["probe"]["resources"] == []
-    assert rendered["probe"]["title"] == "Plan tiny hand-checked case"
+    assert rendered["probe"]["title"] == "Plan · tiny hand-checked case"
 
 
 def test_kpis_are_shown(rendered) -> None:
     kpis = rendered["probe"]["kpis"]
     assert kpis["orders_served"]["text"].split("\n") == ["ORDERS SERVED", "1 of 2"]
-    assert kpis["orders_on_time_rate"]["text"].split("\n") == ["ON TIME", "50.0 %"]
-    assert kpis["cost_total"]["text"].split("\n")[:2] == ["COST", "10.9 M VND"]
+    assert kpis["orders_on_time_rate"]["text"].split("\n") == ["ON TIME (OF ALL ORDERS)", "50.0 %"]
+    assert kpis["cost_total"]["text"].split("\n")[:2] == ["COST", "10.9 M ₫"]
     for key, card in kpis.items():
         x, y, w, h = card["box"]
         assert w > 100 and h > 40 and x >= 0 and x + w <= WIDTH, key  # laid out, on the page

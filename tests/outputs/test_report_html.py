@@ -36,10 +36,10 @@ def test_kpi_cards_show_the_summary(page) -> None:
     cards = _cards(page)
     assert list(cards)[: len(REQUIRED_KPIS)] == REQUIRED_KPIS
     assert cards["orders_served"] == "Orders served 1 of 2"
-    assert cards["orders_on_time_rate"] == "On time 50.0 %"
+    assert cards["orders_on_time_rate"] == "On time (of all orders) 50.0 %"
     assert cards["kg_unserved"] == "Unserved 5 kg cost 5 kg"
-    assert cards["cost_total"] == "Cost 10.9 M VND per kg served 109,435 VND"
-    assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode air 80,000 VND reefer_truck 23,000 VND"
+    assert cards["cost_total"] == "Cost 10.9 M ₫ per kg served ₫109,435"
+    assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode air ₫80,000 reefer_truck ₫23,000"
     assert cards["vehicle_fill"] == "Vehicle fill 45.5 %"
     assert cards["lots_routed"] == "Lots routed 2 of 2"
 
@@ -107,7 +107,7 @@ def test_unassigned_lots_are_grouped_and_marked_on_the_map(tiny_plan, tiny_case,
     assert cells[0] == ["capacity", "1", "400 kg"]
     assert cells[1][:5] == ["L2", "capacity", "no vehicle free before 11:00", "Farm B", "400 kg"]
     marked = [e for e in page if e.tag == "circle" and "unassigned" in e.classes]
-    assert [e.text for e in marked] == ["Farm B: 1 lot(s), unassigned: L2"]
+    assert [e.text for e in marked] == ["Farm B: 1 lot, unassigned: L2"]
 
 
 def test_long_lists_are_capped_with_a_count(tiny_plan, tiny_case, elements) -> None:
@@ -147,7 +147,7 @@ def test_null_and_optional_summary_fields(tiny_plan, tiny_case, elements) -> Non
              kg_lots_unpicked_by_reason={"fleet_exhausted": 400.0}, weather="dry")
     cards = _cards(elements(render_report(tiny_plan, tiny_case)))
     assert cards["cost_total"] == (
-        "Cost 10.9 M VND per kg served — freight 10.3 M VND")
+        "Cost 10.9 M ₫ per kg served — freight 10.3 M ₫")
     assert cards["cost_per_kg_by_mode"] == "Cost per kg by mode none"
     assert cards["vehicle_fill"] == "Vehicle fill 45.5 % vehicles 2 trips 2"
     assert cards["lots_routed"] == "Lots routed 2 of 2 not picked: fleet_exhausted 400 kg"
@@ -163,7 +163,7 @@ def test_timeline_over_midnight_labels_the_day(tiny_plan, tiny_case, elements) -
 
 def test_packing_house_intake(page) -> None:
     assert _table_after(page, "Lots delivered to the packing houses") == [
-        ["Chu packing house", "2", "550 kg", "12 Jun 04:15", "12 Jun 05:16", "24.8"]]
+        ["Chu packing house", "2", "550 kg", "12/06 04:15", "12/06 05:16", "24.8"]]
 
 
 def test_header_names_the_day_the_lots_are_ready(tiny_plan, tiny_case, elements) -> None:
@@ -171,4 +171,52 @@ def test_header_names_the_day_the_lots_are_ready(tiny_plan, tiny_case, elements)
                   for lot in tiny_case.lots)
     page = elements(render_report(tiny_plan, tiny_case.replace(lots=later)))
     assert next(e.text for e in page if e.tag == "p" and e.parents[-1].tag == "header").startswith(
-        "Plan for Friday 13 June 2025")
+        "Plan for Friday, 13 June 2025")
+
+
+def test_the_report_in_vietnamese(tiny_plan, tiny_case, elements) -> None:
+    from planner.i18n import Lang
+
+    page = elements(render_report(tiny_plan, tiny_case, Lang("vi")))
+    cards = _cards(page)
+    assert cards["orders_served"] == "Đơn được giao 1 / 2"
+    assert cards["cost_total"].startswith("Chi phí 10,9 triệu ₫")
+    assert cards["shelf_life_left_days_by_market"].startswith(
+        "Hạn sử dụng còn lại khi giao (ngày ở 5 °C) 23,2 ngày")
+    assert {e.text for e in page if e.tag == "h2"} >= {"Bản đồ", "Lịch trình xe", "Chuyến hàng",
+                                                       "Bảng tiếp nhận"}
+    assert page[0].attrs["lang"] == "vi"
+
+
+def test_an_on_time_rate_short_of_all_is_never_shown_as_100(tiny_plan, tiny_case, elements) -> None:
+    tiny_plan["summary"].update(orders_total=12_000, orders_on_time_rate=11_996 / 12_000)
+    assert _cards(elements(render_report(tiny_plan, tiny_case)))["orders_on_time_rate"] == (
+        "On time (of all orders) 99.9 %")
+
+
+def test_the_legend_names_each_vehicle_colour(tiny_plan, tiny_case_with_people, elements) -> None:
+    for route, driver in zip(tiny_plan["routes"], ("d1", "d3"), strict=True):
+        route["driver_id"] = driver
+    page = elements(render_report(tiny_plan, tiny_case_with_people))
+    legend = [e for e in page if e.tag == "span" and e.within("map-pickup")
+              and any(p.classes == {"legend"} for p in e.parents)]
+    texts = [e.text for e in legend]
+    assert "moto-1 · Lương Minh Quyết" in texts and "reefer-1 · Thân Đức Long" in texts
+    labels = {e.text for e in page if "row-label" in e.classes}
+    assert labels == {"moto-1 · Lương Minh Quyết", "reefer-1 · Thân Đức Long"}
+
+
+def test_every_packing_house_is_named_on_the_pickup_map(tiny_plan, tiny_case, elements) -> None:
+    page = elements(render_report(tiny_plan, tiny_case))
+    names = {e.text for e in page if "house-label" in e.classes and e.within("map-pickup")}
+    assert names == {"Chu packing house"}
+
+
+def test_the_intake_board_is_in_the_report(page) -> None:
+    start = next(i for i, e in enumerate(page) if e.attrs.get("id") == "intake-ph-chu")
+    table = next(e for e in page[start:] if e.tag == "table")
+    rows = [[c.text for c in page if c.tag == "td" and r in c.parents]
+            for r in page if r.tag == "tr" and table in r.parents and r.parents[-1].tag != "thead"
+            and any(c.tag == "td" and r in c.parents for c in page)]
+    assert rows[0][:3] == ["04:00–05:00", "1", "150 kg"]  # moto-1 at 04:15
+    assert rows[1][:3] == ["05:00–06:00", "1", "400 kg"]  # reefer-1 at 05:16

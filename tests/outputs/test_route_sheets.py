@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from planner.exceptions import PlanCheckError
 from planner.i18n import Lang
-from planner.outputs import write_outputs
 from planner.outputs.route_sheets import file_name, navigation_url, render_sheet, sheet_book, tel
 
 from .browser import DevTools, chromium, evaluate, open_page
@@ -96,14 +94,6 @@ NO_OVERFLOW = """(() => {
           stops: document.querySelectorAll('li.stop').length,
           resources: performance.getEntriesByType('resource').length};
 })()"""
-
-
-@pytest.fixture(scope="module")
-def embedded_out(tmp_path_factory, embedded_plan, embedded_case) -> Path:
-    out = tmp_path_factory.mktemp("embedded")
-    notes: list[str] = []
-    write_outputs(embedded_plan, embedded_case, out, notes=notes, pdf=chromium() is not None)
-    return out
 
 
 @pytest.mark.browser

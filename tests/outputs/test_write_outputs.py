@@ -10,7 +10,7 @@ import pytest
 from planner.exceptions import PlanCheckError
 from planner.outputs import write_outputs
 
-EXPECTED = ["manifests/viettel-post.csv", "manifests/viettel-post.xlsx", "manifests/vna-cargo.csv",
+EXPECTED = ["intake.html", "manifests/viettel-post.csv", "manifests/viettel-post.xlsx", "manifests/vna-cargo.csv",
             "manifests/vna-cargo.xlsx", "report.html", "report.png", "routes.geojson",
             "sheets/moto-1.html", "sheets/reefer-1.html", "shipments.geojson"]
 
