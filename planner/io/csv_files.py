@@ -39,7 +39,7 @@ def rows(
     file ``path`` in any encoding, delimiter and decimal separator Excel writes,
     or the XLSX workbook or sheet of the same name (see ``tables.source_of``)."""
     try:
-        table = read_table(path, log.options if log else FileOptions())
+        table = read_table(path, log.options if log else FileOptions(), required)
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
         return

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exceptions import CaseError
+from . import csv_files
 from .decoding import DecodeError, decode, nfc
 from .reader import read_case
 from .tables import (
@@ -27,6 +28,10 @@ from .tables import (
 from .toml_files import file_options
 
 TABLES = ("sites", "lots", "orders", "fleet", "drivers")
+COLUMNS = {
+    "sites": csv_files.SITE_COLUMNS, "lots": csv_files.LOT_COLUMNS, "orders": csv_files.ORDER_COLUMNS,
+    "fleet": csv_files.FLEET_COLUMNS, "drivers": csv_files.DRIVER_COLUMNS,
+}
 REQUIRED_TABLES = frozenset({"sites"})
 TOMLS = ("settings", "products", "markets", "lanes")
 REQUIRED_TOMLS = frozenset({"settings", "products", "markets"})
@@ -125,7 +130,7 @@ def _tables_of(source: Path, options: FileOptions, report: ImportReport) -> dict
                 report.could_not.append(f"{source.name} [{sheet}]: not read (no table of the case is named so)")
                 continue
             try:
-                found[name] = read_sheet(source, sheet, table=name, options=options)
+                found[name] = read_sheet(source, sheet, table=name, options=options, required=COLUMNS[name])
             except TableError as exc:
                 report.could_not.append(str(exc))
         return found
@@ -133,7 +138,7 @@ def _tables_of(source: Path, options: FileOptions, report: ImportReport) -> dict
         if source_of(source / f"{name}.csv") is None:
             continue
         try:
-            found[name] = read_table(source / f"{name}.csv", options)
+            found[name] = read_table(source / f"{name}.csv", options, COLUMNS[name])
         except TableError as exc:
             report.could_not.append(str(exc))
     return found
@@ -150,6 +155,8 @@ def _write_table(table: Table, path: Path) -> None:
 
 def _changes(note: FileNote) -> list[str]:
     out = []
+    if note.header_row > 1:
+        out.append(f"{note.source}: the {note.header_row - 1} row(s) above the header (a title) left out")
     if note.fmt == "CSV" and (note.encoding != "UTF-8" or note.delimiter != ","):
         out.append(f"{note.source}: {note.encoding}, delimiter {note.delimiter!r} -> UTF-8, ','")
     if note.decimal_cells:

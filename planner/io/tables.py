@@ -56,12 +56,15 @@ class FileNote:
     decimal: str = "."
     nfc_cells: int = 0
     decimal_cells: int = 0
+    header_row: int = 1  # > 1: title rows above the table were skipped
 
     def describe(self) -> str:
         if self.fmt == "TOML":
             nfc = ", text normalised to Unicode NFC" if self.nfc_cells else ""
             return f"{self.source}: {self.encoding}{nfc}"
         parts = [f"{self.rows:,} row(s)"]
+        if self.header_row > 1:
+            parts.append(f"header on row {self.header_row} (the rows above it skipped)")
         if self.fmt == "CSV":
             parts += [self.encoding, f"delimiter {delimiter_name(self.delimiter)}"]
         else:
@@ -128,28 +131,32 @@ def _sheet_named(book: Path, name: str) -> str:
         wb.close()
 
 
-def read_table(path: Path, options: FileOptions = FileOptions()) -> Table:
-    """Read the table ``path`` names (see :func:`source_of`); raise TableError."""
+def read_table(path: Path, options: FileOptions = FileOptions(), required: Iterable[str] = ()) -> Table:
+    """Read the table ``path`` names (see :func:`source_of`); raise TableError.
+    The header is the first row holding every ``required`` column (a title row
+    above the table is skipped), else the first row."""
     where = source_of(path)
     if where is None:
         raise FileNotFoundError(path)
     if isinstance(where, tuple):
-        return read_sheet(*where, table=path.stem, options=options)
-    return read_csv(where, options)
+        return read_sheet(*where, table=path.stem, options=options, required=required)
+    return read_csv(where, options, required)
 
 
 # ---------------------------------------------------------------- CSV
 
 
-def read_csv(path: Path, options: FileOptions = FileOptions()) -> Table:
+def read_csv(path: Path, options: FileOptions = FileOptions(), required: Iterable[str] = ()) -> Table:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TableError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    return parse_csv(data, path.name, options)
+    return parse_csv(data, path.name, options, required)
 
 
-def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> Table:
+def parse_csv(
+    data: bytes, name: str, options: FileOptions = FileOptions(), required: Iterable[str] = (),
+) -> Table:
     """A CSV file's bytes (a file, an upload) as a table; ``name`` labels its problems."""
     try:
         decoded = decode(data, declared=options.encoding)
@@ -172,11 +179,11 @@ def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> T
         msg = (f"{name}: not a readable CSV file (line {reader.line_num}: {exc}): "
                "a double quote that opens a field must close it")
         raise TableError(msg) from None
-    while records and not any(c.strip() for c in records[0]):
-        records.pop(0)
-    header = [nfc(c.strip()) for c in records[0]]
+    at = _header_at(records, required)
+    note.header_row = at + 1
+    header = [nfc(c.strip()) for c in records[at]]
     rows: list[tuple[int, list[str]]] = []
-    for n, record in enumerate(records[1:], start=2):
+    for n, record in enumerate(records[at + 1:], start=at + 2):
         if not "".join(record).strip():
             continue  # blank lines and the ';;;;' rows Excel leaves below a table
         if len(record) > len(header):
@@ -184,6 +191,17 @@ def parse_csv(data: bytes, name: str, options: FileOptions = FileOptions()) -> T
         rows.append((n, record + [""] * (len(header) - len(record))))
     note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
     return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", text))
+
+
+def _header_at(records: list[list[str]], required: Iterable[str]) -> int:
+    """Index of the header row: the first of the first ten non-blank rows that
+    holds every required column, else the first non-blank row."""
+    filled = [i for i, r in enumerate(records[:50]) if "".join(r).strip()]
+    need = set(required)
+    for i in filled[:10] if need else ():
+        if need <= {nfc(c.strip()) for c in records[i]}:
+            return i
+    return filled[0]
 
 
 def _detect_delimiter(header: str) -> str:
@@ -239,8 +257,12 @@ def _table(
 # ---------------------------------------------------------------- XLSX
 
 
-def read_sheet(book: Path, sheet: str = "", *, table: str = "", options: FileOptions = FileOptions()) -> Table:
-    """A sheet (by name; empty: the first) of an XLSX workbook, row 1 the header."""
+def read_sheet(
+    book: Path, sheet: str = "", *, table: str = "", options: FileOptions = FileOptions(),
+    required: Iterable[str] = (),
+) -> Table:
+    """A sheet (by name; empty: the first) of an XLSX workbook (the header as
+    :func:`read_table` finds it)."""
     from openpyxl import load_workbook
 
     try:
@@ -254,17 +276,18 @@ def read_sheet(book: Path, sheet: str = "", *, table: str = "", options: FileOpt
         raw_rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
-    while raw_rows and all(v is None or str(v).strip() == "" for v in raw_rows[0]):
-        raw_rows.pop(0)
-    if not raw_rows:
+    texts = [[_cell_text(v) for v in values] for values in raw_rows]
+    if not any("".join(r).strip() for r in texts):
         raise TableError(f"{label}: the sheet is empty (a header row is needed)")
-    header = [_cell_text(v).strip() for v in raw_rows[0]]
+    at = _header_at(texts, required)
+    note.header_row = at + 1
+    header = [t.strip() for t in texts[at]]
     while header and not header[-1]:
         header.pop()
     rows = []
-    for n, values in enumerate(raw_rows[1:], start=2):
-        cells = [_cell_text(v) for v in values[: len(header)]]
-        if any(c.strip() for c in cells):
+    for n, row in enumerate(texts[at + 1:], start=at + 2):
+        cells = row[: len(header)]
+        if "".join(cells).strip():
             rows.append((n, cells + [""] * (len(header) - len(cells))))
     if not options.decimal:  # numbers typed as text ('107,7') in a sheet
         note.decimal = _detect_decimal(c for _, r in rows for c in r)

@@ -14,7 +14,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from planner.exceptions import CaseError
 from planner.io import read_case
@@ -270,3 +270,35 @@ def test_excels_sep_line_names_the_delimiter(case_with):
     with pytest.raises(CaseError) as info:
         read_case(case_with({"lots.csv": lots}))
     assert info.value.problems == ["lots.csv row 3, kg: must be a number, got 'x'"]  # as Excel shows it
+
+
+def test_a_title_above_the_table_is_skipped_and_rows_keep_their_numbers(clean, tmp_path):
+    folder = build_case(tmp_path / "titled", {f"{t}.csv": None for t in TABLES})
+    for table in TABLES:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append([f"DANH SÁCH {table.upper()} - HTX Lục Ngạn"])  # a title, then a blank row
+        ws.append([])
+        for n, record in enumerate(_records(clean, table)):
+            ws.append(record if n == 0 else [_xlsx_value(c) for c in record])
+        wb.save(folder / f"{table}.xlsx")
+    log = ReadLog()
+    assert read_case(folder, log=log) == read_case(clean)
+    assert "header on row 3 (the rows above it skipped)" in log.files[-1].describe()
+    book = load_workbook(folder / "lots.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(row=5, column=5).value = -3  # the kg of the second lot, row 5 as Excel shows it
+    book.save(folder / "lots.xlsx")
+    with pytest.raises(CaseError) as info:
+        read_case(folder)
+    assert info.value.problems == ["lots.xlsx row 5, kg: must be > 0, got -3"]
+
+
+def test_a_title_line_above_a_csv_header(case_with):
+    lots = ("Danh sách lô hàng ngày 12/06;;;;;\n;;;;;\nid;farm;product;kg;ready;latest_pickup\n"
+            "L1;farm-a;lychee;-5;04:00;10:00\n")
+    with pytest.raises(CaseError) as info:
+        read_case(case_with({"lots.csv": lots}))
+    assert info.value.problems == ["lots.csv row 4, kg: must be > 0, got -5"]
