@@ -26,6 +26,7 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # 107,7 or 1
 _DOT_THOUSANDS_ONLY = re.compile(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")  # 36.684.000
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 _LOCALE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
@@ -41,6 +42,7 @@ class FileOptions:
     delimiter: str = ""
     decimal: str = ""
     encoding: str = ""
+    dates: str = ""  # "dmy" (12/06/2025 is 12 June, as in Vietnam) or "mdy"
 
 
 @dataclass(slots=True)
@@ -57,6 +59,8 @@ class FileNote:
     nfc_cells: int = 0
     decimal_cells: int = 0
     header_row: int = 1  # > 1: title rows above the table were skipped
+    dates: str = ""  # how dates written 12/06/2025 were read: "dmy" or "mdy" ("" none seen)
+    date_cells: int = 0
 
     def describe(self) -> str:
         if self.fmt == "TOML":
@@ -72,6 +76,9 @@ class FileNote:
         parts.append(f"decimal {'comma' if self.decimal == ',' else 'point'} ({self.decimal!r})")
         if self.decimal_cells:
             parts.append(f"{self.decimal_cells:,} number(s) with a decimal comma read as decimal point")
+        if self.date_cells:
+            order = "day/month/year" if self.dates == "dmy" else "month/day/year"
+            parts.append(f"{self.date_cells:,} date(s) written like 12/06/2025 read as {order}")
         if self.nfc_cells:
             parts.append(f"{self.nfc_cells:,} text field(s) normalised to Unicode NFC")
         return f"{self.source}: " + ", ".join(parts)
@@ -190,6 +197,8 @@ def parse_csv(
             raise TableError(_too_many_fields(name, n, len(record), len(header), note.delimiter))
         rows.append((n, record + [""] * (len(header) - len(record))))
     note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
+    if "/" in text:
+        note.dates = options.dates or _detect_dates(c for _, r in rows for c in r)
     return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", text))
 
 
@@ -221,6 +230,32 @@ def _too_many_fields(file: str, row: int, got: int, expected: int, delimiter: st
     return f"{file} row {row}: {got} fields but the header has {expected}{hint}"
 
 
+def _detect_dates(cells: Iterable[str]) -> str:
+    """How dates written ``12/06/2025`` are meant: "mdy" only when some date can
+    only be month first (06/13/2025); "dmy" (Vietnam's order) otherwise; "" if none."""
+    seen = False
+    for cell in cells:
+        m = _SLASH_DATE.match(cell.strip()) if "/" in cell else None
+        if m:
+            seen = True
+            if int(m[1]) > 12:
+                return "dmy"
+            if int(m[2]) > 12:
+                return "mdy"
+    return "dmy" if seen else ""
+
+
+def _iso_date(value: str, note: FileNote) -> str:
+    """``12/06/2025 04:30`` as ``2025-06-12T04:30`` (in the order the file uses)."""
+    m = _SLASH_DATE.match(value.strip())
+    if not m:
+        return value
+    day, month = (m[1], m[2]) if note.dates == "dmy" else (m[2], m[1])
+    note.date_cells += 1
+    iso = f"{m[3]}-{int(month):02d}-{int(day):02d}"
+    return f"{iso}T{int(m[4]):02d}:{m[5]}" + (f":{m[6]}" if m[6] else "") if m[4] else iso
+
+
 def _detect_decimal(cells: Iterable[str]) -> str:
     """',' when numbers are written with decimal commas and none with a decimal point."""
     comma = False
@@ -237,7 +272,7 @@ def _table(
 ) -> Table:
     out: list[tuple[int, dict[str, str]]] = []
     for n, record in rows:
-        if is_nfc and note.decimal == ".":  # the common case, kept fast
+        if is_nfc and note.decimal == "." and not note.dates:  # the common case, kept fast
             out.append((n, dict(zip(header, record, strict=False))))
             continue
         cells: dict[str, str] = {}
@@ -248,6 +283,8 @@ def _table(
             if note.decimal == "," and ("," in value or "." in value) and _LOCALE_NUMBER.match(value.strip()):
                 value = value.strip().replace(".", "").replace(",", ".")
                 note.decimal_cells += 1
+            elif note.dates and "/" in value:
+                value = _iso_date(value, note)
             cells[name] = value
         out.append((n, cells))
     note.rows = len(out)
@@ -291,6 +328,7 @@ def read_sheet(
             rows.append((n, cells + [""] * (len(header) - len(cells))))
     if not options.decimal:  # numbers typed as text ('107,7') in a sheet
         note.decimal = _detect_decimal(c for _, r in rows for c in r)
+    note.dates = options.dates or _detect_dates(c for _, r in rows for c in r)  # dates typed as text
     return _table(note, [nfc(h) for h in header], rows)
 
 

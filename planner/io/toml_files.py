@@ -54,7 +54,7 @@ def load_toml(path: Path, problems: list[str], *, log: ReadLog | None = None) ->
     return data
 
 
-FILES_KEYS = frozenset({"delimiter", "decimal", "encoding"})
+FILES_KEYS = frozenset({"delimiter", "decimal", "encoding", "dates"})
 CHECKS_KEYS = frozenset({"far_site_km", "far_date_days", "kg_per_box_min", "kg_per_box_max", "outside_country_km"})
 
 
@@ -97,9 +97,12 @@ def file_options(raw: Any, problems: list[str]) -> FileOptions:
             codecs.lookup(encoding)
         except LookupError:
             row.problem("encoding", f"unknown encoding {encoding!r} (e.g. utf-8, cp1258, utf-16)")
+    dates = str(raw.get("dates", ""))
+    if dates not in {"", "dmy", "mdy"}:
+        row.problem("dates", f"must be 'dmy' (12/06/2025 is 12 June) or 'mdy', got {dates!r}")
     if row.failed:
         return FileOptions()
-    return FileOptions(delimiter=delimiter, decimal=decimal, encoding=encoding)
+    return FileOptions(delimiter=delimiter, decimal=decimal, encoding=encoding, dates=dates)
 
 
 def _build(where: str, problems: list[str], factory: Any, **kwargs: Any) -> Any:

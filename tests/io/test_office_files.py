@@ -302,3 +302,36 @@ def test_a_title_line_above_a_csv_header(case_with):
     with pytest.raises(CaseError) as info:
         read_case(case_with({"lots.csv": lots}))
     assert info.value.problems == ["lots.csv row 4, kg: must be > 0, got -5"]
+
+
+def _slash_dates(text: str, *, month_first: bool = False) -> str:
+    """ISO datetimes as a Vietnamese (12/06/2025 04:00) or US (06/12/2025 04:00) Excel writes them."""
+    def swap(m: re.Match[str]) -> str:
+        y, mo, d, hh, mm = m.groups()
+        return f"{mo}/{d}/{y} {hh}:{mm}" if month_first else f"{d}/{mo}/{y} {hh}:{mm}"
+    return re.sub(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)", swap, text)
+
+
+def test_dates_written_day_first_as_in_vietnam(clean, tmp_path):
+    folder = write_like_excel(clean, tmp_path / "dmy", delimiter=";", decimal=",",
+                              encode=lambda t: _slash_dates(t).encode("utf-8"))
+    log = ReadLog()
+    assert read_case(folder, log=log) == read_case(clean)
+    assert "4 date(s) written like 12/06/2025 read as day/month/year" in log.files[5].describe()
+
+
+def test_dates_written_month_first_when_a_day_says_so(case_with):
+    lots = ("id,farm,product,kg,ready,latest_pickup\n"
+            "L1,farm-a,lychee,150,06/12/2025 04:00,06/12/2025 10:00\nL2,farm-b,lychee,400,06/13/2025 05:00,06/13/2025 11:00\n")
+    case = read_case(case_with({"lots.csv": lots}))
+    assert [lot.ready for lot in case.lots] == [4 * 3600, 86_400 + 5 * 3600]
+
+
+def test_declared_date_order(case_with):
+    settings = (build_case.__globals__["TINY"] / "settings.toml").read_text(encoding="utf-8")
+    lots = "id,farm,product,kg,ready,latest_pickup\nL1,farm-a,lychee,150,06/12/2025 04:00,06/12/2025 10:00\n"
+    case = read_case(case_with({"lots.csv": lots, "settings.toml": settings + '\n[files]\ndates = "mdy"\n'}))
+    assert case.lots[0].ready == 4 * 3600
+    with pytest.raises(CaseError) as info:
+        read_case(case_with({"settings.toml": settings + '\n[files]\ndates = "ymd"\n'}))
+    assert info.value.problems[0].startswith("settings.toml [files], dates: must be 'dmy'")
