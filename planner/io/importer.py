@@ -161,6 +161,9 @@ def _changes(note: FileNote) -> list[str]:
         out.append(f"{note.source}: {note.encoding}, delimiter {note.delimiter!r} -> UTF-8, ','")
     if note.decimal_cells:
         out.append(f"{note.source}: {note.decimal_cells:,} number(s) with a decimal comma -> decimal point")
+    if note.date_cells:
+        order = "day/month/year" if note.dates == "dmy" else "month/day/year"
+        out.append(f"{note.source}: {note.date_cells:,} date(s) written like 12/06/2025 ({order}) -> ISO 8601")
     if note.nfc_cells:
         out.append(f"{note.source}: {note.nfc_cells:,} text field(s) normalised to Unicode NFC")
     return out
