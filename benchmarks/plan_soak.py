@@ -137,6 +137,7 @@ def main() -> None:
                         facts = run_one(case_dir, limit, seed, path)
                         rows.append({"case": case_dir, "limit_s": limit, "seed": seed, "side": side, **facts})
                         print(json.dumps(rows[-1])[:300], flush=True)
+                        Path(args.out + ".json").write_text(json.dumps(rows, indent=1))  # so far
     finally:
         if load is not None:
             load.kill()
