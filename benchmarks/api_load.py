@@ -107,7 +107,8 @@ def ingest_lots(url: str, key: str) -> dict[str, Any]:
     return {"lots": r.json()["created"], "wall_s": round(time.perf_counter() - t, 2)}
 
 
-def plan(url: str, key: str, time_limit: int) -> tuple[str | None, float]:
+def plan(url: str, key: str, time_limit: int) -> tuple[str | None, float, float | None]:
+    """The job id (if it succeeded), seconds from POST to its end, and the job process's peak memory (MB)."""
     headers = {"Authorization": f"Bearer {key}"}
     t0 = time.perf_counter()
     job = httpx.post(f"{url}/v1/plans", json={"time_limit_s": time_limit}, headers=headers, timeout=60).json()
@@ -115,8 +116,9 @@ def plan(url: str, key: str, time_limit: int) -> tuple[str | None, float]:
         state = httpx.get(f"{url}/v1/plans/{job['id']}", headers=headers, timeout=60).json()
         if state["status"] in {"succeeded", "failed", "cancelled"}:
             wall = round(time.perf_counter() - t0, 1)
-            print(f"plan job {state['status']} in {wall} s {state['error']}".strip(), flush=True)
-            return (job["id"] if state["status"] == "succeeded" else None), wall
+            print(f"plan job {state['status']} in {wall} s, peak memory {state.get('peak_memory_mb')} MB "
+                  f"{state['error']}".strip(), flush=True)
+            return (job["id"] if state["status"] == "succeeded" else None), wall, state.get("peak_memory_mb")
         time.sleep(1)
 
 
@@ -192,11 +194,14 @@ def main() -> None:
         ingested = ingest(url, keys, rows, args.batch)
         print(json.dumps(ingested), flush=True)
         lots = ingest_lots(url, dispatcher_key)
-        plan_id, plan_s = plan(url, planner_key, args.plan_time_limit) if args.plan_time_limit else (None, 0.0)
+        plan_id, plan_s, peak_mb = (plan(url, planner_key, args.plan_time_limit) if args.plan_time_limit
+                                    else (None, 0.0, None))
         ids_by_partner = {p: [r["id"] for i, r in enumerate(rows) if PARTNERS[(i // args.batch) % len(PARTNERS)] == p]
                           for p in PARTNERS}
         print(f"{args.clients} partner clients for {args.seconds:.0f} s ...", flush=True)
+        load_before = os.getloadavg()
         result = asyncio.run(load(url, keys, ids_by_partner, plan_id, args.clients, args.seconds))
+        load_after = os.getloadavg()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
@@ -204,19 +209,25 @@ def main() -> None:
         "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
         "server": f"planner serve --processes {args.processes}: uvicorn, {args.processes} server process(es) "
                   "and 1 plan-job worker process", "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "load_average_at_end": os.getloadavg()[0], "ingest": ingested, "lots": lots, "plan_id": plan_id,
-        "plan_job_s": plan_s, "plan_time_limit_s": args.plan_time_limit, "reads": result,
+        "load_average_before_reads": [round(x, 2) for x in load_before],
+        "load_average_after_reads": [round(x, 2) for x in load_after], "nice": os.nice(0),
+        "ingest": ingested, "lots": lots, "plan_id": plan_id,
+        "plan_job_s": plan_s, "plan_time_limit_s": args.plan_time_limit, "plan_peak_memory_mb": peak_mb,
+        "reads": result,
     }
     print("\n| step | figure |\n|---|---|")
     print(f"| ingest {ingested['orders']:,} orders ({ingested['batch']}/request) | {ingested['wall_s']} s, "
           f"{ingested['orders_per_s']:,} orders/s, p50 {ingested['batch_p50_s']} s per batch |")
     print(f"| lots.csv upload | {lots['lots']} lots in {lots['wall_s']} s |")
     if plan_id:
-        print(f"| plan job (time limit {args.plan_time_limit} s) | {plan_s} s from POST to succeeded |")
+        print(f"| plan job (time limit {args.plan_time_limit} s) | {plan_s} s from POST to succeeded, "
+              f"peak memory of the job's process {peak_mb} MB |")
     print(f"| retry of a batch | created {ingested['retry_created']}, unchanged {ingested['retry_unchanged']} |")
     print(f"| {result['clients']} clients x {result['seconds']} s | {result['requests']:,} requests, "
           f"{result['requests_per_s']:,}/s, errors {result['errors']} |")
     print(f"| latency p50 / p95 / p99 | {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']} ms |")
+    print(f"| load average (1/5/15 min) before / after the reads | {report['load_average_before_reads']} / "
+          f"{report['load_average_after_reads']} on {os.cpu_count()} cores, nice {report['nice']} |")
     for kind, k in result["by_kind"].items():
         print(f"| {kind} | {k['requests']:,} requests, p50 {k['p50_ms']} p95 {k['p95_ms']} p99 {k['p99_ms']} ms |")
     suffix = ("_postgres" if args.database_url.startswith("postgresql") else "") + (

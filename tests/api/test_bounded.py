@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from apitest import fill, order, wait_for
 from planfns import busy_plan, hungry_plan, quick_plan
 
@@ -25,9 +26,15 @@ from planner import PlanParams, plan_day
 from planner.domain.units import parse_datetime, to_seconds
 from planner.io import read_case
 case = read_case(sys.argv[1])
-if sys.argv[2] == "poison":
-    far = to_seconds(parse_datetime("9999-12-31T23:59", case.settings.timezone), case.settings.epoch)
-    case = case.replace(orders=case.orders + (dataclasses.replace(case.orders[0], id="POISON", deadline=far),))
+far = to_seconds(parse_datetime("9999-12-31T23:59", case.settings.timezone), case.settings.epoch)
+early = to_seconds(parse_datetime("0001-01-01T00:00", case.settings.timezone), case.settings.epoch)
+o, lot = case.orders[0], case.lots[0]
+if sys.argv[2] == "deadline":
+    case = case.replace(orders=case.orders + (dataclasses.replace(o, id="POISON", deadline=far),))
+elif sys.argv[2] == "ordered":
+    case = case.replace(orders=case.orders + (dataclasses.replace(o, id="POISON", ordered=early),))
+elif sys.argv[2] == "latest_pickup":
+    case = case.replace(lots=case.lots + (dataclasses.replace(lot, id="POISON", latest_pickup=far),))
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 try:
     plan = plan_day(case, PlanParams(time_limit_s=1), seed=0)
@@ -46,10 +53,16 @@ def _engine(kind: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_the_engine_alone_needs_no_more_memory_for_a_year_9999_deadline():
-    base, poison = _engine("base"), _engine("poison")
-    assert base["ok"] and poison["ok"], (base, poison)
-    assert float(poison["peak_mb"]) <= float(base["peak_mb"]) * 1.2 + 20, (base, poison)  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def day_plan() -> dict[str, object]:
+    return _engine("base")
+
+
+@pytest.mark.parametrize("poison", ["deadline", "ordered", "latest_pickup"])
+def test_the_engine_alone_needs_no_more_memory_for_a_year_9999_or_year_1_input(day_plan, poison):
+    found = _engine(poison)
+    assert day_plan["ok"] and found["ok"], (day_plan, found)
+    assert float(found["peak_mb"]) <= float(day_plan["peak_mb"]) * 1.2 + 20, (day_plan, found)  # type: ignore[arg-type]
 
 
 def test_the_year_9999_order_of_the_issue_is_refused_at_ingest(api):
