@@ -99,3 +99,75 @@ def _detail(ledger: Ledger, reason: Reason, order: Order, holders: list[Order]) 
     else:
         text = texts[reason]
     return f"{text} ({order.kg:g} kg to {order.destination.hub}, due {by})"
+
+
+MAX_EJECTED = 20
+
+
+def swap_in(ledger: Ledger, orders: list[Order]) -> list[Order]:
+    """Place orders short of supply at the one packing house that could hold
+    them by moving orders already there to other houses: for each order
+    (highest priority and value first) and itinerary, the largest orders
+    drawing on that house's supply are taken out until it fits (at most
+    ``MAX_EJECTED``), then put back elsewhere. Kept only when every order
+    taken out is served again and the freight added costs less than leaving
+    the order unserved; else everything is put back as it was. Returns the
+    orders still unplaced. (Splitting classes into whole orders can strand a
+    large order the class model served from two houses.)"""
+    params = ledger.ctx.params
+    still = []
+    for order in sorted(orders, key=lambda o: priority_key(o, params)):
+        if not any(_swap(ledger, order, it) for it in _hopeful(ledger, order)):
+            still.append(order)
+    return still
+
+
+def _hopeful(ledger: Ledger, order: Order) -> list[Itinerary]:
+    """Itineraries ``order`` could ride if its house's supply were all free."""
+    used: dict[str, float] = defaultdict(float)
+    for p in ledger.placements.values():
+        for s, kg in p.lines:
+            if (s.product, s.grade) == (order.product, order.grade):
+                used[s.id] += kg
+    return [it for it in ledger.ctx.candidates(order)
+            if ledger.allocate(order, it, freed=used) is not None]
+
+
+def _swap(ledger: Ledger, order: Order, it: Itinerary) -> bool:
+    params = ledger.ctx.params
+    source = (it.origin, order.product, order.grade)
+    held = sorted((p for p in ledger.placements.values()
+                   if any((s.site, s.product, s.grade) == source for s, _ in p.lines)),
+                  key=lambda p: (-p.order.kg, p.order.id))[:MAX_EJECTED]
+    ejected = []
+    for p in held:
+        ledger.remove(p.order.id)
+        ejected.append(p)
+        extra = ledger.extra_cost(order, it)
+        if extra is not None and ledger.place(order, it, grow=True):
+            break
+    else:
+        _restore(ledger, ejected)
+        return False
+    added = extra
+    moved = []
+    for p in ejected:
+        priced = sorted(((c, k.arrival, k.index, k) for k in ledger.ctx.candidates(p.order)
+                         if (c := ledger.extra_cost(p.order, k)) is not None), key=lambda t: t[:3])
+        placed = next(((c, k) for c, *_, k in priced if ledger.place(p.order, k, grow=True)), None)
+        if placed is None:
+            break
+        added += placed[0]
+        moved.append(p.order.id)
+    if len(moved) == len(ejected) and added < model_penalty_of(order, params):
+        return True
+    for oid in [order.id, *moved]:
+        ledger.remove(oid)
+    _restore(ledger, ejected)
+    return False
+
+
+def _restore(ledger: Ledger, ejected: list[Placement]) -> None:
+    """Put orders back on the itineraries they had (their supply is free again)."""
+    for p in reversed(ejected):
+        ledger.place(p.order, p.itinerary, grow=True)

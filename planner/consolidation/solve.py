@@ -35,7 +35,7 @@ from .params import ConsolidationParams
 from .pools import build_pools
 from .problem import ClassProblem, build_options
 from .reasons import Reason
-from .repair import diagnose, insert_cheapest
+from .repair import diagnose, insert_cheapest, swap_in
 from .results import ConsolidationResult, UnservedOrder
 from .split import split_classes
 from .supply import Supply
@@ -103,6 +103,7 @@ def _class_plan(ctx: Context, problem: ClassProblem, solution: ClassSolution,
     left = split_classes(problem, solution, ledger)
     report(0.4, f"placing {len(left)} orders left over")
     left = insert_cheapest(ledger, left)
+    left = swap_in(ledger, left)
     report(0.8, "packing units")
     rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
     return build_result(ledger, rejected + diagnose(ledger, left), method="class-mip",

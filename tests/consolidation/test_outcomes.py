@@ -115,3 +115,24 @@ def test_cancel_stops_the_class_model_search():
         consolidate(case, supplies, params=ConsolidationParams(time_limit_s=60, relative_gap=0.0),
                     progress=progress)
     assert seen[-1] == "class model: searching"
+
+
+def test_swap_makes_room_for_a_large_order_at_the_only_house_that_can_hold_it(kit):
+    from planner.consolidation.context import build_context
+    from planner.consolidation.ledger import Ledger
+    from planner.consolidation.repair import swap_in
+    from planner.domain import Location, Site, SiteKind
+
+    lanes = [kit.lane("ph-hub", "ph", "hub", per_unit=100_000),
+             kit.lane("ph2-hub", "ph2", "hub", per_unit=100_000)]
+    big, small = kit.order("big", kg=40, value=4_000_000), kit.order("small", kg=30)
+    case = kit.case(lanes[:1], [big, small])
+    ph2 = Site("ph2", "ph2", SiteKind.PACKING_HOUSE, Location(21.3, 106.5), precooling=True)
+    case = case.replace(sites=(*case.sites, ph2), lanes=tuple(lanes))
+    supplies = [kit.supply("S1", kg=50), replace(kit.supply("S2", kg=35), site="ph2")]
+    ledger = Ledger(build_context(case, supplies, kit.fast))
+    at_ph = next(it for it in ledger.ctx.candidates(small) if it.origin == "ph")
+    assert ledger.place(small, at_ph)  # small takes 30 of the 50 kg the big order needs
+    assert swap_in(ledger, [big]) == []
+    origin = {oid: p.itinerary.origin for oid, p in ledger.placements.items()}
+    assert origin == {"big": "ph", "small": "ph2"}
