@@ -5,6 +5,7 @@ its file, row and field; nothing is half-read."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 
 from ..domain import Case, CaseSettings, Problem, case_problems
 from ..exceptions import CaseError
+from ..geo.regions import fold
 from . import csv_files as cf
 from .fields import RowReader
 from .plausibility import case_warnings, region_problems
@@ -126,13 +128,25 @@ def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
         if unreported.covers(p, valid):
             continue
         location = where.get(p.kind, {}).get(p.id) or _toml_place(p.kind, p.id)
-        problems.append(f"{location}, {p.field}: {p.message}" if location else str(p))
+        message = p.message + _did_you_mean(p, valid)
+        problems.append(f"{location}, {p.field}: {message}" if location else f"{p.kind} {p.id}, {p.field}: {message}")
     problems += region_problems(orders, markets, where)
     if problems:
         raise CaseError(problems)
     case = Case(**vars(parts))
     log.warnings += case_warnings(case, where, thresholds)
     return case
+
+
+def _did_you_mean(problem: Problem, valid: dict[str, set[str]]) -> str:
+    """For an unknown id, the existing one it was probably meant to be (another
+    case, spaces, diacritics or a typo: ``farm-0O12`` for ``farm-0012``)."""
+    if not problem.ref or not problem.message.startswith("unknown"):
+        return ""
+    ids = valid.get(problem.ref_kind, set())
+    folded = {fold(i): i for i in ids}
+    meant = folded.get(fold(problem.ref)) or next(iter(difflib.get_close_matches(problem.ref, sorted(ids), n=1, cutoff=0.85)), "")
+    return f"; did you mean {meant!r}?" if meant else ""
 
 
 def _optional(

@@ -187,3 +187,11 @@ def test_bad_thresholds_are_named(case_with):
     problems = _problems(case_with, {"settings.toml": settings + "\n[checks]\nfar_site_km = -1\nfar_sites = 3\n"})
     assert "settings.toml [checks], far_sites: unknown key" in problems[0]
     assert problems[1] == "settings.toml [checks], far_site_km: must be > 0, got -1"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("Farm-A", "farm-a"), ("farm a", "farm-a"), ("farm-aa", "farm-a")])
+def test_an_unknown_id_says_which_was_meant(case_with, typed, meant):
+    lots = _sub("L1,farm-a,", f"L1,{typed},")
+    assert _problems(case_with, {"lots.csv": lots}) == [
+        f"lots.csv row 2, farm: unknown site {typed!r}; did you mean {meant!r}?"
+    ]
