@@ -1,4 +1,5 @@
-"""Insert left-over orders where they cost less than their penalty, and
+"""Insert left-over orders where they cost less than their penalty, make
+room for orders stranded at the one house that could hold them (swap), and
 give every order that stays unserved its reason."""
 
 from __future__ import annotations
