@@ -91,7 +91,8 @@ def route_pickups(
         enforce_freshness=params.enforce_freshness,
     )
     solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started)
-    routes, deliveries = _final_plan(net, table, solved, params, data, rejected)
+    routes, deliveries = _final_plan(net, table, solved, params, data, rejected,
+                                     poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"))
     served = {d.lot_id for d in deliveries}
     short = ("the fleet's vehicles and hours went to lots of higher value" if solved is not None else
              "the search found no plan within its time limit, and no vehicle's day had room for it as one "
@@ -295,16 +296,16 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
     return solved, rejected, first
 
 
-def _poller(report: Progress, started: float, params: RoutingParams, round_: int,
+def _poller(report: Progress, started: float, params: RoutingParams, round_: int, what: str = "pyvrp",
             every_s: float = 0.5) -> Callable[[], None]:
-    """A call-often hook for PyVRP's search that reports progress every
-    ``every_s`` seconds (what ``report`` raises, a cancel, stops the search)."""
+    """A call-often hook (PyVRP's search, the extra trips) that reports progress
+    every ``every_s`` seconds (what ``report`` raises, a cancel, stops the work)."""
     last = [time.monotonic()]
 
     def poll() -> None:
         if time.monotonic() - last[0] >= every_s:
             last[0] = time.monotonic()
-            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
+            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: {what}")
 
     return poll
 
@@ -400,7 +401,8 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 
 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
-                data: ModelInput, rejected: Rejected) -> tuple[list[Route], list[LotDelivery]]:
+                data: ModelInput, rejected: Rejected, *, poll: Callable[[], None] | None = None
+                ) -> tuple[list[Route], list[LotDelivery]]:
     """Routes of the last solve minus any lot the exact checks still reject,
     plus the lots left out that fit as extra trips (:mod:`.reinsert`). When
     the search found nothing in its time (a tiny limit on a busy machine),
@@ -415,7 +417,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     if params.reinsert:
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
         left = [lot for lot in data.lots if lot.id not in on_routes]
-        for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now,
+        for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)

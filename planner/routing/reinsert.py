@@ -19,7 +19,7 @@ that does not pre-cool, the wait at ambient for the first freight
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..domain import HarvestLot
 from .freshness import FreshnessTable, LotBounds
@@ -32,9 +32,10 @@ WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
-             slot_s: int, enforce_freshness: bool = True) -> list[str]:
+             slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None) -> list[str]:
     """Append trips for ``lots`` to ``routes`` (changed in place) where they
-    fit; returns the ids of the lots inserted."""
+    fit; returns the ids of the lots inserted. ``poll`` is called once per
+    lot (what it raises, a cancel, stops the work)."""
     cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
@@ -47,6 +48,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
                 stored[d.packing_house] += d.kg
     inserted = []
     for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
+        if poll is not None:
+            poll()
         best: tuple[float, int, Visits, str, int] | None = None
         idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
         for v in range(len(net.vehicles)):

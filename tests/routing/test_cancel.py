@@ -62,3 +62,21 @@ def test_planner_imports_without_pyvrp() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert "pip install 'coldchain-planner[bench]'" in out.stdout
+
+
+def test_a_cancel_during_the_extra_trips_stops_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No search solution (a starved search): the extra-trip construction
+    polls progress too, so a cancel stops it."""
+    from planner.routing import engine
+
+    monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
+    monkeypatch.setattr(engine, "_poller", lambda report, *a, **kw: lambda: report(0.9, "extra trips"))
+    seen = []
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append(message)
+        if message.endswith("extra trips"):
+            raise Cancelled(message)
+
+    with pytest.raises(Cancelled):
+        route_pickups(_case(), params=RoutingParams(time_limit_s=5.0, repair_rounds=0), seed=1, progress=progress)
