@@ -53,7 +53,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip", nargs="*", default=[])
     ap.add_argument("--reuse", action="store_true",
-                    help="keep results folders that already hold --runs runs")
+                    help="keep results folders that already hold at least --runs runs")
     ap.add_argument("--out", type=Path, default=RESULTS / "scenarios_table")
     args = ap.parse_args()
     files = sorted((ROOT / "scenarios").glob("*.toml"), key=lambda p: (p.stem != "base", p.stem))
@@ -62,7 +62,7 @@ def main() -> None:
     with dask_client(workers=args.workers) as client:
         for spec in specs:
             meta = args.out / spec.name / "meta.json"
-            if args.reuse and meta.is_file() and json.loads(meta.read_text())["runs"] == args.runs:
+            if args.reuse and meta.is_file() and json.loads(meta.read_text())["runs"] >= args.runs:
                 continue
             started = time.perf_counter()
             rep = run_replications(spec, runs=args.runs, client=client)
@@ -84,7 +84,7 @@ def main() -> None:
                     row[k].update(diff=float(cmp.loc[k, "diff"]), diff_low=float(cmp.loc[k, "ci_low"]),
                                   diff_high=float(cmp.loc[k, "ci_high"]), verdict=cmp.loc[k, "verdict"])
         plan_s = res.days["plan_seconds"]
-        record[spec.name] = {"days": spec.days, "runs": args.runs, "sample": spec.sample,
+        record[spec.name] = {"days": spec.days, "runs": res.meta["runs"], "sample": spec.sample,
                              "effective_sample": res.meta.get("effective_sample", {}),
                              "wall_s": res.meta["wall_s"], "plan_s_mean": float(plan_s.mean()),
                              "plan_s_max": float(plan_s.max()), "kpis": row}
