@@ -94,14 +94,15 @@ def _far_dates(case: Case, at: Place, limits: Thresholds) -> list[str]:
     first = to_datetime(lo, s.epoch, s.timezone)
     last = to_datetime(hi, s.epoch, s.timezone)
     items: list[tuple[str, str, str, int]] = []
-    items += [("lot", lot.id, "ready", lot.ready) for lot in case.lots]
-    items += [("order", o.id, "deadline", o.deadline) for o in case.orders]
-    items += [("order", o.id, "ordered", o.ordered) for o in case.orders]
-    items += [("vehicle type", v.id, "shift_start", v.shift.start) for v in case.vehicle_types]
+    items += [("lot", lot.id, "ready", lot.ready) for lot in case.lots if not lo <= lot.ready <= hi]
+    items += [("order", o.id, "deadline", o.deadline) for o in case.orders if not lo <= o.deadline <= hi]
+    items += [("order", o.id, "ordered", o.ordered) for o in case.orders if not lo <= o.ordered <= hi]
+    items += [("vehicle type", v.id, "shift_start", v.shift.start) for v in case.vehicle_types
+              if not lo <= v.shift.start <= hi]
     out = []
     reported: set[tuple[str, str]] = set()
     for kind, ident, field, t in items:
-        if lo <= t <= hi or (kind, ident) in reported:
+        if (kind, ident) in reported:
             continue
         reported.add((kind, ident))
         days = (-t if t < 0 else t - s.horizon_s) / DAY
