@@ -71,10 +71,11 @@ def _new_route(case: Case, vehicle_id: str, ready: int) -> dict[str, Any]:
 
 def move(case: Case, document: dict[str, Any], m: Move) -> tuple[dict[str, Any], set[str]]:
     """The document with the move made, and the vehicles whose routes changed."""
-    doc = {**document, "routes": copy.deepcopy(document["routes"])}
     lot = next((x for x in case.lots if x.id == m.lot_id), None)
     if lot is None:
         raise EditError(f"lot {m.lot_id} is not in this plan's case")
+    touched = {_where(document, m.lot_id)[0]["vehicle_id"], m.vehicle_id}  # only these routes are copied
+    doc = {**document, "routes": [copy.deepcopy(r) if r["vehicle_id"] in touched else r for r in document["routes"]]}
     source, _, drop = _where(doc, m.lot_id)
     packing_house = source["stops"][drop]["site"]
     _take_out(source, m.lot_id)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -33,6 +33,16 @@ def negotiate(accept_language: str | None) -> str:
 def translations(lang: str) -> Translations:
     """The compiled catalogue of ``lang`` (English: the message ids themselves)."""
     return Translations.load(str(LOCALE_DIR), [lang], domain=DOMAIN)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@cache
+def _number_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
 
 
 @dataclass(frozen=True)
@@ -59,25 +69,25 @@ class Words:
         return when.astimezone(ZoneInfo(self.tz))
 
     def clock(self, value: str | datetime) -> str:
-        """``09:44 12/06`` in the case's time zone."""
-        return format_datetime(self.moment(value), "HH:mm dd/MM", locale=self.lang)
+        """``09:44 12/06`` in the case's time zone (the same digits in both languages)."""
+        return self.moment(value).strftime("%H:%M %d/%m")
 
     def hour(self, value: str | datetime) -> str:
-        return format_datetime(self.moment(value), "HH:mm", locale=self.lang)
+        return self.moment(value).strftime("%H:%M")
 
     def day(self, value: str | datetime) -> str:
-        return format_datetime(self.moment(value), "EEEE dd/MM/yyyy", locale=self.lang)
+        return format_datetime(self.moment(value), "EEEE dd/MM/yyyy", locale=_locale(self.lang))
 
     def number(self, value: float, digits: int = 0) -> str:
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        """``4.518.347`` (Vietnamese) or ``4,518,347`` (English)."""
+        return _number_pattern(digits).apply(value, _locale(self.lang))
 
     def kg(self, value: float) -> str:
         whole = abs(value - round(value)) < 0.05 or abs(value) >= 1000
         return f"{self.number(value, 0 if whole else 1)} kg"
 
     def money(self, value: float) -> str:
-        return format_currency(value, self.currency, locale=self.lang, format_type="standard",
+        return format_currency(value, self.currency, locale=_locale(self.lang), format_type="standard",
                                currency_digits=True)
 
     def percent(self, value: float) -> str:
