@@ -31,12 +31,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import jsonschema_rs
 
 from ..check.storage import check_storage
 from ..consolidation.checker import check_result as check_freight
@@ -59,6 +55,7 @@ from .plan_reader import (
     PlannedRoute,
     consolidation_of,
     planned_routes,
+    stock_supplies,
     unassigned_lots,
     validate_plan,
 )
@@ -91,19 +88,6 @@ class CheckReport:
         for kind, text in zip(self.note_kinds, self.notes, strict=True):
             out[kind].append(text)
         return dict(out)
-
-
-@cache
-def _validator() -> Any:
-    schema = resources.files(__package__).joinpath("plan.schema.json").read_text(encoding="utf-8")
-    return jsonschema_rs.validator_for(json.loads(schema))
-
-
-def _validate(doc: object, source: str) -> None:
-    """Schema-check ``doc`` (compiled validator); on failure the reference
-    validator names the first place it breaks (PlanCheckError)."""
-    if not _validator().is_valid(doc):
-        validate_plan(doc, source=source)
 
 
 def _seconds(case: Case, text: str) -> int:
@@ -189,7 +173,7 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
                source: str = "plan") -> CheckReport:
     """Every violation of the plan document ``doc`` against ``case``
     (PlanCheckError when ``doc`` is not a plan.json document at all)."""
-    _validate(doc, source)
+    validate_plan(doc, source=source)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
     params = PlanParams.from_dict(doc.get("params") or {})
     report = CheckReport()
@@ -210,7 +194,8 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
                           for lid in sorted(set(reported) - routed)]
     routing = RoutingResult(routes, deliveries, unassigned_lots(doc))
     report.violations += [str(v) for v in check_routes_result(case, routing, travel=travel)]
-    supplies = supplies_from_deliveries(case, deliveries, precool_s=params.precool_s)
+    stock = stock_supplies(case, doc)
+    supplies = stock + supplies_from_deliveries(case, deliveries, precool_s=params.precool_s)
     cparams = ConsolidationParams.from_dict(dict(params.consolidation))
     orders = {o.id: o for o in case.orders}
     penalty = sum(cparams.unserved_penalty + cparams.unserved_value_weight * orders[u["order_id"]].value
@@ -218,7 +203,8 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
     freight = consolidation_of(case, doc, handling_per_kg=cparams.handling_cost_per_kg, penalty=penalty)
     for problem in check_freight(case, supplies, freight, params=cparams):
         _freight_problem(report, problem)
-    report.violations += check_storage(case, deliveries, freight, precool_s=params.precool_s, params=cparams)
+    report.violations += check_storage(case, deliveries, freight, precool_s=params.precool_s, params=cparams,
+                                       stock=stock)
     report.totals = {
         "routes": len(routes), "lots_routed": len(deliveries), "km": round(routing.total_km, 1),
         "pickup_cost": round(routing.total_cost, 0), "freight_cost": round(freight.cost, 0),

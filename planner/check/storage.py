@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ..consolidation.params import ConsolidationParams
 from ..consolidation.results import ConsolidationResult, ManifestLine, Shipment
+from ..consolidation.supply import Supply
 from ..domain import Case, Order
 from ..domain.clock import clock
 from ..domain.units import DAY
@@ -115,12 +116,14 @@ def _leg_consumption(case: Case, order: Order, legs: list[Shipment], params: Con
 
 
 def check_storage(case: Case, deliveries: Iterable[LotDelivery], freight: ConsolidationResult, *,
-                  precool_s: int, params: ConsolidationParams) -> list[str]:
-    """Violations of the packing-house rules and of the reported shelf life."""
+                  precool_s: int, params: ConsolidationParams, stock: Iterable[Supply] = ()) -> list[str]:
+    """Violations of the packing-house rules and of the reported shelf life.
+    ``stock`` is packed fruit the plan started from, as the plan states it."""
     def at(t: float) -> str:
         return clock(t, case.settings.epoch, case.settings.timezone)
 
     fruit = at_houses(case, deliveries, precool_s=precool_s)
+    fruit |= {s.id: AtHouse(s.id, s.site, s.kg, s.available_at, s.shelf_life_left_s, s.cooled) for s in stock}
     ships = {s.id: s for s in freight.shipments}
     lines_of: dict[tuple[str, str], list[ManifestLine]] = defaultdict(list)
     for ship in freight.shipments:

@@ -86,3 +86,26 @@ def test_an_order_or_manifest_line_off_by_more_than_a_minute_is_a_violation(tiny
     line["shelf_life_left_days"] -= 0.01
     report = check_plan(tiny_case, doc)
     assert any("manifest line(s) report shelf life off" in v for v in report.violations), report.violations
+
+
+def test_a_plan_served_from_stock_passes_and_the_stock_counts_in_the_cold_store(tiny_case: Case, with_house):
+    """No lot harvested, 500 kg packed yesterday at ph-chu (20 days left at
+    midnight): the orders it serves are checked from the plan's stock section,
+    and the stock occupies the cold store from midnight."""
+    from planner.assembly import PlanParams, plan_day
+    from planner.consolidation import Supply
+
+    stock = Supply(id="stock-1", site="ph-chu", product="lychee", grade="A", kg=500.0, available_at=0,
+                   shelf_life_left_s=20 * DAY, certifications=frozenset({"VietGAP", "growing-area-code"}))
+    params = PlanParams.from_dict({"time_limit_s": 60, "routing": {"solution_limit": 5},
+                                   "consolidation": {"node_limit": 20}})
+    case = tiny_case.replace(lots=())
+    doc = plan_day(case, params, seed=1, stock=[stock]).to_json()
+    assert doc["orders"], "something is served from the stock"
+    report = check_plan(case, doc)
+    assert report.ok, report.violations
+    full = check_plan(with_house(case, cold_storage_kg=499.0), doc)
+    assert any("500.0 kg of pre-cooled fruit waiting in the cold store at 00:00 12 Jun" in v
+               for v in full.violations), full.violations
+    doc["orders"][0]["shelf_life_left_days"] += 0.01
+    assert any(v.startswith(f"order {doc['orders'][0]['order_id']}: reports") for v in check_plan(case, doc).violations)
