@@ -72,7 +72,8 @@ def plan(
                                    encoding="utf-8")
     notes: list[str] = []
     written = write_outputs(json.loads((out / "plan.json").read_text(encoding="utf-8")), loaded, out,
-                            lang=lang.value if lang else None, pdf=pdf, notes=notes)
+                            lang=lang.value if lang else None, pdf=pdf, notes=notes,
+                            roads=travel if loaded.settings.travel.provider == "osm" else None)  # type: ignore[arg-type]
     console.print(result.summary(), highlight=False)
     console.print(f"planned in {solved:.1f} s; wrote {out / 'plan.json'}, "
                   + ", ".join(str(p.relative_to(out)) for p in written.values()), highlight=False)

@@ -41,8 +41,10 @@ def render(
 
     Exit 0 when written, 2 when the plan cannot be read or does not match the case."""
     from ..assembly.plan_reader import load_plan
+    from ..exceptions import TravelTimeError
     from ..io.digest import case_digest
     from ..outputs import write_outputs
+    from ..travel import provider_for
 
     loaded = load_or_exit(case)
     started = time.perf_counter()
@@ -53,9 +55,12 @@ def render(
         if planned_from and planned_from != case_digest(case):
             notes.append(f"{case} changed since {plan_file} was planned (case digest differs); "
                          "run planner check before sending these files")
+        roads = None
+        if loaded.settings.travel.provider == "osm":  # draw routes along the case's roads
+            roads = provider_for(loaded.settings.travel, case)
         written = write_outputs(doc, loaded, out, lang=lang.value if lang else None, pdf=pdf,
-                                notes=notes)
-    except PlanCheckError as exc:
+                                notes=notes, roads=roads)  # type: ignore[arg-type]
+    except (PlanCheckError, TravelTimeError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     table = Table("file", "bytes", title=f"{out}")

@@ -44,6 +44,7 @@ from .manifests import write_manifests as write_manifests
 from .pdf import PdfError, print_pdf
 from .report_html import render_report as render_report
 from .report_png import write_report_png as write_report_png
+from .roads import RoadRouter, Roads
 from .route_sheets import render_book, render_sheet, sheet_book
 
 
@@ -75,21 +76,25 @@ def _write_sheets(book_html: str, pages: dict[str, str], out: Path, *, pdf: bool
 
 
 def write_outputs(plan: Plan, case: Case, out_dir: Path, *, lang: str | None = None,
-                  pdf: bool = True, notes: list[str] | None = None) -> dict[str, Path]:
+                  pdf: bool = True, notes: list[str] | None = None,
+                  roads: RoadRouter | None = None) -> dict[str, Path]:
     """Write routes.geojson, shipments.geojson, manifests/PARTNER.csv,
     report.html, report.png and the route sheets into ``out_dir``, in
     ``lang`` (default: the case's). Everything is computed before the first
     file is written, so a plan that does not match its case
     (PlanCheckError) leaves ``out_dir`` as it was. What could not be written
     (the PDF without a browser) is said in ``notes``. Returns the paths by
-    their name relative to ``out_dir`` (``manifests/viettel-post.csv``...)."""
+    their name relative to ``out_dir`` (``manifests/viettel-post.csv``...).
+    With ``roads`` (the case's OSM travel provider) routes are drawn along
+    the roads over a road base layer."""
     notes = [] if notes is None else notes
+    lines = Roads(roads) if roads is not None else None
     language = Lang(lang or case.settings.lang, plan["case"]["currency"])
-    routes = routes_geojson(plan, case)
+    routes = routes_geojson(plan, case, lines)
     shipments = shipments_geojson(plan, case)
     manifests = manifest_frame(plan, case, language)
-    html = render_report(plan, case, language)
-    book = sheet_book(plan, case, language)
+    html = render_report(plan, case, language, roads=lines)
+    book = sheet_book(plan, case, language, roads=lines)
     pages = {sheet.file: render_sheet(book, sheet, language) for sheet in book.sheets}
     book_html = render_book(book, language)
     intake = render_intake(plan, case, language)

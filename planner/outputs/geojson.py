@@ -25,7 +25,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from ..domain import Case
+from ..domain import Case, Location
 from .index import (
     Plan,
     PlanIndex,
@@ -36,6 +36,7 @@ from .index import (
     shipment_kg,
     trips_of,
 )
+from .roads import Roads
 
 WGS84 = "EPSG:4326"
 GEOD = Geod(ellps="WGS84")
@@ -112,8 +113,9 @@ def _trips_by_route(plan: Plan) -> dict[int, list[Trip]]:
     return by_route
 
 
-def route_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
-    """One LineString per trip of every route, through its stops."""
+def route_lines(plan: Plan, case: Case, roads: Roads | None = None) -> gpd.GeoDataFrame:
+    """One LineString per trip of every route, through its stops: along the
+    roads with ``roads`` (a case with an OSM graph), else straight."""
     index = PlanIndex(case)
     rows, geoms, ids = [], [], []
     for i, trips in _trips_by_route(plan).items():
@@ -121,7 +123,9 @@ def route_lines(plan: Plan, case: Case) -> gpd.GeoDataFrame:
         rows += _trip_rows(route, trips, index, f"routes[{i}]")
         for trip in trips:
             part = route["stops"][trip.first: trip.last + 1]
-            geoms.append(LineString([(s["lon"], s["lat"]) for s in part]))
+            road = roads.line([Location(s["lat"], s["lon"]) for s in part], route["profile"]) \
+                if roads else None
+            geoms.append(road or LineString([(s["lon"], s["lat"]) for s in part]))
             ids.append(f"route/{trip.vehicle_id}/{trip.number}")
     return _frame(rows, geoms, ids, ROUTE_FIELDS)
 
@@ -219,9 +223,10 @@ def _collection(*frames: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def routes_geojson(plan: Plan, case: Case) -> dict[str, Any]:
-    """A FeatureCollection of route LineStrings followed by their stop Points."""
-    return _collection(route_lines(plan, case), route_stops(plan, case))
+def routes_geojson(plan: Plan, case: Case, roads: Roads | None = None) -> dict[str, Any]:
+    """A FeatureCollection of route LineStrings (along the roads with ``roads``)
+    followed by their stop Points."""
+    return _collection(route_lines(plan, case, roads), route_stops(plan, case))
 
 
 def shipments_geojson(plan: Plan, case: Case) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from ..domain import Case, drivers_by_vehicle
 from ..i18n import Lang
 from .index import Plan, PlanIndex, parse_time
 from .intake import intake_boards
+from .roads import Roads
 from .route_sheets import driver_of
 from .style import STATE_COLORS
 from .svg_map import map_panels
@@ -46,7 +47,7 @@ def vehicle_names(plan: Plan, case: Case) -> dict[str, str]:
 
 
 def report_context(plan: Plan, case: Case, lang: Lang | None = None, *,
-                   max_rows: int = 200) -> dict[str, Any]:
+                   max_rows: int = 200, roads: Roads | None = None) -> dict[str, Any]:
     """Everything the template shows, computed from the plan and its case."""
     index = PlanIndex(case)
     lang = lang or Lang(case.settings.lang, plan["case"]["currency"])
@@ -73,7 +74,8 @@ def report_context(plan: Plan, case: Case, lang: Lang | None = None, *,
         "timezone": plan["case"]["timezone"],
         "currency": plan["case"]["currency"],
         "cards": kpi_cards(plan["summary"], lang, ref_temp_c=ref.pop() if len(ref) == 1 else None),
-        "maps": map_panels(plan, case, lang, names=names),
+        "maps": map_panels(plan, case, lang, names=names, roads=roads),
+        "roads": roads is not None,
         "timeline": vehicle_timeline(plan, names=names),
         "states": STATE_COLORS,
         "fleet": fleet_table(plan, index, lang),
@@ -88,9 +90,10 @@ def report_context(plan: Plan, case: Case, lang: Lang | None = None, *,
     }
 
 
-def render_report(plan: Plan, case: Case, lang: Lang | None = None, *, max_rows: int = 200) -> str:
+def render_report(plan: Plan, case: Case, lang: Lang | None = None, *, max_rows: int = 200,
+                  roads: Roads | None = None) -> str:
     """The self-contained HTML report of ``plan`` in ``lang`` (default: the
     case's). Long tables (shipments, unserved orders, unassigned lots) show at
     most ``max_rows`` rows each."""
-    context = report_context(plan, case, lang, max_rows=max_rows)
+    context = report_context(plan, case, lang, max_rows=max_rows, roads=roads)
     return environment().get_template(TEMPLATE).render(**context)

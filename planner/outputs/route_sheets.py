@@ -19,14 +19,15 @@ from urllib.parse import urlencode
 
 import geopandas as gpd
 
-from ..domain import Case, Driver, Site, drivers_by_vehicle
+from ..domain import Case, Driver, Location, Site, drivers_by_vehicle
 from ..exceptions import PlanCheckError
 from ..i18n import Lang
 from .geojson import WGS84
 from .index import Plan, PlanIndex, parse_time, trips_of
 from .projection import bounds_lon_lat, pickup_crs
+from .roads import Roads
 from .style import SITE_COLOR, vehicle_colors
-from .svg_map import MapPanel, SvgLabel, SvgMark, SvgPath, fit, short_name
+from .svg_map import MapPanel, SvgLabel, SvgMark, SvgPath, fit, path_d, short_name
 from .templates import environment
 
 MAPS_URL = "https://www.google.com/maps/dir/?"  # opens turn-by-turn navigation on phones
@@ -139,15 +140,20 @@ def _stop(n: int, stop: Mapping[str, Any], site: Site, index: PlanIndex, lang: L
     )
 
 
-def _route_map(route: Mapping[str, Any], color: str, *, width: int = 320) -> MapPanel:
-    """The stops of one route joined in order, numbered as on the sheet."""
+def _route_map(route: Mapping[str, Any], color: str, *, width: int = 320,
+               roads: Roads | None = None) -> MapPanel:
+    """The stops of one route joined in order (along the roads with
+    ``roads``), numbered as on the sheet."""
     stops = route["stops"]
     points = [(s["lon"], s["lat"]) for s in stops]
     crs = pickup_crs(bounds_lon_lat(points))
     xy = gpd.GeoSeries.from_xy([p[0] for p in points], [p[1] for p in points], crs=WGS84).to_crs(crs)
     frame = fit(xy.total_bounds, width=width, max_height=260, margin=22, min_extent=1500)
     px = [frame.px(p.x, p.y) for p in xy]
-    d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in px)
+    road = roads.line([Location(s["lat"], s["lon"]) for s in stops], route["profile"]) \
+        if roads else None
+    d = path_d(gpd.GeoSeries([road], crs=WGS84).to_crs(crs).iloc[0], frame) if road else \
+        "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in px)
     marks, labels = [], []
     number = 0
     for stop, (x, y) in zip(stops, px, strict=True):
@@ -166,7 +172,8 @@ def _route_map(route: Mapping[str, Any], color: str, *, width: int = 320) -> Map
 
 
 def _sheet(i: int, route: Mapping[str, Any], index: PlanIndex, lang: Lang,
-           drivers: Mapping[str, Driver], color: str, trips: int) -> Sheet:
+           drivers: Mapping[str, Driver], color: str, trips: int,
+           roads: Roads | None = None) -> Sheet:
     where = f"routes[{i}]"
     vid = route["vehicle_id"]
     vt = index.vehicle_type(route["vehicle_type"], f"{where}.vehicle_type")
@@ -201,7 +208,7 @@ def _sheet(i: int, route: Mapping[str, Any], index: PlanIndex, lang: Lang,
         lang.clock(parse_time(first["departure"], f"{where}.stops[0].departure")),
         short_name(start_site),
         lang.clock(parse_time(last["arrival"], f"{where}.stops[-1].arrival")), short_name(end_site),
-        summary, stops, drops, _route_map(route, color),
+        summary, stops, drops, _route_map(route, color, roads=roads),
     )
 
 
@@ -225,7 +232,7 @@ def _idle(vid: str, vehicle: str, driver: Driver | None, home: Site, lang: Lang)
                 driver.plate if driver else "", short_name(home))
 
 
-def sheet_book(plan: Plan, case: Case, lang: Lang) -> SheetBook:
+def sheet_book(plan: Plan, case: Case, lang: Lang, *, roads: Roads | None = None) -> SheetBook:
     """Every route sheet of ``plan``, vehicles in order of their first start,
     and the vehicles (with their drivers) the plan does not use."""
     index = PlanIndex(case)
@@ -238,7 +245,7 @@ def sheet_book(plan: Plan, case: Case, lang: Lang) -> SheetBook:
     for t in trips_of(plan):
         trips[t.vehicle_id] = trips.get(t.vehicle_id, 0) + 1
     sheets = [_sheet(i, r, index, lang, drivers, colors[r["vehicle_id"]],
-                     trips.get(r["vehicle_id"], 0)) for i, r in routes]
+                     trips.get(r["vehicle_id"], 0), roads) for i, r in routes]
     used = {r["vehicle_id"] for r in plan["routes"]}
     busy = {d.id for i, r in enumerate(plan["routes"])
             if (d := driver_of(r, case, drivers, f"routes[{i}]")) is not None}

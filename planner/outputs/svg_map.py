@@ -23,8 +23,10 @@ from ..i18n import Lang
 from .geojson import GEOD, WGS84, route_lines, shipment_lines
 from .index import Plan
 from .projection import bounds_lon_lat, degrees, grid_step, lanes_crs, pickup_crs, unwrap_lon
+from .roads import Roads
 from .style import CONTEXT_COLOR, SITE_COLOR, UNASSIGNED_COLOR, mode_color, vehicle_colors
 
+ROAD_COLOR = "#c9cfd4"
 REGIONAL_KM = 300.0  # the zoomed lanes map shows lane ends this close to the origins
 SCALE_BARS_M = (500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
 
@@ -255,11 +257,12 @@ def _pickup_marks(sites: list[Site], site_xy: gpd.GeoSeries, lots_of: dict[str, 
 
 
 def pickup_panel(plan: Plan, case: Case, lang: Lang | None = None, *, width: int = 580,
-                 max_height: int = 560, names: dict[str, str] | None = None) -> MapPanel:
+                 max_height: int = 560, names: dict[str, str] | None = None,
+                 roads: Roads | None = None) -> MapPanel:
     """The pickup area: farms with lots, packing houses, and every route; the
     legend names each vehicle's colour (``names``: how to call a vehicle)."""
     lang = lang or Lang("en")
-    lines = route_lines(plan, case)
+    lines = route_lines(plan, case, roads)
     unassigned = {u["lot_id"] for u in plan["unassigned_lots"]}
     sites, lots_of = pickup_sites(case)
     stop_points = [xy for g in lines.geometry for xy in g.coords]
@@ -275,6 +278,9 @@ def pickup_panel(plan: Plan, case: Case, lang: Lang | None = None, *, width: int
     frame = fit(gpd.GeoSeries(list(site_xy) + list(projected.geometry)).total_bounds,
                 width=width, max_height=max_height, min_extent=2000)
     grid, labels = _graticule(bounds, crs, frame)
+    if roads is not None:  # the road network under the routes
+        grid += [SvgPath(path_d(g, frame), "road", ROAD_COLOR, 0.6, "")
+                 for g in roads.base_layer(bounds).to_crs(crs)]
     bar, bar_labels = _scale_bar(frame)
     paths = _route_paths(projected, frame)
     marks, house_labels = _pickup_marks(sites, site_xy, lots_of, unassigned, frame, lang)
@@ -285,6 +291,8 @@ def pickup_panel(plan: Plan, case: Case, lang: Lang | None = None, *, width: int
     return MapPanel(
         lang._("Pickup routes"), width, frame.height, grid + bar, paths,
         marks, labels + bar_labels + house_labels, legend,
+        lang._("{trips} trips of {vehicles} vehicles; along the roads", trips=len(paths),
+               vehicles=lines["vehicle_id"].nunique()) if roads is not None else
         lang._("{trips} trips of {vehicles} vehicles; straight lines between stops",
                trips=len(paths), vehicles=lines["vehicle_id"].nunique()),
     )
@@ -400,11 +408,11 @@ def needs_regional_map(plan: Plan, case: Case, *, regional_km: float) -> bool:
 
 
 def map_panels(plan: Plan, case: Case, lang: Lang | None = None, *,
-               regional_km: float = REGIONAL_KM,
-               names: dict[str, str] | None = None) -> dict[str, MapPanel]:
+               regional_km: float = REGIONAL_KM, names: dict[str, str] | None = None,
+               roads: Roads | None = None) -> dict[str, MapPanel]:
     """The report's maps by element id: the pickup area, the lanes near the
     origins (only when some lane goes farther than ``regional_km``), all lanes."""
-    panels = {"map-pickup": pickup_panel(plan, case, lang, names=names)}
+    panels = {"map-pickup": pickup_panel(plan, case, lang, names=names, roads=roads)}
     if needs_regional_map(plan, case, regional_km=regional_km):
         panels["map-lanes-regional"] = lanes_panel(plan, case, lang, within_km=regional_km)
     panels["map-lanes"] = lanes_panel(plan, case, lang)
