@@ -194,14 +194,16 @@ def check_result(case: Case, result: RoutingResult, *, travel: TravelTimeProvide
         out += _coverage(result, lot_by_id)
     types = {vt.id: vt for vt in case.vehicle_types}
     retimed: dict[str, Retimed] = {}
+    seen: set[str] = set()
     for route in result.routes:
         vt = types.get(route.vehicle_type)
         name, _, number = route.vehicle_id.partition("#")
         if vt is None or name != vt.id or not number.isdigit() or not 1 <= int(number) <= vt.count:
             out.append(Violation(route.vehicle_id, f"not a vehicle of type {route.vehicle_type}"))
             continue
-        if route.vehicle_id in retimed:
+        if route.vehicle_id in seen:
             out.append(Violation(route.vehicle_id, "vehicle used by two routes"))
+        seen.add(route.vehicle_id)
         problems = _route_shape(case, route, vt, lot_by_id)
         out += problems
         if problems:
