@@ -13,6 +13,8 @@ A lot delivered to packing house P when unloading starts at ``d``:
   beyond it fruit cannot wait. Fruit no shipment takes stays in the store;
 * when P does not pre-cool, it is available after packing and waits at
   ambient temperature (hourly pieces) until its freight departs;
+* packed stock the plan started from (its ``stock`` section) is taken as
+  the plan states it: pre-cooled, waiting in the cold store;
 * after the first departure it rides each leg at the leg's temperature,
   waits between legs at ``transfer_temp_c`` and is treated at
   ``treatment_temp_c`` (as the consolidation checker counts it).
