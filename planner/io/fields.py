@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, time
 from functools import lru_cache
 from typing import TypeVar
@@ -20,6 +20,8 @@ MAX_NUMBER = 1e15  # no kg, cost or duration in a case comes near; days * 86,400
 class RowReader:
     """Typed access to one row; every problem goes to ``problems`` with the
     file, the row (as a spreadsheet shows it, header = row 1) and the field."""
+
+    __slots__ = ("failed", "file", "place", "problems", "row", "values", "warnings")
 
     def __init__(
         self, file: str, row: int, values: Mapping[str, object], problems: list[str],
@@ -52,16 +54,6 @@ class RowReader:
         if not value and required:
             self.problem(field, "is required")
         return value or default
-
-    def _convert(self, field: str, conv: Callable[[str], T], kind: str, default: T) -> T:
-        value = self.raw(field)
-        if not value:
-            return default
-        try:
-            return conv(value)
-        except (TypeError, ValueError):
-            self._not_a(field, kind, value)
-            return default
 
     def number(
         self, field: str, *, default: float | None = None, minimum: float | None = None,
@@ -100,13 +92,18 @@ class RowReader:
         return self.number(field, positive=positive)
 
     def integer(self, field: str, *, default: int | None = None, minimum: int | None = None) -> int:
-        if not self.raw(field) and default is None:
-            self.problem(field, "is required")
-            return 0
-        reported = len(self.problems)
-        value = self._convert(field, int, "a whole number", default if default is not None else 0)
-        if minimum is not None and value < minimum and len(self.problems) == reported:
-            self.problem(field, f"must be >= {minimum}, got {self.raw(field)}")
+        text = self.raw(field)
+        if not text:
+            if default is None:
+                self.problem(field, "is required")
+            return default or 0
+        try:
+            value = int(text)
+        except ValueError:
+            self._not_a(field, "a whole number", text)
+            return default or 0
+        if minimum is not None and value < minimum:
+            self.problem(field, f"must be >= {minimum}, got {text}")
         return value
 
     def boolean(self, field: str, *, default: bool = False) -> bool:
