@@ -17,7 +17,7 @@ from ..i18n import Lang
 from .index import Plan, PlanIndex, parse_time
 from .intake import intake_boards
 from .roads import Roads
-from .route_sheets import driver_of
+from .route_sheets import driver_of, not_needed
 from .style import STATE_COLORS
 from .svg_map import map_panels
 from .tables import (
@@ -79,6 +79,7 @@ def report_context(plan: Plan, case: Case, lang: Lang | None = None, *,
         "timeline": vehicle_timeline(plan, names=names),
         "states": STATE_COLORS,
         "fleet": fleet_table(plan, index, lang),
+        "idle": [v for group in not_needed(plan, case, lang) for v in group],
         "packing_houses": packing_house_table(plan, index, lang),
         "boards": intake_boards(plan, case, lang),
         "shipments": shipments_table(plan, index, lang, cap=max_rows),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -75,6 +75,7 @@ class Stop:
     total: str
     load_after: str
     nav: str
+    trip: int = 1
 
 
 @dataclass(frozen=True)
@@ -180,11 +181,15 @@ def _sheet(i: int, route: Mapping[str, Any], index: PlanIndex, lang: Lang,
     driver = driver_of(route, index.case, drivers, where)
     stops: list[Stop] = []
     drops: list[str] = []
+    trip = 1
     for j, st in enumerate(route["stops"]):
         if st["kind"] not in ("pickup", "delivery"):
             continue
+        if st["kind"] == "pickup" and stops and stops[-1].kind == "delivery":
+            trip += 1  # a new trip after unloading, as trips_of counts them
         site = index.site(st["site"], f"{where}.stops[{j}].site")
-        stop = _stop(len(stops) + 1, st, site, index, lang, f"{where}.stops[{j}]")
+        stop = replace(_stop(len(stops) + 1, st, site, index, lang, f"{where}.stops[{j}]"),
+                       trip=trip)
         stops.append(stop)
         if st["kind"] == "delivery":
             drops.append(lang._("{time} at {place}: {kg}", time=stop.arrive,
@@ -246,6 +251,16 @@ def sheet_book(plan: Plan, case: Case, lang: Lang, *, roads: Roads | None = None
         trips[t.vehicle_id] = trips.get(t.vehicle_id, 0) + 1
     sheets = [_sheet(i, r, index, lang, drivers, colors[r["vehicle_id"]],
                      trips.get(r["vehicle_id"], 0), roads) for i, r in routes]
+    idle, standby = not_needed(plan, case, lang)
+    day = _day(plan, case)
+    return SheetBook(plan["case"]["name"], lang.date(day), lang.code, sheets, idle, standby)
+
+
+def not_needed(plan: Plan, case: Case, lang: Lang) -> tuple[list[Idle], list[Idle]]:
+    """The fleet's vehicles the plan leaves idle (with their drivers), and the
+    drivers on standby beyond the fleet's counts, neither driving today."""
+    index = PlanIndex(case)
+    drivers = drivers_by_vehicle(case.drivers)
     used = {r["vehicle_id"] for r in plan["routes"]}
     busy = {d.id for i, r in enumerate(plan["routes"])
             if (d := driver_of(r, case, drivers, f"routes[{i}]")) is not None}
@@ -259,8 +274,7 @@ def sheet_book(plan: Plan, case: Case, lang: Lang, *, roads: Roads | None = None
                      index.site(d.home or index.vehicle_type(d.vehicle_type, "drivers").home,
                                 f"driver {d.id}.home"), lang)
                for vid, d in drivers.items() if vid not in fleet and d.id not in busy]
-    day = _day(plan, case)
-    return SheetBook(plan["case"]["name"], lang.date(day), lang.code, sheets, idle, standby)
+    return idle, standby
 
 
 def _day(plan: Plan, case: Case) -> datetime:

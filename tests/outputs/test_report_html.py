@@ -220,3 +220,12 @@ def test_the_intake_board_is_in_the_report(page) -> None:
             and any(c.tag == "td" and r in c.parents for c in page)]
     assert rows[0][:3] == ["04:00–05:00", "1", "150 kg"]  # moto-1 at 04:15
     assert rows[1][:3] == ["05:00–06:00", "1", "400 kg"]  # reefer-1 at 05:16
+
+
+def test_the_vehicles_not_needed_are_listed(tiny_plan, tiny_case_with_people, elements) -> None:
+    for route, driver in zip(tiny_plan["routes"], ("d1", "d3"), strict=True):
+        route["driver_id"] = driver
+    page = elements(render_report(tiny_plan, tiny_case_with_people))
+    rows = _table_after(page, "Not needed today")
+    assert rows == [["Motorbike (moto#2)", "Phạm Thị Phương", "0000 009 002", "98B1-000.02",
+                     "Chu packing house"]]

@@ -39,6 +39,20 @@ def test_each_stop_has_times_names_phone_lots_and_load(tiny_plan, tiny_case_with
     assert (drop.number, drop.kind, drop.arrive, drop.total) == (2, "delivery", "04:15", "150 kg")
     assert moto.drops == ["04:15 tại Chu packing house: 150 kg"]
     assert moto.summary == "1 điểm lấy, 150 kg, 10,9 km, 1 chuyến"
+    assert [s.trip for s in moto.stops] == [1, 1]
+
+
+def test_stops_are_grouped_by_trip(tiny_plan, tiny_case_with_people) -> None:
+    import copy
+
+    route = tiny_plan["routes"][0]
+    start, pickup, drop, end = route["stops"]
+    route["stops"] = [start, pickup, drop, copy.deepcopy(pickup), copy.deepcopy(drop), end]
+    sheet = sheet_book(tiny_plan, tiny_case_with_people, Lang("vi")).sheets[0]
+    assert [(s.number, s.kind, s.trip) for s in sheet.stops] == [
+        (1, "pickup", 1), (2, "delivery", 1), (3, "pickup", 2), (4, "delivery", 2)]
+    page = render_sheet(sheet_book(tiny_plan, tiny_case_with_people, Lang("vi")), sheet, Lang("vi"))
+    assert page.count('class="trip-head"') == 2 and "Chuyến 2" in page
 
 
 def test_vehicles_not_needed_are_listed_with_their_driver(tiny_plan, tiny_case_with_people) -> None:
