@@ -130,7 +130,7 @@ def _tables_of(source: Path, options: FileOptions, report: ImportReport) -> dict
                 report.could_not.append(f"{source.name} [{sheet}]: not read (no table of the case is named so)")
                 continue
             try:
-                found[name] = read_sheet(source, sheet, table=name, options=options, required=COLUMNS[name])
+                found[name] = read_sheet(source, sheet, options=options, required=COLUMNS[name])
             except TableError as exc:
                 report.could_not.append(str(exc))
         return found

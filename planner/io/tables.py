@@ -146,7 +146,7 @@ def read_table(path: Path, options: FileOptions = FileOptions(), required: Itera
     if where is None:
         raise FileNotFoundError(path)
     if isinstance(where, tuple):
-        return read_sheet(*where, table=path.stem, options=options, required=required)
+        return read_sheet(*where, options=options, required=required)
     return read_csv(where, options, required)
 
 
@@ -295,7 +295,7 @@ def _table(
 
 
 def read_sheet(
-    book: Path, sheet: str = "", *, table: str = "", options: FileOptions = FileOptions(),
+    book: Path, sheet: str = "", *, options: FileOptions = FileOptions(),
     required: Iterable[str] = (),
 ) -> Table:
     """A sheet (by name; empty: the first) of an XLSX workbook (the header as
