@@ -91,3 +91,19 @@ def test_removing_orders_recosts_shipments(tiny_plan: DailyPlan) -> None:
     assert out.freight_cost == pytest.approx(sum(s.freight_cost for s in out.shipments))
     assert all(s.manifest and all(u.kg > 0 for u in s.units) for s in out.shipments)
     assert out.penalty > cons.penalty
+
+
+def test_a_packing_house_message_takes_out_the_least_valuable_lot_of_the_slot_it_names(
+        tiny_plan: DailyPlan) -> None:
+    from planner.domain.clock import clock
+
+    s = tiny_plan.case.settings
+    d = max(tiny_plan.routing.deliveries, key=lambda d: d.delivered)
+    slot = d.delivered // 3600 * 3600
+    text = f"{d.packing_house}: intake 9,999 kg in the hour from {clock(slot, s.epoch, s.timezone)} > 5,000 kg/h"
+    fix = g.attribute(tiny_plan, [text])
+    in_slot = [x for x in tiny_plan.routing.deliveries if x.delivered // 3600 * 3600 == slot
+               and x.packing_house == d.packing_house]
+    value = {lot.id: lot.value for lot in tiny_plan.case.lots}
+    assert list(fix.lots) == [min(in_slot, key=lambda x: value[x.lot_id]).lot_id]
+    assert fix.lots[next(iter(fix.lots))][0] is LotReason.PACKING_HOUSE_CAPACITY
