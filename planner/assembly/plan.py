@@ -65,6 +65,9 @@ class DailyPlan:
         ]
         for reason, kg in k["kg_unserved_by_reason"].items():
             lines.append(f"  unserved {reason}: {kg:,.0f} kg")
+        lines.append(f"shelf life spent by freight {k.get('shelf_life_used_kg_days', 0):,.0f} kg-days, "
+                     f"worth {k.get('shelf_life_used_value', 0):,.0f} {cur}")
+        lines += [f"consolidation: {line}" for line in k.get("consolidation_outcome", [])]
         checked = k.get("plan_check")
         if checked:
             taken = checked["lots_taken_out"] + checked["orders_taken_out"]
