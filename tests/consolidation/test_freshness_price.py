@@ -89,3 +89,19 @@ def test_without_priority_the_more_valuable_order_is_served(kit):
     result = consolidate(case, supplies, params=kit.fast)
     assert set(result.itineraries) == {"livestream"}
     assert {u.order_id: u.reason for u in result.unserved} == {"contract": Reason.NO_SUPPLY}
+
+
+def test_priority_and_shelf_value_are_read_from_the_case_files(tiny_case, tmp_path):
+    from planner.exceptions import CaseError
+    from planner.io import read_case, write_case
+
+    orders = (replace(tiny_case.orders[0], priority=Priority.CONTRACT), *tiny_case.orders[1:])
+    products = (replace(tiny_case.products[0], shelf_life_value_per_kg_day=1234.0),)
+    write_case(tiny_case.replace(orders=orders, products=products), tmp_path / "case")
+    back = read_case(tmp_path / "case")
+    assert [o.priority for o in back.orders] == [Priority.CONTRACT, Priority.STANDARD]
+    assert back.products[0].shelf_life_value_per_kg_day == 1234.0
+    text = (tmp_path / "case" / "orders.csv").read_text(encoding="utf-8")
+    (tmp_path / "case" / "orders.csv").write_text(text.replace(",contract", ",urgent"), encoding="utf-8")
+    with pytest.raises(CaseError, match="priority: must be one of standard, export, contract"):
+        read_case(tmp_path / "case")
