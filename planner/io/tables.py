@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,14 +127,25 @@ def source_of(path: Path) -> Path | tuple[Path, str] | None:
 
 
 def _sheet_named(book: Path, name: str) -> str:
+    try:
+        names = _workbook(book, book.stat().st_mtime_ns)[0]
+    except (TableError, OSError):  # a broken workbook is reported when read, not here
+        return ""
+    return next((s for s in names if s.strip().casefold() == name.casefold()), "")
+
+
+@lru_cache(maxsize=4)
+def _workbook(book: Path, mtime_ns: int) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
+    """Sheet names and the cell values of every sheet, read once per file version
+    (opening a workbook parses all its shared strings: a case reads several sheets)."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(book, read_only=True)
-    except Exception:  # noqa: BLE001 - a broken workbook is reported when read, not here
-        return ""
+        wb = load_workbook(book, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise TableError(f"{book.name}: not a readable XLSX workbook ({exc})") from None
     try:
-        return next((s for s in wb.sheetnames if s.strip().casefold() == name.casefold()), "")
+        return list(wb.sheetnames), {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
     finally:
         wb.close()
 
@@ -300,19 +312,11 @@ def read_sheet(
 ) -> Table:
     """A sheet (by name; empty: the first) of an XLSX workbook (the header as
     :func:`read_table` finds it)."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(book, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise TableError(f"{book.name}: not a readable XLSX workbook ({exc})") from None
-    try:
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        label = f"{book.name} [{ws.title}]" if sheet else book.name
-        note = FileNote(label, "XLSX", decimal=options.decimal or ".")
-        raw_rows = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
+    names, sheets = _workbook(book, book.stat().st_mtime_ns)
+    title = sheet or names[0]
+    label = f"{book.name} [{title}]" if sheet else book.name
+    note = FileNote(label, "XLSX", decimal=options.decimal or ".")
+    raw_rows = sheets[title]
     texts = [[_cell_text(v) for v in values] for values in raw_rows]
     if not any("".join(r).strip() for r in texts):
         raise TableError(f"{label}: the sheet is empty (a header row is needed)")
