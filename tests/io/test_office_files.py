@@ -335,3 +335,12 @@ def test_declared_date_order(case_with):
     with pytest.raises(CaseError) as info:
         read_case(case_with({"settings.toml": settings + '\n[files]\ndates = "ymd"\n'}))
     assert info.value.problems[0].startswith("settings.toml [files], dates: must be 'dmy'")
+
+
+def test_a_broken_workbook_is_named(case_with):
+    folder = case_with({"lots.csv": None})
+    (folder / "lots.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(CaseError) as info:
+        read_case(folder)
+    (problem,) = info.value.problems
+    assert problem.startswith("lots.xlsx: not a readable XLSX workbook (")
