@@ -157,8 +157,8 @@ def comparison_figure(cmp: Comparison) -> Figure:
     heads = [k for k in HEADLINE if k in rows.index]
     rel = cmp.table[(cmp.table["mean_a"].abs() > 0) & cmp.table["diff"].notna()]
     fig = Figure(figsize=(9, 3.2 + 0.28 * len(rel)), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[2.6, 0.6 + 0.28 * len(rel)])
-    axes = np.atleast_1d(top.subplots(1, max(1, len(heads))))
+    grid = fig.add_gridspec(2, max(1, len(heads)), height_ratios=[2.6, 0.6 + 0.28 * len(rel)])
+    axes = [fig.add_subplot(grid[0, i]) for i in range(len(heads))]
     for ax, kpi in zip(axes, heads, strict=False):
         unit, factor, _ = HEADLINE[kpi]
         r = rows.loc[kpi]
@@ -167,9 +167,9 @@ def comparison_figure(cmp: Comparison) -> Figure:
         ax.axhline(0, color="#888", lw=0.8)
         ax.set_xticks([])
         ax.set_title(f"{DATA[kpi].label}\n({unit})", fontsize=9)
-    top.suptitle(f"B = {cmp.b_name} minus A = {cmp.a_name} ({cmp.level:.0%} intervals, {cmp.method})",
+    fig.suptitle(f"B = {cmp.b_name} minus A = {cmp.a_name} ({cmp.level:.0%} intervals, {cmp.method})",
                  fontsize=10)
-    ax = bottom.subplots()
+    ax = fig.add_subplot(grid[1, :])
     if len(rel):
         base = rel["mean_a"].abs().to_numpy()
         d = rel["diff"].to_numpy() / base * 100

@@ -75,9 +75,9 @@ def carry_stock(case: Case, plan: Any, *, storage_rate: Mapping[str, float],
     executed = lots or {}
     loss = {k: v.extra_loss_s for k, v in executed.items()}
     delivered = {d.lot_id for d in plan.routing.deliveries}
-    lots = {lot.id: lot for lot in case.lots}
+    harvest = {lot.id: lot for lot in case.lots}
     supplied = {s.id for s in plan.supplies}
-    spoiled = sum(lots[i].kg for i in delivered - supplied if i in lots)  # no shelf life left at intake
+    spoiled = sum(harvest[i].kg for i in delivered - supplied if i in harvest)  # no shelf life left at intake
     kept: list[Supply] = []
     for s in plan.supplies:
         kg = s.kg - used.get(s.id, 0.0)
