@@ -130,7 +130,7 @@ def plan_day(
     consolidation = consolidate(
         case, supplies, params=ConsolidationParams.from_dict(
             {**dict(params.consolidation), "time_limit_s": params.consolidation_time_s}),
-        seed=seed, progress=_stage(progress, share, 0.98),
+        seed=seed, progress=None if progress is None else _stage(progress, share, 0.98),
     )
     kpis = compute_kpis(case, routing, supplies, consolidation, params)
     plan = DailyPlan(case, params, seed, routing, supplies, consolidation, kpis, tuple(stock))
