@@ -179,11 +179,13 @@ def main() -> None:
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="planner-api-bench-"))
-    settings = Settings(data_dir=tmp, database_url=args.database_url)
+    schema = f"bench_{os.getpid()}" if args.database_url.startswith("postgresql") else ""  # a fresh schema
+    settings = Settings(data_dir=tmp, database_url=args.database_url, database_schema=schema)
     keys = {p: create_key(settings, role="partner", org=p, label="bench")[1] for p in PARTNERS}
     planner_key = create_key(settings, role="planner", org="province", label="bench")[1]
     dispatcher_key = create_key(settings, role="dispatcher", org="coop-luc-ngan", label="bench")[1]
     env = {**os.environ, "PLANNER_DATA_DIR": str(tmp), "PLANNER_DATABASE_URL": args.database_url,
+           "PLANNER_DATABASE_SCHEMA": schema,
            "PLANNER_BASE_CASE": str(CASE), "PLANNER_MAX_ROWS_PER_REQUEST": str(max(args.batch, 1000))}
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -205,6 +207,13 @@ def main() -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
+        if schema:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(args.database_url)
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            engine.dispose()
     report = {
         "database": "postgresql" if args.database_url.startswith("postgresql") else "sqlite (WAL)",
         "server": f"planner serve --processes {args.processes}: uvicorn, {args.processes} server process(es) "

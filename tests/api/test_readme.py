@@ -5,8 +5,10 @@ PATH), on a free port instead of 8000: keys, ``planner serve`` with no flags
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -35,10 +37,15 @@ def test_the_readme_api_walk_through_works_on_a_fresh_clone(tmp_path):
         "planner serve &", f"planner serve --port {port} &")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=clone, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    out = done.stdout
+    shell = subprocess.Popen(["bash", "-e", "-o", "pipefail", "-c", script], cwd=clone, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = shell.communicate(timeout=900)
+    finally:  # the server it started in the background too, whatever happened
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(shell.pid, signal.SIGTERM)
+        shell.wait(30)
+    assert shell.returncode == 0, out[-3000:] + err[-3000:]
     assert '"status":"ready"' in out
     assert '"received":2000' in out and '"received":240' in out, out[-2000:]
     assert '"status": "succeeded"' in out, out[-2000:]
