@@ -132,7 +132,7 @@ def fill(server: Server) -> None:
         assert r.status_code == 200, r.text
 
 
-def wait_final(browser: Browser, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
+def wait_final(browser: Browser, job_id: str, timeout: float = 180.0) -> dict[str, Any]:
     end = time.monotonic() + timeout
     while True:
         status = browser.get(f"/dispatch/plans/{job_id}/status", headers={"Accept": "application/json"}).json()
@@ -145,5 +145,6 @@ def start_plan(browser: Browser, **form: Any) -> str:
     r = browser.post("/dispatch/plans", {"date": "2025-06-12", "time_limit_s": "1", **form})
     assert r.status_code == 303, r.text
     job_id = str(r.headers["location"]).rsplit("/", 1)[-1]
-    assert wait_final(browser, job_id)["status"] == "succeeded"
+    status = wait_final(browser, job_id)
+    assert status["status"] == "succeeded", status
     return job_id
