@@ -82,6 +82,11 @@ class Words:
         """``4.518.347`` (Vietnamese) or ``4,518,347`` (English)."""
         return _number_pattern(digits).apply(value, _locale(self.lang))
 
+    def value(self, value: float) -> str:
+        """A measured value with the digits that matter: ``14.776``, ``0,952``, ``3,14``."""
+        size = abs(value)
+        return self.number(value, 0 if size >= 100 else 2 if size >= 1 else 3)
+
     def kg(self, value: float) -> str:
         whole = abs(value - round(value)) < 0.05 or abs(value) >= 1000
         return f"{self.number(value, 0 if whole else 1)} kg"

@@ -14,5 +14,5 @@ DYNAMIC = (
     _("start"), _("pickup"), _("delivery"), _("end"),
     _("no_vehicle_large_enough"), _("outside_shifts"), _("packing_house_closed"), _("spoils_before_reaching"),
     _("packing_house_capacity"), _("fleet_exhausted"),
-    _("road"), _("air"), _("sea"), _("rail"),
+    _("road"), _("air"), _("sea"), _("rail"), _("reefer_truck"),
 )

@@ -66,7 +66,11 @@ def chrome(width: int = 1366, height: int = 900, *, lang: str = "vi") -> Any:
                 f"--lang={lang}", "--hide-scrollbars", "--force-device-scale-factor=1"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    if width < 500:  # headless windows are at least 500 px wide: emulate a phone's viewport
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    return driver
 
 
 def requested(driver: Any) -> list[str]:
