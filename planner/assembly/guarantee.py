@@ -66,6 +66,7 @@ class Repairs:
 
     lots: dict[str, tuple[LotReason, str]] = field(default_factory=dict)
     orders: dict[str, tuple[OrderReason, str]] = field(default_factory=dict)
+    resum: bool = False  # the freight totals disagree with its shipments: add them up again
     unattributed: list[str] = field(default_factory=list)
 
 
@@ -97,7 +98,7 @@ def guaranteed(plan: DailyPlan, rebuild: Callable[[RoutingResult, ConsolidationR
                                        "orders_taken_out": len(orders_out)}
             return plan
         fix = attribute(plan, problems)
-        if fix.unattributed or not (fix.lots or fix.orders):
+        if fix.unattributed or not (fix.lots or fix.orders or fix.resum):
             shown = fix.unattributed or problems
             raise SolverError(f"the plan breaks {len(problems)} rule(s) its repair cannot undo, so it is not "
                               f"returned: " + "; ".join(shown[:10]))
@@ -107,6 +108,8 @@ def guaranteed(plan: DailyPlan, rebuild: Callable[[RoutingResult, ConsolidationR
         orders.update(_orders_without_fruit(plan, fix.lots))
         orders_out.update({k: v[1] for k, v in orders.items()})
         freight = without_orders(plan.case, plan.consolidation, orders, params=_cparams(plan))
+        if fix.resum:
+            freight = resummed(plan.case, freight, params=_cparams(plan))
         plan = rebuild(routing, freight)
     problems = violations_of(plan, travel=travel)
     if problems:
@@ -139,6 +142,9 @@ def attribute(plan: DailyPlan, problems: Iterable[str]) -> Repairs:
     houses = {d.packing_house for d in routed.values()}
     facilities = {t.facility for s in cons.shipments for t in s.treatments}
     for text in problems:
+        if text.startswith("result:"):
+            fix.resum = True
+            continue
         tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
         named_orders = [t for t in tokens if t in orders]
         named_lots = [t for t in tokens if t in routed]
@@ -257,4 +263,15 @@ def without_orders(case: Case, cons: ConsolidationResult, drops: Mapping[str, tu
         handling_cost=sum(s.handling_cost for s in shipments),
         treatment_cost=sum(t.cost for s in shipments for t in s.treatments),
         penalty=cons.penalty + sum(penalty_of(orders[oid], params) for oid in drops),
+    )
+
+
+def resummed(case: Case, cons: ConsolidationResult, *, params: ConsolidationParams) -> ConsolidationResult:
+    """``cons`` with its totals added up again from its shipments and unserved orders."""
+    orders = {o.id: o for o in case.orders}
+    return replace(
+        cons, freight_cost=sum(s.freight_cost for s in cons.shipments),
+        handling_cost=sum(s.handling_cost for s in cons.shipments),
+        treatment_cost=sum(t.cost for s in cons.shipments for t in s.treatments),
+        penalty=sum(penalty_of(orders[u.order_id], params) for u in cons.unserved if u.order_id in orders),
     )

@@ -107,3 +107,13 @@ def test_a_packing_house_message_takes_out_the_least_valuable_lot_of_the_slot_it
     value = {lot.id: lot.value for lot in tiny_plan.case.lots}
     assert list(fix.lots) == [min(in_slot, key=lambda x: value[x.lot_id]).lot_id]
     assert fix.lots[next(iter(fix.lots))][0] is LotReason.PACKING_HOUSE_CAPACITY
+
+
+def test_freight_totals_that_do_not_add_up_are_added_up_again(tiny_plan: DailyPlan) -> None:
+    broken = replace(tiny_plan, consolidation=replace(tiny_plan.consolidation,
+                                                      freight_cost=tiny_plan.consolidation.freight_cost + 1e6),
+                     kpis=dict(tiny_plan.kpis))
+    assert any(v.startswith("result:") for v in g.violations_of(broken))
+    fixed = g.guaranteed(broken, _rebuild(broken))
+    assert fixed.consolidation.freight_cost == pytest.approx(tiny_plan.consolidation.freight_cost)
+    assert fixed.consolidation.itineraries.keys() == tiny_plan.consolidation.itineraries.keys()
