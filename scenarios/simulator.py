@@ -319,8 +319,8 @@ class _Ledger:
             "precool_target_hours": max((d["precool_target_hours"] for d in days), default=0.0),
             "shelf_life_left_days": _mean_days(out),
             "cost_per_kg": total["cost_total"] / kg_sound if kg_sound else float("nan"),
-            "vehicle_fill": float(np.mean([d["vehicle_fill"] for d in days])),
-            "unit_fill": float(np.mean([d["unit_fill"] for d in days])),
+            "vehicle_fill": float(np.mean([d["vehicle_fill"] for d in days])) if days else float("nan"),
+            "unit_fill": float(np.mean([d["unit_fill"] for d in days])) if days else float("nan"),
             "orders_open_at_end": float(self.still_open),
             **self._export(out),
         }

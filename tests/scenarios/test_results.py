@@ -160,3 +160,40 @@ def test_compare_pairs_by_run_and_keeps_rates_in_range(tmp_path: Path) -> None:
     lines = headline(result)
     assert any(line.startswith("cost per kg delivered sound: +0 VND/kg") for line in lines)
     assert any("points" in line for line in lines)
+
+
+def test_summary_intervals_stay_in_the_kpis_range() -> None:
+    """service level 1.0, 1.0, 0.6: the t interval would reach above 1 (the
+    issue's 0.885-1.046); the bootstrap is used and stays in [0, 1]; kg
+    unserved 0, 0, 1000 stays >= 0."""
+    frame = pd.DataFrame({"run": [0, 1, 2], "service_level": [1.0, 1.0, 0.6],
+                          "kg_unserved": [0.0, 0.0, 1000.0], "seconds": [1, 1, 1]})
+    low, high = confidence_interval(frame["service_level"].to_numpy())
+    assert high > 1.0  # what Student-t alone gives
+    s = summarize(frame).set_index("kpi")
+    assert 0.0 <= s.loc["service_level", "ci_low"] <= s.loc["service_level", "ci_high"] <= 1.0
+    assert s.loc["service_level", "interval"] == "bootstrap"
+    assert s.loc["kg_unserved", "ci_low"] >= 0.0 and s.loc["kg_unserved", "unit"] == "kg"
+
+
+def test_results_are_a_data_set(tmp_path: Path) -> None:
+    """Counts are integers, values rounded to their dictionary's decimals,
+    the dictionary travels with the results, and every market of the case
+    is in every run (a market without orders: 0 kg, no service level)."""
+    from scenarios.simulator import _Ledger
+
+    rows, markets = _Ledger(markets=("AU", "JP", "US", "domestic")).summary()
+    assert [m["market"] for m in markets] == ["AU", "JP", "US", "domestic"]
+    assert markets[1]["orders"] == 0 and math.isnan(markets[1]["service_level"])
+    rep = _rep("a", [0.912345678, 0.8, 1.0], [10.123456, 12.0, 11.0])
+    for r in rep.runs:
+        r.kpis.update(orders_total=330.0000001, kg_ordered=1234.56789)
+    write_results(rep, tmp_path)
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert str(runs["orders_total"].dtype) == "int64" and list(runs["orders_total"]) == [330, 330, 330]
+    assert list(runs["kg_ordered"]) == [1234.6] * 3 and runs["service_level"][0] == 0.9123
+    text = (tmp_path / "runs.csv").read_text()
+    assert "330.0" not in text and "e+" not in text
+    dictionary = pd.read_csv(tmp_path / "kpis.csv")
+    assert {"name", "label", "unit", "better", "definition"} <= set(dictionary.columns)
+    assert set(runs.columns) <= set(dictionary["name"])
