@@ -114,7 +114,8 @@ def main() -> None:
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--no-load", action="store_true", help="no competing busy process")
     ap.add_argument("--out", default=str(RESULTS / "plan_soak"))
-    ap.add_argument("--reuse", help="a previous run's JSON: its 'before' rows are kept, not planned again")
+    ap.add_argument("--reuse", help="a previous run's JSON: its rows are kept, not planned again")
+    ap.add_argument("--before-seeds", nargs="+", type=int, help="seeds planned 'before' (default: all)")
     args = ap.parse_args()
     if args.worker:
         case_dir, limit, seed, out = args.worker
@@ -123,16 +124,16 @@ def main() -> None:
     load = None if args.no_load else busy_loop()
     rows: list[dict[str, object]] = []
     kept = json.loads(Path(args.reuse).read_text()) if args.reuse else []
-    old = {(r["case"], r["limit_s"], r["seed"]): r for r in kept if r["side"] == "before"}
+    old = {(r["case"], r["limit_s"], r["seed"], r["side"]): r for r in kept}
     try:
         for case_dir in args.cases:
             for limit in args.limits:
                 for seed in args.seeds:
                     for side, path in (("before", args.before), ("after", None)):
-                        if side == "before" and (case_dir, limit, seed) in old:
-                            rows.append(old[(case_dir, limit, seed)])
+                        if (case_dir, limit, seed, side) in old:
+                            rows.append(old[(case_dir, limit, seed, side)])
                             continue
-                        if side == "before" and not path:
+                        if side == "before" and (not path or (args.before_seeds and seed not in args.before_seeds)):
                             continue
                         facts = run_one(case_dir, limit, seed, path)
                         rows.append({"case": case_dir, "limit_s": limit, "seed": seed, "side": side, **facts})
