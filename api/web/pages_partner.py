@@ -3,10 +3,10 @@ fill, treatments), manifest downloads (CSV and XLSX) and order uploads."""
 
 from __future__ import annotations
 
-import io
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -18,7 +18,6 @@ from ..errors import ApiError
 from ..models import PlanJob, PlanShipment
 from ..services import ingest, plans, results
 from ..services.ingest import ORDERS
-from ..services.results import MANIFEST_COLUMNS
 from .i18n import Words
 from .render import PageRoute, page
 from .sessions import User, WebUser, require_role
@@ -97,38 +96,62 @@ async def shipments(request: Request, state: State, user: User, job_id: str) -> 
                 shipments=rows)
 
 
-def manifest_frame(ships: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(results.manifest_rows(ships), columns=list(MANIFEST_COLUMNS))
+def manifest_files(state: AppState, user: WebUser, job_id: str) -> tuple[bytes, bytes]:
+    """The partner's manifest as the field-outputs work writes it (``planner.outputs``:
+    CSV with BOM and an XLSX with a summary and a sheet per shipment, names beside
+    ids, formulas neutralised), for its shipments only. Its own orders go by their
+    own ids, another partner's order it carries by ``org:id``; lot ids stay out."""
+    import dataclasses
+
+    from planner.i18n import Lang
+    from planner.outputs.manifests import manifest_frame, partner_file_name, write_manifest_frame
+
+    from .dayplan import CASES, DOCUMENTS
+
+    ships = _shipments(state, user, job_id)  # checks the caller may read them
+    case = CASES.get(state, job_id)
+    with state.db.reader() as s:
+        itineraries = DOCUMENTS.get(s, job_id)["orders"]
+    mine = "" if user.who.is_planner else user.who.org
+    shown = {o.id: (o.id.split(":", 1)[1] if mine and o.id.startswith(mine + ":") else o.id) for o in case.orders}
+    docs = [{**sh, "manifest": [{**{k: v for k, v in line.items() if k != "order_org"},
+                                 "order_id": shown.get(f"{line['order_org']}:{line['order_id']}" if line["order_org"]
+                                                       else line["order_id"], line["order_id"]),
+                                 "supply_id": ""} for line in sh["manifest"]]} for sh in ships]
+    view = case.replace(orders=tuple(dataclasses.replace(o, id=shown[o.id]) for o in case.orders), lots=())
+    carried = {line["order_id"] for sh in docs for line in sh["manifest"]}
+    orders = [{"order_id": shown.get(o["order_id"], o["order_id"]), "shipments": o["shipments"]}
+              for o in itineraries if shown.get(o["order_id"], o["order_id"]) in carried]
+    plan = {"case": {"currency": case.settings.currency}, "shipments": docs, "orders": orders}
+    lang = Lang(user.lang, case.settings.currency)
+    frame = manifest_frame(plan, view, lang)
+    partners = sorted({sh["partner"] for sh in docs}) or [user.who.org]
+    with tempfile.TemporaryDirectory(prefix="planner-manifest-") as tmp:
+        written = write_manifest_frame(frame, list(partners), Path(tmp), plan=plan, case=view, lang=lang)
+        if len(partners) == 1:
+            name = partner_file_name(partners[0])
+            folder = Path(tmp) / "manifests"
+            return (folder / name).read_bytes(), (folder / name.replace(".csv", ".xlsx")).read_bytes()
+        # a planner downloading every partner's lines: one CSV of all, the XLSX of the first partner
+        csv = b"".join(p.read_bytes() if k == 0 else p.read_bytes().split(b"\n", 1)[-1]
+                       for k, p in enumerate(x for x in written if x.suffix == ".csv"))
+        return csv, next(x for x in written if x.suffix == ".xlsx").read_bytes()
 
 
-def _neutral(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as formulas start with a quote (OWASP CSV injection)."""
-    def fix(value: object) -> object:
-        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-    return frame.map(fix)
+def _download(body: bytes, media: str, user: WebUser, job_id: str, suffix: str) -> Response:
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="manifest-{user.who.org}-{job_id[:8]}.{suffix}"'})
 
 
 @router.get("/plans/{job_id}/manifest.csv")
 async def manifest_csv(state: State, user: User, job_id: str) -> Response:
     require_role(user, Role.PARTNER)
-    ships = await run_in_threadpool(_shipments, state, user, job_id)
-    text = _neutral(manifest_frame(ships)).to_csv(index=False, lineterminator="\r\n")
-    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="manifest-{user.who.org}-{job_id[:8]}.csv"'})
+    csv, _ = await run_in_threadpool(manifest_files, state, user, job_id)
+    return _download(csv, "text/csv; charset=utf-8", user, job_id, "csv")
 
 
 @router.get("/plans/{job_id}/manifest.xlsx")
 async def manifest_xlsx(state: State, user: User, job_id: str) -> Response:
     require_role(user, Role.PARTNER)
-    ships = await run_in_threadpool(_shipments, state, user, job_id)
-    frame = _neutral(manifest_frame(ships))
-    for column in ("departure", "arrival"):
-        frame[column] = pd.to_datetime(frame[column], utc=False).map(
-            lambda t: t.tz_localize(None) if t is not pd.NaT and t.tzinfo else t)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="manifest", index=False)
-    return Response(buffer.getvalue(),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="manifest-{user.who.org}-{job_id[:8]}.xlsx"'})
+    _, xlsx = await run_in_threadpool(manifest_files, state, user, job_id)
+    return _download(xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", user, job_id, "xlsx")

@@ -7,6 +7,8 @@ other partner's shipment. Fails if any request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,12 +45,23 @@ def wait(driver: Any, css: str, timeout: float = 60.0) -> Any:
     return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def navigating(driver: Any, action: Any, timeout: float = 120.0) -> None:
+    """Do ``action`` (a click, a script) and wait until the browser has left the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+
+
 def sign_in(driver: Any, url: str, key: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(url + "/")
     driver.find_element(By.ID, "api_key").send_keys(key)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    navigating(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click)
     wait(driver, "header nav")
 
 
@@ -70,7 +83,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
                 ("A-L2", "farm-b", 300, "2025-06-12T05:00", "2025-06-12T11:00")]
         bad.write_bytes(lots_csv(rows[0], ("A-L2", "farm-b", 300, "2025-06-12T05:00", "soon")))
         driver.find_element(By.ID, "lots-file").send_keys(str(bad))
-        driver.find_element(By.CSS_SELECTOR, "form[action='/dispatch/lots/upload'] button").click()
+        navigating(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/dispatch/lots/upload'] button").click)
         problem = wait(driver, "#upload-result tr.problem")
         cells = [c.text for c in problem.find_elements(By.TAG_NAME, "td")]
         assert cells[:2] == ["3", "latest_pickup"], cells
@@ -79,7 +92,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         # 2. fixed: stored
         bad.write_bytes(lots_csv(*rows))
         driver.find_element(By.ID, "lots-file").send_keys(str(bad))
-        driver.find_element(By.CSS_SELECTOR, "form[action='/dispatch/lots/upload'] button").click()
+        navigating(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/dispatch/lots/upload'] button").click)
         wait(driver, "p#upload-result.ok")
         assert "A-L2" in driver.find_element(By.ID, "lots-table").text
 
@@ -87,7 +100,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         time_limit = driver.find_element(By.NAME, "time_limit_s")
         time_limit.clear()
         time_limit.send_keys("1")
-        driver.find_element(By.ID, "start-plan").click()
+        navigating(driver, driver.find_element(By.ID, "start-plan").click)
         wait(driver, "#map .leaflet-marker-icon")
         job = driver.current_url.rsplit("/", 1)[-1]
         routes = server.client.get(f"/v1/plans/{job}/routes", headers=server.bearer("coop-a")).json()
@@ -104,10 +117,10 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         carrier = next(r["vehicle_id"] for r in routes for s in r["stops"] if "A-L2" in s["lot_ids"])
         moto = next(v for v in ("moto#1", "moto#2") if v != carrier)
         target_position = None if moto not in used else 1
-        assert driver.execute_script(DRAG, "A-L2", moto, target_position)
+        navigating(driver, lambda: driver.execute_script(DRAG, "A-L2", moto, target_position))
         violation = wait(driver, "#violations li.violation")
         assert "vượt tải trọng 200 kg" in violation.text, violation.text
-        driver.find_element(By.ID, "undo-edit").click()
+        navigating(driver, driver.find_element(By.ID, "undo-edit").click)
         wait(driver, "#move-form")
         assert not driver.find_elements(By.ID, "violations")
 
@@ -116,17 +129,17 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         other = next(v for v in ("reefer#1", "moto#1", "moto#2") if v != a1)
         Select(driver.find_element(By.ID, "move-lot")).select_by_value("A-L1")
         Select(driver.find_element(By.ID, "move-vehicle")).select_by_visible_text(other)
-        driver.find_element(By.ID, "move-submit").click()
+        navigating(driver, driver.find_element(By.ID, "move-submit").click)
         wait(driver, "#edit-ok")
-        driver.find_element(By.ID, "accept-edit").click()
+        navigating(driver, driver.find_element(By.ID, "accept-edit").click)
         history = wait(driver, "ol.history")
         assert "Phiên bản 1: coop-a" in history.text
 
         # 6. a stop done from the driver's page (phone): weighed kg on the page
-        driver.find_element(By.CSS_SELECTOR, f"details.route[data-vehicle='{other}'] .route-links a[href*='/vehicles/']").click()
+        navigating(driver, driver.find_element(By.CSS_SELECTOR, f"details.route[data-vehicle='{other}'] .route-links a[href*='/vehicles/']").click)
         form = wait(driver, "form.done-form")
         form.find_element(By.NAME, "kg").send_keys("147")
-        form.find_element(By.CSS_SELECTOR, "button").click()
+        navigating(driver, form.find_element(By.CSS_SELECTOR, "button").click)
         done = wait(driver, "li.stop.done p.ok")
         assert "147 kg" in done.text
         driver.back()
@@ -138,7 +151,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         replan_limit = driver.find_element(By.CSS_SELECTOR, "#replan-form input[name='time_limit_s']")
         replan_limit.clear()
         replan_limit.send_keys("1")
-        driver.find_element(By.ID, "replan-submit").click()
+        navigating(driver, driver.find_element(By.ID, "replan-submit").click)
         wait(driver, "#map .leaflet-marker-icon")
         assert driver.current_url.rsplit("/", 1)[-1] != job
         assert "lập lại từ" in driver.find_element(By.TAG_NAME, "h1").text
@@ -147,7 +160,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         # 8. a partner: its shipments, its manifest, nobody else's
         driver.delete_all_cookies()
         sign_in(driver, url, server.keys["viettel-post"])
-        driver.find_element(By.CSS_SELECTOR, "#days a[href^='/partner/plans/']").click()
+        navigating(driver, driver.find_element(By.CSS_SELECTOR, "#days a[href^='/partner/plans/']").click)
         wait(driver, "#shipments")
         theirs = server.client.get(f"/v1/plans/{job}/shipments", headers=server.bearer("vna-cargo")).json()["items"]
         page = driver.page_source
@@ -158,8 +171,8 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
             "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(done);", href)
         mine = {s["id"] for s in server.client.get(f"/v1/plans/{job}/shipments",
                                                     headers=server.bearer("viettel-post")).json()["items"]}
-        shipment_ids = {line.split(",")[0] for line in text.strip().splitlines()[1:]}
-        assert "VP-1" in text and shipment_ids == mine
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        assert "VP-1" in {r["order_id"] for r in rows} and {r["shipment_id"] for r in rows} == mine
         seen += requested(driver)
     finally:
         driver.quit()
