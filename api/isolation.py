@@ -23,7 +23,6 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
 
 from planner.domain import Case
 
@@ -37,8 +36,8 @@ MB = 1024 * 1024
 @dataclass(frozen=True, slots=True)
 class Caps:
     memory_mb: int  # address space the child may add to what it inherits
-    cpu_s: int  # CPU seconds of the child
-    wall_s: float  # seconds from start to the end of the child
+    cpu_s: int  # CPU seconds of the child: the work it may do
+    wall_s: float  # seconds from its start to its end (generous: a busy machine slows a plan down)
 
 
 class JobFailed(Exception):
@@ -57,6 +56,18 @@ class Cancelled(Exception):
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # ru_maxrss is in KiB on Linux
+
+
+def _resident_peak_mb(pid: int) -> float:
+    """Peak resident memory of process ``pid`` so far (``VmHWM``), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
 
 
 def _watch(pid: int) -> None:
@@ -118,13 +129,15 @@ def run_capped(
     child.start()
     child_end.close()
     deadline = time.monotonic() + caps.wall_s
+    peak = 0.0
     try:
         while True:
+            peak = max(peak, _resident_peak_mb(child.pid))
             if stop.is_set():
                 raise InterruptedError("the worker is stopping")
             if time.monotonic() > deadline:
-                raise JobFailed("time_limit", f"the plan ran past its time limit plus the grace period "
-                                f"({caps.wall_s:.0f} s) and was stopped")
+                raise JobFailed("time_limit", f"the plan ran past its wall-clock limit ({caps.wall_s:.0f} s) "
+                                "and was stopped", peak_mb=peak or None)
             if parent.poll(0.25):
                 try:
                     message = parent.recv()
@@ -151,8 +164,10 @@ def run_capped(
         if code in (-signal.SIGXCPU, -signal.SIGKILL) or code is None:
             reason = ("used more CPU time than its cap" if code == -signal.SIGXCPU
                       else "was killed (out of memory or by an operator)")
-            raise JobFailed("time_limit" if code == -signal.SIGXCPU else "killed", f"the plan's process {reason}")
-        raise JobFailed("internal_error", f"the plan's process ended without a result (exit code {code})")
+            raise JobFailed("time_limit" if code == -signal.SIGXCPU else "killed", f"the plan's process {reason}",
+                            peak_mb=peak or None)
+        raise JobFailed("internal_error", f"the plan's process ended without a result (exit code {code})",
+                        peak_mb=peak or None)
     finally:
         if child.is_alive():
             child.kill()

@@ -136,12 +136,13 @@ class JobRunner:
         stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_after_s)
         n = 0
         with self.db.write() as s:
-            gone = [w for w in s.scalars(select(PlanWorker))
+            gone = [w.id for w in s.scalars(select(PlanWorker))
                     if w.id not in _LIVE and (w.heartbeat_at < stale_before or self._dead_here(w.id))]
-            for w in gone:
-                log.warning("plan worker %s is gone", w.id)
-                s.delete(w)
-            for job in s.scalars(select(PlanJob).where(PlanJob.status == "running")):
+            if gone:  # another server may remove them at the same time: no row count expected
+                log.warning("plan worker(s) gone: %s", ", ".join(gone))
+                s.execute(delete(PlanWorker).where(PlanWorker.id.in_(gone)))
+            running = select(PlanJob).where(PlanJob.status == "running").with_for_update(skip_locked=True)
+            for job in s.scalars(running):  # locked: two servers never take back the same job twice
                 if job.worker in _LIVE:  # a runner of this process: alive, however slow its heartbeat
                     continue
                 stale = job.heartbeat_at is None or job.heartbeat_at < stale_before
@@ -218,9 +219,10 @@ class JobRunner:
             return job.id
 
     def caps(self, options: PlanOptions) -> Caps:
-        grace = self.settings.plan_grace_s
-        limit = math.ceil(options.time_limit_s)
-        return Caps(memory_mb=self.settings.plan_memory_mb, cpu_s=limit + grace, wall_s=limit + grace)
+        """The job's time limit plus the grace of CPU time (the work, whatever the machine's load), and
+        four times that of wall-clock time (a plan on a busy machine is slower, not bigger)."""
+        cpu = math.ceil(options.time_limit_s) + self.settings.plan_grace_s
+        return Caps(memory_mb=self.settings.plan_memory_mb, cpu_s=cpu, wall_s=4 * cpu)
 
     def execute(self, job_id: str, case: Case, options: PlanOptions) -> tuple[PlanOutput, float | None]:
         """The plan (and its peak memory, MB): in a capped child process, or

@@ -37,8 +37,8 @@ class Settings(BaseSettings):
                                      "case's horizon plus this many days after the order (the harvest).")
     plan_memory_mb: int = Field(4096, ge=64, description="Address space a plan job may add to the worker's (its "
                                 "process is stopped past it and the job fails).")
-    plan_grace_s: int = Field(120, ge=1, description="Time a plan job may run past its time limit (CPU and wall "
-                              "clock) before it is stopped and fails.")
+    plan_grace_s: int = Field(120, ge=1, description="CPU seconds a plan job may use past its time limit before "
+                              "it is stopped and fails (wall clock: four times limit plus grace).")
     worker_isolation: bool = Field(True, description="Run each plan job in a child process of the worker under the "
                                    "memory and time caps (False: in the worker's thread, uncapped; tests).")
     expected_workers: int = Field(-1, ge=-1, description="Worker processes /readyz waits for (-1: this process's "
