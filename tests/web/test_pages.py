@@ -144,7 +144,7 @@ def test_a_move_over_capacity_is_said_in_words_then_undone(server: Server) -> No
     r = b.post(f"/dispatch/plans/{job}/move", {"lot": "A-L2", "vehicle": "moto#2", "position": ""})
     assert r.status_code == 303
     page = b.get(f"/dispatch/plans/{job}").text
-    violations = re.findall(r'<li class="violation (\w+)">(.*?)</li>', page)
+    violations = re.findall(r'<li class="violation kind-(\w+)">(.*?)</li>', page)
     assert ("over_capacity", "Xe moto#2 sẽ chở 300 kg sau điểm Farm B, vượt tải trọng 200 kg.") in violations
     assert b.post(f"/dispatch/plans/{job}/undo").status_code == 303
     page = b.get(f"/dispatch/plans/{job}").text
