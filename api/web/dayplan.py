@@ -83,6 +83,26 @@ def editable(document: dict[str, Any]) -> dict[str, Any]:
     return {k: document[k] for k in EDITABLE if k in document}
 
 
+def patch_of(document: dict[str, Any], changed: set[str]) -> dict[str, Any]:
+    """What an edit changed in ``document``: the changed vehicles' routes (None: no route
+    any more) and the delivery entries of their lots. A draft keeps only this."""
+    routes = {r["vehicle_id"]: r for r in document["routes"] if r["vehicle_id"] in changed}
+    lots = {lid for r in routes.values() for st in r["stops"] for lid in st["lot_ids"]}
+    return {"routes": {v: routes.get(v) for v in sorted(changed)},
+            "deliveries": [d for d in document["deliveries"] if d["lot_id"] in lots]}
+
+
+def patched(document: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with ``patch`` (from :func:`patch_of`) applied."""
+    routes = patch["routes"]
+    kept = [routes.get(r["vehicle_id"], r) if r["vehicle_id"] in routes else r for r in document["routes"]]
+    present = {r["vehicle_id"] for r in document["routes"]}
+    new = [r for v, r in routes.items() if v not in present and r is not None]
+    deliveries = {d["lot_id"]: d for d in patch["deliveries"]}
+    return {**document, "routes": [r for r in kept if r is not None] + new,
+            "deliveries": [deliveries.get(d["lot_id"], d) for d in document["deliveries"]]}
+
+
 @dataclass
 class Current:
     number: int
@@ -104,11 +124,10 @@ def current(state: AppState, who: Principal, job_id: str) -> Current:
         base = DOCUMENTS.get(s, job_id)
         latest = _latest(s, job_id)
         draft = s.get(PlanDraft, job_id)
+    document = base if latest is None else {**base, **latest.document}
     if draft is not None:
-        draft.document = {**base, **draft.document}
-    if latest is None:
-        return Current(0, base, draft)
-    return Current(latest.number, {**base, **latest.document}, draft)
+        draft.document = patched(document, draft.document)
+    return Current(0 if latest is None else latest.number, document, draft)
 
 
 def versions(state: AppState, job_id: str) -> list[PlanVersion]:
@@ -150,7 +169,7 @@ def propose_move(state: AppState, who: Principal, job_id: str, move: editing.Mov
               "position": move.position, "changed": sorted(changed)}
     with state.db.write() as s:
         s.execute(delete(PlanDraft).where(PlanDraft.job_id == job_id))
-        draft = PlanDraft(job_id=job_id, base_number=now.number, document=editable(new_doc), change=change,
+        draft = PlanDraft(job_id=job_id, base_number=now.number, document=patch_of(new_doc, changed), change=change,
                           findings=findings, author_key_id=who.key_id, created_at=utcnow())
         s.add(draft)
     return draft
@@ -158,7 +177,7 @@ def propose_move(state: AppState, who: Principal, job_id: str, move: editing.Mov
 
 def accept(state: AppState, who: Principal, job_id: str) -> PlanVersion:
     """The pending edit becomes the newest version (409 if another was accepted meanwhile)."""
-    current(state, who, job_id)
+    now = current(state, who, job_id)
     with state.db.write() as s:
         draft = s.get(PlanDraft, job_id)
         if draft is None:
@@ -168,7 +187,8 @@ def accept(state: AppState, who: Principal, job_id: str) -> PlanVersion:
         if draft.base_number != number:
             s.delete(draft)
             raise ApiError(409, "stale_edit", "the plan changed since this edit was made; make it again")
-        version = PlanVersion(job_id=job_id, number=number + 1, document=draft.document, change=draft.change,
+        version = PlanVersion(job_id=job_id, number=number + 1,
+                              document=editable(patched(now.document, draft.document)), change=draft.change,
                               author_org=who.org, author_role=who.role.value, author_key_id=who.key_id,
                               created_at=utcnow())
         s.add(version)
