@@ -13,8 +13,9 @@ from typing import Literal
 
 import numpy as np
 
-from ..domain import Case, HarvestLot, Site, SiteKind, VehicleType
+from ..domain import Case, HarvestLot, Location, Site, SiteKind, VehicleType
 from ..travel import TravelMatrix, TravelTimeProvider
+from ..travel.traffic import TimeDependentTimes
 
 NodeKind = Literal["start", "end", "pickup", "delivery"]
 
@@ -48,7 +49,12 @@ def lot_boxes(case: Case, lot: HarvestLot) -> int:
 
 @dataclass
 class Network:
-    """Sites, travel matrices per profile, vehicles and nodes of one solve."""
+    """Sites, travel matrices per profile, vehicles and nodes of one solve.
+
+    In rush hours (``rush[profile]``, the case's slow periods for that
+    profile) ``matrices[profile].seconds`` are the search's times: each arc's
+    worst over the profile's shifts, so a route the search finds feasible is
+    feasible when :meth:`drive` times it exactly (travel is FIFO)."""
 
     case: Case
     sites: list[Site]
@@ -57,6 +63,7 @@ class Network:
     nodes: list[Node] = field(default_factory=list)
     pickup: dict[str, int] = field(default_factory=dict)
     delivery: dict[str, dict[str, int]] = field(default_factory=dict)
+    rush: dict[str, TimeDependentTimes] = field(default_factory=dict)
 
     def site_index(self, site_id: str) -> int:
         return next(i for i, s in enumerate(self.sites) if s.id == site_id)
@@ -71,6 +78,27 @@ class Network:
 
     def seconds(self, profile: str, a: int, b: int) -> int:
         return int(self.matrices[profile].seconds[a, b])
+
+    def drive(self, profile: str, a: int, b: int, depart: int) -> int:
+        """Exact seconds from site ``a`` to site ``b`` leaving at ``depart``
+        (slowed in rush hours; the checkers' re-timer drives the same)."""
+        rush = self.rush.get(profile)
+        return self.seconds(profile, a, b) if rush is None else rush.seconds(a, b, depart)
+
+    def latest_departure(self, profile: str, a: int, b: int, arrive: int) -> int:
+        """The latest time to leave site ``a`` and reach site ``b`` by ``arrive``
+        (the arrival is monotone in the departure: a bisection)."""
+        rush = self.rush.get(profile)
+        if rush is None:
+            return arrive - self.seconds(profile, a, b)
+        lo, hi = arrive - self.seconds(profile, a, b), arrive - int(rush.base[a, b])
+        while lo < hi:  # lo always arrives in time (the worst bound)
+            mid = (lo + hi + 1) // 2
+            if mid + rush.seconds(a, b, mid) <= arrive:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     def metres(self, profile: str, a: int, b: int) -> int:
         return int(self.matrices[profile].metres[a, b])
@@ -109,7 +137,12 @@ def build_network(
     locations = [s.location for s in sites]
     profiles = sorted({vt.profile for vt in case.vehicle_types})
     matrices = {p: travel.matrix(locations, locations, p) for p in profiles}
-    net = Network(case, sites, matrices, vehicles)
+    rush = rush_hours(case, locations, matrices)
+    for p, times in rush.items():
+        shifts = [vt.shift for vt in case.vehicle_types if vt.profile == p]
+        worst = times.worst(min(s.start for s in shifts), max(s.end for s in shifts))
+        matrices[p] = TravelMatrix(worst, matrices[p].metres)
+    net = Network(case, sites, matrices, vehicles, rush=rush)
     for v, vehicle in enumerate(vehicles):
         net.nodes.append(Node("start", index[vehicle.type.home], vehicle=v))
         net.nodes.append(Node("end", index[vehicle.type.end_site], vehicle=v))
@@ -128,6 +161,21 @@ def build_network(
             net.delivery[lot.id][ph] = len(net.nodes)
             net.nodes.append(Node("delivery", index[ph], lot=lot))
     return net
+
+
+def rush_hours(case: Case, locations: list[Location], matrices: dict[str, TravelMatrix]
+               ) -> dict[str, TimeDependentTimes]:
+    """Time-dependent travel per profile the case's slow periods slow."""
+    settings = case.settings.travel
+    out = {}
+    for p, matrix in matrices.items():
+        if not any(period.applies_to(p) for period in settings.slow_periods):
+            continue
+        times = TimeDependentTimes.build(np.asarray(matrix.seconds, dtype=np.int64), locations,
+                                         settings.corridors, settings.slow_periods, p)
+        if not times.profile.flat:
+            out[p] = times
+    return out
 
 
 def node_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -33,7 +33,9 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
     home, end_node = 2 * vehicle, 2 * vehicle + 1
     if visits:  # leave as late as the first service start allows
         first_node, first_t = visits[0]
-        start = max(start, first_t - net.transit(profile, home, first_node))
+        ready = first_t - net.service(home, first_node)
+        start = max(start, net.latest_departure(profile, net.nodes[home].site, net.nodes[first_node].site,
+                                                ready))
     stops = [Stop(net.sites[net.nodes[home].site].id, "start", start, start, 0, 0.0)]
     picked: dict[str, int] = {}
     deliveries: list[LotDelivery] = []
@@ -43,7 +45,7 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
         node0, hold = group[0]
         site_index, kind = net.nodes[node0].site, net.nodes[node0].kind
         site = net.sites[site_index]
-        arrival = t + net.seconds(profile, prev_site, site_index)
+        arrival = t + net.drive(profile, prev_site, site_index, t)
         metres += net.metres(profile, prev_site, site_index)
         t = max(arrival, hold)
         lots = []
@@ -79,7 +81,7 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
                           hold if hold > arrival else None))
         prev_site = site_index
     end_site = net.nodes[end_node].site
-    end_arrival = t + net.seconds(profile, prev_site, end_site)
+    end_arrival = t + net.drive(profile, prev_site, end_site, t)
     metres += net.metres(profile, prev_site, end_site)
     stops.append(Stop(net.sites[end_site].id, "end", end_arrival, end_arrival, 0, round(max(load_kg, 0.0), 6)))
     duration = end_arrival - start

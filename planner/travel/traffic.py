@@ -38,20 +38,27 @@ def _project(lat: NDArray[np.float64], lon: NDArray[np.float64], lat0: float
 
 def corridor_shares(locations: Sequence[Location], corridors: Sequence[Corridor]) -> NDArray[np.float32]:
     """``shares[c, i, j]``: the fraction of the straight segment from location
-    i to location j that lies inside corridor c (0 on the diagonal)."""
+    i to location j that lies inside corridor c (0 on the diagonal).
+
+    A pair's share depends on its two points only (each corridor is projected
+    around its own latitude and a segment is always drawn from its smaller
+    point), so the planner's network and the checker's few stops agree to the
+    bit on the same arc."""
     n = len(locations)
     out = np.zeros((len(corridors), n, n), dtype=np.float32)
     if not n or not corridors:
         return out
     lat = np.array([p.lat for p in locations])
     lon = np.array([p.lon for p in locations])
-    lat0 = float(np.mean(np.concatenate([lat, [q.lat for c in corridors for q in c.points]])))
-    x, y = _project(lat, lon, lat0)
     i, j = np.triu_indices(n, k=1)
-    coords = np.stack([np.stack([x[i], y[i]], axis=1), np.stack([x[j], y[j]], axis=1)], axis=1)
-    segments = shapely.linestrings(coords)
-    lengths = shapely.length(segments)
+    swap = (lat[i] > lat[j]) | ((lat[i] == lat[j]) & (lon[i] > lon[j]))
+    a, b = np.where(swap, j, i), np.where(swap, i, j)
     for c, corridor in enumerate(corridors):
+        lat0 = float(np.mean([q.lat for q in corridor.points]))
+        x, y = _project(lat, lon, lat0)
+        coords = np.stack([np.stack([x[a], y[a]], axis=1), np.stack([x[b], y[b]], axis=1)], axis=1)
+        segments = shapely.linestrings(coords)
+        lengths = shapely.length(segments)
         cx, cy = _project(np.array([q.lat for q in corridor.points]),
                           np.array([q.lon for q in corridor.points]), lat0)
         area = shapely.buffer(shapely.linestrings(np.stack([cx, cy], axis=1)), corridor.width_m)
