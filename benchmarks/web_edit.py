@@ -238,7 +238,7 @@ def main() -> None:
         rows.append(run_case("2,000-lot day (generated, fleet and intake x8.3)", folder, moves=args.moves,
                              time_limit=args.time_limit, seed=args.seed, work=work["scaled"],
                              greedy=not args.solve_scaled))
-    print("| case | lots routed | routes | moves | move median ms | move p95 ms | undo median ms | "
+    print("| case | planned by | lots routed | routes | moves | move median ms | move p95 ms | undo median ms | "
           "page after move median ms | page p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
