@@ -23,6 +23,7 @@ from ..domain import Case, HarvestLot, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from .costs import SEARCH_UNITS, shelf_life_cost
 from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
@@ -107,8 +108,10 @@ def route_pickups(
         routes=routes, deliveries=sorted(deliveries, key=lambda d: order[d.lot_id]),
         unassigned=sorted(unassigned.values(), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started, time_to_first_s=first,
-        objective=None if solved is None else float(solved.objective),
+        objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
+        shelf_life_cost=shelf_life_cost(case, {lot.id: lot for lot in all_lots}, deliveries,
+                                        weight=params.shelf_life_weight),
     )
 
 
@@ -155,6 +158,7 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
         seconds=time.perf_counter() - started,
         time_to_first_s=max(firsts) if firsts else None,
         stats={"lots": float(len(all_lots)), "catchments": float(len(parts))},
+        shelf_life_cost=sum(r.shelf_life_cost for r in merged),
     )
 
 

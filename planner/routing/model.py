@@ -23,7 +23,8 @@ from ortools.constraint_solver import pywrapcp
 
 from ..domain import HarvestLot
 from ..domain.windows import TimeWindow
-from .costs import arc_costs
+from ..freshness import model_for
+from .costs import SEARCH_UNITS, arc_costs, shelf_value_per_kg_s, span_cost_per_s
 from .freshness import FreshnessTable, LotBounds
 from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
@@ -68,8 +69,10 @@ class PickupModel:
         self.manager = pywrapcp.RoutingIndexManager(len(net.nodes), n_vehicles, net.starts, net.ends)
         self.routing = pywrapcp.RoutingModel(self.manager)
         self.transits = {p: transit_matrix(net, p) for p in sorted({v.type.profile for v in net.vehicles})}
+        self.unit = params.cost_scale * SEARCH_UNITS  # solver integers per currency unit
         self._costs()
         self._time()
+        self._shelf_life()
         self._capacities()
         self._pairs()
         if data.enforce_freshness:
@@ -82,13 +85,15 @@ class PickupModel:
 
     # -- model parts ----------------------------------------------------------
     def _costs(self) -> None:
-        net, scale = self.net, self.params.cost_scale
-        by_rate: dict[tuple[str, float, float], int] = {}
+        """The objective of :mod:`.costs`: fixed cost per used vehicle, km on
+        arcs, hours on the span (set in ``_time``, waiting included)."""
+        net, scale = self.net, self.unit
+        by_rate: dict[tuple[str, float], int] = {}
         for v, vehicle in enumerate(net.vehicles):
             vt = vehicle.type
-            key = (vt.profile, vt.cost_per_km, vt.cost_per_hour)
+            key = (vt.profile, vt.cost_per_km)
             if key not in by_rate:
-                cost = arc_costs(vt, metres_matrix(net, vt.profile), self.transits[vt.profile], scale=scale)
+                cost = arc_costs(vt, metres_matrix(net, vt.profile), scale=scale)
                 by_rate[key] = self.routing.RegisterTransitMatrix(cost.tolist())
             self.routing.SetArcCostEvaluatorOfVehicle(by_rate[key], v)
             self.routing.SetFixedCostOfVehicle(round(vt.fixed_cost * scale), v)
@@ -102,6 +107,7 @@ class PickupModel:
         self.time = self.routing.GetDimensionOrDie("time")
         fixed_vehicles = set(self.data.fixed)
         for v, vehicle in enumerate(net.vehicles):
+            self.time.SetSpanCostCoefficientForVehicle(span_cost_per_s(vehicle.type, scale=self.unit), v)
             shift = vehicle.type.shift
             lo = shift.start if v in fixed_vehicles else max(shift.start, self.data.now)
             self.time.CumulVar(self.routing.Start(v)).SetRange(lo, max(lo, shift.end))
@@ -134,6 +140,27 @@ class PickupModel:
                     windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
                                for w in windows if w.end >= pin[0] and w.start <= pin[1]]
                 self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
+
+    def _shelf_life(self) -> None:
+        """Shelf life consumed, as the model allows: linear in the pickup and
+        delivery times (soft upper bounds at the lot's ready time). From ready
+        to pickup at the ambient of the ready hour; from pickup to delivery at
+        the fleet's mean rate at that hour (a node's cost cannot depend on the
+        vehicle). The exact figure, hourly temperatures and the carrying
+        vehicle's, is what the result reports."""
+        weight = self.params.shelf_life_weight
+        if weight <= 0:
+            return
+        case, vehicles = self.net.case, self.net.vehicles
+        for lot in self.data.lots:
+            rate = model_for(case.product_by_id[lot.product]).rate
+            per_s = shelf_value_per_kg_s(case, lot) * lot.kg * weight * self.unit
+            ambient = float(rate(case.settings.ambient_at(lot.ready)))
+            riding = sum(float(rate(case.temperature_of(v.type, lot.ready))) for v in vehicles) / len(vehicles)
+            self.time.SetCumulVarSoftUpperBound(self.idx(self.net.pickup[lot.id]), lot.ready,
+                                                round(per_s * max(0.0, ambient - riding)))
+            for d in self.net.delivery[lot.id].values():
+                self.time.SetCumulVarSoftUpperBound(self.idx(d), lot.ready, round(per_s * riding))
 
     def _window(self, node: int, windows: list[TimeWindow],
                 holes: list[tuple[int, int]] | None = None) -> None:
@@ -176,7 +203,7 @@ class PickupModel:
             p = self.idx(net.pickup[lot.id])
             deliveries = [self.idx(d) for d in net.delivery[lot.id].values()]
             penalty = round((self.params.unassigned_penalty + self.params.value_weight * lot.value)
-                            * self.params.cost_scale)
+                            * self.unit)
             solver = self.routing.solver()
             if len(deliveries) == 1:  # the classic pair: one disjunction holding both
                 d = deliveries[0]
@@ -234,7 +261,7 @@ class PickupModel:
             if not first:
                 first.append(elapsed)
             stopper.report(min(elapsed / time_limit_s, 1.0),
-                           f"{label}solution cost {self.routing.CostVar().Value():,}")
+                           f"{label}solution cost {self.routing.CostVar().Value() / self.unit:,.0f}")
 
         self.routing.AddAtSolutionCallback(on_solution)
         sp = search_parameters(self.params, time_limit_s=time_limit_s)

@@ -42,7 +42,9 @@ class RoutingParams:
     Model: ``unassigned_penalty`` is the cost of leaving a lot out, plus
     ``value_weight`` times the lot's value (so the most valuable lots are kept
     first when the fleet is short). ``cost_scale`` multiplies money before it
-    is rounded to the solver's integers. ``max_packing_houses_per_lot`` keeps
+    is rounded to the solver's integers. ``shelf_life_weight`` multiplies the
+    value of the shelf life lots consume in the objective (:mod:`.costs`; 0:
+    vehicles' cost only). ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives; ``decompose``
     solves each packing house's catchment on its own with a share of the fleet
     (large days; not with fixed routes), cutting catchments of more than
@@ -66,6 +68,7 @@ class RoutingParams:
     unassigned_penalty: float = 50_000_000.0
     value_weight: float = 1.0
     cost_scale: float = 1.0
+    shelf_life_weight: float = 1.0
     max_packing_houses_per_lot: int = 3
     decompose: bool = False
     max_lots_per_part: int = 300
@@ -95,6 +98,8 @@ class RoutingParams:
             raise ValueError("routing params: insertion_neighbors_ratio must be in (0, 1]")
         if self.lns_time_limit_s <= 0:
             raise ValueError("routing params: lns_time_limit_s must be positive")
+        if self.shelf_life_weight < 0:
+            raise ValueError(f"routing params: shelf_life_weight must be >= 0, got {self.shelf_life_weight}")
         if self.unassigned_penalty < 0 or self.value_weight < 0:
             raise ValueError("routing params: unassigned_penalty and value_weight must be >= 0")
         if self.cost_scale <= 0:

@@ -83,7 +83,10 @@ class UnassignedLot:
 @dataclass(frozen=True)
 class RoutingResult:
     """Routes (used vehicles only), one delivery per routed lot, and one
-    unassigned entry (with its reason) per other lot."""
+    unassigned entry (with its reason) per other lot. ``shelf_life_cost`` is
+    the money worth of the shelf life the routed lots consumed (see
+    :mod:`.costs`); :attr:`day_cost` adds it to the vehicles' cost: the
+    objective the search minimises, in money."""
 
     routes: list[Route]
     deliveries: list[LotDelivery]
@@ -92,6 +95,7 @@ class RoutingResult:
     time_to_first_s: float | None = None
     objective: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
+    shelf_life_cost: float = 0.0
 
     @property
     def total_km(self) -> float:
@@ -104,6 +108,10 @@ class RoutingResult:
     @property
     def total_cost(self) -> float:
         return sum(r.cost for r in self.routes)
+
+    @property
+    def day_cost(self) -> float:
+        return self.total_cost + self.shelf_life_cost
 
     @property
     def kg_delivered(self) -> float:
@@ -121,7 +129,8 @@ class RoutingResult:
             f"{len(self.deliveries)} lots routed ({self.kg_delivered:,.0f} kg) on "
             f"{len(self.routes)} vehicles, {len(self.unassigned)} unassigned "
             f"({self.kg_unassigned:,.0f} kg)",
-            f"{self.total_km:,.1f} km, {self.total_hours:,.1f} h, cost {self.total_cost:,.0f}",
+            f"{self.total_km:,.1f} km, {self.total_hours:,.1f} h, cost {self.total_cost:,.0f}"
+            f" + shelf life consumed {self.shelf_life_cost:,.0f} = {self.day_cost:,.0f}",
         ]
         if self.deliveries:
             worst = min(self.deliveries, key=lambda d: d.budget_left_s)

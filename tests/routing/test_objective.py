@@ -1,0 +1,46 @@
+"""The one objective: what the search minimises is what the result reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.freshness import model_for
+from planner.routing import check_result, route_pickups
+from planner.routing.costs import route_cost, shelf_value_per_kg_s
+
+
+def test_the_search_objective_is_the_day_cost_by_hand(rk):
+    """One lot of 100 kg worth 1,000,000 (10,000 a kg) ready 04:00 at a farm
+    5 km (500 s) from the packing house; ambient 30 C, an ambient motorbike.
+    Picked 04:00, loaded 5 min, delivered 04:05 + 500 s: 800 s at 30 C, i.e.
+    800 * rate(30) reference seconds, valued at 10,000 a kg over the
+    product's reference shelf life. The vehicle: 50,000 fixed, 10 km at
+    2,000, from 04:00 - 500 s to the end of the 10 min unloading (2,400 s)
+    at 30,000 an hour."""
+    case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
+                   [rk.lot("A", "f", 100, ready_h=4, latest_h=10, value=1_000_000)])
+    result = route_pickups(case, params=rk.fast)
+    assert check_result(case, result) == []
+    route = result.routes[0]
+    assert route.duration_s == 500 + 300 + 500 + 600
+    assert route.cost == pytest.approx(route_cost(case.vehicle_types[0], route.km * 1000, 1900))
+    lot = case.lots[0]
+    rate30 = float(model_for(case.products[0]).rate(30.0))
+    per_kg_ref_s = 10_000 / case.products[0].ref_shelf_life_s
+    assert shelf_value_per_kg_s(case, lot) == pytest.approx(per_kg_ref_s)
+    assert result.shelf_life_cost == pytest.approx(per_kg_ref_s * 100 * rate30 * 800, rel=1e-3)
+    assert result.objective == pytest.approx(result.day_cost, rel=2e-3)
+
+
+def test_waiting_is_paid_in_the_search(rk):
+    """Two lots of 50 kg at the same farm, ready 04:00 (worth 5,000,000) and
+    07:00. One trip at 07:00 leaves the first lot 3 h more in the orchard at
+    30 C: a tenth of its 30 h of shelf life at 30 C, 500,000. Two trips cost
+    10 km more (20,000) and the rider's hours between them (about 3 h,
+    90,000). The search prices both and makes two trips."""
+    case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
+                   [rk.lot("A", "f", 50, ready_h=4, latest_h=10, value=5_000_000), rk.lot("B", "f", 50, ready_h=7, latest_h=10)])
+    result = route_pickups(case, params=rk.fast)
+    assert check_result(case, result) == []
+    assert result.routes[0].trips == 2
+    assert result.objective == pytest.approx(result.day_cost, rel=2e-3)
