@@ -33,8 +33,17 @@ class VehicleType:
     fixed_cost: float = 0.0
     cost_per_km: float = 0.0
     cost_per_hour: float = 0.0
+    max_work_s: int | None = None  # working rules: the longest working day (first departure to last arrival)
+    break_after_s: int | None = None  # at most this long at work without a break of break_s
+    break_s: int = 0
 
     def __post_init__(self) -> None:
+        if self.max_work_s is not None and self.max_work_s <= 0:
+            msg = f"vehicle type {self.id}: max_work must be positive, got {self.max_work_s} s"
+            raise ValueError(msg)
+        if self.break_after_s is not None and (self.break_after_s <= 0 or self.break_s <= 0):
+            msg = f"vehicle type {self.id}: break_after needs a positive break_after and break length"
+            raise ValueError(msg)
         if self.capacity_kg <= 0:
             msg = f"vehicle type {self.id}: capacity_kg must be positive, got {self.capacity_kg}"
             raise ValueError(msg)

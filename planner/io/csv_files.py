@@ -268,9 +268,15 @@ def read_vehicle_type(row: RowReader, settings: CaseSettings) -> VehicleType | N
         "cost_per_km": row.number("cost_per_km", default=0, minimum=0),
         "cost_per_hour": row.number("cost_per_hour", default=0, minimum=0),
     }
+    max_work_h, break_after_h = row.optional_number("max_work_h", positive=True), row.optional_number(
+        "break_after_h", positive=True)
+    break_min = row.number("break_min", default=0, minimum=0)
     if row.failed:
         return None
-    return build(row, VehicleType, shift=TimeWindow(start, end), **values)
+    return build(row, VehicleType, shift=TimeWindow(start, end), **values,
+                 max_work_s=None if max_work_h is None else round(max_work_h * 3600),
+                 break_after_s=None if break_after_h is None else round(break_after_h * 3600),
+                 break_s=round(break_min * 60))
 
 
 DRIVER_COLUMNS = ("id", "name", "vehicle_type")

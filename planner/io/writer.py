@@ -155,7 +155,11 @@ def write_tables(case: Case, folder: Path) -> None:
         "shift_start": _iso(case, v.shift.start), "shift_end": _iso(case, v.shift.end),
         "count": v.count, "fixed_cost": v.fixed_cost, "cost_per_km": v.cost_per_km,
         "cost_per_hour": v.cost_per_hour,
-    } for v in case.vehicle_types]
+    } | ({"max_work_h": None if v.max_work_s is None else v.max_work_s / 3600,
+          "break_after_h": None if v.break_after_s is None else v.break_after_s / 3600,
+          "break_min": v.break_s / 60}
+         if any(x.max_work_s or x.break_after_s for x in case.vehicle_types) else {})
+        for v in case.vehicle_types]
     for name, records in (("sites", sites), ("lots", lots), ("orders", orders), ("fleet", fleet)):
         pd.DataFrame.from_records(records).to_csv(folder / f"{name}.csv", index=False)
     drivers = [{"id": d.id, "name": d.name, "vehicle_type": d.vehicle_type, "phone": d.phone,

@@ -77,6 +77,7 @@ class Retimed:
     delivered (and where), the metres, duration and cost."""
 
     stops: list[Stop] = field(default_factory=list)
+    idle: list[tuple[int, int]] = field(default_factory=list)  # the driver waits (a break if long enough)
     picked: dict[str, int] = field(default_factory=dict)
     delivered: dict[str, tuple[str, int]] = field(default_factory=dict)
     metres: int = 0
@@ -115,10 +116,12 @@ def retime(case: Case, vt: VehicleType, stops: Sequence[PlannedStop], travel: Tr
         arrival = t + (int(matrix.seconds[k - 1, k]) if rush is None else rush.seconds(k - 1, k, t))
         out.metres += int(matrix.metres[k - 1, k])
         t = arrival if ps.service_after is None else max(arrival, ps.service_after)
+        out.idle.append((arrival, t))
         service = 0
         if ps.kind == "pickup":
             for lid in ps.lot_ids:
                 lot = lots[lid]
+                out.idle.append((t, max(t, lot.ready)))
                 t = max(t, lot.ready)
                 out.picked[lid] = t
                 t += lot.service_s
@@ -128,6 +131,7 @@ def retime(case: Case, vt: VehicleType, stops: Sequence[PlannedStop], travel: Tr
         elif ps.kind == "delivery":
             site = case.site_by_id[ps.site]
             opens = next_open(site.opening, t) if site.opening else t
+            out.idle.append((t, t if opens is None else opens))
             t = t if opens is None else opens  # closed for good: reported by check_result
             for lid in ps.lot_ids:
                 out.delivered[lid] = (ps.site, t)
@@ -211,8 +215,32 @@ def check_result(case: Case, result: RoutingResult, *, travel: TravelTimeProvide
         again = retime(case, vt, route.stops, travel, lot_by_id)
         retimed[route.vehicle_id] = again
         out += _route(case, route, vt, again, lot_by_id)
+        out += working_rules(case, route.vehicle_id, vt, again)
     out += _deliveries(case, result, lot_by_id, types, retimed)
     out += _intake(case, [*result.deliveries, *(intake_of or ())], lot_by_id, slot_s)
+    return out
+
+
+def working_rules(case: Case, where: str, vt: VehicleType, again: Retimed) -> list[Violation]:
+    """The vehicle type's working rules on a re-timed route: its working day
+    (first departure to last arrival) at most ``max_work_s``; never more
+    than ``break_after_s`` at work without a break, a wait of at least
+    ``break_s`` (shorter waits count as work)."""
+    if not again.stops:
+        return []
+    out = []
+    first, last = again.stops[0].departure, again.stops[-1].arrival
+    if vt.max_work_s is not None and last - first > vt.max_work_s:
+        out.append(Violation(where, f"works {duration(last - first)} ({_at(case, first)} to {_at(case, last)}), "
+                                    f"more than the {duration(vt.max_work_s)} a {vt.id} may"))
+    if vt.break_after_s is not None:
+        since = first
+        for a, b in [*sorted(w for w in again.idle if w[1] - w[0] >= vt.break_s), (last, last)]:
+            if a - since > vt.break_after_s:
+                out.append(Violation(where, f"works {duration(a - since)} without a break "
+                                            f"({_at(case, since)} to {_at(case, a)}); a {vt.id} rests "
+                                            f"{duration(vt.break_s)} at least every {duration(vt.break_after_s)}"))
+            since = max(since, b)
     return out
 
 

@@ -73,6 +73,7 @@ class PickupModel:
         self._costs()
         self._time()
         self._shelf_life()
+        self._working_rules()
         self._capacities()
         self._pairs()
         if data.enforce_freshness:
@@ -140,6 +141,32 @@ class PickupModel:
                     windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
                                for w in windows if w.end >= pin[0] and w.start <= pin[1]]
                 self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
+
+    def _working_rules(self) -> None:
+        """A vehicle type's longest working day bounds its span; its break
+        rule (a break of ``break_s`` at least every ``break_after_s``) is
+        OR-Tools' break distance-duration over optional break intervals. A
+        break the search places shows as waiting of at least ``break_s``
+        before a stop (the re-timer holds the stop at the search's time)."""
+        net, solver = self.net, self.routing.solver()
+        visits: list[int] | None = None
+        for v, vehicle in enumerate(net.vehicles):
+            vt = vehicle.type
+            if vt.max_work_s is not None:
+                self.time.SetSpanUpperBoundForVehicle(vt.max_work_s, v)
+            if vt.break_after_s is None:
+                continue
+            if visits is None:
+                visits = [0] * self.routing.Size()
+                for index in range(self.routing.Size()):
+                    node = net.nodes[self.manager.IndexToNode(index)]
+                    visits[index] = node.lot.service_s if node.kind == "pickup" and node.lot else 0
+            span = min(vt.shift.end - vt.shift.start, vt.max_work_s or vt.shift.end - vt.shift.start)
+            breaks = [solver.FixedDurationIntervalVar(vt.shift.start, max(vt.shift.start, vt.shift.end - vt.break_s),
+                                                      vt.break_s, True, f"break {vehicle.id} {k}")
+                      for k in range(span // (vt.break_after_s + vt.break_s) + 1)]
+            self.time.SetBreakIntervalsOfVehicle(breaks, v, visits)
+            self.time.SetBreakDistanceDurationOfVehicle(vt.break_after_s, vt.break_s, v)
 
     def _shelf_life(self) -> None:
         """Shelf life consumed, as the model allows: linear in the pickup and

@@ -9,7 +9,8 @@ every vehicle's day (multi-trip: the vehicle is empty after its last
 delivery), to each allowed packing house, and kept at the cheapest place
 where every rule still holds exactly: pickup window and freshness box, the
 vehicle types that can save the lot, capacity, opening hours, shift end, the
-freshness budget recomputed hour by hour, and the intake of the slot (a
+freshness budget recomputed hour by hour, the working rules (the longest
+day; for a type with a break rule, a day that needs no break), and the intake of the slot (a
 vehicle finding the slot full may wait for one of the next ``WAIT_SLOTS``
 slots while the lot's budget lasts), the house's cold store and, at a house
 that does not pre-cool, the wait at ambient for the first freight
@@ -106,6 +107,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 continue
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
             route, deliveries = build_route(net, table, v, start, trial)
+            if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
+                break  # a longer day than the working rules allow (with a break rule: one needing no break)
             left = deliveries[-1].budget_left_s - ambient_wait(net.case, table, deliveries[-1], lot.product)[0]
             if enforce_freshness and left < 0:
                 break  # waiting longer only spends more

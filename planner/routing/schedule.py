@@ -31,7 +31,9 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
     veh = net.vehicles[vehicle]
     vt, profile = veh.type, veh.type.profile
     home, end_node = 2 * vehicle, 2 * vehicle + 1
-    if visits:  # leave as late as the first service start allows
+    if visits and vt.break_after_s is None:  # leave as late as the first service start allows
+        # (with a break rule the search's start stands: a break it placed
+        # before the first stop is the wait there)
         first_node, first_t = visits[0]
         ready = first_t - net.service(home, first_node)
         start = max(start, net.latest_departure(profile, net.nodes[home].site, net.nodes[first_node].site,
