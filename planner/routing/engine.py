@@ -109,10 +109,22 @@ def route_pickups(
         unassigned=sorted(unassigned.values(), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
-        stats={"lots": float(len(all_lots)), "candidates": float(len(candidates))},
+        stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots)},
         shelf_life_cost=shelf_life_cost(case, {lot.id: lot for lot in all_lots}, deliveries,
                                         weight=params.shelf_life_weight),
     )
+
+
+def shares(routes: Sequence[Route], lots: Sequence[HarvestLot]) -> dict[str, float]:
+    """What the busiest and the least busy working vehicle collected (kg
+    and lots): the spread the ``balance`` option narrows."""
+    kg = {lot.id: lot.kg for lot in lots}
+    per_kg = [sum(kg[lid] for s in r.stops if s.kind == "pickup" for lid in s.lot_ids) for r in routes]
+    per_lots = [sum(len(s.lot_ids) for s in r.stops if s.kind == "pickup") for r in routes]
+    if not routes:
+        return {}
+    return {"kg_max": max(per_kg), "kg_min": min(per_kg), "lots_max": float(max(per_lots)),
+            "lots_min": float(min(per_lots))}
 
 
 def _without_fleet(lots: Sequence[HarvestLot]) -> RoutingResult:
@@ -157,7 +169,8 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
         unassigned=sorted((u for r in merged for u in r.unassigned), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started,
         time_to_first_s=max(firsts) if firsts else None,
-        stats={"lots": float(len(all_lots)), "catchments": float(len(parts))},
+        stats={"lots": float(len(all_lots)), "catchments": float(len(parts)),
+               **shares([route for r in merged for route in r.routes], all_lots)},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
     )
 

@@ -74,6 +74,7 @@ class PickupModel:
         self._time()
         self._shelf_life()
         self._working_rules()
+        self._balance()
         self._capacities()
         self._pairs()
         if data.enforce_freshness:
@@ -141,6 +142,21 @@ class PickupModel:
                     windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
                                for w in windows if w.end >= pin[0] and w.start <= pin[1]]
                 self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
+
+    def _balance(self) -> None:
+        """Fair shares: a dimension counting what each vehicle collects (kg
+        or lots) whose global span (the busiest vehicle's count, since every
+        vehicle starts at 0) costs ``balance_cost`` per unit."""
+        params, net = self.params, self.net
+        if params.balance == "none" or params.balance_cost <= 0:
+            return
+        counts = [0] * len(net.nodes)
+        for lot in self.data.lots:
+            counts[net.pickup[lot.id]] = math.ceil(lot.kg - 1e-9) if params.balance == "kg" else 1
+        callback = self.routing.RegisterUnaryTransitVector(counts)
+        self.routing.AddDimension(callback, 0, sum(counts) + 1, True, "balance")
+        self.routing.GetDimensionOrDie("balance").SetGlobalSpanCostCoefficient(
+            round(params.balance_cost * self.unit))
 
     def _working_rules(self) -> None:
         """A vehicle type's longest working day bounds its span; its break

@@ -44,7 +44,10 @@ class RoutingParams:
     first when the fleet is short). ``cost_scale`` multiplies money before it
     is rounded to the solver's integers. ``shelf_life_weight`` multiplies the
     value of the shelf life lots consume in the objective (:mod:`.costs`; 0:
-    vehicles' cost only). ``max_packing_houses_per_lot`` keeps
+    vehicles' cost only). ``balance`` (``kg`` or ``lots``) shares the work
+    among the riders: every kg (or lot) the busiest vehicle collects costs
+    ``balance_cost`` more (OR-Tools' global span cost on a dimension counting
+    them), so the search spreads the day when that is worth its price. ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives; ``decompose``
     solves each packing house's catchment on its own with a share of the fleet
     (large days; not with fixed routes), cutting catchments of more than
@@ -69,6 +72,8 @@ class RoutingParams:
     value_weight: float = 1.0
     cost_scale: float = 1.0
     shelf_life_weight: float = 1.0
+    balance: str = "none"
+    balance_cost: float = 0.0
     max_packing_houses_per_lot: int = 3
     decompose: bool = False
     max_lots_per_part: int = 300
@@ -98,6 +103,10 @@ class RoutingParams:
             raise ValueError("routing params: insertion_neighbors_ratio must be in (0, 1]")
         if self.lns_time_limit_s <= 0:
             raise ValueError("routing params: lns_time_limit_s must be positive")
+        if self.balance not in ("none", "kg", "lots") or self.balance_cost < 0:
+            msg = (f"routing params: balance must be none, kg or lots and balance_cost >= 0, "
+                   f"got {self.balance!r} and {self.balance_cost}")
+            raise ValueError(msg)
         if self.shelf_life_weight < 0:
             raise ValueError(f"routing params: shelf_life_weight must be >= 0, got {self.shelf_life_weight}")
         if self.unassigned_penalty < 0 or self.value_weight < 0:
