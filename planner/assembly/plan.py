@@ -20,6 +20,7 @@ from typing import Any
 from ..consolidation import ConsolidationParams, ConsolidationResult, Supply, consolidate
 from ..domain import Case, SiteKind
 from ..routing import FixedRoute, RoutingParams, RoutingResult, route_pickups
+from ..routing.engine import PartMapper
 from ..travel import TravelTimeProvider
 from .guarantee import guaranteed
 from .kpis import compute_kpis
@@ -108,6 +109,7 @@ def plan_day(
     fixed: Sequence[FixedRoute] = (),
     now: int | None = None,
     stock: Sequence[Supply] = (),
+    mapper: PartMapper | None = None,
 ) -> DailyPlan:
     """Plan one day of ``case``: pickup routes, then freight, then the
     guarantee (:mod:`.guarantee`): the independent checkers run on the plan
@@ -116,13 +118,14 @@ def plan_day(
     dispatched routes' committed stops (re-planning during a livestream);
     ``now`` is the earliest time anything new may start; ``stock`` is packed,
     pre-cooled fruit already at the packing houses (supply for freight next to
-    what the pickups deliver, each with the shelf life it has left)."""
+    what the pickups deliver, each with the shelf life it has left). ``mapper``
+    solves the routing's catchments in parallel (:mod:`planner.routing.parallel`)."""
     params = params or PlanParams()
     share = params.routing_share
     routing = route_pickups(
         case, params=RoutingParams.from_dict(
             {**dict(params.routing), "time_limit_s": params.routing_time_s}),
-        seed=seed, fixed=fixed, progress=_stage(progress, 0.0, share), travel=travel, now=now,
+        seed=seed, fixed=fixed, progress=_stage(progress, 0.0, share), travel=travel, now=now, mapper=mapper,
     )
     supplies = tuple(stock) + tuple(
         supplies_from_deliveries(case, routing.deliveries, precool_s=params.precool_s))

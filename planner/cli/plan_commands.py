@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -37,6 +38,10 @@ def plan(
              "10x as many nodes: the same plan on any machine (the time limit then only guards).")] = None,
     lang: LangOption = None,
     pdf: PdfOption = True,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Solve the routing's catchments in parallel on Dask: 'local' for a local cluster, or a "
+             "scheduler address (tcp://host:8786).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes of the local Dask cluster.", min=1)] = 2,
 ) -> None:
     """Plan one day: pickup routes, freight, KPIs, and the files people read."""
     from ..assembly import PlanParams, plan_day
@@ -49,6 +54,8 @@ def plan(
     try:
         params = PlanParams.from_file(params_file) if params_file else PlanParams()
         values = {**params.as_dict(), "time_limit_s": time_limit}
+        if scheduler is not None:
+            values["routing"] = {**values["routing"], "decompose": True}
         if solution_limit is not None:
             values["routing"] = {**values["routing"], "solution_limit": solution_limit}
             values["consolidation"] = {**values["consolidation"], "node_limit": 10 * solution_limit}
@@ -59,10 +66,15 @@ def plan(
     except (ValueError, OSError, TravelTimeError) as exc:
         raise _fail(str(exc)) from None
     started = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                                        console=console, transient=True) as bar:
+        mapper = None
+        if scheduler is not None:
+            from ..routing.parallel import dask_mapper
+            mapper = stack.enter_context(dask_mapper(None if scheduler == "local" else scheduler,
+                                                     workers=workers))
         task = bar.add_task("planning", total=1.0)
-        result = plan_day(loaded, params, seed=seed, travel=travel,
+        result = plan_day(loaded, params, seed=seed, travel=travel, mapper=mapper,
                           progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
     solved = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..domain import Case, HarvestLot, SiteKind
 from ..domain.clock import clock_range, duration
@@ -39,6 +39,7 @@ from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 
 Progress = Callable[[float, str], None]
+PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
 def route_pickups(
@@ -51,16 +52,20 @@ def route_pickups(
     travel: TravelTimeProvider | None = None,
     now: int | None = None,
     lots: Sequence[HarvestLot] | None = None,
+    mapper: PartMapper | None = None,
 ) -> RoutingResult:
     """Plan the pickup routes of ``case`` (or of ``lots``, default all the
     case's lots). ``fixed`` routes keep their committed stops first;
-    ``now`` (engine seconds) is the earliest start of anything not fixed."""
+    ``now`` (engine seconds) is the earliest start of anything not fixed.
+    With ``params.decompose`` the catchments are solved through ``mapper``
+    (:mod:`.parallel`: a Dask cluster), each on its own with the same seed,
+    so the plan does not depend on how many workers there are."""
     params = params or RoutingParams()
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
         return _without_fleet(case.lots if lots is None else lots)
     if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
-                                   travel=travel, now=now, lots=lots)
+                                   travel=travel, now=now, lots=lots, mapper=mapper)
     started = time.perf_counter()
     report = progress or (lambda _f, _m: None)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
@@ -136,29 +141,34 @@ def _without_fleet(lots: Sequence[HarvestLot]) -> RoutingResult:
 
 def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                         progress: Progress | None, travel: TravelTimeProvider | None, now: int | None,
-                        lots: Sequence[HarvestLot] | None) -> RoutingResult:
-    """Solve each catchment (see :mod:`.decompose`) with its share of the time."""
+                        lots: Sequence[HarvestLot] | None, mapper: PartMapper | None = None) -> RoutingResult:
+    """Solve each catchment (see :mod:`.decompose`) with its share of the
+    time: one after the other (with progress), or through ``mapper``."""
     started = time.perf_counter()
     all_lots = list(case.lots if lots is None else lots)
     parts = catchments(case, all_lots, max_lots=params.max_lots_per_part)
     total = max(len(all_lots), 1)
-    merged: list[RoutingResult] = []
-    done = 0
+    jobs = []
     for part in parts:
         share = max(params.time_limit_s * len(part.lots) / total, 0.5)
         sites = tuple(replace(s, intake_kg_per_hour=s.intake_kg_per_hour * part.intake_share)
                       if s.id == part.house and s.intake_kg_per_hour else s for s in case.sites)
         sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
                            lots=tuple(part.lots))
+        jobs.append(PartJob(sub, params.replace(decompose=False, time_limit_s=share), seed, travel, now))
+    if mapper is None:
+        results, done = [], 0
+        for job, part in zip(jobs, parts, strict=True):
+            def report(f: float, msg: str, h: str = part.house, d: int = done, n: int = len(part.lots)) -> None:
+                if progress is not None:
+                    progress(min((d + f * n) / total, 0.99), f"{h}: {msg}")
 
-        def report(f: float, msg: str, h: str = part.house, d: int = done, n: int = len(part.lots)) -> None:
-            if progress is not None:
-                progress(min((d + f * n) / total, 0.99), f"{h}: {msg}")
-
-        result = route_pickups(sub, params=params.replace(decompose=False, time_limit_s=share), seed=seed,
-                               progress=report, travel=travel, now=now)
-        merged.append(_renumbered(result, {vt.id: offset for vt, _, offset in part.fleet}))
-        done += len(part.lots)
+            results.append(solve_part(job, report))
+            done += len(part.lots)
+    else:
+        results = mapper(solve_part, jobs)
+    merged = [_renumbered(r, {vt.id: offset for vt, _, offset in part.fleet})
+              for r, part in zip(results, parts, strict=True)]
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     firsts = [r.time_to_first_s for r in merged if r.time_to_first_s is not None]
     if progress is not None:
@@ -173,6 +183,23 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                **shares([route for r in merged for route in r.routes], all_lots)},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
     )
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One catchment's solve, as sent to a worker (picklable)."""
+
+    case: Case
+    params: RoutingParams
+    seed: int
+    travel: TravelTimeProvider | None
+    now: int | None
+
+
+def solve_part(job: PartJob, progress: Progress | None = None) -> RoutingResult:
+    """Solve one catchment (a worker's task)."""
+    return route_pickups(job.case, params=job.params, seed=job.seed, progress=progress, travel=job.travel,
+                         now=job.now)
 
 
 def _renumbered(result: RoutingResult, offsets: dict[str, int]) -> RoutingResult:
@@ -287,7 +314,9 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                     hint = [[n for n, _ in r] for r in seeded.routes]
                 solve_started = time.perf_counter() - started
                 budget = max(params.time_limit_s * (1.0 - params.repair_time_share) - solve_started, 0.2)
+            built = time.perf_counter()
             model = PickupModel(net, data, params, table)
+            budget = max(budget - (time.perf_counter() - built), 0.2)  # the limit covers building the model
             result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
         if result is None:
             if solved is None and data.fixed:

@@ -307,20 +307,22 @@ class PickupModel:
                            f"{label}solution cost {self.routing.CostVar().Value() / self.unit:,.0f}")
 
         self.routing.AddAtSolutionCallback(on_solution)
-        sp = search_parameters(self.params, time_limit_s=time_limit_s)
-        self.routing.CloseModelWithParameters(sp)
+        self.routing.CloseModelWithParameters(search_parameters(self.params, time_limit_s=time_limit_s))
         solution = None
-        if hint:
-            initial = self._initial(hint)
-            if initial is not None:
-                solution = self.routing.SolveFromAssignmentWithParameters(initial, sp)
-                stopper.raise_if_stopped()
-        if solution is None:
-            solution = self.routing.SolveWithParameters(sp)
+        initial = self._initial(hint) if hint else None
+        if initial is not None:  # the limit covers closing the model and reading the hint
+            solution = self.routing.SolveFromAssignmentWithParameters(initial, self._left(time_limit_s, started))
+            stopper.raise_if_stopped()
+        if solution is None:  # no hint, or none found from it: what is left of the limit
+            solution = self.routing.SolveWithParameters(self._left(time_limit_s, started))
         stopper.raise_if_stopped()
         if solution is None:
             return None
         return self._decode(solution, first[0] if first else None)
+
+    def _left(self, time_limit_s: float, started: float) -> pywrapcp.RoutingSearchParameters:
+        """Search parameters with what is left of ``time_limit_s`` since ``started``."""
+        return search_parameters(self.params, time_limit_s=max(time_limit_s - (time.perf_counter() - started), 0.05))
 
     def _initial(self, hint: list[list[int]]) -> pywrapcp.Assignment | None:
         """The hinted routes as a start, keeping what this model accepts: the

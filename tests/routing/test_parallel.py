@@ -1,0 +1,30 @@
+"""Catchments solved through a mapper (a Dask cluster) give the plan the serial solve gives."""
+
+from __future__ import annotations
+
+from planner.routing import check_result, route_pickups
+from planner.routing.parallel import dask_mapper
+
+
+def _two_catchments(rk):
+    sites = [rk.ph("ph"), rk.ph("ph2", 40.0), *(rk.site(f"f{k}", 3.0 * k) for k in range(1, 4)),
+             *(rk.site(f"g{k}", 40.0 + 3.0 * k) for k in range(1, 4))]
+    fleet = [rk.vehicle("a", kg=300, count=2, home="ph"), rk.vehicle("b", kg=300, count=2, home="ph2")]
+    lots = [rk.lot(f"L{k}", f"f{k}", 80) for k in range(1, 4)] + [rk.lot(f"M{k}", f"g{k}", 80) for k in range(1, 4)]
+    return rk.case(sites, fleet, lots)
+
+
+def _plan(result):
+    return [(r.vehicle_id, [(s.site, s.kind, s.arrival, s.lot_ids) for s in r.stops]) for r in result.routes]
+
+
+def test_the_same_plan_serially_and_on_two_dask_workers(rk):
+    case = _two_catchments(rk)
+    params = rk.fast.replace(decompose=True, solution_limit=50, time_limit_s=30)
+    serial = route_pickups(case, params=params, seed=3)
+    assert serial.stats["catchments"] == 2
+    assert check_result(case, serial) == []
+    with dask_mapper(workers=2) as mapper:
+        parallel = route_pickups(case, params=params, seed=3, mapper=mapper)
+    assert _plan(parallel) == _plan(serial)
+    assert [d.lot_id for d in parallel.deliveries] == [d.lot_id for d in serial.deliveries]
