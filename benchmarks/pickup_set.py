@@ -8,8 +8,10 @@ Instances (each built deterministically here, none copied from ../shared):
   closed (its vehicles re-homed to the nearest other house);
 - every other case folder under data/ (the hand-written second regions).
 
-For each instance, backend, time limit and seed it records the plan's cost
-(the routes' cost as the plan reports it), km, lots unassigned, wall and CPU
+For each instance, backend, time limit and seed it records the plan's cost:
+the one objective of planner/routing/costs.py (vehicles' fixed, km and hours
+cost plus the shelf life the lots consumed, ``RoutingResult.day_cost``), its
+two parts, km, lots unassigned, wall and CPU
 seconds, how far past its limit the solve ran, and the independent checker's
 violations. The reference of an instance is the best plan any run has found
 (fewest lots unassigned, then lowest cost, 0 violations), stored with the
@@ -114,7 +116,8 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int) -> dict[
     problems = check_result(case, result)
     row = {
         "instance": name, "lots": len(case.lots), "backend": backend, "time_limit_s": limit,
-        "seed": seed, "cost": round(result.total_cost), "km": round(result.total_km, 1),
+        "seed": seed, "cost": round(result.day_cost), "vehicle_cost": round(result.total_cost),
+        "shelf_life_cost": round(result.shelf_life_cost), "km": round(result.total_km, 1),
         "unassigned": len(result.unassigned), "kg_unassigned": round(result.kg_unassigned),
         "routes": len(result.routes), "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
         "overrun_s": round(max(0.0, wall - limit), 2), "violations": len(problems),
