@@ -41,8 +41,7 @@ def _home_context(state: AppState, user: WebUser) -> dict[str, Any]:
     base = state.cases.base(record)
     with state.db.reader() as s:
         lots = records.page(s, LOTS, record, user.who, records.Filters({}, "ready_at"), limit=500, cursor=None)
-        jobs, _ = plans.listing(s, status=None, limit=200, cursor=None)
-        jobs = [j for j in jobs if user.who.is_planner or j.org == user.who.org][:30]
+        jobs, _ = plans.listing(s, user.who, status=None, limit=30, cursor=None)
         names = plans.case_names(s, jobs)
         outs = [plans.out(j, names[j.case_id]) for j in jobs]
     farms = sorted((x.id, x.name) for x in base.sites if x.kind.value == "farm")
@@ -105,7 +104,8 @@ async def start_plan(state: State, user: User, day: Annotated[date, Form(alias="
 
     def submit() -> str:
         with state.db.write() as s:
-            job = plans.submit(s, user.who, state.settings, PlanIn(date=day, time_limit_s=time_limit_s, seed=seed))
+            job = plans.submit(s, user.who, state.settings, PlanIn(date=day, time_limit_s=time_limit_s, seed=seed),
+                                store=state.cases)
             return job.id
 
     job_id = await run_in_threadpool(submit)
@@ -243,7 +243,8 @@ async def replan(request: Request, state: State, user: User, job_id: str,
                     raise ApiError(422, "invalid_time", f"now must be HH:MM, got {now_time!r}") from None
             name = plans.case_names(s, [previous])[previous.case_id]
             spec = PlanIn(case=name, date=day, time_limit_s=time_limit_s, seed=int(p.get("seed") or 0))
-            job = plans.submit(s, user.who, state.settings, spec, replan_of=previous, dispatched=dispatched, now=when)
+            job = plans.submit(s, user.who, state.settings, spec, store=state.cases, replan_of=previous,
+                               dispatched=dispatched, now=when)
             return job.id
 
     new_id = await run_in_threadpool(submit)
