@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..exceptions import PlanCheckError, TravelTimeError
+from ..exceptions import PlanCheckError, SolverError, TravelTimeError
 from .case_commands import load_or_exit
 from .render_commands import LangOption, PdfOption
 
@@ -74,8 +74,11 @@ def plan(
             mapper = stack.enter_context(dask_mapper(None if scheduler == "local" else scheduler,
                                                      workers=workers))
         task = bar.add_task("planning", total=1.0)
-        result = plan_day(loaded, params, seed=seed, travel=travel, mapper=mapper,
-                          progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
+        try:
+            result = plan_day(loaded, params, seed=seed, travel=travel, mapper=mapper,
+                              progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
+        except SolverError as exc:  # the guarantee refused the plan: nothing is written
+            raise _fail(f"no plan written: {exc}") from None
     solved = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
     doc = result.to_json()

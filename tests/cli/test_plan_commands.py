@@ -62,3 +62,19 @@ def test_a_solution_limit_gives_the_same_plan_twice(tmp_path: Path) -> None:
         docs.append(json.loads((out / "plan.json").read_text()))
     assert docs[0] == docs[1]
     assert docs[0]["params"]["routing"] == {"solution_limit": 20}
+
+
+def test_a_plan_the_guarantee_refuses_is_one_line_and_nothing_written(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import planner.assembly as assembly
+    from planner.exceptions import SolverError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise SolverError("the plan still breaks 1 rule after 6 repair rounds")
+
+    monkeypatch.setattr(assembly, "plan_day", refuse)  # the command imports it when it runs
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["plan", str(DATA / "tiny"), "--out", str(out), "--time-limit", "1"])
+    assert result.exit_code == 2, result.output
+    assert "no plan written: the plan still breaks 1 rule" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "plan.json").exists()
