@@ -26,7 +26,7 @@ def dask_mapper(address: str | None = None, *, workers: int = 2) -> Iterator[Map
     from dask.distributed import Client, LocalCluster
 
     cluster = None if address else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                dashboard_address=None)
+                                                dashboard_address=":0")
     client = Client(address or cluster)
     try:
         def run(fn: Callable[[T], R], items: list[T]) -> list[R]:
