@@ -52,7 +52,7 @@ def run(case: Any, params: RoutingParams, workers: int, seed: int) -> tuple[dict
 
     peaks: list[int] = []
     parts: list[float] = []
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         def mapper(fn: Any, jobs: list[PartJob]) -> list[RoutingResult]:
             out = client.gather(client.map(_solve_measured, jobs, pure=False))
