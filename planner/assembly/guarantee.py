@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 MAX_ROUNDS = 6
 R = TypeVar("R", LotReason, OrderReason)
+LOST = "neither served nor unserved"  # the freight checker's words for an order the plan lost
 _TOKEN = re.compile(r"[^\s,;:()\[\]'\"]+")
 
 # the first keyword a violation contains gives the reason (most specific first)
@@ -67,6 +68,7 @@ class Repairs:
     lots: dict[str, tuple[LotReason, str]] = field(default_factory=dict)
     orders: dict[str, tuple[OrderReason, str]] = field(default_factory=dict)
     resum: bool = False  # the freight totals disagree with its shipments: add them up again
+    lost: dict[str, tuple[OrderReason, str]] = field(default_factory=dict)  # neither served nor unserved
     unattributed: list[str] = field(default_factory=list)
 
 
@@ -98,7 +100,7 @@ def guaranteed(plan: DailyPlan, rebuild: Callable[[RoutingResult, ConsolidationR
                                        "orders_taken_out": len(orders_out)}
             return plan
         fix = attribute(plan, problems)
-        if fix.unattributed or not (fix.lots or fix.orders or fix.resum):
+        if fix.unattributed or not (fix.lots or fix.orders or fix.resum or fix.lost):
             shown = fix.unattributed or problems
             raise SolverError(f"the plan breaks {len(problems)} rule(s) its repair cannot undo, so it is not "
                               f"returned: " + "; ".join(shown[:10]))
@@ -108,7 +110,11 @@ def guaranteed(plan: DailyPlan, rebuild: Callable[[RoutingResult, ConsolidationR
         orders.update(_orders_without_fruit(plan, fix.lots))
         orders_out.update({k: v[1] for k, v in orders.items()})
         freight = without_orders(plan.case, plan.consolidation, orders, params=_cparams(plan))
-        if fix.resum:
+        if fix.lost:  # an order the freight plan dropped without a word: unserved, said why
+            orders_out.update({k: v[1] for k, v in fix.lost.items()})
+            freight = replace(freight, unserved=list(freight.unserved) + [
+                UnservedOrder(oid, reason, detail) for oid, (reason, detail) in fix.lost.items()])
+        if fix.resum or fix.lost:
             freight = resummed(plan.case, freight, params=_cparams(plan))
         plan = rebuild(routing, freight)
     problems = violations_of(plan, travel=travel)
@@ -134,7 +140,8 @@ def attribute(plan: DailyPlan, problems: Iterable[str]) -> Repairs:
     the slot it overflows)."""
     fix = Repairs()
     case, cons = plan.case, plan.consolidation
-    orders = {o.id for o in case.orders} & (set(cons.itineraries))
+    every_order = {o.id for o in case.orders}
+    orders = every_order & set(cons.itineraries)
     routed = {d.lot_id: d for d in plan.routing.deliveries}
     ships = {s.id: s for s in cons.shipments}
     supplies = {s.id for s in plan.supplies}
@@ -146,6 +153,10 @@ def attribute(plan: DailyPlan, problems: Iterable[str]) -> Repairs:
             fix.resum = True
             continue
         tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
+        if text.endswith(LOST):
+            for oid in (t for t in tokens if t in every_order and t not in orders):
+                fix.lost[oid] = (OrderReason.SEARCH_LIMIT, "the freight search ended without placing it")
+            continue
         named_orders = [t for t in tokens if t in orders]
         named_lots = [t for t in tokens if t in routed]
         if named_orders:

@@ -117,3 +117,18 @@ def test_freight_totals_that_do_not_add_up_are_added_up_again(tiny_plan: DailyPl
     fixed = g.guaranteed(broken, _rebuild(broken))
     assert fixed.consolidation.freight_cost == pytest.approx(tiny_plan.consolidation.freight_cost)
     assert fixed.consolidation.itineraries.keys() == tiny_plan.consolidation.itineraries.keys()
+
+
+def test_an_order_the_freight_plan_lost_becomes_unserved_with_search_limit(tiny_plan: DailyPlan) -> None:
+    """The demo once refused its plan: an order neither shipped nor reported unserved."""
+    cons = tiny_plan.consolidation
+    lost = sorted(cons.itineraries)[0]
+    gone = g.without_orders(tiny_plan.case, cons, {lost: (OrderReason.CAPACITY, "")}, params=g._cparams(tiny_plan))
+    gone = replace(gone, unserved=[u for u in gone.unserved if u.order_id != lost])
+    broken = replace(tiny_plan, consolidation=gone, kpis=dict(tiny_plan.kpis))
+    assert f"order {lost}: {g.LOST}" in g.violations_of(broken)
+    fixed = g.guaranteed(broken, _rebuild(broken))
+    assert check_plan(fixed.case, fixed.to_json()).violations == []
+    (u,) = [u for u in fixed.consolidation.unserved if u.order_id == lost]
+    assert u.reason is OrderReason.SEARCH_LIMIT
+    assert fixed.kpis["plan_check"]["orders_taken_out"] == 1
