@@ -169,18 +169,19 @@ def _freight_problem(report: CheckReport, problem: str) -> None:
         report.violations.append(problem)
 
 
-def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | None = None,
-               source: str = "plan") -> CheckReport:
-    """Every violation of the plan document ``doc`` against ``case``
-    (PlanCheckError when ``doc`` is not a plan.json document at all)."""
-    validate_plan(doc, source=source)
-    travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
-    params = PlanParams.from_dict(doc.get("params") or {})
-    report = CheckReport()
+
+def _drive_routes(case: Case, doc: dict[str, Any], chosen: list[dict[str, Any]], report: CheckReport,
+                  travel: TravelTimeProvider
+                  ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, dict[str, Any]],
+                             list[Route], list[LotDelivery]]:
+    """Re-time the ``chosen`` routes of ``doc`` (their vehicle problems, and how
+    each differs from what the document wrote, go to ``report``): the written
+    times by vehicle and deliveries by lot, and the driven routes and deliveries."""
     written, reported = _written(case, doc)
     lots = {lot.id: lot for lot in case.lots}
-    routes, deliveries = [], []
-    for planned in planned_routes(case, doc):
+    routes: list[Route] = []
+    deliveries: list[LotDelivery] = []
+    for planned in planned_routes(case, {"routes": chosen}):
         problems = _vehicle_problems(case, planned)
         report.violations += problems
         if problems:
@@ -189,6 +190,17 @@ def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | 
         _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
         routes.append(route)
         deliveries += delivered
+    return written, reported, routes, deliveries
+
+def check_plan(case: Case, doc: dict[str, Any], *, travel: TravelTimeProvider | None = None,
+               source: str = "plan") -> CheckReport:
+    """Every violation of the plan document ``doc`` against ``case``
+    (PlanCheckError when ``doc`` is not a plan.json document at all)."""
+    validate_plan(doc, source=source)
+    travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
+    params = PlanParams.from_dict(doc.get("params") or {})
+    report = CheckReport()
+    written, reported, routes, deliveries = _drive_routes(case, doc, doc["routes"], report, travel)
     routed = {d.lot_id for d in deliveries}
     report.violations += [f"{lid}: listed in deliveries but no route delivers it"
                           for lid in sorted(set(reported) - routed)]
@@ -222,18 +234,8 @@ def check_routes(case: Case, doc: dict[str, Any], vehicle_ids: Iterable[str], *,
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
     wanted = set(vehicle_ids)
     report = CheckReport()
-    written, reported = _written(case, doc)
-    lots = {lot.id: lot for lot in case.lots}
-    routes, deliveries = [], []
-    for planned in planned_routes(case, {"routes": [r for r in doc["routes"] if r["vehicle_id"] in wanted]}):
-        problems = _vehicle_problems(case, planned)
-        report.violations += problems
-        if problems:
-            continue
-        route, delivered = _driven(case, planned, travel, lots)
-        _compare_written(case, report, route, written[planned.vehicle_id], delivered, reported)
-        routes.append(route)
-        deliveries += delivered
+    written, reported, routes, deliveries = _drive_routes(
+        case, doc, [r for r in doc["routes"] if r["vehicle_id"] in wanted], report, travel)
     report.violations += [f"{v}: no such route in the plan" for v in sorted(wanted - set(written))]
     mine = {d.lot_id for d in deliveries}
     others = [LotDelivery(d["lot_id"], d["packing_house"], d["vehicle_id"], _seconds(case, d["picked_up"]),
