@@ -25,6 +25,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -35,6 +36,7 @@ from ..domain import Lane
 from ..exceptions import SolverError
 from .params import ConsolidationParams
 from .problem import ClassProblem
+from .stderr_filter import filtered_stderr
 
 _SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
 # The model always has a solution (everything unserved), so these mean a solver fault.
@@ -94,7 +96,8 @@ class _Watch:
     or node limit. OR-Tools 9.15's SCIP event handler, which both the
     interrupter and MathOpt's callbacks install, prints two harmless
     ``SCIPcatchEvent`` error lines on stderr, so it is installed only when a
-    progress callback is given."""
+    progress callback is given, and those two lines are filtered out
+    (``stderr_filter``)."""
 
     def __init__(self, params: ConsolidationParams, progress: Progress | None) -> None:
         self.params, self.progress = params, progress
@@ -143,7 +146,8 @@ def solve_class_model(problem: ClassProblem, *, params: ConsolidationParams,
     _treatment(model, problem, v)
     _supply(model, problem, v)
     _objective(model, problem, v)
-    with _Watch(params, progress) as watch:
+    quiet = filtered_stderr() if progress is not None else nullcontext()
+    with quiet, _Watch(params, progress) as watch:
         result = mathopt.solve(model, _SOLVERS[params.solver], interrupter=watch.interrupter
                                if progress is not None else None,
                                params=mathopt.SolveParameters(
