@@ -8,7 +8,7 @@ import os
 
 from planner.casegen import CaseSpec, generate_case
 from planner.consolidation import ConsolidationParams, consolidate, supplies_from_lots
-from planner.consolidation.stderr_filter import filtered_stderr, passed_on
+from planner.consolidation.stderr_filter import _Lines, filtered_stderr, passed_on
 
 SCIP_LINES = ("[scip_event.c:305] ERROR: SCIPcatchEvent does not support variable or row change "
               "events. Use SCIPcatchVarEvent or SCIPcatchRowEvent!\n"
@@ -17,7 +17,17 @@ SCIP_LINES = ("[scip_event.c:305] ERROR: SCIPcatchEvent does not support variabl
 
 def test_only_the_harmless_lines_are_dropped() -> None:
     other = "[scip_lp.c:12] WARNING: numerical trouble\n"
-    assert passed_on(SCIP_LINES + other + "plain\n") == other + "plain\n"
+    assert passed_on((SCIP_LINES + other + "plain\n").encode()) == (other + "plain\n").encode()
+
+
+def test_a_harmless_line_written_in_pieces_is_dropped_and_other_pieces_pass_at_once() -> None:
+    lines = _Lines()
+    assert lines.feed(b"[scip_event.c:305] ") == b""
+    assert lines.feed(b"ERROR: SCIPcatchEvent does not support variable or row change events.") == b""
+    assert lines.feed(b" Use SCIPcatchVarEvent!\n\r 40 % ") == b"\r 40 % "
+    assert lines.feed(b"[scip") == b""
+    assert lines.feed(b"_lp.c:1] real\n") == b"[scip_lp.c:1] real\n"
+    assert lines.end() == b""
 
 
 def test_native_writes_other_than_the_harmless_lines_come_through(capfd) -> None:
