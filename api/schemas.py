@@ -6,9 +6,11 @@ whether it comes from a file, a JSON body or a CSV upload."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 Scalar = str | float | int | bool | None
 T = TypeVar("T")
@@ -258,6 +260,9 @@ class StopOut(BaseModel):
     waiting_s: int
     load_kg: float
     lot_ids: list[str] = Field(description="Lots picked up or delivered here (a dispatcher sees its own only)")
+    service_after: dt.datetime | None = Field(None, description="A planned wait: service here starts at the later of "
+                                              "arrival and this time (a free intake slot, an opening); null: on "
+                                              "arrival")
 
 
 class RouteOut(BaseModel):
@@ -361,8 +366,13 @@ class CheckOut(BaseModel):
 
 
 class ReplanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"dispatched": ["moto#1"]}]})
-    dispatched: list[str] = Field(default_factory=list, max_length=1000, description="Vehicle ids already on the road")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"dispatched": ["moto#1"],
+                                                                                "unavailable": ["moto#2"]}]})
+    dispatched: list[str] = Field(default_factory=list, max_length=1000,
+                                  description="Vehicle ids already on the road: their routes, as last accepted, stay")
+    unavailable: list[str] = Field(default_factory=list, max_length=1000,
+                                   description="Vehicle ids broken or otherwise out: they take nothing new (one also "
+                                               "dispatched keeps only its stops done before `now`)")
     now: AwareDatetime | None = Field(None, description="Time of the re-plan: stops of dispatched routes that started "
                                                       "before it are done, nothing new starts before it")
     time_limit_s: WholeNumber | None = Field(None, ge=1, le=3600)
@@ -372,9 +382,34 @@ class ReplanIn(BaseModel):
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"url": "https://partner.example/planner-events"}]})
-    url: str = Field(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$",
-                     description="http(s) URL that receives POSTed events")
+    url: str = Field(max_length=2000, pattern=r"^https?://[^\s/?#@\\]+([/?#][^\s\\]*)?$",
+                     description="http(s) URL that receives POSTed events: no credentials (`user:password@`); "
+                                 "its host must be public (not a private, loopback or link-local address, when "
+                                 "named nor when resolved) unless the server allows private targets")
     rotate_secret: bool = Field(False, description="Make a new signing secret (it is shown once, in the answer)")
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _plain_http_url(cls, value: object) -> object:
+        """Clear reasons for the URLs the pattern refuses (it runs after this)."""
+        if not isinstance(value, str):
+            return value
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in ("http", "https"):
+            raise ValueError(f"must be an http:// or https:// URL, got scheme {scheme if sep else value[:20]!r}")
+        if "\\" in value or any(c.isspace() or not c.isprintable() for c in value):
+            raise ValueError("must not contain spaces, control characters or backslashes")
+        authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+        if "@" in authority:
+            raise ValueError("must not carry credentials (user:password@host); the signature authenticates us")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (raises for a bad port)
+        except ValueError as exc:
+            raise ValueError(f"is not a valid URL ({exc})") from None
+        if not parts.hostname:
+            raise ValueError("must name a host")
+        return value
 
 
 class WebhookOut(BaseModel):

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(6, ge=1, le=20)
     webhook_backoff_s: float = Field(2.0, gt=0, description="First retry delay; doubled at every retry.")
     webhook_timeout_s: float = Field(5.0, gt=0)
+    webhook_allow_private_targets: bool = Field(False, description="Accept webhook URLs whose host is, or resolves "
+                                                "to, a private, loopback, link-local or otherwise non-public address "
+                                                "(off: refused when set and again when delivered, against SSRF).")
     plan_function: str = Field("api.engine:run_plan_day", description="module:function that plans one day (see api.engine).")
 
     @field_validator("database_url")

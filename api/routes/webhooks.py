@@ -37,10 +37,14 @@ def _out(hook: Webhook, secret: str | None = None) -> WebhookOut:
                         "(cooperatives, and the one that started it) succeeds; `plan.changed` for a re-plan. Each "
                         "is POSTed as JSON, signed (`X-Planner-Signature: sha256=` HMAC-SHA256 of the body under "
                         "the secret), and retried with doubling delays (2, 4, 8, ... s; 6 attempts) until the "
-                        "receiver answers 2xx.", responses=errors(403))
+                        "receiver answers 2xx. The URL's host must be public (refused with 422 when it is, or resolves to, "
+                        "a private, loopback or link-local address; resolved again at each delivery) unless the "
+                        "server allows private targets.", responses=errors(403))
 def put_webhook(body: WebhookIn, state: State, who: Caller, org: Org = None) -> WebhookOut:
+    owner = _org(who, org)
+    webhooks.check_url(body.url, allow_private=state.settings.webhook_allow_private_targets)
     with state.db.write() as session:
-        hook, secret = webhooks.put(session, _org(who, org), body.url, rotate=body.rotate_secret)
+        hook, secret = webhooks.put(session, owner, body.url, rotate=body.rotate_secret)
         return _out(hook, secret)
 
 

@@ -66,11 +66,15 @@ def require(who: Principal, *roles: Role, job: PlanJob | None = None) -> None:
         raise ApiError(403, "forbidden", "only the organisation that started this plan may read it")
 
 
-def _own_lots(route: dict[str, Any], org: str) -> dict[str, Any]:
+def _route_out(route: dict[str, Any], org: str | None) -> dict[str, Any]:
+    """A stored route as ``RouteOut``: every stop with its planned wait
+    (``service_after``, null when service starts on arrival, as plan.json
+    leaves it out) and, for ``org``, only that organisation's lot ids."""
     stops = []
     for stop in route["stops"]:
-        mine = [split_id(lot)[1] for lot in stop["lot_ids"] if split_id(lot)[0] == org]
-        stops.append({**stop, "lot_ids": mine})
+        lots = stop["lot_ids"] if org is None else [split_id(lot)[1] for lot in stop["lot_ids"]
+                                                      if split_id(lot)[0] == org]
+        stops.append({**stop, "lot_ids": lots, "service_after": stop.get("service_after")})
     return {**route, "stops": stops}
 
 
@@ -78,10 +82,11 @@ def routes(session: Session, job_id: str, who: Principal) -> list[dict[str, Any]
     require(who, Role.DISPATCHER)
     finished(session, job_id)
     if who.is_planner:
-        return [r.doc for r in session.scalars(select(PlanRoute).where(PlanRoute.job_id == job_id).order_by(PlanRoute.id))]
-    query = (select(PlanRoute).join(PlanRouteOrg, PlanRouteOrg.route_id == PlanRoute.id)
+        query = select(PlanRoute.doc).where(PlanRoute.job_id == job_id).order_by(PlanRoute.id)
+        return [_route_out(doc, None) for doc in session.scalars(query)]
+    query = (select(PlanRoute.doc).join(PlanRouteOrg, PlanRouteOrg.route_id == PlanRoute.id)
              .where(PlanRoute.job_id == job_id, PlanRouteOrg.org == who.org).order_by(PlanRoute.id))
-    return [_own_lots(r.doc, who.org) for r in session.scalars(query)]
+    return [_route_out(doc, who.org) for doc in session.scalars(query)]
 
 
 def routes_geojson(route_docs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -96,8 +101,8 @@ def routes_geojson(route_docs: list[dict[str, Any]]) -> dict[str, Any]:
             features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
                              "properties": {"feature": "stop", "vehicle_id": r["vehicle_id"], "sequence": n,
                                             "site": s["site"], "kind": s["kind"], "arrival": s["arrival"],
-                                            "departure": s["departure"], "load_kg": s["load_kg"],
-                                            "lot_ids": ";".join(s["lot_ids"])}})
+                                            "departure": s["departure"], "service_after": s.get("service_after"),
+                                            "load_kg": s["load_kg"], "lot_ids": ";".join(s["lot_ids"])}})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 from datetime import timedelta
 from typing import Any, cast
 
@@ -33,6 +35,55 @@ BATCH = 20
 def signature(secret: str, body: bytes) -> str:
     """``sha256=<hex>``: HMAC-SHA256 of the body under the organisation's secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+MAX_ADDRESSES = 4  # tried in turn when a receiver's host has several
+
+
+class UnsafeTarget(ValueError):
+    """A webhook URL whose host is, or resolves to, a non-public address."""
+
+
+def _non_public(ip: IpAddress) -> str | None:
+    """Why ``ip`` is not a public address (None when it is)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for test, name in (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_unspecified", "unspecified"),
+                       ("is_multicast", "multicast"), ("is_private", "private"), ("is_reserved", "reserved")):
+        if getattr(ip, test):
+            return name
+    return None if ip.is_global else "non-public"
+
+
+def addresses(url: str, *, allow_private: bool) -> list[IpAddress]:
+    """The addresses ``url``'s host resolves to, now; :class:`UnsafeTarget` if
+    any is not public and ``allow_private`` is off; :class:`OSError`
+    (``socket.gaierror``) if the host does not resolve."""
+    target = httpx.URL(url)
+    found: list[IpAddress] = []
+    for *_, sockaddr in socket.getaddrinfo(target.host, target.port or 443, type=socket.SOCK_STREAM):
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if ip not in found:
+            found.append(ip)
+    if not allow_private:
+        for ip in found:
+            if (why := _non_public(ip)) is not None:
+                msg = f"host {target.host} is a {why} address ({ip}); webhooks go to public hosts only"
+                raise UnsafeTarget(msg)
+    return found
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """422 naming ``url`` if its host is, or now resolves to, a non-public
+    address (a host that does not resolve yet is accepted: each delivery
+    resolves it again and refuses a non-public answer)."""
+    try:
+        addresses(url, allow_private=allow_private)
+    except UnsafeTarget as exc:
+        raise ApiError(422, "invalid_request", "the request is not valid", problems=[f"url: {exc}"]) from None
+    except (OSError, UnicodeError):
+        pass
 
 
 def put(session: Session, org: str, url: str, *, rotate: bool) -> tuple[Webhook, str | None]:
@@ -156,24 +207,45 @@ class Sender:
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature(secret, body),
                    "X-Planner-Delivery": str(delivery_id), "User-Agent": "coldchain-planner-webhooks/1"}
         code: int | None = None
-        try:
-            response = self.client.post(url, content=body, headers=headers)
-            code = response.status_code
-            error = "" if 200 <= code < 300 else f"the receiver answered {code}"
-        except httpx.TimeoutException:
-            error = f"no answer within {self.settings.webhook_timeout_s:g} s"
-        except httpx.HTTPError as exc:
-            error = f"could not reach the receiver ({type(exc).__name__})"
-        self._record(delivery_id, attempts + 1, code, error)
+        final = False
+        try:  # resolved here and connected to by address: the name cannot point elsewhere in between
+            ips = addresses(url, allow_private=self.settings.webhook_allow_private_targets)
+            code, error = self._post(url, ips[:MAX_ADDRESSES], body, headers)
+        except UnsafeTarget as exc:
+            error, final = f"refused: {exc}", True
+        except (OSError, UnicodeError):
+            error = f"could not resolve the host of {url}"
+        self._record(delivery_id, attempts + 1, code, error, final=final)
         if error:
             log.info("webhook delivery %d to %s (%s): %s", delivery_id, org, url, error)
 
-    def _record(self, delivery_id: int, attempts: int, code: int | None, error: str) -> None:
+    def _post(self, url: str, ips: list[IpAddress], body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+        """POST ``body`` to ``url`` at each of ``ips`` until one connects: (status code, error or "")."""
+        target = httpx.URL(url)
+        pinned_headers = {**headers, "Host": target.netloc.decode("ascii")}
+        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}  # the certificate's name
+        error = f"could not resolve the host of {url}"
+        for ip in ips:
+            try:
+                response = self.client.post(target.copy_with(host=str(ip)), content=body, headers=pinned_headers,
+                                            extensions=extensions)
+            except httpx.ConnectError as exc:
+                error = f"could not reach the receiver ({type(exc).__name__})"
+                continue
+            except httpx.TimeoutException:
+                return None, f"no answer within {self.settings.webhook_timeout_s:g} s"
+            except httpx.HTTPError as exc:
+                return None, f"could not reach the receiver ({type(exc).__name__})"
+            code = response.status_code
+            return code, "" if 200 <= code < 300 else f"the receiver answered {code}"
+        return None, error
+
+    def _record(self, delivery_id: int, attempts: int, code: int | None, error: str, *, final: bool = False) -> None:
         now = utcnow()
         values: dict[str, Any] = {"attempts": attempts, "last_status_code": code, "last_error": error}
         if not error:
             values.update(status="delivered", delivered_at=now)
-        elif attempts >= self.settings.webhook_max_attempts:
+        elif final or attempts >= self.settings.webhook_max_attempts:
             values.update(status="failed")
         else:
             values["next_attempt_at"] = now + timedelta(

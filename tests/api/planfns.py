@@ -101,6 +101,15 @@ def quick_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanO
     return tiny_plan(case, options=replace(options, time_limit_s=2), progress=progress)
 
 
+def waiting_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """quick_plan whose first route waits at its farm: the pickup starts 30 min after arrival
+    (``service_after``, a planned wait such as a free intake slot)."""
+    output = quick_plan(case, options=options, progress=progress)
+    pickup = output.document["routes"][0]["stops"][1]
+    pickup["service_after"] = _iso(case, case.lots[0].ready + HOUR // 2)
+    return output
+
+
 def failing_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
     """Fails like the engine does on an impossible request."""
     from planner.exceptions import InfeasibleError

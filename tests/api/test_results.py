@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
 from apitest import fill, planned, wait_for
+from planfns import waiting_plan
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "planner" / "assembly" / "plan.schema.json").read_text())
 
@@ -40,6 +42,23 @@ def test_routes_geojson_has_a_line_per_route_and_a_point_per_stop(api):
     kinds = [(f["geometry"]["type"], f["properties"]["feature"]) for f in geo["features"]]
     assert kinds == [("LineString", "route")] + [("Point", "stop")] * 4
     assert geo["features"][0]["geometry"]["coordinates"][1] == [106.6, 21.4]  # farm-a, lon first
+
+
+def test_routes_carry_the_planned_wait_of_a_stop(make_api):
+    api = make_api(plan_function=waiting_plan)
+    fill(api)
+    job = planned(api)
+    doc = api.client.get(f"/v1/plans/{job}/plan.json", headers=api.auth("province")).json()
+    planned_wait = doc["routes"][0]["stops"][1]["service_after"]
+    for org in ("province", "coop-a"):  # a planner and the cooperative whose lot is loaded there
+        route = api.client.get(f"/v1/plans/{job}/routes", headers=api.auth(org)).json()[0]
+        waits = [s["service_after"] for s in route["stops"]]
+        assert waits[0] is None and waits[2:] == [None, None]  # service on arrival: null, not left out
+        assert datetime.fromisoformat(waits[1]) == datetime.fromisoformat(planned_wait)
+        assert datetime.fromisoformat(waits[1]) - datetime.fromisoformat(route["stops"][1]["arrival"]) == timedelta(minutes=30)
+    geo = api.client.get(f"/v1/plans/{job}/routes.geojson", headers=api.auth("province")).json()
+    stops = [f["properties"] for f in geo["features"] if f["properties"]["feature"] == "stop"]
+    assert [p["service_after"] for p in stops[:4]] == [None, planned_wait, None, None]
 
 
 def test_a_partner_gets_its_shipments_and_manifests_as_json_and_csv(api):
