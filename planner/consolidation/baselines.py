@@ -51,17 +51,36 @@ def _place_first(ledger: Ledger, order: Order, its: list[Itinerary]) -> bool:
 
 def place_next_departure(ledger: Ledger, orders: list[Order]) -> list[Order]:
     """First come, first served: each order into the next departure that
-    reaches its hub in time with room (opening units); returns the rest."""
+    reaches its hub in time with room (opening units); returns the rest.
+
+    Nothing is taken out while it runs, so supply, room and treatment
+    capacity only shrink: an itinerary that refused an order refuses every
+    later order of the same kind (hub, market, deadline, product, grade,
+    shelf life asked) at least as heavy and as bulky, which is not asked
+    again (the same plan, several times faster)."""
     ctx = ledger.ctx
     versatility = {s.site: ctx.versatility(s.site) for s in ctx.supplies}
     left = []
     ranked: dict[tuple[object, ...], list[Itinerary]] = {}
+    refused: dict[tuple[object, ...], list[tuple[float, float]]] = {}
     for order in sorted(orders, key=lambda o: (o.ordered, o.id)):
         key = (order.destination.hub, order.market, order.deadline)
         if key not in ranked:
             ranked[key] = sorted(ctx.candidates(order), key=lambda it: (
                 it.first.cutoff, it.arrival, versatility[it.origin], it.index))
-        if not _place_first(ledger, order, ranked[key]):
+        kind = (*key, order.product, order.grade, order.min_shelf_life_s)
+        if kind not in refused:
+            refused[kind] = [(math.inf, math.inf)] * len(ranked[key])
+        smallest = refused[kind]
+        for k, it in enumerate(ranked[key]):
+            kg, boxes = smallest[k]
+            if order.kg >= kg and order.boxes >= boxes:
+                continue
+            if ledger.place(order, it, grow=True):
+                break
+            if order.kg + order.boxes < kg + boxes or math.isinf(kg):
+                smallest[k] = (order.kg, order.boxes)
+        else:
             left.append(order)
     return left
 
