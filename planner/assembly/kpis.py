@@ -43,7 +43,22 @@ def routing_kpis(case: Case, routing: RoutingResult) -> dict[str, Any]:
         "vehicle_fill": round(sum(fills) / len(fills), 4) if fills else 0.0,
         "km": round(routing.total_km, 1), "pickup_hours": round(routing.total_hours, 2),
         "pickup_cost": round(routing.total_cost, 0), "pickup_co2e_kg": round(co2, 1),
+        # the routing's one objective: vehicles plus the shelf life the lots consumed to the packing house
+        "pickup_shelf_life_cost": round(routing.shelf_life_cost, 0),
+        "pickup_day_cost": round(routing.day_cost, 0),
+        **_shares(routing),
     }
+
+
+def _shares(routing: RoutingResult) -> dict[str, float]:
+    """The fair-share spread (what the ``balance`` option narrows): kg and
+    lots of the busiest and of the least busy working vehicle."""
+    s = routing.stats
+    if "kg_max" not in s:
+        return {}
+    return {"pickup_kg_per_vehicle_max": round(s["kg_max"], 1), "pickup_kg_per_vehicle_min": round(s["kg_min"], 1),
+            "pickup_kg_per_vehicle_spread": round(s["kg_max"] - s["kg_min"], 1),
+            "pickup_lots_per_vehicle_max": int(s["lots_max"]), "pickup_lots_per_vehicle_min": int(s["lots_min"])}
 
 
 def _order_kpis(case: Case, cons: ConsolidationResult, params: PlanParams) -> dict[str, Any]:

@@ -4,9 +4,12 @@ A route costs its type's fixed cost, plus a rate per kilometre driven, plus a
 rate per hour from its first departure to its last arrival (waiting included:
 the driver is paid while waiting). Every routed lot adds the shelf life it
 consumed from harvest to the packing house, valued per kg and reference day
-(the product's ``shelf_life_value_per_kg_day``, else the lot's own value per
-kg spread over the product's reference shelf life: fruit that has spent all
-of it is worth nothing). The search (:mod:`.model`), the repair and the
+by :func:`shelf_values_per_kg_day`: the product's
+``shelf_life_value_per_kg_day``, else what its orders pay per kg (the lots'
+value per kg when it has none) spread over the product's reference shelf
+life, fruit that has spent all of it being worth nothing. That is the rule of
+``planner.consolidation.shelf_value`` too, so the pickup and the freight
+price a day of shelf life alike. The search (:mod:`.model`), the repair and the
 result's KPIs use these functions; the checkers keep their own copy of the
 route cost.
 
@@ -16,6 +19,7 @@ unit, so an hourly rate in whole hundreds is an exact integer per second.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -45,22 +49,44 @@ def span_cost_per_s(vt: VehicleType, *, scale: float) -> int:
     return round(vt.cost_per_hour / 3600 * scale)
 
 
+def shelf_values_per_kg_day(case: Case) -> dict[str, float]:
+    """Money per kg and reference day of shelf life, per product: as stated
+    (``shelf_life_value_per_kg_day``), else the value per kg of the case's
+    orders of it (of its lots when no order of it has a value) over the
+    product's reference shelf life in days."""
+    value: dict[str, float] = defaultdict(float)
+    kg: dict[str, float] = defaultdict(float)
+    for o in case.orders:
+        value[o.product] += o.value
+        kg[o.product] += o.kg
+    for lot in case.lots:
+        if kg[lot.product] == 0 or value[lot.product] == 0:
+            value[f"lots:{lot.product}"] += lot.value
+            kg[f"lots:{lot.product}"] += lot.kg
+    out = {}
+    for p in case.products:
+        stated = p.shelf_life_value_per_kg_day
+        if stated is None:
+            key = p.id if value[p.id] > 0 else f"lots:{p.id}"
+            stated = (value[key] / kg[key] if kg[key] > 0 else 0.0) / (p.ref_shelf_life_s / DAY)
+        out[p.id] = stated
+    return out
+
+
 def shelf_value_per_kg_s(case: Case, lot: HarvestLot) -> float:
-    """Money per kg and reference second of shelf life of ``lot``."""
-    product = case.product_by_id[lot.product]
-    per_day = product.shelf_life_value_per_kg_day
-    if per_day is None:
-        per_day = lot.value / lot.kg / (product.ref_shelf_life_s / DAY) if lot.kg > 0 else 0.0
-    return per_day / DAY
+    """Money per kg and reference second of shelf life of ``lot`` (one lot;
+    many: :func:`shelf_values_per_kg_day` once)."""
+    return shelf_values_per_kg_day(case)[lot.product] / DAY
 
 
 def shelf_life_cost(case: Case, lots: Mapping[str, HarvestLot], deliveries: Iterable[LotDelivery],
                     *, weight: float = 1.0) -> float:
     """Money worth of the shelf life the routed lots consumed from harvest to
     delivery (reference seconds, as each delivery reports it)."""
+    per_day = shelf_values_per_kg_day(case)
     total = 0.0
     for d in deliveries:
         lot = lots[d.lot_id]
         ref = case.product_by_id[lot.product].ref_shelf_life_s
-        total += shelf_value_per_kg_s(case, lot) * d.kg * max(0.0, ref - d.shelf_life_left_s)
+        total += per_day[lot.product] / DAY * d.kg * max(0.0, ref - d.shelf_life_left_s)
     return weight * total

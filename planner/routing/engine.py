@@ -24,6 +24,7 @@ from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .costs import SEARCH_UNITS, shelf_life_cost
+from .deadline import Deadline
 from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
@@ -53,19 +54,28 @@ def route_pickups(
     now: int | None = None,
     lots: Sequence[HarvestLot] | None = None,
     mapper: PartMapper | None = None,
+    deadline: Deadline | None = None,
 ) -> RoutingResult:
     """Plan the pickup routes of ``case`` (or of ``lots``, default all the
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed.
     With ``params.decompose`` the catchments are solved through ``mapper``
     (:mod:`.parallel`: a Dask cluster), each on its own with the same seed,
-    so the plan does not depend on how many workers there are."""
+    so the plan does not depend on how many workers there are.
+
+    Time: the call works towards one ``deadline`` (default
+    ``params.time_limit_s`` from now): the search and its repair rounds end
+    ``params.close_time_share`` of the limit before it, and the steps after
+    the search (dropping what the exact checks reject, the extra trips) share
+    what is left; the extra trips stop at the deadline, and a lot they did
+    not reach is unassigned with its reason."""
     params = params or RoutingParams()
+    deadline = deadline or Deadline.after(params.time_limit_s)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
         return _without_fleet(case.lots if lots is None else lots)
     if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
-                                   travel=travel, now=now, lots=lots, mapper=mapper)
+                                   travel=travel, now=now, lots=lots, mapper=mapper, deadline=deadline)
     started = time.perf_counter()
     report = progress or (lambda _f, _m: None)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
@@ -96,13 +106,14 @@ def route_pickups(
         mandatory=set(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
         enforce_freshness=params.enforce_freshness,
     )
-    solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started)
-    routes, deliveries = _final_plan(net, table, solved, params, data, rejected,
+    search = deadline.minus(params.time_limit_s * params.close_time_share)
+    solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started, search)
+    routes, deliveries = _final_plan(net, table, solved, params, data, rejected, deadline=deadline,
                                      poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"))
     served = {d.lot_id for d in deliveries}
     short = ("the fleet's vehicles and hours went to lots of higher value" if solved is not None else
              "the search found no plan within its time limit, and no vehicle's day had room for it as one "
-             "more trip; a longer time limit may place it")
+             "more trip before the limit; a longer time limit may place it")
     for lot in candidates:
         if lot.id not in served:
             why, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED, short))
@@ -141,16 +152,19 @@ def _without_fleet(lots: Sequence[HarvestLot]) -> RoutingResult:
 
 def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                         progress: Progress | None, travel: TravelTimeProvider | None, now: int | None,
-                        lots: Sequence[HarvestLot] | None, mapper: PartMapper | None = None) -> RoutingResult:
+                        lots: Sequence[HarvestLot] | None, mapper: PartMapper | None = None,
+                        deadline: Deadline) -> RoutingResult:
     """Solve each catchment (see :mod:`.decompose`) with its share of the
-    time: one after the other (with progress), or through ``mapper``."""
+    time: one after the other (with progress), each with its share (by lots)
+    of what is left of ``deadline`` when it starts, or through ``mapper``,
+    each with its share of the whole limit (in parallel they end sooner)."""
     started = time.perf_counter()
     all_lots = list(case.lots if lots is None else lots)
     parts = catchments(case, all_lots, max_lots=params.max_lots_per_part)
     total = max(len(all_lots), 1)
     jobs = []
     for part in parts:
-        share = max(params.time_limit_s * len(part.lots) / total, 0.5)
+        share = max(deadline.left() * len(part.lots) / total, 0.01)
         sites = tuple(replace(s, intake_kg_per_hour=s.intake_kg_per_hour * part.intake_share)
                       if s.id == part.house and s.intake_kg_per_hour else s for s in case.sites)
         sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
@@ -163,7 +177,9 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                 if progress is not None:
                     progress(min((d + f * n) / total, 0.99), f"{h}: {msg}")
 
-            results.append(solve_part(job, report))
+            left = max(total - done, 1)
+            part_deadline = deadline.share(min(len(part.lots) / left, 1.0))
+            results.append(solve_part(job, report, deadline=part_deadline))
             done += len(part.lots)
     else:
         results = mapper(solve_part, jobs)
@@ -196,10 +212,14 @@ class PartJob:
     now: int | None
 
 
-def solve_part(job: PartJob, progress: Progress | None = None) -> RoutingResult:
-    """Solve one catchment (a worker's task)."""
+def solve_part(job: PartJob, progress: Progress | None = None, *, deadline: Deadline | None = None
+               ) -> RoutingResult:
+    """Solve one catchment (a worker's task; by default within the job's
+    ``time_limit_s`` from when it starts)."""
+    if deadline is not None:  # its time limit is the deadline's (progress fractions)
+        job = replace(job, params=job.params.replace(time_limit_s=max(deadline.left(), 0.01)))
     return route_pickups(job.case, params=job.params, seed=job.seed, progress=progress, travel=job.travel,
-                         now=job.now)
+                         now=job.now, deadline=deadline)
 
 
 def _renumbered(result: RoutingResult, offsets: dict[str, int]) -> RoutingResult:
@@ -281,18 +301,22 @@ Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
-                      seed: int, report: Progress, started: float
+                      seed: int, report: Progress, started: float, deadline: Deadline
                       ) -> tuple[Solved | None, Rejected, float | None]:
+    """The main solve and the repair rounds, each ending by its share of ``deadline``."""
     rejected: Rejected = {}
     solved: Solved | None = None
     first: float | None = None
     hint: list[list[int]] | None = None
     for round_ in range(params.repair_rounds + 1):
-        left = params.time_limit_s - (time.perf_counter() - started)
-        if round_ > 0 and left < 0.2:
+        left = deadline.left()
+        if left <= 0.0 or (round_ > 0 and left < 0.2):
             break
         share = 1.0 - params.repair_time_share if round_ == 0 else 1.0 / (params.repair_rounds + 1 - round_)
-        budget = max(left * share, 0.2)
+        until = deadline.share(share)
+        # round 0's first plan may take all the search's time (the repair rounds need a plan to
+        # start from; without one its time would go unused), improving it stops at round 0's share
+        first_until = deadline if round_ == 0 else until
 
         def scaled(_f: float, msg: str, r: int = round_) -> None:
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
@@ -300,12 +324,13 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         solve_started = time.perf_counter() - started
         poll = _poller(report, started, params, round_)
         if params.backend == "pyvrp":
-            result = solve_pickups_pyvrp(net, data, time_limit_s=budget, seed=seed, poll=poll,
+            result = solve_pickups_pyvrp(net, data, time_limit_s=max(until.left(), 0.01), seed=seed, poll=poll,
                                          penalty=params.unassigned_penalty, max_iterations=_iterations(params))
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
         else:
             if params.backend == "hybrid" and round_ == 0 and not data.fixed:
-                seeded = solve_pickups_pyvrp(net, data, time_limit_s=budget * params.hybrid_share, seed=seed,
+                seeded = solve_pickups_pyvrp(net, data, time_limit_s=max(until.left() * params.hybrid_share, 0.01),
+                                             seed=seed,
                                              penalty=params.unassigned_penalty, max_iterations=_iterations(params),
                                              poll=poll)
                 report(min((time.perf_counter() - started) / params.time_limit_s, 0.99),
@@ -313,11 +338,9 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                 if seeded is not None:
                     hint = [[n for n, _ in r] for r in seeded.routes]
                 solve_started = time.perf_counter() - started
-                budget = max(params.time_limit_s * (1.0 - params.repair_time_share) - solve_started, 0.2)
-            built = time.perf_counter()
-            model = PickupModel(net, data, params, table)
-            budget = max(budget - (time.perf_counter() - built), 0.2)  # the limit covers building the model
-            result = model.solve(time_limit_s=budget, seed=seed, progress=scaled, hint=hint)
+            model = PickupModel(net, data, params, table)  # the deadline covers building the model
+            result = model.solve(deadline=first_until, seed=seed, progress=scaled, hint=hint,
+                                 improve_until=until)
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
@@ -447,10 +470,11 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 
 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
-                data: ModelInput, rejected: Rejected, *, poll: Callable[[], None] | None = None
-                ) -> tuple[list[Route], list[LotDelivery]]:
+                data: ModelInput, rejected: Rejected, *, deadline: Deadline,
+                poll: Callable[[], None] | None = None) -> tuple[list[Route], list[LotDelivery]]:
     """Routes of the last solve minus any lot the exact checks still reject,
-    plus the lots left out that fit as extra trips (:mod:`.reinsert`). When
+    plus the lots left out that fit as extra trips (:mod:`.reinsert`) until
+    ``deadline``. When
     the search found nothing in its time (a tiny limit on a busy machine),
     the extra trips alone make the plan, from empty days."""
     if solved is None:
@@ -464,7 +488,8 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
         left = [lot for lot in data.lots if lot.id not in on_routes]
         for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
-                               slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness):
+                               slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
+                               deadline=deadline):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     out_routes: list[Route] = []

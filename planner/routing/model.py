@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from ortools.constraint_solver import pywrapcp
 
 from ..domain import HarvestLot
+from ..domain.units import DAY
 from ..domain.windows import TimeWindow
 from ..freshness import model_for
-from .costs import SEARCH_UNITS, arc_costs, shelf_value_per_kg_s, span_cost_per_s
+from .costs import SEARCH_UNITS, arc_costs, shelf_values_per_kg_day, span_cost_per_s
+from .deadline import Deadline
 from .freshness import FreshnessTable, LotBounds
 from .network import Network, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
@@ -195,9 +197,10 @@ class PickupModel:
         if weight <= 0:
             return
         case, vehicles = self.net.case, self.net.vehicles
+        per_day = shelf_values_per_kg_day(case)
         for lot in self.data.lots:
             rate = model_for(case.product_by_id[lot.product]).rate
-            per_s = shelf_value_per_kg_s(case, lot) * lot.kg * weight * self.unit
+            per_s = per_day[lot.product] / DAY * lot.kg * weight * self.unit
             ambient = float(rate(case.settings.ambient_at(lot.ready)))
             riding = sum(float(rate(case.temperature_of(v.type, lot.ready))) for v in vehicles) / len(vehicles)
             self.time.SetCumulVarSoftUpperBound(self.idx(self.net.pickup[lot.id]), lot.ready,
@@ -292,10 +295,16 @@ class PickupModel:
                 previous = index
 
     # -- solve ----------------------------------------------------------------
-    def solve(self, *, time_limit_s: float, seed: int, progress: Progress | None,
-              hint: list[list[int]] | None = None, label: str = "") -> Solved | None:
+    def solve(self, *, deadline: Deadline, seed: int, progress: Progress | None,
+              hint: list[list[int]] | None = None, label: str = "", improve_until: Deadline | None = None
+              ) -> Solved | None:
+        """The best plan found by ``deadline`` (closing the model and reading
+        the hint count against it), or None. With ``improve_until`` the local
+        search stops there once it has a plan: the first plan may take until
+        ``deadline``, improving it only until ``improve_until``."""
         self.routing.solver().ReSeed(seed)
         started = time.perf_counter()
+        time_limit_s = max(deadline.left(), 1e-3)
         first: list[float] = []
         stopper = SearchStopper(self.routing, progress)
 
@@ -307,35 +316,41 @@ class PickupModel:
                            f"{label}solution cost {self.routing.CostVar().Value() / self.unit:,.0f}")
 
         self.routing.AddAtSolutionCallback(on_solution)
+        if improve_until is not None:
+            self.routing.AddSearchMonitor(self.routing.solver().CustomLimit(
+                lambda: bool(first) and improve_until.expired()))
         self.routing.CloseModelWithParameters(search_parameters(self.params, time_limit_s=time_limit_s))
         solution = None
-        initial = self._initial(hint) if hint else None
+        initial = self._initial(hint, deadline) if hint else None
         if initial is not None:  # the limit covers closing the model and reading the hint
-            solution = self.routing.SolveFromAssignmentWithParameters(initial, self._left(time_limit_s, started))
+            solution = self.routing.SolveFromAssignmentWithParameters(initial, self._left(deadline))
             stopper.raise_if_stopped()
-        if solution is None:  # no hint, or none found from it: what is left of the limit
-            solution = self.routing.SolveWithParameters(self._left(time_limit_s, started))
+        if solution is None and not deadline.expired():  # no hint, or none found from it: what is left
+            solution = self.routing.SolveWithParameters(self._left(deadline))
         stopper.raise_if_stopped()
         if solution is None:
             return None
         return self._decode(solution, first[0] if first else None)
 
-    def _left(self, time_limit_s: float, started: float) -> pywrapcp.RoutingSearchParameters:
-        """Search parameters with what is left of ``time_limit_s`` since ``started``."""
-        return search_parameters(self.params, time_limit_s=max(time_limit_s - (time.perf_counter() - started), 0.05))
+    def _left(self, deadline: Deadline) -> pywrapcp.RoutingSearchParameters:
+        """Search parameters with what is left until ``deadline``."""
+        return search_parameters(self.params, time_limit_s=max(deadline.left(), 1e-3))
 
-    def _initial(self, hint: list[list[int]]) -> pywrapcp.Assignment | None:
+    def _initial(self, hint: list[list[int]], deadline: Deadline) -> pywrapcp.Assignment | None:
         """The hinted routes as a start, keeping what this model accepts: the
         whole hint if it is feasible here, else route by route, and in a
         route that is not, its lots one by one (pickup and delivery
         together, in the hinted order) as long as the route stays feasible;
-        a lot the model rejects is left for the search."""
+        a lot the model rejects is left for the search. Once ``deadline``
+        passes, what is kept so far is the start."""
         routes = [[self.idx(n) for n in r] for r in hint]
         initial = self.routing.ReadAssignmentFromRoutes(routes, True)
         if initial is not None:
             return initial
         kept: list[list[int]] = [[] for _ in routes]
         for v, route in enumerate(routes):
+            if deadline.expired():
+                break
             kept[v] = route
             if self.routing.ReadAssignmentFromRoutes(kept, True) is not None:
                 continue
@@ -347,6 +362,8 @@ class PickupModel:
                 lots.setdefault(lot.id, []).append(n)
             accepted: set[int] = set()
             for nodes in lots.values():
+                if deadline.expired():
+                    break
                 kept[v] = [self.idx(n) for n in hint[v] if n in accepted or n in nodes]
                 if self.routing.ReadAssignmentFromRoutes(kept, True) is not None:
                     accepted.update(nodes)

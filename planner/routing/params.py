@@ -57,6 +57,9 @@ class RoutingParams:
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
     packing-house intake) reject lots; ``reinsert`` then tries every lot still
     left out as one more trip at the end of a vehicle's day (see :mod:`.reinsert`).
+    ``repair_time_share`` of the search's time goes to the repair rounds, and
+    the search ends ``close_time_share`` of ``time_limit_s`` before the limit,
+    kept for the steps after it (see :mod:`.deadline`).
     """
 
     time_limit_s: float = 10.0
@@ -82,6 +85,7 @@ class RoutingParams:
     repair_rounds: int = 3
     reinsert: bool = True
     repair_time_share: float = 0.3
+    close_time_share: float = 0.1
     intake_slot_s: int = 3600
 
     def __post_init__(self) -> None:
@@ -123,6 +127,8 @@ class RoutingParams:
             raise ValueError("routing params: repair_rounds must be >= 0")
         if not 0.0 < self.repair_time_share < 1.0:
             raise ValueError("routing params: repair_time_share must be in (0, 1)")
+        if not 0.0 <= self.close_time_share < 1.0:
+            raise ValueError(f"routing params: close_time_share must be in [0, 1), got {self.close_time_share}")
         if self.intake_slot_s <= 0:
             raise ValueError("routing params: intake_slot_s must be positive")
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from ..domain import HarvestLot
+from .deadline import Deadline
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network, lot_boxes
@@ -33,10 +34,12 @@ WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
-             slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None) -> list[str]:
+             slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
+             deadline: Deadline | None = None) -> list[str]:
     """Append trips for ``lots`` to ``routes`` (changed in place) where they
     fit; returns the ids of the lots inserted. ``poll`` is called once per
-    lot (what it raises, a cancel, stops the work)."""
+    lot (what it raises, a cancel, stops the work); once ``deadline`` has
+    passed no further lot is tried (the lots not reached stay out)."""
     cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
@@ -49,6 +52,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
                 stored[d.packing_house] += d.kg
     inserted = []
     for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
+        if deadline is not None and deadline.expired():
+            break
         if poll is not None:
             poll()
         best: tuple[float, int, Visits, str, int] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.routing import RoutingParams, check_result, route_pickups
+from planner.routing.deadline import Deadline
 from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable
 from planner.routing.model import ModelInput, PickupModel
@@ -36,12 +37,16 @@ def test_start_keeps_what_the_full_model_accepts(rk):
     model = PickupModel(net, data, params, table)
     model.routing.CloseModelWithParameters(search_parameters(params, time_limit_s=1))
     (d_a,), (d_b,) = net.delivery["A"].values(), net.delivery["B"].values()
-    start = model._initial([[net.pickup["A"], net.pickup["B"], d_a, d_b]])
+    start = model._initial([[net.pickup["A"], net.pickup["B"], d_a, d_b]], Deadline.after(60.0))
     assert start is not None
     kept = model._decode(start, None).routes[0]
     assert [n for n, _ in kept] == [net.pickup["A"], d_a]
+    # past the deadline the lot-by-lot reading stops: what is kept so far (nothing) is the start
+    passed = Deadline(0.0, clock=lambda: 1.0)
+    late = model._initial([[net.pickup["A"], net.pickup["B"], d_a, d_b]], passed)
+    assert late is not None and model._decode(late, None).routes[0] == []
     # the whole hint is taken as it is when it is feasible
-    whole = model._initial([[net.pickup["A"], d_a, net.pickup["B"], d_b]])
+    whole = model._initial([[net.pickup["A"], d_a, net.pickup["B"], d_b]], Deadline.after(60.0))
     assert [n for n, _ in model._decode(whole, None).routes[0]] == [net.pickup["A"], d_a, net.pickup["B"], d_b]
 
 

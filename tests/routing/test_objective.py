@@ -44,3 +44,55 @@ def test_waiting_is_paid_in_the_search(rk):
     assert check_result(case, result) == []
     assert result.routes[0].trips == 2
     assert result.objective == pytest.approx(result.day_cost, rel=2e-3)
+
+
+def test_the_plan_kpis_show_the_shelf_life_cost_and_the_shares(rk):
+    """The plan's KPIs carry the routing's shelf-life cost, its day cost and
+    the fair-share spread (kg and lots of the busiest and the least busy
+    vehicle, counted here from the routes' pickups)."""
+    from planner.assembly.kpis import routing_kpis
+
+    case = rk.case([rk.ph(), rk.site("f", 5.0), rk.site("g", -5.0)], [rk.vehicle(kg=200, count=2)],
+                   [rk.lot("A", "f", 100, ready_h=4), rk.lot("B", "g", 150, ready_h=4),
+                    rk.lot("C", "g", 50, ready_h=4)])
+    result = route_pickups(case, params=rk.fast)
+    assert check_result(case, result) == [] and result.routes
+    kg = {lot.id: lot.kg for lot in case.lots}
+    per_kg = [sum(kg[i] for s in r.stops if s.kind == "pickup" for i in s.lot_ids) for r in result.routes]
+    per_lots = [sum(len(s.lot_ids) for s in r.stops if s.kind == "pickup") for r in result.routes]
+    kpis = routing_kpis(case, result)
+    assert kpis["pickup_shelf_life_cost"] == round(result.shelf_life_cost) > 0
+    assert kpis["pickup_day_cost"] == round(result.day_cost)
+    assert (kpis["pickup_kg_per_vehicle_max"], kpis["pickup_kg_per_vehicle_min"]) == (max(per_kg), min(per_kg))
+    assert kpis["pickup_kg_per_vehicle_spread"] == max(per_kg) - min(per_kg)
+    assert (kpis["pickup_lots_per_vehicle_max"], kpis["pickup_lots_per_vehicle_min"]) == (max(per_lots),
+                                                                                          min(per_lots))
+
+
+def test_routing_and_consolidation_value_shelf_life_alike(rk):
+    """One default: without a stated value, both price a kg-day of shelf life
+    at what the orders pay per kg over the reference shelf life (not the
+    lots' own value, which the routing used before)."""
+    from dataclasses import replace
+
+    from planner.consolidation.shelf_value import shelf_life_values
+    from planner.domain import MarketRule
+    case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
+                   [rk.lot("A", "f", 100, value=1_000_000)])
+    ref_days = case.products[0].ref_shelf_life_s / 86_400
+    order = _order(case)
+    with_orders = case.replace(orders=(order,), markets=(MarketRule("hanoi", "Hanoi", frozenset({"VN"})),))
+    assert shelf_value_per_kg_s(with_orders, case.lots[0]) * 86_400 == pytest.approx(65_000 / ref_days)
+    assert shelf_value_per_kg_s(with_orders, case.lots[0]) * 86_400 == pytest.approx(
+        shelf_life_values(with_orders)["lychee"])
+    stated = with_orders.replace(products=(replace(case.products[0], shelf_life_value_per_kg_day=1_234.0),))
+    assert shelf_value_per_kg_s(stated, case.lots[0]) * 86_400 == pytest.approx(1_234.0)
+    assert shelf_life_values(stated)["lychee"] == pytest.approx(1_234.0)
+
+
+def _order(case):  # type: ignore[no-untyped-def]
+    """One order of 100 kg of lychee paying 65,000 a kg."""
+    from planner.domain import Channel, Destination, Location, Order
+
+    dest = Destination(Location(21.0, 105.8), "Hanoi", "VN", "ph")
+    return Order("O1", Channel.B2B, dest, "hanoi", "lychee", 100.0, 0, 0, 86_400, 0, 6_500_000.0)

@@ -1,0 +1,125 @@
+"""One deadline for the whole solve (planner.routing.deadline), driven by a
+fake clock: every step after the search works towards it too."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.routing import Reason, RoutingParams, check_result, engine, route_pickups
+from planner.routing.deadline import Deadline
+from planner.routing.reinsert import reinsert
+
+from .test_reinsert import _setup
+
+
+class FakeClock:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_deadline_left_share_and_minus() -> None:
+    clock = FakeClock()
+    d = Deadline.after(10.0, clock=clock)
+    assert d.left() == 10.0 and not d.expired()
+    clock.now += 4.0
+    assert d.left() == 6.0
+    half = d.share(0.5)
+    assert half.left() == 3.0 and d.minus(2.0).left() == 4.0
+    clock.now += 7.0
+    assert d.left() == 0.0 and d.expired() and d.share(0.5).left() == 0.0
+    with pytest.raises(ValueError, match="fraction"):
+        d.share(0.0)
+    with pytest.raises(ValueError, match="seconds"):
+        Deadline.after(-1.0)
+
+
+def test_reinsert_tries_no_lot_after_the_deadline(rk) -> None:  # type: ignore[no-untyped-def]
+    case, net, table, bounds, routes, start = _setup(rk)
+    b = [lot for lot in case.lots if lot.id == "B"]
+    clock = FakeClock()
+    passed = Deadline(clock.now, clock)
+    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=passed) == []
+    live = Deadline(clock.now + 1.0, clock)
+    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=live) == ["B"]
+
+
+def _case():  # type: ignore[no-untyped-def]
+    from .conftest import lot, make_case, packing_house, site, vehicle
+
+    return make_case([packing_house(), site("f", 2.0), site("g", 4.0)], [vehicle(kg=200, count=2)],
+                     [lot("A", "f", 150), lot("B", "g", 150)])
+
+
+def test_the_search_ends_before_the_deadline_keeping_time_for_the_steps_after(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The model's solve gets the deadline minus ``close_time_share`` of the
+    limit; round 0 may take all of it for its first plan and improves it for
+    ``1 - repair_time_share`` of it; the repair rounds share what is left."""
+    clock = FakeClock()
+    seen: list[tuple[float, float]] = []
+    real = engine.PickupModel.solve
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        seen.append((kw["deadline"].left(), kw["improve_until"].left()))
+        clock.now += 1.0  # building the model and searching took a second
+        return real(self, **{**kw, "deadline": Deadline.after(2.0), "improve_until": None})
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3)
+    result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(_case(), result) == []
+    # round 0: its first plan may take the 8 s before the reserve, improving it 70 % of them
+    assert seen and seen[0] == (pytest.approx(8.0), pytest.approx(0.7 * 8.0))
+    for until, improve in seen[1:]:  # repair rounds: within what is left, never past the reserve
+        assert until == improve and until <= 8.0 - 1.0
+
+
+def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A search that used up the whole deadline (the clock moved past it
+    while it ran) leaves the extra trips no time: the lots it did not place
+    are unassigned with the reason, and the plan still passes the checker."""
+    clock = FakeClock()
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        clock.now += 60.0
+        return None
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    case = _case()
+    late = route_pickups(case, params=RoutingParams(time_limit_s=5.0), seed=1,
+                         deadline=Deadline.after(5.0, clock=clock))
+    assert check_result(case, late) == [] and late.deliveries == []
+    assert {u.lot_id for u in late.unassigned} == {"A", "B"}
+    assert all(u.reason is Reason.FLEET_EXHAUSTED and "before the limit" in u.detail for u in late.unassigned)
+    # the same search on time: the extra trips place both
+    monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
+    on_time = route_pickups(case, params=RoutingParams(time_limit_s=5.0), seed=1,
+                            deadline=Deadline.after(5.0, clock=clock))
+    assert {d.lot_id for d in on_time.deliveries} == {"A", "B"}
+
+
+def test_each_catchment_gets_its_share_of_what_is_left(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Serial catchments: each part's deadline is its share (by lots) of what
+    is left when it starts, so a part that ran late shortens the next."""
+    from .conftest import lot, make_case, packing_house, site, vehicle
+
+    clock = FakeClock()
+    given: list[float] = []
+
+    def part(job, progress=None, *, deadline=None):  # type: ignore[no-untyped-def]
+        given.append(deadline.left())
+        clock.now += 3.0 * len(job.case.lots)  # 3 s a lot, past its share
+        return route_pickups(job.case, params=job.params.replace(time_limit_s=2.0, solution_limit=20), seed=1)
+
+    monkeypatch.setattr(engine, "solve_part", part)
+    case = make_case([packing_house("p1", 0.0), packing_house("p2", 40.0), site("f", 2.0), site("g", 38.0)],
+                     [vehicle(home="p1", count=1), vehicle("moto2", home="p2", count=1)],
+                     [lot("A", "f", 100), lot("B", "g", 100)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, decompose=True), seed=1,
+                           deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(case, result) == []
+    assert given == [pytest.approx(5.0), pytest.approx(7.0)]  # half of 10 s; then all of the 7 s left
