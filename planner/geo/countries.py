@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 EARTH_RADIUS_M = 6_371_008.8
 _DATASET = "ne_10m_admin_0_countries_deu.zip"
@@ -54,6 +55,7 @@ def outline(country: str) -> Any:
     """The rings of an ISO alpha-2 country as shapely polygons (holes, such as
     an enclave, count as land: this is a plausibility check), or None when the
     dataset does not know the code."""
+    import numpy as np
     import shapely
 
     code = country.upper()
@@ -79,6 +81,7 @@ def outline(country: str) -> Any:
 def outside(country: str, lats: Sequence[float], lons: Sequence[float], *, tolerance_m: float) -> list[tuple[int, float]]:
     """``(index, metres)`` of each point farther than ``tolerance_m`` from
     ``country``'s outline (a coastline at 1:10 m is a few km off at places)."""
+    import numpy as np
     import shapely
 
     shape = outline(country)
@@ -97,6 +100,8 @@ def outside(country: str, lats: Sequence[float], lons: Sequence[float], *, toler
 
 def haversine_m(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
     """Great-circle metres (arrays broadcast)."""
+    import numpy as np
+
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2

@@ -29,23 +29,24 @@ from ..geo import vietnam
 from ..geo.regions import country_guess, country_name, region_of
 from .decoding import nfc
 from .fields import RowReader, clock_or_iso, duration_s
-from .tables import FileOptions, ReadLog, TableError, read_table
+from .tables import FileOptions, ReadLog, Table, TableError, read_table
 
 
-def rows(
+def open_table(
     path: Path, problems: list[str], required: tuple[str, ...], *, log: ReadLog | None = None,
-) -> Iterator[RowReader]:
-    """Each row of a table (header = row 1) after checking its columns: the CSV
-    file ``path`` in any encoding, delimiter and decimal separator Excel writes,
-    or the XLSX workbook or sheet of the same name (see ``tables.source_of``)."""
+) -> Table | None:
+    """A table (header = row 1) whose columns are checked: the CSV file ``path``
+    in any encoding, delimiter and decimal separator Excel writes, or the XLSX
+    workbook or sheet of the same name (see ``tables.source_of``); None, with
+    the problem reported, when it cannot be read."""
     try:
         table = read_table(path, log.options if log else FileOptions(), required)
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing")
-        return
+        return None
     except TableError as exc:
         problems.append(str(exc))
-        return
+        return None
     if log is not None:
         log.files.append(table.note)
         if path.exists() and path.with_suffix(".xlsx").exists():
@@ -54,6 +55,16 @@ def rows(
     if missing:
         found = ", ".join(c for c in table.columns if c) or "none"
         problems.append(f"{table.note.source}: missing column(s) {', '.join(missing)} (found: {found})")
+        return None
+    return table
+
+
+def rows(
+    path: Path, problems: list[str], required: tuple[str, ...], *, log: ReadLog | None = None,
+) -> Iterator[RowReader]:
+    """Each row of the table :func:`open_table` reads."""
+    table = open_table(path, problems, required, log=log)
+    if table is None:
         return
     warnings = log.warnings if log is not None else None
     for n, record in table.rows:

@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from ..domain import Case, MarketRule, Order, SiteKind
 from ..domain.clock import clock
 from ..domain.markets import certification_key, known_certifications
@@ -55,6 +53,8 @@ def case_warnings(case: Case, where: Mapping[str, Mapping[str, str]], limits: Th
 
 
 def _far_sites(case: Case, at: Place, limits: Thresholds) -> list[str]:
+    import numpy as np  # here, not at import: reading a case that has problems never needs it
+
     out = []
     for kind in CLUSTERED_KINDS:
         sites = case.sites_of(kind)

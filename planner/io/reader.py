@@ -11,11 +11,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from ..domain import Case, CaseSettings, Problem, case_problems
+from ..domain import Case, CaseSettings, Order, Problem, case_problems
 from ..exceptions import CaseError
 from ..geo.regions import fold
 from . import csv_files as cf
 from .fields import RowReader
+from .order_columns import read_orders
 from .plausibility import case_warnings, region_problems
 from .tables import ReadLog, source_of
 from .toml_files import (
@@ -112,7 +113,7 @@ def read_case(folder: str | Path, *, log: ReadLog | None = None) -> Case:
     if not sites and not unreported.ids["site"] and len(problems) > before:
         unreported.kinds.add("site")
     lots = _optional(folder / "lots.csv", cf.LOT_COLUMNS, cf.read_lot, settings, where["lot"], problems, log)
-    orders = _optional(folder / "orders.csv", cf.ORDER_COLUMNS, cf.read_order, settings, where["order"], problems, log)
+    orders = _orders(folder / "orders.csv", settings, where["order"], problems, log)
     fleet = _optional(folder / "fleet.csv", cf.FLEET_COLUMNS, cf.read_vehicle_type, settings, where["vehicle type"], problems, log)
     drivers = _optional(folder / "drivers.csv", cf.DRIVER_COLUMNS, cf.read_driver, settings, where["driver"], problems, log)
     parts = SimpleNamespace(
@@ -156,6 +157,18 @@ def _optional(
     if source_of(path) is None:
         return []
     return _read_table(cf.rows(path, problems, columns, log=log), reader, settings, where_of)
+
+
+def _orders(path: Path, settings: CaseSettings, where_of: dict[str, str], problems: list[str], log: ReadLog) -> list[Order]:
+    """The orders table, read a column at a time (it is the case's longest)."""
+    table = cf.open_table(path, problems, cf.ORDER_COLUMNS, log=log) if source_of(path) is not None else None
+    if table is None:
+        return []
+    orders = []
+    for place, order in read_orders(table, settings, problems, log.warnings):
+        orders.append(order)
+        where_of.setdefault(order.id, place)
+    return orders
 
 
 def _toml_place(kind: str, ident: str) -> str:

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -97,11 +97,27 @@ class ReadLog:
 
 @dataclass(slots=True)
 class Table:
-    """The header and the rows (spreadsheet row number, cells by column) of a table."""
+    """The header and the rows of a table: ``records[i]`` holds the cells of
+    spreadsheet row ``numbers[i]`` in column order (padded to the header's width)."""
 
     note: FileNote
     columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+    numbers: list[int]
+    records: list[list[str]]
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row as (spreadsheet row number, cells by column)."""
+        header = self.columns
+        return ((n, dict(zip(header, r, strict=False))) for n, r in zip(self.numbers, self.records, strict=True))
+
+    def column(self, name: str) -> list[str]:
+        """The cells of column ``name``, stripped ("" for every row when absent;
+        a repeated column name means its last column, as in :attr:`rows`)."""
+        if name not in self.columns:
+            return [""] * len(self.records)
+        at = len(self.columns) - 1 - self.columns[::-1].index(name)
+        return [r[at].strip() for r in self.records]
 
 
 class TableError(ValueError):
@@ -201,17 +217,24 @@ def parse_csv(
     at = _header_at(records, required)
     note.header_row = at + 1
     header = [nfc(c.strip()) for c in records[at]]
-    rows: list[tuple[int, list[str]]] = []
+    width = len(header)
+    numbers: list[int] = []
+    kept: list[list[str]] = []
     for n, record in enumerate(records[at + 1:], start=at + 2):
+        if len(record) == width and record[0].strip():  # the common row, checked cheaply
+            numbers.append(n)
+            kept.append(record)
+            continue
         if not "".join(record).strip():
             continue  # blank lines and the ';;;;' rows Excel leaves below a table
-        if len(record) > len(header):
-            raise TableError(_too_many_fields(name, n, len(record), len(header), note.delimiter))
-        rows.append((n, record + [""] * (len(header) - len(record))))
-    note.decimal = options.decimal or _detect_decimal(c for _, r in rows for c in r)
+        if len(record) > width:
+            raise TableError(_too_many_fields(name, n, len(record), width, note.delimiter))
+        numbers.append(n)
+        kept.append(record + [""] * (width - len(record)))
+    note.decimal = options.decimal or _detect_decimal(c for r in kept for c in r)
     if "/" in text:
-        note.dates = options.dates or _detect_dates(c for _, r in rows for c in r)
-    return _table(note, header, rows, is_nfc=unicodedata.is_normalized("NFC", text))
+        note.dates = options.dates or _detect_dates(c for r in kept for c in r)
+    return _table(note, header, numbers, kept, is_nfc=unicodedata.is_normalized("NFC", text))
 
 
 def _header_at(records: list[list[str]], required: Iterable[str]) -> int:
@@ -280,27 +303,25 @@ def _detect_decimal(cells: Iterable[str]) -> str:
 
 
 def _table(
-    note: FileNote, header: list[str], rows: list[tuple[int, list[str]]], *, is_nfc: bool = False,
+    note: FileNote, header: list[str], numbers: list[int], records: list[list[str]], *, is_nfc: bool = False,
 ) -> Table:
-    out: list[tuple[int, dict[str, str]]] = []
-    for n, record in rows:
-        if is_nfc and note.decimal == "." and not note.dates:  # the common case, kept fast
-            out.append((n, dict(zip(header, record, strict=False))))
-            continue
-        cells: dict[str, str] = {}
-        for name, raw in zip(header, record, strict=False):
+    """The table, its cells in NFC with decimal points and ISO dates (changed in place)."""
+    note.rows = len(records)
+    if is_nfc and note.decimal == "." and not note.dates:  # the common case: nothing to change
+        return Table(note, header, numbers, records)
+    comma = note.decimal == ","
+    for record in records:
+        for i, raw in enumerate(record):
             value = raw if is_nfc else nfc(raw)
             if value != raw:
                 note.nfc_cells += 1
-            if note.decimal == "," and ("," in value or "." in value) and _LOCALE_NUMBER.match(value.strip()):
+            if comma and ("," in value or "." in value) and _LOCALE_NUMBER.match(value.strip()):
                 value = value.strip().replace(".", "").replace(",", ".")
                 note.decimal_cells += 1
             elif note.dates and "/" in value:
                 value = _iso_date(value, note)
-            cells[name] = value
-        out.append((n, cells))
-    note.rows = len(out)
-    return Table(note, header, out)
+            record[i] = value
+    return Table(note, header, numbers, records)
 
 
 # ---------------------------------------------------------------- XLSX
@@ -325,15 +346,16 @@ def read_sheet(
     header = [t.strip() for t in texts[at]]
     while header and not header[-1]:
         header.pop()
-    rows = []
+    numbers, records = [], []
     for n, row in enumerate(texts[at + 1:], start=at + 2):
         cells = row[: len(header)]
         if "".join(cells).strip():
-            rows.append((n, cells + [""] * (len(header) - len(cells))))
+            numbers.append(n)
+            records.append(cells + [""] * (len(header) - len(cells)))
     if not options.decimal:  # numbers typed as text ('107,7') in a sheet
-        note.decimal = _detect_decimal(c for _, r in rows for c in r)
-    note.dates = options.dates or _detect_dates(c for _, r in rows for c in r)  # dates typed as text
-    return _table(note, [nfc(h) for h in header], rows)
+        note.decimal = _detect_decimal(c for r in records for c in r)
+    note.dates = options.dates or _detect_dates(c for r in records for c in r)  # dates typed as text
+    return _table(note, [nfc(h) for h in header], numbers, records)
 
 
 def _cell_text(value: Any) -> str:
