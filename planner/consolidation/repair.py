@@ -4,6 +4,8 @@ give every order that stays unserved its reason."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections import Counter, defaultdict
 
 from ..domain import Order
@@ -19,12 +21,17 @@ _RANK = (Reason.COST, Reason.CAPACITY, Reason.TREATMENT_CAPACITY, Reason.NO_SUPP
          Reason.NO_ITINERARY_IN_TIME)
 
 
-def insert_cheapest(ledger: Ledger, orders: list[Order]) -> list[Order]:
+def insert_cheapest(ledger: Ledger, orders: list[Order], *, deadline: float = math.inf,
+                    untried: list[Order] | None = None) -> list[Order]:
     """Place each order (most valuable first) on the itinerary that adds the
-    least cost, opening units if that costs less than leaving it unserved."""
+    least cost, opening units if that costs less than leaving it unserved.
+    Orders not yet tried when ``deadline`` (``time.perf_counter``) passes
+    go to ``untried`` (returned with the rest when it is None)."""
     params = ledger.ctx.params
     still: list[Order] = []
-    for order in sorted(orders, key=lambda o: priority_key(o, params)):
+    for k, order in enumerate(ranked := sorted(orders, key=lambda o: priority_key(o, params))):
+        if time.perf_counter() > deadline:
+            return _out_of_time(still, ranked[k:], untried)
         priced = []
         for it in ledger.ctx.candidates(order):
             extra = ledger.extra_cost(order, it)
@@ -33,6 +40,13 @@ def insert_cheapest(ledger: Ledger, orders: list[Order]) -> list[Order]:
         priced.sort(key=lambda t: t[:3])
         if not any(ledger.place(order, it, grow=True) for *_, it in priced):
             still.append(order)
+    return still
+
+
+def _out_of_time(still: list[Order], rest: list[Order], untried: list[Order] | None) -> list[Order]:
+    if untried is None:
+        return still + rest
+    untried.extend(rest)
     return still
 
 
@@ -105,7 +119,8 @@ def _detail(ledger: Ledger, reason: Reason, order: Order, holders: list[Order]) 
 MAX_EJECTED = 20
 
 
-def swap_in(ledger: Ledger, orders: list[Order]) -> list[Order]:
+def swap_in(ledger: Ledger, orders: list[Order], *, deadline: float = math.inf,
+            untried: list[Order] | None = None) -> list[Order]:
     """Place orders short of supply at the one packing house that could hold
     them by moving orders already there to other houses: for each order
     (highest priority and value first) and itinerary, the largest orders
@@ -113,11 +128,14 @@ def swap_in(ledger: Ledger, orders: list[Order]) -> list[Order]:
     ``MAX_EJECTED``), then put back elsewhere. Kept only when every order
     taken out is served again and the freight added costs less than leaving
     the order unserved; else everything is put back as it was. Returns the
-    orders still unplaced. (Splitting classes into whole orders can strand a
-    large order the class model served from two houses.)"""
+    orders still unplaced; those not tried when ``deadline`` passed go to
+    ``untried`` (returned with the rest when it is None). (Splitting classes into whole orders can strand a large order
+    the class model served from two houses.)"""
     params = ledger.ctx.params
-    still = []
-    for order in sorted(orders, key=lambda o: priority_key(o, params)):
+    still: list[Order] = []
+    for k, order in enumerate(ranked := sorted(orders, key=lambda o: priority_key(o, params))):
+        if time.perf_counter() > deadline:
+            return _out_of_time(still, ranked[k:], untried)
         if not any(_swap(ledger, order, it) for it in _hopeful(ledger, order)):
             still.append(order)
     return still

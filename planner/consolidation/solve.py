@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..domain import Case
+from ..domain import Case, Order
 from .baselines import place_next_departure
 from .classes import build_classes, model_penalty_of
 from .context import Context, build_context
@@ -96,17 +96,23 @@ def _bound_covers(ctx: Context, problem: ClassProblem, solution: ClassSolution) 
 
 
 def _class_plan(ctx: Context, problem: ClassProblem, solution: ClassSolution,
-                report: Progress) -> ConsolidationResult:
+                report: Progress, deadline: float) -> ConsolidationResult:
+    """The class model's plan in whole orders; placing the orders left over
+    stops at ``deadline`` (those not tried are ``search_limit``)."""
     report(0.0, f"splitting {len(problem.classes)} classes into orders")
     pool_of = {s.id: p.index for p in problem.pools for s in p.supplies}
     ledger = Ledger(ctx, allowed_units=solution.units, pool_of=pool_of)
     left = split_classes(problem, solution, ledger)
     report(0.4, f"placing {len(left)} orders left over")
-    left = insert_cheapest(ledger, left)
-    left = swap_in(ledger, left)
+    untried: list[Order] = []
+    left = insert_cheapest(ledger, left, deadline=deadline, untried=untried)
+    left = swap_in(ledger, left, deadline=deadline, untried=untried)
     report(0.8, "packing units")
     rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
-    return build_result(ledger, rejected + diagnose(ledger, left), method="class-mip",
+    timed_out = [UnservedOrder(o.id, Reason.SEARCH_LIMIT,
+                               f"the time limit ran out before the plan could place it ({o.kg:g} kg "
+                               f"to {o.destination.hub})") for o in untried]
+    return build_result(ledger, rejected + timed_out + diagnose(ledger, left), method="class-mip",
                         gap=math.nan, seconds=0.0)
 
 
@@ -148,7 +154,11 @@ def consolidate(
                                  progress=None if progress is None else _stage(report, 0.2, 0.8))
     plans: list[ConsolidationResult] = []
     if math.isfinite(solution.objective):
-        plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.8, 0.98)))
+        # bounded by nodes the plan must not depend on the clock; else the left-over
+        # orders are placed within the limit (at least a second after the model)
+        deadline = math.inf if params.node_limit is not None else max(
+            start + params.time_limit_s, time.perf_counter() + 1.0)
+        plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.8, 0.98), deadline))
     plans.append(fcfs)
     scored = [(model_objective(ctx, r), k, r) for k, r in enumerate(plans)]
     objective, _, best = min(scored, key=lambda t: t[:2])

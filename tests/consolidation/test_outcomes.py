@@ -81,10 +81,10 @@ def test_no_class_plan_in_time_ships_first_come_first_served(kit, monkeypatch, c
 def test_worse_class_plan_falls_back_to_first_come_first_served(kit, monkeypatch):
     real = solve_module._class_plan
 
-    def starved(ctx, problem, solution, report):  # a plan that serves nothing
+    def starved(ctx, problem, solution, report, deadline):  # a plan that serves nothing
         empty = replace(solution, flow={}, units={})
-        monkeypatch.setattr(solve_module, "insert_cheapest", lambda ledger, left: left)
-        return real(ctx, problem, empty, report)
+        monkeypatch.setattr(solve_module, "insert_cheapest", lambda ledger, left, **kw: left)
+        return real(ctx, problem, empty, report, deadline)
 
     monkeypatch.setattr(solve_module, "_class_plan", starved)
     lanes = [kit.lane("ph-hub", "ph", "hub", per_unit=100_000)]
