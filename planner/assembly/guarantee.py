@@ -78,11 +78,7 @@ def violations_of(plan: DailyPlan, *, travel: TravelTimeProvider | None = None) 
     out = [str(v) for v in check_routes(case, plan.routing, travel=travel,
                                         slot_s=_slot_s(plan))]
     out += check_freight(case, plan.supplies, plan.consolidation, params=_cparams(plan))
-    # Orders served from the stock were checked against it just above; a plan
-    # checker that does not read the document's ``stock`` section yet knows no such supply.
-    unknown_stock = tuple(f"unknown supply {s.id}" for s in plan.stock)
-    out += [v for v in check_plan(case, plan.to_json(), travel=travel).violations
-            if not (unknown_stock and v.endswith(unknown_stock))]
+    out += check_plan(case, plan.to_json(), travel=travel).violations
     return list(dict.fromkeys(out))
 
 

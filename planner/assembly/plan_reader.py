@@ -100,7 +100,8 @@ def stock_supplies(case: Case, doc: dict[str, Any]) -> list[Supply]:
     return [Supply(id=s["id"], site=s["site"], product=s["product"], grade=s["grade"], kg=s["kg"],
                    available_at=_seconds(case, s["available_at"]),
                    shelf_life_left_s=round(s["shelf_life_left_days"] * DAY),
-                   certifications=frozenset(s["certifications"])) for s in doc.get("stock", ())]
+                   certifications=frozenset(s["certifications"]),
+                   cooled=bool(s.get("cooled", True))) for s in doc.get("stock", ())]
 
 
 def unassigned_lots(doc: dict[str, Any]) -> list[UnassignedLot]:

@@ -140,7 +140,7 @@ def _stock(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
     checker needs it to verify the orders served from it."""
     return [{"id": s.id, "site": s.site, "product": s.product, "grade": s.grade, "kg": s.kg,
              "available_at": iso(s.available_at), "shelf_life_left_days": _days(s.shelf_life_left_s),
-             "certifications": sorted(s.certifications)} for s in plan.stock]
+             "certifications": sorted(s.certifications), "cooled": s.cooled} for s in plan.stock]
 
 
 def write_plan_json(plan: DailyPlan, path: Path) -> Path:

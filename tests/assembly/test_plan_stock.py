@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planner.assembly import PlanParams, plan_day
@@ -31,3 +33,21 @@ def test_stock_alone_serves_the_orders(tiny_case: Case) -> None:
 def test_stock_must_be_at_a_packing_house(tiny_case: Case) -> None:
     with pytest.raises(ValueError, match="stock stock-1: site must be a packing house of the case, got 'hub-hn'"):
         plan_day(tiny_case, PARAMS, seed=1, stock=[_stock(site="hub-hn")])
+
+
+@pytest.mark.parametrize("cooled", [True, False])
+def test_stock_round_trips_through_plan_json_and_its_check(tiny_case: Case, cooled: bool) -> None:
+    """``planner check`` reads the ``stock`` section, ``cooled`` included
+    (fruit waiting at ambient ages faster): the written plan passes it."""
+    import json
+
+    from planner.assembly.check import check_plan
+    from planner.assembly.plan_reader import stock_supplies
+
+    stock = replace(_stock(), cooled=cooled)
+    plan = plan_day(tiny_case, PARAMS, seed=1, stock=[stock])
+    doc = json.loads(json.dumps(plan.to_json()))
+    assert doc["stock"][0]["cooled"] is cooled
+    assert stock_supplies(tiny_case, doc) == [stock]
+    report = check_plan(tiny_case, doc)
+    assert report.violations == []
