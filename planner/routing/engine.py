@@ -167,8 +167,9 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
         share = max(deadline.left() * len(part.lots) / total, 0.01)
         sites = tuple(replace(s, intake_kg_per_hour=s.intake_kg_per_hour * part.intake_share)
                       if s.id == part.house and s.intake_kg_per_hour else s for s in case.sites)
+        kept = {vt.id for vt, _, _ in part.fleet}  # a catchment may get no vehicle of a type: nor its drivers
         sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
-                           lots=tuple(part.lots))
+                           lots=tuple(part.lots), drivers=tuple(d for d in case.drivers if d.vehicle_type in kept))
         jobs.append(PartJob(sub, params.replace(decompose=False, time_limit_s=share), seed, travel, now))
     if mapper is None:
         results, done = [], 0
@@ -313,10 +314,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         if left <= 0.0 or (round_ > 0 and left < 0.2):
             break
         share = 1.0 - params.repair_time_share if round_ == 0 else 1.0 / (params.repair_rounds + 1 - round_)
-        until = deadline.share(share)
-        # round 0's first plan may take all the search's time (the repair rounds need a plan to
-        # start from; without one its time would go unused), improving it stops at round 0's share
-        first_until = deadline if round_ == 0 else until
+        until = deadline.share(share)  # round 0 finding nothing leaves the rest to the extra trips
 
         def scaled(_f: float, msg: str, r: int = round_) -> None:
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
@@ -338,9 +336,10 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                 if seeded is not None:
                     hint = [[n for n, _ in r] for r in seeded.routes]
                 solve_started = time.perf_counter() - started
+            if until.expired():  # no time left to build a model (seconds on a busy machine)
+                break
             model = PickupModel(net, data, params, table)  # the deadline covers building the model
-            result = model.solve(deadline=first_until, seed=seed, progress=scaled, hint=hint,
-                                 improve_until=until)
+            result = model.solve(deadline=until, seed=seed, progress=scaled, hint=hint)
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")

@@ -296,12 +296,9 @@ class PickupModel:
 
     # -- solve ----------------------------------------------------------------
     def solve(self, *, deadline: Deadline, seed: int, progress: Progress | None,
-              hint: list[list[int]] | None = None, label: str = "", improve_until: Deadline | None = None
-              ) -> Solved | None:
+              hint: list[list[int]] | None = None, label: str = "") -> Solved | None:
         """The best plan found by ``deadline`` (closing the model and reading
-        the hint count against it), or None. With ``improve_until`` the local
-        search stops there once it has a plan: the first plan may take until
-        ``deadline``, improving it only until ``improve_until``."""
+        the hint count against it), or None."""
         self.routing.solver().ReSeed(seed)
         started = time.perf_counter()
         time_limit_s = max(deadline.left(), 1e-3)
@@ -316,9 +313,6 @@ class PickupModel:
                            f"{label}solution cost {self.routing.CostVar().Value() / self.unit:,.0f}")
 
         self.routing.AddAtSolutionCallback(on_solution)
-        if improve_until is not None:
-            self.routing.AddSearchMonitor(self.routing.solver().CustomLimit(
-                lambda: bool(first) and improve_until.expired()))
         self.routing.CloseModelWithParameters(search_parameters(self.params, time_limit_s=time_limit_s))
         solution = None
         initial = self._initial(hint, deadline) if hint else None

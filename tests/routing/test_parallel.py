@@ -28,3 +28,19 @@ def test_the_same_plan_serially_and_on_two_dask_workers(rk):
         parallel = route_pickups(case, params=params, seed=3, mapper=mapper)
     assert _plan(parallel) == _plan(serial)
     assert [d.lot_id for d in parallel.deliveries] == [d.lot_id for d in serial.deliveries]
+
+
+def test_catchments_without_a_vehicle_type_drop_its_drivers(rk):
+    """One vehicle of each type: each catchment gets one type only, and its
+    sub-case must not keep the other type's driver (a generated 600-lot day
+    failed with "driver ...: unknown vehicle type")."""
+    from dataclasses import replace
+
+    from planner.domain import Driver
+
+    case = _two_catchments(rk)
+    case = case.replace(vehicle_types=tuple(replace(vt, count=1) for vt in case.vehicle_types),
+                        drivers=(Driver("d1", "An", "a"), Driver("d2", "Binh", "b")))
+    result = route_pickups(case, params=rk.fast.replace(decompose=True, solution_limit=50), seed=3)
+    assert result.stats["catchments"] == 2
+    assert check_result(case, result) == [] and len(result.deliveries) == 6
