@@ -38,6 +38,7 @@ class OrderRow(BaseModel):
         "kg": 5, "boxes": 1, "ordered": "2025-06-12T09:00", "deadline": "2025-06-13T20:00",
         "min_shelf_life_days": 5, "value": 300000, "partner": "viettel-post", "city": "Hanoi",
         "country": "VN", "region": "Dong Da", "lat": 21.01438, "lon": 105.83156, "hub": "hub-hanoi",
+        "priority": "standard",
     }]})
     id: Scalar = Field(None, description="The caller's order id (1-128 letters, digits, '.', '_', '~', '-'; "
                        "starting with a letter or digit); a retry with the same id never duplicates.")
@@ -60,6 +61,9 @@ class OrderRow(BaseModel):
     lat: Scalar = None
     lon: Scalar = None
     hub: Scalar = Field(None, description="Hub site of the case the freight lanes reach")
+    priority: Scalar = Field(None, description="standard (default), export or contract: when supply is short, "
+                             "orders of a higher priority are served first (contract, then export); the others "
+                             "are unassigned with reason supply_to_higher_priority")
 
 
 class LotRow(BaseModel):

@@ -1,13 +1,17 @@
 """Bulk ingestion of orders and lots: every row read by the case-file readers
 (planner.io.csv_files.read_order / read_lot with a RowReader), cross-checked
 against the case, and stored all at once or not at all. Idempotent by the
-caller's id within its organisation: a retry creates nothing new."""
+caller's id within its organisation: a retry creates nothing new.
+
+CSV uploads are read by the case reader's table reader (planner.io.tables), so
+a file saved by Excel (semicolons, decimal commas, Windows-1258, a BOM, UTF-16,
+NFD text, a title row above the header) is read as ``planner validate`` reads
+it, and problems name the row as the spreadsheet numbers it."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +20,6 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-import pandas as pd
 from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +28,7 @@ from planner.domain import Case, CaseSettings, HarvestLot, Order, case_problems
 from planner.domain.units import DAY, to_datetime
 from planner.io import csv_files
 from planner.io.fields import RowReader
+from planner.io.tables import Table, TableError, parse_csv
 
 from ..db import Database
 from ..errors import ApiError
@@ -137,19 +141,38 @@ def json_rows_of(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def csv_rows(data: bytes, kind: Kind) -> list[dict[str, str]]:
-    """Rows of a CSV upload (header = row 1), read as the case reader reads files."""
-    try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ApiError(422, "invalid_csv", f"{kind.name}.csv: not a readable CSV file ({exc})") from None
-    problems = [f"{kind.name}.csv, {c}: unknown column (known: {', '.join(kind.fields)})"
-                for c in frame.columns if c not in kind.fields]
-    problems += [f"{kind.name}.csv, {c}: missing column" for c in kind.columns if c not in frame.columns]
+class Rows(list[dict[str, str]]):
+    """Rows of an uploaded table and, in ``numbers``, the spreadsheet row of
+    each (blank rows and a title above the header are skipped, not renumbered)."""
+
+    numbers: list[int]
+
+
+def table_rows(table: Table, kind: Kind, code: str, *, drop_unknown: bool = False) -> Rows:
+    """The rows of a table read from a file, its header held to ``kind``'s fields
+    as a JSON body is: a missing column is refused, and so is an unknown one
+    unless ``drop_unknown`` (a workbook's notes column is left out)."""
+    name = table.note.source
+    problems = [] if drop_unknown else [f"{name}, {c}: unknown column (known: {', '.join(kind.fields)})"
+                                        for c in table.columns if c and c not in kind.fields]
+    problems += [f"{name}, {c}: missing column" for c in kind.columns if c not in table.columns]
     if problems:  # as a JSON body with an unknown or missing field
-        raise ApiError(422, "invalid_csv", f"{kind.name}.csv: {len(problems)} problem(s) with the header; "
+        raise ApiError(422, code, f"{name}: {len(problems)} problem(s) with the header; "
                        "nothing was stored", problems=problems)
-    return [{k: str(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    known = set(kind.fields)
+    rows = Rows({k: v for k, v in cells.items() if k in known} for _, cells in table.rows)
+    rows.numbers = list(table.numbers)
+    return rows
+
+
+def csv_rows(data: bytes, kind: Kind, name: str = "") -> Rows:
+    """Rows of a CSV upload in any encoding, delimiter and decimal separator
+    Excel writes, read as the case reader reads files."""
+    try:
+        table = parse_csv(data, name or f"{kind.name}.csv", required=kind.columns)
+    except TableError as exc:
+        raise ApiError(422, "invalid_csv", str(exc)) from None
+    return table_rows(table, kind, "invalid_csv")
 
 
 def _read(kind: Kind, row: RowReader, settings: CaseSettings, bounds: Bounds) -> Any:
@@ -180,7 +203,8 @@ def validate(kind: Kind, base: Case, rows: list[dict[str, str]], *, file: str, f
     settings = base.settings
     items: list[tuple[Any, dict[str, str]]] = []
     where: dict[str, str] = {}
-    for n, values in enumerate(rows, start=first_row):
+    numbers = getattr(rows, "numbers", None) or range(first_row, first_row + len(rows))
+    for n, values in zip(numbers, rows, strict=True):
         row = RowReader(file, n, values, problems)
         item = _read(kind, row, settings, bounds)
         if item is not None:

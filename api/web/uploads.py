@@ -1,17 +1,16 @@
 """Files as offices save them (CSV, or XLSX from Excel) read into the rows
-the API's ingest service validates; problems by row and field for the page."""
+the API's ingest service validates, by the case reader's table readers
+(planner.io.tables); problems by row and field for the page."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
-import pandas as pd
+from planner.io.tables import TableError, parse_xlsx
 
 from ..errors import ApiError
-from ..services.ingest import Kind, csv_rows
+from ..services.ingest import Kind, csv_rows, table_rows
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 PROBLEM = re.compile(r"^(?P<file>.+?) row (?P<row>\d+), (?P<field>[^:]+): (?P<message>.+)$")
@@ -33,30 +32,15 @@ def problems_of(lines: list[str]) -> list[Problem]:
     return out
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def xlsx_rows(data: bytes, kind: Kind, name: str) -> list[dict[str, str]]:
-    """Rows of the first sheet (header = row 1), cells as the CSV reader would see them."""
+    """Rows of the first sheet, read as the case reader reads a workbook (dates
+    ISO, numbers typed as text with decimal commas, NFC; a title row above the
+    header skipped); columns that are no field of ``kind`` are left out."""
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook: one clear line
-        raise ApiError(422, "invalid_xlsx", f"{name}: not a readable Excel workbook ({type(exc).__name__})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in kind.columns if c not in frame.columns]
-    if missing:
-        raise ApiError(422, "invalid_xlsx", f"{name}: missing column(s) {', '.join(missing)}")
-    known = [c for c in frame.columns if c in kind.fields]
-    return [{k: _cell(v) for k, v in rec.items()} for rec in frame[known].to_dict("records")]
+        table = parse_xlsx(data, name, required=kind.columns)
+    except TableError as exc:
+        raise ApiError(422, "invalid_xlsx", str(exc)) from None
+    return table_rows(table, kind, "invalid_xlsx", drop_unknown=True)
 
 
 def rows_of_upload(kind: Kind, name: str, data: bytes) -> list[dict[str, str]]:
@@ -67,4 +51,4 @@ def rows_of_upload(kind: Kind, name: str, data: bytes) -> list[dict[str, str]]:
         raise ApiError(413, "too_large", f"{name} is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
     if name.lower().endswith(".xlsx") or data[:2] == b"PK":
         return xlsx_rows(data, kind, name)
-    return csv_rows(data.removeprefix(b"\xef\xbb\xbf"), kind)
+    return csv_rows(data, kind, name)

@@ -154,12 +154,16 @@ def _sheet_named(book: Path, name: str) -> str:
 def _workbook(book: Path, mtime_ns: int) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
     """Sheet names and the cell values of every sheet, read once per file version
     (opening a workbook parses all its shared strings: a case reads several sheets)."""
+    return _load_workbook(book, book.name)
+
+
+def _load_workbook(source: Path | bytes, label: str) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(book, read_only=True, data_only=True)
+        wb = load_workbook(source if isinstance(source, Path) else io.BytesIO(source), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise TableError(f"{book.name}: not a readable XLSX workbook ({exc})") from None
+        raise TableError(f"{label}: not a readable XLSX workbook ({exc})") from None
     try:
         return list(wb.sheetnames), {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
     finally:
@@ -334,8 +338,29 @@ def read_sheet(
     """A sheet (by name; empty: the first) of an XLSX workbook (the header as
     :func:`read_table` finds it)."""
     names, sheets = _workbook(book, book.stat().st_mtime_ns)
+    return _sheet_table(book.name, names, sheets, sheet, options, required)
+
+
+def parse_xlsx(
+    data: bytes, name: str, *, sheet: str = "", options: FileOptions = FileOptions(),
+    required: Iterable[str] = (),
+) -> Table:
+    """A sheet (empty: the first) of an XLSX workbook's bytes (an upload);
+    ``name`` labels its problems."""
+    names, sheets = _load_workbook(data, name)
+    if sheet and sheet not in sheets:
+        raise TableError(f"{name}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
+    return _sheet_table(name, names, sheets, sheet, options, required)
+
+
+def _sheet_table(
+    book: str, names: list[str], sheets: dict[str, list[tuple[Any, ...]]], sheet: str,
+    options: FileOptions, required: Iterable[str],
+) -> Table:
+    if not names:
+        raise TableError(f"{book}: the workbook has no sheet")
     title = sheet or names[0]
-    label = f"{book.name} [{title}]" if sheet else book.name
+    label = f"{book} [{title}]" if sheet else book
     note = FileNote(label, "XLSX", decimal=options.decimal or ".")
     raw_rows = sheets[title]
     texts = [[_cell_text(v) for v in values] for values in raw_rows]
