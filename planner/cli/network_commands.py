@@ -140,9 +140,10 @@ def calibrate_command(
     travel = calibrated_settings(loaded.settings.travel, fit)
     if select:
         travel = replace(travel, provider="osm", graph=Path(os.path.relpath(graph.resolve(), case.resolve())).as_posix())
-    from ..io.writer import write_settings
+    from ..io.writer import reading_tables, write_settings
 
-    write_settings(replace(loaded, settings=replace(loaded.settings, travel=travel)), case)
+    write_settings(replace(loaded, settings=replace(loaded.settings, travel=travel)), case,
+                   keep=reading_tables(case))  # [files] and [checks], which the case does not hold
     console.print(fit.summary(), markup=False, highlight=False)
     console.print(f"[green]wrote[/green] {case / 'settings.toml'} \\[travel]: "
                   f"provider = {travel.provider}, detour_factor = {travel.detour_factor}, "

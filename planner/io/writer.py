@@ -55,7 +55,22 @@ def _toml_table(name: str, values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_settings(case: Case, folder: Path) -> None:
+#: Tables of settings.toml that say how to read the case rather than what it is;
+#: a :class:`Case` does not hold them, so a rewrite of settings.toml keeps them as read.
+READING_TABLES = ("files", "checks")
+
+
+def reading_tables(folder: Path) -> dict[str, dict[str, Any]]:
+    """The ``[files]`` and ``[checks]`` tables of ``folder/settings.toml`` as written there."""
+    from .toml_files import load_toml
+
+    data = load_toml(folder / "settings.toml", [])
+    return {name: dict(data[name]) for name in READING_TABLES if isinstance(data.get(name), dict)}
+
+
+def write_settings(case: Case, folder: Path, *, keep: dict[str, dict[str, Any]] | None = None) -> None:
+    """``settings.toml`` of ``case``, followed by the tables of ``keep``
+    (``{"files": {...}}``: what :func:`reading_tables` read before a rewrite)."""
     s = case.settings
     head = {
         "name": s.name, "epoch": s.epoch.date().isoformat(), "timezone": s.timezone,
@@ -75,6 +90,8 @@ def write_settings(case: Case, folder: Path) -> None:
         text += "\n" + _toml_table("[[travel.slow_periods]]", {
             "corridor": p.corridor, "from": _clock(p.start_s), "to": _clock(p.end_s),
             "speed_factor": p.speed_factor, "profiles": list(p.profiles) or None})
+    for name, values in (keep or {}).items():
+        text += "\n" + _toml_table(f"[{name}]", values)
     (folder / "settings.toml").write_text(text, encoding="utf-8")
 
 
