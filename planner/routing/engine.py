@@ -40,6 +40,7 @@ from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 
 Progress = Callable[[float, str], None]
+MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -81,8 +82,10 @@ def route_pickups(
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
     all_lots = list(case.lots if lots is None else lots)
     fixed_map, forced = _fixed_lots(case, fixed, all_lots)
+    net_started = deadline.clock()
     net = build_network(case, all_lots, travel=travel,
                         max_packing_houses=params.max_packing_houses_per_lot, forced=forced)
+    net_s = deadline.clock() - net_started
     table = FreshnessTable(case)
     t0 = 0 if now is None else now
     unassigned: dict[str, UnassignedLot] = {}
@@ -107,7 +110,8 @@ def route_pickups(
         enforce_freshness=params.enforce_freshness,
     )
     search = deadline.minus(params.time_limit_s * params.close_time_share)
-    solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started, search)
+    solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started, search,
+                                                build_s=MODEL_BUILD_PER_NETWORK * net_s)
     routes, deliveries = _final_plan(net, table, solved, params, data, rejected, deadline=deadline,
                                      poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"))
     served = {d.lot_id for d in deliveries}
@@ -302,9 +306,11 @@ Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
-                      seed: int, report: Progress, started: float, deadline: Deadline
+                      seed: int, report: Progress, started: float, deadline: Deadline, build_s: float = 0.0
                       ) -> tuple[Solved | None, Rejected, float | None]:
-    """The main solve and the repair rounds, each ending by its share of ``deadline``."""
+    """The main solve and the repair rounds, each ending by its share of
+    ``deadline``; a round with less than ``build_s`` (the expected time to
+    build the model) left is not started."""
     rejected: Rejected = {}
     solved: Solved | None = None
     first: float | None = None
@@ -336,7 +342,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                 if seeded is not None:
                     hint = [[n for n, _ in r] for r in seeded.routes]
                 solve_started = time.perf_counter() - started
-            if until.expired():  # no time left to build a model (seconds on a busy machine)
+            if until.left() <= build_s:  # no time to build a model and search (seconds on a busy machine)
                 break
             model = PickupModel(net, data, params, table)  # the deadline covers building the model
             result = model.solve(deadline=until, seed=seed, progress=scaled, hint=hint)

@@ -121,3 +121,25 @@ def test_each_catchment_gets_its_share_of_what_is_left(monkeypatch) -> None:  # 
                            deadline=Deadline.after(10.0, clock=clock))
     assert check_result(case, result) == []
     assert given == [pytest.approx(5.0), pytest.approx(7.0)]  # half of 10 s; then all of the 7 s left
+
+
+def test_no_model_is_built_when_less_time_is_left_than_building_it_takes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Building the network took 3 s of a 10 s limit: round 0 has 0.7 x (9 -
+    3) = 4.2 s, less than the 6 s a model is expected to take to build (twice
+    the network), so none is built and the extra trips make the plan."""
+    clock = FakeClock()
+    real = engine.build_network
+
+    def slow_network(*a, **kw):  # type: ignore[no-untyped-def]
+        clock.now += 3.0
+        return real(*a, **kw)
+
+    def no_model(*a, **kw):  # type: ignore[no-untyped-def]
+        raise AssertionError("no model should be built")
+
+    monkeypatch.setattr(engine, "build_network", slow_network)
+    monkeypatch.setattr(engine, "PickupModel", no_model)
+    case = _case()
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+                           deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(case, result) == [] and {d.lot_id for d in result.deliveries} == {"A", "B"}

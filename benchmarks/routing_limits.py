@@ -1,0 +1,143 @@
+"""Time limits kept: every backend ends within its limit plus one second.
+
+Runs the embedded pickup day (data/luc-ngan, 240 lots; backends ortools,
+hybrid, pyvrp) and Gehring-Homberger VRPTW instances (OR-Tools, hybrid,
+PyVRP; ../shared holds only the 200-customer set, homberger_200, not the
+1,000-customer one) at each limit, while ``--burners`` busy-loop processes
+compete for the CPU at the same niceness. Wall seconds are measured around
+the solve alone (reading the case is outside the limit). Writes
+benchmarks/results/routing_limits.json and .md, and exits 1 if any run
+overran its limit by more than ``--slack`` seconds (the assertion lives
+here, not in the tests, which never assert wall time).
+
+Usage (a timing run: under the bench lock, niced):
+    flock /work/bench.lock nice -n 10 .venv/bin/python benchmarks/routing_limits.py \
+        [--limits 1 3 10] [--burners 1] [--vrptw c1_2_1 r1_2_1 rc2_2_1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOMBERGER = ROOT.parent / "shared" / "benchmarks" / "vrptw" / "homberger_200"
+OUT = ROOT / "benchmarks" / "results" / "routing_limits"
+
+
+def code_version() -> str:
+    out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+def _burn() -> None:  # a competing CPU load
+    while True:
+        pass
+
+
+def pickup_run(backend: str, limit: float, seed: int) -> dict[str, Any]:
+    from planner.io import read_case
+    from planner.routing import RoutingParams, check_result, route_pickups
+
+    case = read_case(ROOT / "data" / "luc-ngan")
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = route_pickups(case, params=RoutingParams(time_limit_s=limit, backend=backend), seed=seed)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"instance": "luc-ngan", "size": len(case.lots), "backend": backend, "limit_s": limit, "seed": seed,
+            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "overrun_s": round(max(0.0, wall - limit), 2),
+            "cost": round(result.day_cost), "unassigned": len(result.unassigned),
+            "violations": len(check_result(case, result))}
+
+
+def vrptw_run(name: str, solver: str, limit: float, seed: int) -> dict[str, Any]:
+    from planner.cli.bench_commands import Objective, Solver, find_bks, run_one
+    from planner.routing.params import RoutingParams
+
+    path = HOMBERGER / f"{name}.txt"
+    cpu, wall = time.process_time(), time.perf_counter()
+    row = run_one(path, solver=Solver(solver), time_limit_s=limit, seed=seed, params=RoutingParams(),
+                  bks=find_bks([path]), objective=Objective.VEHICLES)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu  # reading the file included
+    return {"instance": name, "size": row["customers"], "backend": solver, "limit_s": limit, "seed": seed,
+            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "overrun_s": round(max(0.0, wall - limit), 2),
+            "cost": row["distance"], "unassigned": None, "violations": 0 if row["feasible"] else 1,
+            "vehicles": row["vehicles"]}
+
+
+def table(runs: list[dict[str, Any]]) -> str:
+    """The newest row of each (instance, backend, limit), with its run's load."""
+    latest: dict[tuple[str, str, float], tuple[int, dict[str, Any]]] = {}
+    for k, run in enumerate(runs):
+        for r in run["rows"]:
+            latest[(r["instance"], r["backend"], r["limit_s"])] = (k, r)
+    lines = ["Runs (load average before / after, competing busy loops at the same niceness, 2 CPUs):", ""]
+    lines += [f"- run {k}: load {m['load_before']} / {m['load_after']}, {m['burners']} busy loop(s), "
+              f"version {m['version']}" for k, m in enumerate(run["meta"] for run in runs)]
+    lines += ["", "| instance | size | backend | limit s | run | wall s | CPU s | overrun s | cost | unassigned "
+              "| violations |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = []
+    for k, r in latest.values():
+        rows.append(r)
+        cost = f"{r['cost']:,}" if isinstance(r["cost"], int) else f"{r['cost']:.1f} ({r.get('vehicles')} veh)"
+        lines.append(f"| {r['instance']} | {r['size']} | {r['backend']} | {r['limit_s']:g} | {k} | {r['wall_s']:.2f} | "
+                     f"{r['cpu_s']:.2f} | {r['overrun_s']:.2f} | {cost} | "
+                     f"{'-' if r['unassigned'] is None else r['unassigned']} | {r['violations']} |")
+    worst = max((r["overrun_s"] for r in rows), default=0.0)
+    lines += ["", f"Largest overrun: {worst:.2f} s (the bar: 1 s)."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--limits", type=float, nargs="*", default=[1.0, 3.0, 10.0])
+    ap.add_argument("--backends", nargs="*", default=["ortools", "hybrid", "pyvrp"])
+    ap.add_argument("--vrptw", nargs="*", default=["c1_2_1", "r1_2_1", "rc2_2_1"])
+    ap.add_argument("--burners", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--slack", type=float, default=1.0)
+    args = ap.parse_args()
+    burners = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(args.burners)]
+    meta = {"load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()), "burners": args.burners,
+            "cpus": os.cpu_count(), "version": code_version()}
+    for p in burners:
+        p.start()
+    rows = []
+    try:
+        for backend in args.backends:
+            for limit in args.limits:
+                rows.append(pickup_run(backend, limit, args.seed))
+                print(json.dumps(rows[-1]), flush=True)
+        if HOMBERGER.is_dir():
+            for name in args.vrptw:
+                for backend in args.backends:
+                    for limit in args.limits:
+                        rows.append(vrptw_run(name, backend, limit, args.seed))
+                        print(json.dumps(rows[-1]), flush=True)
+        else:
+            print(f"{HOMBERGER} is absent: VRPTW instances skipped", flush=True)
+    finally:
+        for p in burners:
+            p.terminate()
+            p.join()
+    meta["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    path = OUT.with_suffix(".json")
+    runs = json.loads(path.read_text()) if path.exists() else []
+    runs.append({"meta": meta, "rows": rows})
+    path.write_text(json.dumps(runs, indent=1))
+    OUT.with_suffix(".md").write_text(table(runs))
+    print(OUT.with_suffix(".md").read_text())
+    over = [r for r in rows if r["overrun_s"] > args.slack]
+    if over:
+        print(f"FAIL: {len(over)} run(s) overran the limit by more than {args.slack} s", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
