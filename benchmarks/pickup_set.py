@@ -19,8 +19,12 @@ code version that found it in ``benchmarks/results/pickup_set_reference.json``
 and replaced whenever a run finds better. The table reports the gap to it and
 the spread (max - min over min) across seeds.
 
+Each solve takes ``--lock`` (default /work/bench.lock, one timing run at a
+time on the shared machine) for its own duration only, and records the load
+average before and after it.
+
 Usage (one solve at a time; the machine is shared):
-    .venv/bin/python benchmarks/pickup_set.py run --limits 10 30 60 --seeds 1 2 3 4 5
+    nice -n 10 .venv/bin/python benchmarks/pickup_set.py run --limits 10 30 60 --seeds 1 2 3 4 5
     .venv/bin/python benchmarks/pickup_set.py reference --limit 1200 --seeds 1 2 3
     .venv/bin/python benchmarks/pickup_set.py table
 Add ``--instances luc-ngan gen-500`` or ``--backends ortools hybrid`` to narrow a run.
@@ -29,13 +33,16 @@ Add ``--instances luc-ngan gen-500`` or ``--backends ortools hybrid`` to narrow 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import fcntl
 import json
 import math
+import os
 import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +56,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 RUNS = RESULTS / "pickup_set.json"
 REFERENCE = RESULTS / "pickup_set_reference.json"
 TABLE = RESULTS / "pickup_set.md"
+NOTES = RESULTS / "pickup_set.notes.md"  # the findings, appended to the table
 BACKENDS = ("ortools", "hybrid", "pyvrp")
 GENERATED = {"gen-500": (500, 501), "gen-1000": (1000, 1001), "gen-2000": (2000, 2001)}
 
@@ -108,11 +116,32 @@ def code_version() -> str:
         return "unknown"
 
 
-def solve(name: str, case: Case, backend: str, limit: float, seed: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def _locked(path: str | None) -> Iterator[None]:
+    if not path:
+        yield
+        return
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock: str | None = None
+          ) -> dict[str, Any]:
     params = RoutingParams(time_limit_s=limit, backend=backend, decompose=len(case.lots) > 300)
-    cpu, wall = time.process_time(), time.perf_counter()
-    result = route_pickups(case, params=params, seed=seed)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    with _locked(lock):
+        load_before = _load()
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = route_pickups(case, params=params, seed=seed)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        load_after = _load()
     problems = check_result(case, result)
     row = {
         "instance": name, "lots": len(case.lots), "backend": backend, "time_limit_s": limit,
@@ -121,7 +150,7 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int) -> dict[
         "unassigned": len(result.unassigned), "kg_unassigned": round(result.kg_unassigned),
         "routes": len(result.routes), "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
         "overrun_s": round(max(0.0, wall - limit), 2), "violations": len(problems),
-        "version": code_version(),
+        "version": code_version(), "load_before": load_before, "load_after": load_after,
     }
     print(json.dumps(row), flush=True)
     return row
@@ -133,16 +162,16 @@ def _better(row: dict[str, Any], ref: dict[str, Any] | None) -> bool:
     return ref is None or (row["unassigned"], row["cost"]) < (ref["unassigned"], ref["cost"])
 
 
-def _load(path: Path, default: Any) -> Any:
+def _read(path: Path, default: Any) -> Any:
     return json.loads(path.read_text()) if path.exists() else default
 
 
 def record(rows: list[dict[str, Any]]) -> None:
     """Append ``rows`` to the runs file and promote any better plan to reference."""
-    runs = _load(RUNS, [])
+    runs = _read(RUNS, [])
     runs.extend(rows)
     RUNS.write_text(json.dumps(runs, indent=1))
-    refs = _load(REFERENCE, {})
+    refs = _read(REFERENCE, {})
     for row in rows:
         if _better(row, refs.get(row["instance"])):
             refs[row["instance"]] = {k: row[k] for k in (
@@ -159,9 +188,14 @@ def _gap(row: dict[str, Any], ref: dict[str, Any] | None) -> str:
     return f"{100 * (row['cost'] - ref['cost']) / ref['cost']:.2f} %"
 
 
+def _loads(rows: list[dict[str, Any]]) -> str:
+    loads = [float(r[k].split()[0]) for r in rows for k in ("load_before", "load_after") if k in r]
+    return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "-"
+
+
 def table() -> str:
     """The markdown table: per instance, backend and limit, over the seeds run."""
-    runs, refs = _load(RUNS, []), _load(REFERENCE, {})
+    runs, refs = _read(RUNS, []), _read(REFERENCE, {})
     latest: dict[tuple[str, str, float, int], dict[str, Any]] = {}
     for row in runs:  # the newest run of each (instance, backend, limit, seed)
         latest[(row["instance"], row["backend"], row["time_limit_s"], row["seed"])] = row
@@ -170,7 +204,7 @@ def table() -> str:
         groups.setdefault((inst, backend, limit), []).append(row)
     lines = ["| instance | lots | backend | limit s | seeds | best cost VND | mean cost VND | "
              "gap of best | gap of worst | seed spread | unassigned (max) | violations | "
-             "max overrun s |", "|" + "---|" * 13]
+             "max overrun s | CPU s (mean) | load (1 min) |", "|" + "---|" * 15]
     for (inst, backend, limit), rows in groups.items():
         ref = refs.get(inst)
         costs = [r["cost"] for r in rows]
@@ -181,7 +215,8 @@ def table() -> str:
             f"| {inst} | {rows[0]['lots']} | {backend} | {limit:g} | {len(rows)} | {best['cost']:,} | "
             f"{statistics.mean(costs):,.0f} | {_gap(best, ref)} | {_gap(worst, ref)} | {spread} | "
             f"{max(r['unassigned'] for r in rows)} | {sum(r['violations'] for r in rows)} | "
-            f"{max(r['overrun_s'] for r in rows):.2f} |")
+            f"{max(r['overrun_s'] for r in rows):.2f} | {statistics.mean(r['cpu_s'] for r in rows):.1f} | "
+            f"{_loads(rows)} |")
     lines += ["", "References (best plan found by any run, 0 violations):", "",
               "| instance | cost VND | unassigned | km | backend | seed | limit s | version | found |",
               "|---|---|---|---|---|---|---|---|---|"]
@@ -189,7 +224,8 @@ def table() -> str:
         lines.append(f"| {inst} | {ref['cost']:,} | {ref['unassigned']} | {ref['km']:,} | "
                      f"{ref['backend']} | {ref['seed']} | {ref['time_limit_s']:g} | {ref['version']} | "
                      f"{ref['found']} |")
-    return "\n".join(lines) + "\n"
+    notes = NOTES.read_text() if NOTES.exists() else ""
+    return "\n".join(lines) + "\n" + ("\n" + notes if notes else "")
 
 
 def main() -> None:
@@ -200,6 +236,7 @@ def main() -> None:
     ap.add_argument("--limits", type=float, nargs="*", default=[10.0, 30.0, 60.0])
     ap.add_argument("--limit", type=float, default=1200.0, help="reference runs: seconds each")
     ap.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3, 4, 5])
+    ap.add_argument("--lock", default="/work/bench.lock", help="file locked during each solve ('' for none)")
     args = ap.parse_args()
     if args.mode != "table":
         known = instances()
@@ -213,7 +250,7 @@ def main() -> None:
             for backend in args.backends:
                 for limit in limits:
                     for seed in args.seeds:
-                        record([solve(name, case, backend, limit, seed)])
+                        record([solve(name, case, backend, limit, seed, lock=args.lock)])
     TABLE.write_text(table())
     print(TABLE.read_text())
 
