@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -22,13 +22,16 @@ Progress = Callable[[float, str], None]
 class PlanOptions:
     """What a plan job asks for. ``fixed_routes`` are plan.json route documents
     of vehicles already dispatched (kept as they are in a re-plan); ``now``
-    the time of the re-plan (engine seconds)."""
+    the time of the re-plan (engine seconds); ``unavailable`` vehicle ids
+    (``moto#2``) broken or otherwise out: they take nothing new (see
+    :func:`without_vehicles`)."""
 
     day: date
     time_limit_s: float
     seed: int = 0
     fixed_routes: tuple[dict[str, Any], ...] = ()
     now: int | None = None  # engine seconds: nothing new starts earlier (re-plans)
+    unavailable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +67,108 @@ def run_plan_day(case: Case, *, options: PlanOptions, progress: Progress) -> Pla
     from planner import PlanParams, plan_day
     from planner.outputs import render_report
 
-    plan = plan_day(case, PlanParams(time_limit_s=options.time_limit_s), seed=options.seed, progress=progress,
-                    fixed=fixed_routes(case, options), now=options.now)
-    document = plan.to_json()
-    return PlanOutput(document=document, kpis=dict(plan.kpis), summary=plan.summary(),
+    fleet = without_vehicles(case, options)
+    plan = plan_day(fleet.case, PlanParams(time_limit_s=options.time_limit_s), seed=options.seed,
+                    progress=progress, fixed=fleet.fixed, now=options.now)
+    document = fleet.renamed(plan.to_json(), case)
+    return PlanOutput(document=document, kpis=dict(plan.kpis), summary=fleet.renamed_text(plan.summary()),
                       report_html=render_report(document, case))
+
+
+OUT_MARGIN_S = 60  # a broken vehicle's shift ends this long after it is home from its last kept stop
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The case a re-plan solves when vehicles are out: each type with its
+    available vehicles only, numbered ``type#1..n`` for the router, and
+    ``names`` from those ids (and type ids) back to the case's own."""
+
+    case: Case
+    fixed: tuple[Any, ...]
+    names: dict[str, str]  # router vehicle id -> the case's vehicle id
+    types: dict[str, str]  # router vehicle type -> the case's vehicle type
+
+    def renamed(self, document: dict[str, Any], case: Case) -> dict[str, Any]:
+        """``document`` with the case's own vehicle ids, types and drivers."""
+        if not self.names:
+            return document
+        from planner.domain import drivers_by_vehicle
+
+        drivers = drivers_by_vehicle(case.drivers)
+        routes = []
+        for r in document["routes"]:
+            vid = self.names.get(r["vehicle_id"], r["vehicle_id"])
+            driver = drivers[vid].id if vid in drivers else None
+            routes.append({**r, "vehicle_id": vid, "vehicle_type": self.types.get(r["vehicle_type"], r["vehicle_type"]),
+                           **({"driver_id": driver} if "driver_id" in r else {})})
+        deliveries = [{**d, "vehicle_id": self.names.get(d["vehicle_id"], d["vehicle_id"])}
+                      for d in document["deliveries"]]
+        return {**document, "routes": routes, "deliveries": deliveries}
+
+    def renamed_text(self, text: str) -> str:
+        if not self.names:
+            return text
+        import re
+
+        return re.sub(r"[\w.-]+#\d+", lambda m: self.names.get(m.group(0), m.group(0)), text)
+
+
+def without_vehicles(case: Case, options: PlanOptions) -> Fleet:
+    """The fleet of a re-plan without ``options.unavailable``. A vehicle out
+    that was also dispatched keeps only the stops it finished before
+    ``options.now`` whose lots it both picked up and delivered by then (one
+    vehicle of its own type whose shift ends once it is home from them);
+    its other stops are planned again on the vehicles still available."""
+    fixed = fixed_routes(case, options)
+    out = set(options.unavailable)
+    if not out:
+        return Fleet(case, fixed, {}, {})
+    known = {f"{vt.id}#{k}" for vt in case.vehicle_types for k in range(1, vt.count + 1)}
+    unknown = sorted(out - known)
+    if unknown:
+        msg = f"unavailable: unknown vehicle {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        raise ValueError(msg)
+    kept = {r.vehicle_id: _finished_part(r) for r in fixed if r.vehicle_id in out}
+    docs = {r["vehicle_id"]: r for r in options.fixed_routes}
+    names: dict[str, str] = {}
+    types: dict[str, str] = {}
+    fleet = []
+    for vt in case.vehicle_types:
+        available = [k for k in range(1, vt.count + 1) if f"{vt.id}#{k}" not in out]
+        fleet.append(replace(vt, count=len(available)))
+        names.update({f"{vt.id}#{i}": f"{vt.id}#{k}" for i, k in enumerate(available, start=1)})
+        for k in range(1, vt.count + 1):
+            vid = f"{vt.id}#{k}"
+            if kept.get(vid):
+                type_id = f"{vt.id}-out{k}"
+                end = _home_by(case, vt, docs[vid], kept[vid])
+                fleet.append(replace(vt, id=type_id, count=1, shift=replace(vt.shift, end=max(end, vt.shift.start))))
+                names[f"{type_id}#1"], types[type_id] = vid, vt.id
+    back = {v: k for k, v in names.items()}
+    new_fixed = tuple(replace(r, vehicle_id=back[r.vehicle_id], stops=kept.get(r.vehicle_id, r.stops))
+                      for r in fixed if r.vehicle_id not in out or kept.get(r.vehicle_id))
+    return Fleet(case.replace(vehicle_types=tuple(fleet)), new_fixed, names, types)
+
+
+def _finished_part(route: Any) -> tuple[Any, ...]:
+    """The stops done (with a time) of lots both picked up and delivered among them."""
+    done = [s for s in route.stops if s.time is not None]
+    delivered = {s.lot_id for s in done if s.kind == "delivery"}
+    return tuple(s for s in done if s.lot_id in delivered)
+
+
+def _home_by(case: Case, vt: Any, doc: dict[str, Any], kept: tuple[Any, ...]) -> int:
+    """When the vehicle is home from the last of ``kept`` (as the plan timed it), plus a margin."""
+    from planner.domain.units import parse_datetime, to_seconds
+    from planner.travel import GreatCircleProvider
+
+    last = kept[-1]
+    stop = next(s for s in doc["stops"] if s["kind"] == last.kind and last.lot_id in s["lot_ids"])
+    left = to_seconds(parse_datetime(stop["departure"], case.settings.timezone), case.settings.epoch)
+    travel = GreatCircleProvider.from_settings(case.settings.travel)
+    here, home = case.site_by_id[stop["site"]].location, case.site_by_id[vt.end_site].location
+    return left + int(travel.matrix([here], [home], vt.profile).seconds[0, 0]) + OUT_MARGIN_S
 
 
 def fixed_routes(case: Case, options: PlanOptions) -> tuple[Any, ...]:

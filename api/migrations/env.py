@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import api.web.models  # noqa: F401  (the web page's tables are in the same metadata)
 from api.models import Base
 
 config = context.config

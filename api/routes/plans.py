@@ -82,7 +82,8 @@ def cancel_plan(plan_id: PlanId, state: State, who: Caller) -> JobOut:
 
 @router.post("/{plan_id}/replan", status_code=202, response_model=JobOut, summary="Re-plan with dispatched routes fixed",
              description="A new job for the same case and day: the routes of the `dispatched` vehicles in this "
-                         "plan are kept, everything else (with orders and lots that arrived since) is planned again.",
+                         "plan (as last accepted on the web page) are kept, everything else (with orders and lots "
+                         "that arrived since) is planned again without the `unavailable` vehicles.",
              responses=errors(403, 404, 409, 429))
 def replan(plan_id: PlanId, body: ReplanIn, state: State, who: Caller, response: Response) -> JobOut:
     with state.db.write() as session:
@@ -92,7 +93,7 @@ def replan(plan_id: PlanId, body: ReplanIn, state: State, who: Caller, response:
         p = previous.params
         spec = PlanIn(case=case_name, date=p.get("date"), time_limit_s=body.time_limit_s, seed=body.seed)
         job = plans.submit(session, who, state.settings, spec, store=state.cases, replan_of=previous,
-                           dispatched=body.dispatched, now=body.now)
+                           dispatched=body.dispatched, now=body.now, unavailable=body.unavailable)
         out = _job_out(session, job)
     response.headers["Location"] = f"/v1/plans/{out.id}"
     return out

@@ -65,21 +65,62 @@ def _in_season(store: case_service.CaseStore, record: CaseRecord, settings: Sett
         raise ApiError(422, "invalid_request", "the request is not valid", problems=problems)
 
 
+def _in_fleet(store: case_service.CaseStore, record: CaseRecord, given: dict[str, list[str]]) -> None:
+    """422 naming every vehicle id the case's fleet does not have."""
+    fleet = store.base(record).vehicle_types
+    known = [f"{vt.id}#{k}" for vt in fleet for k in range(1, vt.count + 1)]
+    problems = [f"{name}[{n}]: unknown vehicle {vid!r}; the fleet has {', '.join(known)}"
+                for name, ids in given.items() for n, vid in enumerate(ids) if vid not in known]
+    if problems:
+        raise ApiError(422, "unknown_vehicle", "the request names vehicles the case's fleet does not have",
+                       problems=problems)
+
+
+def accepted_version(session: Session, job_id: str) -> int:
+    """The number of the newest accepted version of a plan (0: the job's own document)."""
+    from ..web.models import PlanVersion
+
+    return int(session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.job_id == job_id)) or 0)
+
+
+def dispatched_routes(session: Session, job_id: str, vehicles: list[str], version: int | None
+                      ) -> tuple[dict[str, Any], ...]:
+    """The routes of ``vehicles`` in version ``version`` of the plan (0 or None: as the job planned them)."""
+    from ..web.models import PlanVersion
+
+    if version:
+        doc = session.scalar(select(PlanVersion.document).where(PlanVersion.job_id == job_id,
+                                                                PlanVersion.number == version))
+        if doc is None:
+            raise ApiError(409, "version_missing", f"plan {job_id} has no accepted version {version}")
+        return tuple(r for r in doc["routes"] if r["vehicle_id"] in vehicles)
+    query = select(PlanRoute.doc).where(PlanRoute.job_id == job_id, PlanRoute.vehicle_id.in_(vehicles))
+    return tuple(session.scalars(query.order_by(PlanRoute.id)))
+
+
 def submit(
     session: Session, who: Principal, settings: Settings, body: PlanIn, *, store: case_service.CaseStore | None = None,
     replan_of: PlanJob | None = None, dispatched: list[str] | None = None, now: datetime | None = None,
+    unavailable: list[str] | None = None,
 ) -> PlanJob:
+    """Queue a plan job. A re-plan (``replan_of``) keeps the ``dispatched``
+    vehicles' routes as the newest accepted version of that plan has them
+    (the page's edits; the job's own routes if none) and plans without the
+    ``unavailable`` vehicles (422 naming any the case's fleet has not)."""
     if who.role is Role.PARTNER:
         raise ApiError(403, "forbidden", "a partner key may not start plans")
     record = case_service.get(session, body.case or settings.default_case)
     if store is not None:
         _in_season(store, record, settings, body, now)
+        _in_fleet(store, record, {"unavailable": unavailable or []})
     _rate_limit(session, who, settings)
     params: dict[str, Any] = {
         "date": body.date.isoformat() if body.date else None,
         "time_limit_s": body.time_limit_s or settings.plan_time_limit_s,
         "seed": body.seed, "replan_of": replan_of.id if replan_of else None,
         "dispatched": list(dispatched or []), "now": now.isoformat() if now else None,
+        "unavailable": sorted(set(unavailable or [])),
+        "from_version": accepted_version(session, replan_of.id) if replan_of else None,
     }
     job = PlanJob(id=uuid.uuid4().hex, case_id=record.id, key_id=who.key_id, org=who.org, role=who.role.value,
                   params=params, status="queued", message="queued", created_at=utcnow())
@@ -249,14 +290,13 @@ def prepare_with_snapshot(session: Session, store: case_service.CaseStore, job_i
     day = _day(store, record, job)
     fixed: tuple[dict[str, Any], ...] = ()
     if p.get("replan_of"):
-        query = select(PlanRoute.doc).where(PlanRoute.job_id == p["replan_of"], PlanRoute.vehicle_id.in_(p["dispatched"]))
-        fixed = tuple(session.scalars(query))
+        fixed = dispatched_routes(session, p["replan_of"], p["dispatched"], p.get("from_version"))
     base = store.base(record, day)
     snapshot = snapshot_for_day(session, record, base, day)
     case = case_of_snapshot(base, snapshot)
     now = to_seconds(datetime.fromisoformat(p["now"]), case.settings.epoch) if p.get("now") else None
     return case, PlanOptions(day=day, time_limit_s=float(p["time_limit_s"]), seed=int(p["seed"]), fixed_routes=fixed,
-                             now=now), snapshot
+                             now=now, unavailable=tuple(p.get("unavailable") or ())), snapshot
 
 
 def count_queued(session: Session) -> int:

@@ -24,7 +24,7 @@ from ..models import PlanResult, utcnow
 from ..services import plans, results
 from ..services.results import split_id
 from . import editing, recheck
-from .models import PlanDraft, PlanVersion, StopDone, ensure_tables
+from .models import PlanDraft, PlanVersion, StopDone
 
 CASES_KEPT = 8
 
@@ -117,7 +117,6 @@ def _latest(session: Session, job_id: str) -> PlanVersion | None:
 
 def current(state: AppState, who: Principal, job_id: str) -> Current:
     """The newest accepted version (403/404/409 as the API answers) and the pending edit."""
-    ensure_tables(state.db)
     with state.db.reader() as s:
         job = results.finished(s, job_id)
         results.require(who, Role.DISPATCHER, job=job)
@@ -203,7 +202,6 @@ def undo(state: AppState, who: Principal, job_id: str) -> None:
 
 
 def done_stops(state: AppState, job_id: str) -> list[StopDone]:
-    ensure_tables(state.db)
     with state.db.reader() as s:
         return list(s.scalars(select(StopDone).where(StopDone.job_id == job_id).order_by(StopDone.id)))
 

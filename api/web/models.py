@@ -2,31 +2,22 @@
 accepted versions of a day's plan (who and when), the pending edit of a plan
 and the stops marked done from the field.
 
-They live in their own metadata, created at first use (``ensure_tables``),
-so the page can be added to a running API database without touching its
-migrations; every table name starts with ``web_``."""
+They are tables of the API's own metadata (``api.models.Base``), made by its
+Alembic migrations (``0004_web_tables``) when the service starts; every
+table name starts with ``web_``."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Database
-from ..models import UTCDateTime, utcnow
-
-Json = JSON().with_variant(JSONB(), "postgresql")
+from ..models import Base, Json, UTCDateTime, utcnow
 
 
-class WebBase(DeclarativeBase):
-    pass
-
-
-class WebSession(WebBase):
+class WebSession(Base):
     """A signed-in browser: the cookie holds a random token, stored here as its SHA-256."""
 
     __tablename__ = "web_sessions"
@@ -39,7 +30,7 @@ class WebSession(WebBase):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class WebPreference(WebBase):
+class WebPreference(Base):
     """A user's (an API key's) language, kept across sign-ins."""
 
     __tablename__ = "web_preferences"
@@ -47,7 +38,7 @@ class WebPreference(WebBase):
     lang: Mapped[str] = mapped_column(String(8))
 
 
-class PlanVersion(WebBase):
+class PlanVersion(Base):
     """An accepted state of a day's plan; version 0 is the plan job's own document."""
 
     __tablename__ = "web_plan_versions"
@@ -63,7 +54,7 @@ class PlanVersion(WebBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PlanDraft(WebBase):
+class PlanDraft(Base):
     """The edit waiting to be accepted or undone (one per plan)."""
 
     __tablename__ = "web_plan_drafts"
@@ -76,7 +67,7 @@ class PlanDraft(WebBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StopDone(WebBase):
+class StopDone(Base):
     """A stop reported done from the field, with the kg weighed there."""
 
     __tablename__ = "web_stops_done"
@@ -93,20 +84,3 @@ class StopDone(WebBase):
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
     author_org: Mapped[str] = mapped_column(String(64))
     author_key_id: Mapped[int] = mapped_column(Integer)
-
-
-_ready: set[str] = set()
-_lock = threading.Lock()
-
-
-def ensure_tables(db: Database) -> None:
-    """Create the web tables once per database (idempotent, cheap after the first call)."""
-    key = f"{db.url}|{db.schema}"
-    if key in _ready:
-        return
-    with _lock:
-        if key not in _ready:
-            engine = db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite else db.engine
-            with engine.begin() as conn:  # a write transaction from the start: no upgrade deadlock on SQLite
-                WebBase.metadata.create_all(conn, checkfirst=True)
-            _ready.add(key)

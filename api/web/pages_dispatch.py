@@ -227,6 +227,7 @@ async def replan(request: Request, state: State, user: User, job_id: str,
     require_role(user, Role.DISPATCHER)
     form = await request.form()
     dispatched = [str(v) for v in form.getlist("dispatched")]
+    unavailable = [str(v) for v in form.getlist("unavailable")]
 
     def submit() -> str:
         case = dayplan.CASES.get(state, job_id)
@@ -244,7 +245,7 @@ async def replan(request: Request, state: State, user: User, job_id: str,
             name = plans.case_names(s, [previous])[previous.case_id]
             spec = PlanIn(case=name, date=day, time_limit_s=time_limit_s, seed=int(p.get("seed") or 0))
             job = plans.submit(s, user.who, state.settings, spec, store=state.cases, replan_of=previous,
-                               dispatched=dispatched, now=when)
+                               dispatched=dispatched, now=when, unavailable=unavailable)
             return job.id
 
     new_id = await run_in_threadpool(submit)

@@ -23,7 +23,7 @@ from ..deps import AppState, get_state
 from ..errors import ApiError
 from ..models import ApiKey, utcnow
 from .i18n import LANGS, negotiate
-from .models import WebPreference, WebSession, ensure_tables
+from .models import WebPreference, WebSession
 
 COOKIE = "planner_session"
 SESSION_HOURS = 12
@@ -47,7 +47,6 @@ def _hash(token: str) -> str:
 def sign_in(state: AppState, api_key: str, *, accept_language: str | None) -> tuple[str, WebUser]:
     """A new session for ``api_key`` (401 ApiError when the key is unknown or revoked):
     the cookie token and the user."""
-    ensure_tables(state.db)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with state.db.write() as s:
         who = authenticate(s, api_key.strip())
@@ -79,7 +78,6 @@ def current(state: AppState, token: str | None) -> WebUser | None:
     """The user of a session cookie, or None (no cookie, expired, unknown, or its key revoked)."""
     if not token:
         return None
-    ensure_tables(state.db)
     with state.db.reader() as s:
         row = s.execute(
             select(WebSession, ApiKey.revoked_at, WebPreference.lang)

@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from planner.domain import Case, SiteKind
+from planner.domain import Case, SiteKind, drivers_by_vehicle
 
 from ..auth import Principal
 from ..services.results import split_id
@@ -113,6 +113,10 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
             "lots": sum(len(s["lot_ids"]) for s in r["stops"] if s["kind"] == "pickup"),
         })
     used = {r["vehicle_id"] for r in doc["routes"]}
+    names = {d.id: d.name for d in case.drivers}
+    for r in routes:
+        source = next(x for x in doc["routes"] if x["vehicle_id"] == r["vehicle_id"])
+        r["driver"] = names.get(source.get("driver_id") or "", "")
     findings = worded(case, who, now.draft.findings, w) if now.draft is not None else []
     intake = intake_view(case, doc, weighed, w)
     own_lots = sorted((lid for lid in delivery if own(who, lid)), key=lambda x: lot_label(who, x))
@@ -122,11 +126,25 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
         "routes": routes, "findings": findings, "intake": intake,
         "free_vehicles": [v for v in vehicle_ids(case) if v not in used],
         "movable_vehicles": [r["vehicle_id"] for r in routes] + [v for v in vehicle_ids(case) if v not in used],
+        "fleet": fleet_view(case, routes, used),
         "own_lots": [{"id": lid, "label": lot_label(who, lid)} for lid in own_lots],
         "unassigned": unassigned,
         "packing_houses": [{"id": s.id, "name": s.name, "lat": s.location.lat, "lon": s.location.lon}
                            for s in case.sites_of(SiteKind.PACKING_HOUSE)],
     }
+
+
+def fleet_view(case: Case, routes: list[dict[str, Any]], used: set[str]) -> list[dict[str, Any]]:
+    """The vehicles a re-plan can mark on the road or broken: those with a
+    route the caller sees, then those without a route (with their drivers' names)."""
+    drivers = drivers_by_vehicle(case.drivers)
+    shown = {r["vehicle_id"]: r for r in routes}
+
+    def label(v: str) -> str:
+        return f"{v} · {drivers[v].name}" if v in drivers else v
+
+    return [{"id": v, "label": label(v), "used": v in shown, "color": shown[v]["color"] if v in shown else ""}
+            for v in vehicle_ids(case) if v in shown or v not in used]
 
 
 def worded(case: Case, who: Principal, findings: list[dict[str, Any]], w: Words) -> list[dict[str, str]]:

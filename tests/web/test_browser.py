@@ -1,8 +1,8 @@
 """The whole dispatcher flow of issue 14 in a real headless Chromium, then a
 partner: sign in, upload lots with one bad row and see it named, fix it,
 plan, see every vehicle on the map, drag a lot to another driver and read
-the violation in Vietnamese, undo, make a valid move and accept it, re-plan
-from now, mark a stop done; a partner downloads its manifest and sees no
+the violation in Vietnamese, undo, make a valid move and accept it, mark a
+stop done, re-plan from now with one vehicle marked broken; a partner downloads its manifest and sees no
 other partner's shipment. Fails if any request leaves 127.0.0.1."""
 
 from __future__ import annotations
@@ -115,7 +115,9 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
 
         # 4. drag A-L2 (300 kg) to a motorbike: a violation in Vietnamese; undo
         carrier = next(r["vehicle_id"] for r in routes for s in r["stops"] if "A-L2" in s["lot_ids"])
-        moto = next(v for v in ("moto#1", "moto#2") if v != carrier)
+        everyone = server.client.get(f"/v1/plans/{job}/routes", headers=server.bearer("province")).json()
+        theirs = {r["vehicle_id"] for r in everyone for s in r["stops"] for lot in s["lot_ids"] if not lot.startswith("coop-a:")}
+        moto = next(v for v in ("moto#1", "moto#2") if v != carrier and v not in theirs)
         target_position = None if moto not in used else 1
         navigating(driver, lambda: driver.execute_script(DRAG, "A-L2", moto, target_position))
         violation = wait(driver, "#violations li.violation")
@@ -126,7 +128,7 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
 
         # 5. a valid move with the keyboard form, accepted: version 1 by coop-a
         a1 = next(r["vehicle_id"] for r in routes for s in r["stops"] if "A-L1" in s["lot_ids"])
-        other = next(v for v in ("reefer#1", "moto#1", "moto#2") if v != a1)
+        other = next(v for v in ("reefer#1", "moto#1", "moto#2") if v != a1 and v not in theirs)
         Select(driver.find_element(By.ID, "move-lot")).select_by_value("A-L1")
         Select(driver.find_element(By.ID, "move-vehicle")).select_by_visible_text(other)
         navigating(driver, driver.find_element(By.ID, "move-submit").click)
@@ -144,9 +146,12 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         assert "147 kg" in done.text
         driver.back()
 
-        # 7. re-plan from now with the driver of A-L1 on the road (kept)
+        # 7. re-plan from now with the driver of A-L1 on the road (kept) and another vehicle broken
         driver.get(f"{url}/dispatch/plans/{job}")
-        driver.find_element(By.CSS_SELECTOR, f"#replan-form input[value='{other}']").click()
+        driver.find_element(By.CSS_SELECTOR, f"#replan-form input[name='dispatched'][value='{other}']").click()
+        listed = [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, "#replan-form input[name='unavailable']")]
+        broken = next(v for v in ("moto#1", "moto#2", "reefer#1") if v != other and v in listed)
+        driver.find_element(By.ID, "broken-" + broken.replace("#", "-")).click()
         driver.execute_script("document.getElementById('replan-now').value = '05:00'")
         replan_limit = driver.find_element(By.CSS_SELECTOR, "#replan-form input[name='time_limit_s']")
         replan_limit.clear()
@@ -155,6 +160,10 @@ def test_dispatcher_flow_then_partner(live: tuple[Server, LiveServer], tmp_path:
         wait(driver, "#map .leaflet-marker-icon")
         assert driver.current_url.rsplit("/", 1)[-1] != job
         assert "lập lại từ" in driver.find_element(By.TAG_NAME, "h1").text
+        new = driver.current_url.rsplit("/", 1)[-1]
+        replanned = server.client.get(f"/v1/plans/{new}/routes", headers=server.bearer("province")).json()
+        assert broken not in {r["vehicle_id"] for r in replanned}, broken  # the broken vehicle has no trip
+        assert other in {r["vehicle_id"] for r in replanned}
         seen += requested(driver)
 
         # 8. a partner: its shipments, its manifest, nobody else's
