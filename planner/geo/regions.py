@@ -74,12 +74,24 @@ class Region:
     code: str
     name: str = ""
     by_name: bool = False
+    former: str = ""  # Vietnam: the province merged on 1 July 2025 that the value named, "Bắc Giang (VN-54)"
 
 
 @lru_cache(maxsize=4096)
 def region_of(country: str, value: str) -> Region | None:
     """The subdivision of ``country`` that ``value`` names by code (``FL``,
-    ``US-FL``) or by name (``Florida``, ``Hà Nội``); None when none does."""
+    ``US-FL``) or by name (``Florida``, ``Hà Nội``); None when none does.
+
+    Vietnam's provinces are those of 2025 (34), by their code or name or those
+    of the 63 before 1 July 2025 (see :func:`planner.geo.vietnam.iso_province`)."""
+    if country.upper() == "VN":
+        from .vietnam import iso_province
+
+        province = iso_province(value)
+        if province is None:
+            return None
+        typed = value.strip().upper().removeprefix("VN-")
+        return Region(province.code, province.name, by_name=typed not in subdivisions("VN"), former=province.former)
     subs = subdivisions(country)
     text = value.strip()
     upper = text.upper()

@@ -229,3 +229,82 @@ def codes(commune_text: str, province_text: str) -> tuple[str, str]:
     prov = province(province_text) if province_text else None
     unit = commune(commune_text, province_text) if prov and commune_text else None
     return (unit.ward_code if unit else "", prov.province_code if prov else "")
+
+
+# -- ISO 3166-2 codes of provinces (order regions) ---------------------------------
+#
+# ISO 3166-2:VN as pycountry (Debian iso-codes) ships it still lists the 63
+# provinces of before 1 July 2025. Each of the 34 provinces of 2025 carries the
+# name of one of them (Bắc Giang merged into Bắc Ninh keeps Bắc Ninh's name), so
+# a 2025 province is stored under the ISO code of its namesake (VN-56 for Bắc
+# Ninh), and the code or name of a province merged into it is read as that one,
+# with a warning that names both.
+
+#: Former ISO names the statistics office's list does not carry: Thừa Thiên-Huế
+#: became the city of Huế in January 2025, before the list's "former" provinces.
+_ISO_ALIASES = {"thuathienhue": "hue"}
+
+
+@dataclass(frozen=True, slots=True)
+class IsoProvince:
+    """A 2025 province as an ISO 3166-2 code (without ``VN-``), and the former
+    province a value named, if it was merged into another on 1 July 2025."""
+
+    code: str  # "56"
+    name: str  # 2025 name, short: "Bắc Ninh"
+    former_code: str = ""  # "54"
+    former_name: str = ""  # "Bắc Giang"
+
+    @property
+    def former(self) -> str:
+        """The former province as people read it: ``Bắc Giang (VN-54)``, or ""."""
+        return f"{self.former_name} (VN-{self.former_code})" if self.former_code else ""
+
+
+@lru_cache(maxsize=1)
+def _iso_table() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]]:
+    """ISO code -> (2025 province code, its short name) for each of the 63 ISO
+    subdivisions; 2025 province code -> its ISO code; ISO code -> ISO name."""
+    import pycountry
+
+    names = {s.code.split("-", 1)[1]: s.name
+             for s in pycountry.subdivisions.get(country_code="VN") or [] if not s.parent_code}
+    target: dict[str, tuple[str, str]] = {}
+    own: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for code, name in sorted(names.items()):
+        unit = province(_ISO_ALIASES.get(fold(name), name))
+        if unit is None:
+            continue
+        target[code] = (unit.province_code, unit.province)
+        if not unit.old or fold(name) in _ISO_ALIASES:  # the 2025 province's namesake
+            own.setdefault(unit.province_code, code)
+        # the former name as the statistics office writes it ("Kiên Giang"; iso-codes: "Kiến Giang")
+        shown[code] = unit.old.removeprefix("Tỉnh ").removeprefix("Thành phố ") if unit.old else name
+    return target, own, shown
+
+
+@lru_cache(maxsize=1024)
+def iso_province(value: str) -> IsoProvince | None:
+    """The 2025 province that ``value`` names: an ISO 3166-2 code (``56``,
+    ``VN-56``, ``HN``) or a name, current or former (``Bắc Giang``,
+    ``Thừa Thiên-Huế``, ``TP HCM``); None for anything else (a district, a ward)."""
+    target, own, names = _iso_table()
+    text = value.strip()
+    code = text.upper().removeprefix("VN-")
+    if code not in target:
+        key = fold(text)
+        code = next((c for c, n in names.items() if key in (fold(n), bare(fold(n)))), "")
+    if code in target:
+        new_code, new_name = target[code]
+    else:
+        unit = None if text.isdigit() else province(text)  # a number is an ISO code, never a GSO one
+        if unit is None:
+            return None
+        new_code, new_name = unit.province_code, unit.province
+    iso = own.get(new_code)
+    if iso is None:
+        return None
+    if code and code != iso:
+        return IsoProvince(iso, new_name, code, names[code])
+    return IsoProvince(iso, new_name)

@@ -251,13 +251,17 @@ def _country(row: RowReader) -> str:
 
 def _region(row: RowReader, country: str) -> str:
     """The ISO 3166-2 subdivision code (``FL``) a region cell names; a name
-    (``Florida``) is mapped to it with a warning. Anything else (a district,
+    (``Florida``), or a Vietnamese province merged on 1 July 2025 (``Bắc Giang``,
+    ``54``: read as Bắc Ninh, ``56``), is mapped to it with a warning. Anything else (a district,
     a ward) is kept as written: it is checked where a market rule needs it."""
     value = row.raw("region")
     found = region_of(country, value) if value and country else None
     if found is None:
         return value
-    if found.by_name:
+    if found.former:
+        row.warn("region", f"{value!r} names {found.former}, merged into {found.name} on 1 July 2025: read as "
+                           f"ISO 3166-2 {country}-{found.code} ({found.name}); write {found.code}")
+    elif found.by_name:
         row.warn("region", f"{value!r} read as ISO 3166-2 {country}-{found.code} ({found.name}): write {found.code}")
     return found.code
 

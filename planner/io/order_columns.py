@@ -144,7 +144,7 @@ def _destination(lat: float, lon: float, region: str, city: str, country: str, h
     if region:
         found = region_of(country, region)
         if found is not None:
-            if found.by_name:
+            if found.by_name or found.former:
                 return None
             region = found.code
     try:
