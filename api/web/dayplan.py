@@ -23,7 +23,7 @@ from ..errors import ApiError
 from ..models import PlanResult, utcnow
 from ..services import plans, results
 from ..services.results import split_id
-from . import editing, recheck
+from . import editing, freight, recheck
 from .models import PlanDraft, PlanVersion, StopDone
 
 CASES_KEPT = 8
@@ -161,17 +161,25 @@ def propose_move(state: AppState, who: Principal, job_id: str, move: editing.Mov
     except editing.EditError as exc:
         raise ApiError(422, "invalid_edit", str(exc)) from None
     new_doc, checked = recheck.recheck(case, edited, changed)
-    findings = [f.as_dict() for f in checked.findings] + [
+    freight_part = freight.recheck_freight(case, doc, new_doc, retimed(doc, new_doc, set(checked.deliveries)))
+    findings = [f.as_dict() for f in checked.findings + freight_part.findings] + [
         {"kind": "checker", "vehicle": "", "lot": "", "site": "", "values": {"text": line}}
         for line in checked.checker]
     change = {"action": "move", "lot_id": move.lot_id, "vehicle_id": move.vehicle_id,
-              "position": move.position, "changed": sorted(changed)}
+              "position": move.position, "changed": sorted(changed), "freight": freight_part.shipments}
     with state.db.write() as s:
         s.execute(delete(PlanDraft).where(PlanDraft.job_id == job_id))
         draft = PlanDraft(job_id=job_id, base_number=now.number, document=patch_of(new_doc, changed), change=change,
                           findings=findings, author_key_id=who.key_id, created_at=utcnow())
         s.add(draft)
     return draft
+
+
+def retimed(before: dict[str, Any], after: dict[str, Any], lots: set[str]) -> set[str]:
+    """Those of ``lots`` that reach a packing house at another time or another house after an edit."""
+    was = {d["lot_id"]: (d["packing_house"], d["delivered"]) for d in before["deliveries"] if d["lot_id"] in lots}
+    now = {d["lot_id"]: (d["packing_house"], d["delivered"]) for d in after["deliveries"] if d["lot_id"] in lots}
+    return {lot for lot in lots if was.get(lot) != now.get(lot)}
 
 
 def accept(state: AppState, who: Principal, job_id: str) -> PlanVersion:
