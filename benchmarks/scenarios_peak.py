@@ -16,9 +16,11 @@ machine, from a snapshot of the code when others edit the work tree)."""
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import json
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from rich.table import Table
 
 from scenarios import load_results, load_scenario, run_replications, write_report, write_results
 from scenarios.results import tables
+from scenarios.runner import Replications
+from scenarios.simulator import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -65,6 +69,9 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=RESULTS,
                     help="where scenarios_peak.json and .md go")
     ap.add_argument("--note", default="", help="how it was run (code snapshot, machine)")
+    ap.add_argument("--assemble", action="store_true",
+                    help="run nothing: write the results from the runs saved so far in <out>/w<N>/runs "
+                         "(a run too long to wait for is left out and the table says how many finished)")
     args = ap.parse_args()
     spec = load_scenario(args.scenario)
     record: dict[str, object] = {"note": args.note, "scenario": spec.name, "days": spec.days,
@@ -73,12 +80,20 @@ def main() -> None:
     runs_tables = {}
     for w in args.workers:
         console.print(f"[bold]{spec.name}[/bold]: {args.runs} runs x {spec.days} days on {w} worker(s)")
-        load_before = os.getloadavg()
-        started = time.perf_counter()
-        rep = run_replications(spec, runs=args.runs, workers=w,
-                               progress=lambda d, n, r: console.print(f"  run {r.run}: {r.seconds:.0f} s ({d}/{n})"))
-        wall = time.perf_counter() - started
         folder = args.out / f"w{w}"
+        saved = folder / "runs"
+        if args.assemble:
+            rep, wall, load_before, load_after = assembled(spec, saved, w)
+        else:
+            saved.mkdir(parents=True, exist_ok=True)
+            load_before = os.getloadavg()
+            (saved / "load_before.json").write_text(json.dumps(load_before), encoding="utf-8")
+            started = time.perf_counter()
+            rep = run_replications(spec, runs=args.runs, workers=w,
+                                   progress=functools.partial(keep, saved=saved, started=started))
+            wall = time.perf_counter() - started
+            load_after = os.getloadavg()
+        record["runs_finished"] = len(rep.runs)
         write_results(rep, folder)
         write_report(load_results(folder), folder)
         task = [r.seconds for r in rep.runs]
@@ -90,7 +105,7 @@ def main() -> None:
             "plan_s_per_day_max": float(np.max(plan_s)),
             "overhead_s": wall - lpt_makespan(task, w),
             "load_avg_before": [round(x, 2) for x in load_before],
-            "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+            "load_avg_after": [round(x, 2) for x in load_after],
         }
     base_w = args.workers[0]
     task1 = [float(x) for x in runs_tables[base_w]["seconds"]]
@@ -110,8 +125,29 @@ def main() -> None:
     show(record)
 
 
+def keep(done: int, n: int, r: RunResult, *, saved: Path, started: float) -> None:
+    """Save a finished run at once (a long benchmark keeps what it did)."""
+    wall = time.perf_counter() - started
+    (saved / f"run-{r.run:03d}.pkl").write_bytes(pickle.dumps((r, wall, os.getloadavg())))
+    console.print(f"  run {r.run}: {r.seconds:.0f} s ({done}/{n}), {wall:.0f} s since the start")
+
+
+def assembled(spec: object, saved: Path,
+              workers: int) -> tuple[Replications, float, tuple[float, ...], tuple[float, ...]]:
+    """The runs saved in ``saved`` as one set of replications; the wall time
+    is that of the last saved run."""
+    items = [pickle.loads(p.read_bytes()) for p in sorted(saved.glob("run-*.pkl"))]
+    if not items:
+        raise SystemExit(f"{saved}: no finished run saved")
+    runs = sorted((r for r, _, _ in items), key=lambda r: r.run)
+    wall, _, after = max(((w, r.run, load) for r, w, load in items), key=lambda x: x[0])
+    before = tuple(json.loads((saved / "load_before.json").read_text(encoding="utf-8")))
+    return Replications(spec, runs, wall, workers, "local", workers_end=workers), wall, before, after  # type: ignore[arg-type]
+
+
 def markdown(record: dict) -> str:  # type: ignore[type-arg]
-    lines = [f"{record['scenario']}: {record['runs']} runs x {record['days']} days, sample {record['sample']}, "
+    lines = [f"{record['scenario']}: {record.get('runs_finished', record['runs'])} of {record['runs']} runs "
+             f"finished x {record['days']} days, sample {record['sample']}, "
              f"planner {record['planner']}", ""]
     if record.get("note"):
         lines += [str(record["note"]), ""]

@@ -7,10 +7,13 @@ shared/docs/DOMAIN.md). The rule, in planning and in execution:
 - *Budget.* A lot may spend, before it is unloaded at a packing house, the
   shelf life that the target's hours at the day's harvest-time ambient cost
   (reference seconds: ``target * rate(T)``, ``T`` the kg-weighted ambient at
-  the day's harvest times). Riding in a reefer spends it more slowly than
-  waiting at ambient, so a reefer may take longer than the target; a lot
-  waiting in the sun may not. A product without a target keeps the case's
-  budget (``precool_budget_fraction``).
+  the day's harvest times): the engine's rule
+  (``planner/domain/products.py``; the engine costs it at the case's
+  ``precool_ambient_c``, the simulator at each day's own ambient). Riding in
+  a reefer spends it more slowly than waiting at ambient, so a reefer may take
+  longer than the target; a lot waiting in the sun may not. A product without
+  a target is costed at the engine's default target (2 h) unless its case
+  states a share (``precool_budget_fraction``).
 - *Planning.* The day's planner gets that budget (:func:`with_precool_budget`)
   and collects only lots it can unload within it; a lot it cannot is left on
   the farm and, not pre-cooled by midnight, is lost (browned: DOMAIN.md).
@@ -30,7 +33,6 @@ from dataclasses import replace
 
 from planner.domain import Case
 from planner.domain.units import HOUR
-from planner.freshness import model_for
 
 from .execution import LotOutcome
 
@@ -47,14 +49,15 @@ def harvest_ambient_c(case: Case) -> float:
 
 
 def with_precool_budget(case: Case) -> Case:
-    """``case`` with each product that states a pre-cooling target given the
-    budget the target costs at the day's harvest-time ambient."""
+    """``case`` with each product whose budget comes from a target (stated,
+    or the engine's default) costed at the day's harvest-time ambient: the
+    engine's own rule (:attr:`planner.domain.ProductProfile.precool_budget_s`)
+    at the temperature of the day. A product that states only a share keeps it."""
     temp = harvest_ambient_c(case)
     products = []
     for p in case.products:
-        if p.precool_target_s > 0:
-            budget = p.precool_target_s * float(model_for(p).rate(temp))
-            p = replace(p, precool_budget_fraction=min(1.0, budget / p.ref_shelf_life_s))
+        if p.precool_target_s > 0 or p.precool_budget_fraction == 0.0:
+            p = replace(p, precool_ambient_c=temp)
         products.append(p)
     return case.replace(products=tuple(products))
 

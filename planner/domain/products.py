@@ -1,9 +1,41 @@
-"""Product profiles: the freshness parameters of a product."""
+"""Product profiles: the freshness parameters of a product.
+
+Harvest to pre-cooling, the rule used in planning and in execution (the
+scenario simulator costs it at each day's harvest ambient, the same rule):
+
+- *Target* (``precool_target_s``; soft): the product's stated time from
+  harvest to pre-cooling, in clock hours (lychee: 2 h, the upper end of
+  "leading operations pre-cool within 1-2 h of harvest", shared/docs/DOMAIN.md).
+  It is a KPI: kg unloaded later than the target are counted late, not lost.
+- *Budget* (``precool_budget_s``; hard): the reference shelf life the target
+  costs at the harvest-time ambient (``precool_ambient_c``): the target's
+  seconds times the product's rate at that temperature. A lot waiting at that
+  ambient has exactly the target; riding in a reefer spends it more slowly, a
+  hotter wait faster. Routing collects only lots it can unload within the
+  budget and the checkers refuse a plan that overruns it; in execution a lot
+  whose delays spend more than its budget is downgraded (sold to the
+  traditional trade, not to the grade-A orders), and a lot not pre-cooled on
+  its harvest day is lost (lychee browns within about a day, DOMAIN.md).
+- A product that states no target is costed at :data:`DEFAULT_PRECOOL_TARGET_S`,
+  unless its case states the budget as a share of the reference shelf life
+  (``precool_budget_fraction``); a stated target wins over a share.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
+
+DEFAULT_PRECOOL_TARGET_S = 2 * 3600
+"""Harvest to pre-cooling when a product states none: 2 h, the upper end of
+"leading operations pre-cool within 1-2 h of harvest" (shared/docs/DOMAIN.md)."""
+DEFAULT_PRECOOL_AMBIENT_C = 27.0
+"""The harvest-time ambient the budget is costed at when a product states
+none: a main-crop morning in Luc Ngan (the embedded case's kg-weighted ambient
+at its harvest times is 26.5 C)."""
+GAS_CONSTANT = 8.314462618  # J / (mol K)
+KELVIN = 273.15
 
 
 class KineticsModel(StrEnum):
@@ -15,11 +47,13 @@ class KineticsModel(StrEnum):
 class ProductProfile:
     """Shelf life ``ref_shelf_life_s`` at ``ref_temp_c``; the rate of loss at
     another temperature follows ``model`` (Q10 factor ``q10`` per 10 C, or
-    Arrhenius with ``activation_energy_j_mol``). ``precool_budget_fraction`` is
-    the share of the reference shelf life that may be spent between harvest and
-    pre-cooling at the packing house. ``precool_target_s`` is the product's
-    stated harvest-to-pre-cooling target in engine seconds (0: not stated;
-    lychee: 1-2 h, shared/docs/DOMAIN.md). ``shelf_life_value_per_kg_day`` is
+    Arrhenius with ``activation_energy_j_mol``). ``precool_target_s`` is the
+    product's stated harvest-to-pre-cooling target in engine seconds (0: not
+    stated; lychee: 1-2 h, shared/docs/DOMAIN.md) and ``precool_ambient_c`` the
+    harvest-time ambient its budget is costed at (module docstring).
+    ``precool_budget_fraction`` (0: not stated) is a share of the reference
+    shelf life used as the budget of a product that states no target.
+    ``shelf_life_value_per_kg_day`` is
     what a day of reference shelf life of one kg is worth (case currency; None:
     derived from what the case's orders pay for the product, spread over its
     reference shelf life); freight consolidation charges it for the shelf life
@@ -32,10 +66,11 @@ class ProductProfile:
     q10: float = 3.0
     model: KineticsModel = KineticsModel.Q10
     activation_energy_j_mol: float = 0.0
-    precool_budget_fraction: float = 0.2
+    precool_budget_fraction: float = 0.0
     kg_per_box: float = 5.0
     precool_target_s: int = 0
     shelf_life_value_per_kg_day: float | None = None
+    precool_ambient_c: float = DEFAULT_PRECOOL_AMBIENT_C
 
     def __post_init__(self) -> None:
         if self.ref_shelf_life_s <= 0:
@@ -47,21 +82,32 @@ class ProductProfile:
         if self.model is KineticsModel.ARRHENIUS and self.activation_energy_j_mol <= 0:
             msg = f"product {self.id}: arrhenius needs activation_energy_j_mol > 0"
             raise ValueError(msg)
-        if not 0.0 < self.precool_budget_fraction <= 1.0:
-            msg = f"product {self.id}: precool_budget_fraction must be in (0, 1]"
+        if not 0.0 <= self.precool_budget_fraction <= 1.0:
+            msg = (f"product {self.id}: precool_budget_fraction must be in (0, 1] "
+                   f"(or 0: derived from the pre-cooling target), got {self.precool_budget_fraction}")
             raise ValueError(msg)
         if self.precool_target_s < 0:
             msg = f"product {self.id}: precool_target must be >= 0, got {self.precool_target_s} s"
             raise ValueError(msg)
-        if self.shelf_life_value_per_kg_day is not None and not self.shelf_life_value_per_kg_day >= 0:
-            msg = (f"product {self.id}: shelf_life_value_per_kg_day must be >= 0, "
-                   f"got {self.shelf_life_value_per_kg_day}")
+        if not -10.0 <= self.precool_ambient_c <= 50.0:
+            msg = f"product {self.id}: precool_ambient_c must be in [-10, 50] C, got {self.precool_ambient_c}"
             raise ValueError(msg)
-        if self.kg_per_box <= 0:
-            msg = f"product {self.id}: kg_per_box must be positive"
-            raise ValueError(msg)
+
+    def rate_at(self, temp_c: float) -> float:
+        """Reference seconds of shelf life one second at ``temp_c`` costs (the
+        same kinetics as :func:`planner.freshness.model_for`)."""
+        if self.model is KineticsModel.ARRHENIUS:
+            return math.exp(-self.activation_energy_j_mol / GAS_CONSTANT
+                            * (1.0 / (temp_c + KELVIN) - 1.0 / (self.ref_temp_c + KELVIN)))
+        return float(self.q10 ** ((temp_c - self.ref_temp_c) / 10.0))
 
     @property
     def precool_budget_s(self) -> int:
-        """Reference seconds of shelf life a lot may spend before pre-cooling."""
-        return round(self.ref_shelf_life_s * self.precool_budget_fraction)
+        """Reference seconds of shelf life a lot may spend before pre-cooling:
+        the target (stated, else the default) at the harvest-time ambient, or
+        the stated share of a product without a target; never more than the
+        whole reference life."""
+        if self.precool_target_s == 0 and self.precool_budget_fraction > 0.0:
+            return round(self.ref_shelf_life_s * self.precool_budget_fraction)
+        target = self.precool_target_s or DEFAULT_PRECOOL_TARGET_S
+        return min(self.ref_shelf_life_s, round(target * self.rate_at(self.precool_ambient_c)))
