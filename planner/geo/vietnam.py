@@ -284,6 +284,16 @@ def _iso_table() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, 
     return target, own, shown
 
 
+@lru_cache(maxsize=1)
+def _iso_names() -> dict[str, str]:
+    """Folded ISO name (with and without its unit word) -> ISO code."""
+    out: dict[str, str] = {}
+    for code, name in sorted(_iso_table()[2].items()):
+        out.setdefault(fold(name), code)
+        out.setdefault(bare(fold(name)), code)
+    return out
+
+
 @lru_cache(maxsize=1024)
 def iso_province(value: str) -> IsoProvince | None:
     """The 2025 province that ``value`` names: an ISO 3166-2 code (``56``,
@@ -293,8 +303,7 @@ def iso_province(value: str) -> IsoProvince | None:
     text = value.strip()
     code = text.upper().removeprefix("VN-")
     if code not in target:
-        key = fold(text)
-        code = next((c for c, n in names.items() if key in (fold(n), bare(fold(n)))), "")
+        code = _iso_names().get(fold(text), "")
     if code in target:
         new_code, new_name = target[code]
     else:

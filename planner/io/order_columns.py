@@ -11,7 +11,6 @@ are exactly the row reader's, naming file, row and field."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,35 +22,47 @@ from .fields import MAX_NUMBER, RowReader, clock_or_iso
 from .tables import Table
 
 _BAD: Any = None  # in a converted column: a cell the row reader must see (it reports it)
+_NO_REGION = ("", False)  # (stored region, whether the row reader must warn about it)
 
 
-def _numbers(
-    cells: list[str], bad: set[int], *, default: float | None = None, low: float = -math.inf,
-    high: float = MAX_NUMBER, above: bool = False,
-) -> list[Any]:
-    """Each cell as a float within [low, high] (> low if ``above``), ``default``
-    when empty; the index of anything else goes to ``bad``."""
-    out: list[Any] = []
-    for i, text in enumerate(cells):
-        try:
-            value = float(text) if text else float(default)  # type: ignore[arg-type]
-        except (ValueError, TypeError):
-            bad.add(i)
-            out.append(_BAD)
-            continue
-        if not (math.isfinite(value) and abs(value) <= MAX_NUMBER and value <= high
-                and (value > low if above else value >= low)):
-            bad.add(i)
-        out.append(value)
+def _texts(cells: tuple[str, ...], bad: set[int]) -> list[str]:
+    """Required text: each cell stripped; the index of an empty one goes to ``bad``."""
+    out = [c.strip() for c in cells]
+    if not all(out):
+        bad.update(i for i, c in enumerate(out) if not c)
     return out
 
 
-def _counts(cells: list[str], bad: set[int]) -> list[Any]:
+def _numbers(
+    cells: tuple[str, ...], bad: set[int], *, default: float | None = None, low: float = -MAX_NUMBER,
+    high: float = MAX_NUMBER, above: bool = False,
+) -> list[Any]:
+    """Each cell as a float within [low, high] (> low if ``above``; NaN and
+    infinities never are), ``default`` when empty; the index of anything else
+    goes to ``bad``."""
+    try:
+        values: list[Any] = list(map(float, cells))  # the common column: every cell a number
+    except ValueError:
+        values = []
+        for i, text in enumerate(cells):
+            try:
+                values.append(float(text) if text.strip() else float(default))  # type: ignore[arg-type]
+            except (ValueError, TypeError):
+                bad.add(i)
+                values.append(_BAD)
+    if above:
+        bad.update(i for i, v in enumerate(values) if v is not _BAD and not low < v <= high)
+    else:
+        bad.update(i for i, v in enumerate(values) if v is not _BAD and not low <= v <= high)
+    return values
+
+
+def _counts(cells: tuple[str, ...], bad: set[int]) -> list[Any]:
     """Whole numbers >= 0 (0 when empty); the index of anything else goes to ``bad``."""
     out: list[Any] = []
     for i, text in enumerate(cells):
         try:
-            value = int(text) if text else 0
+            value = int(text) if text.strip() else 0
         except ValueError:
             value = -1
         if value < 0:
@@ -60,23 +71,18 @@ def _counts(cells: list[str], bad: set[int]) -> list[Any]:
     return out
 
 
-def _by_text(cells: list[str], bad: set[int], convert: Callable[[str], Any]) -> list[Any]:
-    """``convert`` of each cell, called once per distinct text; the index of a
-    cell it refuses (raises ValueError) goes to ``bad``."""
-    seen: dict[str, Any] = {}
-    out: list[Any] = []
-    for i, text in enumerate(cells):
-        value = seen.get(text, seen)
-        if value is seen:
-            try:
-                value = convert(text)
-            except ValueError:
-                value = _BAD
-            seen[text] = value
-        if value is _BAD:
-            bad.add(i)
-        out.append(value)
-    return out
+def _by_text(cells: tuple[str, ...], bad: set[int], convert: Callable[[str], Any]) -> list[Any]:
+    """``convert`` of each cell (stripped), called once per distinct text; the
+    index of a cell it refuses (raises ValueError) goes to ``bad``."""
+    converted: dict[str, Any] = {}
+    for text in set(cells):
+        try:
+            converted[text] = convert(text.strip())
+        except ValueError:
+            converted[text] = _BAD
+    if _BAD in converted.values():
+        bad.update(i for i, c in enumerate(cells) if converted[c] is _BAD)
+    return [converted[c] for c in cells]
 
 
 def _required(text: str) -> str:
@@ -98,17 +104,27 @@ def _moment(settings: CaseSettings) -> Callable[[str], int]:
     return convert
 
 
+def _priority(text: str) -> Priority:
+    return Priority(text) if text else Priority.STANDARD
+
+
 def read_orders(
     table: Table, settings: CaseSettings, problems: list[str], warnings: list[str],
 ) -> Iterator[tuple[str, Order]]:
     """``(where, order)`` of each valid row of the orders table (``where``:
     "orders.csv row 5"); every problem and warning of the others goes to
     ``problems`` and ``warnings``, as :func:`~planner.io.csv_files.read_order` words it."""
-    col, bad = table.column, set[int]()
-    ids, markets, products, cities, hubs = (
-        _by_text(col(f), bad, _required) for f in ("id", "market", "product", "city", "hub"))
+    columns = dict(zip(table.columns, zip(*table.records, strict=True), strict=False))  # a repeated name: its last column
+    empty = ("",) * len(table.records)
+
+    def col(name: str) -> tuple[str, ...]:
+        return columns.get(name, empty)
+
+    bad = set[int]()
+    ids = _texts(col("id"), bad)
+    markets, products, cities, hubs = (_by_text(col(f), bad, _required) for f in ("market", "product", "city", "hub"))
     channel = _by_text(col("channel"), bad, Channel)
-    priority = _by_text(col("priority"), bad, lambda t: Priority(t) if t else Priority.STANDARD)
+    priority = _by_text(col("priority"), bad, _priority)
     ordered = _by_text(col("ordered"), bad, _moment(settings))
     deadline = _by_text(col("deadline"), bad, _moment(settings))
     kg = _numbers(col("kg"), bad, above=True, low=0)
@@ -117,19 +133,25 @@ def read_orders(
     value = _numbers(col("value"), bad, default=0, low=0)
     lat, lon = _numbers(col("lat"), bad, low=-90, high=90), _numbers(col("lon"), bad, low=-180, high=180)
     country = _by_text(col("country"), bad, _country)
-    regions, grades, partners = col("region"), col("grade"), col("partner")
+    grades = _by_text(col("grade"), bad, lambda t: t or "A")
+    partners = _by_text(col("partner"), bad, str)
+    regions = _regions(col("region"), country, bad)
     file = table.note.source
-    for i, n in enumerate(table.numbers):
+    rows = zip(table.numbers, ids, channel, markets, products, kg, boxes, shelf, value, partners, grades,
+               priority, ordered, deadline, lat, lon, regions, cities, country, hubs, strict=True)
+    for i, (n, oid, chan, market, product, kg_, boxes_, shelf_, value_, partner, grade, prio, t0, t1,
+            la, lo, region, city, iso, hub) in enumerate(rows):
         order = None
-        if i not in bad and deadline[i] > ordered[i]:
-            destination = _destination(lat[i], lon[i], regions[i], cities[i], country[i], hubs[i])
-            if destination is not None:
-                order = _order(
-                    id=ids[i], channel=channel[i], market=markets[i], product=products[i], kg=kg[i],
-                    boxes=boxes[i], min_shelf_life_s=round(shelf[i] * DAY), value=value[i],
-                    partner=partners[i], grade=grades[i] or "A", priority=priority[i],
-                    destination=destination, ordered=ordered[i], deadline=deadline[i],
+        if i not in bad and t1 > t0:
+            try:
+                destination = Destination(location=Location(la, lo), region=region, city=city, country=iso, hub=hub)
+                order = Order(
+                    id=oid, channel=chan, market=market, product=product, kg=kg_, boxes=boxes_,
+                    min_shelf_life_s=round(shelf_ * DAY), value=value_, partner=partner, grade=grade,
+                    priority=prio, destination=destination, ordered=t0, deadline=t1,
                 )
+            except (ValueError, TypeError):
+                order = None
         if order is None:  # something to report: the row reader words it
             row = RowReader(file, n, dict(zip(table.columns, table.records[i], strict=False)), problems,
                             warnings=warnings)
@@ -138,23 +160,25 @@ def read_orders(
             yield f"{file} row {n}", order
 
 
-def _destination(lat: float, lon: float, region: str, city: str, country: str, hub: str) -> Destination | None:
-    """The destination of a row whose cells all converted; None when the region
-    was written as a name (a warning the row reader gives) or is refused."""
-    if region:
-        found = region_of(country, region)
-        if found is not None:
-            if found.by_name or found.former:
-                return None
-            region = found.code
-    try:
-        return Destination(location=Location(lat, lon), region=region, city=city, country=country, hub=hub)
-    except (ValueError, TypeError):
-        return None
+def _regions(cells: tuple[str, ...], countries: list[Any], bad: set[int]) -> list[str]:
+    """The stored region of each row (its ISO 3166-2 code, or the text as
+    written); the index of a row whose region the row reader must warn about
+    (written as a name, or a Vietnamese province merged in 2025) goes to ``bad``."""
+    seen: dict[tuple[Any, str], tuple[str, bool]] = {}
+    out = []
+    for i, (text, country) in enumerate(zip(cells, countries, strict=True)):
+        key = (country, text)
+        stored, warn = seen.get(key) or seen.setdefault(key, _region(text.strip(), country))
+        if warn:
+            bad.add(i)
+        out.append(stored)
+    return out
 
 
-def _order(**values: Any) -> Order | None:
-    try:
-        return Order(**values)
-    except (ValueError, TypeError):  # the row reader reports it, naming the row
-        return None
+def _region(text: str, country: str | None) -> tuple[str, bool]:
+    if not text or not country:
+        return text, False
+    found = region_of(country, text)
+    if found is None:
+        return text, False
+    return found.code, found.by_name or bool(found.former)
