@@ -201,7 +201,7 @@ def region_problems(
     """Errors: a region that is no ISO 3166-2 subdivision of the order's country,
     for a market that forbids regions (the rule could be bypassed)."""
     by_id = {m.id: m for m in markets}
-    out = []
+    out = _merged_forbidden_regions(by_id.values())
     for order in orders:
         market = by_id.get(order.market)
         region, country = order.destination.region, order.destination.country
@@ -214,4 +214,23 @@ def region_problems(
                 f"{place}, region: {region!r} is no ISO 3166-2 subdivision of {country}; market "
                 f"{market.id} forbids {example}: write the code (e.g. {next(iter(sorted(subdivisions(country))))})"
             )
+    return out
+
+
+def _merged_forbidden_regions(markets: Iterable[MarketRule]) -> list[str]:
+    """Errors: a market rule that forbids a Vietnamese province merged into another
+    on 1 July 2025 (orders there are stored under the 2025 province's code, so
+    the rule would no longer match them)."""
+    out = []
+    for market in markets:
+        if "VN" not in {c.upper() for c in market.countries}:
+            continue
+        for region in sorted(market.forbidden_regions):
+            found = region_of("VN", region)
+            if found is not None and found.former:
+                out.append(
+                    f"markets.toml [{market.id}], forbidden_regions: {region!r} is {found.former}, merged into "
+                    f"{found.name} on 1 July 2025, whose orders are stored as {found.code}: write {found.code} "
+                    f"(forbids all of {found.name}) or remove it"
+                )
     return out

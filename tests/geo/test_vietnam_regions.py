@@ -76,3 +76,17 @@ def test_an_order_region_is_stored_by_its_2025_code_with_a_warning_naming_row_an
     orders = read_case(case, log=log).orders
     assert orders[0].destination.region == "56"
     assert [w for w in log.warnings if "region" in w] == ([warning] if warning else [])
+
+
+def test_a_market_forbidding_a_merged_province_is_refused(tmp_path):
+    from planner.exceptions import CaseError
+    from planner.io import read_case
+    from tests.io.conftest import build_case
+
+    rule = '\n[north]\nname = "North"\ncountries = ["VN"]\nforbidden_regions = ["54", "HN"]\nmin_shelf_life_days = 3.0\n'
+    case = build_case(tmp_path / "case", {"markets.toml": lambda t: t + rule})
+    with pytest.raises(CaseError) as err:
+        read_case(case)
+    assert err.value.problems == [
+        "markets.toml [north], forbidden_regions: '54' is Bắc Giang (VN-54), merged into Bắc Ninh on 1 July "
+        "2025, whose orders are stored as 56: write 56 (forbids all of Bắc Ninh) or remove it"]
