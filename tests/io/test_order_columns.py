@@ -4,11 +4,7 @@ same order, for clean rows and for every kind of bad cell."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 from planner.io import csv_files as cf
 from planner.io import read_case
@@ -70,16 +66,3 @@ def test_every_order_of_the_tiny_case_read_by_columns_equals_the_row_reader(tiny
     got = [o for _, o in read_orders(table, tiny_case.settings, [], [])]
     assert got == [o for _, o in _by_rows(table, tiny_case.settings)[0]]
     assert tuple(got) == read_case(TINY).orders
-
-
-@pytest.mark.parametrize("args", [["validate", "NO-SUCH-FOLDER"]])
-def test_validate_loads_neither_the_api_plugin_nor_numpy_for_a_bad_folder(args):
-    code = (
-        "import sys\n"
-        "from planner.cli.main import main\n"
-        f"sys.argv = ['planner', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('api', 'numpy', 'pandas', 'shapely') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
