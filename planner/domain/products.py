@@ -92,6 +92,13 @@ class ProductProfile:
         if not -10.0 <= self.precool_ambient_c <= 50.0:
             msg = f"product {self.id}: precool_ambient_c must be in [-10, 50] C, got {self.precool_ambient_c}"
             raise ValueError(msg)
+        if self.shelf_life_value_per_kg_day is not None and not self.shelf_life_value_per_kg_day >= 0:
+            msg = (f"product {self.id}: shelf_life_value_per_kg_day must be >= 0, "
+                   f"got {self.shelf_life_value_per_kg_day}")
+            raise ValueError(msg)
+        if self.kg_per_box <= 0:
+            msg = f"product {self.id}: kg_per_box must be positive"
+            raise ValueError(msg)
 
     def rate_at(self, temp_c: float) -> float:
         """Reference seconds of shelf life one second at ``temp_c`` costs (the
