@@ -26,6 +26,7 @@ from .recheck import Finding, seconds
 # The checker compares the shelf life a plan reports with its own; a move
 # changes it by design, and falling below an order's minimum is its own problem.
 REPORTED_SHELF_LIFE = "reported shelf life"
+NOT_IN_PART = "neither served nor unserved"  # the checker's line for each order outside the part re-checked
 
 
 @dataclass(frozen=True)
@@ -46,39 +47,49 @@ def affected(document: dict[str, Any], lots: set[str]) -> list[dict[str, Any]]:
 
 
 def recheck_freight(case: Case, before: dict[str, Any], after: dict[str, Any], lots: set[str]) -> FreightCheck:
-    """The shipments depending on the re-timed ``lots`` and what the move breaks in them."""
+    """The shipments depending on the re-timed ``lots`` and what the move
+    breaks in them: one finding per shipment and kind of problem, with the
+    number of orders it hits and the checker's line for the first."""
     hit = affected(before, lots) + affected(after, lots)
     if not hit:
         return FreightCheck([], [])
     ids = {s["id"] for s in hit}
     orders = {m["order_id"] for doc in (before, after) for s in doc["shipments"] if s["id"] in ids
-              for m in s["manifest"]}
+              for m in s["manifest"] if m.get("supply_id") in lots}
     was = set(_problems(case, before, orders))
     new = [p for p in _problems(case, after, orders) if p not in was]
     shown = {s["id"]: s for s in affected(after, lots)}
-    findings = []
+    legs_of: dict[str, list[str]] = {}
+    for s in after["shipments"]:
+        if s["id"] in shown:
+            for m in s["manifest"]:
+                legs_of.setdefault(m["order_id"], []).append(s["id"])
+    grouped: dict[tuple[str, str], list[str]] = {}
     for p in new:
-        mine = _concerned(after, shown, p) or sorted(shown)
-        findings.append(Finding("freight", site=shown[mine[0]]["origin"] if mine[0] in shown else "", values={
-            "text": p, "shipments": mine, "lots": sorted({x for sid in mine for x in shown.get(sid, {}).get("lots", [])})}))
+        oid, what = _split(p)
+        sid = next((x for x in shown if x in p), None) or (legs_of.get(oid) or sorted(shown))[0]
+        grouped.setdefault((sid, what), []).append(p)
+    findings = [Finding("freight", site=shown[sid]["origin"] if sid in shown else "", values={
+        "text": lines[0], "orders": len(lines), "shipments": [sid], "lots": shown[sid]["lots"] if sid in shown else []})
+        for (sid, _), lines in grouped.items()]
     return FreightCheck(sorted(shown.values(), key=lambda s: (s["departure"], s["id"])), findings)
 
 
-def _concerned(doc: dict[str, Any], shown: dict[str, dict[str, Any]], problem: str) -> list[str]:
-    """The re-checked shipments ``problem`` is about: named in it, or carrying the order it names."""
-    named = [sid for sid in shown if sid in problem]
-    if named:
-        return named
+def _split(problem: str) -> tuple[str, str]:
+    """(order id, the rest) of a checker line ``order ID: ...`` (("", line) for others)."""
     if problem.startswith("order ") and ": " in problem:
         oid = problem[len("order "):problem.index(": ")]
-        return [s["id"] for s in doc["shipments"] if s["id"] in shown and any(m["order_id"] == oid for m in s["manifest"])]
-    return []
+        return oid, problem[problem.index(": ") + 2:]
+    return "", problem
 
 
 def _problems(case: Case, doc: dict[str, Any], orders: set[str]) -> list[str]:
-    """The consolidation checker's findings on the orders ``orders`` and every leg they take."""
+    """The consolidation checker's findings on the orders ``orders`` and every
+    leg they take (their manifest lines only: the rest of a shipment does not
+    depend on when these lots arrive, and is the same before and after)."""
     legs = {sid for o in doc["orders"] if o["order_id"] in orders for sid in o["shipments"]}
-    part = {**doc, "shipments": [s for s in doc["shipments"] if s["id"] in legs],
+    part = {**doc, "shipments": [{**s, "manifest": [m for m in s["manifest"] if m["order_id"] in orders]}
+                                 for s in doc["shipments"] if s["id"] in legs],
             "orders": [o for o in doc["orders"] if o["order_id"] in orders], "unserved_orders": []}
     params = PlanParams.from_dict(doc.get("params") or {})
     cparams = ConsolidationParams.from_dict(dict(params.consolidation))
@@ -89,14 +100,6 @@ def _problems(case: Case, doc: dict[str, Any], orders: set[str]) -> list[str]:
     supplies = [s for s in stock_supplies(case, doc) if s.id in used]
     supplies += supplies_from_deliveries(case, deliveries, precool_s=params.precool_s)
     freight = consolidation_of(case, part, handling_per_kg=cparams.handling_cost_per_kg, penalty=0.0)
-    known = {o.id for o in case.orders}
+    elsewhere = {f"order {o.id}: {NOT_IN_PART}" for o in case.orders if o.id not in orders}
     return [p for p in check_result(case, supplies, freight, params=cparams)
-            if REPORTED_SHELF_LIFE not in p and not _elsewhere(p, orders, known)]
-
-
-def _elsewhere(problem: str, orders: set[str], known: set[str]) -> bool:
-    """A coverage line about an order outside the part re-checked (every other order of the day)."""
-    if not problem.startswith("order ") or not problem.endswith("neither served nor unserved"):
-        return False
-    oid = problem[len("order "):-len(": neither served nor unserved")]
-    return oid in known and oid not in orders
+            if p not in elsewhere and REPORTED_SHELF_LIFE not in p]

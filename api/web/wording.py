@@ -43,9 +43,12 @@ def say(w: Words, f: dict[str, Any], *, site_name: Any = str, lot_name: Any = st
         return w._("Lot %(lot)s may not go to %(site)s (allowed: %(allowed)s).", lot=lot, site=site,
                    allowed=", ".join(site_name(s) for s in v.get("allowed", [])))
     if kind == "freight":
-        return w._("Freight: shipment %(shipments)s loads lot %(lots)s, which now reaches the packing house at "
-                   "another time; the freight check finds: %(text)s", shipments=", ".join(v.get("shipments", [])),
-                   lots=", ".join(lot_name(x) for x in v.get("lots", [])), text=v["text"])
+        return w.n_("Freight: shipment %(shipments)s loads lot %(lots)s, which now reaches the packing house at "
+                    "another time; the freight check finds, for %(n)s order: %(text)s",
+                    "Freight: shipment %(shipments)s loads lot %(lots)s, which now reaches the packing house at "
+                    "another time; the freight check finds, for %(n)s orders (the first): %(text)s",
+                    int(v.get("orders", 1)), shipments=", ".join(v.get("shipments", [])),
+                    lots=", ".join(lot_name(x) for x in v.get("lots", [])), text=v["text"])
     if kind == "route":
         return w._("%(vehicle)s: the route cannot be re-timed (%(text)s).", vehicle=vehicle, text=v["text"])
     return w._("The checker says: %(text)s", text=v.get("text", kind))
