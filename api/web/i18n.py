@@ -45,6 +45,29 @@ def _number_pattern(digits: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
 
 
+@cache
+def _separators(lang: str) -> tuple[str, str]:
+    """(group, decimal) of ``lang``, as Babel's ``#,##0.00`` pattern writes them."""
+    sample = _number_pattern(1).apply(1234.5, _locale(lang))
+    return sample[1], sample[-2]
+
+
+def _grouped(value: float, digits: int, lang: str) -> str:
+    """``value`` as ``#,##0`` with ``digits`` decimals in ``lang`` (the same text as
+    Babel's pattern, rounding half to even, without its Decimal round trip: a
+    plan page writes thousands of numbers)."""
+    group, decimal = _separators(lang)
+    text = f"{value:,.{digits}f}"
+    if text in ("-0", "-0." + "0" * digits):
+        text = text[1:]
+    return text.translate({ord(","): group, ord("."): decimal})
+
+
+@cache
+def _money(value: float, currency: str, lang: str) -> str:
+    return format_currency(value, currency, locale=_locale(lang), format_type="standard", currency_digits=True)
+
+
 @dataclass(frozen=True)
 class Words:
     """Everything a template or message needs to speak ``lang`` in ``tz``."""
@@ -80,7 +103,7 @@ class Words:
 
     def number(self, value: float, digits: int = 0) -> str:
         """``4.518.347`` (Vietnamese) or ``4,518,347`` (English)."""
-        return _number_pattern(digits).apply(value, _locale(self.lang))
+        return _grouped(value, digits, self.lang)
 
     def value(self, value: float) -> str:
         """A measured value with the digits that matter: ``14.776``, ``0,952``, ``3,14``."""
@@ -92,8 +115,7 @@ class Words:
         return f"{self.number(value, 0 if whole else 1)} kg"
 
     def money(self, value: float) -> str:
-        return format_currency(value, self.currency, locale=_locale(self.lang), format_type="standard",
-                               currency_digits=True)
+        return _money(float(value), self.currency, self.lang)
 
     def percent(self, value: float) -> str:
         return f"{self.number(100 * value, 0)} %"

@@ -5,8 +5,11 @@ edit worded in the user's language, and the stops done in the field."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from planner.domain import Case, SiteKind, drivers_by_vehicle
@@ -72,51 +75,26 @@ def plan_view(case: Case, who: Principal, now: Current, done: list[StopDone], w:
               *, draft: bool = False) -> dict[str, Any]:
     doc = now.draft.document if draft and now.draft is not None else now.document
     seen = visible_vehicles(who, doc)
-    sites = case.site_by_id
     lots = {lot.id: lot for lot in case.lots}
     delivery = {d["lot_id"]: d for d in doc["deliveries"]}
     done_at = {(d.kind, d.lot_key): d for d in done}
     weighed = weighed_by_lot(done, case)
     changed = set(now.draft.change.get("changed", [])) if now.draft is not None else set()
+    fleet = {v: k for k, v in enumerate(vehicle_ids(case))}  # a route keeps its colour through edits
     routes = []
-    for n, r in enumerate(doc["routes"]):
+    for r in doc["routes"]:
         if r["vehicle_id"] not in seen:
             continue
-        stops = []
-        for k, s in enumerate(r["stops"]):
-            mark = done_at.get((s["kind"], lot_key(s["lot_ids"]))) if s["lot_ids"] else None
-            lot_rows = []
-            for lot_id in s["lot_ids"]:
-                lot = lots.get(lot_id)
-                row = {"id": lot_id, "label": lot_label(who, lot_id), "own": own(who, lot_id),
-                       "kg": lot.kg if lot else 0.0, "weighed_kg": weighed.get(lot_id)}
-                d = delivery.get(lot_id)
-                if d is not None and s["kind"] == "pickup":
-                    row["shelf_life_days"] = d["shelf_life_left_days"]
-                    if mark is not None and lot is not None:
-                        t = recheck.seconds(case, mark.done_at.isoformat())
-                        row["shelf_life_days"] = round(recheck.shelf_life_left_s(
-                            case, lot_id, r["vehicle_id"], t, t) / 86400, 2)
-                lot_rows.append(row)
-            stops.append({
-                "index": k, "n": k, "site": s["site"], "name": sites[s["site"]].name if s["site"] in sites else s["site"],
-                "kind": s["kind"], "lat": s["lat"], "lon": s["lon"], "arrival": w.hour(s["arrival"]),
-                "departure": w.hour(s["departure"]), "waiting": w.duration(s["waiting_s"]) if s["waiting_s"] else "",
-                "load": w.kg(s["load_kg"]), "lots": lot_rows,
-                "done": None if mark is None else {"kg": w.kg(mark.weighed_kg), "at": w.clock(mark.done_at)},
-            })
-        routes.append({
-            "vehicle_id": r["vehicle_id"], "type": r["vehicle_type"], "color": PALETTE[n % len(PALETTE)],
-            "km": w.number(r["distance_m"] / 1000, 1), "duration": w.duration(r["duration_s"]),
-            "cost": w.money(r["cost"]), "start": w.hour(r["stops"][0]["departure"]),
-            "end": w.hour(r["stops"][-1]["arrival"]), "stops": stops, "changed": r["vehicle_id"] in changed,
-            "lots": sum(len(s["lot_ids"]) for s in r["stops"] if s["kind"] == "pickup"),
-        })
+        n = fleet.get(r["vehicle_id"], len(fleet))
+        marks = [done_at.get((s["kind"], lot_key(s["lot_ids"]))) if s["lot_ids"] else None for s in r["stops"]]
+        ids = [lot_id for s in r["stops"] for lot_id in s["lot_ids"]]
+        key = _route_key(w, who, n, r, [delivery.get(x) for x in ids], [weighed.get(x) for x in ids], marks)
+        view = ROUTE_VIEWS.get(key)
+        if view is None:
+            view = _route_view(case, who, w, n, r, marks, lots, delivery, weighed)
+            ROUTE_VIEWS.put(key, view)
+        routes.append({**view, "changed": r["vehicle_id"] in changed})
     used = {r["vehicle_id"] for r in doc["routes"]}
-    names = {d.id: d.name for d in case.drivers}
-    for r in routes:
-        source = next(x for x in doc["routes"] if x["vehicle_id"] == r["vehicle_id"])
-        r["driver"] = names.get(source.get("driver_id") or "", "")
     findings = worded(case, who, now.draft.findings, w) if now.draft is not None else []
     intake = intake_view(case, doc, weighed, w)
     own_lots = sorted((lid for lid in delivery if own(who, lid)), key=lambda x: lot_label(who, x))
@@ -145,6 +123,80 @@ def fleet_view(case: Case, routes: list[dict[str, Any]], used: set[str]) -> list
 
     return [{"id": v, "label": label(v), "used": v in shown, "color": shown[v]["color"] if v in shown else ""}
             for v in vehicle_ids(case) if v in shown or v not in used]
+
+
+class RouteViews:
+    """Each route's view, kept by what it is made of (the route, its lots'
+    deliveries and weighed kg, its stops done, the reader and the language):
+    a plan page re-builds only the routes an edit or a report from the field
+    changed. Bounded; safe across threads."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._lock = threading.Lock()
+        self._views: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._size = size
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            view = self._views.get(key)
+            if view is not None:
+                self._views.move_to_end(key)
+            return view
+
+    def put(self, key: str, view: dict[str, Any]) -> None:
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+
+
+ROUTE_VIEWS = RouteViews()
+
+
+def _route_key(w: Words, who: Principal, n: int, route: dict[str, Any], deliveries: list[Any],
+               weighed: list[float | None], marks: list[StopDone | None]) -> str:
+    done = [None if m is None else (m.weighed_kg, m.done_at.isoformat()) for m in marks]
+    text = json.dumps([w.lang, w.tz, w.currency, who.org, who.is_planner, n, route, deliveries, weighed, done],
+                      default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _route_view(case: Case, who: Principal, w: Words, n: int, r: dict[str, Any], marks: list[StopDone | None],
+                lots: dict[str, Any], delivery: dict[str, dict[str, Any]], weighed: dict[str, float]) -> dict[str, Any]:
+    """One route as the page shows it: its colour, times, and numbered stops with their lots."""
+    sites = case.site_by_id
+    stops = []
+    for k, (s, mark) in enumerate(zip(r["stops"], marks, strict=True)):
+        lot_rows = []
+        for lot_id in s["lot_ids"]:
+            lot = lots.get(lot_id)
+            row = {"id": lot_id, "label": lot_label(who, lot_id), "own": own(who, lot_id),
+                   "kg": lot.kg if lot else 0.0, "weighed_kg": weighed.get(lot_id)}
+            d = delivery.get(lot_id)
+            if d is not None and s["kind"] == "pickup":
+                row["shelf_life_days"] = d["shelf_life_left_days"]
+                if mark is not None and lot is not None:
+                    t = recheck.seconds(case, mark.done_at.isoformat())
+                    row["shelf_life_days"] = round(recheck.shelf_life_left_s(
+                        case, lot_id, r["vehicle_id"], t, t) / 86400, 2)
+            row["title"] = w.kg(row["kg"]) + (f" · {w.days(row['shelf_life_days'])}" if "shelf_life_days" in row else "")
+            lot_rows.append(row)
+        stops.append({
+            "index": k, "n": k, "site": s["site"], "name": sites[s["site"]].name if s["site"] in sites else s["site"],
+            "kind": s["kind"], "lat": s["lat"], "lon": s["lon"], "arrival": w.hour(s["arrival"]),
+            "departure": w.hour(s["departure"]), "waiting": w.duration(s["waiting_s"]) if s["waiting_s"] else "",
+            "load": w.kg(s["load_kg"]), "lots": lot_rows,
+            "done": None if mark is None else {"kg": w.kg(mark.weighed_kg), "at": w.clock(mark.done_at)},
+        })
+    names = {d.id: d.name for d in case.drivers}
+    return {
+        "vehicle_id": r["vehicle_id"], "type": r["vehicle_type"], "color": PALETTE[n % len(PALETTE)],
+        "km": w.number(r["distance_m"] / 1000, 1), "duration": w.duration(r["duration_s"]),
+        "cost": w.money(r["cost"]), "start": w.hour(r["stops"][0]["departure"]),
+        "end": w.hour(r["stops"][-1]["arrival"]), "stops": stops,
+        "lots": sum(len(s["lot_ids"]) for s in r["stops"] if s["kind"] == "pickup"),
+        "driver": names.get(r.get("driver_id") or "", ""),
+    }
 
 
 def worded(case: Case, who: Principal, findings: list[dict[str, Any]], w: Words) -> list[dict[str, str]]:
