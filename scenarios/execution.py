@@ -6,9 +6,10 @@ the baseline. Execution perturbs them:
 
 - each pickup vehicle runs ``route_delay_min`` late: its lots reach the
   packing house that much later, and sit that much longer at the vehicle's
-  temperature before pre-cooling (:func:`execute_pickups`). A lot whose
-  pre-cooling budget is spent by then is *downgraded*
-  (:mod:`.quality`): it is not sold to the grade-A orders the plan fed from it;
+  temperature before pre-cooling (:func:`execute_pickups`). A lot that has
+  spent more than its pre-cooling target's budget by then (the plan's
+  spending plus the delay's) is *downgraded* (:mod:`.quality`): it is not
+  sold to the grade-A orders the plan fed from it;
 - each freight shipment leaves ``leg_delay_min`` late (its cut-off moves with
   it) and rides ``temperature_deviation_c`` away from its set point. An order
   whose fruit is not at the origin by the (delayed) cut-off misses the
@@ -49,8 +50,9 @@ Streams = Callable[[str], np.random.Generator]  # a random stream per vehicle or
 class LotOutcome:
     """A collected lot once its pickup ran: unloaded at the packing house at
     ``unloaded`` (pre-cooling starts), ``extra_loss_s`` reference seconds of
-    shelf life lost to the delay, ``downgraded`` when its pre-cooling budget
-    was spent before it arrived."""
+    shelf life lost to the delay, ``downgraded`` when it had spent more than
+    its pre-cooling target's budget (``precool_target_budget_s``) when it
+    arrived."""
 
     lot_id: str
     kg: float
@@ -121,8 +123,9 @@ def _vehicle_type_of(case: Case, vehicle_id: str) -> Any:
 def execute_pickups(case: Case, plan: Any, spec: ExecutionSpec, streams: Streams) -> dict[str, LotOutcome]:
     """Every delivered lot's outcome: its vehicle's delay (one draw per
     vehicle, from the vehicle's own stream), the shelf life it costs at the
-    vehicle's temperature, and whether the lot's pre-cooling budget
-    (``budget_left_s`` of the plan's delivery) is spent."""
+    vehicle's temperature, and whether the lot has spent more than its
+    target's budget: the plan's spending (the hard budget minus the
+    delivery's ``budget_left_s``) plus the delay's."""
     deliveries = list(plan.routing.deliveries)
     delays = {v: max(spec.route_delay_min.sample(streams(f"vehicle {v}")), 0.0) * MINUTE
               for v in sorted({d.vehicle_id for d in deliveries})}
@@ -132,14 +135,16 @@ def execute_pickups(case: Case, plan: Any, spec: ExecutionSpec, streams: Streams
         lot = lots.get(d.lot_id)
         if lot is None:
             continue
-        model = model_for(case.product_by_id[lot.product])
+        product = case.product_by_id[lot.product]
+        model = model_for(product)
         vt = _vehicle_type_of(case, d.vehicle_id)
         temp = case.temperature_of(vt, d.delivered) if vt else case.settings.ambient_at(d.delivered)
         delay = delays[d.vehicle_id]
         extra = float(delay * model.rate(temp))
+        spent = product.precool_budget_s - d.budget_left_s + extra
         out[d.lot_id] = LotOutcome(
             lot_id=lot.id, kg=lot.kg, harvested=lot.ready, unloaded=d.delivered + round(delay),
-            delay_s=round(delay), extra_loss_s=extra, downgraded=extra > d.budget_left_s)
+            delay_s=round(delay), extra_loss_s=extra, downgraded=spent > product.precool_target_budget_s)
     return out
 
 

@@ -4,24 +4,21 @@ The product states its target (``precool_target_h`` in products.toml; lychee:
 2 h, "leading operations pre-cool within 1-2 h of harvest",
 shared/docs/DOMAIN.md). The rule, in planning and in execution:
 
-- *Budget.* A lot may spend, before it is unloaded at a packing house, the
-  shelf life that the target's hours at the day's harvest-time ambient cost
-  (reference seconds: ``target * rate(T)``, ``T`` the kg-weighted ambient at
-  the day's harvest times): the engine's rule
-  (``planner/domain/products.py``; the engine costs it at the case's
-  ``precool_ambient_c``, the simulator at each day's own ambient). Riding in
-  a reefer spends it more slowly than waiting at ambient, so a reefer may take
-  longer than the target; a lot waiting in the sun may not. A product without
-  a target is costed at the engine's default target (2 h) unless its case
-  states a share (``precool_budget_fraction``).
-- *Planning.* The day's planner gets that budget (:func:`with_precool_budget`)
-  and collects only lots it can unload within it; a lot it cannot is left on
-  the farm and, not pre-cooled by midnight, is lost (browned: DOMAIN.md).
-- *Execution.* A collected lot whose pickup delay spends more than its budget
-  left is downgraded (:class:`.execution.LotOutcome`): it is not sold to the
-  grade-A orders the plan fed from it (those orders are not delivered sound)
-  and what it had left goes to the traditional trade that night
-  (``kg_downgraded``).
+- *Budgets.* The engine's rule (``planner/domain/products.py``): the
+  target's hours and the hard limit's hours (lychee: lost after about a day
+  at ambient) are both costed in reference seconds at the harvest-time
+  ambient, the engine at the case's ``precool_ambient_c``, the simulator at
+  each day's own (``T``, the kg-weighted ambient at the day's harvest times;
+  :func:`with_precool_budget`). Riding in a reefer spends them more slowly
+  than waiting at ambient.
+- *Planning.* The day's planner keeps the hard budget: a lot it cannot
+  unload within it is left on the farm and, not pre-cooled by midnight, is
+  lost (browned: DOMAIN.md). Late against the target is allowed.
+- *Execution.* A collected lot that, with its pickup delay, has spent more
+  than the target's budget when unloaded is downgraded
+  (:class:`.execution.LotOutcome`): it is not sold to the grade-A orders the
+  plan fed from it (those orders are not delivered sound) and what it had
+  left goes to the traditional trade that night (``kg_downgraded``).
 - *KPIs.* ``precool_hours_mean`` (kg-weighted hours from harvest to
   unloading, as executed) and ``precool_late_kg`` (kg unloaded later than the
   target), next to ``precool_target_hours``."""
@@ -49,17 +46,12 @@ def harvest_ambient_c(case: Case) -> float:
 
 
 def with_precool_budget(case: Case) -> Case:
-    """``case`` with each product whose budget comes from a target (stated,
-    or the engine's default) costed at the day's harvest-time ambient: the
-    engine's own rule (:attr:`planner.domain.ProductProfile.precool_budget_s`)
-    at the temperature of the day. A product that states only a share keeps it."""
+    """``case`` with each product's pre-cooling budgets (the target's and the
+    hard limit's) costed at the day's harvest-time ambient: the engine's own
+    rule (:class:`planner.domain.ProductProfile`) at the temperature of the
+    day. A product that states its hard budget as a share keeps that share."""
     temp = harvest_ambient_c(case)
-    products = []
-    for p in case.products:
-        if p.precool_target_s > 0 or p.precool_budget_fraction == 0.0:
-            p = replace(p, precool_ambient_c=temp)
-        products.append(p)
-    return case.replace(products=tuple(products))
+    return case.replace(products=tuple(replace(p, precool_ambient_c=temp) for p in case.products))
 
 
 def precool_target_hours(case: Case) -> float:

@@ -5,20 +5,23 @@ scenario simulator costs it at each day's harvest ambient, the same rule):
 
 - *Target* (``precool_target_s``; soft): the product's stated time from
   harvest to pre-cooling, in clock hours (lychee: 2 h, the upper end of
-  "leading operations pre-cool within 1-2 h of harvest", shared/docs/DOMAIN.md).
-  It is a KPI: kg unloaded later than the target are counted late, not lost.
-- *Budget* (``precool_budget_s``; hard): the reference shelf life the target
-  costs at the harvest-time ambient (``precool_ambient_c``): the target's
-  seconds times the product's rate at that temperature. A lot waiting at that
-  ambient has exactly the target; riding in a reefer spends it more slowly, a
-  hotter wait faster. Routing collects only lots it can unload within the
-  budget and the checkers refuse a plan that overruns it; in execution a lot
-  whose delays spend more than its budget is downgraded (sold to the
-  traditional trade, not to the grade-A orders), and a lot not pre-cooled on
-  its harvest day is lost (lychee browns within about a day, DOMAIN.md).
-- A product that states no target is costed at :data:`DEFAULT_PRECOOL_TARGET_S`,
-  unless its case states the budget as a share of the reference shelf life
-  (``precool_budget_fraction``); a stated target wins over a share.
+  "leading operations pre-cool within 1-2 h of harvest", shared/docs/DOMAIN.md;
+  default :data:`DEFAULT_PRECOOL_TARGET_S`). It costs
+  ``precool_target_budget_s``: the target's seconds times the product's rate
+  at the harvest-time ambient (``precool_ambient_c``); riding in a reefer
+  spends it more slowly, a hotter wait faster. A lot that has spent more by
+  the time it is unloaded is late (KPI ``precool_late_kg``) and, in
+  execution, *downgraded*: sold to the traditional trade, not to the grade-A
+  orders fed from it. Planning does not refuse it: late fruit picked is worth
+  more than fruit left to rot.
+- *Limit* (``precool_limit_s``; hard): the time at that ambient after which
+  fruit not pre-cooled is lost: untreated lychee "browns within about a day at
+  ambient" (DOMAIN.md; default :data:`DEFAULT_PRECOOL_LIMIT_S`, 24 h). It
+  costs ``precool_budget_s``, the budget routing must keep (a lot it cannot
+  unload within it is left on the farm) and the checkers enforce; a lot left
+  on the farm that spends it is lost there.
+- A case may instead state the hard budget as a share of the reference shelf
+  life (``precool_budget_fraction`` > 0), which then wins over the limit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from enum import StrEnum
 DEFAULT_PRECOOL_TARGET_S = 2 * 3600
 """Harvest to pre-cooling when a product states none: 2 h, the upper end of
 "leading operations pre-cool within 1-2 h of harvest" (shared/docs/DOMAIN.md)."""
+DEFAULT_PRECOOL_LIMIT_S = 24 * 3600
+"""Harvest to pre-cooling after which fruit is lost when a product states
+none: 24 h, "untreated skin browns within about a day at ambient" (marketable
+fruit fell to 0 % after 30 h at room temperature; shared/docs/DOMAIN.md)."""
 DEFAULT_PRECOOL_AMBIENT_C = 27.0
 """The harvest-time ambient the budget is costed at when a product states
 none: a main-crop morning in Luc Ngan (the embedded case's kg-weighted ambient
@@ -51,8 +58,10 @@ class ProductProfile:
     product's stated harvest-to-pre-cooling target in engine seconds (0: not
     stated; lychee: 1-2 h, shared/docs/DOMAIN.md) and ``precool_ambient_c`` the
     harvest-time ambient its budget is costed at (module docstring).
-    ``precool_budget_fraction`` (0: not stated) is a share of the reference
-    shelf life used as the budget of a product that states no target.
+    ``precool_limit_s`` the time after which fruit not pre-cooled is lost
+    (0: not stated, the default applies) and ``precool_budget_fraction`` (0:
+    not stated) a share of the reference shelf life that replaces the limit as
+    the hard budget (module docstring).
     ``shelf_life_value_per_kg_day`` is
     what a day of reference shelf life of one kg is worth (case currency; None:
     derived from what the case's orders pay for the product, spread over its
@@ -71,6 +80,7 @@ class ProductProfile:
     precool_target_s: int = 0
     shelf_life_value_per_kg_day: float | None = None
     precool_ambient_c: float = DEFAULT_PRECOOL_AMBIENT_C
+    precool_limit_s: int = 0
 
     def __post_init__(self) -> None:
         if self.ref_shelf_life_s <= 0:
@@ -88,6 +98,13 @@ class ProductProfile:
             raise ValueError(msg)
         if self.precool_target_s < 0:
             msg = f"product {self.id}: precool_target must be >= 0, got {self.precool_target_s} s"
+            raise ValueError(msg)
+        if self.precool_limit_s < 0:
+            msg = f"product {self.id}: precool_limit must be >= 0, got {self.precool_limit_s} s"
+            raise ValueError(msg)
+        if self.precool_target_s and self.precool_limit_s and self.precool_target_s > self.precool_limit_s:
+            msg = (f"product {self.id}: precool_target ({self.precool_target_s} s) must not exceed "
+                   f"precool_limit ({self.precool_limit_s} s)")
             raise ValueError(msg)
         if not -10.0 <= self.precool_ambient_c <= 50.0:
             msg = f"product {self.id}: precool_ambient_c must be in [-10, 50] C, got {self.precool_ambient_c}"
@@ -110,11 +127,20 @@ class ProductProfile:
 
     @property
     def precool_budget_s(self) -> int:
-        """Reference seconds of shelf life a lot may spend before pre-cooling:
-        the target (stated, else the default) at the harvest-time ambient, or
-        the stated share of a product without a target; never more than the
-        whole reference life."""
-        if self.precool_target_s == 0 and self.precool_budget_fraction > 0.0:
+        """The hard budget: reference seconds of shelf life a lot may spend
+        before pre-cooling, past which it is lost: the limit (stated, else the
+        default) at the harvest-time ambient, or the stated share; never more
+        than the whole reference life."""
+        if self.precool_budget_fraction > 0.0:
             return round(self.ref_shelf_life_s * self.precool_budget_fraction)
+        limit = self.precool_limit_s or DEFAULT_PRECOOL_LIMIT_S
+        return min(self.ref_shelf_life_s, round(limit * self.rate_at(self.precool_ambient_c)))
+
+    @property
+    def precool_target_budget_s(self) -> int:
+        """The soft budget: reference seconds the target (stated, else the
+        default) costs at the harvest-time ambient; a lot that spends more
+        before pre-cooling is late and downgraded. Never more than the hard
+        budget."""
         target = self.precool_target_s or DEFAULT_PRECOOL_TARGET_S
-        return min(self.ref_shelf_life_s, round(target * self.rate_at(self.precool_ambient_c)))
+        return min(self.precool_budget_s, round(target * self.rate_at(self.precool_ambient_c)))

@@ -130,7 +130,7 @@ SETTINGS_KEYS = frozenset({
 PRODUCT_KEYS = frozenset({
     "name", "ref_temp_c", "ref_shelf_life_days", "q10", "model", "activation_energy_j_mol",
     "precool_budget_fraction", "kg_per_box", "precool_target_h", "shelf_life_value_per_kg_day",
-    "precool_ambient_c",
+    "precool_ambient_c", "precool_limit_h",
 })
 MARKET_KEYS = frozenset({
     "name", "countries", "treatment", "forbidden_regions", "certifications", "min_shelf_life_days",
@@ -245,8 +245,9 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
             "ref_shelf_life_s": round(row.number("ref_shelf_life_days", positive=True) * DAY),
             "q10": row.number("q10", default=3.0),
             "activation_energy_j_mol": row.number("activation_energy_j_mol", default=0.0),
-            # 0 (the default): derived from precool_target_h at precool_ambient_c (planner/domain/products.py)
+            # 0 (the default): the hard budget is precool_limit_h at precool_ambient_c (planner/domain/products.py)
             "precool_budget_fraction": row.number("precool_budget_fraction", default=0.0, minimum=0),
+            "precool_limit_s": round(row.number("precool_limit_h", default=0.0, minimum=0) * HOUR),
             "precool_ambient_c": row.number("precool_ambient_c", default=DEFAULT_PRECOOL_AMBIENT_C),
             "kg_per_box": row.number("kg_per_box", default=5.0, positive=True),
             "precool_target_s": round(row.number("precool_target_h", default=0.0, minimum=0) * HOUR),

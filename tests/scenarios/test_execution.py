@@ -123,28 +123,32 @@ def test_a_reefer_failure_spoils_its_load(tiny_luc_ngan: Case) -> None:
 
 
 def test_the_budget_comes_from_the_products_target(tiny_luc_ngan: Case) -> None:
-    """2 h at the harvest-time ambient, in reference seconds, as the planner's budget."""
-    product = replace(tiny_luc_ngan.products[0], precool_target_s=2 * HOUR)
+    """2 h at the harvest-time ambient, in reference seconds, as the target's
+    (soft) budget; 24 h there as the hard one the planner keeps."""
+    product = replace(tiny_luc_ngan.products[0], precool_target_s=2 * HOUR, precool_budget_fraction=0.0)
     lot = replace(tiny_luc_ngan.lots[0], ready=6 * HOUR, latest_pickup=12 * HOUR)
     case = with_precool_budget(tiny_luc_ngan.replace(products=(product,), lots=(lot,)))
     temp = tiny_luc_ngan.settings.ambient_at(6 * HOUR)
-    expected = 2 * HOUR * product.q10 ** ((temp - product.ref_temp_c) / 10)
-    assert case.products[0].precool_budget_s == pytest.approx(expected, abs=1)
-    untouched = with_precool_budget(tiny_luc_ngan)  # no target: the case's budget stays
-    assert untouched.products[0].precool_budget_s == tiny_luc_ngan.products[0].precool_budget_s
+    rate = product.q10 ** ((temp - product.ref_temp_c) / 10)
+    assert case.products[0].precool_target_budget_s == pytest.approx(2 * HOUR * rate, abs=1)
+    assert case.products[0].precool_budget_s == pytest.approx(24 * HOUR * rate, abs=1)
+    shared = with_precool_budget(tiny_luc_ngan)  # a stated share stays the hard budget
+    assert shared.products[0].precool_budget_s == tiny_luc_ngan.products[0].precool_budget_s == round(0.2 * 24 * DAY)
 
 
 def test_a_lot_past_its_budget_is_downgraded(tiny_luc_ngan: Case) -> None:
     """Two lots picked at 06:00, unloaded at 07:30 as planned with 600 s of
-    budget left; the moto that carries lot 'late' runs 30 min late at ambient
-    (more than 600 s of budget): 'late' is downgraded, not carried as stock,
-    and the order it fed is not sound; 'ok' rides a reefer on time."""
+    the 2 h target's budget left; the moto that carries lot 'late' runs 30 min
+    late at ambient (more than 600 s): 'late' is downgraded, not carried as
+    stock, and the order it fed is not sound; 'ok' rides a reefer on time."""
     lots = tuple(HarvestLot(i, tiny_luc_ngan.lots[0].farm, "lychee", 100.0, 6 * HOUR, 9 * HOUR)
                  for i in ("late", "ok"))
-    case = tiny_luc_ngan.replace(lots=lots)
+    product = replace(tiny_luc_ngan.products[0], precool_budget_fraction=0.0, precool_target_s=2 * HOUR)
+    case = tiny_luc_ngan.replace(lots=lots, products=(product,))
     moto = next(v for v in case.vehicle_types if v.temperature.value == "ambient")
+    left = product.precool_budget_s - product.precool_target_budget_s + 600.0  # of the hard budget, as routing says
     deliveries = [SimpleNamespace(lot_id=i, vehicle_id=f"{moto.id}#{k}", delivered=round(7.5 * HOUR),
-                                  budget_left_s=600.0) for k, i in enumerate(("late", "ok"))]
+                                  budget_left_s=left) for k, i in enumerate(("late", "ok"))]
     plan = SimpleNamespace(routing=SimpleNamespace(deliveries=deliveries))
 
     def streams(key: str) -> Scripted:

@@ -1,7 +1,8 @@
-"""The pre-cooling budget: one rule for the engine and the simulator, derived
-from the product's harvest-to-pre-cooling target (shared/docs/DOMAIN.md:
-"leading operations pre-cool within 1-2 h of harvest"), not a share of the
-reference shelf life."""
+"""The pre-cooling budgets: one rule for the engine and the simulator,
+derived from the domain facts (shared/docs/DOMAIN.md), not a share of the
+reference shelf life: the soft target ("leading operations pre-cool within
+1-2 h of harvest": later is downgraded) and the hard limit ("browns within
+about a day at ambient": later is lost), both costed at the harvest ambient."""
 
 from __future__ import annotations
 
@@ -24,58 +25,69 @@ def lychee(**kwargs: object) -> ProductProfile:
     return ProductProfile("lychee", "Lychee", 5.0, 24 * DAY, q10=3.3, **kwargs)  # type: ignore[arg-type]
 
 
-def test_the_default_budget_is_two_hours_at_a_harvest_morning() -> None:
-    """No target and no share: 2 h at 27 C, by hand 7,200 s x 3.3^2.2 =
-    99,555 reference seconds (27.7 h, 4.8 % of 24 days; the old default was
-    20 %, 115.2 h)."""
-    assert lychee().precool_budget_s == pytest.approx(7200 * 3.3 ** 2.2, abs=1)
-    assert lychee().precool_budget_s == pytest.approx(99_555, abs=1)
+def test_the_default_budgets_are_two_hours_and_a_day_at_a_harvest_morning() -> None:
+    """No target, limit or share: the target's budget is 2 h at 27 C, by hand
+    7,200 s x 3.3^2.2 = 99,555 reference s (27.7 h); the hard one 24 h there,
+    1,194,660 s (331.9 h, 57.6 % of 24 days). The old hard default was 20 %
+    (115.2 h) and there was no soft one."""
+    assert lychee().precool_target_budget_s == pytest.approx(7200 * 3.3 ** 2.2, abs=1)
+    assert lychee().precool_target_budget_s == pytest.approx(99_555, abs=1)
+    assert lychee().precool_budget_s == pytest.approx(12 * 99_555, abs=12)
 
 
-def test_a_stated_target_wins_over_a_share_and_a_share_over_the_default() -> None:
-    target = lychee(precool_target_s=HOUR, precool_ambient_c=30.0, precool_budget_fraction=0.2)
-    assert target.precool_budget_s == pytest.approx(3600 * 3.3 ** 2.5, abs=1)
-    assert lychee(precool_budget_fraction=0.2).precool_budget_s == round(0.2 * 24 * DAY)
-    hot = lychee(precool_target_s=100 * HOUR, precool_ambient_c=45.0)  # never more than the whole life
+def test_a_stated_share_is_the_hard_budget_and_the_target_stays_soft() -> None:
+    shared = lychee(precool_target_s=HOUR, precool_ambient_c=30.0, precool_budget_fraction=0.2)
+    assert shared.precool_budget_s == round(0.2 * 24 * DAY)
+    assert shared.precool_target_budget_s == pytest.approx(3600 * 3.3 ** 2.5, abs=1)
+    tight = lychee(precool_target_s=2 * HOUR, precool_budget_fraction=0.001)  # never more than the hard budget
+    assert tight.precool_target_budget_s == tight.precool_budget_s == round(0.001 * 24 * DAY)
+    hot = lychee(precool_limit_s=100 * HOUR, precool_ambient_c=45.0)  # never more than the whole life
     assert hot.precool_budget_s == 24 * DAY
+    with pytest.raises(ValueError, match="precool_target .* must not exceed precool_limit"):
+        lychee(precool_target_s=3 * HOUR, precool_limit_s=2 * HOUR)
 
 
 @pytest.mark.parametrize("product", [
-    lychee(precool_target_s=2 * HOUR, precool_ambient_c=26.5),
+    lychee(precool_target_s=2 * HOUR, precool_limit_s=20 * HOUR, precool_ambient_c=26.5),
     ProductProfile("x", "X", 5.0, 20 * DAY, model=KineticsModel.ARRHENIUS, activation_energy_j_mol=70_000.0,
-                   precool_target_s=90 * 60, precool_ambient_c=31.0),
+                   precool_target_s=90 * 60, precool_limit_s=12 * HOUR, precool_ambient_c=31.0),
 ])
-def test_a_lot_waiting_the_target_at_the_ambient_spends_the_budget(product: ProductProfile) -> None:
-    """The budget is what the freshness model charges for the target's hours
-    at the harvest-time ambient (the same kinetics, Q10 or Arrhenius)."""
-    spent = model_for(product).consumed([product.precool_target_s], [product.precool_ambient_c])
-    assert product.precool_budget_s == pytest.approx(spent, abs=1)
+def test_waiting_the_target_or_the_limit_at_the_ambient_spends_its_budget(product: ProductProfile) -> None:
+    """Each budget is what the freshness model charges for its hours at the
+    harvest-time ambient (the same kinetics, Q10 or Arrhenius)."""
+    model = model_for(product)
+    assert product.precool_target_budget_s == pytest.approx(
+        model.consumed([product.precool_target_s], [product.precool_ambient_c]), abs=1)
+    assert product.precool_budget_s == pytest.approx(
+        model.consumed([product.precool_limit_s], [product.precool_ambient_c]), abs=1)
 
 
-def test_the_embedded_case_derives_its_budget_from_the_target() -> None:
-    """data/luc-ngan states the 2 h target and the 26.5 C harvest ambient, no share."""
+def test_the_embedded_case_derives_its_budgets_from_the_domain() -> None:
+    """data/luc-ngan states the 2 h target, the 24 h limit and the 26.5 C
+    harvest ambient, no share."""
     case = read_case(SHIPPED.parent / "data" / "luc-ngan")
     p = case.products[0]
-    assert p.precool_target_s == 2 * HOUR and p.precool_budget_fraction == 0.0
-    assert p.precool_budget_s == pytest.approx(7200 * 3.3 ** 2.15, abs=1)
-    assert p.precool_budget_s < 0.05 * p.ref_shelf_life_s
+    assert (p.precool_target_s, p.precool_limit_s, p.precool_budget_fraction) == (2 * HOUR, 24 * HOUR, 0.0)
+    assert p.precool_target_budget_s == pytest.approx(7200 * 3.3 ** 2.15, abs=1)
+    assert p.precool_budget_s == pytest.approx(24 * 3600 * 3.3 ** 2.15, abs=1)
     assert abs(p.precool_ambient_c - harvest_ambient_c(case)) < 0.5  # the stated ambient is the case's
 
 
 def test_the_simulator_costs_the_same_rule_at_the_days_ambient(tiny_luc_ngan: Case) -> None:
     """Planning in the simulator uses the engine's rule at the day's harvest
-    ambient: a product with the default target is re-costed too; one with a
-    stated share only keeps it."""
+    ambient; a product with a stated share keeps it as its hard budget."""
     default = replace(tiny_luc_ngan.products[0], precool_budget_fraction=0.0)
     day = with_precool_budget(tiny_luc_ngan.replace(products=(default,)))
-    temp = harvest_ambient_c(tiny_luc_ngan)
-    assert day.products[0].precool_budget_s == pytest.approx(7200 * 3.3 ** ((temp - 5.0) / 10), abs=1)
+    rate = 3.3 ** ((harvest_ambient_c(tiny_luc_ngan) - 5.0) / 10)
+    assert day.products[0].precool_target_budget_s == pytest.approx(7200 * rate, abs=1)
+    assert day.products[0].precool_budget_s == pytest.approx(24 * 3600 * rate, abs=1)
     assert with_precool_budget(tiny_luc_ngan).products[0].precool_budget_s == round(0.2 * 24 * DAY)
 
 
 @pytest.mark.parametrize(("line", "message"), [
     ("precool_ambient_c = 80.0", "precool_ambient_c must be in [-10, 50] C, got 80.0"),
     ("precool_budget_fraction = -0.1", "precool_budget_fraction"),
+    ("precool_limit_h = -1", "precool_limit_h"),
 ])
 def test_bad_precool_fields_name_the_file_and_field(tmp_path: Path, line: str, message: str) -> None:
     folder = tmp_path / "case"
