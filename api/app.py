@@ -3,6 +3,7 @@ default case, the plan workers, the routes and the error handler."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -71,6 +72,10 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
         state.runner = job_runner(db, settings, function, state.cases)
         state.runner.start()
         app.state.api = state
+        # What start-up made (the engine's modules, the case) lives as long as the process: kept out of the
+        # collector's full scans, which otherwise stall every request in flight under load (long tails).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -17,12 +17,12 @@ from typing import Any
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _json_loads(text: str | bytes) -> Any:
+def json_loads(text: str | bytes) -> Any:
     """JSON columns read with orjson (the partners' hot path reads one per row);
     the standard module for what orjson refuses (NaN written by json.dumps)."""
     try:
@@ -61,13 +61,13 @@ class Database:
             connect_args = {"options": f"-csearch_path={schema}"}
         # Routes hold a connection only while they run (see api.deps.DB).
         self.engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite,
-                                    pool_size=10, max_overflow=20, pool_timeout=30, json_deserializer=_json_loads)
+                                    pool_size=10, max_overflow=20, pool_timeout=30, json_deserializer=json_loads)
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         else:  # psycopg decodes jsonb itself
             from psycopg.types.json import set_json_loads
 
-            set_json_loads(_json_loads)
+            set_json_loads(json_loads)
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -77,6 +77,11 @@ class Database:
 
     def writer(self) -> Session:
         return self._write()
+
+    def connect(self) -> Connection:
+        """A connection for reads of plain rows (no ORM session: the partners'
+        hot path reads a page or a row with one Core query)."""
+        return self.engine.connect()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

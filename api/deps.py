@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -21,6 +23,7 @@ from .services import cases as case_service
 from .settings import Settings
 
 KEY_CACHE_S = 5.0  # a revoked key may work this long in other processes
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,6 +35,19 @@ class AppState:
     _keys: dict[str, tuple[float, Principal]] = field(default_factory=dict)
     _case_records: dict[str, CaseRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _readers: anyio.CapacityLimiter | None = None
+
+    async def read(self, work: Callable[[], T]) -> T:
+        """``work`` (a short read: one or two indexed queries and their JSON) in
+        one of ``settings.read_threads`` threads, or on the event loop when that
+        is 0. A few threads are enough: more only queue for the GIL, and for
+        connections, while the requests that came first wait behind them."""
+        threads = self.settings.read_threads
+        if threads == 0:
+            return work()
+        if self._readers is None:
+            self._readers = anyio.CapacityLimiter(threads)
+        return await anyio.to_thread.run_sync(work, limiter=self._readers)
 
     def cached_principal(self, token: str | None) -> Principal | None:
         with self._lock:

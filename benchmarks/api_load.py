@@ -4,12 +4,15 @@ Starts the real server (uvicorn, the application ``planner serve`` runs) on a
 fresh database, ingests 20,000 orders through ``POST /v1/orders`` (JSON
 batches, two partners, rows from the embedded case data/luc-ngan with new
 ids), optionally plans the day in a job so partners have shipments, then runs
-100 concurrent partner clients (httpx.AsyncClient, one connection each) for
+100 concurrent partner clients (one keep-alive connection each; raw HTTP/1.1
+written by hand by default, ``--client httpx`` for httpx.AsyncClient) for
 30 s doing partner GETs: a page of their orders, one order by id, and (when a
 plan exists) their manifests. Prints a table and writes
 benchmarks/results/api_load.json. Usage:
     .venv/bin/python benchmarks/api_load.py [--orders 20000] [--clients 100] [--seconds 30]
-        [--batch 1000] [--plan-time-limit 0] [--database-url URL]
+        [--batch 1000] [--plan-time-limit 0] [--database-url URL] [--processes 1] [--client raw|httpx]
+        [--suffix NAME]
+Server settings come from the environment (e.g. PLANNER_READ_THREADS=4).
 """
 
 from __future__ import annotations
@@ -62,6 +65,12 @@ def start_server(env: dict[str, str], port: int, log: Path, processes: int = 1) 
             time.sleep(0.2)
     proc.kill()
     raise SystemExit(f"server did not start; see {log}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def order_rows(n: int) -> list[dict[str, Any]]:
@@ -122,41 +131,97 @@ def plan(url: str, key: str, time_limit: int) -> tuple[str | None, float, float 
         time.sleep(1)
 
 
+class RawClient:
+    """One keep-alive HTTP/1.1 connection, requests written and answers read
+    by hand (as wrk does): a load generator that leaves the server most of the
+    machine's CPU. Answers must carry Content-Length (the API's JSON does)."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        parts = httpx.URL(url)
+        self.host, self.port = parts.host, parts.port or 80
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": f"{self.host}:{self.port}", **headers}.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\n{self.head}\r\n".encode("latin-1"))
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            fields = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
+            if "content-length" not in fields:
+                raise ValueError(f"answer without Content-Length to {path}")
+            body = await self.reader.readexactly(int(fields["content-length"]))
+        except BaseException:
+            await self.close()
+            raise
+        if fields.get("connection", "").lower() == "close":
+            await self.close()
+        return int(lines[0].split()[1]), body
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
+class HttpxClient:
+    """httpx.AsyncClient with one connection (the generator before the raw one)."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.client = httpx.AsyncClient(base_url=url, headers=headers, timeout=60,
+                                        limits=httpx.Limits(max_connections=1))
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        r = await self.client.get(path)
+        return r.status_code, r.content
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
 async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, until: float,
-                      samples: dict[str, list[float]], errors: list[str], rng: random.Random) -> None:
+                      samples: dict[str, list[float]], errors: list[str], rng: random.Random, raw: bool) -> None:
     kinds = ["orders_page", "order"] + (["manifests"] if plan_id else [])
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
+    headers = {"Authorization": f"Bearer {key}"}
+    client = RawClient(url, headers) if raw else HttpxClient(url, headers)
+    try:
         while time.perf_counter() < until:
             kind = rng.choice(kinds)
             path = {"orders_page": "/v1/orders?limit=100", "order": f"/v1/orders/{rng.choice(ids)}",
                     "manifests": f"/v1/plans/{plan_id}/manifests?limit=100"}[kind]
             t = time.perf_counter()
             try:
-                r = await client.get(path)
-                ok = r.status_code == 200
-            except httpx.HTTPError as exc:
-                ok, r = False, None
+                status, _ = await asyncio.wait_for(client.get(path), timeout=60)
+                if status != 200:
+                    errors.append(str(status))
+            except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
                 errors.append(type(exc).__name__)
             samples[kind].append(time.perf_counter() - t)
-            if not ok and r is not None:
-                errors.append(str(r.status_code))
+    finally:
+        await client.close()
 
 
 async def load(url: str, keys: dict[str, str], ids_by_partner: dict[str, list[str]], plan_id: str | None,
-               clients: int, seconds: float) -> dict[str, Any]:
+               clients: int, seconds: float, *, raw: bool = True) -> dict[str, Any]:
     samples: dict[str, list[float]] = {"orders_page": [], "order": [], "manifests": []}
     errors: list[str] = []
     until = time.perf_counter() + seconds
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     tasks = []
     for n in range(clients):
         partner = PARTNERS[n % len(PARTNERS)]
         tasks.append(client_loop(url, keys[partner], ids_by_partner[partner], plan_id, until, samples, errors,
-                                 random.Random(n)))
+                                 random.Random(n), raw))
     await asyncio.gather(*tasks)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     every = [x for v in samples.values() for x in v]
     out = {"clients": clients, "seconds": round(wall, 1), "requests": len(every), "errors": len(errors),
+           "error_kinds": sorted(set(errors))[:10], "generator": "raw HTTP/1.1" if raw else "httpx",
+           "generator_cpu_ms_per_request": round(1000 * cpu / max(len(every), 1), 3),
            "requests_per_s": round(len(every) / wall, 1),
            "p50_ms": round(1000 * pct(every, 50), 1), "p95_ms": round(1000 * pct(every, 95), 1),
            "p99_ms": round(1000 * pct(every, 99), 1), "by_kind": {}}
@@ -176,6 +241,9 @@ def main() -> None:
     ap.add_argument("--plan-time-limit", type=int, default=0, help="plan the day first (0: no plan)")
     ap.add_argument("--database-url", default="")
     ap.add_argument("--processes", type=int, default=1, help="server processes (planner serve --processes)")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load generator: raw HTTP/1.1 keep-alive connections (default) or httpx.AsyncClient")
+    ap.add_argument("--suffix", default="", help="added to the result file's name (api_load<suffix>.json)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="planner-api-bench-"))
@@ -202,7 +270,12 @@ def main() -> None:
                           for p in PARTNERS}
         print(f"{args.clients} partner clients for {args.seconds:.0f} s ...", flush=True)
         load_before = os.getloadavg()
-        result = asyncio.run(load(url, keys, ids_by_partner, plan_id, args.clients, args.seconds))
+        server_cpu0 = cpu_seconds(proc.pid)
+        result = asyncio.run(load(url, keys, ids_by_partner, plan_id, args.clients, args.seconds,
+                                  raw=args.client == "raw"))
+        if args.processes == 1:  # uvicorn serves in the planner serve process itself
+            result["server_cpu_ms_per_request"] = round(
+                1000 * (cpu_seconds(proc.pid) - server_cpu0) / max(result["requests"], 1), 3)
         load_after = os.getloadavg()
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -235,12 +308,14 @@ def main() -> None:
     print(f"| {result['clients']} clients x {result['seconds']} s | {result['requests']:,} requests, "
           f"{result['requests_per_s']:,}/s, errors {result['errors']} |")
     print(f"| latency p50 / p95 / p99 | {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']} ms |")
+    print(f"| CPU per request: server / load generator ({result['generator']}) | "
+          f"{result.get('server_cpu_ms_per_request', '-')} / {result['generator_cpu_ms_per_request']} ms |")
     print(f"| load average (1/5/15 min) before / after the reads | {report['load_average_before_reads']} / "
           f"{report['load_average_after_reads']} on {os.cpu_count()} cores, nice {report['nice']} |")
     for kind, k in result["by_kind"].items():
         print(f"| {kind} | {k['requests']:,} requests, p50 {k['p50_ms']} p95 {k['p95_ms']} p99 {k['p99_ms']} ms |")
     suffix = ("_postgres" if args.database_url.startswith("postgresql") else "") + (
-        f"_{args.processes}proc" if args.processes > 1 else "")
+        f"_{args.processes}proc" if args.processes > 1 else "") + args.suffix
     out = OUT.with_name(f"api_load{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str))

@@ -9,13 +9,14 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
 from sqlalchemy.orm import Session
 
 from ..auth import Principal, Role
 from ..engine import PlanOutput
 from ..errors import ApiError
 from ..models import PlanJob, PlanManifestLine, PlanResult, PlanRoute, PlanRouteOrg, PlanShipment
+from .records import json_text
 
 MANIFEST_COLUMNS = (
     "shipment_id", "lane_id", "mode", "origin", "destination", "departure", "arrival", "temperature_c",
@@ -51,11 +52,16 @@ def store(session: Session, job: PlanJob, output: PlanOutput) -> None:
 
 def finished(session: Session, job_id: str) -> PlanJob:
     job = session.get(PlanJob, job_id)
-    if job is None:
-        raise ApiError(404, "plan_not_found", f"no plan job {job_id!r}")
-    if job.status != "succeeded":
-        raise ApiError(409, "plan_not_ready", f"plan job {job_id} is {job.status}, not succeeded")
+    _succeeded(job_id, None if job is None else job.status)
+    assert job is not None
     return job
+
+
+def _succeeded(job_id: str, status: str | None) -> None:
+    if status is None:
+        raise ApiError(404, "plan_not_found", f"no plan job {job_id!r}")
+    if status != "succeeded":
+        raise ApiError(409, "plan_not_ready", f"plan job {job_id} is {status}, not succeeded")
 
 
 def require(who: Principal, *roles: Role, job: PlanJob | None = None) -> None:
@@ -157,18 +163,19 @@ def manifest_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of ``limit`` manifest lines the caller may see, and the next cursor."""
     require(who, Role.PARTNER)
-    finished(session, job_id)
+    _succeeded(job_id, session.scalar(select(PlanJob.status).where(PlanJob.id == job_id)))
     if not who.is_planner:
         if partner is not None and partner != who.org:
             raise ApiError(403, "forbidden", "a partner may only read its own manifests")
         partner = who.org
-    query = select(PlanManifestLine.id, PlanManifestLine.row).where(
+    # each line's JSON as stored, embedded as it is in the page (no decode and encode again)
+    query = select(PlanManifestLine.id, cast(PlanManifestLine.row, Text)).where(
         PlanManifestLine.job_id == job_id, PlanManifestLine.id > _cursor(cursor, 1)[0])
     if partner is not None:
         query = query.where(PlanManifestLine.partner == partner)
     found = session.execute(query.order_by(PlanManifestLine.id).limit(limit + 1)).all()
     more = len(found) > limit
-    return [row for _, row in found[:limit]], (str(found[limit - 1][0]) if more else None)
+    return [json_text(row) for _, row in found[:limit]], (str(found[limit - 1][0]) if more else None)
 
 
 def manifest_rows(shipment_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

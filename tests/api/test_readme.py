@@ -37,14 +37,19 @@ def test_the_readme_api_walk_through_works_on_a_fresh_clone(tmp_path):
         "planner serve &", f"planner serve --port {port} &")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    shell = subprocess.Popen(["bash", "-e", "-o", "pipefail", "-c", script], cwd=clone, env=env, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = shell.communicate(timeout=900)
-    finally:  # the server it started in the background too, whatever happened
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(shell.pid, signal.SIGTERM)
-        shell.wait(30)
+    # Output to files, not pipes: a step that fails leaves the background server holding a pipe open,
+    # and reading the pipe to its end would wait for the server instead of reporting the step.
+    out_file, err_file = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out_file.open("w") as stdout, err_file.open("w") as stderr:
+        shell = subprocess.Popen(["bash", "-e", "-o", "pipefail", "-c", script], cwd=clone, env=env, text=True,
+                                 stdout=stdout, stderr=stderr, start_new_session=True)
+        try:
+            shell.wait(timeout=900)
+        finally:  # the server it started in the background too, whatever happened
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(shell.pid, signal.SIGTERM)
+            shell.wait(30)
+    out, err = out_file.read_text(), err_file.read_text()
     assert shell.returncode == 0, out[-3000:] + err[-3000:]
     assert '"status":"ready"' in out
     assert '"received":2000' in out and '"received":240' in out, out[-2000:]
