@@ -4,7 +4,12 @@ same order, for clean rows and for every kind of bad cell."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.io import csv_files as cf
 from planner.io import read_case
@@ -66,3 +71,33 @@ def test_every_order_of_the_tiny_case_read_by_columns_equals_the_row_reader(tiny
     got = [o for _, o in read_orders(table, tiny_case.settings, [], [])]
     assert got == [o for _, o in _by_rows(table, tiny_case.settings)[0]]
     assert tuple(got) == read_case(TINY).orders
+
+
+_CELLS = {  # per column: good values and every kind of bad one the row reader words
+    "id": ["O", "", " O ", "Ô"], "channel": ["livestream", "b2b", "", "drone", " b2b"],
+    "market": ["domestic", "US", "", "Mars"], "product": ["lychee", ""], "grade": ["", "A", "B "],
+    "kg": ["5", "0", "-1", "", "1e16", "nan", "inf", "5,5", " 7 ", "1_0"],
+    "boxes": ["", "1", "-1", "1.5", " 2", "x"],
+    "ordered": ["2025-06-12T09:00", "09:00", "", "25:00", "12/06/2025", "2025-06-14T09:00"],
+    "deadline": ["2025-06-13T20:00", "09:00", "", "2025-02-30T10:00", "2025-06-12T09:00"],
+    "min_shelf_life_days": ["", "5", "-1", "inf", "x"], "value": ["", "0", "-0.5", "abc", "1e6"],
+    "partner": ["", "ghn", " ghn "], "city": ["Hanoi", "", " Hà Nội "],
+    "country": ["VN", "vn", "US", "", "Viet Nam", "USA", "XX"],
+    "region": ["", "CA", "US-CA", "Florida", "Dong Da", "Bắc Giang", "54", "56", "HN"],
+    "lat": ["21.03", "", "91", "-90", "nan", "x"], "lon": ["105.85", "180", "-180.5", "", "inf"],
+    "hub": ["hub-hn", "", "lax"], "priority": ["", "export", "contract", "urgent", "STANDARD"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _CELLS.items()}), min_size=1, max_size=8))
+def test_any_rows_read_by_columns_equal_the_row_reader(tiny_case, rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(_CELLS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**r, "id": f"{r['id']}{i}" if r["id"].strip() else r["id"]} for i, r in enumerate(rows))
+    data = out.getvalue().encode("utf-8")
+    problems: list[str] = []
+    warnings: list[str] = []
+    got = list(read_orders(parse_csv(data, "orders.csv"), tiny_case.settings, problems, warnings))
+    assert (got, problems, warnings) == _by_rows(parse_csv(data, "orders.csv"), tiny_case.settings)
