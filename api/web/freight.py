@@ -9,6 +9,7 @@ Only those shipments are read: milliseconds on a 2,000-lot day."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +22,12 @@ from planner.domain import Case
 from planner.domain.units import DAY
 from planner.routing import LotDelivery
 
-from .recheck import Finding, seconds
+from .recheck import Finding, iso, seconds
 
 # The checker compares the shelf life a plan reports with its own; a move
 # changes it by design, and falling below an order's minimum is its own problem.
 REPORTED_SHELF_LIFE = "reported shelf life"
+LATE = re.compile(r"supply (\S+) not at \S+ by the cut-off")  # the checker's line for a lot ready too late
 NOT_IN_PART = "neither served nor unserved"  # the checker's line for each order outside the part re-checked
 
 
@@ -56,8 +58,9 @@ def recheck_freight(case: Case, before: dict[str, Any], after: dict[str, Any], l
     ids = {s["id"] for s in hit}
     orders = {m["order_id"] for doc in (before, after) for s in doc["shipments"] if s["id"] in ids
               for m in s["manifest"] if m.get("supply_id") in lots}
-    was = set(_problems(case, before, orders))
-    new = [p for p in _problems(case, after, orders) if p not in was]
+    was = set(_problems(case, before, orders)[0])
+    lines, supplies, cutoffs = _problems(case, after, orders)
+    new = [p for p in lines if p not in was]
     shown = {s["id"]: s for s in affected(after, lots)}
     legs_of: dict[str, list[str]] = {}
     for s in after["shipments"]:
@@ -69,9 +72,18 @@ def recheck_freight(case: Case, before: dict[str, Any], after: dict[str, Any], l
         oid, what = _split(p)
         sid = next((x for x in shown if x in p), None) or (legs_of.get(oid) or sorted(shown))[0]
         grouped.setdefault((sid, what), []).append(p)
-    findings = [Finding("freight", site=shown[sid]["origin"] if sid in shown else "", values={
-        "text": lines[0], "orders": len(lines), "shipments": [sid], "lots": shown[sid]["lots"] if sid in shown else []})
-        for (sid, _), lines in grouped.items()]
+    findings = []
+    for (sid, _), said in grouped.items():
+        values: dict[str, Any] = {"text": said[0], "orders": len(said), "shipments": [sid],
+                                  "lots": shown[sid]["lots"] if sid in shown else []}
+        late = LATE.search(said[0])
+        kind = "freight"
+        if late and late.group(1) in supplies and sid in cutoffs:  # the usual case, said in the user's words
+            kind = "freight_late"
+            values.update(lot=late.group(1), ready=iso(case, supplies[late.group(1)]), cutoff=iso(case, cutoffs[sid]),
+                          departure=shown[sid]["departure"] if sid in shown else "")
+        findings.append(Finding(kind, lot=values.get("lot", ""), site=shown[sid]["origin"] if sid in shown else "",
+                                values=values))
     return FreightCheck(sorted(shown.values(), key=lambda s: (s["departure"], s["id"])), findings)
 
 
@@ -83,10 +95,12 @@ def _split(problem: str) -> tuple[str, str]:
     return "", problem
 
 
-def _problems(case: Case, doc: dict[str, Any], orders: set[str]) -> list[str]:
+def _problems(case: Case, doc: dict[str, Any], orders: set[str]
+              ) -> tuple[list[str], dict[str, int], dict[str, int]]:
     """The consolidation checker's findings on the orders ``orders`` and every
     leg they take (their manifest lines only: the rest of a shipment does not
-    depend on when these lots arrive, and is the same before and after)."""
+    depend on when these lots arrive, and is the same before and after);
+    with when each supply is ready and each shipment's cut-off (engine s)."""
     legs = {sid for o in doc["orders"] if o["order_id"] in orders for sid in o["shipments"]}
     part = {**doc, "shipments": [{**s, "manifest": [m for m in s["manifest"] if m["order_id"] in orders]}
                                  for s in doc["shipments"] if s["id"] in legs],
@@ -101,5 +115,6 @@ def _problems(case: Case, doc: dict[str, Any], orders: set[str]) -> list[str]:
     supplies += supplies_from_deliveries(case, deliveries, precool_s=params.precool_s)
     freight = consolidation_of(case, part, handling_per_kg=cparams.handling_cost_per_kg, penalty=0.0)
     elsewhere = {f"order {o.id}: {NOT_IN_PART}" for o in case.orders if o.id not in orders}
-    return [p for p in check_result(case, supplies, freight, params=cparams)
-            if p not in elsewhere and REPORTED_SHELF_LIFE not in p]
+    lines = [p for p in check_result(case, supplies, freight, params=cparams)
+             if p not in elsewhere and REPORTED_SHELF_LIFE not in p]
+    return lines, {x.id: x.available_at for x in supplies}, {x.id: x.cutoff for x in freight.shipments}

@@ -118,10 +118,8 @@ def fleet_view(case: Case, routes: list[dict[str, Any]], used: set[str]) -> list
     drivers = drivers_by_vehicle(case.drivers)
     shown = {r["vehicle_id"]: r for r in routes}
 
-    def label(v: str) -> str:
-        return f"{v} · {drivers[v].name}" if v in drivers else v
-
-    return [{"id": v, "label": label(v), "used": v in shown, "color": shown[v]["color"] if v in shown else ""}
+    return [{"id": v, "driver": drivers[v].name if v in drivers else "", "used": v in shown,
+             "color": shown[v]["color"] if v in shown else ""}
             for v in vehicle_ids(case) if v in shown or v not in used]
 
 

@@ -42,6 +42,14 @@ def say(w: Words, f: dict[str, Any], *, site_name: Any = str, lot_name: Any = st
     if kind == "not_allowed":
         return w._("Lot %(lot)s may not go to %(site)s (allowed: %(allowed)s).", lot=lot, site=site,
                    allowed=", ".join(site_name(s) for s in v.get("allowed", [])))
+    if kind == "freight_late":
+        return w.n_("Lot %(lot)s would be ready at %(site)s at %(ready)s, after the cut-off %(cutoff)s of shipment "
+                    "%(shipment)s (leaving %(departure)s): %(n)s order on it would miss its departure.",
+                    "Lot %(lot)s would be ready at %(site)s at %(ready)s, after the cut-off %(cutoff)s of shipment "
+                    "%(shipment)s (leaving %(departure)s): %(n)s orders on it would miss their departure.",
+                    int(v.get("orders", 1)), lot=lot, site=site, ready=w.clock(v["ready"]),
+                    cutoff=w.clock(v["cutoff"]), shipment=", ".join(v.get("shipments", [])),
+                    departure=w.clock(v["departure"]) if v.get("departure") else "")
     if kind == "freight":
         return w.n_("Freight: shipment %(shipments)s loads lot %(lots)s, which now reaches the packing house at "
                     "another time; the freight check finds, for %(n)s order: %(text)s",

@@ -35,7 +35,9 @@ def test_a_lot_arriving_after_its_shipment_leaves_is_a_freight_finding(server: S
     assert {s["id"] for s in result.shipments} == {s["id"] for s in doc["shipments"]
                                                    if lot in {m["supply_id"] for m in s["manifest"]}}
     assert result.findings, "a lot ready after its shipment's departure must be found"
-    assert all(f.kind == "freight" and lot in f.values["lots"] for f in result.findings)
+    assert all(f.kind in ("freight", "freight_late") and lot in f.values["lots"] for f in result.findings)
+    late = [f for f in result.findings if f.kind == "freight_late"]
+    assert late and late[0].lot == lot and late[0].values["ready"] > late[0].values["cutoff"]
     assert all(f.values["shipments"] == [first["id"]] for f in result.findings)
 
 

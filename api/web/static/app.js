@@ -65,3 +65,13 @@
   }
   window.plannerMove = move;
 })();
+
+// Re-plan form: a vehicle ticked broken is struck through in the list.
+(function () {
+  var table = document.getElementById("replan-fleet");
+  if (!table) return;
+  table.addEventListener("change", function (e) {
+    var box = e.target;
+    if (box.name === "unavailable") box.closest("tr").classList.toggle("broken", box.checked);
+  });
+})();
