@@ -2,7 +2,10 @@
 
 For the embedded case (data/luc-ngan: 240 lots, 12,000 orders) and a
 2,000-lot day (the generator with --lots 2000, fleet and packing-house intake
-scaled x8.3 as in the routing benchmark), it starts the real server (uvicorn
+scaled x8.3 as in the routing benchmark), each planned by the engine
+(``planner.plan_day`` in a plan job, --time-limit / --scaled-time-limit; plan
+once with --plan-only --work DIR, then time the moves from DIR under flock),
+it starts the real server (uvicorn
 on 127.0.0.1, the application ``planner serve`` runs) on a fresh database,
 ingests the lots (a cooperative) and orders (a shop) through the API, plans
 the day in a job, signs in through the page like a browser (session cookie,
@@ -57,59 +60,6 @@ def scaled_case(folder: Path) -> Path:
     return folder
 
 
-def greedy_plan(case: Any, *, options: Any, progress: Any) -> Any:
-    """The 2,000-lot day's routes without the solver (routing 2,000 lots takes
-    minutes, more on a loaded machine, and the edit round trip does not depend
-    on how the routes were found): vehicle k of n takes every n-th lot by ready
-    time, in trips up to its capacity, each trip unloaded at the lot's packing
-    house (its home when allowed); the checkers' re-timer times every route."""
-    from api.engine import PlanOutput
-    from api.web import recheck
-    from planner.domain import SiteKind
-
-    houses = [s.id for s in case.sites_of(SiteKind.PACKING_HOUSE)]
-    vehicles = [(vt, f"{vt.id}#{k}") for vt in case.vehicle_types for k in range(1, vt.count + 1)]
-    lots = sorted(case.lots, key=lambda lot: (lot.ready, lot.id))
-
-    def stop(site: str, kind: str, ids: list[str], t: int) -> dict[str, Any]:
-        loc = case.site_by_id[site].location
-        when = recheck.iso(case, t)
-        return {"site": site, "kind": kind, "lat": loc.lat, "lon": loc.lon, "arrival": when, "departure": when,
-                "waiting_s": 0, "load_kg": 0.0, "lot_ids": ids}
-
-    routes = []
-    for k, (vt, vid) in enumerate(vehicles):
-        mine = lots[k::len(vehicles)]
-        if not mine:
-            continue
-        stops = [stop(vt.home, "start", [], max(vt.shift.start, mine[0].ready - 3600))]
-        trip: list[Any] = []
-        for lot in [*mine, None]:
-            if trip and (lot is None or sum(x.kg for x in trip) + lot.kg > vt.capacity_kg):
-                allowed = trip[0].packing_houses or houses
-                house = vt.home if vt.home in allowed else allowed[0]
-                stops.append(stop(house, "delivery", [x.id for x in trip], trip[-1].ready))
-                trip = []
-            if lot is not None and lot.kg <= vt.capacity_kg:
-                stops.append(stop(lot.farm, "pickup", [lot.id], lot.ready))
-                trip.append(lot)
-        stops.append(stop(vt.end_site, "end", [], mine[-1].ready))
-        if any(s["kind"] == "pickup" for s in stops):
-            routes.append({"vehicle_id": vid, "vehicle_type": vt.id, "temperature": vt.temperature.value,
-                           "profile": vt.profile, "distance_m": 0, "duration_s": 0, "cost": 0.0, "stops": stops})
-    doc = {"schema_version": "1.0", "case": {"name": case.settings.name, "timezone": case.settings.timezone,
-                                             "currency": case.settings.currency},
-           "seed": 0, "params": {}, "summary": {}, "routes": routes, "deliveries": [], "unassigned_lots": [],
-           "shipments": [], "orders": [], "unserved_orders": []}
-    timed, found = recheck.recheck(case, doc, {r["vehicle_id"] for r in routes})
-    routed = {lid for r in routes for s in r["stops"] if s["kind"] == "pickup" for lid in s["lot_ids"]}
-    timed["deliveries"] = list(found.deliveries.values())
-    timed["unassigned_lots"] = [{"lot_id": lot.id, "reason": "no_vehicle_large_enough", "detail": "greedy"}
-                                for lot in case.lots if lot.id not in routed]
-    progress(1.0, "greedy routes")
-    return PlanOutput(document=timed, kpis={})
-
-
 def serve(app: Any) -> tuple[str, uvicorn.Server, threading.Thread]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -142,11 +92,11 @@ def _earlier_job(app: Any) -> str | None:
 
 
 def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int, work: Path | None,
-             greedy: bool = False) -> dict[str, Any]:
+             plan_only: bool = False) -> dict[str, Any]:
     tmp = work if work is not None else Path(tempfile.mkdtemp(prefix="web-edit-"))
     settings = Settings(data_dir=tmp, base_case=folder, workers=1, worker_isolation=False,
                         plan_time_limit_s=time_limit, max_body_bytes=64 * 1024 * 1024)
-    app = create_app(settings, plan_function=greedy_plan if greedy else None)
+    app = create_app(settings)
     url, server, thread = serve(app)
     try:
         state = app.state.api
@@ -159,9 +109,7 @@ def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int,
         job, plan_s = _earlier_job(app), None  # a --work folder planned before is reused
         t0 = time.perf_counter()
         if job is None:
-            files = ((COOP, "lots.csv", "/v1/lots"),) if greedy else (
-                (COOP, "lots.csv", "/v1/lots"), (SHOP, "orders.csv", "/v1/orders"))
-            for org, file, path in files:
+            for org, file, path in ((COOP, "lots.csv", "/v1/lots"), (SHOP, "orders.csv", "/v1/orders")):
                 r = api.post(path, content=(folder / file).read_bytes(),
                              headers={"Authorization": f"Bearer {keys[org]}", "Content-Type": "text/csv"})
                 r.raise_for_status()
@@ -176,6 +124,8 @@ def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int,
         plan_s = round(time.perf_counter() - t0, 1)
         print(f"{name}: plan ready after {plan_s:.0f} s", flush=True)
         routes = api.get(f"/v1/plans/{job}/routes", headers=auth).json()
+        if plan_only:
+            return {"case": name, "plan_job_s": plan_s, "routes": len(routes)}
 
         page = httpx.Client(base_url=url, timeout=600)  # a browser: cookie jar, CSRF token from the page
         page.post("/login", data={"api_key": keys[COOP]})
@@ -208,7 +158,7 @@ def run_case(name: str, folder: Path, *, moves: int, time_limit: int, seed: int,
             page.post(f"/dispatch/plans/{job}/undo", data={"csrf_token": csrf})
             undo_s.append(time.perf_counter() - t)
         doc_lots = sum(len(s["lot_ids"]) for r in routes for s in r["stops"] if s["kind"] == "pickup")
-        return {"case": name, "planned_by": "greedy_plan (no solver)" if greedy else "planner.plan_day",
+        return {"case": name, "planned_by": f"planner.plan_day ({time_limit} s)",
                 "lots_routed": doc_lots, "routes": len(routes), "plan_job_s": plan_s,
                 "first_view_s": round(first_view_s, 2), "moves_with_violations": violations,
                 "move": quantiles(move_s), "undo": quantiles(undo_s), "page_after_move": quantiles(page_s)}
@@ -223,21 +173,26 @@ def main() -> None:
     ap.add_argument("--time-limit", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-scaled", action="store_true")
-    ap.add_argument("--solve-scaled", action="store_true",
-                    help="Plan the 2,000-lot day with the engine (default: greedy routes, see greedy_plan)")
+    ap.add_argument("--scaled-time-limit", type=int, default=300, help="Plan time limit of the 2,000-lot day (s)")
+    ap.add_argument("--plan-only", action="store_true",
+                    help="Plan the days into --work and stop (then time the moves in a second run under flock)")
     ap.add_argument("--work", type=Path, default=None,
                     help="Folder kept between runs (WORK/embedded, WORK/scaled): a day planned before is reused")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "web_edit.json")
     args = ap.parse_args()
+    load_before = os.getloadavg()
     work = {k: (args.work / k if args.work else None) for k in ("embedded", "scaled")}
     rows = [run_case("embedded (data/luc-ngan)", CASE, moves=args.moves, time_limit=args.time_limit, seed=args.seed,
-                     work=work["embedded"])]
+                     work=work["embedded"], plan_only=args.plan_only)]
     if not args.skip_scaled:
         base = args.work or Path(tempfile.mkdtemp(prefix="web-edit-2000-"))
         folder = base / "case" if (base / "case" / "lots.csv").is_file() else scaled_case(base / "case")
         rows.append(run_case("2,000-lot day (generated, fleet and intake x8.3)", folder, moves=args.moves,
-                             time_limit=args.time_limit, seed=args.seed, work=work["scaled"],
-                             greedy=not args.solve_scaled))
+                             time_limit=args.scaled_time_limit, seed=args.seed, work=work["scaled"],
+                             plan_only=args.plan_only))
+    if args.plan_only:
+        print(json.dumps(rows))
+        return
     print("| case | planned by | lots routed | routes | moves | move median ms | move p95 ms | undo median ms | "
           "page after move median ms | page p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -246,7 +201,7 @@ def main() -> None:
               f"{r['move']['p95_ms']} | {r['undo']['median_ms']} | {r['page_after_move']['median_ms']} | "
               f"{r['page_after_move']['p95_ms']} |")
     meta = {"python": sys.version.split()[0], "machine": platform.machine(), "cpus": os.cpu_count(),
-            "load_average": os.getloadavg(), "moves": args.moves, "plan_time_limit_s": args.time_limit,
+            "load_average_before": load_before, "load_average_after": os.getloadavg(), "moves": args.moves, "plan_time_limit_s": args.time_limit,
             "seed": args.seed}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"meta": meta, "results": rows}, indent=2) + "\n", encoding="utf-8")
