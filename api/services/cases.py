@@ -1,4 +1,4 @@
-"""Cases in the database: a base case folder (settings, sites, fleet, lanes,
+"""Cases in the database: a base case folder (settings, sites, fleet, drivers, lanes,
 markets, products) stored as its files, read with planner.io.read_case, plus
 the orders and lots ingested through the API."""
 
@@ -23,6 +23,7 @@ from ..models import CaseRecord
 
 BASE_FILES = frozenset({
     "settings.toml", "products.toml", "markets.toml", "lanes.toml", "sites.csv", "sites.geojson", "fleet.csv",
+    "drivers.csv",
 })
 REQUIRED_FILES = ("settings.toml", "products.toml", "markets.toml")
 EPOCH_LINE = re.compile(r"^epoch\s*=.*$", re.MULTILINE)

@@ -99,7 +99,10 @@ def product(**kw) -> ProductProfile:
     (product, {"ref_shelf_life_s": 0}, "product lychee: ref_shelf_life must be positive"),
     (product, {"q10": 1.0}, "q10 must be > 1, got 1.0"),
     (product, {"model": KineticsModel.ARRHENIUS}, "arrhenius needs activation_energy_j_mol > 0"),
-    (product, {"precool_budget_fraction": 0.0}, "precool_budget_fraction must be in \\(0, 1\\]"),
+    (product, {"precool_budget_fraction": -0.1}, "precool_budget_fraction must be in \\(0, 1\\]"),
+    (product, {"precool_limit_s": -1}, "precool_limit must be >= 0"),
+    (product, {"precool_target_s": 30 * 3600, "precool_limit_s": 24 * 3600},
+     "precool_target \\(108000 s\\) must not exceed precool_limit \\(86400 s\\)"),
     (product, {"kg_per_box": 0.0}, "kg_per_box must be positive"),
 ])
 def test_invalid_objects_name_the_object_and_field(factory, kwargs, match):
@@ -114,7 +117,9 @@ def test_valid_objects_and_their_helpers():
     assert v.end_site == "ph" and vehicle(end="hub").end_site == "hub"
     assert vehicle(temperature=TemperatureClass.REEFER, setpoint_c=4.0).setpoint_c == 4.0
     assert product(precool_budget_fraction=1.0).precool_budget_s == 25 * DAY
-    assert product().precool_budget_s == 5 * DAY
+    # not stated: the hard budget is the 24 h limit at the default 27 C harvest ambient (Q10 3: 3^2.2 a clock s)
+    assert product().precool_budget_s == round(24 * 3600 * 3.0 ** 2.2)
+    assert product(precool_limit_s=6 * 3600, precool_ambient_c=15.0).precool_budget_s == round(6 * 3600 * 3.0)
 
 
 def test_lane_costs_and_departures():
