@@ -133,6 +133,7 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         row.update(kg_stock_in=float(sum(s.kg for s in stock)), kg_stock_out=float(kept.kg_carried),
                    kg_spoiled_packing_house=float(kept.kg_spoiled),
                    kg_left_at_packing_houses=float(kept.kg_sold_off),
+                   kg_downgraded_sold=float(kept.kg_downgraded_sold),
                    replans=len(announcements(draw)),
                    precool_target_hours=precool_target_hours(case))
         stock = kept.carried
@@ -296,7 +297,7 @@ class _Ledger:
         total = {k: sum(d[k] for d in days) for k in (
             "kg_spoiled_farm", "kg_spoiled_packing_house", "kg_spoiled_transit",
             "kg_below_min_shelf_life", "kg_collected", "kg_left_at_packing_houses", "cost_total",
-            "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "orders_missed_departure",
+            "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "kg_downgraded_sold", "orders_missed_departure",
             "orders_stranded", "orders_reefer_failed", "kg_reefer_failed", "replans")}
         collected = [(d["kg_collected"], d["precool_hours_mean"]) for d in days
                      if d["kg_collected"] and not np.isnan(d["precool_hours_mean"])]

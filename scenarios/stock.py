@@ -36,6 +36,7 @@ class StockOutcome:
     carried: tuple[Supply, ...]  # in the next day's frame
     kg_spoiled: float  # shelf life ran out at the packing house (or at intake)
     kg_sold_off: float  # no room in the cold store: sold to the traditional trade
+    kg_downgraded_sold: float = 0.0  # downgraded at pre-cooling, taken by no order: sold to the traditional trade
 
     @property
     def kg_carried(self) -> float:
@@ -79,9 +80,13 @@ def carry_stock(case: Case, plan: Any, *, storage_rate: Mapping[str, float],
     supplied = {s.id for s in plan.supplies}
     spoiled = sum(harvest[i].kg for i in delivered - supplied if i in harvest)  # no shelf life left at intake
     kept: list[Supply] = []
+    downgraded = 0.0
     for s in plan.supplies:
         kg = s.kg - used.get(s.id, 0.0)
-        if kg <= EPS_KG or (s.id in executed and executed[s.id].downgraded):
+        if kg <= EPS_KG:
+            continue
+        if s.id in executed and executed[s.id].downgraded:
+            downgraded += kg
             continue
         waited = max(0, DAY - s.available_at)
         left = s.shelf_life_left_s - waited * storage_rate[s.product] - loss.get(s.id, 0.0)
@@ -91,7 +96,7 @@ def carry_stock(case: Case, plan: Any, *, storage_rate: Mapping[str, float],
         kept.append(replace(s, kg=kg, available_at=max(0, s.available_at - DAY),
                             shelf_life_left_s=int(left)))
     carried, sold = _fit_cold_stores(case, kept)
-    return StockOutcome(tuple(carried), spoiled, sold)
+    return StockOutcome(tuple(carried), spoiled, sold, downgraded)
 
 
 def _fit_cold_stores(case: Case, stock: Iterable[Supply]) -> tuple[list[Supply], float]:

@@ -166,6 +166,7 @@ def test_a_lot_past_its_budget_is_downgraded(tiny_luc_ngan: Case) -> None:
                                  consolidation=SimpleNamespace(shipments=[], itineraries={}))
     kept = carry_stock(case, stock_plan, storage_rate={"lychee": 1.0}, lots=out)
     assert [s.id for s in kept.carried] == ["ok"]
+    assert kept.kg_downgraded_sold == 100.0  # to the traditional trade: still in the ledger
     order = replace(case.orders[0], id="o1", market="domestic", deadline=3 * DAY, min_shelf_life_s=0)
     leg = _leg("S1", "chu-hanoi-reefer", 9, 8.5, 11.5, dest="hub-hanoi")
     fed = SimpleNamespace(supplies=supplies, routing=plan.routing, consolidation=SimpleNamespace(

@@ -76,7 +76,7 @@ def test_the_embedded_case_derives_its_budgets_from_the_domain() -> None:
 def test_the_simulator_costs_the_same_rule_at_the_days_ambient(tiny_luc_ngan: Case) -> None:
     """Planning in the simulator uses the engine's rule at the day's harvest
     ambient; a product with a stated share keeps it as its hard budget."""
-    default = replace(tiny_luc_ngan.products[0], precool_budget_fraction=0.0)
+    default = replace(tiny_luc_ngan.products[0], precool_budget_fraction=0.0, precool_target_s=0)
     day = with_precool_budget(tiny_luc_ngan.replace(products=(default,)))
     rate = 3.3 ** ((harvest_ambient_c(tiny_luc_ngan) - 5.0) / 10)
     assert day.products[0].precool_target_budget_s == pytest.approx(7200 * rate, abs=1)

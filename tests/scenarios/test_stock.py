@@ -83,5 +83,7 @@ def test_a_run_carries_its_stock_and_every_kg_is_accounted_for() -> None:
     d0, d1 = result.days
     assert d0["kg_stock_in"] == 0.0 and d1["kg_stock_in"] == pytest.approx(d0["kg_stock_out"])
     k = result.kpis
-    packed_out = k["kg_served"] + k["kg_spoiled_packing_house"] + k["kg_left_at_packing_houses"]
+    packed_out = (k["kg_served"] + k["kg_spoiled_packing_house"] + k["kg_left_at_packing_houses"]
+                  + k["kg_downgraded_sold"])
+    assert k["kg_downgraded_sold"] <= k["kg_downgraded"]
     assert k["kg_collected"] == pytest.approx(packed_out + k["kg_in_store_at_end"], abs=1.0)
