@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ..domain import Case, HarvestLot, SiteKind
+from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
@@ -169,8 +169,7 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
     jobs = []
     for part in parts:
         share = max(deadline.left() * len(part.lots) / total, 0.01)
-        sites = tuple(replace(s, intake_kg_per_hour=s.intake_kg_per_hour * part.intake_share)
-                      if s.id == part.house and s.intake_kg_per_hour else s for s in case.sites)
+        sites = tuple(_house_share(s, part.intake_share) if s.id == part.house else s for s in case.sites)
         kept = {vt.id for vt, _, _ in part.fleet}  # a catchment may get no vehicle of a type: nor its drivers
         sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
                            lots=tuple(part.lots), drivers=tuple(d for d in case.drivers if d.vehicle_type in kept))
@@ -204,6 +203,15 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                **shares([route for r in merged for route in r.routes], all_lots)},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
     )
+
+
+def _house_share(site: Site, share: float) -> Site:
+    """A sector's share of its packing house: of the intake per hour and of
+    the cold store (sectors of one house are solved apart; whole, each could
+    fill it)."""
+    return replace(site,
+                   intake_kg_per_hour=None if site.intake_kg_per_hour is None else site.intake_kg_per_hour * share,
+                   cold_storage_kg=None if site.cold_storage_kg is None else site.cold_storage_kg * share)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,28 @@ def test_catchments_without_a_vehicle_type_drop_its_drivers(rk):
     result = route_pickups(case, params=rk.fast.replace(decompose=True, solution_limit=50), seed=3)
     assert result.stats["catchments"] == 2
     assert check_result(case, result) == [] and len(result.deliveries) == 6
+
+
+def test_sectors_of_one_packing_house_share_its_cold_store_and_intake(rk, monkeypatch):
+    """A catchment cut into sectors: each sector's sub-case has its share of
+    the house's intake and of its cold store (each whole, the sectors
+    together could deliver twice what the cold store holds)."""
+    from planner.routing import engine
+
+    sites = [rk.ph("ph", intake_kg_per_hour=600.0, cold_storage_kg=400.0),
+             *(rk.site(f"f{k}", 2.0 * k) for k in range(1, 5))]
+    case = rk.case(sites, [rk.vehicle(kg=300, count=2)], [rk.lot(f"L{k}", f"f{k}", 80) for k in range(1, 5)])
+    seen: list[tuple[float, float]] = []
+    real = engine.solve_part
+
+    def part(job, progress=None, *, deadline=None):  # type: ignore[no-untyped-def]
+        ph = job.case.site_by_id["ph"]
+        seen.append((ph.intake_kg_per_hour, ph.cold_storage_kg))
+        return real(job, progress, deadline=deadline)
+
+    monkeypatch.setattr(engine, "solve_part", part)
+    params = rk.fast.replace(decompose=True, max_lots_per_part=2, solution_limit=50)
+    result = route_pickups(case.replace(sites=(*sites, rk.ph("ph2", 60.0))), params=params, seed=1)
+    assert result.stats["catchments"] == 2 and len(seen) == 2
+    assert sum(i for i, _ in seen) == 600.0 and sum(c for _, c in seen) == 400.0
+    assert all(0 < c < 400.0 for _, c in seen)
