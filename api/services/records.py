@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, String, Text, cast, delete, select, type_coerce
+from sqlalchemy import Integer, Select, String, Text, bindparam, cast, delete, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from ..db import json_loads
 from ..errors import ApiError
 from ..models import CaseRecord, LotRecord, OrderRecord
 from ..schemas import LotOut, OrderOut, Page
-from .ingest import Kind
+from .ingest import LOTS, ORDERS, Kind
 
 Reader = Session | Connection  # the plain-row reads take either
 
@@ -110,13 +111,12 @@ def _read(column: Any, *, sqlite: bool) -> Any:
     return column
 
 
-def _columns(conn: Reader, kind: Kind) -> tuple[list[tuple[str, str]], list[Any], bool]:
+def _columns(kind: Kind, *, sqlite: bool) -> tuple[list[tuple[str, str]], list[Any]]:
     R = kind.record
-    sqlite = (conn.dialect if isinstance(conn, Connection) else conn.get_bind().dialect).name == "sqlite"
     names = [(n, n) if isinstance(n, str) else n for n in _OUT[kind.name]]
     columns = [R.id, R.external_id, R.org, R.product, R.kg, R.values, R.created_at, R.updated_at,
                *(getattr(R, column) for _, column in names)]
-    return names, [_read(c, sqlite=sqlite) for c in columns], sqlite
+    return names, [_read(c, sqlite=sqlite) for c in columns]
 
 
 def _item(row: Any, names: list[tuple[str, str]], case: CaseRecord, sqlite: bool) -> dict[str, Any]:
@@ -128,15 +128,51 @@ def _item(row: Any, names: list[tuple[str, str]], case: CaseRecord, sqlite: bool
     return item
 
 
+# The statements of the hot path are built once for each shape (kind, backend,
+# which filters) with bound parameters, not once a request: building a select
+# cost about as much as running it.
+_KINDS = {kind.name: kind for kind in (ORDERS, LOTS)}
+
+
+@lru_cache(maxsize=512)
+def _one_statement(kind_name: str, sqlite: bool) -> tuple[list[tuple[str, str]], Select[Any]]:
+    R = _KINDS[kind_name].record
+    names, columns = _columns(_KINDS[kind_name], sqlite=sqlite)
+    return names, select(*columns).where(R.case_id == bindparam("case_id"), R.org == bindparam("org"),
+                                         R.external_id == bindparam("ident"))
+
+
+@lru_cache(maxsize=512)
+def _page_statement(kind_name: str, sqlite: bool, by_org: bool, equal: tuple[str, ...], time_column: str,
+                    since: bool, until: bool) -> tuple[list[tuple[str, str]], Select[Any]]:
+    R = _KINDS[kind_name].record
+    names, columns = _columns(_KINDS[kind_name], sqlite=sqlite)
+    query = select(*columns).where(R.case_id == bindparam("case_id"), R.id > bindparam("after"))
+    if by_org:
+        query = query.where(R.org == bindparam("org"))
+    for name in equal:
+        query = query.where(getattr(R, name) == bindparam(f"equal_{name}"))
+    column = getattr(R, time_column)
+    if since:
+        query = query.where(column >= bindparam("since"))
+    if until:
+        query = query.where(column < bindparam("until"))
+    return names, query.order_by(R.id).limit(bindparam("limit", type_=Integer, literal_execute=True))
+
+
+def _is_sqlite(conn: Reader) -> bool:
+    return (conn.dialect if isinstance(conn, Connection) else conn.get_bind().dialect).name == "sqlite"
+
+
 def one_row(session: Reader, kind: Kind, case: CaseRecord, who: Principal, ident: str,
             org: str | None) -> dict[str, Any]:
     """One record as the JSON body of ``OrderOut`` / ``LotOut`` (as ``get``)."""
-    R = kind.record
     owner = org if who.is_planner and org else who.org
     if org and not who.is_planner and org != who.org:
         raise ApiError(403, "forbidden", "you may only read your own organisation's records")
-    names, columns, sqlite = _columns(session, kind)
-    row = session.execute(select(*columns).where(R.case_id == case.id, R.org == owner, R.external_id == ident)).first()
+    sqlite = _is_sqlite(session)
+    names, statement = _one_statement(kind.name, sqlite)
+    row = session.execute(statement, {"case_id": case.id, "org": owner, "ident": ident}).first()
     if row is None:
         raise ApiError(404, "not_found", f"no {kind.singular} {ident!r} of {owner} in case {case.name!r}")
     return _item(row, names, case, sqlite)
@@ -148,17 +184,17 @@ def page_rows(
 ) -> dict[str, Any]:
     """A page as the JSON body of ``Page[OrderOut]`` / ``Page[LotOut]`` (the same
     fields and values as ``page``), built from plain rows."""
-    R = kind.record
-    names, columns, sqlite = _columns(session, kind)
-    query = _scoped(select(*columns), R, case, who, filters.org).where(R.id > _cursor(cursor))
-    for name, value in filters.equal.items():
-        query = query.where(getattr(R, name) == value)
-    column = getattr(R, filters.time_column)
-    if filters.since is not None:
-        query = query.where(column >= filters.since)
-    if filters.until is not None:
-        query = query.where(column < filters.until)
-    rows = session.execute(query.order_by(R.id).limit(limit + 1)).all()
+    if not who.is_planner and filters.org is not None and filters.org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    org = filters.org if who.is_planner else who.org
+    equal = tuple(sorted(filters.equal))
+    sqlite = _is_sqlite(session)
+    names, statement = _page_statement(kind.name, sqlite, org is not None, equal, filters.time_column,
+                                       filters.since is not None, filters.until is not None)
+    params: dict[str, Any] = {"case_id": case.id, "after": _cursor(cursor), "org": org, "since": filters.since,
+                              "until": filters.until, "limit": limit + 1}
+    params.update({f"equal_{name}": filters.equal[name] for name in equal})
+    rows = session.execute(statement, params).all()
     items = [_item(row, names, case, sqlite) for row in rows[:limit]]
     return {"items": items, "next_cursor": str(rows[limit - 1][0]) if len(rows) > limit else None}
 
