@@ -99,10 +99,13 @@ def write_tomls(case: Case, folder: Path) -> None:
     products = [
         _toml_table(f"[{p.id}]", {
             "name": p.name, "ref_temp_c": p.ref_temp_c, "ref_shelf_life_days": p.ref_shelf_life_s / DAY,
-            "q10": p.q10, "model": p.model.value, "precool_budget_fraction": p.precool_budget_fraction,
+            "q10": p.q10, "model": p.model.value,
+            "precool_budget_fraction": p.precool_budget_fraction or None,  # 0: not stated
             "kg_per_box": p.kg_per_box,
             "activation_energy_j_mol": p.activation_energy_j_mol or None,
             "precool_target_h": p.precool_target_s / HOUR or None,
+            "precool_limit_h": p.precool_limit_s / HOUR or None,
+            "precool_ambient_c": p.precool_ambient_c,
             "shelf_life_value_per_kg_day": p.shelf_life_value_per_kg_day,
         }) for p in case.products
     ]
