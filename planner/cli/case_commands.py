@@ -178,13 +178,13 @@ def _budget_table(c: Case) -> Table:
     from ..domain.units import DAY
     from ..freshness import model_for
 
-    table = Table(title="Shelf-life budget by market (lychee kept at the reference temperature)")
+    table = Table(title="Shelf-life budget by market (pre-cooled on target, then kept at the reference temperature)")
     for col in ("market", "treatment", "min. left at delivery (d)", "budget for transit (d)", "same at ambient 30 C (h)"):
         table.add_column(col)
     for m in c.markets:
         for p in c.products:
             model = model_for(p)
-            budget = p.ref_shelf_life_s * (1 - p.precool_budget_fraction) - m.min_shelf_life_s
+            budget = p.ref_shelf_life_s - p.precool_target_budget_s - m.min_shelf_life_s
             ambient_h = model.seconds_until(budget, 30.0) / 3600
             table.add_row(
                 f"{m.id} ({p.id})", str(m.treatment or "none"), f"{m.min_shelf_life_s / DAY:.1f}",
