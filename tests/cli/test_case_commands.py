@@ -152,7 +152,7 @@ def test_info_prints_counts_and_tables(app, runner, monkeypatch):
     # lychee loses 3.3 ** 2.5 = 19.78 reference days a day: 15 d -> 18.2 h, 8 d -> 9.7 h
     # 25 d - the 2 h default target at 27 C (Q10 3.3: 1.15 d) - 5 d left at delivery
     assert ("domestic (lychee)", "none", "5.0", "18.8", "22.9") in rows
-    assert ("US (lychee)", "irradiation", "12.0", "8.0", "9.7") in rows
+    assert ("US (lychee)", "irradiation", "12.0", "11.8", "14.4") in rows
 
 
 def test_info_on_a_bad_case_lists_the_problems(app, runner):
