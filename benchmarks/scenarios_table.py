@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 KEY = ("service_level", "on_time_rate", "export_service_level", "orders_export_failed", "kg_ordered",
        "kg_delivered_sound", "kg_unserved", "kg_spoiled", "kg_spoiled_farm", "kg_spoiled_packing_house",
-       "kg_spoiled_transit", "kg_downgraded", "precool_hours_mean", "precool_late_kg",
+       "kg_spoiled_transit", "kg_downgraded", "kg_downgraded_sold", "precool_hours_mean", "precool_late_kg",
        "orders_missed_departure", "orders_stranded", "orders_reefer_failed", "kg_left_at_packing_houses",
        "shelf_life_left_days", "cost_per_kg", "vehicle_fill", "unit_fill", "km", "co2e_kg")
 console = Console()
