@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -69,6 +70,9 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
             with db.write() as s:
                 case_service.ensure(s, name=settings.default_case, folder=settings.base_case)
 
+        # The routes run in threads (FastAPI's pool, 40 by default) each holding a database connection:
+        # no more threads than connections, or a burst of one route's requests starves the others.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         state.runner = job_runner(db, settings, function, state.cases)
         state.runner.start()
         app.state.api = state

@@ -23,8 +23,11 @@ class Settings(BaseSettings):
     max_rows_per_request: int = Field(20_000, gt=0)
     default_page_size: int = Field(100, gt=0)
     max_page_size: int = Field(1000, gt=0)
-    read_threads: int = Field(4, ge=0, le=64, description="Threads of a server process serving the partners' and "
+    read_threads: int = Field(4, ge=0, le=16, description="Threads of a server process serving the partners' and "
                               "dispatchers' record reads at once (0: on the event loop).")
+    request_threads: int = Field(16, ge=1, le=24, description="Threads of a server process running the other routes "
+                                 "at once (FastAPI's pool; with read_threads within the 30 database connections "
+                                 "a process holds, so no thread waits for one).")
     plan_jobs_per_window: int = Field(5, gt=0, description="Plan jobs one key may start per window.")
     plan_job_window_s: int = Field(60, gt=0)
     workers: int = Field(1, ge=0, description="Plan jobs run at once (0: no worker, jobs stay queued).")
