@@ -37,3 +37,16 @@ def test_route_views_are_rebuilt_only_for_what_changed(server: Server) -> None:
     for v in moved:
         assert (moved[v]["stops"] is first.get(v, {}).get("stops")) == (v not in changed), v
     assert any(x["id"] == "coop-a:A-L1" for s in moved[target]["stops"] for x in s["lots"])
+
+
+def test_the_replan_fleet_names_each_vehicle_s_driver() -> None:
+    from pathlib import Path
+
+    from planner.domain.people import Driver
+    from planner.io import read_case
+
+    case = read_case(Path(__file__).resolve().parents[1] / "data" / "tiny")
+    case = case.replace(drivers=(Driver("d1", "Lương Minh Quyết", "moto"), Driver("d2", "Phạm Thị Phương", "moto")))
+    fleet = views.fleet_view(case, [{"vehicle_id": "moto#2", "color": "#E69F00"}], {"moto#2"})
+    assert [(v["id"], v["driver"], v["used"]) for v in fleet] == [
+        ("moto#1", "Lương Minh Quyết", False), ("moto#2", "Phạm Thị Phương", True), ("reefer#1", "", False)]
