@@ -78,10 +78,12 @@ def recheck_freight(case: Case, before: dict[str, Any], after: dict[str, Any], l
                                   "lots": shown[sid]["lots"] if sid in shown else []}
         late = LATE.search(said[0])
         kind = "freight"
-        if late and late.group(1) in supplies and sid in cutoffs:  # the usual case, said in the user's words
-            kind = "freight_late"
-            values.update(lot=late.group(1), ready=iso(case, supplies[late.group(1)]), cutoff=iso(case, cutoffs[sid]),
-                          departure=shown[sid]["departure"] if sid in shown else "")
+        supply = supplies.get(late.group(1)) if late else None
+        if late and supply is not None and sid in shown and sid in cutoffs:  # the usual cases, in the user's words
+            ready, site = supply
+            values.update(lot=late.group(1), ready=iso(case, ready), cutoff=iso(case, cutoffs[sid]),
+                          departure=shown[sid]["departure"], at=site, origin=shown[sid]["origin"])
+            kind = "freight_elsewhere" if site != shown[sid]["origin"] else "freight_late"
         findings.append(Finding(kind, lot=values.get("lot", ""), site=shown[sid]["origin"] if sid in shown else "",
                                 values=values))
     return FreightCheck(sorted(shown.values(), key=lambda s: (s["departure"], s["id"])), findings)
@@ -96,11 +98,11 @@ def _split(problem: str) -> tuple[str, str]:
 
 
 def _problems(case: Case, doc: dict[str, Any], orders: set[str]
-              ) -> tuple[list[str], dict[str, int], dict[str, int]]:
+              ) -> tuple[list[str], dict[str, tuple[int, str]], dict[str, int]]:
     """The consolidation checker's findings on the orders ``orders`` and every
     leg they take (their manifest lines only: the rest of a shipment does not
     depend on when these lots arrive, and is the same before and after);
-    with when each supply is ready and each shipment's cut-off (engine s)."""
+    with when and where each supply is ready and each shipment's cut-off (engine s)."""
     legs = {sid for o in doc["orders"] if o["order_id"] in orders for sid in o["shipments"]}
     part = {**doc, "shipments": [{**s, "manifest": [m for m in s["manifest"] if m["order_id"] in orders]}
                                  for s in doc["shipments"] if s["id"] in legs],
@@ -117,4 +119,4 @@ def _problems(case: Case, doc: dict[str, Any], orders: set[str]
     elsewhere = {f"order {o.id}: {NOT_IN_PART}" for o in case.orders if o.id not in orders}
     lines = [p for p in check_result(case, supplies, freight, params=cparams)
              if p not in elsewhere and REPORTED_SHELF_LIFE not in p]
-    return lines, {x.id: x.available_at for x in supplies}, {x.id: x.cutoff for x in freight.shipments}
+    return lines, {x.id: (x.available_at, x.site) for x in supplies}, {x.id: x.cutoff for x in freight.shipments}

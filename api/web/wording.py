@@ -50,6 +50,13 @@ def say(w: Words, f: dict[str, Any], *, site_name: Any = str, lot_name: Any = st
                     int(v.get("orders", 1)), lot=lot, site=site, ready=w.clock(v["ready"]),
                     cutoff=w.clock(v["cutoff"]), shipment=", ".join(v.get("shipments", [])),
                     departure=w.clock(v["departure"]) if v.get("departure") else "")
+    if kind == "freight_elsewhere":
+        return w.n_("Lot %(lot)s would now go to %(at)s, not %(origin)s where shipment %(shipment)s (leaving "
+                    "%(departure)s) loads it: %(n)s order on it would lose its fruit.",
+                    "Lot %(lot)s would now go to %(at)s, not %(origin)s where shipment %(shipment)s (leaving "
+                    "%(departure)s) loads it: %(n)s orders on it would lose their fruit.",
+                    int(v.get("orders", 1)), lot=lot, at=site_name(v["at"]), origin=site_name(v["origin"]),
+                    shipment=", ".join(v.get("shipments", [])), departure=w.clock(v["departure"]))
     if kind == "freight":
         return w.n_("Freight: shipment %(shipments)s loads lot %(lots)s, which now reaches the packing house at "
                     "another time; the freight check finds, for %(n)s order: %(text)s",

@@ -35,7 +35,7 @@ def test_a_lot_arriving_after_its_shipment_leaves_is_a_freight_finding(server: S
     assert {s["id"] for s in result.shipments} == {s["id"] for s in doc["shipments"]
                                                    if lot in {m["supply_id"] for m in s["manifest"]}}
     assert result.findings, "a lot ready after its shipment's departure must be found"
-    assert all(f.kind in ("freight", "freight_late") and lot in f.values["lots"] for f in result.findings)
+    assert all(f.kind in ("freight", "freight_late", "freight_elsewhere") and lot in f.values["lots"] for f in result.findings)
     late = [f for f in result.findings if f.kind == "freight_late"]
     assert late and late[0].lot == lot and late[0].values["ready"] > late[0].values["cutoff"]
     assert all(f.values["shipments"] == [first["id"]] for f in result.findings)
@@ -65,3 +65,19 @@ def test_the_page_names_the_shipments_it_rechecked_after_a_move(server: Server) 
     assert 'id="freight-checked"' in page
     rechecked = [s["id"] for s in doc["shipments"] if lot in {m["supply_id"] for m in s["manifest"]}]
     assert all(sid in page.split('id="freight-checked"')[1].split("</p>")[0] for sid in rechecked)
+
+
+def test_freight_findings_are_said_in_vietnamese_with_clock_times() -> None:
+    from api.web import wording
+    from api.web.i18n import Words
+
+    w = Words("vi")
+    late = {"kind": "freight_late", "lot": "coop-a:A-L2", "site": "ph-chu", "values": {
+        "orders": 2, "shipments": ["chu-hn-reefer@25200"], "ready": "2025-06-12T07:35:00+07:00",
+        "cutoff": "2025-06-12T06:00:00+07:00", "departure": "2025-06-12T07:00:00+07:00"}}
+    assert wording.say(w, late, site_name=lambda s: "Chu packing house", lot_name=lambda x: x.split(":")[1]) == (
+        "Lô A-L2 sẽ sẵn sàng ở Chu packing house lúc 07:35 12/06, sau giờ chốt 06:00 12/06 của chuyến "
+        "chu-hn-reefer@25200 (khởi hành 07:00 12/06): 2 đơn trên chuyến sẽ lỡ chuyến.")
+    elsewhere = {**late, "kind": "freight_elsewhere", "values": {**late["values"], "at": "ph-kim", "origin": "ph-chu"}}
+    said = wording.say(w, elsewhere, site_name={"ph-kim": "Kim", "ph-chu": "Chũ"}.get, lot_name=lambda x: x)
+    assert said.startswith("Lô coop-a:A-L2 nay sẽ về Kim, không phải Chũ nơi chuyến chu-hn-reefer@25200"), said
