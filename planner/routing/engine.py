@@ -318,21 +318,16 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                       ) -> tuple[Solved | None, Rejected, float | None]:
     """The main solve and the repair rounds, each ending by its share of
     ``deadline``; a round with less than ``build_s`` (the expected time to
-    build the model) left is not started. A plan the exact checks accept
-    ends the repair, but the time kept for repairs is not left unused: the
-    search goes on from that plan (OR-Tools backends; a new seed), and its
-    result replaces the plan only if the checks accept it and it costs less."""
+    build the model) left is not started."""
     rejected: Rejected = {}
     solved: Solved | None = None
     first: float | None = None
     hint: list[list[int]] | None = None
-    clean = False  # the last plan passed the exact checks: this round goes on from it
     for round_ in range(params.repair_rounds + 1):
         left = deadline.left()
         if left <= 0.0 or (round_ > 0 and left < 0.2):
             break
-        share = (1.0 - params.repair_time_share if round_ == 0 or clean
-                 else 1.0 / (params.repair_rounds + 1 - round_))
+        share = 1.0 - params.repair_time_share if round_ == 0 else 1.0 / (params.repair_rounds + 1 - round_)
         until = deadline.share(share)  # round 0 finding nothing leaves the rest to the extra trips
 
         def scaled(_f: float, msg: str, r: int = round_) -> None:
@@ -358,13 +353,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             if until.left() <= build_s:  # no time to build a model and search (seconds on a busy machine)
                 break
             model = PickupModel(net, data, params, table)  # the deadline covers building the model
-            result = model.solve(deadline=until, seed=seed + round_ if clean else seed, progress=scaled, hint=hint)
-        if clean:  # going on from a plan the checks accepted: keep it unless this one is accepted and cheaper
-            if result is None or result.objective >= solved.objective or _violations(  # type: ignore[union-attr]
-                    net, table, result, params, data):
-                break
-            solved, hint = result, [[n for n, _ in r] for r in result.routes]
-            continue
+            result = model.solve(deadline=until, seed=seed, progress=scaled, hint=hint)
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
@@ -374,10 +363,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         solved = result
         bad = _violations(net, table, solved, params, data)
         if not bad:
-            if params.backend == "pyvrp":
-                break
-            clean, hint = True, [[n for n, _ in r] for r in solved.routes]
-            continue
+            break
         for lot_id, (reason, detail, ban) in bad.items():
             rejected[lot_id] = (reason, detail)
             if ban is None:

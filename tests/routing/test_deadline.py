@@ -143,25 +143,3 @@ def test_no_model_is_built_when_less_time_is_left_than_building_it_takes(monkeyp
     result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert check_result(case, result) == [] and {d.lot_id for d in result.deliveries} == {"A", "B"}
-
-
-def test_a_plan_the_checks_accept_is_searched_on_not_left_with_time_unused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """No repair needed: the rounds kept for repairs go on from the accepted
-    plan (a new seed, hinted), and the result is never worse than it."""
-    calls: list[tuple[int, bool, int | None]] = []
-    real = engine.PickupModel.solve
-
-    def spy(self, **kw):  # type: ignore[no-untyped-def]
-        out = real(self, **kw)
-        calls.append((kw["seed"], kw["hint"] is not None, None if out is None else out.objective))
-        return out
-
-    monkeypatch.setattr(engine.PickupModel, "solve", spy)
-    case = _case()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=20.0, solution_limit=20, repair_rounds=2),
-                           seed=1)
-    assert check_result(case, result) == []
-    assert len(calls) >= 2 and calls[0][:2] == (1, False) and calls[1][:2] == (2, True)
-    objectives = [o for _, _, o in calls if o is not None]
-    assert result.objective is not None
-    assert result.objective * (1 - 1e-9) <= min(objectives) / (RoutingParams().cost_scale * 36.0)
