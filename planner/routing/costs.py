@@ -19,13 +19,13 @@ unit, so an hourly rate in whole hundreds is an exact integer per second.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..domain import Case, HarvestLot, VehicleType
+from ..domain.shelf_value import shelf_life_values
 from ..domain.units import DAY
 from .result import LotDelivery
 
@@ -53,24 +53,9 @@ def shelf_values_per_kg_day(case: Case) -> dict[str, float]:
     """Money per kg and reference day of shelf life, per product: as stated
     (``shelf_life_value_per_kg_day``), else the value per kg of the case's
     orders of it (of its lots when no order of it has a value) over the
-    product's reference shelf life in days."""
-    value: dict[str, float] = defaultdict(float)
-    kg: dict[str, float] = defaultdict(float)
-    for o in case.orders:
-        value[o.product] += o.value
-        kg[o.product] += o.kg
-    for lot in case.lots:
-        if kg[lot.product] == 0 or value[lot.product] == 0:
-            value[f"lots:{lot.product}"] += lot.value
-            kg[f"lots:{lot.product}"] += lot.kg
-    out = {}
-    for p in case.products:
-        stated = p.shelf_life_value_per_kg_day
-        if stated is None:
-            key = p.id if value[p.id] > 0 else f"lots:{p.id}"
-            stated = (value[key] / kg[key] if kg[key] > 0 else 0.0) / (p.ref_shelf_life_s / DAY)
-        out[p.id] = stated
-    return out
+    product's reference shelf life in days (:mod:`planner.domain.shelf_value`,
+    the freight's rule too)."""
+    return shelf_life_values(case)
 
 
 def shelf_value_per_kg_s(case: Case, lot: HarvestLot) -> float:
