@@ -34,6 +34,8 @@ from scenarios.results import tables
 from scenarios.runner import Replications
 from scenarios.simulator import RunResult
 
+from scenarios_format import interval, shown  # benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 console = Console()
@@ -165,9 +167,13 @@ def markdown(record: dict) -> str:  # type: ignore[type-arg]
         differing = {k: v for k, v in record["max_relative_kpi_difference_between_worker_counts"].items() if v}
         lines += ["", f"KPIs of every run identical on 1 and 2 workers: {record['identical']}"
                   + (f" (differing: {differing})" if differing else "")]
-    lines += ["", "| KPI | mean | 95 % CI |", "|---|---|---|"]
+    lines += ["", "kg, orders, cost, km and CO2e are for the whole district over the 14 days (the sample scaled up).",
+              "", "| KPI (unit) | mean [95 % CI] | column |", "|---|---|---|"]
     for k, v in record["kpis"].items():
-        lines.append(f"| {k} | {v['mean']:,.3f} | {v['ci_low']:,.3f} - {v['ci_high']:,.3f} |")
+        if k in ("run", "seconds"):
+            continue
+        s = shown(k)
+        lines.append(f"| {s.label} ({s.unit}) | {interval(k, v['mean'], v['ci_low'], v['ci_high'])} | `{k}` |")
     return "\n".join(lines) + "\n"
 
 
