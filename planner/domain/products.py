@@ -13,7 +13,11 @@ scenario simulator costs it at each day's harvest ambient, the same rule):
   the time it is unloaded is late (KPI ``precool_late_kg``) and, in
   execution, *downgraded*: sold to the traditional trade, not to the grade-A
   orders fed from it. Planning does not refuse it: late fruit picked is worth
-  more than fruit left to rot.
+  more than fruit left to rot. What a late kg loses is the product's
+  ``downgrade_loss_share`` of what its orders pay per kg (grade-A price
+  minus what the traditional trade pays, as a share of the grade-A price;
+  default :data:`DEFAULT_DOWNGRADE_LOSS_SHARE`); the pickup routing's
+  objective charges it (:mod:`planner.routing.costs`).
 - *Limit* (``precool_limit_s``; hard): the time at that ambient after which
   fruit not pre-cooled is lost: untreated lychee "browns within about a day at
   ambient" (DOMAIN.md; default :data:`DEFAULT_PRECOOL_LIMIT_S`, 24 h). It
@@ -41,6 +45,14 @@ DEFAULT_PRECOOL_AMBIENT_C = 27.0
 """The harvest-time ambient the budget is costed at when a product states
 none: a main-crop morning in Luc Ngan (the embedded case's kg-weighted ambient
 at its harvest times is 26.5 C)."""
+DEFAULT_DOWNGRADE_LOSS_SHARE = 0.5
+"""What a kg unloaded after the pre-cooling target loses when a product states
+none, as a share of what its grade-A orders pay per kg: an assumption, not a
+sourced figure (shared/docs/DOMAIN.md gives no trade price). Downgraded fruit
+is sold that night to the traditional trade (traders' weighing points along
+QL31) instead of the grade-A orders; the assumption is that the trade pays
+about half the grade-A price for it (the embedded case: orders pay 65,000
+VND/kg, a late kg loses 32,500). State it per product in products.toml."""
 GAS_CONSTANT = 8.314462618  # J / (mol K)
 KELVIN = 273.15
 
@@ -61,7 +73,9 @@ class ProductProfile:
     ``precool_limit_s`` the time after which fruit not pre-cooled is lost
     (0: not stated, the default applies) and ``precool_budget_fraction`` (0:
     not stated) a share of the reference shelf life that replaces the limit as
-    the hard budget (module docstring).
+    the hard budget (module docstring). ``downgrade_loss_share`` is the share
+    of the orders' value per kg a kg unloaded after the target loses (None:
+    :data:`DEFAULT_DOWNGRADE_LOSS_SHARE`).
     ``shelf_life_value_per_kg_day`` is
     what a day of reference shelf life of one kg is worth (case currency; None:
     derived from what the case's orders pay for the product, spread over its
@@ -81,6 +95,7 @@ class ProductProfile:
     shelf_life_value_per_kg_day: float | None = None
     precool_ambient_c: float = DEFAULT_PRECOOL_AMBIENT_C
     precool_limit_s: int = 0
+    downgrade_loss_share: float | None = None
 
     def __post_init__(self) -> None:
         if self.ref_shelf_life_s <= 0:
@@ -113,9 +128,19 @@ class ProductProfile:
             msg = (f"product {self.id}: shelf_life_value_per_kg_day must be >= 0, "
                    f"got {self.shelf_life_value_per_kg_day}")
             raise ValueError(msg)
+        if self.downgrade_loss_share is not None and not 0.0 <= self.downgrade_loss_share <= 1.0:
+            msg = (f"product {self.id}: downgrade_loss_share must be in [0, 1] (a share of the orders' "
+                   f"value per kg), got {self.downgrade_loss_share}")
+            raise ValueError(msg)
         if self.kg_per_box <= 0:
             msg = f"product {self.id}: kg_per_box must be positive"
             raise ValueError(msg)
+
+    @property
+    def loss_share(self) -> float:
+        """The share of the orders' value per kg a late kg loses (stated,
+        else the default)."""
+        return DEFAULT_DOWNGRADE_LOSS_SHARE if self.downgrade_loss_share is None else self.downgrade_loss_share
 
     def rate_at(self, temp_c: float) -> float:
         """Reference seconds of shelf life one second at ``temp_c`` costs (the

@@ -130,7 +130,7 @@ SETTINGS_KEYS = frozenset({
 PRODUCT_KEYS = frozenset({
     "name", "ref_temp_c", "ref_shelf_life_days", "q10", "model", "activation_energy_j_mol",
     "precool_budget_fraction", "kg_per_box", "precool_target_h", "shelf_life_value_per_kg_day",
-    "precool_ambient_c", "precool_limit_h",
+    "precool_ambient_c", "precool_limit_h", "downgrade_loss_share",
 })
 MARKET_KEYS = frozenset({
     "name", "countries", "treatment", "forbidden_regions", "certifications", "min_shelf_life_days",
@@ -235,6 +235,16 @@ def read_settings(data: dict[str, Any], problems: list[str]) -> CaseSettings | N
     )
 
 
+def _share(row: RowReader, field: str) -> float | None:
+    """An optional share in [0, 1] (None: not stated)."""
+    if not row.raw(field):
+        return None
+    value = row.number(field, minimum=0)
+    if value > 1:
+        row.problem(field, f"must be a share in [0, 1] (0.5: half), got {row.raw(field)}")
+    return value
+
+
 def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProfile]:
     products = []
     for pid, row in _tables(data, "products.toml", problems):
@@ -254,6 +264,8 @@ def read_products(data: dict[str, Any], problems: list[str]) -> list[ProductProf
             "shelf_life_value_per_kg_day": (
                 row.number("shelf_life_value_per_kg_day", minimum=0)
                 if row.raw("shelf_life_value_per_kg_day") else None),
+            # what a kg unloaded after the target loses, a share of the orders' value per kg (products.py)
+            "downgrade_loss_share": _share(row, "downgrade_loss_share"),
         }
         if row.failed:
             continue

@@ -107,6 +107,7 @@ def write_tomls(case: Case, folder: Path) -> None:
             "precool_limit_h": p.precool_limit_s / HOUR or None,
             "precool_ambient_c": p.precool_ambient_c,
             "shelf_life_value_per_kg_day": p.shelf_life_value_per_kg_day,
+            "downgrade_loss_share": p.downgrade_loss_share,
         }) for p in case.products
     ]
     (folder / "products.toml").write_text("\n".join(products), encoding="utf-8")

@@ -9,9 +9,15 @@ by :func:`shelf_values_per_kg_day`: the product's
 value per kg when it has none) spread over the product's reference shelf
 life, fruit that has spent all of it being worth nothing. That is the rule of
 ``planner.consolidation.shelf_value`` too, so the pickup and the freight
-price a day of shelf life alike. The search (:mod:`.model`), the repair and the
-result's KPIs use these functions; the checkers keep their own copy of the
-route cost.
+price a day of shelf life alike. Every routed lot unloaded after its
+product's pre-cooling target (it has spent more than
+``precool_target_budget_s`` of reference shelf life, the rule execution
+downgrades by) adds its kg times what a late kg loses
+(:func:`downgrade_losses_per_kg`: the product's ``downgrade_loss_share`` of
+the orders' value per kg): a step, exact here and in the result; the search
+sees it as the model allows (:mod:`.model`). The search (:mod:`.model`), the
+repair and the result's KPIs use these functions; the checkers keep their own
+copy of the route cost.
 
 In the OR-Tools model money is counted in :data:`SEARCH_UNITS` per currency
 unit, so an hourly rate in whole hundreds is an exact integer per second.
@@ -19,14 +25,14 @@ unit, so an hourly rate in whole hundreds is an exact integer per second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..domain import Case, HarvestLot, VehicleType
-from ..domain.shelf_value import shelf_life_values
-from ..domain.units import DAY
+from ..domain.shelf_value import downgrade_losses, shelf_life_values
+from ..domain.units import DAY, HOUR
 from .result import LotDelivery
 
 SEARCH_UNITS = 36.0  # solver integers per currency unit (times RoutingParams.cost_scale)
@@ -75,3 +81,68 @@ def shelf_life_cost(case: Case, lots: Mapping[str, HarvestLot], deliveries: Iter
         ref = case.product_by_id[lot.product].ref_shelf_life_s
         total += per_day[lot.product] / DAY * d.kg * max(0.0, ref - d.shelf_life_left_s)
     return weight * total
+
+
+def downgrade_losses_per_kg(case: Case) -> dict[str, float]:
+    """Money a kg of each product loses when it is unloaded after its
+    pre-cooling target (:func:`planner.domain.shelf_value.downgrade_losses`)."""
+    return downgrade_losses(case)
+
+
+def is_late(case: Case, lot: HarvestLot, delivery: LotDelivery) -> bool:
+    """Unloaded after the pre-cooling target: more than the product's
+    ``precool_target_budget_s`` spent (reference seconds) by the unloading."""
+    product = case.product_by_id[lot.product]
+    return product.precool_budget_s - delivery.budget_left_s > product.precool_target_budget_s + 1e-6
+
+
+def delivery_cost(case: Case, lot: HarvestLot, delivery: LotDelivery, *, shelf_per_kg_day: Mapping[str, float],
+                  loss_per_kg: Mapping[str, float]) -> float:
+    """What one routed lot adds to the day's cost besides the vehicles: the
+    shelf life it consumed (``shelf_per_kg_day``, already weighted) and, when
+    it is late, its kg times ``loss_per_kg``."""
+    ref = case.product_by_id[lot.product].ref_shelf_life_s
+    cost = shelf_per_kg_day[lot.product] / DAY * delivery.kg * max(0.0, ref - delivery.shelf_life_left_s)
+    return cost + (loss_per_kg[lot.product] * delivery.kg if is_late(case, lot, delivery) else 0.0)
+
+
+def precool_late_cost(case: Case, lots: Mapping[str, HarvestLot], deliveries: Iterable[LotDelivery]) -> float:
+    """Money the late lots lose: their kg times the loss per kg."""
+    loss = downgrade_losses_per_kg(case)
+    return sum(loss[lots[d.lot_id].product] * d.kg for d in deliveries if is_late(case, lots[d.lot_id], d))
+
+
+def precool_kpis(case: Case, lots: Mapping[str, HarvestLot], deliveries: Iterable[LotDelivery]) -> dict[str, float]:
+    """The pre-cooling target's KPIs of the routed lots: ``precool_late_lots``
+    and ``precool_late_kg`` (unloaded after the target), ``precool_late_cost``
+    (what they lose), and clock hours from harvest (the lot's ready time) to
+    unloading: ``precool_hours_mean`` (kg-weighted), ``precool_hours_median``
+    (of lots) and ``precool_hours_max``."""
+    ds = list(deliveries)
+    late = [d for d in ds if is_late(case, lots[d.lot_id], d)]
+    hours = np.array([(d.delivered - lots[d.lot_id].ready) / HOUR for d in ds], dtype=np.float64)
+    kg = np.array([d.kg for d in ds], dtype=np.float64)
+    return {
+        "precool_late_lots": float(len(late)),
+        "precool_late_kg": float(sum(d.kg for d in late)),
+        "precool_late_cost": float(precool_late_cost(case, lots, late)),
+        "precool_hours_mean": float(np.average(hours, weights=kg)) if ds and kg.sum() > 0 else 0.0,
+        "precool_hours_median": float(np.median(hours)) if ds else 0.0,
+        "precool_hours_max": float(hours.max()) if ds else 0.0,
+    }
+
+
+LotCost = Callable[[HarvestLot, LotDelivery], float]
+
+
+def lot_cost(case: Case, *, shelf_life_weight: float = 1.0, late_weight: float = 1.0) -> LotCost:
+    """:func:`delivery_cost` of the case's products with the objective's
+    weights: what a routed lot adds to the day (the repair's and the extra
+    trips' price of a lot's place)."""
+    shelf = {p: v * shelf_life_weight for p, v in shelf_values_per_kg_day(case).items()}
+    loss = {p: v * late_weight for p, v in downgrade_losses_per_kg(case).items()}
+
+    def cost(lot: HarvestLot, delivery: LotDelivery) -> float:
+        return delivery_cost(case, lot, delivery, shelf_per_kg_day=shelf, loss_per_kg=loss)
+
+    return cost

@@ -23,7 +23,7 @@ from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
-from .costs import SEARCH_UNITS, shelf_life_cost
+from .costs import SEARCH_UNITS, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
 from .decompose import catchments
 from .fixed import FixedRoute
@@ -124,14 +124,17 @@ def route_pickups(
             unassigned[lot.id] = UnassignedLot(lot.id, why, detail, lot.kg)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     report(1.0, "done")
+    by_id = {lot.id: lot for lot in all_lots}
+    precool = precool_kpis(case, by_id, deliveries)
     return RoutingResult(
         routes=routes, deliveries=sorted(deliveries, key=lambda d: order[d.lot_id]),
         unassigned=sorted(unassigned.values(), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
-        stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots)},
-        shelf_life_cost=shelf_life_cost(case, {lot.id: lot for lot in all_lots}, deliveries,
-                                        weight=params.shelf_life_weight),
+        stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots),
+               **precool},
+        shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
+        precool_late_cost=precool["precool_late_cost"],
     )
 
 
@@ -193,15 +196,18 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
     firsts = [r.time_to_first_s for r in merged if r.time_to_first_s is not None]
     if progress is not None:
         progress(1.0, "done")
+    deliveries = sorted((d for r in merged for d in r.deliveries), key=lambda d: order[d.lot_id])
+    precool = precool_kpis(case, {lot.id: lot for lot in all_lots}, deliveries)
     return RoutingResult(
         routes=[route for r in merged for route in r.routes],
-        deliveries=sorted((d for r in merged for d in r.deliveries), key=lambda d: order[d.lot_id]),
+        deliveries=deliveries,
         unassigned=sorted((u for r in merged for u in r.unassigned), key=lambda u: order[u.lot_id]),
         seconds=time.perf_counter() - started,
         time_to_first_s=max(firsts) if firsts else None,
         stats={"lots": float(len(all_lots)), "catchments": float(len(parts)),
-               **shares([route for r in merged for route in r.routes], all_lots)},
+               **shares([route for r in merged for route in r.routes], all_lots), **precool},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
+        precool_late_cost=precool["precool_late_cost"],
     )
 
 
@@ -500,9 +506,11 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     if params.reinsert:
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
         left = [lot for lot in data.lots if lot.id not in on_routes]
+        priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
+                          late_weight=params.precool_late_weight)
         for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
-                               deadline=deadline):
+                               deadline=deadline, lot_cost=priced):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     out_routes: list[Route] = []

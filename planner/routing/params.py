@@ -44,7 +44,12 @@ class RoutingParams:
     first when the fleet is short). ``cost_scale`` multiplies money before it
     is rounded to the solver's integers. ``shelf_life_weight`` multiplies the
     value of the shelf life lots consume in the objective (:mod:`.costs`; 0:
-    vehicles' cost only). ``balance`` (``kg`` or ``lots``) shares the work
+    vehicles' cost only). ``precool_late_weight`` multiplies what a lot
+    unloaded after its product's pre-cooling target loses (its kg times the
+    product's loss per kg, :mod:`.costs`) in the search's objective (0: the
+    search ignores the target, as before it was priced; the result reports
+    the loss whatever the weight); the search charges it as a ramp,
+    the loss per ``late_ramp_s`` seconds late (:meth:`.model.PickupModel._shelf_life`). ``balance`` (``kg`` or ``lots``) shares the work
     among the riders: every kg (or lot) the busiest vehicle collects costs
     ``balance_cost`` more (OR-Tools' global span cost on a dimension counting
     them), so the search spreads the day when that is worth its price. ``max_packing_houses_per_lot`` keeps
@@ -75,6 +80,8 @@ class RoutingParams:
     value_weight: float = 1.0
     cost_scale: float = 1.0
     shelf_life_weight: float = 1.0
+    precool_late_weight: float = 1.0
+    late_ramp_s: int = 3600
     balance: str = "none"
     balance_cost: float = 0.0
     max_packing_houses_per_lot: int = 3
@@ -113,6 +120,10 @@ class RoutingParams:
             raise ValueError(msg)
         if self.shelf_life_weight < 0:
             raise ValueError(f"routing params: shelf_life_weight must be >= 0, got {self.shelf_life_weight}")
+        if self.precool_late_weight < 0:
+            raise ValueError(f"routing params: precool_late_weight must be >= 0, got {self.precool_late_weight}")
+        if self.late_ramp_s <= 0:
+            raise ValueError(f"routing params: late_ramp_s must be positive, got {self.late_ramp_s}")
         if self.unassigned_penalty < 0 or self.value_weight < 0:
             raise ValueError("routing params: unassigned_penalty and value_weight must be >= 0")
         if self.cost_scale <= 0:

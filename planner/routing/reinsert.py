@@ -14,7 +14,9 @@ day; for a type with a break rule, a day that needs no break), and the intake of
 vehicle finding the slot full may wait for one of the next ``WAIT_SLOTS``
 slots while the lot's budget lasts), the house's cold store and, at a house
 that does not pre-cool, the wait at ambient for the first freight
-(:mod:`.houses`).
+(:mod:`.houses`). A place costs what the day's one objective charges
+(:mod:`.costs`): the route's cost plus the lot's (``lot_cost``: the shelf
+life it consumes and, unloaded after its pre-cooling target, its loss).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from ..domain import HarvestLot
+from .costs import LotCost
 from .deadline import Deadline
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
@@ -35,11 +38,13 @@ WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
-             deadline: Deadline | None = None) -> list[str]:
+             deadline: Deadline | None = None, lot_cost: LotCost | None = None) -> list[str]:
     """Append trips for ``lots`` to ``routes`` (changed in place) where they
-    fit; returns the ids of the lots inserted. ``poll`` is called once per
-    lot (what it raises, a cancel, stops the work); once ``deadline`` has
-    passed no further lot is tried (the lots not reached stay out)."""
+    fit, each at the place where the route's cost plus ``lot_cost`` (None:
+    the route's cost alone) grows least; returns the ids of the lots
+    inserted. ``poll`` is called once per lot (what it raises, a cancel,
+    stops the work); once ``deadline`` has passed no further lot is tried
+    (the lots not reached stay out)."""
     cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
@@ -64,13 +69,14 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
                     continue
                 idle.add(net.vehicles[v].type.id)
             option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
-                                    used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness)
+                                    used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
+                                    lot_cost=lot_cost)
             if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):
                 best = (option[0], v, option[1], option[2], option[3])
         if best is None:
             continue
-        new_cost, v, visits, house, delivered = best
-        routes[v], cost[v] = visits, new_cost
+        _, v, visits, house, delivered = best
+        routes[v], cost[v] = visits, build_route(net, table, v, starts[v], visits)[0].cost
         used[(house, delivered // slot_s)] += lot.kg
         stored[house] += lot.kg
         inserted.append(lot.id)
@@ -79,8 +85,11 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
-                   stored: dict[str, float], slot_s: int,
-                   enforce_freshness: bool) -> tuple[float, Visits, str, int] | None:
+                   stored: dict[str, float], slot_s: int, enforce_freshness: bool,
+                   lot_cost: LotCost | None = None) -> tuple[float, Visits, str, int] | None:
+    """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
+    price (the route's cost plus ``lot_cost`` of the lot's delivery), the
+    visits, the packing house and the unloading time; None if none fits."""
     vt = net.vehicles[v].type
     if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
         return None
@@ -117,7 +126,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
             left = deliveries[-1].budget_left_s - ambient_wait(net.case, table, deliveries[-1], lot.product)[0]
             if enforce_freshness and left < 0:
                 break  # waiting longer only spends more
-            if best is None or route.cost < best[0]:
-                best = (route.cost, trial, house, t_drop)
+            price = route.cost + (lot_cost(lot, deliveries[-1]) if lot_cost is not None else 0.0)
+            if best is None or price < best[0]:
+                best = (price, trial, house, t_drop)
             break
     return best

@@ -84,9 +84,13 @@ class UnassignedLot:
 class RoutingResult:
     """Routes (used vehicles only), one delivery per routed lot, and one
     unassigned entry (with its reason) per other lot. ``shelf_life_cost`` is
-    the money worth of the shelf life the routed lots consumed (see
-    :mod:`.costs`); :attr:`day_cost` adds it to the vehicles' cost: the
-    objective the search minimises, in money."""
+    the money worth of the shelf life the routed lots consumed and
+    ``precool_late_cost`` what the lots unloaded after their pre-cooling
+    target lose (see :mod:`.costs`); :attr:`day_cost` adds both to the
+    vehicles' cost: the objective the search minimises, in money. ``stats``
+    holds the pre-cooling KPIs (``precool_late_lots``, ``precool_late_kg``,
+    ``precool_late_cost``, ``precool_hours_mean`` / ``_median`` / ``_max``:
+    clock hours from harvest to unloading; :func:`.costs.precool_kpis`)."""
 
     routes: list[Route]
     deliveries: list[LotDelivery]
@@ -96,6 +100,7 @@ class RoutingResult:
     objective: float | None = None
     stats: dict[str, float] = field(default_factory=dict)
     shelf_life_cost: float = 0.0
+    precool_late_cost: float = 0.0
 
     @property
     def total_km(self) -> float:
@@ -111,7 +116,7 @@ class RoutingResult:
 
     @property
     def day_cost(self) -> float:
-        return self.total_cost + self.shelf_life_cost
+        return self.total_cost + self.shelf_life_cost + self.precool_late_cost
 
     @property
     def kg_delivered(self) -> float:
@@ -130,8 +135,14 @@ class RoutingResult:
             f"{len(self.routes)} vehicles, {len(self.unassigned)} unassigned "
             f"({self.kg_unassigned:,.0f} kg)",
             f"{self.total_km:,.1f} km, {self.total_hours:,.1f} h, cost {self.total_cost:,.0f}"
-            f" + shelf life consumed {self.shelf_life_cost:,.0f} = {self.day_cost:,.0f}",
+            f" + shelf life consumed {self.shelf_life_cost:,.0f}"
+            f" + late for pre-cooling {self.precool_late_cost:,.0f} = {self.day_cost:,.0f}",
         ]
+        if "precool_late_lots" in self.stats:
+            s = self.stats
+            lines.append(f"{s['precool_late_lots']:.0f} lots ({s['precool_late_kg']:,.0f} kg) unloaded after the "
+                         f"pre-cooling target; harvest to unloading {s['precool_hours_mean']:.1f} h mean (by kg), "
+                         f"{s['precool_hours_median']:.1f} h median, {s['precool_hours_max']:.1f} h longest")
         if self.deliveries:
             worst = min(self.deliveries, key=lambda d: d.budget_left_s)
             lines.append(f"tightest lot {worst.lot_id}: {duration(worst.budget_left_s)} (reference time) "
