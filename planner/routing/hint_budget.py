@@ -8,17 +8,16 @@ nothing but the 3,600 s guard of a work-bounded (``solution_limit``) solve.
 
 :class:`HintBudget` is a custom search limit, added to the model before it is
 closed, that counts the restore search's limit checks while armed and stops
-the restore when they exceed ``polls`` or when ``deadline`` passes. Counting
-checks, not seconds, keeps the plan the same on any machine and under any
-load; a read stopped by the budget fails as an infeasible hint does, and the
-caller searches without it. Disarmed, the limit never stops anything.
+the restore when they exceed ``polls`` (the solve's own time limit, set when
+the model is closed, bounds it in seconds too). Counting checks, not seconds,
+keeps the plan the same on any machine and under any load; a read stopped by
+the budget fails as an infeasible hint does, and the caller searches without
+it. Disarmed, the limit never stops anything.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from .deadline import Deadline
 
 HINT_READ_POLLS = 100_000
 """Limit checks all the hint reads of one solve may spend (about 2 s of a
@@ -32,19 +31,19 @@ class HintBudget:
         self.polls = polls
         self.used = 0
         self.exhausted = False
-        self._deadline: Deadline | None = None
+        self._armed = False
         routing.AddSearchMonitor(routing.solver().CustomLimit(self._limit_reached))
 
-    def arm(self, deadline: Deadline) -> None:
-        self._deadline = deadline
+    def arm(self) -> None:
+        self._armed = True
 
     def disarm(self) -> None:
-        self._deadline = None
+        self._armed = False
 
     def _limit_reached(self) -> bool:
-        if self._deadline is None:
+        if not self._armed:
             return False
         self.used += 1
-        if self.used > self.polls or self._deadline.expired():
+        if self.used > self.polls:
             self.exhausted = True
         return self.exhausted
