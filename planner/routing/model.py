@@ -21,15 +21,21 @@ from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp
 
-from ..domain import HarvestLot
+from ..domain import HarvestLot, TemperatureClass
 from ..domain.units import DAY
 from ..domain.windows import TimeWindow
 from ..freshness import model_for
-from .costs import SEARCH_UNITS, arc_costs, shelf_values_per_kg_day, span_cost_per_s
+from .costs import (
+    SEARCH_UNITS,
+    arc_costs,
+    downgrade_losses_per_kg,
+    shelf_values_per_kg_day,
+    span_cost_per_s,
+)
 from .deadline import Deadline
 from .hint_budget import HintBudget
-from .freshness import FreshnessTable, LotBounds
-from .network import Network, lot_boxes, metres_matrix, transit_matrix
+from .freshness import FreshnessTable, LotBounds, vehicle_rate
+from .network import Network, Vehicle, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
 from .search import search_parameters
 from .stopping import SearchStopper
@@ -51,6 +57,18 @@ class ModelInput:
     fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
     now: int = 0
     enforce_freshness: bool = True
+
+
+@dataclass(frozen=True)
+class Late:
+    """The search's charge for one lot's lateness: ``slope`` solver integers
+    per second its unloading is past ``after`` (engine seconds);
+    ``carriers`` the vehicles that can take the lot (their mean riding rate
+    prices its ride)."""
+
+    after: int
+    slope: float
+    carriers: list[Vehicle]
 
 
 @dataclass
@@ -188,26 +206,124 @@ class PickupModel:
             self.time.SetBreakDistanceDurationOfVehicle(vt.break_after_s, vt.break_s, v)
 
     def _shelf_life(self) -> None:
-        """Shelf life consumed, as the model allows: linear in the pickup and
-        delivery times (soft upper bounds at the lot's ready time). From ready
-        to pickup at the ambient of the ready hour; from pickup to delivery at
-        the fleet's mean rate at that hour (a node's cost cannot depend on the
-        vehicle). The exact figure, hourly temperatures and the carrying
-        vehicle's, is what the result reports."""
-        weight = self.params.shelf_life_weight
-        if weight <= 0:
-            return
+        """Shelf life consumed and lateness against the pre-cooling target, as
+        the model allows: OR-Tools has one soft upper bound (a linear cost
+        past a time) per cumul var, so each lot gets one on its pickup and
+        one on each delivery alternative. Rates are those of the ready hour:
+        ``ambient`` in the orchard, ``riding`` the mean of the vehicles that
+        can carry the lot (a node's cost cannot depend on the vehicle).
+
+        A lot with no lateness to price (it cannot be on time on any
+        vehicle, so its loss is sunk, or it loses nothing): shelf life alone,
+        ``(ambient - riding) * (pickup - ready) + riding * (delivery - ready)``.
+
+        A lot that can be on time (:meth:`_lateness`): the exact cost of
+        lateness is a step, its kg times its loss per kg once unloaded after
+        the target; the model charges ``slope = loss / late_ramp_s`` per
+        second past ``after``, the latest on-time unloading: ``ambient *
+        (pickup - ready) + (riding + slope) * max(0, delivery - after)``.
+        What the search's cost then misses against the exact one: the ride's
+        shelf life before ``after`` (at most the target's budget's worth; the
+        driver's hours still count); for a lot delivered late, the riding
+        rate per second a later pickup saves; that a lot ridden cool is late
+        later than ``after`` says (``after`` is exact for an ambient vehicle;
+        for a lot only cool vehicles carry, it is the unloading of a direct
+        ride by the warmest of them picked up as late as stays on time); and
+        that the step stops growing: a lot late by more than the ramp is
+        charged more than it loses (:meth:`_pairs` raises its drop penalty by
+        that excess, so leaving it out never looks cheaper against
+        delivering it late than in the exact cost).
+
+        With a break rule in the fleet no pickup carries a cost: OR-Tools'
+        timing of routes with breaks (CP-SAT) then rejected every plan of
+        the vehicle (ortools 9.15; a soft bound above about 100 a second on
+        a pickup, tests/routing/test_working_rules.py), and GLOP's timing
+        does not keep the breaks. Deliveries carry it all, from ready on (a
+        bound at ``after`` left a lot's unloading free until then, and the
+        search put breaks into drives the re-timer turns into a wait at the
+        next stop, too late for the break rule): ``ambient * (delivery -
+        ready)`` (exact on an ambient vehicle, dearer on a cool one), plus,
+        for a lot that can be on time, its loss spread from ready to
+        ``after + late_ramp_s`` (the whole loss at the end of the ramp).
+
+        The exact figures are what the result reports (:mod:`.costs`)."""
         case, vehicles = self.net.case, self.net.vehicles
         per_day = shelf_values_per_kg_day(case)
+        weight = self.params.shelf_life_weight
+        self.late = self._lateness()
+        breaks = any(v.type.break_after_s is not None for v in vehicles)
         for lot in self.data.lots:
             rate = model_for(case.product_by_id[lot.product]).rate
             per_s = per_day[lot.product] / DAY * lot.kg * weight * self.unit
             ambient = float(rate(case.settings.ambient_at(lot.ready)))
-            riding = sum(float(rate(case.temperature_of(v.type, lot.ready))) for v in vehicles) / len(vehicles)
-            self.time.SetCumulVarSoftUpperBound(self.idx(self.net.pickup[lot.id]), lot.ready,
-                                                round(per_s * max(0.0, ambient - riding)))
-            for d in self.net.delivery[lot.id].values():
-                self.time.SetCumulVarSoftUpperBound(self.idx(d), lot.ready, round(per_s * riding))
+            late = self.late.get(lot.id)
+            carriers = late.carriers if late else vehicles
+            riding = sum(float(rate(case.temperature_of(v.type, lot.ready))) for v in carriers) / len(carriers)
+            pickup = self.idx(self.net.pickup[lot.id])
+            deliveries = [self.idx(d) for d in self.net.delivery[lot.id].values()]
+            if breaks:
+                ramp = 0.0 if late is None else late.slope * self.params.late_ramp_s / (
+                    late.after - lot.ready + self.params.late_ramp_s)
+                for d in deliveries:
+                    self.time.SetCumulVarSoftUpperBound(d, lot.ready, round(per_s * ambient + ramp))
+            elif late is None and weight > 0:
+                self.time.SetCumulVarSoftUpperBound(pickup, lot.ready, round(per_s * max(0.0, ambient - riding)))
+                for d in deliveries:
+                    self.time.SetCumulVarSoftUpperBound(d, lot.ready, round(per_s * riding))
+            elif late is not None:
+                self.time.SetCumulVarSoftUpperBound(pickup, lot.ready, round(per_s * ambient))
+                for d in deliveries:
+                    self.time.SetCumulVarSoftUpperBound(d, late.after, round(per_s * riding + late.slope))
+
+    def _lateness(self) -> dict[str, Late]:
+        """Per lot that can still be on time and loses something when late:
+        where and from when the search charges lateness (see
+        :meth:`_shelf_life`), in solver integers per second."""
+        net, case, table, params = self.net, self.net.case, self.table, self.params
+        loss = downgrade_losses_per_kg(case)
+        out: dict[str, Late] = {}
+        if params.precool_late_weight <= 0:
+            return out
+        first_of_type: dict[str, int] = {}
+        for v, vehicle in enumerate(net.vehicles):
+            first_of_type.setdefault(vehicle.type.id, v)
+        for lot in self.data.lots:
+            money = loss[lot.product] * lot.kg * params.precool_late_weight
+            box = self.data.bounds.get(lot.id) if self.data.enforce_freshness else None
+            boxes = lot_boxes(case, lot)
+            able = [v for v in first_of_type.values()
+                    if net.vehicles[v].type.capacity_kg >= lot.kg
+                    and (not net.vehicles[v].type.capacity_boxes or net.vehicles[v].type.capacity_boxes >= boxes)
+                    and (box is None or box.vehicle_types is None or net.vehicles[v].type.id in box.vehicle_types)]
+            if money <= 0 or not able:
+                continue
+            target = case.product_by_id[lot.product].precool_target_budget_s
+            ambient = table.ambient(lot.product)
+            houses = list(net.delivery[lot.id].values())
+            on_time = False
+            for v in able:
+                vt = net.vehicles[v].type
+                direct = min(net.transit(vt.profile, net.pickup[lot.id], d) for d in houses)
+                earliest = max(lot.ready, self.data.now, vt.shift.start + net.transit(vt.profile, 2 * v,
+                                                                                      net.pickup[lot.id]))
+                spent = ambient.between(lot.ready, earliest) + table.riding(lot.product, vt).between(
+                    earliest, earliest + direct)
+                on_time = on_time or spent <= target
+            if not on_time:
+                continue
+            carriers = [w for w in net.vehicles if w.type.id in {net.vehicles[v].type.id for v in able}]
+            slope = money * self.unit / params.late_ramp_s
+            if any(net.vehicles[v].type.temperature is TemperatureClass.AMBIENT for v in able):
+                out[lot.id] = Late(ambient.until(lot.ready, target), slope, carriers)
+                continue
+            rides = []
+            for v in able:
+                vt = net.vehicles[v].type
+                direct = min(net.transit(vt.profile, net.pickup[lot.id], d) for d in houses)
+                rides.append((vehicle_rate(table, lot.product, vt) * direct, direct))
+            ride, direct = max(rides)  # the warmest carrier's direct ride, picked up as late as stays on time
+            out[lot.id] = Late(ambient.until(lot.ready, max(0.0, target - ride)) + direct, slope, carriers)
+        return out
 
     def _window(self, node: int, windows: list[TimeWindow],
                 holes: list[tuple[int, int]] | None = None) -> None:
@@ -250,7 +366,7 @@ class PickupModel:
             p = self.idx(net.pickup[lot.id])
             deliveries = [self.idx(d) for d in net.delivery[lot.id].values()]
             penalty = round((self.params.unassigned_penalty + self.params.value_weight * lot.value)
-                            * self.unit)
+                            * self.unit) + self._late_excess(lot)
             solver = self.routing.solver()
             if len(deliveries) == 1:  # the classic pair: one disjunction holding both
                 d = deliveries[0]
@@ -270,6 +386,19 @@ class PickupModel:
                 solver.Add(self.routing.ActiveVar(p) == solver.Sum([self.routing.ActiveVar(d) for d in deliveries]))
             if lot.id in self.data.banned:
                 self.routing.ActiveVar(p).SetValue(0)
+
+    def _late_excess(self, lot: HarvestLot) -> int:
+        """How much more than the lot's loss the search's lateness charge can
+        reach by the latest delivery the model allows (solver integers): the
+        drop penalty's raise that keeps leaving the lot out no cheaper,
+        against delivering it late, than in the exact cost."""
+        late = self.late.get(lot.id)
+        if late is None:
+            return 0
+        box = self.data.bounds.get(lot.id) if self.data.enforce_freshness else None
+        last = max((v.type.shift.end for v in self.net.vehicles), default=late.after)
+        latest = min(last, box.deadline) if box else last
+        return max(0, round(late.slope * (latest - late.after) - late.slope * self.params.late_ramp_s))
 
     def _freshness(self) -> None:
         """Lots only a cool vehicle can save ride only cool vehicles (their
