@@ -10,6 +10,7 @@ from typing import Any
 FIRST_SOLUTIONS = (
     "parallel_cheapest_insertion",
     "local_cheapest_insertion",
+    "local_cheapest_cost_insertion",  # inserts by the whole model cost (soft bounds: the pre-cool target)
     "sequential_cheapest_insertion",
     "global_cheapest_arc",
     "savings",
