@@ -47,7 +47,22 @@ def routing_kpis(case: Case, routing: RoutingResult) -> dict[str, Any]:
         "pickup_shelf_life_cost": round(routing.shelf_life_cost, 0),
         "pickup_day_cost": round(routing.day_cost, 0),
         **_shares(routing),
+        **_precool(routing),
     }
+
+
+def _precool(routing: RoutingResult) -> dict[str, float]:
+    """Harvest to pre-cooling as planned: lots and kg unloaded after their
+    product's target (downgraded in the field), what that loses (part of
+    ``pickup_day_cost``), and the kg-weighted mean and the median hours."""
+    s = routing.stats
+    if "precool_late_lots" not in s:
+        return {}
+    return {"pickup_precool_late_lots": int(s["precool_late_lots"]),
+            "pickup_precool_late_kg": round(s["precool_late_kg"], 1),
+            "pickup_precool_late_cost": round(routing.precool_late_cost, 0),
+            "pickup_precool_hours_mean": round(s["precool_hours_mean"], 2),
+            "pickup_precool_hours_median": round(s["precool_hours_median"], 2)}
 
 
 def _shares(routing: RoutingResult) -> dict[str, float]:
