@@ -18,6 +18,7 @@ from .deps import AppState
 from .engine import PlanFunction, load_plan_function
 from .jobs import JobRunner
 from .limits import BodySizeLimit
+from .readcache import ReadCache
 from .routes import cases, health, plans, records, webhooks
 from .schemas import LotsIn, OrdersIn
 from .services import cases as case_service
@@ -38,7 +39,7 @@ def open_database(settings: Settings) -> Database:
     """The database of ``settings``, created and migrated to the newest schema."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.url, schema=settings.database_schema)
+    db = Database(settings.url, schema=settings.database_schema, read_pool=max(settings.read_threads, 1))
     db.upgrade()
     return db
 
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings)
-        state = AppState(settings=settings, db=db, cases=case_service.CaseStore(db))
+        state = AppState(settings=settings, db=db, cases=case_service.CaseStore(db),
+                         reads=ReadCache(settings.read_cache_mb * 1024 * 1024))
         if settings.base_case is not None:
             with db.write() as s:
                 case_service.ensure(s, name=settings.default_case, folder=settings.base_case)

@@ -12,6 +12,7 @@ import anyio
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError
 
 from .auth import Principal, Role, authenticate
 from .db import Database
@@ -19,6 +20,7 @@ from .errors import ApiError
 from .jobs import JobRunner
 from .limits import page_size
 from .models import CaseRecord
+from .readcache import ReadCache
 from .services import cases as case_service
 from .settings import Settings
 
@@ -32,6 +34,7 @@ class AppState:
     db: Database
     cases: case_service.CaseStore
     runner: JobRunner | None = None
+    reads: ReadCache = field(default_factory=lambda: ReadCache(0))
     _keys: dict[str, tuple[float, Principal]] = field(default_factory=dict)
     _case_records: dict[str, CaseRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,10 +47,10 @@ class AppState:
         connections, while the requests that came first wait behind them."""
         threads = self.settings.read_threads
         if threads == 0:
-            return work()
+            return again_if_dropped(work)
         if self._readers is None:
             self._readers = anyio.CapacityLimiter(threads)
-        return await anyio.to_thread.run_sync(work, limiter=self._readers)
+        return await anyio.to_thread.run_sync(again_if_dropped, work, limiter=self._readers)
 
     def cached_principal(self, token: str | None) -> Principal | None:
         with self._lock:
@@ -85,17 +88,34 @@ class AppState:
         return record
 
 
+def again_if_dropped(read: Callable[[], T]) -> T:
+    """``read()``, once more if the database dropped its connection (a restarted
+    server): the read connections are not pinged at checkout (api.db), and the
+    pool has meanwhile let go of every connection older than the dropped one."""
+    try:
+        return read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return read()
+
+
 async def get_state(request: Request) -> AppState:
     return request.app.state.api  # type: ignore[no-any-return]
 
 
+# The dependencies below take the state from the request, not as ``State``:
+# FastAPI solves a shared sub-dependency again for every dependency that
+# names it (its cache only skips the call), and on the partners' hot path
+# those solves cost as much as the read (a profile of one page: 9 solves).
 State = Annotated[AppState, Depends(get_state)]
 bearer = HTTPBearer(auto_error=False, description="An API key from `planner keys create`")
 
 
 async def get_principal(
-    state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    state: AppState = request.app.state.api
     token = credentials.credentials if credentials else None
     return state.cached_principal(token) or await run_in_threadpool(state.principal, token)
 
@@ -114,8 +134,9 @@ async def get_db(state: State) -> Database:
 DB = Annotated[Database, Depends(get_db)]
 
 
-async def limit_of(state: State, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)", examples=[100])] = None) -> int:
-    return page_size(limit, default=state.settings.default_page_size, maximum=state.settings.max_page_size)
+async def limit_of(request: Request, limit: Annotated[int | None, Query(ge=1, description="Page size (default 100, at most the server's max_page_size, 1000 by default)", examples=[100])] = None) -> int:
+    settings: Settings = request.app.state.settings
+    return page_size(limit, default=settings.default_page_size, maximum=settings.max_page_size)
 
 
 Limit = Annotated[int, Depends(limit_of)]
@@ -124,9 +145,10 @@ Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$",
 
 
 async def case_of(
-    state: State,
+    request: Request,
     case: Annotated[str | None, Query(max_length=64, description="Case name (default: the server's default case)")] = None,
 ) -> CaseRecord:
+    state: AppState = request.app.state.api
     name = case or state.settings.default_case
     with state._lock:
         hit = state._case_records.get(name)

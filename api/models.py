@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -259,3 +260,18 @@ class WebhookDelivery(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ReadVersion(Base):
+    """How many times an organisation's orders (or lots) of a case have changed.
+
+    Kept by the database itself: triggers on ``orders`` and ``lots`` (migration
+    0005) add one in the transaction of every insert, update or delete, whoever
+    writes. A server process serves a read it keeps in memory only while this
+    number is the one it was made at (api.readcache)."""
+
+    __tablename__ = "read_versions"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # the table: orders, lots
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     request_threads: int = Field(16, ge=1, le=24, description="Threads of a server process running the other routes "
                                  "at once (FastAPI's pool; with read_threads within the 30 database connections "
                                  "a process holds, so no thread waits for one).")
+    read_cache_mb: int = Field(64, ge=0, le=4096, description="Memory a server process may keep partners' and "
+                               "dispatchers' read bodies in (api.readcache), served while their data is unchanged "
+                               "(0: every read built anew).")
     plan_jobs_per_window: int = Field(5, gt=0, description="Plan jobs one key may start per window.")
     plan_job_window_s: int = Field(60, gt=0)
     workers: int = Field(1, ge=0, description="Plan jobs run at once (0: no worker, jobs stay queued).")

@@ -7,11 +7,13 @@ ids), optionally plans the day in a job so partners have shipments, then runs
 100 concurrent partner clients (one keep-alive connection each; raw HTTP/1.1
 written by hand by default, ``--client httpx`` for httpx.AsyncClient) for
 30 s doing partner GETs: a page of their orders, one order by id, and (when a
-plan exists) their manifests. Prints a table and writes
+plan exists) their manifests. With ``--conditional`` each client sends back
+the ETag it last got for a path (``If-None-Match``), as a polling partner
+does, and a 304 counts as an answer. Prints a table and writes
 benchmarks/results/api_load.json. Usage:
     .venv/bin/python benchmarks/api_load.py [--orders 20000] [--clients 100] [--seconds 30]
         [--batch 1000] [--plan-time-limit 0] [--database-url URL] [--processes 1] [--client raw|httpx]
-        [--suffix NAME]
+        [--conditional] [--suffix NAME]
 Server settings come from the environment (e.g. PLANNER_READ_THREADS=4).
 """
 
@@ -71,6 +73,20 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU seconds of process ``pid`` so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(pid: int) -> list[int]:
+    """``planner serve`` (``pid``) and its uvicorn server processes: not the plan-job worker."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if parent == pid and b"api.worker" not in command:
+            pids.append(int(stat.parent.name))
+    return pids
 
 
 def order_rows(n: int) -> list[dict[str, Any]]:
@@ -137,30 +153,34 @@ class RawClient:
     machine's CPU. Answers must carry Content-Length (the API's JSON does)."""
 
     def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.headers: dict[str, str] = {}  # of the last answer
         parts = httpx.URL(url)
         self.host, self.port = parts.host, parts.port or 80
         self.head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": f"{self.host}:{self.port}", **headers}.items())
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str) -> tuple[int, bytes]:
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        self.writer.write(f"GET {path} HTTP/1.1\r\n{self.head}\r\n".encode("latin-1"))
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        self.writer.write(f"GET {path} HTTP/1.1\r\n{self.head}{extra}\r\n".encode("latin-1"))
         try:
             head = await self.reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             fields = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
-            if "content-length" not in fields:
+            status = int(lines[0].split()[1])
+            if "content-length" not in fields and status != 304:
                 raise ValueError(f"answer without Content-Length to {path}")
-            body = await self.reader.readexactly(int(fields["content-length"]))
+            body = await self.reader.readexactly(int(fields.get("content-length", 0)))
         except BaseException:
             await self.close()
             raise
         if fields.get("connection", "").lower() == "close":
             await self.close()
-        return int(lines[0].split()[1]), body
+        self.headers = fields
+        return status, body
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -172,11 +192,13 @@ class HttpxClient:
     """httpx.AsyncClient with one connection (the generator before the raw one)."""
 
     def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.headers: dict[str, str] = {}
         self.client = httpx.AsyncClient(base_url=url, headers=headers, timeout=60,
                                         limits=httpx.Limits(max_connections=1))
 
-    async def get(self, path: str) -> tuple[int, bytes]:
-        r = await self.client.get(path)
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        r = await self.client.get(path, headers=headers)
+        self.headers = {k.lower(): v for k, v in r.headers.items()}
         return r.status_code, r.content
 
     async def close(self) -> None:
@@ -184,7 +206,10 @@ class HttpxClient:
 
 
 async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, until: float,
-                      samples: dict[str, list[float]], errors: list[str], rng: random.Random, raw: bool) -> None:
+                      samples: dict[str, list[float]], errors: list[str], rng: random.Random, raw: bool,
+                      etags: dict[str, str] | None, not_modified: list[int]) -> None:
+    """One partner polling on one connection; with ``etags`` it sends back the
+    ETag it last got for a path (as a polling client does) and counts 304s."""
     kinds = ["orders_page", "order"] + (["manifests"] if plan_id else [])
     headers = {"Authorization": f"Bearer {key}"}
     client = RawClient(url, headers) if raw else HttpxClient(url, headers)
@@ -193,11 +218,16 @@ async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, u
             kind = rng.choice(kinds)
             path = {"orders_page": "/v1/orders?limit=100", "order": f"/v1/orders/{rng.choice(ids)}",
                     "manifests": f"/v1/plans/{plan_id}/manifests?limit=100"}[kind]
+            held = {"If-None-Match": etags[path]} if etags is not None and path in etags else None
             t = time.perf_counter()
             try:
-                status, _ = await asyncio.wait_for(client.get(path), timeout=60)
-                if status != 200:
+                status, _ = await asyncio.wait_for(client.get(path, held), timeout=60)
+                if status == 304 and held:
+                    not_modified.append(1)
+                elif status != 200:
                     errors.append(str(status))
+                if etags is not None and "etag" in client.headers:
+                    etags[path] = client.headers["etag"]
             except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
                 errors.append(type(exc).__name__)
             samples[kind].append(time.perf_counter() - t)
@@ -206,20 +236,22 @@ async def client_loop(url: str, key: str, ids: list[str], plan_id: str | None, u
 
 
 async def load(url: str, keys: dict[str, str], ids_by_partner: dict[str, list[str]], plan_id: str | None,
-               clients: int, seconds: float, *, raw: bool = True) -> dict[str, Any]:
+               clients: int, seconds: float, *, raw: bool = True, conditional: bool = False) -> dict[str, Any]:
     samples: dict[str, list[float]] = {"orders_page": [], "order": [], "manifests": []}
     errors: list[str] = []
+    not_modified: list[int] = []
     until = time.perf_counter() + seconds
     t0, cpu0 = time.perf_counter(), time.process_time()
     tasks = []
     for n in range(clients):
         partner = PARTNERS[n % len(PARTNERS)]
         tasks.append(client_loop(url, keys[partner], ids_by_partner[partner], plan_id, until, samples, errors,
-                                 random.Random(n), raw))
+                                 random.Random(n), raw, {} if conditional else None, not_modified))
     await asyncio.gather(*tasks)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     every = [x for v in samples.values() for x in v]
     out = {"clients": clients, "seconds": round(wall, 1), "requests": len(every), "errors": len(errors),
+           "conditional": conditional, "not_modified": len(not_modified),
            "error_kinds": sorted(set(errors))[:10], "generator": "raw HTTP/1.1" if raw else "httpx",
            "generator_cpu_ms_per_request": round(1000 * cpu / max(len(every), 1), 3),
            "requests_per_s": round(len(every) / wall, 1),
@@ -243,6 +275,8 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=1, help="server processes (planner serve --processes)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="load generator: raw HTTP/1.1 keep-alive connections (default) or httpx.AsyncClient")
+    ap.add_argument("--conditional", action="store_true",
+                    help="clients send If-None-Match with the ETag they last got for a path (304s count as answers)")
     ap.add_argument("--suffix", default="", help="added to the result file's name (api_load<suffix>.json)")
     args = ap.parse_args()
 
@@ -270,12 +304,13 @@ def main() -> None:
                           for p in PARTNERS}
         print(f"{args.clients} partner clients for {args.seconds:.0f} s ...", flush=True)
         load_before = os.getloadavg()
-        server_cpu0 = cpu_seconds(proc.pid)
+        pids = server_pids(proc.pid)  # with --processes 1 uvicorn serves in the planner serve process itself
+        server_cpu0 = sum(cpu_seconds(p) for p in pids)
         result = asyncio.run(load(url, keys, ids_by_partner, plan_id, args.clients, args.seconds,
-                                  raw=args.client == "raw"))
-        if args.processes == 1:  # uvicorn serves in the planner serve process itself
-            result["server_cpu_ms_per_request"] = round(
-                1000 * (cpu_seconds(proc.pid) - server_cpu0) / max(result["requests"], 1), 3)
+                                  raw=args.client == "raw", conditional=args.conditional))
+        result["server_processes_measured"] = len(pids)
+        result["server_cpu_ms_per_request"] = round(
+            1000 * (sum(cpu_seconds(p) for p in pids) - server_cpu0) / max(result["requests"], 1), 3)
         load_after = os.getloadavg()
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -306,7 +341,7 @@ def main() -> None:
               f"peak memory of the job's process {peak_mb} MB |")
     print(f"| retry of a batch | created {ingested['retry_created']}, unchanged {ingested['retry_unchanged']} |")
     print(f"| {result['clients']} clients x {result['seconds']} s | {result['requests']:,} requests, "
-          f"{result['requests_per_s']:,}/s, errors {result['errors']} |")
+          f"{result['requests_per_s']:,}/s, errors {result['errors']}, 304 {result['not_modified']:,} |")
     print(f"| latency p50 / p95 / p99 | {result['p50_ms']} / {result['p95_ms']} / {result['p99_ms']} ms |")
     print(f"| CPU per request: server / load generator ({result['generator']}) | "
           f"{result.get('server_cpu_ms_per_request', '-')} / {result['generator_cpu_ms_per_request']} ms |")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from ..auth import Role
 from ..deps import DB, Caller, Cursor, Limit, State, allow
 from ..engine import check_plan
+from ..readcache import JsonBody
 from ..schemas import (
     CheckOut,
     FeatureCollection,
@@ -25,7 +26,7 @@ from ..schemas import (
 )
 from ..services import plans, results
 from ..services.results import MANIFEST_COLUMNS
-from . import errors, json_response, text_body
+from . import IfNoneMatch, body_response, conditional, errors, text_body
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 Partner = Annotated[str | None, Query(max_length=64, description="Partner (planners; a partner sees its own)")]
@@ -134,12 +135,16 @@ def get_shipments_csv(plan_id: PlanId, db: DB, who: Caller, partner: Partner = N
 
 @router.get("/{plan_id}/manifests", response_model=Page[ManifestRowOut],
             summary="Manifest lines (partners: their own), `limit` lines a page",
-            responses=errors(400, 403, 404, 409))
-def get_manifests(plan_id: PlanId, db: DB, who: Caller, limit: Limit, cursor: Cursor = None,
-                  partner: Partner = None) -> Response:
-    with db.reader() as session:
-        items, next_cursor = results.manifest_page(session, plan_id, who, partner, limit=limit, cursor=cursor)
-    return json_response({"items": items, "next_cursor": next_cursor})  # rows from the stored plan.json
+            responses=conditional(400, 403, 404, 409))
+async def get_manifests(plan_id: PlanId, state: State, who: Caller, limit: Limit, cursor: Cursor = None,
+                        partner: Partner = None, if_none_match: IfNoneMatch = None) -> Response:
+    key = results.manifest_key(plan_id, who, partner, limit=limit, cursor=cursor)
+
+    def read() -> JsonBody:  # in the read threads, as the record reads (api.deps.AppState.read)
+        with state.db.connect() as conn:
+            return results.manifest_body(conn, state.reads, key, who)
+
+    return body_response(state.reads.get(key, 0) or await state.read(read), if_none_match)
 
 
 @router.get("/{plan_id}/manifests.csv", response_model=None, summary="Manifest lines as CSV",

@@ -13,10 +13,11 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from ..auth import Principal, Role
 from ..deps import AppState, Caller, CaseParam, Cursor, Limit, State, allow
 from ..models import CaseRecord
+from ..readcache import JsonBody
 from ..schemas import IngestResult, LotOut, OrderOut, Page
 from ..services import ingest, records
 from ..services.ingest import LOTS, ORDERS, Kind
-from . import errors, json_response
+from . import IfNoneMatch, body_response, conditional, errors
 
 router = APIRouter(prefix="/v1")
 
@@ -100,55 +101,58 @@ async def ingest_lots(request: Request, state: State, who: Caller, case: CasePar
 
 
 def _page(state: AppState, kind: Kind, case: CaseRecord, who: Principal, filters: records.Filters, limit: int,
-          cursor: str | None) -> Response:
+          cursor: str | None) -> JsonBody:
     with state.db.connect() as conn:
-        page = records.page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor)
-    return json_response(page)
+        return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
 
 
-def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> Response:
+def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> JsonBody:
     with state.db.connect() as conn:
-        row = records.one_row(conn, kind, case, who, ident, org)
-    return json_response(row)
+        return records.one_body(conn, state.reads, kind, case, who, ident, org)
 
 
 @router.get("/orders", tags=["orders"], response_model=Page[OrderOut], summary="List orders",
-            responses=errors(400, 403, 404))
+            responses=conditional(400, 403, 404))
 async def list_orders(
     state: State, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     market: Text = None, product: Text = None, channel: Text = None, partner: Text = None,
-    ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None,
+    ordered_from: Moment = None, ordered_to: Moment = None, org: Org = None, if_none_match: IfNoneMatch = None,
 ) -> Response:
     allow(who, Role.PARTNER)
     equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
     filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
-    return await state.read(lambda: _page(state, ORDERS, case, who, filters, limit, cursor))
+    return body_response(await state.read(lambda: _page(state, ORDERS, case, who, filters, limit, cursor)),
+                         if_none_match)
 
 
 @router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
-            responses=errors(400, 403, 404))
+            responses=conditional(400, 403, 404))
 async def list_lots(
     state: State, who: Caller, case: CaseParam, limit: Limit, cursor: Cursor = None,
     farm: Text = None, product: Text = None, ready_from: Moment = None, ready_to: Moment = None, org: Org = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     allow(who, Role.DISPATCHER)
     equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
     filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
-    return await state.read(lambda: _page(state, LOTS, case, who, filters, limit, cursor))
+    return body_response(await state.read(lambda: _page(state, LOTS, case, who, filters, limit, cursor)),
+                         if_none_match)
 
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
-            responses=errors(403, 404))
-async def get_order(order_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+            responses=conditional(403, 404))
+async def get_order(order_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None,
+                    if_none_match: IfNoneMatch = None) -> Response:
     allow(who, Role.PARTNER)
-    return await state.read(lambda: _one(state, ORDERS, case, who, order_id, org))
+    return body_response(await state.read(lambda: _one(state, ORDERS, case, who, order_id, org)), if_none_match)
 
 
 @router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
-            responses=errors(403, 404))
-async def get_lot(lot_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None) -> Response:
+            responses=conditional(403, 404))
+async def get_lot(lot_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None,
+                  if_none_match: IfNoneMatch = None) -> Response:
     allow(who, Role.DISPATCHER)
-    return await state.read(lambda: _one(state, LOTS, case, who, lot_id, org))
+    return body_response(await state.read(lambda: _one(state, LOTS, case, who, lot_id, org)), if_none_match)
 
 
 @router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",

@@ -17,7 +17,9 @@ from ..auth import Principal
 from ..db import json_loads
 from ..errors import ApiError
 from ..models import CaseRecord, LotRecord, OrderRecord
+from ..readcache import JsonBody, ReadCache
 from ..schemas import LotOut, OrderOut, Page
+from . import versions
 from .ingest import LOTS, ORDERS, Kind
 
 Reader = Session | Connection  # the plain-row reads take either
@@ -197,6 +199,36 @@ def page_rows(
     rows = session.execute(statement, params).all()
     items = [_item(row, names, case, sqlite) for row in rows[:limit]]
     return {"items": items, "next_cursor": str(rows[limit - 1][0]) if len(rows) > limit else None}
+
+
+def page_body(
+    conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
+    *, limit: int, cursor: str | None,
+) -> JsonBody:
+    """``page_rows`` as a JSON body: kept in ``cache`` while the organisation's
+    records are unchanged (a planner's page of every organisation is not kept)."""
+    if not who.is_planner and filters.org is not None and filters.org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    org = filters.org if who.is_planner else who.org
+    if org is None:
+        return JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor))
+    key = ("page", kind.name, case.id, org, limit, cursor, tuple(sorted(filters.equal.items())),
+           filters.time_column, filters.since, filters.until)
+    version = versions.current(conn, kind.record.__tablename__, case.id, org)  # before the rows: see api.readcache
+    return cache.get(key, version) or cache.put(
+        key, version, JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor)))
+
+
+def one_body(conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, ident: str,
+             org: str | None) -> JsonBody:
+    """``one_row`` as a JSON body, kept in ``cache`` while the organisation's records are unchanged."""
+    if org and not who.is_planner and org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    owner = org if who.is_planner and org else who.org
+    key = ("one", kind.name, case.id, owner, ident)
+    version = versions.current(conn, kind.record.__tablename__, case.id, owner)
+    return cache.get(key, version) or cache.put(
+        key, version, JsonBody.json(one_row(conn, kind, case, who, ident, org)))
 
 
 def _one(session: Session, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> Any:

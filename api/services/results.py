@@ -10,12 +10,14 @@ import io
 from typing import Any
 
 from sqlalchemy import Text, cast, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..auth import Principal, Role
 from ..engine import PlanOutput
 from ..errors import ApiError
 from ..models import PlanJob, PlanManifestLine, PlanResult, PlanRoute, PlanRouteOrg, PlanShipment
+from ..readcache import JsonBody, ReadCache
 from .records import json_text
 
 MANIFEST_COLUMNS = (
@@ -158,8 +160,28 @@ def shipments_page(
     return [_present(s.doc) for s in rows], (str(rows[-1].id) if more else None)
 
 
+def manifest_key(job_id: str, who: Principal, partner: str | None, *, limit: int, cursor: str | None) -> tuple[Any, ...]:
+    """What a manifest page holds for the caller (403 for another partner's)."""
+    require(who, Role.PARTNER)
+    if not who.is_planner:
+        if partner is not None and partner != who.org:
+            raise ApiError(403, "forbidden", "a partner may only read its own manifests")
+        partner = who.org
+    return ("manifests", job_id, partner, limit, cursor)
+
+
+# A succeeded plan's manifest lines never change (they are written with its
+# ``succeeded``, api.jobs): a page kept in the read cache (at version 0) is
+# served without the database.
+def manifest_body(conn: Connection, cache: ReadCache, key: tuple[Any, ...], who: Principal) -> JsonBody:
+    """The manifest page ``key`` (from ``manifest_key``) as the JSON body of ``Page[ManifestRowOut]``."""
+    _, job_id, partner, limit, cursor = key
+    items, next_cursor = manifest_page(conn, job_id, who, partner, limit=limit, cursor=cursor)
+    return cache.put(key, 0, JsonBody.json({"items": items, "next_cursor": next_cursor}))
+
+
 def manifest_page(
-    session: Session, job_id: str, who: Principal, partner: str | None, *, limit: int, cursor: str | None,
+    session: Session | Connection, job_id: str, who: Principal, partner: str | None, *, limit: int, cursor: str | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of ``limit`` manifest lines the caller may see, and the next cursor."""
     require(who, Role.PARTNER)
