@@ -23,7 +23,7 @@ from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
-from .costs import SEARCH_UNITS, lot_cost, precool_kpis, shelf_life_cost
+from .costs import SEARCH_UNITS, is_late, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
 from .decompose import catchments
 from .fixed import FixedRoute
@@ -112,6 +112,8 @@ def route_pickups(
     search = deadline.minus(params.time_limit_s * params.close_time_share)
     solved, rejected, first = _solve_and_repair(net, table, data, params, seed, report, started, search,
                                                 build_s=MODEL_BUILD_PER_NETWORK * net_s)
+    solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
+                             build_s=MODEL_BUILD_PER_NETWORK * net_s)
     routes, deliveries = _final_plan(net, table, solved, params, data, rejected, deadline=deadline,
                                      poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"))
     served = {d.lot_id for d in deliveries}
@@ -132,7 +134,7 @@ def route_pickups(
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots),
-               **precool},
+               **precool, **triage},
         shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
         precool_late_cost=precool["precool_late_cost"],
     )
@@ -382,6 +384,62 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
     return solved, rejected, first
+
+
+def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams, seed: int,
+            report: Progress, started: float, deadline: Deadline, solved: Solved | None, *,
+            build_s: float) -> tuple[Solved | None, dict[str, float]]:
+    """With search time left after a plan the exact checks accept: stop
+    pricing the lateness of the lots that plan leaves late by more than the
+    ramp (the search's linear charge has passed their whole loss, which a
+    later unloading no longer changes), search again from that plan with the
+    time left, and keep whichever plan costs less by the one objective
+    (:mod:`.costs`, exactly). The vehicles those lots held go to lots that
+    can still be on time. Returns the plan and, when a triage search ran,
+    ``triage_sunk`` (lots no longer priced) and ``triage_kept`` (1: its plan
+    won)."""
+    if (solved is None or params.precool_late_weight <= 0 or params.backend == "pyvrp" or data.fixed
+            or deadline.left() <= build_s + 0.5 or _violations(net, table, solved, params, data)):
+        return solved, {}
+    late = PickupModel.lateness(net, table, data, params)
+    lots = {lot.id: lot for lot in data.lots}
+    sunk = set()
+    for d in _deliveries(net, table, solved):
+        info = late.get(d.lot_id)
+        if info is None or not is_late(net.case, lots[d.lot_id], d):
+            continue
+        over = d.picked_up - info.pickup_by if info.pickup_by is not None else d.delivered - info.after
+        if over > params.late_ramp_s:
+            sunk.add(d.lot_id)
+    if not sunk:
+        return solved, {}
+    trial = replace(data, sunk=data.sunk | sunk)
+    model = PickupModel(net, trial, params, table)
+
+    def scaled(_f: float, msg: str) -> None:
+        report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"triage: {msg}")
+
+    again = model.solve(deadline=deadline, seed=seed, progress=scaled, hint=[[n for n, _ in r] for r in solved.routes])
+    kept = (again is not None and not _violations(net, table, again, params, trial)
+            and _day_cost(net, table, again, params) < _day_cost(net, table, solved, params))
+    return (again if kept else solved), {"triage_sunk": float(len(sunk)), "triage_kept": float(kept)}
+
+
+def _deliveries(net: Network, table: FreshnessTable, solved: Solved) -> list[LotDelivery]:
+    return [d for v, visits in enumerate(solved.routes) if visits
+            for d in build_route(net, table, v, solved.starts[v], visits)[1]]
+
+
+def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams) -> float:
+    """The one objective of a solve's plan, exactly (vehicles, shelf life, lateness)."""
+    priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
+    lots = {lot.id: lot for lot in net.case.lots}
+    total = 0.0
+    for v, visits in enumerate(solved.routes):
+        if visits:
+            route, ds = build_route(net, table, v, solved.starts[v], visits)
+            total += route.cost + sum(priced(lots[d.lot_id], d) for d in ds)
+    return total
 
 
 def _poller(report: Progress, started: float, params: RoutingParams, round_: int, what: str = "pyvrp",

@@ -33,8 +33,8 @@ from .costs import (
     span_cost_per_s,
 )
 from .deadline import Deadline
-from .hint_budget import HintBudget
 from .freshness import FreshnessTable, LotBounds, vehicle_rate
+from .hint_budget import HintBudget
 from .network import Network, Vehicle, lot_boxes, metres_matrix, transit_matrix
 from .params import RoutingParams
 from .search import search_parameters
@@ -57,18 +57,21 @@ class ModelInput:
     fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
     now: int = 0
     enforce_freshness: bool = True
+    sunk: set[str] = field(default_factory=set)  # lots whose lateness the search no longer prices (engine._triage)
 
 
 @dataclass(frozen=True)
 class Late:
     """The search's charge for one lot's lateness: ``slope`` solver integers
-    per second its unloading is past ``after`` (engine seconds);
-    ``carriers`` the vehicles that can take the lot (their mean riding rate
-    prices its ride)."""
+    per second its unloading is past ``after`` or, when ``pickup_by`` is set
+    (a lot only cool vehicles carry), its pickup past ``pickup_by`` (engine
+    seconds); ``carriers`` the vehicles that can take the lot (their mean
+    riding rate prices its ride)."""
 
     after: int
     slope: float
     carriers: list[Vehicle]
+    pickup_by: int | None = None
 
 
 @dataclass
@@ -214,25 +217,33 @@ class PickupModel:
         can carry the lot (a node's cost cannot depend on the vehicle).
 
         A lot with no lateness to price (it cannot be on time on any
-        vehicle, so its loss is sunk, or it loses nothing): shelf life alone,
+        vehicle, so its loss is sunk; a plan found it late beyond the ramp,
+        ``sunk``; or it loses nothing): shelf life alone,
         ``(ambient - riding) * (pickup - ready) + riding * (delivery - ready)``.
 
         A lot that can be on time (:meth:`_lateness`): the exact cost of
         lateness is a step, its kg times its loss per kg once unloaded after
         the target; the model charges ``slope = loss / late_ramp_s`` per
-        second past ``after``, the latest on-time unloading: ``ambient *
-        (pickup - ready) + (riding + slope) * max(0, delivery - after)``.
-        What the search's cost then misses against the exact one: the ride's
-        shelf life before ``after`` (at most the target's budget's worth; the
-        driver's hours still count); for a lot delivered late, the riding
-        rate per second a later pickup saves; that a lot ridden cool is late
-        later than ``after`` says (``after`` is exact for an ambient vehicle;
-        for a lot only cool vehicles carry, it is the unloading of a direct
-        ride by the warmest of them picked up as late as stays on time); and
-        that the step stops growing: a lot late by more than the ramp is
-        charged more than it loses (:meth:`_pairs` raises its drop penalty by
-        that excess, so leaving it out never looks cheaper against
-        delivering it late than in the exact cost).
+        second past the instant it becomes late. For a lot an ambient vehicle
+        can carry that is its unloading past ``after``, the instant ambient
+        air spends the target's budget (exact for an ambient vehicle):
+        ``ambient * (pickup - ready) + (riding + slope) * max(0, delivery -
+        after)``. A lot only cool vehicles carry spends little riding, so
+        its pickup decides: past ``pickup_by`` (the latest pickup from which
+        the warmest of them, driving direct plus ``ride_allowance_s``, is on
+        time): ``(ambient - riding + slope) * max(0, pickup - pickup_by) +
+        riding * (delivery - ready)``. What the search's cost then misses
+        against the exact one: the ride's shelf life before ``after``
+        (ambient-carried lots; at most the target's budget's worth; the
+        driver's hours still count) or the orchard wait's before
+        ``pickup_by`` at ambient minus riding (cool-carried lots); for a lot
+        delivered late, the riding rate per second a later pickup saves;
+        that a lot ridden cool is late later than ``after`` says, or a long
+        cool ride makes a lot late that ``pickup_by`` calls on time; and that
+        the step stops growing: a lot late by more than the ramp is charged
+        more than it loses (:meth:`_pairs` raises its drop penalty by that
+        excess, so leaving it out never looks cheaper against delivering it
+        late than in the exact cost).
 
         With a break rule in the fleet no pickup carries a cost: OR-Tools'
         timing of routes with breaks (CP-SAT) then rejected every plan of
@@ -270,16 +281,25 @@ class PickupModel:
                 self.time.SetCumulVarSoftUpperBound(pickup, lot.ready, round(per_s * max(0.0, ambient - riding)))
                 for d in deliveries:
                     self.time.SetCumulVarSoftUpperBound(d, lot.ready, round(per_s * riding))
+            elif late is not None and late.pickup_by is not None:
+                self.time.SetCumulVarSoftUpperBound(pickup, late.pickup_by,
+                                                    round(per_s * max(0.0, ambient - riding) + late.slope))
+                for d in deliveries:
+                    self.time.SetCumulVarSoftUpperBound(d, lot.ready, round(per_s * riding))
             elif late is not None:
                 self.time.SetCumulVarSoftUpperBound(pickup, lot.ready, round(per_s * ambient))
                 for d in deliveries:
                     self.time.SetCumulVarSoftUpperBound(d, late.after, round(per_s * riding + late.slope))
 
     def _lateness(self) -> dict[str, Late]:
-        """Per lot that can still be on time and loses something when late:
-        where and from when the search charges lateness (see
-        :meth:`_shelf_life`), in solver integers per second."""
-        net, case, table, params = self.net, self.net.case, self.table, self.params
+        return self.lateness(self.net, self.table, self.data, self.params)
+
+    @staticmethod
+    def lateness(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams) -> dict[str, Late]:
+        """Per lot that can still be on time, is not ``sunk`` and loses
+        something when late: where and from when the search charges
+        lateness (see :meth:`_shelf_life`), in solver integers per second."""
+        case, unit = net.case, params.cost_scale * SEARCH_UNITS
         loss = downgrade_losses_per_kg(case)
         out: dict[str, Late] = {}
         if params.precool_late_weight <= 0:
@@ -287,9 +307,11 @@ class PickupModel:
         first_of_type: dict[str, int] = {}
         for v, vehicle in enumerate(net.vehicles):
             first_of_type.setdefault(vehicle.type.id, v)
-        for lot in self.data.lots:
+        for lot in data.lots:
+            if lot.id in data.sunk:
+                continue
             money = loss[lot.product] * lot.kg * params.precool_late_weight
-            box = self.data.bounds.get(lot.id) if self.data.enforce_freshness else None
+            box = data.bounds.get(lot.id) if data.enforce_freshness else None
             boxes = lot_boxes(case, lot)
             able = [v for v in first_of_type.values()
                     if net.vehicles[v].type.capacity_kg >= lot.kg
@@ -304,7 +326,7 @@ class PickupModel:
             for v in able:
                 vt = net.vehicles[v].type
                 direct = min(net.transit(vt.profile, net.pickup[lot.id], d) for d in houses)
-                earliest = max(lot.ready, self.data.now, vt.shift.start + net.transit(vt.profile, 2 * v,
+                earliest = max(lot.ready, data.now, vt.shift.start + net.transit(vt.profile, 2 * v,
                                                                                       net.pickup[lot.id]))
                 spent = ambient.between(lot.ready, earliest) + table.riding(lot.product, vt).between(
                     earliest, earliest + direct)
@@ -312,7 +334,7 @@ class PickupModel:
             if not on_time:
                 continue
             carriers = [w for w in net.vehicles if w.type.id in {net.vehicles[v].type.id for v in able}]
-            slope = money * self.unit / params.late_ramp_s
+            slope = money * unit / params.late_ramp_s
             if any(net.vehicles[v].type.temperature is TemperatureClass.AMBIENT for v in able):
                 out[lot.id] = Late(ambient.until(lot.ready, target), slope, carriers)
                 continue
@@ -320,9 +342,10 @@ class PickupModel:
             for v in able:
                 vt = net.vehicles[v].type
                 direct = min(net.transit(vt.profile, net.pickup[lot.id], d) for d in houses)
-                rides.append((vehicle_rate(table, lot.product, vt) * direct, direct))
-            ride, direct = max(rides)  # the warmest carrier's direct ride, picked up as late as stays on time
-            out[lot.id] = Late(ambient.until(lot.ready, max(0.0, target - ride)) + direct, slope, carriers)
+                rides.append((vehicle_rate(table, lot.product, vt) * (direct + params.ride_allowance_s), direct))
+            ride, direct = max(rides)  # the warmest carrier's ride, picked up as late as stays on time
+            by = ambient.until(lot.ready, max(0.0, target - ride))
+            out[lot.id] = Late(by + direct, slope, carriers, pickup_by=max(lot.ready, by))
         return out
 
     def _window(self, node: int, windows: list[TimeWindow],
@@ -396,9 +419,13 @@ class PickupModel:
         if late is None:
             return 0
         box = self.data.bounds.get(lot.id) if self.data.enforce_freshness else None
-        last = max((v.type.shift.end for v in self.net.vehicles), default=late.after)
-        latest = min(last, box.deadline) if box else last
-        return max(0, round(late.slope * (latest - late.after) - late.slope * self.params.late_ramp_s))
+        if late.pickup_by is not None:
+            latest = min(lot.latest_pickup, box.p_hi) if box else lot.latest_pickup
+            over = latest - late.pickup_by
+        else:
+            last = max((v.type.shift.end for v in self.net.vehicles), default=late.after)
+            over = (min(last, box.deadline) if box else last) - late.after
+        return max(0, round(late.slope * (over - self.params.late_ramp_s)))
 
     def _freshness(self) -> None:
         """Lots only a cool vehicle can save ride only cool vehicles (their

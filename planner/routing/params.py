@@ -82,7 +82,7 @@ class RoutingParams:
     cost_scale: float = 1.0
     shelf_life_weight: float = 1.0
     precool_late_weight: float = 1.0
-    late_ramp_s: int = 3600
+    late_ramp_s: int = 900
     balance: str = "none"
     balance_cost: float = 0.0
     max_packing_houses_per_lot: int = 3

@@ -88,3 +88,88 @@ def test_a_lot_no_vehicle_can_bring_on_time_is_not_charged_in_the_search(rk):
     assert check_result(case, result) == []
     assert result.stats["precool_late_lots"] == 1.0
     assert result.objective == pytest.approx(result.day_cost - result.precool_late_cost, rel=2e-3)
+
+
+def test_the_extra_trips_price_a_place_with_the_day_cost(rk):
+    """A lot left out (100 kg, ready 04:00, 1 km from the packing house,
+    target 45 min, 5,000 a late kg) and two idle motorbikes: ``late`` costs
+    10,000 a day but starts at 05:00 (unloads about 05:15: late, 500,000
+    lost), ``early`` costs 200,000 and starts at 03:00 (unloads about 04:08:
+    on time). By the vehicles' cost alone the extra trip goes to ``late``;
+    by the day's cost (route + shelf life + lateness), to ``early``."""
+    from planner.routing.costs import lot_cost
+    from planner.routing.engine import _bounds
+    from planner.routing.freshness import FreshnessTable
+    from planner.routing.network import build_network
+    from planner.routing.params import RoutingParams
+    from planner.routing.reinsert import reinsert
+    from planner.travel import GreatCircleProvider
+
+    product = replace(rk.case([], [], []).products[0], precool_target_s=45 * MIN, precool_ambient_c=30.0,
+                      downgrade_loss_share=0.5)
+    case = rk.case([rk.ph(), rk.site("f", 1.0)],
+                   [rk.vehicle("late", fixed=10_000, shift=(5, 14)), rk.vehicle("early", fixed=200_000, shift=(3, 14))],
+                   [rk.lot("A", "f", 100, ready_h=4, latest_h=10)]).replace(products=(product,))
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    starts = [v.type.shift.start for v in net.vehicles]
+    chosen = []
+    for priced in (None, lot_cost(case)):
+        routes: list[list[tuple[int, int]]] = [[], []]
+        assert reinsert(net, table, routes, starts, lots, bounds, now=0, slot_s=3600, lot_cost=priced) == ["A"]
+        chosen.append([net.vehicles[v].type.id for v, r in enumerate(routes) if r])
+    assert chosen == [["late"], ["early"]]
+    result = route_pickups(case, params=rk.fast)  # the search agrees
+    assert check_result(case, result) == [] and [r.vehicle_type for r in result.routes] == ["early"]
+
+
+def test_lots_left_late_beyond_the_ramp_are_triaged_and_the_plan_still_checks(rk):
+    """Three lots of 100 kg ready 04:00 at the farm 10 km out, one 100 kg
+    motorbike: three trips of 45 min, unloading about 04:22, 05:07 and
+    05:52 against a 45 min target (04:45). The second and third are late by
+    more than the 15 min ramp in the first plan: the triage search stops
+    pricing their lateness (``triage_sunk`` 2), keeps the cheaper plan by
+    the exact day cost, and the plan passes the independent checker."""
+    product = replace(rk.case([], [], []).products[0], precool_target_s=45 * MIN, precool_ambient_c=30.0)
+    case = rk.case([rk.ph(), rk.site("a", 10.0)], [rk.vehicle(kg=100)],
+                   [rk.lot(x, "a", 100, ready_h=4, latest_h=10) for x in "ABC"]).replace(products=(product,))
+    result = route_pickups(case, params=rk.fast.replace(late_ramp_s=900))
+    assert check_result(case, result) == []
+    assert result.stats["precool_late_lots"] == 2.0
+    assert result.stats["triage_sunk"] == 2.0 and result.stats["triage_kept"] in (0.0, 1.0)
+
+
+def test_a_lot_only_a_cool_truck_carries_is_priced_on_its_pickup(rk):
+    """300 kg, too heavy for the 200 kg motorbike: only the iced truck (12 C)
+    carries it. Its ride spends little, so the search charges a pickup after
+    ``pickup_by``: the instant the orchard at 30 C has spent the target's
+    budget (45 min at 30 C) less the truck's direct ride plus the 30 min
+    ride allowance at 12 C."""
+    from planner.freshness import model_for
+    from planner.routing.engine import _bounds
+    from planner.routing.freshness import FreshnessTable
+    from planner.routing.model import ModelInput, PickupModel
+    from planner.routing.network import build_network
+    from planner.routing.params import RoutingParams
+    from planner.travel import GreatCircleProvider
+
+    product = replace(rk.case([], [], []).products[0], precool_target_s=45 * MIN, precool_ambient_c=30.0)
+    case = rk.case([rk.ph(), rk.site("a", 10.0)],
+                   [rk.vehicle(kg=200), rk.vehicle("iced", kg=2_500, temp=rk.T.ICED, profile="truck")],
+                   [rk.lot("A", "a", 300, ready_h=4, latest_h=10), rk.lot("B", "a", 100, ready_h=4, latest_h=10)]
+                   ).replace(products=(product,))
+    lots, params = list(case.lots), RoutingParams()
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    late = PickupModel.lateness(net, table, ModelInput(lots, {x.id: _bounds(net, table, x, params, 0) for x in lots}),
+                                params)
+    rate = model_for(product).rate
+    direct = net.transit("truck", net.pickup["A"], next(iter(net.delivery["A"].values())))
+    by = 4 * 3600 + (45 * MIN * rate(30.0) - rate(12.0) * (direct + params.ride_allowance_s)) / rate(30.0)
+    assert late["A"].pickup_by == pytest.approx(by, abs=1)
+    assert late["A"].after == late["A"].pickup_by + direct
+    assert late["B"].pickup_by is None and late["B"].after == pytest.approx(4 * 3600 + 45 * MIN, abs=1)
