@@ -49,8 +49,13 @@ class RoutingParams:
     unloaded after its product's pre-cooling target loses (its kg times the
     product's loss per kg, :mod:`.costs`) in the search's objective (0: the
     search ignores the target, as before it was priced; the result reports
-    the loss whatever the weight); the search charges it as a ramp,
-    the loss per ``late_ramp_s`` seconds late (:meth:`.model.PickupModel._shelf_life`). ``balance`` (``kg`` or ``lots``) shares the work
+    the loss whatever the weight); the search charges it as a ramp, the
+    loss per ``late_ramp_s`` seconds late (:meth:`.model.PickupModel._shelf_life`;
+    15 min: the best of 5, 15, 30, 60 and 240 min on the embedded day,
+    benchmarks/results/precool_target.md), and with search time left after
+    an accepted plan it searches again without pricing the lots that plan
+    left late beyond the ramp, keeping the plan the exact objective
+    prefers (``engine._triage``). ``balance`` (``kg`` or ``lots``) shares the work
     among the riders: every kg (or lot) the busiest vehicle collects costs
     ``balance_cost`` more (OR-Tools' global span cost on a dimension counting
     them), so the search spreads the day when that is worth its price. ``max_packing_houses_per_lot`` keeps
