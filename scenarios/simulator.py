@@ -20,6 +20,7 @@ random delays and temperature deviations, and then
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ import numpy as np
 from planner import Supply
 from planner.domain import Case, HarvestLot, Order
 from planner.domain.units import DAY, HOUR
+from planner.exceptions import SolverError
 from planner.freshness import model_for
 from planner.io import read_case
 
@@ -113,7 +115,8 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         case = case_known_at(0.0)
         seed = planner_seed(spec.seed, run, day)
         t0 = time.perf_counter()
-        plan = planner(case, seed, stock)
+        stock_in = float(sum(s.kg for s in stock))
+        plan, stock, kg_room = plan_or_make_room(planner, case, seed, stock, where=f"run {run}, day {day}")
         since = 0
         for hour in announcements(draw):
             case = case_known_at(hour)
@@ -130,9 +133,10 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         kept = carry_stock(case, plan, storage_rate=rates, lots=lots)
         row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
         row.update(precool_kpis(lots.values(), precool_target_hours(case)))
-        row.update(kg_stock_in=float(sum(s.kg for s in stock)), kg_stock_out=float(kept.kg_carried),
+        row.update(kg_stock_in=stock_in, kg_stock_out=float(kept.kg_carried),
                    kg_spoiled_packing_house=float(kept.kg_spoiled),
-                   kg_left_at_packing_houses=float(kept.kg_sold_off),
+                   kg_left_at_packing_houses=float(kept.kg_sold_off + kg_room),
+                   plans_refused=int(kg_room > 0.0),
                    kg_downgraded_sold=float(kept.kg_downgraded_sold),
                    replans=len(announcements(draw)),
                    precool_target_hours=precool_target_hours(case))
@@ -146,6 +150,35 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
     return RunResult(run, scaled_up(kpis, up), [scaled_up(d, up) for d in ledger.days],
                      [scaled_up(m, up) for m in markets], time.perf_counter() - started,
                      capacity.ratios())
+
+
+def plan_or_make_room(planner: PlanFunction, case: Case, seed: int, stock: Sequence[Supply], *,
+                      where: str) -> tuple[Any, tuple[Supply, ...], float]:
+    """The day's plan, the stock it was made with and the kg of stock sold
+    off to make room for it.
+
+    The planner refuses a plan that breaks a rule its repair cannot undo
+    (:class:`planner.exceptions.SolverError`); in a simulation that happens
+    when the day's pickups fill a cold store that the stock carried from the
+    previous days already holds (the pickup plan keeps a day's deliveries
+    within the whole store). The packing houses the refusal names (every
+    house holding stock when it names none) then sell their stock to the
+    traditional trade, as a manager does to take the day's harvest, and the
+    day is planned once more; a second refusal ends the run with an error
+    naming the run and day."""
+    try:
+        return planner(case, seed, stock), tuple(stock), 0.0
+    except SolverError as exc:
+        if not stock:
+            raise SolverError(f"{where}: {exc}") from exc
+        named = {s.site for s in stock if re.search(rf"(?<![\w-]){re.escape(s.site)}(?![\w-])", str(exc))}
+        kept = tuple(s for s in stock if named and s.site not in named)
+        try:
+            plan = planner(case, seed, kept)
+        except SolverError as again:
+            msg = f"{where}: the planner refused the day even with the stock sold off: {again}"
+            raise SolverError(msg) from again
+        return plan, kept, sum(s.kg for s in stock) - sum(s.kg for s in kept)
 
 
 def _world(standing: Case, spec: ScenarioSpec, run: int, day: int, lots: list[HarvestLot]) -> Case:
@@ -298,7 +331,7 @@ class _Ledger:
             "kg_spoiled_farm", "kg_spoiled_packing_house", "kg_spoiled_transit",
             "kg_below_min_shelf_life", "kg_collected", "kg_left_at_packing_houses", "cost_total",
             "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "kg_downgraded_sold", "orders_missed_departure",
-            "orders_stranded", "orders_reefer_failed", "kg_reefer_failed", "replans")}
+            "orders_stranded", "orders_reefer_failed", "kg_reefer_failed", "replans", "plans_refused")}
         collected = [(d["kg_collected"], d["precool_hours_mean"]) for d in days
                      if d["kg_collected"] and not np.isnan(d["precool_hours_mean"])]
         weight = sum(kg for kg, _ in collected)

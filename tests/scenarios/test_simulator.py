@@ -10,10 +10,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from planner import Supply
 from planner.cli.main import app
+from planner.domain import SiteKind
+from planner.domain.units import DAY
+from planner.exceptions import SolverError
 from scenarios import Replications, load_results, load_scenario, run_replications, simulate_run
 from scenarios.distributions import Distribution
 from scenarios.results import tables
+from scenarios.simulator import plan_or_make_room
 from scenarios.spec import Disruption, DisruptionKind, ScenarioSpec
 
 from .conftest import DATA
@@ -119,3 +124,63 @@ def test_an_export_disruption_fails_export_orders() -> None:
         assert disrupted["orders_export_failed"] > base["orders_export_failed"]
         assert disrupted["export_service_level"] < base["export_service_level"]
         assert disrupted["kg_unserved"] > base["kg_unserved"]
+
+
+def _stock(sid: str, site: str, kg: float) -> Supply:
+    return Supply(id=sid, site=site, product="lychee", grade="A", kg=kg, available_at=0,
+                  shelf_life_left_s=20 * DAY)
+
+
+class _Refusing:
+    """A planner that refuses (SolverError naming ``names``) while any stock
+    of ``sites`` is offered (always with ``sites`` None), and records the
+    stock of every call."""
+
+    def __init__(self, names: str, sites: set[str] | None, planner: object = None) -> None:
+        self.names, self.sites, self.planner = names, sites, planner
+        self.calls: list[tuple[str, ...]] = []
+
+    def __call__(self, case: object, seed: int, stock: tuple[Supply, ...] = ()) -> object:
+        self.calls.append(tuple(s.id for s in stock))
+        if self.sites is None or any(s.site in self.sites for s in stock):
+            raise SolverError(f"the plan still breaks 1 rule(s) after 6 repair rounds, so it is not returned: "
+                              f"{self.names}: 27,379.1 kg of pre-cooled fruit waiting in the cold store")
+        return self.planner(case, seed, stock) if self.planner else "plan"
+
+
+def test_a_refused_day_sells_the_named_houses_stock_and_plans_again() -> None:
+    stock = (_stock("k1", "ph-kim", 600.0), _stock("k2", "ph-kim", 300.0), _stock("k3", "ph-kim-2", 50.0),
+             _stock("c1", "ph-chu", 500.0))
+    planner = _Refusing("ph-kim", {"ph-kim"})
+    plan, kept, sold = plan_or_make_room(planner, None, 1, stock, where="run 0, day 3")  # type: ignore[arg-type]
+    assert plan == "plan" and planner.calls == [("k1", "k2", "k3", "c1"), ("k3", "c1")]
+    assert [s.id for s in kept] == ["k3", "c1"] and sold == pytest.approx(900.0)
+
+
+def test_a_refusal_naming_no_house_sells_all_stock_and_a_second_one_names_the_day() -> None:
+    stock = (_stock("k1", "ph-kim", 600.0), _stock("c1", "ph-chu", 500.0))
+    plan, kept, sold = plan_or_make_room(_Refusing("the freight", {"ph-kim"}), None, 1, stock,  # type: ignore[arg-type]
+                                         where="run 0, day 3")
+    assert plan == "plan" and kept == () and sold == pytest.approx(1100.0)
+    with pytest.raises(SolverError, match=r"^run 2, day 5: the plan still breaks"):
+        plan_or_make_room(_Refusing("ph-kim", None), None, 1, (), where="run 2, day 5")  # type: ignore[arg-type]
+    with pytest.raises(SolverError, match=r"^run 2, day 5: the planner refused the day even with the stock sold off"):
+        plan_or_make_room(_Refusing("ph-kim", None), None, 1, stock, where="run 2, day 5")  # type: ignore[arg-type]
+
+
+def test_a_run_with_a_refused_day_accounts_for_the_stock_sold_off(tiny: ScenarioSpec) -> None:
+    """The real planner, refusing day 1 while the stock of its houses is offered:
+    the day is planned without it, counted, and every kg is still accounted for."""
+    from scenarios.simulator import DailyPlanner, cached_case
+
+    houses = {s.id for s in cached_case(str(tiny.base_case)).sites_of(SiteKind.PACKING_HOUSE)}
+    planner = _Refusing(", ".join(sorted(houses)), houses, DailyPlanner(tiny.planner))
+    result = simulate_run(tiny, 0, planner=planner)
+    d0, d1 = result.days
+    assert d1["kg_stock_in"] > 0.0 and d1["plans_refused"] == 1 and d0["plans_refused"] == 0
+    assert d1["kg_left_at_packing_houses"] >= d1["kg_stock_in"] - 1e-6
+    k = result.kpis
+    assert k["plans_refused"] == 1
+    packed_out = (k["kg_served"] + k["kg_spoiled_packing_house"] + k["kg_left_at_packing_houses"]
+                  + k["kg_downgraded_sold"])
+    assert k["kg_collected"] == pytest.approx(packed_out + k["kg_in_store_at_end"], abs=1.0)
