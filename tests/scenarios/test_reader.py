@@ -46,10 +46,10 @@ def test_shipped_files_are_work_bounded(shipped: dict[str, ScenarioSpec]) -> Non
 
 def test_shipped_files_plan_alike(shipped: dict[str, ScenarioSpec]) -> None:
     """One planner setting for every shipped file, so that `planner compare`
-    pairs runs that differ only by the scenario's change; no repair re-solve
-    (speed); a first routing plan built on the whole cost, the pre-cooling
-    target's price included (on a sampled base day: service 85.7 % against
-    10.8 % with the default parallel cheapest insertion)."""
+    pairs runs that differ only by the scenario's change; the first routing
+    plan, built on the whole cost (the pre-cooling target's price included;
+    on a sampled base day 17.2 t delivered sound against 2.3 t with the
+    default parallel cheapest insertion), no repair re-solve (speed)."""
     base = dict(shipped["base"].planner)
     for spec in shipped.values():
         assert dict(spec.planner) == base, spec.name
