@@ -52,6 +52,18 @@ class AppState:
             self._readers = anyio.CapacityLimiter(threads)
         return await anyio.to_thread.run_sync(again_if_dropped, work, limiter=self._readers)
 
+    async def read_kept(self, kept: Callable[[], T | None], work: Callable[[], T]) -> T:
+        """A read whose answer may be kept (api.readcache): ``kept()`` finds it
+        if it is still current, ``work()`` builds it (``read``). On SQLite the
+        look-up (one indexed query of a local file, tens of microseconds) runs
+        on the event loop: a hand-over to a read thread and back costs more, and
+        under load waits for the GIL (Python's switch interval, 5 ms)."""
+        if self.db.is_sqlite:
+            found = again_if_dropped(kept)
+            if found is not None:
+                return found
+        return await self.read(work)
+
     def cached_principal(self, token: str | None) -> Principal | None:
         with self._lock:
             hit = self._keys.get(token or "")

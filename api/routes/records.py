@@ -3,6 +3,7 @@ pages with filters, one by id, withdrawal."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -101,14 +102,29 @@ async def ingest_lots(request: Request, state: State, who: Caller, case: CasePar
 
 
 def _page(state: AppState, kind: Kind, case: CaseRecord, who: Principal, filters: records.Filters, limit: int,
-          cursor: str | None) -> JsonBody:
-    with state.db.connect() as conn:
-        return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+          cursor: str | None) -> Awaitable[JsonBody]:
+    def kept() -> JsonBody | None:
+        with state.db.connect() as conn:
+            return records.kept_page(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+
+    def build() -> JsonBody:
+        with state.db.connect() as conn:
+            return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+
+    return state.read_kept(kept, build)
 
 
-def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> JsonBody:
-    with state.db.connect() as conn:
-        return records.one_body(conn, state.reads, kind, case, who, ident, org)
+def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str,
+         org: str | None) -> Awaitable[JsonBody]:
+    def kept() -> JsonBody | None:
+        with state.db.connect() as conn:
+            return records.kept_one(conn, state.reads, kind, case, who, ident, org)
+
+    def build() -> JsonBody:
+        with state.db.connect() as conn:
+            return records.one_body(conn, state.reads, kind, case, who, ident, org)
+
+    return state.read_kept(kept, build)
 
 
 @router.get("/orders", tags=["orders"], response_model=Page[OrderOut], summary="List orders",
@@ -121,8 +137,7 @@ async def list_orders(
     allow(who, Role.PARTNER)
     equal = {k: v for k, v in {"market": market, "product": product, "channel": channel, "partner": partner}.items() if v}
     filters = records.Filters(equal, "ordered_at", ordered_from, ordered_to, org)
-    return body_response(await state.read(lambda: _page(state, ORDERS, case, who, filters, limit, cursor)),
-                         if_none_match)
+    return body_response(await _page(state, ORDERS, case, who, filters, limit, cursor), if_none_match)
 
 
 @router.get("/lots", tags=["lots"], response_model=Page[LotOut], summary="List harvest lots",
@@ -135,8 +150,7 @@ async def list_lots(
     allow(who, Role.DISPATCHER)
     equal = {k: v for k, v in {"farm": farm, "product": product}.items() if v}
     filters = records.Filters(equal, "ready_at", ready_from, ready_to, org)
-    return body_response(await state.read(lambda: _page(state, LOTS, case, who, filters, limit, cursor)),
-                         if_none_match)
+    return body_response(await _page(state, LOTS, case, who, filters, limit, cursor), if_none_match)
 
 
 @router.get("/orders/{order_id}", tags=["orders"], response_model=OrderOut, summary="One order",
@@ -144,7 +158,7 @@ async def list_lots(
 async def get_order(order_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None,
                     if_none_match: IfNoneMatch = None) -> Response:
     allow(who, Role.PARTNER)
-    return body_response(await state.read(lambda: _one(state, ORDERS, case, who, order_id, org)), if_none_match)
+    return body_response(await _one(state, ORDERS, case, who, order_id, org), if_none_match)
 
 
 @router.get("/lots/{lot_id}", tags=["lots"], response_model=LotOut, summary="One harvest lot",
@@ -152,7 +166,7 @@ async def get_order(order_id: RecordId, state: State, who: Caller, case: CasePar
 async def get_lot(lot_id: RecordId, state: State, who: Caller, case: CaseParam, org: Org = None,
                   if_none_match: IfNoneMatch = None) -> Response:
     allow(who, Role.DISPATCHER)
-    return body_response(await state.read(lambda: _one(state, LOTS, case, who, lot_id, org)), if_none_match)
+    return body_response(await _one(state, LOTS, case, who, lot_id, org), if_none_match)
 
 
 @router.delete("/orders/{order_id}", tags=["orders"], status_code=204, summary="Withdraw an order",

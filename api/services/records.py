@@ -201,32 +201,62 @@ def page_rows(
     return {"items": items, "next_cursor": str(rows[limit - 1][0]) if len(rows) > limit else None}
 
 
+def _page_key(kind: Kind, case: CaseRecord, who: Principal, filters: Filters, limit: int,
+              cursor: str | None) -> tuple[str | None, tuple[Any, ...]]:
+    """The organisation a page reads (None: every one, a planner's) and what it holds (403 for another's)."""
+    if not who.is_planner and filters.org is not None and filters.org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    org = filters.org if who.is_planner else who.org
+    return org, ("page", kind.name, case.id, org, limit, cursor, tuple(sorted(filters.equal.items())),
+                 filters.time_column, filters.since, filters.until)
+
+
+def _one_key(kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str | None) -> tuple[str, tuple[Any, ...]]:
+    if org and not who.is_planner and org != who.org:
+        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
+    owner = org if who.is_planner and org else who.org
+    return owner, ("one", kind.name, case.id, owner, ident)
+
+
+def _version(conn: Connection, kind: Kind, case: CaseRecord, org: str) -> int:
+    return versions.current(conn, kind.record.__tablename__, case.id, org)
+
+
+def kept_page(
+    conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
+    *, limit: int, cursor: str | None,
+) -> JsonBody | None:
+    """The body of this page kept in ``cache``, if it is still current (one query)."""
+    org, key = _page_key(kind, case, who, filters, limit, cursor)
+    return None if org is None else cache.get(key, _version(conn, kind, case, org))
+
+
 def page_body(
     conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
     *, limit: int, cursor: str | None,
 ) -> JsonBody:
     """``page_rows`` as a JSON body: kept in ``cache`` while the organisation's
     records are unchanged (a planner's page of every organisation is not kept)."""
-    if not who.is_planner and filters.org is not None and filters.org != who.org:
-        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
-    org = filters.org if who.is_planner else who.org
+    org, key = _page_key(kind, case, who, filters, limit, cursor)
     if org is None:
         return JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor))
-    key = ("page", kind.name, case.id, org, limit, cursor, tuple(sorted(filters.equal.items())),
-           filters.time_column, filters.since, filters.until)
-    version = versions.current(conn, kind.record.__tablename__, case.id, org)  # before the rows: see api.readcache
+    version = _version(conn, kind, case, org)  # before the rows: see api.readcache
     return cache.get(key, version) or cache.put(
         key, version, JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor)))
+
+
+def kept_one(conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, ident: str,
+             org: str | None) -> JsonBody | None:
+    """The body of this record kept in ``cache``, if it is still current (one query)."""
+    owner, key = _one_key(kind, case, who, ident, org)
+    return cache.get(key, _version(conn, kind, case, owner))
 
 
 def one_body(conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, ident: str,
              org: str | None) -> JsonBody:
     """``one_row`` as a JSON body, kept in ``cache`` while the organisation's records are unchanged."""
-    if org and not who.is_planner and org != who.org:
-        raise ApiError(403, "forbidden", "you may only read your own organisation's records")
-    owner = org if who.is_planner and org else who.org
-    key = ("one", kind.name, case.id, owner, ident)
-    version = versions.current(conn, kind.record.__tablename__, case.id, owner)
+    owner, key = _one_key(kind, case, who, ident, org)
+    version = _version(conn, kind, case, owner)
     return cache.get(key, version) or cache.put(
         key, version, JsonBody.json(one_row(conn, kind, case, who, ident, org)))
 
