@@ -179,6 +179,12 @@ def attribute(plan: DailyPlan, problems: Iterable[str]) -> Repairs:
             last = [s for s in vehicles[vid].stops if s.kind == "delivery"][-1:]
             for lid in (last[0].lot_ids if last else ()):
                 fix.lots.setdefault(lid, (_reason(text, _LOT_REASONS, LotReason.FLEET_EXHAUSTED), _detail(text)))
+        elif (house := next((t for t in tokens if t in houses), None)) and (store := _COLD_STORE.search(text)):
+            taken = _covering_overflow(plan, house, text, store)
+            if not taken:
+                fix.unattributed.append(text)
+            for lid in taken:
+                fix.lots.setdefault(lid, (LotReason.PACKING_HOUSE_CAPACITY, _detail(text)))
         elif house := next((t for t in tokens if t in houses), None):
             lid = _least_valuable_at(plan, house, text)
             if lid is None:
@@ -213,6 +219,33 @@ def _least_valuable_at(plan: DailyPlan, house: str, text: str) -> str | None:
     if not pool:
         return None
     return min(pool, key=lambda d: (value.get(d.lot_id, 0.0), -d.delivered, d.lot_id)).lot_id
+
+
+_COLD_STORE = re.compile(r"([\d,]+(?:\.\d+)?) kg of pre-cooled fruit waiting in the cold store at (.+?) > "
+                         r"cold_storage_kg ([\d,]+(?:\.\d+)?)")
+
+
+def _covering_overflow(plan: DailyPlan, house: str, text: str, store: re.Match[str]) -> list[str]:
+    """The least valuable lots (by value per kg) delivered at ``house`` that
+    wait in its cold store at the peak the message names, enough of them for
+    their kg to cover the excess (peak minus capacity), so one round undoes
+    the overflow as far as the day's lots can: a peak built from the stock
+    the plan started from and a few lots would otherwise take a lot a round."""
+    s = plan.case.settings
+    excess = float(store.group(1).replace(",", "")) - float(store.group(3).replace(",", ""))
+    value = {lot.id: lot.value for lot in plan.case.lots}
+    ready = {x.id: x.available_at for x in plan.supplies if x.cooled}  # in the cold store from then
+    at_house = [d for d in plan.routing.deliveries if d.packing_house == house and d.lot_id in ready]
+    peaks = [ready[d.lot_id] for d in at_house if clock(ready[d.lot_id], s.epoch, s.timezone) == store.group(2)]
+    pool = [d for d in at_house if ready[d.lot_id] <= max(peaks)] if peaks else at_house
+    taken: list[str] = []
+    kg = 0.0
+    for d in sorted(pool, key=lambda d: (value.get(d.lot_id, 0.0) / max(d.kg, 1e-9), -d.delivered, d.lot_id)):
+        if kg >= excess:
+            break
+        taken.append(d.lot_id)
+        kg += d.kg
+    return taken
 
 
 def _orders_without_fruit(plan: DailyPlan, lots: Mapping[str, tuple[LotReason, str]]
