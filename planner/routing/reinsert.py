@@ -61,7 +61,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             break
         if poll is not None:
             poll()
-        best: tuple[float, int, Visits, str, int] | None = None
+        best: tuple[float, int, Visits, str, int, float] | None = None
         idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
         for v in range(len(net.vehicles)):
             if not routes[v]:
@@ -72,11 +72,11 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
                                     used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                     lot_cost=lot_cost)
             if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):
-                best = (option[0], v, option[1], option[2], option[3])
+                best = (option[0], v, option[1], option[2], option[3], option[4])
         if best is None:
             continue
-        _, v, visits, house, delivered = best
-        routes[v], cost[v] = visits, build_route(net, table, v, starts[v], visits)[0].cost
+        _, v, visits, house, delivered, route_cost = best
+        routes[v], cost[v] = visits, route_cost
         used[(house, delivered // slot_s)] += lot.kg
         stored[house] += lot.kg
         inserted.append(lot.id)
@@ -86,10 +86,11 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
                    stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                   lot_cost: LotCost | None = None) -> tuple[float, Visits, str, int] | None:
+                   lot_cost: LotCost | None = None) -> tuple[float, Visits, str, int, float] | None:
     """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
     price (the route's cost plus ``lot_cost`` of the lot's delivery), the
-    visits, the packing house and the unloading time; None if none fits."""
+    visits, the packing house, the unloading time and the route's cost; None
+    if none fits."""
     vt = net.vehicles[v].type
     if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
         return None
@@ -101,7 +102,7 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     latest = min(lot.latest_pickup, box.p_hi if box is not None and enforce_freshness else lot.latest_pickup)
     if t_pick > latest:
         return None
-    best: tuple[float, Visits, str, int] | None = None
+    best: tuple[float, Visits, str, int, float] | None = None
     for house, node in net.delivery[lot.id].items():
         site = net.case.site_by_id[house]
         if site.cold_storage_kg is not None and stored[house] + lot.kg > site.cold_storage_kg + 1e-9:
@@ -128,6 +129,6 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 break  # waiting longer only spends more
             price = route.cost + (lot_cost(lot, deliveries[-1]) if lot_cost is not None else 0.0)
             if best is None or price < best[0]:
-                best = (price, trial, house, t_drop)
+                best = (price, trial, house, t_drop, route.cost)
             break
     return best
