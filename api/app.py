@@ -39,7 +39,7 @@ def open_database(settings: Settings) -> Database:
     """The database of ``settings``, created and migrated to the newest schema."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.url, schema=settings.database_schema, read_pool=max(settings.read_threads, 1))
+    db = Database(settings.url, schema=settings.database_schema, read_pool=max(settings.reader_threads, 1))
     db.upgrade()
     return db
 

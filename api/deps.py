@@ -42,10 +42,10 @@ class AppState:
 
     async def read(self, work: Callable[[], T]) -> T:
         """``work`` (a short read: one or two indexed queries and their JSON) in
-        one of ``settings.read_threads`` threads, or on the event loop when that
+        one of ``settings.reader_threads`` threads, or on the event loop when that
         is 0. A few threads are enough: more only queue for the GIL, and for
         connections, while the requests that came first wait behind them."""
-        threads = self.settings.read_threads
+        threads = self.settings.reader_threads
         if threads == 0:
             return again_if_dropped(work)
         if self._readers is None:

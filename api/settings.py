@@ -23,8 +23,10 @@ class Settings(BaseSettings):
     max_rows_per_request: int = Field(20_000, gt=0)
     default_page_size: int = Field(100, gt=0)
     max_page_size: int = Field(1000, gt=0)
-    read_threads: int = Field(4, ge=0, le=16, description="Threads of a server process serving the partners' and "
-                              "dispatchers' record reads at once (0: on the event loop).")
+    read_threads: int = Field(-1, ge=-1, le=16, description="Threads of a server process serving the partners' and "
+                              "dispatchers' record reads at once (0: on the event loop; -1: on the event loop with "
+                              "SQLite, where a read of the local file costs less than the hand-over to a thread and "
+                              "back, and 4 threads with PostgreSQL, where a read waits for the server).")
     request_threads: int = Field(16, ge=1, le=24, description="Threads of a server process running the other routes "
                                  "at once (FastAPI's pool; with read_threads within the 30 database connections "
                                  "a process holds, so no thread waits for one).")
@@ -85,6 +87,13 @@ class Settings(BaseSettings):
             msg = f"base_case {self.base_case} is not a folder"
             raise ValueError(msg)
         return self
+
+    @property
+    def reader_threads(self) -> int:
+        """``read_threads`` with -1 resolved for this database."""
+        if self.read_threads >= 0:
+            return self.read_threads
+        return 0 if self.url.startswith("sqlite") else 4
 
     @property
     def url(self) -> str:
