@@ -10,8 +10,9 @@ A cluster fails clearly: a scheduler that cannot be reached within
 ``connect_s`` is a :class:`~.errors.ClusterError` (one line); so is a
 cluster with no worker for ``no_worker_s`` seconds, at the start or when
 every worker is lost mid-run (its unfinished runs are cancelled). A worker
-lost while others remain is replaced by Dask re-running its task elsewhere;
-:class:`Replications` records the workers at the start and at the end, the
+lost while others remain is replaced by Dask re-running its task elsewhere
+(a local cluster's workers may go an hour without a heartbeat, ``WORKER_TTL_S``,
+since one routing solve holds the Python lock); :class:`Replications` records the workers at the start and at the end, the
 workers lost and the tasks that were re-run."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+import dask
 from distributed import Client, Future, LocalCluster, wait
 
 from .errors import ClusterError
@@ -31,6 +33,12 @@ from .spec import ScenarioSpec
 CONNECT_S = 10.0  # seconds to reach a scheduler
 NO_WORKER_S = 60.0  # seconds without any worker before giving up
 POLL_S = 1.0
+WORKER_TTL_S = 3600.0
+"""Seconds a local cluster's worker may go without a heartbeat before the
+scheduler restarts it (Dask's default: 300). A routing solve holds the
+Python lock (OR-Tools' C++ search) and so blocks the worker's heartbeats:
+on a busy machine at ``nice 19`` one solve of a 14-day peak day ran past 5
+minutes, the scheduler restarted the worker and its run began again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,9 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None,
         with client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=processes,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with dask.config.set({"distributed.scheduler.worker-ttl": f"{WORKER_TTL_S:g}s"}), \
+            LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=processes,
+                         dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 

@@ -103,3 +103,14 @@ def test_meta_records_the_cluster(tmp_path: Path) -> None:
     meta = json.loads((tmp_path / "meta.json").read_text())
     assert {k: meta[k] for k in ("workers_start", "workers_end", "workers_lost", "tasks_retried")} == {
         "workers_start": 1, "workers_end": 1, "workers_lost": 0, "tasks_retried": 0}
+
+
+def test_a_local_cluster_lets_a_long_solve_go_without_heartbeats() -> None:
+    """A routing solve holds the Python lock and blocks the worker's
+    heartbeats; Dask's default (restart after 5 minutes) re-ran a 14-day run
+    from its start on a busy machine."""
+    from scenarios.runner import dask_client
+
+    with dask_client(workers=1, processes=False) as client:
+        ttl = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.worker_ttl)
+    assert ttl >= 3600.0
