@@ -37,8 +37,8 @@ WORKER_TTL_S = 3600.0
 """Seconds a local cluster's worker may go without a heartbeat before the
 scheduler restarts it (Dask's default: 300). A routing solve holds the
 Python lock (OR-Tools' C++ search) and so blocks the worker's heartbeats:
-on a busy machine at ``nice 19`` one solve of a 14-day peak day ran past 5
-minutes, the scheduler restarted the worker and its run began again."""
+on a busy machine at ``nice 19`` a worker of the scenario table went 571 s
+without one, the scheduler restarted it and its run began again."""
 
 
 @dataclass(frozen=True, slots=True)
