@@ -36,10 +36,11 @@ class RoutingParams:
     repair rounds); ``solution_limit`` (when set) stops each solve after that
     many improving solutions (and PyVRP after 20 times as many iterations),
     which makes the result independent of machine speed. ``first_solution`` and ``metaheuristic`` name OR-Tools strategies
-    (the first plan by default by ``local_cheapest_cost_insertion``, which inserts by the whole model cost,
-    the pre-cooling target's soft bounds included: on the embedded day at 30 s 66 lots and 7.9 t late against
-    130 lots and 36.5 t with ``parallel_cheapest_insertion``, which builds on arc costs and opened 28-31 of
-    the 46 vehicles; benchmarks/results/precool_target.md);
+    (``local_cheapest_cost_insertion`` inserts by the whole model cost, the pre-cooling target's soft bounds
+    included: on the embedded day at 30-60 s 73 lots and 9.1 t late against 130 lots and 36.5 t with the
+    default ``parallel_cheapest_insertion``, which builds on arc costs and opened 28-31 of the 46 vehicles,
+    but at 10 s on a loaded machine its first plan came too late and 21-82 lots stayed out, so it is not
+    the default; benchmarks/results/precool_target.md);
     ``iterated_local_search`` is OR-Tools' ruin-and-recreate (SISR) search.
     ``insertion_neighbors_ratio`` < 1 makes the cheapest-insertion first
     solution consider only that share of nearest neighbours (large cases).
@@ -81,7 +82,7 @@ class RoutingParams:
     backend: str = "ortools"
     hybrid_share: float = 0.5
     solution_limit: int | None = None
-    first_solution: str = "local_cheapest_cost_insertion"
+    first_solution: str = "parallel_cheapest_insertion"
     metaheuristic: str = "guided_local_search"
     lns_time_limit_s: float = 0.1
     insertion_neighbors_ratio: float = 1.0
