@@ -58,7 +58,15 @@ def diagnose(ledger: Ledger, orders: list[Order]) -> list[UnservedOrder]:
     by_rank: dict[int, list[Placement]] = defaultdict(list)
     for p in ledger.placements.values():
         by_rank[p.order.priority.rank].append(p)
+    known: dict[tuple[object, ...], tuple[Reason, str]] = {}
     for order in orders:
+        # the ledger does not change here, and the reason depends on these fields only:
+        # 12,000 livestream orders are 55 such kinds, diagnosed once each
+        kind = (order.destination.hub, order.market, order.product, order.grade, order.kg, order.boxes,
+                order.deadline, order.min_shelf_life_s, order.priority)
+        if kind in known:
+            out.append(UnservedOrder(order.id, *known[kind]))
+            continue
         its = ledger.ctx.candidates(order)
         seen = Counter(ledger.blocker(order, it, grow=True) for it in its)
         seen = Counter({(Reason.COST if k is None else k): v for k, v in seen.items()})
@@ -70,7 +78,8 @@ def diagnose(ledger: Ledger, orders: list[Order]) -> list[UnservedOrder]:
                                                          if r > rank for p in ps])
             if holders:
                 reason = Reason.PRIORITY
-        out.append(UnservedOrder(order.id, reason, _detail(ledger, reason, order, holders)))
+        known[kind] = (reason, _detail(ledger, reason, order, holders))
+        out.append(UnservedOrder(order.id, *known[kind]))
     return out
 
 
