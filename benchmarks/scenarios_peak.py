@@ -28,13 +28,12 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from scenarios_format import interval, shown  # benchmarks/ is the script's folder
 
 from scenarios import load_results, load_scenario, run_replications, write_report, write_results
 from scenarios.results import tables
 from scenarios.runner import Replications
 from scenarios.simulator import RunResult
-
-from scenarios_format import interval, shown  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from scenarios_format import interval, shown  # benchmarks/ is the script's folder
 
 from scenarios import (
     compare,
@@ -29,10 +30,7 @@ from scenarios import (
     write_report,
     write_results,
 )
-from scenarios.results import DATA
 from scenarios.runner import dask_client
-
-from scenarios_format import interval, shown  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
