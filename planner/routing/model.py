@@ -453,9 +453,13 @@ class PickupModel:
 
     # -- solve ----------------------------------------------------------------
     def solve(self, *, deadline: Deadline, seed: int, progress: Progress | None,
-              hint: list[list[int]] | None = None, label: str = "") -> Solved | None:
+              hint: list[list[int]] | None = None, label: str = "",
+              first_solution: str | None = None) -> Solved | None:
         """The best plan found by ``deadline`` (closing the model and reading
-        the hint count against it), or None."""
+        the hint count against it), or None. ``first_solution`` overrides the
+        params' first-plan strategy for this solve (a fast start, :mod:`.engine`)."""
+        if first_solution is not None and first_solution != self.params.first_solution:
+            self.params = self.params.replace(first_solution=first_solution)
         self.routing.solver().ReSeed(seed)
         started = time.perf_counter()
         time_limit_s = max(deadline.left(), 1e-3)

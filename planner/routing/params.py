@@ -75,7 +75,10 @@ class RoutingParams:
     left out as one more trip at the end of a vehicle's day (see :mod:`.reinsert`).
     ``repair_time_share`` of the search's time goes to the repair rounds, and
     the search ends ``close_time_share`` of ``time_limit_s`` before the limit,
-    kept for the steps after it (see :mod:`.deadline`).
+    kept for the steps after it (see :mod:`.deadline`). ``fast_start``: when
+    the time left after building the model is too short for the configured
+    first plan (or a first round found none), the first plan is built by
+    local cheapest insertion instead (``engine._start``; stats ``fast_start``).
     """
 
     time_limit_s: float = 10.0
@@ -105,6 +108,7 @@ class RoutingParams:
     repair_time_share: float = 0.3
     close_time_share: float = 0.1
     intake_slot_s: int = 3600
+    fast_start: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
