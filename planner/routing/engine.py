@@ -374,6 +374,8 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             building = until.clock()
             model = PickupModel(net, data, params, table)  # the deadline covers building the model
             start = _start(params, until.left(), until.clock() - building, failed=failed)
+            if round_ == 0 and start == FAST_START != params.first_solution:
+                until = deadline  # short of time: the fast start may take the repair rounds' share too
             result = model.solve(deadline=until, seed=seed, progress=scaled, hint=hint, first_solution=start)
         if result is None:
             if solved is None and data.fixed:
