@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -136,6 +136,9 @@ def travel_seconds(free_flow_s: int, slowness: NDArray[np.float64], starts: NDAr
             k, day0 = 0, day0 + DAY
 
 
+MEMO_MAX = 250_000  # remembered legs per matrix (about 50 MB at most)
+
+
 @dataclass(frozen=True)
 class TimeDependentTimes:
     """Travel seconds between a fixed set of locations for one vehicle
@@ -144,6 +147,7 @@ class TimeDependentTimes:
     base: NDArray[np.int64]
     profile: DayProfile
     slowness: NDArray[np.float64]  # (n, n, K)
+    _memo: dict[tuple[int, int, int], int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, base: NDArray[np.int64], locations: Sequence[Location],
@@ -157,8 +161,17 @@ class TimeDependentTimes:
         return cls(base, day, slowness)
 
     def seconds(self, i: int, j: int, depart: int) -> int:
-        """Seconds from location i to location j leaving at ``depart``."""
-        return travel_seconds(int(self.base[i, j]), self.slowness[i, j], self.profile.starts, depart)
+        """Seconds from location i to location j leaving at ``depart``
+        (remembered: the re-timer and the extra trips re-time the same legs
+        of a route many times; exact, the memo emptied past ``MEMO_MAX``)."""
+        key = (i, j, depart)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_MAX:
+                self._memo.clear()
+            found = self._memo[key] = travel_seconds(int(self.base[i, j]), self.slowness[i, j],
+                                                     self.profile.starts, depart)
+        return found
 
     def at(self, depart: int) -> NDArray[np.int64]:
         """The whole matrix for a departure at ``depart`` (vectorised IGP)."""

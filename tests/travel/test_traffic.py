@@ -88,3 +88,18 @@ def test_profiles_limit_a_period() -> None:
     bikes_only = SlowPeriod("ql31", 6 * H, 8 * H, 0.5, profiles=("motorbike",))
     assert DayProfile.build([ROAD], [bikes_only], "truck").flat
     assert not DayProfile.build([ROAD], [bikes_only], "motorbike").flat
+
+
+def test_remembered_legs_are_the_computed_ones_and_the_memo_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import planner.travel.traffic as traffic
+
+    monkeypatch.setattr(traffic, "MEMO_MAX", 50)
+    points = [Location(21.0, 106.02), Location(21.0, 106.18), Location(21.2, 106.1)]
+    base = np.array([[0, 1800, 2400], [1800, 0, 2400], [2400, 2400, 0]], dtype=np.int64)
+    times = TimeDependentTimes.build(base, points, [ROAD], [MORNING], "truck")
+    for _ in range(3):  # the second and third passes read the memo (or refill it past the bound)
+        for t in range(5 * H, 9 * H, 97):
+            for i, j in ((0, 1), (1, 2), (2, 0)):
+                assert times.seconds(i, j, t) == travel_seconds(int(base[i, j]), times.slowness[i, j],
+                                                                times.profile.starts, t)
+                assert len(times._memo) <= 50
