@@ -414,7 +414,11 @@ def _start(params: RoutingParams, left_s: float, build_s: float, *, failed: bool
     first plan by parallel cheapest insertion 4.3 s more, by local cheapest
     insertion 1.2 s, which ends 3-5 % dearer after the same search), so with
     less than ``FAST_START_BUILDS`` builds left, or after a round that found
-    nothing, the fast start is taken. Measured on the time actually left,
+    nothing, the fast start is taken (more lots need more builds, 19 for
+    parallel and 11 for local cheapest insertion on a generated day of 500
+    lots, but there the fast start's plan ended 16 % dearer at 60 s: 4,093
+    against 3,524 M VND, 500 against 498 lots; so the rule stays at ten
+    builds whatever the size). Measured on the time actually left,
     the rule adapts to the machine's load; under ``solution_limit`` (plans
     bounded by work, the same on any machine) only a failed round takes it."""
     if not params.fast_start or params.first_solution in (FAST_START, "all_unperformed"):
