@@ -54,13 +54,11 @@ class AppState:
 
     async def read_kept(self, kept: Callable[[], T | None], work: Callable[[], T]) -> T:
         """A read whose answer may be kept (api.readcache): ``kept()`` finds it
-        if it is still current, ``work()`` builds it (``read``). The look-up
-        (one indexed query: tens of microseconds on SQLite's local file, a
-        round trip to a local PostgreSQL) runs on the event loop
-        (``settings.kept_reads_on_loop``): a hand-over to a read thread and
-        back costs more, and under load waits for the GIL (Python's switch
-        interval, 5 ms)."""
-        if self.settings.kept_reads_on_loop or self.db.is_sqlite:
+        if it is still current, ``work()`` builds it (``read``). On SQLite the
+        look-up (one indexed query of a local file, tens of microseconds) runs
+        on the event loop: a hand-over to a read thread and back costs more, and
+        under load waits for the GIL (Python's switch interval, 5 ms)."""
+        if self.db.is_sqlite:
             found = again_if_dropped(kept)
             if found is not None:
                 return found

@@ -27,9 +27,6 @@ class Settings(BaseSettings):
                               "dispatchers' record reads at once (0: on the event loop; -1: on the event loop with "
                               "SQLite, where a read of the local file costs less than the hand-over to a thread and "
                               "back, and 4 threads with PostgreSQL, where a read waits for the server).")
-    kept_reads_on_loop: bool = Field(True, description="Look a kept read body up (api.readcache: one indexed query "
-                                     "of the data version) on the event loop, only a miss going to a read thread "
-                                     "(False: with PostgreSQL every read goes to a thread, as before 2026-12-02).")
     request_threads: int = Field(16, ge=1, le=24, description="Threads of a server process running the other routes "
                                  "at once (FastAPI's pool; with read_threads within the 30 database connections "
                                  "a process holds, so no thread waits for one).")
