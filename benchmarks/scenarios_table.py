@@ -7,7 +7,7 @@ tables and report.html), benchmarks/results/scenarios_table.json and
 benchmarks/results/scenarios_table.md.
 
 Run: .venv/bin/python benchmarks/scenarios_table.py [--runs 4] [--workers 2]
-[--skip main-crop-peak-14d]"""
+[--skip NAME ...] (default: the 14-day peak, which has its own benchmark)"""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--skip", nargs="*", default=["main-crop-peak-14d"],
+                    help="scenarios not run (default: the 14-day peak, benchmarks/scenarios_peak.py; --skip alone: none)")
     ap.add_argument("--only", nargs="*", default=[], help="run only these scenarios (the table takes every "
                     "results folder already in --out)")
     ap.add_argument("--reuse", action="store_true",
