@@ -337,8 +337,8 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
     first: float | None = None
     fast = False
     hint: list[list[int]] | None = None
-    rounds = params.repair_rounds + (1 if params.backend != "pyvrp" and params.fast_start else 0)
-    for round_ in range(rounds + 1):
+    may_fall_back = params.backend != "pyvrp" and params.fast_start  # one more round after a failed round 0
+    for round_ in range(params.repair_rounds + int(may_fall_back) + 1):
         left = deadline.left()
         if left <= 0.0 or (round_ > 0 and left < 0.2):
             break
@@ -380,7 +380,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
-            if round_ == 0 and params.backend != "pyvrp" and params.fast_start:
+            if round_ == 0 and may_fall_back:
                 continue  # one more round, from a fast start, with all that is left
             break
         if first is None and result.time_to_first_s is not None:
