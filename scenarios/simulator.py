@@ -16,7 +16,9 @@ random delays and temperature deviations, and then
 - packed fruit that the freight plan does not ship stays in the cold store
   and is supply again the next day with the shelf life it has left
   (:mod:`.stock`): spoiled at the packing house when none is left, sold off
-  to the traditional trade when the cold store is full."""
+  to the traditional trade when the cold store is full, and sold off (the
+  least fresh first) when a full cold store would keep the day's harvest in
+  the orchard (:func:`plan_or_make_room`)."""
 
 from __future__ import annotations
 
@@ -157,21 +159,27 @@ def plan_or_make_room(planner: PlanFunction, case: Case, seed: int, stock: Seque
     """The day's plan, the stock it was made with and the kg of stock sold
     off to make room for it.
 
-    The planner refuses a plan that breaks a rule its repair cannot undo
-    (:class:`planner.exceptions.SolverError`); in a simulation that happens
-    when the day's pickups fill a cold store that the stock carried from the
-    previous days already holds (the pickup plan keeps a day's deliveries
-    within the whole store). The packing houses the refusal names (every
-    house holding stock when it names none) then sell their stock to the
-    traditional trade, as a manager does to take the day's harvest, and the
-    day is planned once more; a second refusal ends the run with an error
-    naming the run and day."""
+    A full cold store has two outlets in the field, and the manager takes the
+    one that saves fruit: the day's harvest is worth more than stock that has
+    waited, so stock goes to the traditional trade along QL31 before a lot is
+    left in the orchard.
+
+    - The planner leaves lots out because a packing house's cold store is full
+      (reason ``packing_house_capacity``, a cold store named in the detail):
+      that house sells its least fresh stock, as many kg as the lots left out
+      there weigh (all its stock at most), and the day is planned once more
+      (:func:`make_room_for_harvest`).
+    - The planner refuses the plan (:class:`planner.exceptions.SolverError`, a
+      rule its repair cannot undo): the packing houses the refusal names
+      (every house holding stock when it names none) sell all their stock and
+      the day is planned once more; a second refusal ends the run with an
+      error naming the run and day."""
     try:
-        return planner(case, seed, stock), tuple(stock), 0.0
+        plan = planner(case, seed, stock)
     except SolverError as exc:
         if not stock:
             raise SolverError(f"{where}: {exc}") from exc
-        named = {s.site for s in stock if re.search(rf"(?<![\w-]){re.escape(s.site)}(?![\w-])", str(exc))}
+        named = _houses_named(str(exc), stock)
         kept = tuple(s for s in stock if named and s.site not in named)
         try:
             plan = planner(case, seed, kept)
@@ -179,6 +187,52 @@ def plan_or_make_room(planner: PlanFunction, case: Case, seed: int, stock: Seque
             msg = f"{where}: the planner refused the day even with the stock sold off: {again}"
             raise SolverError(msg) from again
         return plan, kept, sum(s.kg for s in stock) - sum(s.kg for s in kept)
+    return make_room_for_harvest(planner, case, seed, plan, tuple(stock))
+
+
+def make_room_for_harvest(planner: PlanFunction, case: Case, seed: int, plan: Any, stock: tuple[Supply, ...]
+                          ) -> tuple[Any, tuple[Supply, ...], float]:
+    """``plan`` re-made after the houses whose full cold store kept lots out
+    sold their least fresh stock (see :func:`plan_or_make_room`); ``plan``
+    itself when no lot was kept out by a cold store holding stock, or when the
+    second plan is refused."""
+    left_out: dict[str, float] = {}
+    for u in getattr(getattr(plan, "routing", None), "unassigned", ()):
+        if getattr(u.reason, "value", u.reason) == "packing_house_capacity" and "cold store" in u.detail:
+            for house in _houses_named(u.detail, stock):
+                left_out[house] = left_out.get(house, 0.0) + float(u.kg)
+    if not left_out:
+        return plan, stock, 0.0
+    kept = sell_least_fresh(stock, left_out)
+    try:
+        again = planner(case, seed, kept)
+    except SolverError:
+        return plan, stock, 0.0
+    return again, kept, sum(s.kg for s in stock) - sum(s.kg for s in kept)
+
+
+def sell_least_fresh(stock: Sequence[Supply], kg_by_house: Mapping[str, float]) -> tuple[Supply, ...]:
+    """``stock`` after each house in ``kg_by_house`` sold that many kg, the
+    least shelf life left first (the last supply sold split when it covers
+    more than is needed)."""
+    need = dict(kg_by_house)
+    kept: list[Supply] = []
+    for s in sorted(stock, key=lambda x: (x.shelf_life_left_s, x.id)):
+        want = need.get(s.site, 0.0)
+        if want <= 0.0:
+            kept.append(s)
+        elif s.kg <= want:
+            need[s.site] = want - s.kg
+        else:
+            kept.append(replace(s, kg=s.kg - want))
+            need[s.site] = 0.0
+    order = {s.id: i for i, s in enumerate(stock)}
+    return tuple(sorted(kept, key=lambda s: order[s.id]))
+
+
+def _houses_named(text: str, stock: Sequence[Supply]) -> set[str]:
+    """The packing houses holding ``stock`` whose id ``text`` names."""
+    return {s.site for s in stock if re.search(rf"(?<![\w-]){re.escape(s.site)}(?![\w-])", text)}
 
 
 def _world(standing: Case, spec: ScenarioSpec, run: int, day: int, lots: list[HarvestLot]) -> Case:

@@ -15,10 +15,12 @@ from planner.cli.main import app
 from planner.domain import SiteKind
 from planner.domain.units import DAY
 from planner.exceptions import SolverError
+from planner.routing import Reason as LotReason
+from planner.routing.result import UnassignedLot
 from scenarios import Replications, load_results, load_scenario, run_replications, simulate_run
 from scenarios.distributions import Distribution
 from scenarios.results import tables
-from scenarios.simulator import plan_or_make_room
+from scenarios.simulator import plan_or_make_room, sell_least_fresh
 from scenarios.spec import Disruption, DisruptionKind, ScenarioSpec
 
 from .conftest import DATA
@@ -184,3 +186,50 @@ def test_a_run_with_a_refused_day_accounts_for_the_stock_sold_off(tiny: Scenario
     packed_out = (k["kg_served"] + k["kg_spoiled_packing_house"] + k["kg_left_at_packing_houses"]
                   + k["kg_downgraded_sold"])
     assert k["kg_collected"] == pytest.approx(packed_out + k["kg_in_store_at_end"], abs=1.0)
+
+
+def _aged(sid: str, site: str, kg: float, days_left: float) -> Supply:
+    return replace(_stock(sid, site, kg), shelf_life_left_s=int(days_left * DAY))
+
+
+def test_a_house_sells_its_least_fresh_stock_first_and_splits_the_last_supply() -> None:
+    stock = (_aged("k1", "ph-kim", 600.0, 9), _aged("k2", "ph-kim", 300.0, 3), _aged("k3", "ph-kim", 400.0, 5),
+             _aged("c1", "ph-chu", 500.0, 1))
+    kept = sell_least_fresh(stock, {"ph-kim": 500.0})
+    assert [(s.id, s.kg) for s in kept] == [("k1", 600.0), ("k3", 200.0), ("c1", 500.0)]
+    assert sell_least_fresh(stock, {"ph-kim": 5_000.0}) == (stock[3],)
+
+
+class _FullStore:
+    """A planner that keeps ``kg_out`` kg of lots out at ph-kim (its cold store
+    full) while more than ``room`` kg of stock is offered there; records the
+    stock kg of every call."""
+
+    def __init__(self, kg_out: float, room: float, detail: str = "taken out of the plan by its check: ph-kim: "
+                 "27,379.1 kg of pre-cooled fruit waiting in the cold store at 09:44 > cold_storage_kg 26,000") -> None:
+        self.kg_out, self.room, self.detail = kg_out, room, detail
+        self.calls: list[float] = []
+
+    def __call__(self, case: object, seed: int, stock: tuple[Supply, ...] = ()) -> object:
+        held = sum(s.kg for s in stock if s.site == "ph-kim")
+        self.calls.append(held)
+        out = [UnassignedLot("lot-9", LotReason.PACKING_HOUSE_CAPACITY, self.detail, self.kg_out)] \
+            if held > self.room else []
+        return type("Plan", (), {"routing": type("Routing", (), {"unassigned": out})()})()
+
+
+def test_lots_kept_out_by_a_full_cold_store_make_its_house_sell_stock_and_plan_again() -> None:
+    stock = (_aged("k1", "ph-kim", 600.0, 9), _aged("k2", "ph-kim", 300.0, 3), _aged("c1", "ph-chu", 500.0, 1))
+    planner = _FullStore(kg_out=250.0, room=800.0)
+    plan, kept, sold = plan_or_make_room(planner, None, 1, stock, where="run 0, day 2")  # type: ignore[arg-type]
+    assert planner.calls == [900.0, 650.0] and sold == pytest.approx(250.0)
+    assert [(s.id, s.kg) for s in kept] == [("k1", 600.0), ("k2", 50.0), ("c1", 500.0)]
+    assert plan.routing.unassigned == []
+
+
+def test_lots_kept_out_for_another_reason_or_at_a_house_without_stock_sell_nothing() -> None:
+    stock = (_aged("c1", "ph-chu", 500.0, 1),)
+    for planner in (_FullStore(250.0, -1.0, detail="ph-chu intake is full 09:00-09:15 with lots of higher value"),
+                    _FullStore(250.0, -1.0)):  # the second names ph-kim's cold store: no stock there
+        plan, kept, sold = plan_or_make_room(planner, None, 1, stock, where="run 0, day 2")  # type: ignore[arg-type]
+        assert kept == stock and sold == 0.0 and len(planner.calls) == 1
