@@ -19,9 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
-HINT_READ_POLLS = 100_000
-"""Limit checks all the hint reads of one solve may spend (about 2 s of a
-2-core machine; a feasible hint on the embedded day reads in a few hundred)."""
+HINT_READ_POLLS = 5_000
+"""Limit checks all the hint reads of one solve may spend. A read that
+succeeds returns its routes even when the budget stops it: the restore keeps
+polling after it has found them, so every read spent the whole budget. At
+100,000 that was 2.8-3.4 s per plan on the embedded day and 12-17 s on
+data/son-la (2-core machine, loaded) for the same plans as at 1,000; 100
+fails the embedded day's triage read. 5,000: 0.06-0.9 s, the same plans on
+both cases (measured 2026-12-03)."""
 
 
 class HintBudget:
