@@ -116,15 +116,18 @@ def route_pickups(
                                                 build_s=MODEL_BUILD_PER_NETWORK * net_s)
     solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
                              build_s=MODEL_BUILD_PER_NETWORK * net_s)
+    untried: list[str] = []
     routes, deliveries = _final_plan(net, table, solved, params, data, rejected, deadline=deadline,
-                                     poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"))
+                                     poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"),
+                                     untried=untried)
     served = {d.lot_id for d in deliveries}
-    short = ("the fleet's vehicles and hours went to lots of higher value" if solved is not None else
-             "the search found no plan within its time limit, and no vehicle's day had room for it as one "
-             "more trip before the limit; a longer time limit may place it")
+    full = (Reason.FLEET_EXHAUSTED, "the fleet's vehicles and hours went to lots of higher value")
+    timed_out = (Reason.SEARCH_LIMIT, f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended "
+                 "before the search reached it, in its plan or as one more trip; a longer time limit may route it")
+    not_reached = set(untried) if solved is not None or params.reinsert else {lot.id for lot in candidates}
     for lot in candidates:
         if lot.id not in served:
-            why, detail = rejected.get(lot.id, (Reason.FLEET_EXHAUSTED, short))
+            why, detail = rejected.get(lot.id, timed_out if lot.id in not_reached else full)
             unassigned[lot.id] = UnassignedLot(lot.id, why, detail, lot.kg)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     report(1.0, "done")
@@ -598,13 +601,15 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
                 data: ModelInput, rejected: Rejected, *, deadline: Deadline,
-                poll: Callable[[], None] | None = None) -> tuple[list[Route], list[LotDelivery]]:
+                poll: Callable[[], None] | None = None, untried: list[str] | None = None,
+                ) -> tuple[list[Route], list[LotDelivery]]:
     """Routes of the last solve minus any lot the exact checks still reject,
     plus the lots left out that fit as extra trips (:mod:`.reinsert`, each
     where the day's cost grows least) until ``deadline``. When
     the search found nothing in its time (a tiny limit on a busy machine),
     the extra trips alone make the plan, from empty days, by the vehicles'
-    cost (see the comment below)."""
+    cost (see the comment below). The lots the extra trips did not reach
+    by ``deadline`` are appended to ``untried``."""
     from_empty = solved is None
     if solved is None:
         if not params.reinsert or data.fixed:
@@ -624,7 +629,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
                                                   late_weight=params.precool_late_weight)
         for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
-                               deadline=deadline, lot_cost=priced):
+                               deadline=deadline, lot_cost=priced, untried=untried):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     out_routes: list[Route] = []

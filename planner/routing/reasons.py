@@ -22,6 +22,9 @@ class Reason(StrEnum):
       taken by lots of higher value.
     - ``fleet_exhausted``: the lot could be served on its own, but the fleet
       (vehicles, hours, capacity) is used for lots of higher value.
+    - ``search_limit``: the time limit ended before the search reached the
+      lot (neither the search's plan nor the extra trips got to it); a longer
+      time limit may route it.
     """
 
     NO_VEHICLE_LARGE_ENOUGH = "no_vehicle_large_enough"
@@ -30,3 +33,4 @@ class Reason(StrEnum):
     SPOILS_BEFORE_REACHING = "spoils_before_reaching"
     PACKING_HOUSE_CAPACITY = "packing_house_capacity"
     FLEET_EXHAUSTED = "fleet_exhausted"
+    SEARCH_LIMIT = "search_limit"

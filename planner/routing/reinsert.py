@@ -38,13 +38,14 @@ WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
-             deadline: Deadline | None = None, lot_cost: LotCost | None = None) -> list[str]:
+             deadline: Deadline | None = None, lot_cost: LotCost | None = None,
+             untried: list[str] | None = None) -> list[str]:
     """Append trips for ``lots`` to ``routes`` (changed in place) where they
     fit, each at the place where the route's cost plus ``lot_cost`` (None:
     the route's cost alone) grows least; returns the ids of the lots
     inserted. ``poll`` is called once per lot (what it raises, a cancel,
     stops the work); once ``deadline`` has passed no further lot is tried
-    (the lots not reached stay out)."""
+    (the lots not reached stay out, their ids appended to ``untried``)."""
     cost = [0.0] * len(routes)
     used: dict[tuple[str, int], float] = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
@@ -56,8 +57,11 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
                 used[(d.packing_house, d.delivered // slot_s)] += d.kg
                 stored[d.packing_house] += d.kg
     inserted = []
-    for lot in sorted(lots, key=lambda lot: (-lot.value, lot.id)):
+    queue = sorted(lots, key=lambda lot: (-lot.value, lot.id))
+    for k, lot in enumerate(queue):
         if deadline is not None and deadline.expired():
+            if untried is not None:
+                untried += [x.id for x in queue[k:]]
             break
         if poll is not None:
             poll()

@@ -43,9 +43,15 @@ def test_reinsert_tries_no_lot_after_the_deadline(rk) -> None:  # type: ignore[n
     b = [lot for lot in case.lots if lot.id == "B"]
     clock = FakeClock()
     passed = Deadline(clock.now, clock)
-    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=passed) == []
+    untried: list[str] = []
+    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=passed,
+                    untried=untried) == []
+    assert untried == ["B"]  # not reached: the lot's reason is the time limit, not the fleet
     live = Deadline(clock.now + 1.0, clock)
-    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=live) == ["B"]
+    untried.clear()
+    assert reinsert(net, table, routes, [start], b, bounds, now=0, slot_s=3600, deadline=live,
+                    untried=untried) == ["B"]
+    assert untried == []
 
 
 def _case():  # type: ignore[no-untyped-def]
@@ -92,7 +98,8 @@ def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypa
                          deadline=Deadline.after(5.0, clock=clock))
     assert check_result(case, late) == [] and late.deliveries == []
     assert {u.lot_id for u in late.unassigned} == {"A", "B"}
-    assert all(u.reason is Reason.FLEET_EXHAUSTED and "before the limit" in u.detail for u in late.unassigned)
+    assert all(u.reason is Reason.SEARCH_LIMIT and "time limit (5 s for the pickup routes) ended before the "
+               "search reached it" in u.detail for u in late.unassigned)
     # the same search on time: the extra trips place both
     monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
     on_time = route_pickups(case, params=RoutingParams(time_limit_s=5.0), seed=1,
