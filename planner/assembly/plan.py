@@ -64,8 +64,13 @@ class DailyPlan:
             f"vehicle fill {100 * k['vehicle_fill']:.0f} %, unit fill {100 * k['unit_fill']:.0f} %, "
             f"consolidation gap {k['consolidation_gap_pct']}",
         ]
+        for reason, kg in k.get("kg_lots_unpicked_by_reason", {}).items():
+            lines.append(f"  left at farms {reason}: {kg:,.0f} kg")
         for reason, kg in k["kg_unserved_by_reason"].items():
             lines.append(f"  unserved {reason}: {kg:,.0f} kg")
+        if "search_limit" in k.get("kg_lots_unpicked_by_reason", {}) or "search_limit" in k["kg_unserved_by_reason"]:
+            lines.append(f"the time limit ({self.params.time_limit_s:g} s) ended before the search reached "
+                         "everything (search_limit above): a longer time limit may plan more")
         lines.append(f"shelf life spent by freight {k.get('shelf_life_used_kg_days', 0):,.0f} kg-days, "
                      f"worth {k.get('shelf_life_used_value', 0):,.0f} {cur}")
         lines += [f"consolidation: {line}" for line in k.get("consolidation_outcome", [])]

@@ -84,3 +84,17 @@ def test_plan_params_from_file(tmp_path) -> None:
         PlanParams.from_file(path)
     with pytest.raises(ValueError, match="routing_share"):
         PlanParams(routing_share=1.5)
+
+
+def test_a_plan_cut_short_by_its_time_limit_says_so(tiny_case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search that found nothing in its time and no extra trips: every lot is
+    left at the farm as ``search_limit`` and the summary names the time limit
+    (not the fleet) as the cause."""
+    from planner.routing import engine
+
+    monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
+    plan = plan_day(tiny_case, PlanParams.from_dict({"time_limit_s": 4.0, "routing": {"reinsert": False}}), seed=1)
+    assert {u.reason.value for u in plan.routing.unassigned} == {"search_limit"}
+    text = plan.summary()
+    assert "left at farms search_limit:" in text
+    assert "the time limit (4 s) ended before the search reached everything" in text
