@@ -47,13 +47,23 @@ def wait(driver: Any, css: str, timeout: float = 60.0) -> Any:
 
 def navigating(driver: Any, action: Any, timeout: float = 120.0) -> None:
     """Do ``action`` (a click, a script) and wait until the browser has left the page."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+
+    def left(_driver: Any) -> bool:
+        try:
+            return bool(ec.staleness_of(old)(_driver))
+        except WebDriverException as exc:  # ChromeDriver, mid-navigation: the node's document is gone
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+
+    WebDriverWait(driver, timeout).until(left)
 
 
 def sign_in(driver: Any, url: str, key: str) -> None:
