@@ -22,6 +22,7 @@ from ..domain import Case, Site, SiteKind
 from ..i18n import Lang
 from .geojson import GEOD, WGS84, route_lines, shipment_lines
 from .index import Plan
+from .labels import label as code_label
 from .projection import bounds_lon_lat, degrees, grid_step, lanes_crs, pickup_crs, unwrap_lon
 from .roads import Roads
 from .style import CONTEXT_COLOR, SITE_COLOR, UNASSIGNED_COLOR, mode_color, vehicle_colors
@@ -391,7 +392,7 @@ def lanes_panel(plan: Plan, case: Case, lang: Lang | None = None, *,
     if within_km:
         note += "; " + lang._("lines leaving the frame go on to farther places")
     return MapPanel(title, width, frame.height, grid, paths, marks,
-                    labels + names, [(m, mode_color(m)) for m in modes], note)
+                    labels + names, [(code_label(m, lang), mode_color(m)) for m in modes], note)
 
 
 def needs_regional_map(plan: Plan, case: Case, *, regional_km: float) -> bool:

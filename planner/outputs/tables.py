@@ -13,6 +13,7 @@ from typing import Any
 
 from ..i18n import N_, Lang
 from .index import Plan, PlanIndex, parse_time, shipment_fill, shipment_kg, trips_of
+from .labels import label
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,15 @@ NONE = "—"
 Fmt = Callable[[Any], str]
 
 
-def _show(value: Any, fmt: Fmt) -> str:
-    """A KPI value for people: ``fmt`` for numbers, a dash for null."""
+def _show(value: Any, fmt: Fmt, lang: Lang | None = None) -> str:
+    """A KPI value for people: ``fmt`` for numbers, a dash for null; the
+    codes of a mapping's keys in words when ``lang`` is given."""
     if value is None:
         return NONE
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return fmt(value)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {_show(v, fmt)}" for k, v in value.items())
+        return ", ".join(f"{label(k, lang) if lang else k} {_show(v, fmt)}" for k, v in value.items())
     return str(value)
 
 
@@ -65,29 +67,33 @@ def _generic(lang: Lang) -> Fmt:
             return lang.number(value, 0 if float(value).is_integer() else 2)
         if isinstance(value, list):
             return lang.n_("{n} item", "{n} items", len(value))
-        return _show(value, fmt)
+        return _show(value, fmt, lang)
     return fmt
 
 
-def _value(s: Mapping[str, Any], key: str, fmt: Fmt, none: str) -> tuple[str, list[tuple[str, str]]]:
-    """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines."""
+def _value(s: Mapping[str, Any], key: str, fmt: Fmt, none: str,
+           lang: Lang | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """A scalar KPI formatted with ``fmt``, or a mapping KPI as detail lines
+    (its codes in words when ``lang`` is given)."""
     value = s.get(key)
     if isinstance(value, Mapping):
-        lines = [(str(k), _show(v, fmt)) for k, v in sorted(value.items())]
+        lines = [(label(k, lang) if lang else str(k), _show(v, fmt)) for k, v in sorted(value.items())]
         return (lines[0][1] if len(lines) == 1 else "" if lines else none), lines
     return _show(value, fmt), []
 
 
-def _lines(s: Mapping[str, Any], spec: list[tuple[str, str, Fmt]]) -> list[tuple[str, str]]:
-    """Detail lines for the optional KPIs of ``spec`` the summary has."""
+def _lines(s: Mapping[str, Any], spec: list[tuple[str, str, Fmt]], lang: Lang | None = None) -> list[tuple[str, str]]:
+    """Detail lines for the optional KPIs of ``spec`` the summary has (the
+    codes of a mapping's keys in words when ``lang`` is given)."""
     out = []
-    for key, label, fmt in spec:
+    for key, words, fmt in spec:
         if key in s:
             value = s[key]
             if isinstance(value, Mapping):
-                out += [(f"{label} {k}", _show(v, fmt)) for k, v in sorted(value.items())]
+                out += [(f"{words} {label(k, lang) if lang else k}", _show(v, fmt))
+                        for k, v in sorted(value.items())]
             else:
-                out.append((label, _show(value, fmt)))
+                out.append((words, _show(value, fmt)))
     return out
 
 
@@ -106,7 +112,10 @@ KNOWN = {
     "pickup_cost", "freight_cost", "treatment_cost", "vehicles_used", "trips", "shipments",
     "units_by_mode", "pickup_hours", "co2e_kg_by_mode", "lots_total", "kg_picked",
     "kg_lots_unpicked_by_reason", "kg_lots_unpicked", "orders_unserved", "pickup_co2e_kg",
-    "consolidation_gap_pct",
+    "consolidation_gap_pct", "pickup_day_cost", "pickup_shelf_life_cost", "pickup_kg_per_vehicle_min",
+    "pickup_kg_per_vehicle_max", "pickup_lots_per_vehicle_min", "pickup_lots_per_vehicle_max",
+    "pickup_precool_hours_median", "pickup_precool_late_lots", "pickup_precool_late_kg",
+    "pickup_precool_late_cost", "shelf_life_used_kg_days",
 }
 
 
@@ -121,6 +130,7 @@ def kpi_cards(summary: Mapping[str, Any], lang: Lang, *, ref_temp_c: float | Non
     count: Fmt = lang.number
     kg: Fmt = lang.kg
     pct: Fmt = lambda v: lang.pct(v)  # noqa: E731
+    hours: Fmt = lambda h: f"{lang.number(h, 1)} h"  # noqa: E731
     none = _("none")
     fill = _value(s, "vehicle_fill", pct, none)
     units = _value(s, "unit_fill", pct, none)
@@ -137,39 +147,85 @@ def kpi_cards(summary: Mapping[str, Any], lang: Lang, *, ref_temp_c: float | Non
         Card("kg_served", _("Served"), _show(s.get("kg_served"), kg),
              _lines(s, [("kg_ordered", _("ordered"), kg), ("kg_supply", _("supply"), kg)])),
         Card("kg_unserved", _("Unserved"), _show(s.get("kg_unserved"), kg),
-             _value(s, "kg_unserved_by_reason", kg, none)[1]),
+             _value(s, "kg_unserved_by_reason", kg, none, lang)[1]),
         Card("kg_at_risk", _("At risk"), *_value(s, "kg_at_risk", kg, none)),
         Card("shelf_life_left_days_by_market", shelf,
-             *_value(s, "shelf_life_left_days_by_market", days, none)),
+             *_value(s, "shelf_life_left_days_by_market", days, none, lang)),
         Card("cost_total", _("Cost"), _show(s.get("cost_total"), cur), _lines(s, [
             ("cost_per_kg", _("per kg served"), per_kg), ("pickup_cost", _("pickup"), cur),
             ("freight_cost", _("freight"), cur), ("treatment_cost", _("treatment"), cur),
+            ("pickup_day_cost", _("pickup day, shelf life included"), cur),
             ("consolidation_gap_pct", _("consolidation gap"),
              lambda g: f"{lang.number(g, 2)} %")])),
         Card("cost_per_kg_by_mode", _("Cost per kg by mode"),
-             *_value(s, "cost_per_kg_by_mode", per_kg, none)),
+             *_value(s, "cost_per_kg_by_mode", per_kg, none, lang)),
         Card("vehicle_fill", _("Vehicle fill"), fill[0],
              fill[1] + _lines(s, [("vehicles_used", _("vehicles"), count),
                                   ("trips", _("trips"), count)])),
         Card("unit_fill", _("Unit fill"), units[0],
              units[1] + _lines(s, [("shipments", _("shipments"), count),
-                                   ("units_by_mode", _("units"), count)])),
+                                   ("units_by_mode", _("units"), count)], lang)),
         Card("km", _("Distance"), _show(s.get("km"), lambda v: f"{lang.number(v)} km"),
-             _lines(s, [("pickup_hours", _("pickup hours"), lambda h: f"{lang.number(h, 1)} h")])),
-        Card("co2e_kg", "CO₂e", _show(s.get("co2e_kg"), kg), _value(s, "co2e_kg_by_mode", kg, none)[1]),
+             _lines(s, [("pickup_hours", _("pickup hours"), hours)])),
+        Card("co2e_kg", "CO₂e", _show(s.get("co2e_kg"), kg), _value(s, "co2e_kg_by_mode", kg, none, lang)[1]),
         Card("lots_routed", _("Lots routed"),
              _("{part} of {whole}", part=_show(s.get("lots_routed"), count),
                whole=_show(s.get("lots_total"), count)), _lines(s, [
                  ("kg_picked", _("picked"), kg), ("kg_lots_unpicked", _("not picked"), kg),
-                 ("kg_lots_unpicked_by_reason", _("not picked:"), kg)])),
+                 ("kg_lots_unpicked_by_reason", _("not picked:"), kg)], lang)),
+        *_field_cards(s, lang, cur, kg, count, hours),
     ]
     used = {c.key for c in cards} | KNOWN
     generic = _generic(lang)
     for key, value in s.items():
         if key not in used:
-            details = [(str(k), generic(v)) for k, v in value.items()] if isinstance(value, Mapping) else []
+            details = [(label(k, lang), generic(v)) for k, v in value.items()] if isinstance(value, Mapping) else []
             cards.append(Card(key, key.replace("_", " ").capitalize(),
                               "" if details else generic(value), details))
+    return cards
+
+
+def _field_cards(s: Mapping[str, Any], lang: Lang, cur: Fmt, kg: Fmt, count: Fmt, hours: Fmt) -> list[Card]:
+    """Cards of the pickup day as the packing houses and riders live it
+    (harvest to pre-cooling, load per vehicle), the shelf life the plan uses,
+    and its check: each where the summary has its figures."""
+    _ = lang._
+    cards = []
+
+    def span(lo: str, hi: str, fmt: Fmt) -> str:
+        return f"{_show(s.get(lo), fmt)} – {_show(s.get(hi), fmt)}"
+
+    if "pickup_precool_hours_mean" in s:
+        cards.append(Card("pickup_precool_hours_mean", _("Harvest to pre-cooling"),
+                          _show(s.get("pickup_precool_hours_mean"), hours), _lines(s, [
+                              ("pickup_precool_hours_median", _("median"), hours),
+                              ("pickup_precool_late_lots", _("lots after the target"), count),
+                              ("pickup_precool_late_kg", _("kg after the target"), kg),
+                              ("pickup_precool_late_cost", _("their loss"), cur)])))
+    if "pickup_kg_per_vehicle_max" in s:
+        details = [(_("spread"), _show(s.get("pickup_kg_per_vehicle_spread"), kg))]
+        if "pickup_lots_per_vehicle_max" in s:
+            details.append((_("lots per vehicle"),
+                            span("pickup_lots_per_vehicle_min", "pickup_lots_per_vehicle_max", count)))
+        cards.append(Card("pickup_kg_per_vehicle_spread", _("Load per vehicle"),
+                          span("pickup_kg_per_vehicle_min", "pickup_kg_per_vehicle_max", kg), details))
+    if "shelf_life_used_value" in s:
+        cards.append(Card("shelf_life_used_value", _("Shelf life used"), _show(s.get("shelf_life_used_value"), cur),
+                          _lines(s, [("shelf_life_used_kg_days", _("by freight, kg-days"), count),
+                                     ("pickup_shelf_life_cost", _("by the pickups"), cur)])))
+    check = s.get("plan_check")
+    if isinstance(check, Mapping):
+        broken = int(check.get("violations", 0))
+        cards.append(Card("plan_check", _("Plan check"),
+                          _("passed") if broken == 0
+                          else lang.n_("{n} rule broken", "{n} rules broken", broken),
+                          [(_("rules broken"), count(broken)),
+                           (_("lots taken out"), count(check.get("lots_taken_out", 0))),
+                           (_("orders taken out"), count(check.get("orders_taken_out", 0)))]))
+    notes = s.get("consolidation_outcome")
+    if isinstance(notes, list):
+        cards.append(Card("consolidation_outcome", _("Freight search"),
+                          lang.n_("{n} note", "{n} notes", len(notes)) if notes else _("none"), []))
     return cards
 
 
@@ -181,7 +237,7 @@ def reason_table(items: Iterable[Mapping[str, Any]], weight: Callable[[int, Mapp
     for i, item in enumerate(items):
         count[item["reason"]] += 1
         total[item["reason"]] += weight(i, item)
-    rows = [[r, lang.number(count[r]), lang.kg(total[r])] for r in sorted(count, key=lambda r: -total[r])]
+    rows = [[label(r, lang), lang.number(count[r]), lang.kg(total[r])] for r in sorted(count, key=lambda r: -total[r])]
     return Table([lang._("reason"), lang._("count"), lang._("weight")], rows, numeric=frozenset({1, 2}))
 
 
@@ -193,7 +249,7 @@ def unserved_orders_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int)
     rows = []
     for i, u in enumerate(plan["unserved_orders"]):
         o = index.order(u["order_id"], f"unserved_orders[{i}].order_id")
-        rows.append([o.id, u["reason"], u["detail"] or "", o.market, o.destination.city,
+        rows.append([o.id, label(u["reason"], lang), u["detail"] or "", label(o.market, lang), o.destination.city,
                      lang.kg(o.kg), clock(index.iso(o.deadline), lang)])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)
@@ -207,7 +263,7 @@ def unassigned_lots_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int)
     for i, u in enumerate(plan["unassigned_lots"]):
         lot = index.lot(u["lot_id"], f"unassigned_lots[{i}].lot_id")
         farm = index.site(lot.farm, f"lot {lot.id} farm")
-        rows.append([lot.id, u["reason"], u["detail"] or "", farm.name, lang.kg(lot.kg),
+        rows.append([lot.id, label(u["reason"], lang), u["detail"] or "", farm.name, lang.kg(lot.kg),
                      clock(index.iso(lot.ready), lang), clock(index.iso(lot.latest_pickup), lang)])
     rows.sort(key=lambda r: (r[1], r[0]))
     shown, left = _capped(rows, cap)
@@ -226,7 +282,7 @@ def served_orders_table(plan: Plan, index: PlanIndex, lang: Lang) -> Table:
     rows = []
     for (market, city), items in sorted(groups.items(), key=lambda kv: -sum(x[0] for x in kv[1])):
         n = len(items)
-        rows.append([market, city, lang.number(n), lang.kg(sum(x[0] for x in items)),
+        rows.append([label(market, lang), city, lang.number(n), lang.kg(sum(x[0] for x in items)),
                      lang.pct(sum(x[1] for x in items), n),
                      lang.number(sum(x[2] for x in items) / n, 1),
                      lang.number(min(x[2] for x in items), 1)])
@@ -245,7 +301,7 @@ def shipments_table(plan: Plan, index: PlanIndex, lang: Lang, *, cap: int) -> Ta
         dest = index.site(s["destination"], f"shipments[{i}].destination")
         treat = ", ".join(f"{lang._(t['treatment'])} {clock(t['start'], lang)[-5:]}"
                           for t in s["treatments"])
-        rows.append([s["id"], s["lane_id"], s["mode"], s["partner"] or "",
+        rows.append([s["id"], s["lane_id"], label(s["mode"], lang), s["partner"] or "",
                      f"{origin.name.split(' (')[0]} → {dest.name.split(' (')[0]}",
                      clock(s["departure"], lang), clock(s["arrival"], lang),
                      lang.kg(shipment_kg(s)), lang.number(len(s["units"])),
