@@ -150,3 +150,35 @@ def test_no_model_is_built_when_less_time_is_left_than_building_it_takes(monkeyp
     result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert check_result(case, result) == [] and {d.lot_id for d in result.deliveries} == {"A", "B"}
+
+
+def test_no_model_is_built_when_the_time_left_holds_no_first_plan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Building the network took 1.5 s of a 10 s limit: the steps after the
+    search keep 1.5 x 1.5 = 2.25 s, the search 6.25 s, less than a model build
+    (2 x 1.5 = 3 s) plus the fast start's first plan (2 builds): a model stopped
+    mid-construction would leave most lots to the extra trips with no time for
+    them, so none is built and the extra trips route every lot. Under a
+    solution limit (plans bounded by work, not time) the model is built."""
+    clock = FakeClock()
+    real = engine.build_network
+    built: list[int] = []
+
+    def slow_network(*a, **kw):  # type: ignore[no-untyped-def]
+        clock.now += 1.5
+        return real(*a, **kw)
+
+    class Counted(engine.PickupModel):  # type: ignore[misc, name-defined]
+        def __init__(self, *a, **kw) -> None:  # type: ignore[no-untyped-def]
+            built.append(1)
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(engine, "build_network", slow_network)
+    monkeypatch.setattr(engine, "PickupModel", Counted)
+    case = _case()
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+                           deadline=Deadline.after(10.0, clock=clock))
+    assert built == [] and check_result(case, result) == []
+    assert {d.lot_id for d in result.deliveries} == {"A", "B"}
+    bounded = route_pickups(case, params=RoutingParams(time_limit_s=10.0, solution_limit=5), seed=1,
+                            deadline=Deadline.after(10.0, clock=clock))
+    assert built and {d.lot_id for d in bounded.deliveries} == {"A", "B"}
