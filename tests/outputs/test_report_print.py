@@ -36,6 +36,24 @@ def test_no_sideways_scroll_on_a_390_px_phone(browser, embedded_out, page) -> No
     assert probe["resources"] == 0
 
 
+BOARDS = """(() => {
+  const boxes = [...document.querySelectorAll('.board-scroll')];
+  const cell = document.querySelector('.board-table td[data-label]');
+  return {boxes: boxes.length, swiping: boxes.filter(b => b.scrollWidth > b.clientWidth + 0.5).length,
+          label: cell ? getComputedStyle(cell, '::before').content : null};
+})()"""
+
+
+@pytest.mark.parametrize("page", ["report.html", "intake.html"])
+def test_intake_boards_need_no_sideways_swipe_on_a_390_px_phone(browser, embedded_out, page) -> None:
+    """The packing-house manager reads each hour as a block of labelled figures
+    on a phone; the board's table does not hide its right half behind a swipe."""
+    session = open_page(browser, (embedded_out / page).as_uri(), width=390, height=844, mobile=True)
+    probe = evaluate(browser, session, BOARDS)
+    assert probe["boxes"] >= 3 and probe["swiping"] == 0, probe
+    assert probe["label"] == '"Số xe: "', probe  # the column's name before each figure, in Vietnamese
+
+
 def test_the_printed_report_has_every_shipment_row(embedded_out, embedded_plan, tmp_path) -> None:
     from pypdf import PdfReader
 
