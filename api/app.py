@@ -35,11 +35,13 @@ and an organisation: **dispatcher** (a cooperative: its lots, the pickup routes 
 """
 
 
-def open_database(settings: Settings) -> Database:
-    """The database of ``settings``, created and migrated to the newest schema."""
+def open_database(settings: Settings, *, serving: bool = False) -> Database:
+    """The database of ``settings``, created and migrated to the newest schema
+    (``serving``: with the asynchronous read engine, if the settings want it)."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.url, schema=settings.database_schema, read_pool=max(settings.reader_threads, 1))
+    db = Database(settings.url, schema=settings.database_schema, read_pool=max(settings.reader_threads, 1),
+                  async_reads=serving and settings.uses_async_reads)
     db.upgrade()
     return db
 
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = open_database(settings)
+        db = open_database(settings, serving=True)
         state = AppState(settings=settings, db=db, cases=case_service.CaseStore(db),
                          reads=ReadCache(settings.read_cache_mb * 1024 * 1024))
         if settings.base_case is not None:
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, plan_function: PlanFunction 
             yield
         finally:
             state.runner.stop()
+            await db.dispose_async()
             db.dispose()
 
     app = FastAPI(title="Cold-chain planner API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)

@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -52,7 +53,7 @@ def _sqlite_setup(engine: Engine, *, transactions: bool = True) -> None:
 class Database:
     """Engine and session factories for one database URL."""
 
-    def __init__(self, url: str, *, schema: str = "", read_pool: int = 4) -> None:
+    def __init__(self, url: str, *, schema: str = "", read_pool: int = 4, async_reads: bool = False) -> None:
         self.url = url
         self.schema = schema
         parsed = make_url(url)
@@ -80,6 +81,15 @@ class Database:
                                          **({} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}))
         if self.is_sqlite:
             _sqlite_setup(self.read_engine, transactions=False)
+        # The same reads on PostgreSQL without threads (``async_reads``, the API server's): psycopg's
+        # asynchronous connections, driven from the event loop, with the read engine's settings (pool,
+        # autocommit, no ping at checkout, SQLAlchemy's statement cache and psycopg's prepared statements
+        # by default); the synchronous read functions run on them unchanged (``connect_async``).
+        self.async_read_engine: AsyncEngine | None = None
+        if async_reads and not self.is_sqlite:
+            self.async_read_engine = create_async_engine(
+                parsed.set(drivername="postgresql+psycopg"), connect_args=connect_args, pool_size=read_pool,
+                max_overflow=2, pool_timeout=30, json_deserializer=json_loads, isolation_level="AUTOCOMMIT")
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -95,6 +105,16 @@ class Database:
         hot path reads a page or a row with one Core query), in autocommit:
         each statement sees what was committed when it began."""
         return self.read_engine.connect()
+
+    def connect_async(self) -> AsyncConnection:
+        """``connect`` for the event loop (PostgreSQL with ``async_reads``):
+        ``async with db.connect_async() as conn: await conn.run_sync(read)``
+        runs ``read(connection)`` in a greenlet whose every query waits for the
+        server without blocking the loop (SQLAlchemy's asyncio extension)."""
+        if self.async_read_engine is None:
+            msg = "connect_async: this database was opened without async_reads (or is SQLite)"
+            raise RuntimeError(msg)
+        return self.async_read_engine.connect()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -119,6 +139,11 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+
+    async def dispose_async(self) -> None:
+        """The asynchronous read connections closed, on the event loop that used them."""
+        if self.async_read_engine is not None:
+            await self.async_read_engine.dispose()
 
 
 def alembic_config() -> Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
@@ -12,6 +12,7 @@ import anyio
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from .auth import Principal, Role, authenticate
@@ -40,26 +41,44 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _readers: anyio.CapacityLimiter | None = None
 
-    async def read(self, work: Callable[[], T]) -> T:
-        """``work`` (a short read: one or two indexed queries and their JSON) in
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """``work(conn)`` (a short read: one or two indexed queries and their JSON)
+        on a read connection (api.db): on PostgreSQL with ``settings.async_reads``
+        on the event loop, each query awaiting the server (``read_async``); else in
         one of ``settings.reader_threads`` threads, or on the event loop when that
         is 0. A few threads are enough: more only queue for the GIL, and for
         connections, while the requests that came first wait behind them."""
+        if self.db.async_read_engine is not None:
+            return await again_if_dropped_async(lambda: self.read_async(work))
         threads = self.settings.reader_threads
         if threads == 0:
-            return again_if_dropped(work)
+            return again_if_dropped(lambda: self.read_here(work))
         if self._readers is None:
             self._readers = anyio.CapacityLimiter(threads)
-        return await anyio.to_thread.run_sync(again_if_dropped, work, limiter=self._readers)
+        return await anyio.to_thread.run_sync(again_if_dropped, lambda: self.read_here(work), limiter=self._readers)
 
-    async def read_kept(self, kept: Callable[[], T | None], work: Callable[[], T]) -> T:
-        """A read whose answer may be kept (api.readcache): ``kept()`` finds it
-        if it is still current, ``work()`` builds it (``read``). On SQLite the
+    def read_here(self, work: Callable[[Connection], T]) -> T:
+        """``work(conn)`` on a read connection, in the calling thread."""
+        with self.db.connect() as conn:
+            return work(conn)
+
+    async def read_async(self, work: Callable[[Connection], T]) -> T:
+        """``work(conn)`` on an asynchronous read connection (PostgreSQL): the
+        synchronous function runs unchanged in a greenlet on the event loop, and
+        each of its queries hands the loop back until the server answers
+        (SQLAlchemy's ``AsyncConnection.run_sync``)."""
+        async with self.db.connect_async() as conn:
+            return await conn.run_sync(work)
+
+    async def read_kept(self, kept: Callable[[Connection], T | None], work: Callable[[Connection], T]) -> T:
+        """A read whose answer may be kept (api.readcache): ``kept(conn)`` finds it
+        if it is still current, ``work(conn)`` builds it (``read``). On SQLite the
         look-up (one indexed query of a local file, tens of microseconds) runs
         on the event loop: a hand-over to a read thread and back costs more, and
-        under load waits for the GIL (Python's switch interval, 5 ms)."""
+        under load waits for the GIL (Python's switch interval, 5 ms). On
+        PostgreSQL ``work`` looks the answer up itself, after reading its version."""
         if self.db.is_sqlite:
-            found = again_if_dropped(kept)
+            found = again_if_dropped(lambda: self.read_here(kept))
             if found is not None:
                 return found
         return await self.read(work)
@@ -110,6 +129,16 @@ def again_if_dropped(read: Callable[[], T]) -> T:
         if not exc.connection_invalidated:
             raise
         return read()
+
+
+async def again_if_dropped_async(read: Callable[[], Awaitable[T]]) -> T:
+    """``again_if_dropped`` for a read on the event loop (``AppState.read_async``)."""
+    try:
+        return await read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return await read()
 
 
 async def get_state(request: Request) -> AppState:

@@ -26,7 +26,14 @@ class Settings(BaseSettings):
     read_threads: int = Field(-1, ge=-1, le=16, description="Threads of a server process serving the partners' and "
                               "dispatchers' record reads at once (0: on the event loop; -1: on the event loop with "
                               "SQLite, where a read of the local file costs less than the hand-over to a thread and "
-                              "back, and 4 threads with PostgreSQL, where a read waits for the server).")
+                              "back, and 4 threads with PostgreSQL, where a read waits for the server). With "
+                              "async_reads on PostgreSQL, no threads: the read connections (this many, 4 for -1, "
+                              "at least 1; 2 more at a burst).")
+    async_reads: bool = Field(True, description="PostgreSQL: the partners' and dispatchers' record and manifest "
+                              "reads run on the event loop on asynchronous connections (SQLAlchemy's asyncio "
+                              "engine, psycopg), a query's wait for the server leaving the loop free, instead of "
+                              "in read_threads threads, each hand-over to which and back waits for the GIL while "
+                              "the loop is busy (False: in those threads). SQLite reads never use it.")
     request_threads: int = Field(16, ge=1, le=24, description="Threads of a server process running the other routes "
                                  "at once (FastAPI's pool; with read_threads within the 30 database connections "
                                  "a process holds, so no thread waits for one).")
@@ -94,6 +101,11 @@ class Settings(BaseSettings):
         if self.read_threads >= 0:
             return self.read_threads
         return 0 if self.url.startswith("sqlite") else 4
+
+    @property
+    def uses_async_reads(self) -> bool:
+        """``async_reads`` for this database (PostgreSQL only)."""
+        return self.async_reads and not self.url.startswith("sqlite")
 
     @property
     def url(self) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from sqlalchemy import Connection
 
 from ..auth import Role
 from ..deps import DB, Caller, Cursor, Limit, State, allow
@@ -140,9 +141,8 @@ async def get_manifests(plan_id: PlanId, state: State, who: Caller, limit: Limit
                         partner: Partner = None, if_none_match: IfNoneMatch = None) -> Response:
     key = results.manifest_key(plan_id, who, partner, limit=limit, cursor=cursor)
 
-    def read() -> JsonBody:  # in the read threads, as the record reads (api.deps.AppState.read)
-        with state.db.connect() as conn:
-            return results.manifest_body(conn, state.reads, key, who)
+    def read(conn: Connection) -> JsonBody:  # as the record reads (api.deps.AppState.read)
+        return results.manifest_body(conn, state.reads, key, who)
 
     kept = state.reads.get(key, 0)  # a succeeded plan's page: no database
     return body_response(kept if kept is not None else await state.read(read), if_none_match)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from sqlalchemy import Connection
 
 from ..auth import Principal, Role
 from ..deps import AppState, Caller, CaseParam, Cursor, Limit, State, allow
@@ -103,26 +104,22 @@ async def ingest_lots(request: Request, state: State, who: Caller, case: CasePar
 
 def _page(state: AppState, kind: Kind, case: CaseRecord, who: Principal, filters: records.Filters, limit: int,
           cursor: str | None) -> Awaitable[JsonBody]:
-    def kept() -> JsonBody | None:
-        with state.db.connect() as conn:
-            return records.kept_page(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+    def kept(conn: Connection) -> JsonBody | None:
+        return records.kept_page(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
 
-    def build() -> JsonBody:
-        with state.db.connect() as conn:
-            return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+    def build(conn: Connection) -> JsonBody:
+        return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
 
     return state.read_kept(kept, build)
 
 
 def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str,
          org: str | None) -> Awaitable[JsonBody]:
-    def kept() -> JsonBody | None:
-        with state.db.connect() as conn:
-            return records.kept_one(conn, state.reads, kind, case, who, ident, org)
+    def kept(conn: Connection) -> JsonBody | None:
+        return records.kept_one(conn, state.reads, kind, case, who, ident, org)
 
-    def build() -> JsonBody:
-        with state.db.connect() as conn:
-            return records.one_body(conn, state.reads, kind, case, who, ident, org)
+    def build(conn: Connection) -> JsonBody:
+        return records.one_body(conn, state.reads, kind, case, who, ident, org)
 
     return state.read_kept(kept, build)
 

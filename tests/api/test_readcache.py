@@ -133,9 +133,11 @@ def test_the_cache_keeps_its_memory_bound_and_only_current_versions():
 
 
 @BOTH_BACKENDS
-def test_a_read_after_the_database_dropped_its_connection_is_answered(api):
+def test_a_read_after_the_database_dropped_its_connection_is_answered(make_api):
     """The read connections are not pinged at checkout (api.db): a read on one
-    the server closed is tried once more on a new connection."""
+    the server closed is tried once more on a new connection. (The reads in
+    threads; those on the event loop: test_async_reads.)"""
+    api = make_api(async_reads=False)
     _post(api, VP, [order("VP-1")])
     with api.state.db.connect() as conn:
         if conn.dialect.name == "sqlite":
