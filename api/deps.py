@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,7 @@ class AppState:
     _case_records: dict[str, CaseRecord] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _readers: anyio.CapacityLimiter | None = None
+    _async_gate: asyncio.Semaphore | None = None  # first come, first read (see read_async)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """``work(conn)`` (a short read: one or two indexed queries and their JSON)
@@ -66,8 +68,15 @@ class AppState:
         """``work(conn)`` on an asynchronous read connection (PostgreSQL): the
         synchronous function runs unchanged in a greenlet on the event loop, and
         each of its queries hands the loop back until the server answers
-        (SQLAlchemy's ``AsyncConnection.run_sync``)."""
-        async with self.db.connect_async() as conn:
+        (SQLAlchemy's ``AsyncConnection.run_sync``). At most ``reader_threads``
+        reads run at once, admitted first come, first served: without that gate
+        the 100 requests of a load run interleaved on the loop and the last of
+        them waited long (p99 1.5-1.7 s against 345-382 ms with it, and
+        529-582 GETs/s against 446-476 with the reads in threads;
+        benchmarks/results/api_load.md)."""
+        if self._async_gate is None:
+            self._async_gate = asyncio.Semaphore(max(self.settings.reader_threads, 1))
+        async with self._async_gate, self.db.connect_async() as conn:
             return await conn.run_sync(work)
 
     async def read_kept(self, kept: Callable[[Connection], T | None], work: Callable[[Connection], T]) -> T:

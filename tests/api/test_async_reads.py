@@ -160,3 +160,31 @@ def test_an_async_read_after_the_database_dropped_its_connection_is_answered(api
     assert r.status_code == 200 and [o["id"] for o in r.json()["items"]] == ["VP-1"]
     assert errors[0] == 1  # the dropped connection was met, and the read answered from a new one
     assert api.client.portal.call(backend_pid) != pid
+
+
+@ONLY_POSTGRES
+def test_async_reads_are_admitted_first_come_first_served(api):
+    """At most ``reader_threads`` reads run at once; the others wait at the
+    gate and start in the order they came (without it, 100 interleaved reads
+    left the last ones waiting over a second)."""
+    import asyncio
+
+    state = api.state
+    limit = state.settings.reader_threads
+    running, peak, started = [0], [0], []
+
+    def work(k: int):  # type: ignore[no-untyped-def]
+        def read(conn: Any) -> int:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            started.append(k)
+            conn.execute(text("SELECT pg_sleep(0.02)"))
+            running[0] -= 1
+            return k
+        return read
+
+    async def many() -> list[int]:
+        return list(await asyncio.gather(*(state.read_async(work(k)) for k in range(3 * limit))))
+
+    assert api.client.portal.call(many) == list(range(3 * limit))
+    assert peak[0] == limit and started == list(range(3 * limit))
