@@ -55,14 +55,15 @@ class DailyPlan:
         lines = [
             f"{self.case.settings.name}",
             f"orders served {k['orders_served']:,}/{k['orders_total']:,} "
-            f"(on time {100 * k['orders_on_time_rate']:.1f} %), kg served {k['kg_served']:,.0f} "
+            f"(on time {_rate(k['orders_on_time_rate'])} %), kg served {k['kg_served']:,.0f} "
             f"of {k['kg_ordered']:,.0f}, at risk {k['kg_at_risk']:,.0f} kg",
             f"lots routed {k['lots_routed']}/{k['lots_total']} ({k['kg_picked']:,.0f} kg picked, "
             f"{k['kg_lots_unpicked']:,.0f} kg left at farms)",
             f"cost {k['cost_total']:,.0f} {cur} ({k['cost_per_kg'] or 0:,.0f} {cur}/kg served), "
             f"{k['km']:,.0f} km of pickup routes, {k['co2e_kg']:,.0f} kg CO2e",
             f"vehicle fill {100 * k['vehicle_fill']:.0f} %, unit fill {100 * k['unit_fill']:.0f} %, "
-            f"consolidation gap {k['consolidation_gap_pct']}",
+            "consolidation gap " + ("unknown" if k["consolidation_gap_pct"] is None
+                                    else f"{k['consolidation_gap_pct']:.1f} %"),
         ]
         for reason, kg in k.get("kg_lots_unpicked_by_reason", {}).items():
             lines.append(f"  left at farms {reason}: {kg:,.0f} kg")
@@ -81,6 +82,14 @@ class DailyPlan:
                 f" (the check took out {checked['lots_taken_out']} lot(s) and {checked['orders_taken_out']} "
                 "order(s) the solvers had planned against a rule; see their reasons)" if taken else ""))
         return "\n".join(lines)
+
+
+def _rate(value: float) -> str:
+    """A rate in per cent with one decimal, never shown as 100.0 (or 0.0) when it is not."""
+    pct = 100.0 * value
+    if 0.0 < pct < 100.0:
+        pct = min(max(round(pct, 1), 0.1), 99.9)
+    return f"{pct:.1f}"
 
 
 def _stage(progress: Progress | None, lo: float, hi: float) -> Progress:

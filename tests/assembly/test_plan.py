@@ -98,3 +98,10 @@ def test_a_plan_cut_short_by_its_time_limit_says_so(tiny_case: Case, monkeypatch
     text = plan.summary()
     assert "left at farms search_limit:" in text
     assert "the time limit (4 s) ended before the search reached everything" in text
+
+
+def test_the_summary_never_rounds_a_rate_to_100_or_0() -> None:
+    from planner.assembly.plan import _rate
+
+    assert _rate(11_995 / 12_000) == "99.9" and _rate(1.0) == "100.0"
+    assert _rate(1 / 100_000) == "0.1" and _rate(0.0) == "0.0" and _rate(0.4567) == "45.7"
