@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from planner.domain import Case
+from planner.domain.shelf_value import downgrade_losses
 from planner.domain.units import HOUR
 
 from .execution import LotOutcome
@@ -70,3 +71,13 @@ def precool_kpis(lots: Iterable[LotOutcome], target_h: float) -> dict[str, float
         "precool_late_kg": sum(lot.kg for lot in lots if target_h and lot.precool_hours > target_h),
         "kg_downgraded": sum(lot.kg for lot in lots if lot.downgraded),
     }
+
+
+def downgrade_loss(case: Case, lots: Iterable[LotOutcome]) -> float:
+    """Money the downgraded lots lose (case currency): each kg unloaded past
+    its pre-cooling target loses its product's ``loss_share`` of what its
+    orders pay per kg (:func:`planner.domain.shelf_value.downgrade_losses`,
+    the value the planner's one objective charges for it)."""
+    loss = downgrade_losses(case)
+    product = {lot.id: lot.product for lot in case.lots}
+    return sum(lot.kg * loss.get(product.get(lot.lot_id, ""), 0.0) for lot in lots if lot.downgraded)

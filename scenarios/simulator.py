@@ -42,7 +42,7 @@ from planner.io import read_case
 from .daycase import capacity_totals, day_case, sampled, standing_case
 from .execution import OrderOutcome, execute, execute_pickups
 from .generate import DayDraw, draw_day
-from .quality import precool_kpis, precool_target_hours, with_precool_budget
+from .quality import downgrade_loss, precool_kpis, precool_target_hours, with_precool_budget
 from .replan import replan_freight
 from .spec import ScenarioSpec
 from .stock import carry_stock, storage_rates
@@ -134,7 +134,8 @@ def simulate_run(spec: ScenarioSpec, run: int, *, planner: PlanFunction | None =
         lots_waiting, spoiled_farm = _carry_lots(case, plan)
         kept = carry_stock(case, plan, storage_rate=rates, lots=lots)
         row = _day_row(case, draw, plan, outcomes, lost, spoiled_farm, plan_s)
-        row.update(precool_kpis(lots.values(), precool_target_hours(case)))
+        row.update(precool_kpis(lots.values(), precool_target_hours(case)),
+                   downgrade_loss=downgrade_loss(case, lots.values()))
         row.update(kg_stock_in=stock_in, kg_stock_out=float(kept.kg_carried),
                    kg_spoiled_packing_house=float(kept.kg_spoiled),
                    kg_left_at_packing_houses=float(kept.kg_sold_off + kg_room),
@@ -268,7 +269,7 @@ class _Capacity:
         return {k: self.sampled.get(k, 0.0) / v for k, v in self.full.items() if v}
 
 
-_EXTENSIVE = ("kg_", "orders", "lots", "cost_total", "km", "co2e_kg", "precool_late_kg")
+_EXTENSIVE = ("kg_", "orders", "lots", "cost_total", "km", "co2e_kg", "precool_late_kg", "downgrade_loss")
 
 
 def scaled_up(row: dict[str, Any], factor: float) -> dict[str, Any]:
@@ -384,7 +385,8 @@ class _Ledger:
         total = {k: sum(d[k] for d in days) for k in (
             "kg_spoiled_farm", "kg_spoiled_packing_house", "kg_spoiled_transit",
             "kg_below_min_shelf_life", "kg_collected", "kg_left_at_packing_houses", "cost_total",
-            "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "kg_downgraded_sold", "orders_missed_departure",
+            "km", "co2e_kg", "precool_late_kg", "kg_downgraded", "downgrade_loss", "kg_downgraded_sold",
+            "orders_missed_departure",
             "orders_stranded", "orders_reefer_failed", "kg_reefer_failed", "replans", "plans_refused")}
         collected = [(d["kg_collected"], d["precool_hours_mean"]) for d in days
                      if d["kg_collected"] and not np.isnan(d["precool_hours_mean"])]

@@ -197,11 +197,11 @@ def test_scaled_up_multiplies_extensive_figures_only() -> None:
     from scenarios.simulator import scaled_up
 
     row = {"kg_served": 10.0, "orders_total": 3, "cost_total": 5.0, "km": 2.0, "co2e_kg": 1.0,
-           "service_level": 0.5, "cost_per_kg": 0.5, "shelf_life_left_days": 20.0, "day": 1,
-           "market": "US"}
+           "downgrade_loss": 7.0, "service_level": 0.5, "cost_per_kg": 0.5, "shelf_life_left_days": 20.0,
+           "day": 1, "market": "US"}
     up = scaled_up(row, 4.0)
     assert up == {**row, "kg_served": 40.0, "orders_total": 12, "cost_total": 20.0, "km": 8.0,
-                  "co2e_kg": 4.0}
+                  "co2e_kg": 4.0, "downgrade_loss": 28.0}
 
 
 def test_keyed_streams_draw_per_name() -> None:

@@ -99,3 +99,21 @@ def test_bad_precool_fields_name_the_file_and_field(tmp_path: Path, line: str, m
     with pytest.raises(CaseError) as err:
         read_case(folder)
     assert "products.toml" in str(err.value) and message in str(err.value)
+
+
+def test_a_downgraded_lot_loses_its_products_share_of_the_value(tiny_luc_ngan: Case) -> None:
+    """The value downgrading costs: kg x loss_share x what the product's orders
+    pay per kg (the planner's own figure); a lot on time loses nothing."""
+    from planner.domain.shelf_value import value_per_kg
+    from scenarios.execution import LotOutcome
+    from scenarios.quality import downgrade_loss
+
+    case = tiny_luc_ngan
+    lot = case.lots[0]
+    product = next(p for p in case.products if p.id == lot.product)
+    late = LotOutcome(lot.id, 200.0, 0, 3 * HOUR, 0, 0.0, downgraded=True)
+    on_time = replace(late, downgraded=False)
+    expected = 200.0 * product.loss_share * value_per_kg(case)[product.id]
+    assert expected > 0
+    assert downgrade_loss(case, [late, on_time]) == pytest.approx(expected)
+    assert downgrade_loss(case, [on_time]) == 0.0

@@ -86,4 +86,5 @@ def test_a_run_carries_its_stock_and_every_kg_is_accounted_for() -> None:
     packed_out = (k["kg_served"] + k["kg_spoiled_packing_house"] + k["kg_left_at_packing_houses"]
                   + k["kg_downgraded_sold"])
     assert k["kg_downgraded_sold"] <= k["kg_downgraded"]
+    assert (k["downgrade_loss"] > 0.0) == (k["kg_downgraded"] > 0.0) and k["downgrade_loss"] >= 0.0
     assert k["kg_collected"] == pytest.approx(packed_out + k["kg_in_store_at_end"], abs=1.0)
