@@ -46,6 +46,7 @@ def _home_context(state: AppState, user: WebUser) -> dict[str, Any]:
         outs = [plans.out(j, names[j.case_id]) for j in jobs]
     farms = sorted((x.id, x.name) for x in base.sites if x.kind.value == "farm")
     return {"lots": lots.items, "more_lots": lots.next_cursor is not None, "jobs": outs, "farms": farms,
+            "farm_names": dict(farms),
             "products": [p.id for p in base.products], "default_date": base.settings.epoch.date().isoformat(),
             "time_limit": state.settings.plan_time_limit_s}
 

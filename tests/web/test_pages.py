@@ -99,6 +99,8 @@ def test_lot_form_stores_and_edits_one_lot(server: Server) -> None:
     r = b.post("/dispatch/lots/form", {**form, "kg": "-1"})
     assert r.status_code == 422 and "<code>kg</code>" in r.text
     assert server.client.get("/v1/lots/F1", headers=server.bearer("coop-a")).json()["kg"] == 80
+    row = re.search(r"<tr><td>F1</td><td>([^<]*)</td>", b.get("/dispatch").text)
+    assert row and row.group(1) == "Farm A"  # the stored lots name their farm as people know it
 
 
 def _planned(server: Server) -> tuple[object, str]:
