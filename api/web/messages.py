@@ -15,4 +15,5 @@ DYNAMIC = (
     _("no_vehicle_large_enough"), _("outside_shifts"), _("packing_house_closed"), _("spoils_before_reaching"),
     _("packing_house_capacity"), _("fleet_exhausted"), _("search_limit"),
     _("road"), _("air"), _("sea"), _("rail"), _("reefer_truck"),
+    _("irradiation"), _("fumigation"),
 )

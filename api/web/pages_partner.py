@@ -92,8 +92,11 @@ async def shipments(request: Request, state: State, user: User, job_id: str) -> 
     rows = [{**sh, "kg": sum(u["kg"] for u in sh["units"]), "boxes": sum(u["boxes"] for u in sh["units"]),
              "fill": sum(u["fill"] for u in sh["units"]) / max(1, len(sh["units"])),
              "orders": len({m["order_id"] for m in sh["manifest"]})} for sh in ships]
+    from .dayplan import CASES
+
+    names = await run_in_threadpool(lambda: {x.id: x.name for x in CASES.get(state, job_id).sites})
     return page(request, "partner_plan.html", user=user, words=w, job_id=job_id, day=job.params.get("date") or "",
-                shipments=rows)
+                shipments=rows, names=names)
 
 
 def manifest_files(state: AppState, user: WebUser, job_id: str) -> tuple[bytes, bytes]:

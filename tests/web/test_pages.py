@@ -234,6 +234,12 @@ def test_partner_sees_its_shipments_and_downloads_its_manifest(server: Server) -
     mine = {s["id"] for s in doc["shipments"] if s["partner"] == "viettel-post"}
     theirs = {s["id"] for s in doc["shipments"] if s["partner"] != "viettel-post"}
     assert mine and theirs and all(i in page for i in mine) and not any(i in page for i in theirs)
+    names = {s["id"]: s["name"] for s in doc["case"]["sites"]} if "sites" in doc.get("case", {}) else None
+    first = next(s for s in doc["shipments"] if s["partner"] == "viettel-post")
+    route = re.search(r'<td class="wide" data-label="[^"]+">([^<]*)</td>', page).group(1)
+    assert first["origin"] not in route.split(" → ")  # places by their names, not their ids
+    assert names is None or names[first["origin"]] in route
+    assert 'class="list stack"' in page and page.count("data-label=") >= 9  # one labelled block per row on a phone
     csv = b.get(f"/partner/plans/{job}/manifest.csv")
     assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
     rows = list(csvlib.DictReader(io.StringIO(csv.content.decode("utf-8-sig"))))
