@@ -165,8 +165,8 @@ def test_an_async_read_after_the_database_dropped_its_connection_is_answered(api
 @ONLY_POSTGRES
 def test_async_reads_are_admitted_first_come_first_served(api):
     """At most ``reader_threads`` reads run at once; the others wait at the
-    gate and start in the order they came (without it, 100 interleaved reads
-    left the last ones waiting over a second)."""
+    gate and are admitted in the order they came (without it, 100 interleaved
+    reads left the last ones waiting over a second)."""
     import asyncio
 
     state = api.state
@@ -187,4 +187,7 @@ def test_async_reads_are_admitted_first_come_first_served(api):
         return list(await asyncio.gather(*(state.read_async(work(k)) for k in range(3 * limit))))
 
     assert api.client.portal.call(many) == list(range(3 * limit))
-    assert peak[0] == limit and started == list(range(3 * limit))
+    assert peak[0] == limit and sorted(started) == list(range(3 * limit))
+    # admitted in arrival order: a read starts at most limit - 1 places from its turn (those admitted with it
+    # race for the connections)
+    assert all(abs(started.index(k) - k) < limit for k in range(3 * limit)), started
