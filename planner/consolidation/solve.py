@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from ..domain import Case, Order
 from .baselines import place_next_departure
-from .classes import build_classes, model_penalty_of
+from .classes import build_classes, model_penalty_of, penalty_of
 from .context import Context, build_context
 from .ledger import Ledger
 from .model import ClassSolution, solve_class_model
@@ -160,6 +160,7 @@ def consolidate(
             start + params.time_limit_s, time.perf_counter() + 1.0)
         plans.append(_class_plan(ctx, problem, solution, _stage(report, 0.8, 0.98), deadline))
     plans.append(fcfs)
+    plans = [_accounted(case, r, params) for r in plans]
     scored = [(model_objective(ctx, r), k, r) for k, r in enumerate(plans)]
     objective, _, best = min(scored, key=lambda t: t[:2])
     orders = {o.id: o for o in case.orders}
@@ -187,6 +188,21 @@ def consolidate(
     return replace(best, gap=gap, stats=stats, outcome=tuple(outcome),
                    bound_covers=_bound_covers(ctx, problem, solution),
                    seconds=time.perf_counter() - start)
+
+
+def _accounted(case: Case, result: ConsolidationResult, params: ConsolidationParams) -> ConsolidationResult:
+    """``result`` with every order it neither serves nor leaves unserved (a
+    repair step cut short by the clock on a busy machine has lost one) left
+    unserved as ``search_limit``, so that every order is accounted for and the
+    plan is scored with its penalty."""
+    known = set(result.itineraries) | {u.order_id for u in result.unserved}
+    lost = [UnservedOrder(o.id, Reason.SEARCH_LIMIT, "the freight search ended before it could place it")
+            for o in case.orders if o.id not in known]
+    if not lost:
+        return result
+    orders = {o.id: o for o in case.orders}
+    return replace(result, unserved=sorted([*result.unserved, *lost], key=lambda u: u.order_id),
+                   penalty=result.penalty + sum(penalty_of(orders[u.order_id], params) for u in lost))
 
 
 def _outcome(params: ConsolidationParams, solution: ClassSolution,

@@ -66,3 +66,20 @@ def test_every_order_served_once_or_unserved_with_reason(kit, sc):
     assert sorted([*served, *unserved]) == sorted(o.id for o in orders)
     assert all(isinstance(u.reason, Reason) and u.detail for u in result.unserved)
     assert check_result(case, supplies, result, params=PARAMS) == []
+
+
+def test_an_order_a_repair_step_lost_is_unserved_as_search_limit(kit, monkeypatch):
+    """A repair step cut short by the clock once lost orders (neither served nor
+    unserved; seen under a CI run's load): every order is accounted for."""
+    from planner.consolidation import solve
+
+    monkeypatch.setattr(solve, "swap_in", lambda ledger, left, **kw: [])  # loses what is left over
+    monkeypatch.setattr(solve, "insert_cheapest", lambda ledger, left, **kw: left)
+    lanes = [kit.lane("ph-hub", "ph", "hub", unit_kg=500, units=1, per_unit=400_000)]
+    orders = [kit.order(f"O{k}", hub="hub", kg=300.0, deadline_h=20) for k in range(3)]
+    case = kit.case(lanes, orders)
+    result = consolidate(case, [kit.supply("S0", kg=300.0, at_h=2, days_left=6)], params=PARAMS, seed=1)
+    served = set(result.itineraries)
+    unserved = {u.order_id: u for u in result.unserved}
+    assert sorted([*served, *unserved]) == ["O0", "O1", "O2"]
+    assert all(u.detail for u in unserved.values())
