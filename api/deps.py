@@ -24,6 +24,8 @@ from .limits import page_size
 from .models import CaseRecord
 from .readcache import ReadCache
 from .services import cases as case_service
+from .services import versions
+from .services.versions import VersionOf
 from .settings import Settings
 
 KEY_CACHE_S = 5.0  # a revoked key may work this long in other processes
@@ -42,6 +44,7 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _readers: anyio.CapacityLimiter | None = None
     _async_gate: asyncio.Semaphore | None = None  # first come, first read (see read_async)
+    _versions: versions.VersionBoard | None = None  # PostgreSQL with async reads (see read_kept)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """``work(conn)`` (a short read: one or two indexed queries and their JSON)
@@ -79,18 +82,39 @@ class AppState:
         async with self._async_gate, self.db.connect_async() as conn:
             return await conn.run_sync(work)
 
-    async def read_kept(self, kept: Callable[[Connection], T | None], work: Callable[[Connection], T]) -> T:
-        """A read whose answer may be kept (api.readcache): ``kept(conn)`` finds it
-        if it is still current, ``work(conn)`` builds it (``read``). On SQLite the
-        look-up (one indexed query of a local file, tens of microseconds) runs
-        on the event loop: a hand-over to a read thread and back costs more, and
-        under load waits for the GIL (Python's switch interval, 5 ms). On
-        PostgreSQL ``work`` looks the answer up itself, after reading its version."""
+    async def read_kept(self, kept: Callable[[VersionOf], T | None],
+                        work: Callable[[Connection, VersionOf | None], T]) -> T:
+        """A read whose answer may be kept (api.readcache): ``kept(version_of)``
+        finds it if it is still current, ``work(conn, version_of)`` builds it
+        (``read``). The versions are read after the request came:
+        - SQLite: on the event loop (one indexed query of a local file, tens of
+          microseconds; a hand-over to a read thread and back costs more, and
+          under load waits for the GIL, Python's switch interval of 5 ms);
+        - PostgreSQL with asynchronous reads: from the ``VersionBoard`` (one
+          query shared by every read that came before it began), so a kept
+          body costs no round trip of its own and no place in the read gate;
+          ``work`` is given the same versions;
+        - else ``work`` reads the version itself, in a read thread."""
         if self.db.is_sqlite:
-            found = again_if_dropped(lambda: self.read_here(kept))
+            found = again_if_dropped(lambda: self.read_here(lambda conn: kept(versions.of_connection(conn))))
             if found is not None:
                 return found
-        return await self.read(work)
+            return await self.read(lambda conn: work(conn, None))
+        if self.db.async_read_engine is None:
+            return await self.read(lambda conn: work(conn, None))
+        version_of = versions.of_table(await again_if_dropped_async(self.version_board().current))
+        found = kept(version_of)
+        return found if found is not None else await self.read(lambda conn: work(conn, version_of))
+
+    def version_board(self) -> versions.VersionBoard:
+        if self._versions is None:
+            self._versions = versions.VersionBoard(self._every_version)
+        return self._versions
+
+    async def _every_version(self) -> versions.Versions:
+        async with self.db.connect_async() as conn:
+            rows = (await conn.execute(versions.EVERY)).all()
+        return {(kind, case_id, org): int(version) for kind, case_id, org, version in rows}
 
     def cached_principal(self, token: str | None) -> Principal | None:
         with self._lock:

@@ -19,6 +19,7 @@ from ..readcache import JsonBody
 from ..schemas import IngestResult, LotOut, OrderOut, Page
 from ..services import ingest, records
 from ..services.ingest import LOTS, ORDERS, Kind
+from ..services.versions import VersionOf
 from . import IfNoneMatch, body_response, conditional, errors
 
 router = APIRouter(prefix="/v1")
@@ -104,22 +105,23 @@ async def ingest_lots(request: Request, state: State, who: Caller, case: CasePar
 
 def _page(state: AppState, kind: Kind, case: CaseRecord, who: Principal, filters: records.Filters, limit: int,
           cursor: str | None) -> Awaitable[JsonBody]:
-    def kept(conn: Connection) -> JsonBody | None:
-        return records.kept_page(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+    def kept(version_of: VersionOf) -> JsonBody | None:
+        return records.kept_page(version_of, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
 
-    def build(conn: Connection) -> JsonBody:
-        return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor)
+    def build(conn: Connection, version_of: VersionOf | None) -> JsonBody:
+        return records.page_body(conn, state.reads, kind, case, who, filters, limit=limit, cursor=cursor,
+                                 version_of=version_of)
 
     return state.read_kept(kept, build)
 
 
 def _one(state: AppState, kind: Kind, case: CaseRecord, who: Principal, ident: str,
          org: str | None) -> Awaitable[JsonBody]:
-    def kept(conn: Connection) -> JsonBody | None:
-        return records.kept_one(conn, state.reads, kind, case, who, ident, org)
+    def kept(version_of: VersionOf) -> JsonBody | None:
+        return records.kept_one(version_of, state.reads, kind, case, who, ident, org)
 
-    def build(conn: Connection) -> JsonBody:
-        return records.one_body(conn, state.reads, kind, case, who, ident, org)
+    def build(conn: Connection, version_of: VersionOf | None) -> JsonBody:
+        return records.one_body(conn, state.reads, kind, case, who, ident, org, version_of=version_of)
 
     return state.read_kept(kept, build)
 

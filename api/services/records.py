@@ -218,45 +218,47 @@ def _one_key(kind: Kind, case: CaseRecord, who: Principal, ident: str, org: str 
     return owner, ("one", kind.name, case.id, owner, ident)
 
 
-def _version(conn: Connection, kind: Kind, case: CaseRecord, org: str) -> int:
-    return versions.current(conn, kind.record.__tablename__, case.id, org)
+def _version(version_of: versions.VersionOf, kind: Kind, case: CaseRecord, org: str) -> int:
+    return version_of(kind.record.__tablename__, case.id, org)
 
 
 def kept_page(
-    conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
-    *, limit: int, cursor: str | None,
+    version_of: versions.VersionOf, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal,
+    filters: Filters, *, limit: int, cursor: str | None,
 ) -> JsonBody | None:
-    """The body of this page kept in ``cache``, if it is still current (one query)."""
+    """The body of this page kept in ``cache``, if it is still current (``version_of``: read after the request came)."""
     org, key = _page_key(kind, case, who, filters, limit, cursor)
-    return None if org is None else cache.get(key, _version(conn, kind, case, org))
+    return None if org is None else cache.get(key, _version(version_of, kind, case, org))
 
 
 def page_body(
     conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, filters: Filters,
-    *, limit: int, cursor: str | None,
+    *, limit: int, cursor: str | None, version_of: versions.VersionOf | None = None,
 ) -> JsonBody:
     """``page_rows`` as a JSON body: kept in ``cache`` while the organisation's
-    records are unchanged (a planner's page of every organisation is not kept)."""
+    records are unchanged (a planner's page of every organisation is not kept).
+    The version is read before the rows (see api.readcache), on ``conn`` unless
+    ``version_of`` gives one already read after the request came."""
     org, key = _page_key(kind, case, who, filters, limit, cursor)
     if org is None:
         return JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor))
-    version = _version(conn, kind, case, org)  # before the rows: see api.readcache
+    version = _version(version_of or versions.of_connection(conn), kind, case, org)
     return cache.get(key, version) or cache.put(
         key, version, JsonBody.json(page_rows(conn, kind, case, who, filters, limit=limit, cursor=cursor)))
 
 
-def kept_one(conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, ident: str,
-             org: str | None) -> JsonBody | None:
-    """The body of this record kept in ``cache``, if it is still current (one query)."""
+def kept_one(version_of: versions.VersionOf, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal,
+             ident: str, org: str | None) -> JsonBody | None:
+    """The body of this record kept in ``cache``, if it is still current."""
     owner, key = _one_key(kind, case, who, ident, org)
-    return cache.get(key, _version(conn, kind, case, owner))
+    return cache.get(key, _version(version_of, kind, case, owner))
 
 
 def one_body(conn: Connection, cache: ReadCache, kind: Kind, case: CaseRecord, who: Principal, ident: str,
-             org: str | None) -> JsonBody:
+             org: str | None, *, version_of: versions.VersionOf | None = None) -> JsonBody:
     """``one_row`` as a JSON body, kept in ``cache`` while the organisation's records are unchanged."""
     owner, key = _one_key(kind, case, who, ident, org)
-    version = _version(conn, kind, case, owner)
+    version = _version(version_of or versions.of_connection(conn), kind, case, owner)
     return cache.get(key, version) or cache.put(
         key, version, JsonBody.json(one_row(conn, kind, case, who, ident, org)))
 

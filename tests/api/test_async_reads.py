@@ -191,3 +191,37 @@ def test_async_reads_are_admitted_first_come_first_served(api):
     # admitted in arrival order: a read starts at most limit - 1 places from its turn (those admitted with it
     # race for the connections)
     assert all(abs(started.index(k) - k) < limit for k in range(3 * limit)), started
+
+
+@ONLY_POSTGRES
+def test_kept_reads_share_their_version_queries(api):
+    """Many partners polling the same pages at once: their versions come from a
+    few shared queries (api.services.versions.VersionBoard), each read that
+    finds its body kept takes no place in the read gate, and a write committed
+    before a read came is seen by it."""
+    import asyncio
+
+    import httpx
+
+    state = api.state
+    _post(api, VP, [order(f"VP-{i}") for i in range(5)])
+    paths = ["/v1/orders?limit=100", "/v1/orders/VP-1", "/v1/orders/VP-2"]
+    for path in paths:  # built once
+        assert api.client.get(path, headers=api.auth(VP)).status_code == 200
+    gate = _checkouts(state.db.async_read_engine.sync_engine)
+    board, hits = state.version_board(), state.reads.hits
+    queries = board.queries
+
+    async def poll(n: int) -> list[int]:
+        transport = httpx.ASGITransport(app=api.client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://planner") as client:
+            answers = await asyncio.gather(*(client.get(paths[k % 3], headers=api.auth(VP)) for k in range(n)))
+        return [r.status_code for r in answers]
+
+    assert api.client.portal.call(poll, 60) == [200] * 60
+    assert state.reads.hits - hits == 60  # every one kept
+    assert board.queries - queries < 10  # not one query each (60)
+    assert gate[0] == board.queries - queries  # the only connections taken were the shared queries'
+    with state.db.write() as s:  # another process's write, straight to the table
+        s.execute(update(OrderRecord).where(OrderRecord.external_id == "VP-1").values(kg=13.0))
+    assert api.client.get("/v1/orders/VP-1", headers=api.auth(VP)).json()["kg"] == 13.0
