@@ -28,7 +28,7 @@ class Settings(BaseSettings):
                               "SQLite, where a read of the local file costs less than the hand-over to a thread and "
                               "back, and 4 threads with PostgreSQL, where a read waits for the server). With "
                               "async_reads on PostgreSQL, no threads: the reads that build a body at once and their "
-                              "connections (this many, 8 for -1, at least 1; 2 more at a burst).")
+                              "connections (this many, 16 for -1, at least 1; 2 more at a burst).")
     async_reads: bool = Field(True, description="PostgreSQL: the partners' and dispatchers' record and manifest "
                               "reads run on the event loop on asynchronous connections (SQLAlchemy's asyncio "
                               "engine, psycopg), a query's wait for the server leaving the loop free, instead of "
@@ -103,9 +103,9 @@ class Settings(BaseSettings):
         if self.url.startswith("sqlite"):
             return 0
         # Reads on the loop that find their body kept need no connection (api.deps.AppState.read_kept);
-        # the others wait here for one query each: 4 at once answered p99 257 ms, 8 171-173 ms, 16 126 ms
-        # (benchmarks/results/api_load.md, 3 December 2026), within the server's 100 connections.
-        return 8 if self.uses_async_reads else 4
+        # the others wait here for one query each: 4 at once answered p99 257 ms, 8 171-198 ms, 16 126 ms
+        # (benchmarks/results/api_load.md, 3 December 2026).
+        return 16 if self.uses_async_reads else 4
 
     @property
     def uses_async_reads(self) -> bool:

@@ -2,8 +2,8 @@
 
 Runs the embedded pickup day (data/luc-ngan, 240 lots; backends ortools,
 hybrid, pyvrp) and Gehring-Homberger VRPTW instances (OR-Tools, hybrid,
-PyVRP; ../shared holds only the 200-customer set, homberger_200, not the
-1,000-customer one) at each limit, while ``--burners`` busy-loop processes
+PyVRP; ../shared holds the 200-customer set, homberger_200; ``--vrptw-dir``
+names another folder, such as the 1,000-customer instances) at each limit, while ``--burners`` busy-loop processes
 compete for the CPU at the same niceness. Wall seconds are measured around
 the solve alone (reading the case is outside the limit). Writes
 benchmarks/results/routing_limits.json and .md, and exits 1 if any run
@@ -13,6 +13,8 @@ here, not in the tests, which never assert wall time).
 Usage (a timing run: under the bench lock, niced):
     flock /work/bench.lock nice -n 10 .venv/bin/python benchmarks/routing_limits.py \
         [--limits 1 3 10] [--burners 1] [--vrptw c1_2_1 r1_2_1 rc2_2_1]
+    1,000 customers (files not in the project, see routing_limits.md):
+        ... routing_limits.py --no-pickup --limits 10 30 60 --vrptw-dir DIR --vrptw RC2_10_1 ...
 """
 
 from __future__ import annotations
@@ -56,11 +58,11 @@ def pickup_run(backend: str, limit: float, seed: int) -> dict[str, Any]:
             "violations": len(check_result(case, result))}
 
 
-def vrptw_run(name: str, solver: str, limit: float, seed: int) -> dict[str, Any]:
+def vrptw_run(name: str, solver: str, limit: float, seed: int, folder: Path = HOMBERGER) -> dict[str, Any]:
     from planner.cli.bench_commands import Objective, Solver, find_bks, run_one
     from planner.routing.params import RoutingParams
 
-    path = HOMBERGER / f"{name}.txt"
+    path = folder / f"{name}.txt"
     cpu, wall = time.process_time(), time.perf_counter()
     row = run_one(path, solver=Solver(solver), time_limit_s=limit, seed=seed, params=RoutingParams(),
                   bks=find_bks([path]), objective=Objective.VEHICLES)
@@ -78,8 +80,9 @@ def table(runs: list[dict[str, Any]]) -> str:
         for r in run["rows"]:
             latest[(r["instance"], r["backend"], r["limit_s"])] = (k, r)
     lines = ["Every backend within its limit plus one second. VRPTW: Gehring-Homberger 200-customer instances "
-             "(../shared holds homberger_200 only; the 1,000-customer set the issue names is not there, so it "
-             "was not run). The embedded day is the committed data/luc-ngan; the machine was shared by five "
+             "(../shared, homberger_200) and 1,000-customer instances (size 1000; not in ../shared: read from the "
+             "stored copy of github.com/ec0di/pyVrp at d997cc2, instances/Homberger, into a folder outside the "
+             "project, and run with --vrptw-dir). The embedded day is the committed data/luc-ngan; the machine was shared by five "
              "sessions, so a run got 0.2-0.5 of a CPU (CPU s column): at 1-3 s (and at 10 s when the first "
              "plan does not arrive in round 0's share) the plan is what the extra trips place before the "
              "deadline, with the rest unassigned.", "",
@@ -108,6 +111,8 @@ def main() -> None:
     ap.add_argument("--burners", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--slack", type=float, default=1.0)
+    ap.add_argument("--vrptw-dir", type=Path, default=HOMBERGER, help="folder of the --vrptw instances")
+    ap.add_argument("--no-pickup", action="store_true", help="only the VRPTW instances")
     args = ap.parse_args()
     burners = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(args.burners)]
     meta = {"load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()), "burners": args.burners,
@@ -116,18 +121,18 @@ def main() -> None:
         p.start()
     rows = []
     try:
-        for backend in args.backends:
+        for backend in [] if args.no_pickup else args.backends:
             for limit in args.limits:
                 rows.append(pickup_run(backend, limit, args.seed))
                 print(json.dumps(rows[-1]), flush=True)
-        if HOMBERGER.is_dir():
+        if args.vrptw_dir.is_dir():
             for name in args.vrptw:
                 for backend in args.backends:
                     for limit in args.limits:
-                        rows.append(vrptw_run(name, backend, limit, args.seed))
+                        rows.append(vrptw_run(name, backend, limit, args.seed, args.vrptw_dir))
                         print(json.dumps(rows[-1]), flush=True)
         else:
-            print(f"{HOMBERGER} is absent: VRPTW instances skipped", flush=True)
+            print(f"{args.vrptw_dir} is absent: VRPTW instances skipped", flush=True)
     finally:
         for p in burners:
             p.terminate()
