@@ -177,7 +177,13 @@ def _read(path: Path, default: Any) -> Any:
 
 
 def record(rows: list[dict[str, Any]]) -> None:
-    """Append ``rows`` to the runs file and promote any better plan to reference."""
+    """Append ``rows`` to the runs file and promote any better plan to reference
+    (under a lock of its own: runs of two processes may end at once)."""
+    with _locked(str(RUNS.with_suffix(".lock"))):
+        _record(rows)
+
+
+def _record(rows: list[dict[str, Any]]) -> None:
     runs = _read(RUNS, [])
     runs.extend(rows)
     RUNS.write_text(json.dumps(runs, indent=1))

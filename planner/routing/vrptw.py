@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp
+from ortools.util.optional_boolean_pb2 import BOOL_FALSE
 
 from .params import RoutingParams
 from .search import search_parameters
@@ -23,6 +24,19 @@ from .solomon import SolomonInstance
 
 SCALE = 1000
 Progress = Callable[[float, str], None]
+LARGE = 500
+"""Customers above which the insertion-heuristic path LNS operators are off:
+one of their moves (a cheapest insertion of whole routes) on 1,000 customers
+ran 30-50 s between two limit checks (benchmarks/results/routing_limits.md)."""
+SLOW_OPERATORS = ("use_global_cheapest_insertion_path_lns", "use_local_cheapest_insertion_path_lns")
+
+
+def _parameters(params: RoutingParams, *, time_limit_s: float, customers: int) -> pywrapcp.RoutingSearchParameters:
+    sp = search_parameters(params, time_limit_s=time_limit_s)
+    if customers > LARGE:
+        for name in SLOW_OPERATORS:
+            setattr(sp.local_search_operators, name, BOOL_FALSE)
+    return sp
 
 
 @dataclass(frozen=True)
@@ -126,12 +140,19 @@ def solve_vrptw_ortools(
             progress(min(now / limit, 1.0), f"cost {routing.CostVar().Value() / SCALE:.2f}")
 
     routing.AddAtSolutionCallback(on_solution)
-    routing.CloseModelWithParameters(search_parameters(params, time_limit_s=limit))
+    # OR-Tools' own time limit reads the clock only now and then ("smart"
+    # checks): on 1,000 customers a search ran 22-24 s past a 60 s limit after
+    # another solve in the same process; a limit that reads the clock at each of
+    # the search's checks ends it on time (the slow operators are off, above).
+    ends_at = start + limit
+    routing.AddSearchMonitor(routing.solver().CustomLimit(lambda: time.perf_counter() >= ends_at))
+    customers = n - 1
+    routing.CloseModelWithParameters(_parameters(params, time_limit_s=limit, customers=customers))
     assignment = None
     if initial:
         assignment = routing.ReadAssignmentFromRoutes([list(r) for r in initial], True)
     # the limit covers building and closing the model (seconds on 1,000 customers)
-    sp = search_parameters(params, time_limit_s=max(limit - (time.perf_counter() - start), 0.05))
+    sp = _parameters(params, time_limit_s=max(limit - (time.perf_counter() - start), 0.05), customers=customers)
     if assignment is not None:
         first.append(time.perf_counter() - start)
         solution = routing.SolveFromAssignmentWithParameters(assignment, sp)

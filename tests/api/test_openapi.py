@@ -1,9 +1,10 @@
 """Schemathesis against the app's OpenAPI document: generated requests to
-every operation (a bounded number each), as a planner with data in place;
+every operation (a bounded number each: PLANNER_FUZZ_EXAMPLES, 10 by default), as a planner with data in place;
 no server error and no response that contradicts the schema."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import warnings
@@ -88,7 +89,7 @@ def live():
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "10")), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_server_error_and_responses_follow_the_schema(case, live):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StarletteDeprecationWarning)

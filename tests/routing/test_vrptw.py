@@ -169,3 +169,19 @@ def test_cpu_time_stop_counts_this_process_cpu():
 def test_pyvrp_on_cpu_time_finds_the_optimum(tiny):
     sol = solve_vrptw_pyvrp(tiny, time_limit_s=0.3, cpu_time=True)
     assert evaluate(tiny, sol.routes).distance == pytest.approx(40.0)
+
+
+def test_large_instances_search_without_the_slow_insertion_operators():
+    """Above LARGE customers the path LNS operators built on cheapest insertion are
+    off (one move ran 30-50 s past a 60 s limit on 1,000 customers); smaller
+    instances keep OR-Tools' default set, with which the Solomon figures were made."""
+    from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
+
+    from planner.routing.vrptw import LARGE, SLOW_OPERATORS, _parameters
+
+    params = RoutingParams(time_limit_s=5)
+    large = _parameters(params, time_limit_s=5, customers=LARGE + 1).local_search_operators
+    small = _parameters(params, time_limit_s=5, customers=LARGE).local_search_operators
+    assert [getattr(large, name) for name in SLOW_OPERATORS] == [BOOL_FALSE] * len(SLOW_OPERATORS)
+    assert [getattr(small, name) for name in SLOW_OPERATORS] == [BOOL_TRUE] * len(SLOW_OPERATORS)
+    assert large.use_relocate == small.use_relocate == BOOL_TRUE  # the rest untouched
