@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 HOMBERGER = ROOT.parent / "shared" / "benchmarks" / "vrptw" / "homberger_200"
 OUT = ROOT / "benchmarks" / "results" / "routing_limits"
+NOTES = OUT.with_suffix(".notes.md")  # findings kept across runs, appended to the table
 
 
 def code_version() -> str:
@@ -100,7 +101,8 @@ def table(runs: list[dict[str, Any]]) -> str:
                      f"{'-' if r['unassigned'] is None else r['unassigned']} | {r['violations']} |")
     worst = max((r["overrun_s"] for r in rows), default=0.0)
     lines += ["", f"Largest overrun: {worst:.2f} s (the bar: 1 s)."]
-    return "\n".join(lines) + "\n"
+    notes = NOTES.read_text() if NOTES.exists() else ""
+    return "\n".join(lines) + "\n" + ("\n" + notes if notes else "")
 
 
 def main() -> None:
