@@ -13,7 +13,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..domain import Lane, Order
+from ..domain import Case, Lane, Order
+from ..domain.clock import id_stamp
 from ..domain.units import DAY
 from .classes import penalty_of
 from .ledger import EPS, Key, Ledger, Placement, units_needed
@@ -37,8 +38,10 @@ class _Bin:
     boxes: int = 0
 
 
-def shipment_id(key: Key) -> str:
-    return f"{key[0]}@{key[1]}"
+def shipment_id(key: Key, case: Case) -> str:
+    """The lane and its departure as people read it: ``chu-hn-reefer@07h00-12.06``
+    (07:00 on 12 June, local time), never engine seconds."""
+    return f"{key[0]}@{id_stamp(key[1], case.settings.epoch, case.settings.timezone)}"
 
 
 def pack(lane: Lane, items: list[tuple[Order, float, int]]) -> dict[str, list[tuple[int, float, int]]] | None:
@@ -182,10 +185,10 @@ def build_result(ledger: Ledger, unserved: list[UnservedOrder], *, method: str, 
             v = it.treatment
             treatments[it.legs[v.after_leg + 1].key][(v.facility, v.start, v.end)].append(p)
         itineraries[p.order.id] = OrderItinerary(
-            p.order.id, tuple(shipment_id(leg.key) for leg in it.legs), it.arrival,
+            p.order.id, tuple(shipment_id(leg.key, ctx.case) for leg in it.legs), it.arrival,
             min(shelf.values()), tuple(s.id for s, _ in p.lines))
-    shipments = [_shipment(key, *lanes[key], manifests[key], treatments.get(key, {}), ctx.params)
-                 for key in sorted(manifests)]
+    shipments = [_shipment(key, shipment_id(key, ctx.case), *lanes[key], manifests[key], treatments.get(key, {}),
+                           ctx.params) for key in sorted(manifests)]
     orders = {o.id: o for o in ctx.case.orders}
     return ConsolidationResult(
         method=method, shipments=shipments, itineraries=itineraries,
@@ -199,7 +202,7 @@ def build_result(ledger: Ledger, unserved: list[UnservedOrder], *, method: str, 
     )
 
 
-def _shipment(key: Key, lane: Lane, cutoff: int, lines: list[ManifestLine],
+def _shipment(key: Key, ident: str, lane: Lane, cutoff: int, lines: list[ManifestLine],
               treated: dict[tuple[str, int, int], list[Placement]],
               params: ConsolidationParams) -> Shipment:
     by_unit: dict[int, list[ManifestLine]] = defaultdict(list)
@@ -221,7 +224,7 @@ def _shipment(key: Key, lane: Lane, cutoff: int, lines: list[ManifestLine],
     kg = sum(u.kg for u in units)
     handling = params.handling_cost_per_kg * kg
     return Shipment(
-        id=shipment_id(key), lane_id=lane.id, mode=lane.mode.value, partner=lane.partner,
+        id=ident, lane_id=lane.id, mode=lane.mode.value, partner=lane.partner,
         origin=lane.origin, destination=lane.destination, departure=key[1], cutoff=cutoff,
         arrival=key[1] + lane.transit_s, temperature_c=lane.temperature_c, unit_name=lane.unit_name,
         units=tuple(units), manifest=tuple(lines), treatments=tuple(steps),

@@ -22,6 +22,18 @@ def clock(seconds: int | float, epoch: datetime, tz: str) -> str:
     return f"{moment:%H:%M %d %b}"
 
 
+def id_stamp(seconds: int | float, epoch: datetime, tz: str) -> str:
+    """``seconds`` after ``epoch`` as local time and day for an identifier:
+    ``07h00-12.06`` (seconds added when not whole minutes: ``07h00m30-12.06``).
+    Safe in URLs, file names and spreadsheet sheet names (no ``:`` or ``/``)."""
+    try:
+        moment = to_datetime(seconds, epoch, tz)
+    except (OverflowError, ValueError):
+        return f"{seconds}s"
+    extra = f"m{moment.second:02d}" if moment.second or moment.microsecond else ""
+    return f"{moment:%Hh%M}{extra}-{moment:%d.%m}"
+
+
 def clock_range(start: int | float, end: int | float, epoch: datetime, tz: str) -> str:
     """``09:44-11:00 12 Jun``, or both days when the range crosses midnight."""
     a, b = clock(start, epoch, tz), clock(end, epoch, tz)

@@ -73,11 +73,11 @@ def test_freight_findings_are_said_in_vietnamese_with_clock_times() -> None:
 
     w = Words("vi")
     late = {"kind": "freight_late", "lot": "coop-a:A-L2", "site": "ph-chu", "values": {
-        "orders": 2, "shipments": ["chu-hn-reefer@25200"], "ready": "2025-06-12T07:35:00+07:00",
+        "orders": 2, "shipments": ["chu-hn-reefer@07h00-12.06"], "ready": "2025-06-12T07:35:00+07:00",
         "cutoff": "2025-06-12T06:00:00+07:00", "departure": "2025-06-12T07:00:00+07:00"}}
     assert wording.say(w, late, site_name=lambda s: "Chu packing house", lot_name=lambda x: x.split(":")[1]) == (
         "Lô A-L2 sẽ sẵn sàng ở Chu packing house lúc 07:35 12/06, sau giờ chốt 06:00 12/06 của chuyến "
-        "chu-hn-reefer@25200 (khởi hành 07:00 12/06): 2 đơn trên chuyến sẽ lỡ chuyến.")
+        "chu-hn-reefer@07h00-12.06 (khởi hành 07:00 12/06): 2 đơn trên chuyến sẽ lỡ chuyến.")
     elsewhere = {**late, "kind": "freight_elsewhere", "values": {**late["values"], "at": "ph-kim", "origin": "ph-chu"}}
     said = wording.say(w, elsewhere, site_name={"ph-kim": "Kim", "ph-chu": "Chũ"}.get, lot_name=lambda x: x)
-    assert said.startswith("Lô coop-a:A-L2 nay sẽ về Kim, không phải Chũ nơi chuyến chu-hn-reefer@25200"), said
+    assert said.startswith("Lô coop-a:A-L2 nay sẽ về Kim, không phải Chũ nơi chuyến chu-hn-reefer@07h00-12.06"), said
