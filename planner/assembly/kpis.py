@@ -43,8 +43,10 @@ def routing_kpis(case: Case, routing: RoutingResult) -> dict[str, Any]:
         "vehicle_fill": round(sum(fills) / len(fills), 4) if fills else 0.0,
         "km": round(routing.total_km, 1), "pickup_hours": round(routing.total_hours, 2),
         "pickup_cost": round(routing.total_cost, 0), "pickup_co2e_kg": round(co2, 1),
-        # the routing's one objective: vehicles plus the shelf life the lots consumed to the packing house
+        # the routing's one objective: vehicles, the shelf life the lots consumed to the packing house, the
+        # pre-cooling target's losses and the lots left out
         "pickup_shelf_life_cost": round(routing.shelf_life_cost, 0),
+        "pickup_left_out_cost": round(routing.left_out_cost, 0),
         "pickup_day_cost": round(routing.day_cost, 0),
         **_shares(routing),
         **_precool(routing),

@@ -115,7 +115,7 @@ KNOWN = {
     "consolidation_gap_pct", "pickup_day_cost", "pickup_shelf_life_cost", "pickup_kg_per_vehicle_min",
     "pickup_kg_per_vehicle_max", "pickup_lots_per_vehicle_min", "pickup_lots_per_vehicle_max",
     "pickup_precool_hours_median", "pickup_precool_late_lots", "pickup_precool_late_kg",
-    "pickup_precool_late_cost", "shelf_life_used_kg_days",
+    "pickup_precool_late_cost", "pickup_left_out_cost", "shelf_life_used_kg_days",
 }
 
 
@@ -154,7 +154,8 @@ def kpi_cards(summary: Mapping[str, Any], lang: Lang, *, ref_temp_c: float | Non
         Card("cost_total", _("Cost"), _show(s.get("cost_total"), cur), _lines(s, [
             ("cost_per_kg", _("per kg served"), per_kg), ("pickup_cost", _("pickup"), cur),
             ("freight_cost", _("freight"), cur), ("treatment_cost", _("treatment"), cur),
-            ("pickup_day_cost", _("pickup day, shelf life included"), cur),
+            ("pickup_day_cost", _("pickup day in all (vehicles, shelf life, late and left lots)"), cur),
+            ("pickup_left_out_cost", _("lots left at the farms"), cur),
             ("consolidation_gap_pct", _("consolidation gap"),
              lambda g: f"{lang.number(g, 2)} %")])),
         Card("cost_per_kg_by_mode", _("Cost per kg by mode"),

@@ -15,9 +15,14 @@ product's pre-cooling target (it has spent more than
 downgrades by) adds its kg times what a late kg loses
 (:func:`downgrade_losses_per_kg`: the product's ``downgrade_loss_share`` of
 the orders' value per kg): a step, exact here and in the result; the search
-sees it as the model allows (:mod:`.model`). The search (:mod:`.model`), the
-repair and the result's KPIs use these functions; the checkers keep their own
-copy of the route cost.
+sees it as the model allows (:mod:`.model`). Every lot left out (unassigned,
+whatever the reason) costs ``unassigned_penalty`` plus ``value_weight`` times
+its value (:func:`left_out_cost`): the fruit is lost to the day, and the
+penalty is the price the cooperative puts on a grower left waiting; it is the
+search's drop penalty, so a plan that leaves lots out to serve the others
+sooner is cheaper in the search only when it is cheaper in the day's cost.
+The search (:mod:`.model`), the repair and the result's KPIs use these
+functions; the checkers keep their own copy of the route cost.
 
 In the OR-Tools model money is counted in :data:`SEARCH_UNITS` per currency
 unit, so an hourly rate in whole hundreds is an exact integer per second.
@@ -130,6 +135,13 @@ def precool_kpis(case: Case, lots: Mapping[str, HarvestLot], deliveries: Iterabl
         "precool_hours_median": float(np.median(hours)) if ds else 0.0,
         "precool_hours_max": float(hours.max()) if ds else 0.0,
     }
+
+
+def left_out_cost(lot: HarvestLot, *, penalty: float, value_weight: float) -> float:
+    """What leaving ``lot`` out adds to the day: ``penalty`` plus
+    ``value_weight`` times its value (the search's drop penalty, before the
+    search-only raise of :meth:`.model.PickupModel._late_excess`)."""
+    return penalty + value_weight * lot.value
 
 
 LotCost = Callable[[HarvestLot, LotDelivery], float]

@@ -23,7 +23,7 @@ from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
-from .costs import SEARCH_UNITS, is_late, lot_cost, precool_kpis, shelf_life_cost
+from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
 from .decompose import catchments
 from .fixed import FixedRoute
@@ -77,7 +77,7 @@ def route_pickups(
     params = params or RoutingParams()
     deadline = deadline or Deadline.after(params.time_limit_s)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
-        return _without_fleet(case.lots if lots is None else lots)
+        return _without_fleet(case.lots if lots is None else lots, params)
     if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots, mapper=mapper, deadline=deadline)
@@ -147,7 +147,13 @@ def route_pickups(
                **precool, **triage, "fast_start": float(fast)},
         shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
         precool_late_cost=precool["precool_late_cost"],
+        left_out_cost=sum(_left_out(by_id[u.lot_id], params) for u in unassigned.values()),
     )
+
+
+def _left_out(lot: HarvestLot, params: RoutingParams) -> float:
+    """What leaving ``lot`` out adds to the day's cost (:func:`.costs.left_out_cost`)."""
+    return left_out_cost(lot, penalty=params.unassigned_penalty, value_weight=params.value_weight)
 
 
 def shares(routes: Sequence[Route], lots: Sequence[HarvestLot]) -> dict[str, float]:
@@ -162,11 +168,11 @@ def shares(routes: Sequence[Route], lots: Sequence[HarvestLot]) -> dict[str, flo
             "lots_min": float(min(per_lots))}
 
 
-def _without_fleet(lots: Sequence[HarvestLot]) -> RoutingResult:
+def _without_fleet(lots: Sequence[HarvestLot], params: RoutingParams) -> RoutingResult:
     """No vehicle at all (every count 0, say a scenario's breakdowns): every lot unassigned."""
     return RoutingResult(routes=[], deliveries=[], unassigned=[
         UnassignedLot(lot.id, Reason.FLEET_EXHAUSTED, "the case has no vehicle available", lot.kg)
-        for lot in lots])
+        for lot in lots], left_out_cost=sum(_left_out(lot, params) for lot in lots))
 
 
 def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
@@ -220,6 +226,7 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                **shares([route for r in merged for route in r.routes], all_lots), **precool},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
         precool_late_cost=precool["precool_late_cost"],
+        left_out_cost=sum(r.left_out_cost for r in merged),
     )
 
 
@@ -446,8 +453,8 @@ def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: Routi
     pricing the lateness of the lots that plan leaves late by more than the
     ramp (the search's linear charge has passed their whole loss, which a
     later unloading no longer changes), search again from that plan with the
-    time left, and keep the new plan only if it serves as many lots and
-    costs less by the one objective (:mod:`.costs`, exactly). The vehicles those lots held go to lots that
+    time left, and keep the new plan only if it costs less by the one
+    objective (:mod:`.costs`, exactly, the lots it leaves out included). The vehicles those lots held go to lots that
     can still be on time. Returns the plan and, when a triage search ran,
     ``triage_sunk`` (lots no longer priced) and ``triage_kept`` (1: its plan
     won)."""
@@ -475,8 +482,7 @@ def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: Routi
 
     again = model.solve(deadline=deadline, seed=seed, progress=scaled, hint=[[n for n, _ in r] for r in solved.routes])
     kept = (again is not None and not _violations(net, table, again, params, trial)
-            and _served(again) >= _served(solved)  # the day's cost leaves out the lots a plan leaves out
-            and _day_cost(net, table, again, params) < _day_cost(net, table, solved, params))
+            and _day_cost(net, table, again, params, data) < _day_cost(net, table, solved, params, data))
     return (again if kept else solved), {"triage_sunk": float(len(sunk)), "triage_kept": float(kept)}
 
 
@@ -490,16 +496,20 @@ def _deliveries(net: Network, table: FreshnessTable, solved: Solved) -> list[Lot
             for d in build_route(net, table, v, solved.starts[v], visits)[1]]
 
 
-def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams) -> float:
-    """The one objective of a solve's plan, exactly (vehicles, shelf life, lateness)."""
+def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
+              data: ModelInput) -> float:
+    """The one objective of a solve's plan, exactly: vehicles, shelf life,
+    lateness, and the lots of ``data`` it leaves out."""
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     lots = {lot.id: lot for lot in net.case.lots}
     total = 0.0
+    served: set[str] = set()
     for v, visits in enumerate(solved.routes):
         if visits:
             route, ds = build_route(net, table, v, solved.starts[v], visits)
             total += route.cost + sum(priced(lots[d.lot_id], d) for d in ds)
-    return total
+            served.update(d.lot_id for d in ds)
+    return total + sum(_left_out(lot, params) for lot in data.lots if lot.id not in served)
 
 
 def _poller(report: Progress, started: float, params: RoutingParams, round_: int, what: str = "pyvrp",

@@ -47,7 +47,8 @@ class RoutingParams:
 
     Model: ``unassigned_penalty`` is the cost of leaving a lot out, plus
     ``value_weight`` times the lot's value (so the most valuable lots are kept
-    first when the fleet is short). ``cost_scale`` multiplies money before it
+    first when the fleet is short), in the search and in the day's cost
+    (``RoutingResult.left_out_cost``). ``cost_scale`` multiplies money before it
     is rounded to the solver's integers. ``shelf_life_weight`` multiplies the
     value of the shelf life lots consume in the objective (:mod:`.costs`; 0:
     vehicles' cost only). ``precool_late_weight`` multiplies what a lot

@@ -86,8 +86,10 @@ class RoutingResult:
     unassigned entry (with its reason) per other lot. ``shelf_life_cost`` is
     the money worth of the shelf life the routed lots consumed and
     ``precool_late_cost`` what the lots unloaded after their pre-cooling
-    target lose (see :mod:`.costs`); :attr:`day_cost` adds both to the
-    vehicles' cost: the objective the search minimises, in money. ``stats``
+    target lose, ``left_out_cost`` what the lots left out cost (their value
+    and the unassigned penalty; see :mod:`.costs`); :attr:`day_cost` adds
+    the three to the vehicles' cost: the objective the search minimises, in
+    money. ``stats``
     holds the pre-cooling KPIs (``precool_late_lots``, ``precool_late_kg``,
     ``precool_late_cost``, ``precool_hours_mean`` / ``_median`` / ``_max``:
     clock hours from harvest to unloading; :func:`.costs.precool_kpis`)."""
@@ -101,6 +103,7 @@ class RoutingResult:
     stats: dict[str, float] = field(default_factory=dict)
     shelf_life_cost: float = 0.0
     precool_late_cost: float = 0.0
+    left_out_cost: float = 0.0
 
     @property
     def total_km(self) -> float:
@@ -116,7 +119,7 @@ class RoutingResult:
 
     @property
     def day_cost(self) -> float:
-        return self.total_cost + self.shelf_life_cost + self.precool_late_cost
+        return self.total_cost + self.shelf_life_cost + self.precool_late_cost + self.left_out_cost
 
     @property
     def kg_delivered(self) -> float:
@@ -136,7 +139,8 @@ class RoutingResult:
             f"({self.kg_unassigned:,.0f} kg)",
             f"{self.total_km:,.1f} km, {self.total_hours:,.1f} h, cost {self.total_cost:,.0f}"
             f" + shelf life consumed {self.shelf_life_cost:,.0f}"
-            f" + late for pre-cooling {self.precool_late_cost:,.0f} = {self.day_cost:,.0f}",
+            f" + late for pre-cooling {self.precool_late_cost:,.0f}"
+            f" + left out {self.left_out_cost:,.0f} = {self.day_cost:,.0f}",
         ]
         if "precool_late_lots" in self.stats:
             s = self.stats

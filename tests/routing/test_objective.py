@@ -104,3 +104,39 @@ def _order(case):  # type: ignore[no-untyped-def]
 
     dest = Destination(Location(21.0, 105.8), "Hanoi", "VN", "ph")
     return Order("O1", Channel.B2B, dest, "hanoi", "lychee", 100.0, 0, 0, 86_400, 0, 6_500_000.0)
+
+
+def test_a_lot_left_out_costs_its_value_and_the_penalty(rk):
+    """One rider (200 kg) and two lots of 150 kg ready 04:00 that must be
+    picked by 04:30, 5 km east and 5 km west: one trip takes one lot, the
+    other cannot be reached in time. The lot left out is the cheaper one
+    (B, worth 2,000,000 against A's 3,000,000): the day's cost charges it
+    the unassigned penalty plus its value, and that is what the search's
+    objective counted too (pre-cooling target unpriced, so the search's
+    cost is the exact one)."""
+    case = rk.case([rk.ph(), rk.site("f", 5.0), rk.site("g", -5.0)], [rk.vehicle(kg=200)],
+                   [rk.lot("A", "f", 150, ready_h=4, latest_h=4.5, value=3_000_000),
+                    rk.lot("B", "g", 150, ready_h=4, latest_h=4.5, value=2_000_000)])
+    params = rk.fast.replace(precool_late_weight=0.0, unassigned_penalty=1_000_000.0)
+    result = route_pickups(case, params=params)
+    assert check_result(case, result) == []
+    assert [u.lot_id for u in result.unassigned] == ["B"]
+    assert result.left_out_cost == 1_000_000 + 2_000_000
+    assert result.day_cost == pytest.approx(result.total_cost + result.shelf_life_cost + 3_000_000)
+    assert result.objective == pytest.approx(result.day_cost, rel=2e-3)
+    assert "left out 3,000,000" in result.summary()
+
+
+def test_the_plan_kpis_carry_the_left_out_cost(rk):
+    """A lot too heavy for every vehicle is left out before the search: the
+    plan's KPIs charge it (penalty + value) inside ``pickup_day_cost``."""
+    from planner.assembly.kpis import routing_kpis
+
+    case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
+                   [rk.lot("A", "f", 100, ready_h=4), rk.lot("H", "f", 500, ready_h=4, value=7_000_000)])
+    result = route_pickups(case, params=rk.fast.replace(unassigned_penalty=500_000.0, value_weight=2.0))
+    kpis = routing_kpis(case, result)
+    assert [u.lot_id for u in result.unassigned] == ["H"]
+    assert kpis["pickup_left_out_cost"] == 500_000 + 2 * 7_000_000
+    assert kpis["pickup_day_cost"] == round(result.total_cost + result.shelf_life_cost + result.precool_late_cost
+                                            + 14_500_000)
