@@ -58,11 +58,15 @@ REFERENCE = RESULTS / "pickup_set_reference.json"
 TABLE = RESULTS / "pickup_set.md"
 NOTES = RESULTS / "pickup_set.notes.md"  # the findings, appended to the table
 BACKENDS = ("ortools", "hybrid", "pyvrp")
-OBJECTIVE = "target priced"
-"""Since cad7ead the day's cost charges lots unloaded after the pre-cooling
-target their loss (planner/routing/costs.py): rows and references of runs
-from then on carry this tag in their instance name, so they are not ranked
-against the costs of the objective before it."""
+OBJECTIVE = "left-out priced"
+"""The objective the runs' day cost measures, tagged in their instance name
+so that rows of different objectives are never ranked together: "target
+priced" (cad7ead to 7b00ff2): vehicles, shelf life and the pre-cooling
+target's loss; "left-out priced" (from 0be0d0e): the same plus every lot left
+out at the unassigned penalty plus its value (``RoutingResult.left_out_cost``),
+ranked by cost alone (before, fewest lots out first, since the day's cost did
+not charge them)."""
+PRICED_LEFT_OUT = ("left-out priced",)
 GENERATED = {"gen-500": (500, 501), "gen-1000": (1000, 1001), "gen-2000": (2000, 2001)}
 
 
@@ -155,7 +159,7 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock:
         "instance": f"{name} ({OBJECTIVE})", "lots": len(case.lots), "backend": backend, "time_limit_s": limit,
         "seed": seed, "cost": round(result.day_cost), "vehicle_cost": round(result.total_cost),
         "shelf_life_cost": round(result.shelf_life_cost), "km": round(result.total_km, 1),
-        "precool_late_cost": round(result.precool_late_cost),
+        "precool_late_cost": round(result.precool_late_cost), "left_out_cost": round(result.left_out_cost),
         "precool_late_kg": round(result.stats.get("precool_late_kg", 0.0)),
         "unassigned": len(result.unassigned), "kg_unassigned": round(result.kg_unassigned),
         "routes": len(result.routes), "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
@@ -166,10 +170,16 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock:
     return row
 
 
+def _rank(row: dict[str, Any]) -> tuple[int, float]:
+    """Cost alone where it prices the lots left out, else fewest lots out first."""
+    priced = any(f"({tag})" in row["instance"] for tag in PRICED_LEFT_OUT)
+    return (0 if priced else row["unassigned"], row["cost"])
+
+
 def _better(row: dict[str, Any], ref: dict[str, Any] | None) -> bool:
     if row["violations"]:
         return False
-    return ref is None or (row["unassigned"], row["cost"]) < (ref["unassigned"], ref["cost"])
+    return ref is None or _rank(row) < _rank({**ref, "instance": row["instance"]})
 
 
 def _read(path: Path, default: Any) -> Any:
@@ -199,7 +209,7 @@ def _record(rows: list[dict[str, Any]]) -> None:
 def _gap(row: dict[str, Any], ref: dict[str, Any] | None) -> str:
     if ref is None:
         return "no ref"
-    if row["unassigned"] != ref["unassigned"]:
+    if _rank(row)[0] != _rank({**ref, "instance": row["instance"]})[0]:
         return f"{row['unassigned'] - ref['unassigned']:+d} lots"
     return f"{100 * (row['cost'] - ref['cost']) / ref['cost']:.2f} %"
 
@@ -224,8 +234,8 @@ def table() -> str:
     for (inst, backend, limit), rows in groups.items():
         ref = refs.get(inst)
         costs = [r["cost"] for r in rows]
-        best = min(rows, key=lambda r: (r["unassigned"], r["cost"]))
-        worst = max(rows, key=lambda r: (r["unassigned"], r["cost"]))
+        best = min(rows, key=_rank)
+        worst = max(rows, key=_rank)
         spread = f"{100 * (max(costs) - min(costs)) / min(costs):.2f} %" if min(costs) else "-"
         lines.append(
             f"| {inst} | {rows[0]['lots']} | {backend} | {limit:g} | {len(rows)} | {best['cost']:,} | "

@@ -15,6 +15,7 @@ time limit alone the plan depends on how far the search gets in that time.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
+from .improve import improve
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
@@ -45,6 +47,7 @@ FAST_START_BUILDS = 10.0  # parallel cheapest insertion's first plan: about 8 mo
 FIRST_PLAN_BUILDS = 2.0  # the fast start's first plan from scratch: 2.4 model builds on the embedded day (quiet)
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
 MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
+IMPROVE_STEPS = 200  # ruin-and-recreate steps under solution_limit (a bound by work, not time)
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -116,15 +119,16 @@ def route_pickups(
     # the steps after the search keep at least what the extra trips need to
     # route every lot from empty days (a search stopped mid-construction
     # leaves most lots to them; on the embedded day under load 0.4 s)
-    search = deadline.minus(max(params.time_limit_s * params.close_time_share, EXTRA_TRIPS_PER_NETWORK * net_s))
+    search = deadline.minus(max(params.time_limit_s * (params.close_time_share + params.improve_time_share),
+                                EXTRA_TRIPS_PER_NETWORK * net_s))
     solved, rejected, first, fast = _solve_and_repair(net, table, data, params, seed, report, started, search,
                                                 build_s=MODEL_BUILD_PER_NETWORK * net_s)
     solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
                              build_s=MODEL_BUILD_PER_NETWORK * net_s)
     untried: list[str] = []
-    routes, deliveries = _final_plan(net, table, solved, params, data, rejected, deadline=deadline,
-                                     poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"),
-                                     untried=untried)
+    routes, deliveries, improved = _final_plan(
+        net, table, solved, params, data, rejected, deadline=deadline, seed=seed,
+        poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"), untried=untried)
     served = {d.lot_id for d in deliveries}
     full = (Reason.FLEET_EXHAUSTED, "the fleet's vehicles and hours went to lots of higher value")
     timed_out = (Reason.SEARCH_LIMIT, f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended "
@@ -144,7 +148,7 @@ def route_pickups(
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots),
-               **precool, **triage, "fast_start": float(fast)},
+               **precool, **triage, **improved, "fast_start": float(fast)},
         shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
         precool_late_cost=precool["precool_late_cost"],
         left_out_cost=sum(_left_out(by_id[u.lot_id], params) for u in unassigned.values()),
@@ -499,17 +503,26 @@ def _deliveries(net: Network, table: FreshnessTable, solved: Solved) -> list[Lot
 def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
               data: ModelInput) -> float:
     """The one objective of a solve's plan, exactly: vehicles, shelf life,
-    lateness, and the lots of ``data`` it leaves out."""
+    lateness, the lots of ``data`` it leaves out, and with a ``balance``
+    option its price on the busiest vehicle's share (as the search counts it)."""
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     lots = {lot.id: lot for lot in net.case.lots}
-    total = 0.0
+    total, busiest = 0.0, 0.0
     served: set[str] = set()
     for v, visits in enumerate(solved.routes):
         if visits:
             route, ds = build_route(net, table, v, solved.starts[v], visits)
             total += route.cost + sum(priced(lots[d.lot_id], d) for d in ds)
             served.update(d.lot_id for d in ds)
-    return total + sum(_left_out(lot, params) for lot in data.lots if lot.id not in served)
+            busiest = max(busiest, sum(_share(lots[d.lot_id], params) for d in ds))
+    balance = params.balance_cost * busiest if params.balance != "none" else 0.0
+    return total + balance + sum(_left_out(lot, params) for lot in data.lots if lot.id not in served)
+
+
+def _share(lot: HarvestLot, params: RoutingParams) -> float:
+    """What a lot counts towards its vehicle's share under ``params.balance``
+    (the search's counting dimension, :meth:`.model.PickupModel._balance`)."""
+    return float(math.ceil(lot.kg - 1e-9)) if params.balance == "kg" else 1.0
 
 
 def _poller(report: Progress, started: float, params: RoutingParams, round_: int, what: str = "pyvrp",
@@ -551,6 +564,12 @@ def _violations(net: Network, table: FreshnessTable, solved: Solved, params: Rou
     for v, visits in enumerate(solved.routes):
         if visits:
             deliveries += build_route(net, table, v, solved.starts[v], visits)[1]
+    return _violations_of(net, table, deliveries, params, data)
+
+
+def _violations_of(net: Network, table: FreshnessTable, deliveries: list[LotDelivery], params: RoutingParams,
+                   data: ModelInput) -> Violations:
+    """What the exact checks reject of a plan's ``deliveries``."""
     bad: Violations = {}
     for d in deliveries:
         if data.enforce_freshness and d.budget_left_s < 0 and d.lot_id not in data.mandatory:
@@ -617,9 +636,9 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 
 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
-                data: ModelInput, rejected: Rejected, *, deadline: Deadline,
+                data: ModelInput, rejected: Rejected, *, deadline: Deadline, seed: int = 0,
                 poll: Callable[[], None] | None = None, untried: list[str] | None = None,
-                ) -> tuple[list[Route], list[LotDelivery]]:
+                ) -> tuple[list[Route], list[LotDelivery], dict[str, float]]:
     """Routes of the last solve minus any lot the exact checks still reject,
     plus the lots left out that fit as extra trips (:mod:`.reinsert`, each
     where the day's cost grows least) until ``deadline``. When
@@ -630,7 +649,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     from_empty = solved is None
     if solved is None:
         if not params.reinsert or data.fixed:
-            return [], []
+            return [], [], {}
         starts = [max(v.type.shift.start, data.now) for v in net.vehicles]
         solved = Solved([[] for _ in net.vehicles], starts, list(starts), 0, None)
     routes = [_complete_pairs(net, r) for r in solved.routes]
@@ -649,6 +668,12 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
                                deadline=deadline, lot_cost=priced, untried=untried):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
+    stats: dict[str, float] = {}
+    if params.reinsert and params.improve_time_share > 0 and not data.fixed and any(routes):
+        routes, stats = _improve(net, table, solved, routes, params, data, deadline=deadline, seed=seed)
+        on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
+        for lot_id in on_routes:
+            rejected.pop(lot_id, None)
     out_routes: list[Route] = []
     deliveries: list[LotDelivery] = []
     fixed = set(data.fixed)
@@ -657,4 +682,69 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
             route, ds = build_route(net, table, v, solved.starts[v], visits)
             out_routes.append(route)
             deliveries += ds
-    return out_routes, deliveries
+    return out_routes, deliveries, stats
+
+
+def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[list[tuple[int, int]]],
+             params: RoutingParams, data: ModelInput, *, deadline: Deadline, seed: int
+             ) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
+    """The ruin-and-recreate search (:mod:`.improve`) from ``routes`` until
+    ``deadline`` (less a margin to write the result), judged by the exact
+    checks and the day's cost (:class:`_Judge`)."""
+    until = deadline.minus(min(0.5, 0.02 * params.time_limit_s))
+    priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
+    judge = _Judge(net, table, solved.starts, params, data)
+
+    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot]) -> list[str]:
+        return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
+                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced)
+
+    steps = params.improve_steps if params.improve_steps is not None else (
+        IMPROVE_STEPS if params.solution_limit is not None else None)
+    before = judge.cost(routes)
+    done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
+                   late=judge.late, keep=frozenset(data.mandatory), steps=steps)
+    saved = 0.0 if before is None or done.kept == 0 else before - done.cost
+    return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
+                                                    "improve_kept": float(done.kept), "improve_saved": saved}
+
+
+class _Judge:
+    """A plan's exact checks and day cost (:func:`_violations_of`,
+    :func:`_day_cost`), each route timed once per distinct visit list (a
+    ruin-and-recreate step changes a few routes of many)."""
+
+    def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
+                 data: ModelInput) -> None:
+        self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
+        self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
+                               late_weight=params.precool_late_weight)
+        self.lots = {lot.id: lot for lot in data.lots}
+        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float]] = {}
+
+    def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float]:
+        key = (v, tuple(visits))
+        if key not in self.memo:
+            if len(self.memo) > 20_000:
+                self.memo.clear()
+            route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
+            share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
+            self.memo[key] = (route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds), ds, share)
+        return self.memo[key]
+
+    def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
+        """The day's cost of ``routes``, None when the exact checks reject them."""
+        built = [self._route(v, r) for v, r in enumerate(routes) if r]
+        deliveries = [d for _, ds, _ in built for d in ds]
+        if _violations_of(self.net, self.table, deliveries, self.params, self.data):
+            return None
+        served = {d.lot_id for d in deliveries}
+        busiest = max((share for _, _, share in built), default=0.0)
+        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
+        return (sum(c for c, _, _ in built) + balance
+                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
+
+    def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
+        """The lots ``routes`` unload after their pre-cooling target."""
+        return {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r)[1]
+                if is_late(self.net.case, self.lots[d.lot_id], d)}

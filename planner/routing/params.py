@@ -76,7 +76,12 @@ class RoutingParams:
     left out as one more trip at the end of a vehicle's day (see :mod:`.reinsert`).
     ``repair_time_share`` of the search's time goes to the repair rounds, and
     the search ends ``close_time_share`` of ``time_limit_s`` before the limit,
-    kept for the steps after it (see :mod:`.deadline`). ``fast_start``: when
+    kept for the steps after it (see :mod:`.deadline`), and
+    ``improve_time_share`` more, for the ruin-and-recreate search over the
+    exact rules that ends the solve (:mod:`.improve`; 0: none), at most
+    ``improve_steps`` steps (under ``solution_limit`` by default
+    ``IMPROVE_STEPS``, so that the plan is the same on any machine).
+    ``fast_start``: when
     the time left after building the model is too short for the configured
     first plan (or a first round found none), the first plan is built by
     local cheapest insertion instead (``engine._start``; stats ``fast_start``).
@@ -108,6 +113,8 @@ class RoutingParams:
     reinsert: bool = True
     repair_time_share: float = 0.3
     close_time_share: float = 0.1
+    improve_time_share: float = 0.0
+    improve_steps: int | None = None  # None: until the deadline (IMPROVE_STEPS under solution_limit)
     intake_slot_s: int = 3600
     fast_start: bool = True
 
@@ -156,6 +163,12 @@ class RoutingParams:
             raise ValueError("routing params: repair_time_share must be in (0, 1)")
         if not 0.0 <= self.close_time_share < 1.0:
             raise ValueError(f"routing params: close_time_share must be in [0, 1), got {self.close_time_share}")
+        if not 0.0 <= self.improve_time_share < 1.0 or self.close_time_share + self.improve_time_share >= 1.0:
+            msg = (f"routing params: improve_time_share must be in [0, 1) and leave the search time "
+                   f"(close_time_share + improve_time_share < 1), got {self.improve_time_share}")
+            raise ValueError(msg)
+        if self.improve_steps is not None and self.improve_steps < 0:
+            raise ValueError(f"routing params: improve_steps must be >= 0, got {self.improve_steps}")
         if self.intake_slot_s <= 0:
             raise ValueError("routing params: intake_slot_s must be positive")
 

@@ -62,9 +62,10 @@ def _case():  # type: ignore[no-untyped-def]
 
 
 def test_the_search_ends_before_the_deadline_keeping_time_for_the_steps_after(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The model's solve gets the deadline minus ``close_time_share`` of the
-    limit: round 0 ``1 - repair_time_share`` of it, the repair rounds share
-    what is left."""
+    """The model's solve gets the deadline minus ``close_time_share`` and
+    ``improve_time_share`` of the limit (the steps after the search and the
+    ruin-and-recreate search): round 0 ``1 - repair_time_share`` of it, the
+    repair rounds share what is left."""
     clock = FakeClock()
     seen: list[float] = []
     real = engine.PickupModel.solve
@@ -75,11 +76,12 @@ def test_the_search_ends_before_the_deadline_keeping_time_for_the_steps_after(mo
         return real(self, **{**kw, "deadline": Deadline.after(2.0)})
 
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
-    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3)
+    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3,
+                           improve_time_share=0.1)
     result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), result) == []
-    assert seen and seen[0] == pytest.approx(0.7 * 8.0)  # round 0: 70 % of the 8 s before the reserve
-    assert all(left <= 8.0 - 1.0 for left in seen[1:])  # repair rounds: what is left, not past the reserve
+    assert seen and seen[0] == pytest.approx(0.7 * 7.0)  # round 0: 70 % of the 7 s before the reserve
+    assert all(left <= 7.0 - 1.0 for left in seen[1:])  # repair rounds: what is left, not past the reserve
 
 
 def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,128 @@
+"""Ruin and recreate over the exact rules: the search's last part.
+
+The OR-Tools search (:mod:`.model`) sees packing-house intake and cold stores
+only through the repair rounds, and the pre-cooling target's step through an
+approximation; this search sees them exactly, because it moves lots with the
+extra trips' insertion (:mod:`.reinsert`: every rule checked on the whole
+changed route) and judges a plan by the exact checks and the day's one
+objective (``evaluate``). Each step removes a few lots (ruin: a lot drawn at
+random, from the late lots and the lots left out half of the time, and the
+lots picked up nearest to it: SISR's adjacent-string idea reduced to
+neighbours) and re-inserts every lot out of the plan, most valuable first,
+where the day's cost grows least; the new plan replaces the current one when
+it costs less (a descent: the OR-Tools search before it has already done the
+wide moves). The same plan, seed and deadline-free work bound (``steps``)
+give the same result.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..domain import HarvestLot
+from .deadline import Deadline
+from .network import Network
+from .schedule import Visits
+
+Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: the exact checks reject it
+Insert = Callable[[list[Visits], list[HarvestLot]], list[str]]  # place lots in the routes (in place)
+
+
+@dataclass(frozen=True)
+class Improved:
+    """The plan after the search: routes, its day cost, steps tried and kept."""
+
+    routes: list[Visits]
+    cost: float
+    steps: int
+    kept: int
+
+
+def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int) -> dict[str, list[str]]:
+    """Per lot, the ``count`` lots picked up nearest to it (travel seconds of
+    the first vehicle's profile between the pickups, both ways)."""
+    if not net.vehicles or not lots:
+        return {}
+    profile = net.vehicles[0].type.profile
+    nodes = {lot.id: net.pickup[lot.id] for lot in lots}
+    out = {}
+    for lot in lots:
+        a = nodes[lot.id]
+        others = sorted((net.transit(profile, a, nodes[o.id]) + net.transit(profile, nodes[o.id], a), o.id)
+                        for o in lots if o.id != lot.id)
+        out[lot.id] = [oid for _, oid in others[:count]]
+    return out
+
+
+def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, evaluate: Evaluate,
+            insert: Insert, deadline: Deadline, seed: int, late: Callable[[list[Visits]], set[str]],
+            keep: frozenset[str] = frozenset(), max_remove: int = 8, steps: int | None = None) -> Improved:
+    """Improve ``routes`` (not changed) until ``deadline`` or ``steps``
+    steps: ruin ``2..max_remove`` lots, recreate with ``insert``, keep the
+    plan if ``evaluate`` says it costs less. ``late`` names the lots a plan
+    unloads after their pre-cooling target; ``keep`` lots are never removed
+    (committed stops)."""
+    by_id = {lot.id: lot for lot in lots}
+    near = neighbours(net, lots, count=max_remove * 2)
+    rng = random.Random(seed)
+    current = [list(r) for r in routes]
+    cost = evaluate(current)
+    if cost is None:  # a plan the checks reject is not improved here (the engine drops what they reject)
+        return Improved(current, float("inf"), 0, 0)
+    tried = kept = 0
+    hot = late(current)
+    while not deadline.expired() and (steps is None or tried < steps):
+        tried += 1
+        routed = _routed(net, current)
+        movable = sorted(lid for lid in routed if lid not in keep)
+        if not movable:
+            break
+        out = sorted(set(by_id) - routed)
+        pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
+        first = rng.choice(pool) if pool and rng.random() < 0.5 else rng.choice(movable)
+        size = rng.randint(2, max(2, min(max_remove, len(movable) // 4 or 1)))
+        removed = {first} if first in routed and first not in keep else set()
+        for other in near.get(first, []):
+            if len(removed) >= size:
+                break
+            if other in routed and other not in keep and rng.random() < 0.8:
+                removed.add(other)
+        if not removed:
+            continue
+        trial = _ruined(net, current, removed)
+        insert(trial, [by_id[lid] for lid in sorted(removed | set(out))])
+        value = evaluate(trial)
+        if value is not None and value < cost - 1e-6:
+            current, cost, kept = trial, value, kept + 1
+            hot = late(current)
+    return Improved(current, cost, tried, kept)
+
+
+def _routed(net: Network, routes: list[Visits]) -> set[str]:
+    return {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
+
+
+def _ruined(net: Network, routes: list[Visits], removed: set[str]) -> list[Visits]:
+    """The routes without ``removed``'s visits. In a route that lost a visit
+    the pickups after it are held no later than their lot is ready (the
+    search's hold may have waited for the removed lot's slot), so the rest of
+    the trip comes earlier or stays; unloadings keep their holds (a planned
+    wait for a free intake slot), and the visits before the first removed
+    one keep theirs, so no route starts earlier or lasts longer."""
+    out = []
+    for r in routes:
+        kept: Visits = []
+        cut = False
+        for node, hold in r:
+            lot = net.nodes[node].lot
+            assert lot is not None
+            if lot.id in removed:
+                cut = True
+                continue
+            if cut and kept and net.nodes[node].kind == "pickup":
+                hold = min(hold, lot.ready)
+            kept.append((node, hold))
+        out.append(kept)
+    return out
