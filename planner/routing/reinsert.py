@@ -4,58 +4,94 @@ The OR-Tools model holds packing-house intake only through check and repair
 (:mod:`.engine`): the cheapest routes bunch deliveries into the same hour,
 the exact intake check then refuses some lots, and the repair rounds do not
 always find them a place again. This pass closes the gap at the end: each
-lot still out (most valuable first) is tried as one more trip at the end of
-every vehicle's day (multi-trip: the vehicle is empty after its last
-delivery), to each allowed packing house, and kept at the cheapest place
-where every rule still holds exactly: pickup window and freshness box, the
-vehicle types that can save the lot, capacity, opening hours, shift end, the
-freshness budget recomputed hour by hour, the working rules (the longest
-day; for a type with a break rule, a day that needs no break), and the intake of the slot (a
-vehicle finding the slot full may wait for one of the next ``WAIT_SLOTS``
-slots while the lot's budget lasts), the house's cold store and, at a house
-that does not pre-cool, the wait at ambient for the first freight
-(:mod:`.houses`). A place costs what the day's one objective charges
-(:mod:`.costs`): the route's cost plus the lot's (``lot_cost``: the shelf
-life it consumes and, unloaded after its pre-cooling target, its loss).
+lot still out (most valuable first) is tried
+
+* as one more trip at the end of every vehicle's day (multi-trip: the
+  vehicle is empty after its last delivery), to each allowed packing house
+  (a vehicle finding the slot full may wait for one of the next
+  ``WAIT_SLOTS`` slots while the lot's budget lasts);
+* inside every route: picked up before any stop of it and unloaded right
+  after, or at any stop up to and including the trip's next unloading
+  (consecutive visits of one site and kind are one stop, so a lot unloaded
+  where the trip already unloads adds no stop there). Every later stop
+  moves later (a stop's held service start, ``service_after``, is only a
+  lower bound, so a delay moves it), so the whole changed route is checked
+  again. The places are ranked by a cheap estimate (the added metres and
+  seconds, the lot's own cost delivered straight away) and at most
+  ``MAX_TRIALS`` per route are built; a place whose lower bound (the added
+  metres, the lot's own cost) is no cheaper than the best place found is
+  not built.
+
+The lot is kept at the cheapest place where every rule still holds exactly,
+for every lot of the changed route: pickup window and freshness box, the
+vehicle types that can save the lot, capacity along the route, opening
+hours, shift end, the freshness budget recomputed hour by hour, the working
+rules (the longest day; for a type with a break rule, a day that needs no
+break), the intake of every slot the route unloads in (the other routes'
+deliveries counted), the house's cold store and, at a house that does not
+pre-cool, the wait at ambient for the first freight (:mod:`.houses`). A lot
+already over a bound before the change (a committed lot) may stay so, no
+worse. A place costs what the day's one objective charges (:mod:`.costs`):
+the change in the route's cost plus, with ``lot_cost``, the change in the
+cost of every lot the route carries (the shelf life each consumes and,
+unloaded after its pre-cooling target, its loss), the new lot's included.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from ..domain import HarvestLot
+from ..domain import HarvestLot, VehicleType
 from .costs import LotCost
 from .deadline import Deadline
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network, lot_boxes
+from .result import LotDelivery, Route
 from .schedule import Visits, build_route
 
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
+MAX_TRIALS = 6  # places inside one route built per lot, cheapest estimate first (measured: see _cheapest_inside)
+
+Slots = dict[tuple[str, int], float]  # kg unloaded per (packing house, intake slot)
+
+
+@dataclass(slots=True)
+class _Day:
+    """A vehicle's route as it stands, built, and what its lots cost."""
+
+    route: Route | None
+    deliveries: list[LotDelivery]
+    lots_cost: float
+    room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
+
+    @property
+    def cost(self) -> float:
+        return 0.0 if self.route is None else self.route.cost
 
 
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
-             untried: list[str] | None = None) -> list[str]:
-    """Append trips for ``lots`` to ``routes`` (changed in place) where they
-    fit, each at the place where the route's cost plus ``lot_cost`` (None:
-    the route's cost alone) grows least; returns the ids of the lots
-    inserted. ``poll`` is called once per lot (what it raises, a cancel,
-    stops the work); once ``deadline`` has passed no further lot is tried
-    (the lots not reached stay out, their ids appended to ``untried``)."""
-    cost = [0.0] * len(routes)
-    used: dict[tuple[str, int], float] = defaultdict(float)
+             untried: list[str] | None = None, keep: Mapping[int, int] | None = None) -> list[str]:
+    """Place ``lots`` on ``routes`` (changed in place) where they fit, each
+    at the place (a trip at the end of a day, or inside a route) where the
+    day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
+    least; returns the ids of the lots inserted. ``keep[v]``: vehicle
+    ``v``'s first visits nothing is placed before (a fixed route's committed
+    stops); a visit served before ``now`` is never delayed either. ``poll``
+    is called once per lot (what it raises, a cancel, stops the work); once
+    ``deadline`` has passed no further lot is tried (the lots not reached
+    stay out, their ids appended to ``untried``)."""
+    days = [_built(net, table, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
+    used: Slots = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
-    for v, r in enumerate(routes):
-        if r:
-            route, deliveries = build_route(net, table, v, starts[v], r)
-            cost[v] = route.cost
-            for d in deliveries:
-                used[(d.packing_house, d.delivered // slot_s)] += d.kg
-                stored[d.packing_house] += d.kg
+    for day in days:
+        _count(day.deliveries, used, stored, slot_s, 1)
     inserted = []
     queue = sorted(lots, key=lambda lot: (-lot.value, lot.id))
     for k, lot in enumerate(queue):
@@ -65,26 +101,87 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             break
         if poll is not None:
             poll()
-        best: tuple[float, int, Visits, str, int, float] | None = None
-        idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
-        for v in range(len(net.vehicles)):
-            if not routes[v]:
-                if net.vehicles[v].type.id in idle:
-                    continue
-                idle.add(net.vehicles[v].type.id)
-            option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
-                                    used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                    lot_cost=lot_cost)
-            if option is not None and (best is None or option[0] - cost[v] < best[0] - cost[best[1]]):
-                best = (option[0], v, option[1], option[2], option[3], option[4])
+        best = _cheapest_place(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
+                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost,
+                               keep=keep or {})
         if best is None:
             continue
-        _, v, visits, house, delivered, route_cost = best
-        routes[v], cost[v] = visits, route_cost
-        used[(house, delivered // slot_s)] += lot.kg
-        stored[house] += lot.kg
+        v, visits = best
+        _count(days[v].deliveries, used, stored, slot_s, -1)
+        routes[v] = visits
+        days[v] = _built(net, table, v, starts[v], visits, lot_cost)
+        _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
     return inserted
+
+
+def _cheapest_place(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int], days: list[_Day],
+                    lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int, used: Slots,
+                    stored: dict[str, float], slot_s: int, enforce_freshness: bool, lot_cost: LotCost | None,
+                    keep: Mapping[int, int]) -> tuple[int, Visits] | None:
+    """The vehicle and visits of the cheapest place for ``lot``: the trips at
+    the end of the days first (they bound the places inside the routes)."""
+    best: tuple[float, int, Visits] | None = None
+    idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
+    for v in range(len(net.vehicles)):
+        if not routes[v]:
+            if net.vehicles[v].type.id in idle:
+                continue
+            idle.add(net.vehicles[v].type.id)
+        option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
+                                used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
+                                lot_cost=lot_cost)
+        if option is not None and (best is None or option[0] - days[v].cost < best[0]):
+            best = (option[0] - days[v].cost, v, option[1])
+    floors: Floors = {}
+    for v in range(len(net.vehicles)):
+        if not routes[v]:
+            continue
+        inside = _cheapest_inside(net, table, v, starts[v], routes[v], days[v], lot, bounds, now=now, used=used,
+                                  stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
+                                  lot_cost=lot_cost, bound=math.inf if best is None else best[0],
+                                  keep=keep.get(v, 0), floors=floors)
+        if inside is not None:
+            best = (inside[0], v, inside[1])
+    return None if best is None else (best[1], best[2])
+
+
+def _built(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits,
+           lot_cost: LotCost | None) -> _Day:
+    if not visits:
+        return _Day(None, [], 0.0)
+    route, deliveries = build_route(net, table, v, start, visits)
+    return _Day(route, deliveries, _lots_cost(net, deliveries, lot_cost))
+
+
+def _lots_cost(net: Network, deliveries: list[LotDelivery], lot_cost: LotCost | None) -> float:
+    if lot_cost is None:
+        return 0.0
+    return sum(lot_cost(_lot(net, d.lot_id), d) for d in deliveries)
+
+
+def _lot(net: Network, lot_id: str) -> HarvestLot:
+    lot = net.nodes[net.pickup[lot_id]].lot
+    assert lot is not None
+    return lot
+
+
+def _count(deliveries: list[LotDelivery], used: Slots, stored: dict[str, float], slot_s: int, sign: int) -> None:
+    for d in deliveries:
+        used[(d.packing_house, d.delivered // slot_s)] += sign * d.kg
+        stored[d.packing_house] += sign * d.kg
+
+
+def _may_carry(net: Network, vt: VehicleType, lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> bool:
+    """A vehicle of type ``vt`` can save the lot and hold it alone."""
+    if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
+        return False
+    return vt.capacity_kg >= lot.kg and not (vt.capacity_boxes and vt.capacity_boxes < lot_boxes(net.case, lot))
+
+
+def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> int:
+    """The latest pickup: the lot's window and, enforcing freshness, its box."""
+    return min(lot.latest_pickup, box.p_hi if box is not None and enforce_freshness else lot.latest_pickup)
 
 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
@@ -96,15 +193,12 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     visits, the packing house, the unloading time and the route's cost; None
     if none fits."""
     vt = net.vehicles[v].type
-    if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
-        return None
-    if vt.capacity_kg < lot.kg or (vt.capacity_boxes and vt.capacity_boxes < lot_boxes(net.case, lot)):
+    if not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
     pickup = net.pickup[lot.id]
     last_node, last_t = visits[-1] if visits else (2 * v, max(start, vt.shift.start, now))
     t_pick = max(last_t + net.transit(vt.profile, last_node, pickup), lot.ready, now)
-    latest = min(lot.latest_pickup, box.p_hi if box is not None and enforce_freshness else lot.latest_pickup)
-    if t_pick > latest:
+    if t_pick > _latest(lot, box, enforce_freshness):
         return None
     best: tuple[float, Visits, str, int, float] | None = None
     for house, node in net.delivery[lot.id].items():
@@ -136,3 +230,252 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 best = (price, trial, house, t_drop, route.cost)
             break
     return best
+
+
+Place = tuple[float, float, int, int, str]  # estimate, lower bound, pickup before stop p, delivery before d, house
+Floors = dict[tuple[str, str], float | None]  # (vehicle type, house) -> the lot's own cost at the least
+
+
+def _cheapest_inside(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, day: _Day,
+                     lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int, used: Slots,
+                     stored: dict[str, float], slot_s: int, enforce_freshness: bool, lot_cost: LotCost | None,
+                     bound: float, keep: int = 0, floors: Floors | None = None) -> tuple[float, Visits] | None:
+    """The cheapest place for ``lot`` inside vehicle ``v``'s route (``visits``,
+    built as ``day``) whose price (the change in the day's cost) is below
+    ``bound``: the price and the visits; None if none is. ``floors``: the
+    lot's own cost at the least, per vehicle type and house (filled here)."""
+    box = bounds.get(lot.id)
+    vt = net.vehicles[v].type
+    if day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
+        return None
+    if day.room is None:
+        day.room = _room(net, table, vt, day, bounds, enforce_freshness)
+    heads = _heads(net, visits)
+    places = _places(net, table, v, visits, heads, day, lot, box, now=now, stored=stored,
+                     enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep,
+                     floors={} if floors is None else floors)
+    best: tuple[float, Visits] | None = None
+    trials = 0
+    for _, floor, p, d, house in sorted(places):
+        if floor >= (bound if best is None else min(bound, best[0])):
+            continue
+        if trials == MAX_TRIALS:
+            break
+        trials += 1
+        trial = _with_lot(net, visits, heads, p, d, lot, house, profile=vt.profile, now=now,
+                          latest=_latest(lot, box, enforce_freshness))
+        route, deliveries = build_route(net, table, v, start, trial)
+        if not _keeps_rules(net, table, vt, route, deliveries, day, bounds, used=used, slot_s=slot_s,
+                            enforce_freshness=enforce_freshness):
+            continue
+        price = route.cost - day.cost + _lots_cost(net, deliveries, lot_cost) - day.lots_cost
+        if price < bound and (best is None or price < best[0]):
+            best = (price, trial)
+    return best
+
+
+def _heads(net: Network, visits: Visits) -> list[int]:
+    """Index of each stop's first visit (a stop: consecutive visits of one
+    site and kind, as :func:`.schedule.build_route` groups them)."""
+    heads = []
+    for k, (node, _) in enumerate(visits):
+        n = net.nodes[node]
+        if k == 0 or (net.nodes[visits[k - 1][0]].site, net.nodes[visits[k - 1][0]].kind) != (n.site, n.kind):
+            heads.append(k)
+    return heads
+
+
+def _room(net: Network, table: FreshnessTable, vt: VehicleType, day: _Day, bounds: dict[str, LotBounds | None],
+          enforce_freshness: bool) -> list[float]:
+    """How much later each stop of the route (by its index in its stops)
+    may be reached, every rule it and the later stops hold still kept, as
+    far as a cheap bound tells (a delay beyond it surely breaks one; within
+    it the exact checks decide): a stop's waiting absorbs a delay, what is
+    left moves its service and every later one, within each lot's latest
+    pickup, within each lot's budget at its slowest loss, and within the
+    shift end and the working rules (for a type with a break rule, a day
+    that needs no break)."""
+    assert day.route is not None
+    stops, by_lot = day.route.stops, {d.lot_id: d for d in day.deliveries}
+    limit = min(vt.max_work_s or math.inf, vt.break_after_s or math.inf)
+    room = [0.0] * len(stops)
+    room[-1] = max(0.0, min(vt.shift.end - stops[-1].arrival, limit - day.route.duration_s))
+    for k in range(len(stops) - 2, 0, -1):
+        slack = room[k + 1]
+        for lot_id in stops[k].lot_ids:
+            d, lot = by_lot[lot_id], _lot(net, lot_id)
+            if stops[k].kind == "pickup":
+                slack = min(slack, _latest(lot, bounds.get(lot_id), enforce_freshness) - d.picked_up)
+            elif enforce_freshness:
+                slowest = float(table.riding(lot.product, vt).rates.min())
+                slack = min(slack, d.budget_left_s / slowest if slowest > 0 else math.inf)
+        room[k] = stops[k].waiting + max(0.0, slack)
+    return room
+
+
+def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: list[int], day: _Day,
+            lot: HarvestLot, box: LotBounds | None, *, now: int, stored: dict[str, float],
+            enforce_freshness: bool, lot_cost: LotCost | None, keep: int, floors: Floors) -> list[Place]:
+    """The places inside the route worth building: the pickup before stop
+    ``p`` (0-based among the route's stops), reached in time and with room
+    on board; the delivery at a house with room in its cold store, before
+    stop ``d`` for ``p <= d <=`` the trip's next unloading, or appended to
+    that unloading when it is at the same house; neither delaying the stops
+    after it beyond their room (:func:`_room`, by the free-flow times).
+    Each with an estimate of its price (added metres and seconds at the
+    type's rates, the lot's own cost delivered straight after its earliest
+    pickup) and a lower bound of it (the same without the seconds, which
+    waiting may absorb)."""
+    assert day.route is not None and day.room is not None
+    vt = net.vehicles[v].type
+    prof, rush = vt.profile, net.rush.get(vt.profile)
+    stops, room = day.route.stops, day.room  # stops: start, one per head, end
+    sites = [net.nodes[2 * v].site, *(net.nodes[visits[h][0]].site for h in heads), net.nodes[2 * v + 1].site]
+    unloads = [net.nodes[visits[h][0]].kind == "delivery" for h in heads]
+    farm, latest = net.nodes[net.pickup[lot.id]].site, _latest(lot, box, enforce_freshness)
+    boxes, unload_s = lot_boxes(net.case, lot), net.case.settings.packing_service_s
+    houses = []
+    for house, node in net.delivery[lot.id].items():
+        cap = net.case.site_by_id[house].cold_storage_kg
+        if (cap is None or stored[house] + lot.kg <= cap + 1e-9) and (vt.id, house) not in floors:
+            floors[(vt.id, house)] = _own_floor(net, table, vt, lot, house, max(lot.ready, now),
+                                                enforce_freshness=enforce_freshness, lot_cost=lot_cost)
+        if (cap is None or stored[house] + lot.kg <= cap + 1e-9) and floors[(vt.id, house)] is not None:
+            houses.append((house, net.nodes[node].site, floors[(vt.id, house)] or 0.0))
+
+    def full(k: int) -> bool:  # no room for the lot on board after stop k
+        s = stops[k]
+        return s.load_kg + lot.kg > vt.capacity_kg + 1e-6 or bool(vt.capacity_boxes and s.load_boxes + boxes > vt.capacity_boxes)
+
+    def detour(*path: int) -> tuple[int, int, int]:  # metres, seconds, free-flow seconds beyond the direct leg
+        legs = [*zip(path, path[1:], strict=False), (path[-1], path[0])]
+        free = (lambda a, b: int(rush.base[a, b])) if rush is not None else (lambda a, b: net.seconds(prof, a, b))
+        return (sum(net.metres(prof, a, b) for a, b in legs[:-1]) - net.metres(prof, path[0], path[-1]),
+                sum(net.seconds(prof, a, b) for a, b in legs[:-1]) - net.seconds(prof, path[0], path[-1]),
+                sum(free(a, b) for a, b in legs[:-1]) - free(path[0], path[-1]))
+
+    out: list[Place] = []
+    for p in range(len(heads)):
+        if heads[p] < keep or stops[p + 1].arrival < now:
+            continue  # a committed stop, or one under way: nothing goes before it
+        leave = stops[p].departure
+        pick = max(leave + net.drive(prof, sites[p], farm, leave), lot.ready, now)
+        if pick > latest:
+            if p > 0:
+                break  # later stops are left later still
+            continue
+        m_pick, s_pick, f_pick = detour(sites[p], farm, sites[p + 1])
+        if full(p) or (p > 0 and f_pick + lot.service_s > room[p + 1]):
+            continue
+        nxt = next(k for k in range(p, len(heads)) if unloads[k])  # the trip's next unloading
+        for house, h, own in houses:
+            for d in range(p, nxt + 2):
+                merged = d == nxt + 1  # (its room is that before the unloading, checked at d == nxt)
+                if d > p and not merged and full(d):
+                    break
+                if (merged or d == nxt) and (sites[nxt + 1] == h) != merged:
+                    continue  # before the unloading at its own house: the same as merged into it
+                unload = 0 if merged else unload_s
+                if d == p:
+                    metres, secs, free = detour(sites[p], farm, h, sites[p + 1])
+                    secs, late = secs + lot.service_s, free + lot.service_s + unload if p > 0 else 0
+                else:
+                    m_drop, s_drop, f_drop = detour(sites[d], h, sites[d + 1])
+                    metres, secs, late = m_pick + m_drop, s_pick + s_drop + lot.service_s, f_drop + unload
+                if late > room[d + 1]:
+                    continue
+                floor = vt.cost_per_km * metres / 1000 + own
+                out.append((floor + vt.cost_per_hour * max(secs + unload, 0) / 3600, floor, p, d, house))
+    return out
+
+
+def _own_floor(net: Network, table: FreshnessTable, vt: VehicleType, lot: HarvestLot, house: str, pick: int, *,
+               enforce_freshness: bool, lot_cost: LotCost | None) -> float | None:
+    """The lot's own cost picked up at ``pick`` (its earliest) and driven
+    straight to ``house`` (the free-flow time), the least it can cost on
+    ``vt``; None when it spoils even then."""
+    rush = net.rush.get(vt.profile)
+    farm, h = net.nodes[net.pickup[lot.id]].site, net.nodes[net.delivery[lot.id][house]].site
+    drop = pick + lot.service_s + (int(rush.base[farm, h]) if rush is not None else net.seconds(vt.profile, farm, h))
+    consumed = table.consumed(lot, vt, pick, drop)
+    left = table.budget(lot.product) - consumed
+    if enforce_freshness and left < 0:
+        return None
+    if lot_cost is None:
+        return 0.0
+    ref = net.case.product_by_id[lot.product].ref_shelf_life_s
+    return lot_cost(lot, LotDelivery(lot.id, house, "", pick, drop, ref - consumed, left, lot.kg))
+
+
+def _with_lot(net: Network, visits: Visits, heads: list[int], p: int, d: int, lot: HarvestLot, house: str, *,
+              profile: str, now: int, latest: int) -> Visits:
+    """``visits`` with the lot picked up before stop ``p`` and unloaded at
+    ``house`` before stop ``d`` (``d == p``: straight after). Its pickup is
+    held at its ready time, and, first on the route or joining a pickup at
+    the same farm, as late as the next visit's hold allows (the vehicle
+    leaves no earlier than it must); its unloading is not held (on arrival;
+    joining an unloading, at that stop's)."""
+    i = heads[p]
+    j = heads[d] if d < len(heads) else len(visits)
+    pickup = net.pickup[lot.id]
+    hold = max(lot.ready, now)
+    node, held = visits[i]
+    if p == 0 or (net.nodes[node].kind == "pickup" and net.nodes[node].site == net.nodes[pickup].site):
+        hold = max(hold, min(latest, held - net.transit(profile, pickup, node)))
+    return [*visits[:i], (pickup, hold), *visits[i:j], (net.delivery[lot.id][house], 0), *visits[j:]]
+
+
+def _keeps_rules(net: Network, table: FreshnessTable, vt: VehicleType, route: Route, deliveries: list[LotDelivery],
+                 day: _Day, bounds: dict[str, LotBounds | None], *, used: Slots, slot_s: int,
+                 enforce_freshness: bool) -> bool:
+    """Every rule holds on the changed route: shift, working rules, load,
+    and for every lot (a lot over a bound before the change no worse)
+    pickup window and box, opening hours, budget (with the wait at ambient
+    at a house that does not pre-cool) and the intake of its slot."""
+    first, last = route.stops[0].departure, route.stops[-1].arrival
+    if first < vt.shift.start or last > vt.shift.end:
+        return False
+    if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
+        return False  # a longer day than the working rules allow (with a break rule: one needing no break)
+    if any(s.load_kg > vt.capacity_kg + 1e-6 or (vt.capacity_boxes and s.load_boxes > vt.capacity_boxes)
+           for s in route.stops):
+        return False
+    before = {d.lot_id: d for d in day.deliveries}
+    for d in deliveries:
+        lot, old = _lot(net, d.lot_id), before.get(d.lot_id)
+        box = bounds.get(d.lot_id)
+        latest = _latest(lot, box, enforce_freshness)
+        if d.picked_up > latest and (old is None or d.picked_up > old.picked_up):
+            return False
+        if not net.case.site_by_id[d.packing_house].is_open(d.delivered):
+            return False
+        if enforce_freshness and not _fresh(net, table, lot, d, old):
+            return False
+    return _intake_holds(net, deliveries, day.deliveries, used=used, slot_s=slot_s)
+
+
+def _fresh(net: Network, table: FreshnessTable, lot: HarvestLot, d: LotDelivery, old: LotDelivery | None) -> bool:
+    """The lot's budget lasts until its unloading and, at a house that does
+    not pre-cool, its first freight (or, already over, it is no worse)."""
+    left = d.budget_left_s - ambient_wait(net.case, table, d, lot.product)[0]
+    if left >= 0:
+        return True
+    return old is not None and left >= old.budget_left_s - ambient_wait(net.case, table, old, lot.product)[0]
+
+
+def _intake_holds(net: Network, deliveries: list[LotDelivery], old: list[LotDelivery], *, used: Slots,
+                  slot_s: int) -> bool:
+    """Every slot the changed route unloads in stays within its house's
+    intake, the other routes' deliveries counted (a slot over it before the
+    change no fuller)."""
+    mine: Slots = defaultdict(float)
+    for d in old:
+        mine[(d.packing_house, d.delivered // slot_s)] -= d.kg
+    for d in deliveries:
+        mine[(d.packing_house, d.delivered // slot_s)] += d.kg
+    for key, change in mine.items():
+        intake = net.case.site_by_id[key[0]].intake_kg_per_hour
+        total = used[key] + change
+        if intake is not None and change > 1e-9 and total > intake * slot_s / 3600 + 1e-9:
+            return False
+    return True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from planner.routing import RoutingParams, check_result, route_pickups
+from planner.routing import Reason, RoutingParams, RoutingResult, check_result, route_pickups
 from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable
 from planner.routing.network import build_network
 from planner.routing.reinsert import reinsert
+from planner.routing.result import UnassignedLot
 from planner.routing.schedule import build_route
 from planner.travel import GreatCircleProvider
 
@@ -85,3 +86,112 @@ def test_a_search_that_finds_nothing_in_time_still_gives_a_plan(monkeypatch):  #
     assert {d.lot_id for d in result.deliveries} >= {"A", "B"}
     for u in result.unassigned:
         assert u.reason is Reason.FLEET_EXHAUSTED and "no plan within its time limit" in u.detail
+
+
+# Inside a trip. Farms on the road out of the packing house (ph at 0 km):
+# f1 at 2 km, f2 at 4 km, f3 at 6 km (100 s a km). The motorbike's trip picks
+# up A at f1 at 4:00 (leaving ph at 3:56:40), C at f3 at 4:11:40 (2 km + A's
+# 5 min), unloads both at ph at 4:26:40 (6 km + C's 5 min) for 10 min and
+# ends there at 4:36:40. B at f2 lies on the way: between A and C it adds no
+# metre, only its 5 min of loading, so C is picked up at 4:16:40, both
+# unloaded with B at 4:31:40, the day ends at 4:41:40.
+H = 3600
+UNLOAD = 4 * H + 1600  # the trip's unloading
+
+
+def _trip(rk, *, a=None, b=None, c=None, shift=(3, 14), intake=None):
+    sites = [rk.ph(intake_kg_per_hour=intake), rk.site("f1", 2.0), rk.site("f2", 4.0), rk.site("f3", 6.0)]
+    lots = [rk.lot("A", "f1", 50, **(a or {})), rk.lot("B", "f2", 50, **(b or {})),
+            rk.lot("C", "f3", 50, **(c or {}))]
+    case = rk.case(sites, [rk.vehicle(shift=shift)], lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    ph = {k: next(iter(net.delivery[k].values())) for k in "ABC"}
+    routes = [[(net.pickup["A"], 4 * H), (net.pickup["C"], 4 * H + 700), (ph["A"], UNLOAD), (ph["C"], UNLOAD)]]
+    return case, net, table, bounds, routes, ph
+
+
+def _placed(case, net, table, bounds, routes, ph, **kw):
+    """Reinsert B; the route's visits as names (pX pickup, dX delivery) and
+    the checker's findings on the plan."""
+    added = reinsert(net, table, routes, [4 * H - 200], [lot for lot in case.lots if lot.id == "B"], bounds,
+                     now=0, slot_s=H, **kw)
+    route, deliveries = build_route(net, table, 0, 4 * H - 200, routes[0])
+    unassigned = [UnassignedLot("B", Reason.FLEET_EXHAUSTED, "no place", 50.0)] if not added else []
+    problems = check_result(case, RoutingResult([route], deliveries, unassigned))
+    names = {net.pickup[k]: f"p{k}" for k in "ABC"} | {n: f"d{k}" for k, n in ph.items()}
+    return added, [names[n] for n, _ in routes[0]], route, problems
+
+
+def test_a_lot_on_the_way_is_picked_up_inside_the_trip(rk):
+    # B must be picked up by 4:10 and the shift ends at 4:42: picked up after
+    # C (4:20) is too late, before A the day ends at 4:45, a trip of its own
+    # after 4:36:40 cannot be; between A and C it is picked up at 4:08:20
+    case, net, table, bounds, routes, ph = _trip(rk, b={"latest_h": 4 + 600 / H}, shift=(3, 4.7))
+    added, order, route, problems = _placed(case, net, table, bounds, routes, ph)
+    assert added == ["B"] and problems == []
+    assert order == ["pA", "pB", "pC", "dA", "dC", "dB"]  # unloaded with A and C: one stop
+    assert [s.kind for s in route.stops] == ["start", "pickup", "pickup", "pickup", "delivery", "end"]
+    assert route.stops[2].departure == 4 * H + 800 and route.stops[4].arrival == UNLOAD + 300
+    assert route.stops[-1].arrival == 4 * H + 2500 and route.km == 12.0
+
+
+def test_the_intake_counts_the_route_s_own_unloading_once(rk):
+    # 150 kg an hour: A, C and B unloaded together fill the 4:00 slot exactly
+    added, order, _, problems = _placed(*_trip(rk, intake=150.0))
+    assert added == ["B"] and problems == [] and order == ["pA", "pB", "pC", "dA", "dC", "dB"]
+    # 100 kg an hour: A and C fill it; B comes on a trip of its own (ph 4:36:40,
+    # f2 4:43:20, back 4:55), waiting for the 5:00 slot
+    case, net, table, bounds, routes, ph = _trip(rk, intake=100.0)
+    added, order, route, problems = _placed(case, net, table, bounds, routes, ph)
+    assert added == ["B"] and problems == [] and order == ["pA", "pC", "dA", "dC", "pB", "dB"]
+    assert route.stops[-2].departure == 5 * H + 600
+
+
+def test_a_place_inside_that_makes_a_later_lot_late_is_not_taken(rk):
+    # C may be picked up until 4:13:20: B between A and C would make it 4:16:40;
+    # after C, on the way back, C keeps its time (no metre more either)
+    added, order, _, problems = _placed(*_trip(rk, c={"latest_h": 4 + 800 / H}))
+    assert added == ["B"] and problems == [] and order == ["pA", "pC", "pB", "dA", "dC", "dB"]
+    # C harvested so long before that its budget (6 h at 30 C) ends at 4:29:10:
+    # anywhere inside the trip B delays its unloading to 4:31:40; a trip of its own
+    ready = (UNLOAD + 150 - 6 * H) / H
+    added, order, _, problems = _placed(*_trip(rk, c={"ready_h": ready, "latest_h": 5}))
+    assert added == ["B"] and problems == [] and order == ["pA", "pC", "dA", "dC", "pB", "dB"]
+
+
+def test_the_price_of_a_place_inside_counts_the_later_lots(rk):
+    # Two trips: A at f3 (ph 3:50 - f3 4:00 - ph 4:15, unloaded to 4:25), then
+    # C at f1 (4:28:20, ph 4:36:40). B at f2 on the way to A adds 5 min and no
+    # metre but unloads A 5 min later; inside the trip to C (before or after C,
+    # alike) it adds 4 km (8,000 + 400 s at 30,000 an hour). By the routes'
+    # cost alone the first; when A's unloading after 4:15 costs 100,000 the second
+    sites = [rk.ph(), rk.site("f1", 2.0), rk.site("f2", 4.0), rk.site("f3", 6.0)]
+    lots = [rk.lot("A", "f3", 50), rk.lot("B", "f2", 50), rk.lot("C", "f1", 50)]
+    case = rk.case(sites, [rk.vehicle()], lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    ph = {k: next(iter(net.delivery[k].values())) for k in "ABC"}
+    names = {net.pickup[k]: f"p{k}" for k in "ABC"} | {n: f"d{k}" for k, n in ph.items()}
+    first = [(net.pickup["A"], 4 * H), (ph["A"], 4 * H + 900), (net.pickup["C"], 4 * H + 1700),
+             (ph["C"], 4 * H + 1900)]
+
+    def late_a(lot, d):
+        return 100_000.0 if lot.id == "A" and d.delivered > 4 * H + 900 else 0.0
+
+    b = [lot for lot in case.lots if lot.id == "B"]
+    by_route = [list(first)]
+    assert reinsert(net, table, by_route, [4 * H - 600], b, bounds, now=0, slot_s=H) == ["B"]
+    order = [names[n] for n, _ in by_route[0]]
+    assert order.index("pB") < order.index("dA") and order[:4].count("dB") == 1
+    by_day = [list(first)]
+    assert reinsert(net, table, by_day, [4 * H - 600], b, bounds, now=0, slot_s=H, lot_cost=late_a) == ["B"]
+    order = [names[n] for n, _ in by_day[0]]
+    assert order[:2] == ["pA", "dA"] and set(order[2:4]) == {"pB", "pC"} and order[4:] == ["dC", "dB"]
+    for visits in (by_route[0], by_day[0]):
+        route, deliveries = build_route(net, table, 0, 4 * H - 600, visits)
+        assert check_result(case, RoutingResult([route], deliveries, [])) == []
