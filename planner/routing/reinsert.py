@@ -40,6 +40,7 @@ unloaded after its pre-cooling target, its loss), the new lot's included.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,8 @@ from .result import LotDelivery, Route
 from .schedule import Visits, build_route
 
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
-MAX_TRIALS = 6  # places inside one route built per lot, cheapest estimate first (measured: see _cheapest_inside)
+MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_inside)
+INSIDE_PER_TRIP = 5.0  # the places inside the routes take about 5 times the trips' search (the embedded day)
 
 Slots = dict[tuple[str, int], float]  # kg unloaded per (packing house, intake slot)
 
@@ -94,6 +96,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         _count(day.deliveries, used, stored, slot_s, 1)
     inserted = []
     queue = sorted(lots, key=lambda lot: (-lot.value, lot.id))
+    pace = _Pace()
     for k, lot in enumerate(queue):
         if deadline is not None and deadline.expired():
             if untried is not None:
@@ -101,12 +104,20 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             break
         if poll is not None:
             poll()
-        best = _cheapest_place(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
-                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost,
-                               keep=keep or {})
+        clock = time.perf_counter if deadline is None else deadline.clock
+        began = clock()
+        best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
+                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost)
+        pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
+        if deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1):
+            began = clock()
+            best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
+                                     stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
+                                     lot_cost=lot_cost, keep=keep or {})
+            pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             continue
-        v, visits = best
+        _, v, visits = best
         _count(days[v].deliveries, used, stored, slot_s, -1)
         routes[v] = visits
         days[v] = _built(net, table, v, starts[v], visits, lot_cost)
@@ -115,13 +126,15 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     return inserted
 
 
-def _cheapest_place(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int], days: list[_Day],
-                    lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int, used: Slots,
-                    stored: dict[str, float], slot_s: int, enforce_freshness: bool, lot_cost: LotCost | None,
-                    keep: Mapping[int, int]) -> tuple[int, Visits] | None:
-    """The vehicle and visits of the cheapest place for ``lot``: the trips at
-    the end of the days first (they bound the places inside the routes)."""
-    best: tuple[float, int, Visits] | None = None
+Option = tuple[float, int, Visits]  # the change in the day's cost, the vehicle, its new visits
+
+
+def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
+                    days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
+                    used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
+                    lot_cost: LotCost | None) -> Option | None:
+    """The cheapest trip for ``lot`` at the end of a vehicle's day."""
+    best: Option | None = None
     idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
     for v in range(len(net.vehicles)):
         if not routes[v]:
@@ -133,6 +146,14 @@ def _cheapest_place(net: Network, table: FreshnessTable, routes: list[Visits], s
                                 lot_cost=lot_cost)
         if option is not None and (best is None or option[0] - days[v].cost < best[0]):
             best = (option[0] - days[v].cost, v, option[1])
+    return best
+
+
+def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
+                      days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
+                      *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
+                      lot_cost: LotCost | None, keep: Mapping[int, int]) -> Option | None:
+    """The cheapest place for ``lot`` inside a route if cheaper than ``best``, else ``best``."""
     floors: Floors = {}
     for v in range(len(net.vehicles)):
         if not routes[v]:
@@ -143,7 +164,26 @@ def _cheapest_place(net: Network, table: FreshnessTable, routes: list[Visits], s
                                   keep=keep.get(v, 0), floors=floors)
         if inside is not None:
             best = (inside[0], v, inside[1])
-    return None if best is None else (best[1], best[2])
+    return best
+
+
+@dataclass(slots=True)
+class _Pace:
+    """Seconds the two searches have taken so far. With a deadline, a lot's
+    places inside the routes are searched only while the time left holds
+    that search and twice the trips' search for every lot after it: the
+    end-of-day trips of the lots not yet tried come first (a lot the
+    deadline leaves untried is left out)."""
+
+    trips_s: float = 0.0
+    lots: int = 0
+    inside_s: float = 0.0
+    insides: int = 0
+
+    def inside_fits(self, left: float, after: int) -> bool:
+        trip = self.trips_s / max(self.lots, 1)
+        inside = self.inside_s / self.insides if self.insides else INSIDE_PER_TRIP * trip
+        return left > inside + 2 * trip * after
 
 
 def _built(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits,
