@@ -16,11 +16,15 @@ lot still out (most valuable first) is tried
   where the trip already unloads adds no stop there). Every later stop
   moves later (a stop's held service start, ``service_after``, is only a
   lower bound, so a delay moves it), so the whole changed route is checked
-  again. The places are ranked by a cheap estimate (the added metres and
-  seconds, the lot's own cost delivered straight away) and at most
-  ``MAX_TRIALS`` per route are built; a place whose lower bound (the added
-  metres, the lot's own cost) is no cheaper than the best place found is
-  not built.
+  again. A place that surely delays a later stop beyond its room (its
+  waiting, its lots' latest pickups and budgets, the shift end and the
+  working rules: :func:`_room`) is not considered; the others are ranked by
+  a cheap estimate (the added metres and seconds, the lot's own cost
+  delivered straight away) and at most ``MAX_TRIALS`` per route are built,
+  none whose lower bound (the added metres, the lot's own cost) is no
+  cheaper than the best place found. With a deadline, the places inside
+  are searched only while the time left also holds the end-of-day trips
+  of every lot still queued (:class:`_Pace`).
 
 The lot is kept at the cheapest place where every rule still holds exactly,
 for every lot of the changed route: pickup window and freshness box, the

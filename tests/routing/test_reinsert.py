@@ -195,3 +195,25 @@ def test_the_price_of_a_place_inside_counts_the_later_lots(rk):
     for visits in (by_route[0], by_day[0]):
         route, deliveries = build_route(net, table, 0, 4 * H - 600, visits)
         assert check_result(case, RoutingResult([route], deliveries, [])) == []
+
+
+def test_short_of_time_the_places_inside_give_way_to_the_trips(rk):
+    # a clock that moves a second each time it is read: the end-of-day trips
+    # of B take 1 s, so the places inside (guessed at 5 times that) are
+    # searched with 10 s left, not with 5 (B's only place is inside: none)
+    from planner.routing.deadline import Deadline
+
+    class Ticking:
+        def __init__(self) -> None:
+            self.t = 0.0
+
+        def __call__(self) -> float:
+            self.t += 1.0
+            return self.t
+
+    for limit, placed in ((5.0, []), (20.0, ["B"])):
+        case, net, table, bounds, routes, ph = _trip(rk, b={"latest_h": 4 + 600 / H}, shift=(3, 4.7))
+        clock = Ticking()
+        deadline = Deadline(limit, clock)
+        added, _, _, problems = _placed(case, net, table, bounds, routes, ph, deadline=deadline)
+        assert added == placed and problems == []
