@@ -665,7 +665,8 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
                                                   late_weight=params.precool_late_weight)
         for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
-                               deadline=deadline, lot_cost=priced, untried=untried):
+                               deadline=deadline, lot_cost=priced, untried=untried,
+                               keep={v: len(stops) for v, stops in data.fixed.items()}):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     stats: dict[str, float] = {}
@@ -695,9 +696,9 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     judge = _Judge(net, table, solved.starts, params, data)
 
-    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot]) -> list[str]:
+    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
         return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
-                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced)
+                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles)
 
     steps = params.improve_steps if params.improve_steps is not None else (
         IMPROVE_STEPS if params.solution_limit is not None else None)
@@ -723,20 +724,30 @@ class _Judge:
         self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float]] = {}
 
     def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float]:
+        """The route's cost with its lots', its deliveries and its share (a
+        cost of infinity when it leaves its shift or working day)."""
         key = (v, tuple(visits))
         if key not in self.memo:
             if len(self.memo) > 20_000:
                 self.memo.clear()
             route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
+            vt = self.net.vehicles[v].type
+            inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
+                      and route.duration_s <= min(vt.max_work_s or route.duration_s,
+                                                  vt.break_after_s or route.duration_s))
             share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
-            self.memo[key] = (route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds), ds, share)
+            cost = route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds) if inside else math.inf
+            self.memo[key] = (cost, ds, share)
         return self.memo[key]
 
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
-        """The day's cost of ``routes``, None when the exact checks reject them."""
+        """The day's cost of ``routes``, None when the exact checks reject
+        them (or a route leaves its shift or its working day: with a break
+        rule, a day that needs no break, as the extra trips place lots)."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
         deliveries = [d for _, ds, _ in built for d in ds]
-        if _violations_of(self.net, self.table, deliveries, self.params, self.data):
+        if any(c == math.inf for c, _, _ in built) or _violations_of(self.net, self.table, deliveries, self.params,
+                                                                     self.data):
             return None
         served = {d.lot_id for d in deliveries}
         busiest = max((share for _, _, share in built), default=0.0)

@@ -72,8 +72,9 @@ class RoutingParams:
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
-    packing-house intake) reject lots (a plan they accept ends the rounds); ``reinsert`` then tries every lot still
-    left out as one more trip at the end of a vehicle's day (see :mod:`.reinsert`).
+    packing-house intake) reject lots (a plan they accept ends the rounds); ``reinsert`` then places every lot still
+    left out where the day's cost grows least, inside a route or as one more trip at the end of a
+    vehicle's day, the whole changed route re-checked exactly (see :mod:`.reinsert`).
     ``repair_time_share`` of the search's time goes to the repair rounds, and
     the search ends ``close_time_share`` of ``time_limit_s`` before the limit,
     kept for the steps after it (see :mod:`.deadline`), and

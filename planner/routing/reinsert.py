@@ -46,7 +46,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..domain import HarvestLot, VehicleType
@@ -83,7 +83,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              lots: Sequence[HarvestLot], bounds: dict[str, LotBounds | None], *, now: int,
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
-             untried: list[str] | None = None, keep: Mapping[int, int] | None = None) -> list[str]:
+             untried: list[str] | None = None, keep: Mapping[int, int] | None = None,
+             vehicles: Collection[int] | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -92,7 +93,9 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     stops); a visit served before ``now`` is never delayed either. ``poll``
     is called once per lot (what it raises, a cancel, stops the work); once
     ``deadline`` has passed no further lot is tried (the lots not reached
-    stay out, their ids appended to ``untried``)."""
+    stay out, their ids appended to ``untried``). ``vehicles``: the only
+    routes tried (None: all; empty vehicles are always tried, one per type)."""
+    tried = [v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
     days = [_built(net, table, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
     used: Slots = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
@@ -111,13 +114,13 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         clock = time.perf_counter if deadline is None else deadline.clock
         began = clock()
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
-                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost)
+                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried)
         pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
         if deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1):
             began = clock()
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                     lot_cost=lot_cost, keep=keep or {})
+                                     lot_cost=lot_cost, keep=keep or {}, tried=tried)
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             continue
@@ -136,18 +139,19 @@ Option = tuple[float, int, Visits]  # the change in the day's cost, the vehicle,
 def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                     days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
                     used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                    lot_cost: LotCost | None) -> Option | None:
-    """The cheapest trip for ``lot`` at the end of a vehicle's day."""
+                    lot_cost: LotCost | None, tried: Sequence[int]) -> Option | None:
+    """The cheapest trip for ``lot`` at the end of the day of a vehicle of ``tried``."""
     best: Option | None = None
     idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
-    for v in range(len(net.vehicles)):
+    for v in tried:
         if not routes[v]:
             if net.vehicles[v].type.id in idle:
                 continue
             idle.add(net.vehicles[v].type.id)
         option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                 used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                lot_cost=lot_cost)
+                                lot_cost=lot_cost, last_unloading=max((d.delivered for d in days[v].deliveries),
+                                                                      default=None))
         if option is not None and (best is None or option[0] - days[v].cost < best[0]):
             best = (option[0] - days[v].cost, v, option[1])
     return best
@@ -156,10 +160,10 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
 def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                       days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
                       *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                      lot_cost: LotCost | None, keep: Mapping[int, int]) -> Option | None:
-    """The cheapest place for ``lot`` inside a route if cheaper than ``best``, else ``best``."""
+                      lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int]) -> Option | None:
+    """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper than ``best``, else ``best``."""
     floors: Floors = {}
-    for v in range(len(net.vehicles)):
+    for v in tried:
         if not routes[v]:
             continue
         inside = _cheapest_inside(net, table, v, starts[v], routes[v], days[v], lot, bounds, now=now, used=used,
@@ -231,16 +235,21 @@ def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
                    stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                   lot_cost: LotCost | None = None) -> tuple[float, Visits, str, int, float] | None:
+                   lot_cost: LotCost | None = None, last_unloading: int | None = None
+                   ) -> tuple[float, Visits, str, int, float] | None:
     """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
     price (the route's cost plus ``lot_cost`` of the lot's delivery), the
     visits, the packing house, the unloading time and the route's cost; None
-    if none fits."""
+    if none fits. ``last_unloading``: when the route's last unloading starts
+    as built (a lot placed inside the route delays the visits after it
+    beyond the times they hold); the trip starts after it."""
     vt = net.vehicles[v].type
     if not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
     pickup = net.pickup[lot.id]
     last_node, last_t = visits[-1] if visits else (2 * v, max(start, vt.shift.start, now))
+    if visits and last_unloading is not None:
+        last_t = max(last_t, last_unloading)
     t_pick = max(last_t + net.transit(vt.profile, last_node, pickup), lot.ready, now)
     if t_pick > _latest(lot, box, enforce_freshness):
         return None
@@ -266,6 +275,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
             route, deliveries = build_route(net, table, v, start, trial)
             if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
                 break  # a longer day than the working rules allow (with a break rule: one needing no break)
+            if route.stops[-1].arrival > vt.shift.end or deliveries[-1].delivered // slot_s != t_drop // slot_s:
+                break  # as built, later than planned here (the exact checks would refuse it)
             left = deliveries[-1].budget_left_s - ambient_wait(net.case, table, deliveries[-1], lot.product)[0]
             if enforce_freshness and left < 0:
                 break  # waiting longer only spends more

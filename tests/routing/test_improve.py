@@ -73,7 +73,7 @@ def test_a_plan_the_checks_reject_is_never_taken(rk):
         calls.append(1)
         return 1.0 if rs == first else None
 
-    done = improve(net, first, data.lots, evaluate=evaluate, insert=lambda rs, lots: [], deadline=Deadline.after(5.0),
+    done = improve(net, first, data.lots, evaluate=evaluate, insert=lambda rs, lots, vehicles: [], deadline=Deadline.after(5.0),
                    seed=1, late=lambda rs: set(), steps=20)
     assert done.routes == first and done.kept == 0 and done.steps == 20 and len(calls) == 21
 

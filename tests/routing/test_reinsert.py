@@ -217,3 +217,26 @@ def test_short_of_time_the_places_inside_give_way_to_the_trips(rk):
         deadline = Deadline(limit, clock)
         added, _, _, problems = _placed(case, net, table, bounds, routes, ph, deadline=deadline)
         assert added == placed and problems == []
+
+
+def test_a_trip_at_the_end_of_a_day_starts_after_the_last_unloading_as_built(rk):
+    """A's visits hold 04:00 for its pickup and for its unloading, but built
+    the unloading starts 04:10 (5 min loading, 300 s each way): a trip for B
+    (150 kg, no room beside A on a 200 kg motorbike) then unloads at 04:41:40
+    and ends 04:51:40, past a shift ending 04:45, so B stays out; it fits a
+    shift ending 05:00. (From the held 04:00 it seemed to end 04:41:40.)"""
+    for shift_end, placed in ((4.75, []), (5.0, ["B"])):
+        case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)],
+                       [rk.vehicle(shift=(3, shift_end))], [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150)])
+        lots = list(case.lots)
+        net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                            max_packing_houses=1)
+        table = FreshnessTable(case)
+        bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+        (d_a,) = net.delivery["A"].values()
+        routes = [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR)]]
+        start = 4 * rk.HOUR - 300
+        assert build_route(net, table, 0, start, routes[0])[1][0].delivered == 4 * rk.HOUR + 600
+        assert reinsert(net, table, routes, [start], lots[1:], bounds, now=0, slot_s=3600) == placed
+        route = build_route(net, table, 0, start, routes[0])[0]
+        assert route.stops[-1].arrival <= shift_end * rk.HOUR
