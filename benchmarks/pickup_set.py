@@ -120,6 +120,10 @@ def instances() -> dict[str, Callable[[], Case]]:
 
 
 def code_version() -> str:
+    """The git version of the code, or BENCH_CODE_VERSION for a copy outside git
+    (a `git archive` snapshot run while the working tree changes)."""
+    if os.environ.get("BENCH_CODE_VERSION"):
+        return os.environ["BENCH_CODE_VERSION"]
     try:
         out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
                              capture_output=True, text=True, check=True)

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pickup_set import _scaled_day  # type: ignore[import-not-found]
+from pickup_set import _load, _scaled_day, code_version  # type: ignore[import-not-found]
 
 from planner.routing import RoutingParams, route_pickups
 from planner.routing.engine import PartJob, solve_part
@@ -60,9 +60,9 @@ def run(case: Any, params: RoutingParams, workers: int, seed: int) -> tuple[dict
             parts.extend(r.seconds for r, _ in out)
             return [r for r, _ in out]
 
-        wall = time.perf_counter()
+        load_before, wall = _load(), time.perf_counter()
         result = route_pickups(case, params=params, seed=seed, mapper=mapper)
-        wall = time.perf_counter() - wall
+        wall, load_after = time.perf_counter() - wall, _load()
     plan = [(r.vehicle_id, [(s.site, s.kind, s.arrival, s.lot_ids) for s in r.stops]) for r in result.routes]
     row = {
         "workers": workers, "lots": len(case.lots), "catchments": int(result.stats.get("catchments", 0)),
@@ -71,6 +71,8 @@ def run(case: Any, params: RoutingParams, workers: int, seed: int) -> tuple[dict
         "unassigned": len(result.unassigned), "day_cost": round(result.day_cost),
         "catchment_s": [round(s, 2) for s in parts],
         "expected_8_workers_s": round(makespan(parts, 8), 1), "expected_32_workers_s": round(makespan(parts, 32), 1),
+        "solution_limit": params.solution_limit, "version": code_version(), "load_before": load_before,
+        "load_after": load_after,
     }
     return row, plan
 
@@ -98,11 +100,13 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "province_day.json").write_text(json.dumps(rows, indent=1) + "\n")
-    lines = ["| workers | lots | catchments | wall s | main peak MiB | worker peak MiB | routed | unassigned | "
-             "same plan | expected 8 workers s | expected 32 workers s |", "|" + "---|" * 11]
-    lines += [f"| {r['workers']} | {r['lots']:,} | {r['catchments']} | {r['wall_s']} | {r['main_peak_mib']} | "
-              f"{r['worker_peak_mib']} | {r['routed']:,} | {r['unassigned']:,} | {r['same_plan_as_first']} | "
-              f"{r['expected_8_workers_s']} | {r['expected_32_workers_s']} |" for r in rows]
+    lines = ["| workers | lots | catchments | solution limit | wall s | main peak MiB | worker peak MiB | routed | "
+             "unassigned | same plan | expected 8 workers s | expected 32 workers s | load (1 min) | version |",
+             "|" + "---|" * 14]
+    lines += [f"| {r['workers']} | {r['lots']:,} | {r['catchments']} | {r['solution_limit']} | {r['wall_s']} | "
+              f"{r['main_peak_mib']} | {r['worker_peak_mib']} | {r['routed']:,} | {r['unassigned']:,} | "
+              f"{r['same_plan_as_first']} | {r['expected_8_workers_s']} | {r['expected_32_workers_s']} | "
+              f"{r['load_before'].split()[0]}-{r['load_after'].split()[0]} | {r['version']} |" for r in rows]
     (RESULTS / "province_day.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -47,7 +47,6 @@ FAST_START_BUILDS = 10.0  # parallel cheapest insertion's first plan: about 8 mo
 FIRST_PLAN_BUILDS = 2.0  # the fast start's first plan from scratch: 2.4 model builds on the embedded day (quiet)
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
 MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
-IMPROVE_STEPS = 200  # ruin-and-recreate steps under solution_limit (a bound by work, not time)
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -666,7 +665,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
         for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
                                deadline=deadline, lot_cost=priced, untried=untried,
-                               keep={v: len(stops) for v, stops in data.fixed.items()}):
+                               keep={v: len(stops) for v, stops in data.fixed.items()}, inside=not from_empty):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     stats: dict[str, float] = {}
@@ -700,8 +699,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
                         enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles)
 
-    steps = params.improve_steps if params.improve_steps is not None else (
-        IMPROVE_STEPS if params.solution_limit is not None else None)
+    steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
     done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
                    late=judge.late, keep=frozenset(data.mandatory), steps=steps)

@@ -12,7 +12,8 @@ neighbours) and re-inserts every lot out of the plan, most valuable first,
 where the day's cost grows least; the new plan replaces the current one when
 it costs less (a descent: the OR-Tools search before it has already done the
 wide moves). The same plan, seed and deadline-free work bound (``steps``)
-give the same result.
+give the same result. It stops early once ``STALL_STEPS`` steps in a row
+(plus two per lot) found nothing cheaper.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .schedule import Visits
 Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: the exact checks reject it
 # place lots in the routes (in place), trying only the given routes' vehicles (and empty ones)
 Insert = Callable[[list[Visits], list[HarvestLot], set[int]], list[str]]
+STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot) that end the search
 NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besides its own)
 
 
@@ -75,8 +77,10 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         return Improved(current, float("inf"), 0, 0)
     tried = kept = 0
     hot = late(current)
-    while not deadline.expired() and (steps is None or tried < steps):
+    stall, since = STALL_STEPS + 2 * len(by_id), 0
+    while not deadline.expired() and (steps is None or tried < steps) and since < stall:
         tried += 1
+        since += 1
         routed = _routed(net, current)
         movable = sorted(lid for lid in routed if lid not in keep)
         if not movable:
@@ -98,7 +102,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
                                                                                      near))
         value = evaluate(trial)
         if value is not None and value < cost - 1e-6:
-            current, cost, kept = trial, value, kept + 1
+            current, cost, kept, since = trial, value, kept + 1, 0
             hot = late(current)
     return Improved(current, cost, tried, kept)
 
@@ -106,8 +110,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
 def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str, list[str]]) -> set[int]:
     """The routes a step re-inserts into: those that held ``lots`` and those
     of the ``NEAR_ROUTES`` nearest routed lots of each (a lot rarely goes far
-    from its neighbours; trying every route made a step on the embedded day
-    five times slower)."""
+    from its neighbours; trying every route, the embedded day's 30 s solve
+    made 37 steps in its share of the time against 126)."""
     owner = {net.nodes[n].lot.id: v for v, r in enumerate(routes) for n, _ in r}  # type: ignore[union-attr]
     out = {owner[lid] for lid in lots if lid in owner}
     for lid in lots:

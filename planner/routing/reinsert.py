@@ -84,7 +84,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
              untried: list[str] | None = None, keep: Mapping[int, int] | None = None,
-             vehicles: Collection[int] | None = None) -> list[str]:
+             vehicles: Collection[int] | None = None, inside: bool = True) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -94,7 +94,10 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     is called once per lot (what it raises, a cancel, stops the work); once
     ``deadline`` has passed no further lot is tried (the lots not reached
     stay out, their ids appended to ``untried``). ``vehicles``: the only
-    routes tried (None: all; empty vehicles are always tried, one per type)."""
+    routes tried (None: all; empty vehicles are always tried, one per type).
+    ``inside`` False: trips at the end of a day only (building a whole day
+    from empty days: 240 lots in 2.4 s against 13-17 s with the places
+    inside, more than a short limit leaves)."""
     tried = [v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
     days = [_built(net, table, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
     used: Slots = defaultdict(float)
@@ -116,7 +119,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
                                slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried)
         pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
-        if deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1):
+        if inside and (deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1)):
             began = clock()
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,

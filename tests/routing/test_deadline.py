@@ -160,7 +160,9 @@ def test_no_model_is_built_when_the_time_left_holds_no_first_plan(monkeypatch) -
     (2 x 1.5 = 3 s) plus the fast start's first plan (2 builds): a model stopped
     mid-construction would leave most lots to the extra trips with no time for
     them, so none is built and the extra trips route every lot. Under a
-    solution limit (plans bounded by work, not time) the model is built."""
+    solution limit (plans bounded by work, not time) the model is built.
+    (Without the ruin-and-recreate search's share, which would leave the
+    search less still.)"""
     clock = FakeClock()
     real = engine.build_network
     built: list[int] = []
@@ -177,10 +179,11 @@ def test_no_model_is_built_when_the_time_left_holds_no_first_plan(monkeypatch) -
     monkeypatch.setattr(engine, "build_network", slow_network)
     monkeypatch.setattr(engine, "PickupModel", Counted)
     case = _case()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert built == [] and check_result(case, result) == []
     assert {d.lot_id for d in result.deliveries} == {"A", "B"}
-    bounded = route_pickups(case, params=RoutingParams(time_limit_s=10.0, solution_limit=5), seed=1,
+    bounded = route_pickups(case, params=RoutingParams(time_limit_s=10.0, solution_limit=5, improve_time_share=0.0),
+                            seed=1,
                             deadline=Deadline.after(10.0, clock=clock))
     assert built and {d.lot_id for d in bounded.deliveries} == {"A", "B"}

@@ -51,12 +51,12 @@ def _recording(monkeypatch, clock: FakeClock, *, build_s: float, fail: set[str])
 
 def test_a_round_0_that_found_nothing_leaves_all_that_is_left_to_a_fast_start(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Round 0 (parallel cheapest insertion) spends its 70 % of the 9 s before
-    the reserve and finds nothing: the next solve starts fast with the 2.7 s
+    the reserve (no ruin-and-recreate share here) and finds nothing: the next solve starts fast with the 2.7 s
     left, and its plan (not the extra trips) is the day."""
     clock = FakeClock()
     calls = _recording(monkeypatch, clock, build_s=0.0, fail={PCI})
     case = _case()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert [c[0] for c in calls] == [PCI, engine.FAST_START]
     assert calls[0][1] == pytest.approx(0.7 * 9.0) and calls[1][1] == pytest.approx(0.3 * 9.0)
@@ -72,13 +72,13 @@ def test_a_slow_model_build_leaves_too_little_for_the_configured_first_plan(monk
     clock = FakeClock()
     calls = _recording(monkeypatch, clock, build_s=1.0, fail=set())
     case = _case()
-    slow = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+    slow = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                          deadline=Deadline.after(10.0, clock=clock))
     assert calls[0] == (engine.FAST_START, pytest.approx(9.0 - 1.0))
     assert slow.stats["fast_start"] == 1.0 and check_result(case, slow) == []
     calls.clear()
     quick_clock = FakeClock()
     calls = _recording(monkeypatch, quick_clock, build_s=0.1, fail=set())
-    quick = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
+    quick = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                           deadline=Deadline.after(10.0, clock=quick_clock))
     assert calls[0][0] == PCI and quick.stats["fast_start"] == 0.0
