@@ -12,8 +12,9 @@ from planner.routing.schedule import build_route
 from planner.travel import GreatCircleProvider
 
 
-def _setup(rk, intake=None, budget_h=6.0):
-    case = rk.case([rk.ph(intake_kg_per_hour=intake), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle()],
+def _setup(rk, intake=None, budget_h=6.0, shift=(3, 14)):
+    case = rk.case([rk.ph(intake_kg_per_hour=intake), rk.site("f1", 3.0), rk.site("f2", 5.0)],
+                   [rk.vehicle(shift=shift)],
                    [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150)], budget_h=budget_h)
     lots = list(case.lots)
     net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
@@ -226,13 +227,8 @@ def test_a_trip_at_the_end_of_a_day_starts_after_the_last_unloading_as_built(rk)
     and ends 04:51:40, past a shift ending 04:45, so B stays out; it fits a
     shift ending 05:00. (From the held 04:00 it seemed to end 04:41:40.)"""
     for shift_end, placed in ((4.75, []), (5.0, ["B"])):
-        case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)],
-                       [rk.vehicle(shift=(3, shift_end))], [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150)])
+        case, net, table, bounds, routes, start = _setup(rk, shift=(3, shift_end))
         lots = list(case.lots)
-        net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                            max_packing_houses=1)
-        table = FreshnessTable(case)
-        bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
         (d_a,) = net.delivery["A"].values()
         routes = [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR)]]
         start = 4 * rk.HOUR - 300
