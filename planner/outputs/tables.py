@@ -154,7 +154,7 @@ def kpi_cards(summary: Mapping[str, Any], lang: Lang, *, ref_temp_c: float | Non
         Card("cost_total", _("Cost"), _show(s.get("cost_total"), cur), _lines(s, [
             ("cost_per_kg", _("per kg served"), per_kg), ("pickup_cost", _("pickup"), cur),
             ("freight_cost", _("freight"), cur), ("treatment_cost", _("treatment"), cur),
-            ("pickup_day_cost", _("pickup day in all (vehicles, shelf life, late and left lots)"), cur),
+            ("pickup_day_cost", _("pickup day in all"), cur),
             ("pickup_left_out_cost", _("lots left at the farms"), cur),
             ("consolidation_gap_pct", _("consolidation gap"),
              lambda g: f"{lang.number(g, 2)} %")])),
