@@ -504,18 +504,7 @@ def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: Routi
     """The one objective of a solve's plan, exactly: vehicles, shelf life,
     lateness, the lots of ``data`` it leaves out, and with a ``balance``
     option its price on the busiest vehicle's share (as the search counts it)."""
-    priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
-    lots = {lot.id: lot for lot in net.case.lots}
-    total, busiest = 0.0, 0.0
-    served: set[str] = set()
-    for v, visits in enumerate(solved.routes):
-        if visits:
-            route, ds = build_route(net, table, v, solved.starts[v], visits)
-            total += route.cost + sum(priced(lots[d.lot_id], d) for d in ds)
-            served.update(d.lot_id for d in ds)
-            busiest = max(busiest, sum(_share(lots[d.lot_id], params) for d in ds))
-    balance = params.balance_cost * busiest if params.balance != "none" else 0.0
-    return total + balance + sum(_left_out(lot, params) for lot in data.lots if lot.id not in served)
+    return _Judge(net, table, solved.starts, params, data).price(solved.routes)
 
 
 def _share(lot: HarvestLot, params: RoutingParams) -> float:
@@ -719,11 +708,11 @@ class _Judge:
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
-        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float]] = {}
+        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float, bool]] = {}
 
-    def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float]:
-        """The route's cost with its lots', its deliveries and its share (a
-        cost of infinity when it leaves its shift or working day)."""
+    def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float, bool]:
+        """The route's cost with its lots', its deliveries, its share and
+        whether it keeps its shift and working day."""
         key = (v, tuple(visits))
         if key not in self.memo:
             if len(self.memo) > 20_000:
@@ -734,24 +723,29 @@ class _Judge:
                       and route.duration_s <= min(vt.max_work_s or route.duration_s,
                                                   vt.break_after_s or route.duration_s))
             share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
-            cost = route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds) if inside else math.inf
-            self.memo[key] = (cost, ds, share)
+            cost = route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds)
+            self.memo[key] = (cost, ds, share, inside)
         return self.memo[key]
+
+    def price(self, routes: list[list[tuple[int, int]]]) -> float:
+        """The day's cost of ``routes``, whatever the checks say."""
+        built = [self._route(v, r) for v, r in enumerate(routes) if r]
+        served = {d.lot_id for _, ds, _, _ in built for d in ds}
+        busiest = max((share for _, _, share, _ in built), default=0.0)
+        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
+        return (sum(c for c, _, _, _ in built) + balance
+                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
 
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
         """The day's cost of ``routes``, None when the exact checks reject
         them (or a route leaves its shift or its working day: with a break
         rule, a day that needs no break, as the extra trips place lots)."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        deliveries = [d for _, ds, _ in built for d in ds]
-        if any(c == math.inf for c, _, _ in built) or _violations_of(self.net, self.table, deliveries, self.params,
-                                                                     self.data):
+        deliveries = [d for _, ds, _, _ in built for d in ds]
+        if not all(inside for _, _, _, inside in built) or _violations_of(self.net, self.table, deliveries,
+                                                                          self.params, self.data):
             return None
-        served = {d.lot_id for d in deliveries}
-        busiest = max((share for _, _, share in built), default=0.0)
-        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
-        return (sum(c for c, _, _ in built) + balance
-                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
+        return self.price(routes)
 
     def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
         """The lots ``routes`` unload after their pre-cooling target."""
