@@ -12,7 +12,7 @@ here, not in the tests, which never assert wall time).
 
 Usage (a timing run: under the bench lock, niced):
     flock /work/bench.lock nice -n 10 .venv/bin/python benchmarks/routing_limits.py \
-        [--limits 1 3 10] [--burners 1] [--vrptw c1_2_1 r1_2_1 rc2_2_1]
+        [--limits 1 3 10] [--burners 1] [--vrptw c1_2_1 r1_2_1 rc2_2_1] [--pickup luc-ngan gen-2000 ...]
     1,000 customers (files not in the project, see routing_limits.md):
         ... routing_limits.py --no-pickup --limits 10 30 60 --vrptw-dir DIR --vrptw RC2_10_1 ...
 """
@@ -45,15 +45,21 @@ def _burn() -> None:  # a competing CPU load
         pass
 
 
-def pickup_run(backend: str, limit: float, seed: int) -> dict[str, Any]:
-    from planner.io import read_case
+def pickup_run(name: str, backend: str, limit: float, seed: int) -> dict[str, Any]:
+    """A pickup instance of the pickup set (benchmarks/pickup_set.py: the
+    embedded day, the day with a house down, the generated days, son-la),
+    decomposed by catchments above 300 lots as the set runs them."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from pickup_set import instances  # type: ignore[import-not-found]
+
     from planner.routing import RoutingParams, check_result, route_pickups
 
-    case = read_case(ROOT / "data" / "luc-ngan")
+    case = instances()[name]()
+    params = RoutingParams(time_limit_s=limit, backend=backend, decompose=len(case.lots) > 300)
     cpu, wall = time.process_time(), time.perf_counter()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=limit, backend=backend), seed=seed)
+    result = route_pickups(case, params=params, seed=seed)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"instance": "luc-ngan", "size": len(case.lots), "backend": backend, "limit_s": limit, "seed": seed,
+    return {"instance": name, "size": len(case.lots), "backend": backend, "limit_s": limit, "seed": seed,
             "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "overrun_s": round(max(0.0, wall - limit), 2),
             "cost": round(result.day_cost), "unassigned": len(result.unassigned),
             "violations": len(check_result(case, result))}
@@ -83,7 +89,9 @@ def table(runs: list[dict[str, Any]]) -> str:
     lines = ["Every backend within its limit plus one second. VRPTW: Gehring-Homberger 200-customer instances "
              "(../shared, homberger_200) and 1,000-customer instances (size 1000; not in ../shared: read from the "
              "stored copy of github.com/ec0di/pyVrp at d997cc2, instances/Homberger, into a folder outside the "
-             "project, and run with --vrptw-dir). The embedded day is the committed data/luc-ngan; the machine was shared by five "
+             "project, and run with --vrptw-dir). The pickup instances are the pickup set's (benchmarks/pickup_set.py: the "
+             "committed data/luc-ngan and data/son-la, the embedded day with a house down, generated days of 500 "
+             "to 2,000 lots); in runs 0-2 the machine was shared by five "
              "sessions, so a run got 0.2-0.5 of a CPU (CPU s column): at 1-3 s (and at 10 s when the first "
              "plan does not arrive in round 0's share) the plan is what the extra trips place before the "
              "deadline, with the rest unassigned.", "",
@@ -115,6 +123,8 @@ def main() -> None:
     ap.add_argument("--slack", type=float, default=1.0)
     ap.add_argument("--vrptw-dir", type=Path, default=HOMBERGER, help="folder of the --vrptw instances")
     ap.add_argument("--no-pickup", action="store_true", help="only the VRPTW instances")
+    ap.add_argument("--pickup", nargs="*", default=["luc-ngan"],
+                    help="pickup-set instances (luc-ngan, luc-ngan-house-down, gen-500, gen-1000, gen-2000, son-la)")
     args = ap.parse_args()
     burners = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(args.burners)]
     meta = {"load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()), "burners": args.burners,
@@ -123,10 +133,11 @@ def main() -> None:
         p.start()
     rows = []
     try:
-        for backend in [] if args.no_pickup else args.backends:
-            for limit in args.limits:
-                rows.append(pickup_run(backend, limit, args.seed))
-                print(json.dumps(rows[-1]), flush=True)
+        for name in [] if args.no_pickup else args.pickup:
+            for backend in args.backends:
+                for limit in args.limits:
+                    rows.append(pickup_run(name, backend, limit, args.seed))
+                    print(json.dumps(rows[-1]), flush=True)
         if args.vrptw_dir.is_dir():
             for name in args.vrptw:
                 for backend in args.backends:
