@@ -39,7 +39,7 @@ from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
 from .reinsert import reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
-from .schedule import RouteBuilds, build_route, intake_overflow
+from .schedule import build_route, intake_overflow
 
 Progress = Callable[[float, str], None]
 FAST_START = "local_cheapest_insertion"  # the quickest first plan that serves every lot (see _start)
@@ -682,13 +682,11 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     checks and the day's cost (:class:`_Judge`)."""
     until = deadline.minus(min(0.5, 0.02 * params.time_limit_s))
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
-    builds = RouteBuilds(net, table)  # one memory of built routes for the whole search
-    judge = _Judge(net, table, solved.starts, params, data, builds=builds)
+    judge = _Judge(net, table, solved.starts, params, data)
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
         return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
-                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
-                        builds=builds)
+                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles)
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
@@ -696,9 +694,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                    late=judge.late, keep=frozenset(data.mandatory), steps=steps)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
-                                                    "improve_kept": float(done.kept), "improve_saved": saved,
-                                                    "improve_builds_remembered": float(builds.hits),
-                                                    "improve_builds": float(builds.misses)}
+                                                    "improve_kept": float(done.kept), "improve_saved": saved}
 
 
 class _Judge:
@@ -707,9 +703,8 @@ class _Judge:
     ruin-and-recreate step changes a few routes of many)."""
 
     def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
-                 data: ModelInput, *, builds: RouteBuilds | None = None) -> None:
+                 data: ModelInput) -> None:
         self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
-        self.build = builds if builds is not None else RouteBuilds(net, table)
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
@@ -722,7 +717,7 @@ class _Judge:
         if key not in self.memo:
             if len(self.memo) > 20_000:
                 self.memo.clear()
-            route, ds = self.build(v, self.starts[v], visits)
+            route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
             vt = self.net.vehicles[v].type
             inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
                       and route.duration_s <= min(vt.max_work_s or route.duration_s,

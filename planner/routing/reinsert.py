@@ -56,7 +56,7 @@ from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network, lot_boxes
 from .result import LotDelivery, Route
-from .schedule import RouteBuilds, Visits
+from .schedule import Visits, build_route
 
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_inside)
@@ -84,8 +84,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
              untried: list[str] | None = None, keep: Mapping[int, int] | None = None,
-             vehicles: Collection[int] | None = None, inside: bool = True,
-             builds: RouteBuilds | None = None) -> list[str]:
+             vehicles: Collection[int] | None = None, inside: bool = True) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -98,12 +97,9 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     routes tried (None: all; empty vehicles are always tried, one per type).
     ``inside`` False: trips at the end of a day only (building a whole day
     from empty days: 240 lots in 2.4 s against 13-17 s with the places
-    inside, more than a short limit leaves). ``builds``: the routes built
-    so far in this search (shared across calls; each call has its own by
-    default)."""
-    build = builds if builds is not None else RouteBuilds(net, table)
+    inside, more than a short limit leaves)."""
     tried = [v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
-    days = [_built(net, build, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
+    days = [_built(net, table, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
     used: Slots = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
     for day in days:
@@ -121,21 +117,20 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         clock = time.perf_counter if deadline is None else deadline.clock
         began = clock()
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
-                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried,
-                               build=build)
+                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried)
         pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
         if inside and (deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1)):
             began = clock()
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                     lot_cost=lot_cost, keep=keep or {}, tried=tried, build=build)
+                                     lot_cost=lot_cost, keep=keep or {}, tried=tried)
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             continue
         _, v, visits = best
         _count(days[v].deliveries, used, stored, slot_s, -1)
         routes[v] = visits
-        days[v] = _built(net, build, v, starts[v], visits, lot_cost)
+        days[v] = _built(net, table, v, starts[v], visits, lot_cost)
         _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
     return inserted
@@ -147,7 +142,7 @@ Option = tuple[float, int, Visits]  # the change in the day's cost, the vehicle,
 def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                     days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
                     used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                    lot_cost: LotCost | None, tried: Sequence[int], build: RouteBuilds) -> Option | None:
+                    lot_cost: LotCost | None, tried: Sequence[int]) -> Option | None:
     """The cheapest trip for ``lot`` at the end of the day of a vehicle of ``tried``."""
     best: Option | None = None
     idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
@@ -159,7 +154,7 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
         option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                 used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                 lot_cost=lot_cost, last_unloading=max((d.delivered for d in days[v].deliveries),
-                                                                      default=None), build=build)
+                                                                      default=None))
         if option is not None and (best is None or option[0] - days[v].cost < best[0]):
             best = (option[0] - days[v].cost, v, option[1])
     return best
@@ -168,8 +163,7 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
 def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                       days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
                       *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                      lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int],
-                      build: RouteBuilds) -> Option | None:
+                      lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int]) -> Option | None:
     """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper than ``best``, else ``best``."""
     floors: Floors = {}
     for v in tried:
@@ -178,7 +172,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         inside = _cheapest_inside(net, table, v, starts[v], routes[v], days[v], lot, bounds, now=now, used=used,
                                   stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                   lot_cost=lot_cost, bound=math.inf if best is None else best[0],
-                                  keep=keep.get(v, 0), floors=floors, build=build)
+                                  keep=keep.get(v, 0), floors=floors)
         if inside is not None:
             best = (inside[0], v, inside[1])
     return best
@@ -203,11 +197,11 @@ class _Pace:
         return left > inside + 2 * trip * after
 
 
-def _built(net: Network, build: RouteBuilds, v: int, start: int, visits: Visits,
+def _built(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits,
            lot_cost: LotCost | None) -> _Day:
     if not visits:
         return _Day(None, [], 0.0)
-    route, deliveries = build(v, start, visits)
+    route, deliveries = build_route(net, table, v, start, visits)
     return _Day(route, deliveries, _lots_cost(net, deliveries, lot_cost))
 
 
@@ -244,8 +238,8 @@ def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
                    stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                   lot_cost: LotCost | None = None, last_unloading: int | None = None,
-                   build: RouteBuilds | None = None) -> tuple[float, Visits, str, int, float] | None:
+                   lot_cost: LotCost | None = None, last_unloading: int | None = None
+                   ) -> tuple[float, Visits, str, int, float] | None:
     """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
     price (the route's cost plus ``lot_cost`` of the lot's delivery), the
     visits, the packing house, the unloading time and the route's cost; None
@@ -255,7 +249,6 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     vt = net.vehicles[v].type
     if not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
-    build = build if build is not None else RouteBuilds(net, table)
     pickup = net.pickup[lot.id]
     last_node, last_t = visits[-1] if visits else (2 * v, max(start, vt.shift.start, now))
     if visits and last_unloading is not None:
@@ -282,7 +275,7 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                     used[(house, t_drop // slot_s)] + lot.kg > site.intake_kg_per_hour * slot_s / 3600 + 1e-9:
                 continue
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
-            route, deliveries = build(v, start, trial)
+            route, deliveries = build_route(net, table, v, start, trial)
             if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
                 break  # a longer day than the working rules allow (with a break rule: one needing no break)
             if route.stops[-1].arrival > vt.shift.end or deliveries[-1].delivered // slot_s != t_drop // slot_s:
@@ -304,8 +297,7 @@ Floors = dict[tuple[str, str], float | None]  # (vehicle type, house) -> the lot
 def _cheapest_inside(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, day: _Day,
                      lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int, used: Slots,
                      stored: dict[str, float], slot_s: int, enforce_freshness: bool, lot_cost: LotCost | None,
-                     bound: float, keep: int = 0, floors: Floors | None = None,
-                     build: RouteBuilds | None = None) -> tuple[float, Visits] | None:
+                     bound: float, keep: int = 0, floors: Floors | None = None) -> tuple[float, Visits] | None:
     """The cheapest place for ``lot`` inside vehicle ``v``'s route (``visits``,
     built as ``day``) whose price (the change in the day's cost) is below
     ``bound``: the price and the visits; None if none is. ``floors``: the
@@ -314,7 +306,6 @@ def _cheapest_inside(net: Network, table: FreshnessTable, v: int, start: int, vi
     vt = net.vehicles[v].type
     if day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
-    build = build if build is not None else RouteBuilds(net, table)
     if day.room is None:
         day.room = _room(net, table, vt, day, bounds, enforce_freshness)
     heads = _heads(net, visits)
@@ -331,7 +322,7 @@ def _cheapest_inside(net: Network, table: FreshnessTable, v: int, start: int, vi
         trials += 1
         trial = _with_lot(net, visits, heads, p, d, lot, house, profile=vt.profile, now=now,
                           latest=_latest(lot, box, enforce_freshness))
-        route, deliveries = build(v, start, trial)
+        route, deliveries = build_route(net, table, v, start, trial)
         if not _keeps_rules(net, table, vt, route, deliveries, day, bounds, used=used, slot_s=slot_s,
                             enforce_freshness=enforce_freshness):
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 from ..domain import SiteKind, next_open
 from .costs import route_cost
@@ -88,34 +88,6 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
     stops.append(Stop(net.sites[end_site].id, "end", end_arrival, end_arrival, 0, round(max(load_kg, 0.0), 6)))
     duration = end_arrival - start
     return Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, route_cost(vt, metres, duration)), deliveries
-
-
-class RouteBuilds:
-    """:func:`build_route` remembered per vehicle, start and visits, for one
-    search over one network (a ruin-and-recreate step changes a few routes
-    of many: the same routes, and the same trial insertions into routes the
-    step left alone, come back step after step). The ``limit`` latest
-    builds are kept (a route of 20 stops and its deliveries: a few KiB).
-    What it returns is shared: never change it."""
-
-    def __init__(self, net: Network, table: FreshnessTable, *, limit: int = 20_000) -> None:
-        self.net, self.table, self.limit = net, table, limit
-        self.built: OrderedDict[tuple[int, int, tuple[tuple[int, int], ...]], tuple[Route, list[LotDelivery]]] = \
-            OrderedDict()
-        self.hits = self.misses = 0
-
-    def __call__(self, vehicle: int, start: int, visits: Visits) -> tuple[Route, list[LotDelivery]]:
-        key = (vehicle, start, tuple(visits))
-        found = self.built.get(key)
-        if found is not None:
-            self.hits += 1
-            self.built.move_to_end(key)
-            return found
-        self.misses += 1
-        found = self.built[key] = build_route(self.net, self.table, vehicle, start, visits)
-        if len(self.built) > self.limit:
-            self.built.popitem(last=False)
-        return found
 
 
 def _stops(net: Network, visits: Visits) -> list[Visits]:
