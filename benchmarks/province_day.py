@@ -52,12 +52,14 @@ def run(case: Any, params: RoutingParams, workers: int, seed: int) -> tuple[dict
 
     peaks: list[int] = []
     parts: list[float] = []
+    costs: list[int] = []  # each catchment's day cost (which catchment differs, when a plan does)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         def mapper(fn: Any, jobs: list[PartJob]) -> list[RoutingResult]:
             out = client.gather(client.map(_solve_measured, jobs, pure=False))
             peaks.extend(kib for _, kib in out)
             parts.extend(r.seconds for r, _ in out)
+            costs.extend(round(r.day_cost) for r, _ in out)
             return [r for r, _ in out]
 
         load_before, wall = _load(), time.perf_counter()
@@ -69,7 +71,7 @@ def run(case: Any, params: RoutingParams, workers: int, seed: int) -> tuple[dict
         "wall_s": round(wall, 1), "main_peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "worker_peak_mib": round(max(peaks, default=0) / 1024), "routed": len(result.deliveries),
         "unassigned": len(result.unassigned), "day_cost": round(result.day_cost),
-        "catchment_s": [round(s, 2) for s in parts],
+        "catchment_s": [round(s, 2) for s in parts], "catchment_cost": costs,
         "expected_8_workers_s": round(makespan(parts, 8), 1), "expected_32_workers_s": round(makespan(parts, 32), 1),
         "solution_limit": params.solution_limit, "version": code_version(), "load_before": load_before,
         "load_after": load_after,
