@@ -25,8 +25,14 @@ def search_parameters(
     gci.neighbors_ratio = params.insertion_neighbors_ratio
     gci.min_neighbors = 10
     sp.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
-    sp.lns_time_limit.FromMilliseconds(max(1, round(params.lns_time_limit_s * 1000)))
     limit = solution_limit if solution_limit is not None else params.solution_limit
+    # under a solution limit the plan must not depend on the machine: the
+    # neighbourhoods' own time limit would cut one short whenever the
+    # process loses the CPU for it (5 of the province day's 51 catchments
+    # came out differently on 1 and 2 Dask workers), so only the solve's
+    # time limit, the guard, stays
+    lns_s = params.lns_time_limit_s if limit is None else max(params.lns_time_limit_s, time_limit_s)
+    sp.lns_time_limit.FromMilliseconds(max(1, round(lns_s * 1000)))
     if limit is not None:
         sp.solution_limit = limit
     sp.log_search = params.log_search
