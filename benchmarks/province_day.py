@@ -10,7 +10,8 @@ the expected wall time on 8 and 32 workers (longest-first assignment of the
 measured catchment times to that many workers, the makespan).
 
     nice -n 10 .venv/bin/python benchmarks/province_day.py --lots 15000 --workers 1 2
-Results: benchmarks/results/province_day.json and .md.
+Results: appended to benchmarks/results/province_day.json; .md: every row,
+then the findings (province_day.notes.md).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def main() -> None:
     ap.add_argument("--solution-limit", type=int, default=200)
     ap.add_argument("--time-limit", type=float, default=3600.0, help="a guard; the solution limit decides")
     ap.add_argument("--max-lots-per-part", type=int, default=300)
+    ap.add_argument("--note", default="", help="the conditions of the run (what else the machine was doing)")
     args = ap.parse_args()
     built = time.perf_counter()
     case = _scaled_day(args.lots, args.seed)
@@ -101,17 +103,28 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "province_day.json").write_text(json.dumps(rows, indent=1) + "\n")
+    path = RESULTS / "province_day.json"
+    for row in rows:
+        row["conditions"] = args.note
+    runs = (json.loads(path.read_text()) if path.exists() else []) + rows
+    path.write_text(json.dumps(runs, indent=1) + "\n")
+    (RESULTS / "province_day.md").write_text(table(runs))
+    print(table(runs))
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """Every run's row (each batch's first row is the one the others are
+    compared with), then the findings (province_day.notes.md)."""
     lines = ["| workers | lots | catchments | solution limit | wall s | main peak MiB | worker peak MiB | routed | "
-             "unassigned | same plan | expected 8 workers s | expected 32 workers s | load (1 min) | version |",
-             "|" + "---|" * 14]
+             "unassigned | day cost VND | same plan as the batch's first | expected 8 workers s | "
+             "expected 32 workers s | load (1 min) | version | conditions |", "|" + "---|" * 16]
     lines += [f"| {r['workers']} | {r['lots']:,} | {r['catchments']} | {r['solution_limit']} | {r['wall_s']} | "
               f"{r['main_peak_mib']} | {r['worker_peak_mib']} | {r['routed']:,} | {r['unassigned']:,} | "
-              f"{r['same_plan_as_first']} | {r['expected_8_workers_s']} | {r['expected_32_workers_s']} | "
-              f"{r['load_before'].split()[0]}-{r['load_after'].split()[0]} | {r['version']} |" for r in rows]
-    (RESULTS / "province_day.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-
+              f"{r.get('day_cost', 0):,} | {r['same_plan_as_first']} | {r['expected_8_workers_s']} | "
+              f"{r['expected_32_workers_s']} | {r['load_before'].split()[0]}-{r['load_after'].split()[0]} | "
+              f"{r['version']} | {r.get('conditions', '')} |" for r in rows]
+    notes = RESULTS / "province_day.notes.md"
+    return "\n".join(lines) + "\n" + ("\n" + notes.read_text() if notes.exists() else "")
 
 if __name__ == "__main__":
     main()
