@@ -686,7 +686,8 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
         return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
-                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles)
+                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
+                        ordered=True)
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)

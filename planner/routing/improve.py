@@ -8,7 +8,8 @@ changed route) and judges a plan by the exact checks and the day's one
 objective (``evaluate``). Each step removes a few lots (ruin: a lot drawn at
 random, from the late lots and the lots left out half of the time, and the
 lots picked up nearest to it: SISR's adjacent-string idea reduced to
-neighbours) and re-inserts every lot out of the plan, most valuable first,
+neighbours) and re-inserts every lot out of the plan, in an order drawn per
+step (most valuable first, readiest first or at random: ``_recreate_order``),
 where the day's cost grows least; the new plan replaces the current one when
 it costs less (a descent: the OR-Tools search before it has already done the
 wide moves). The same plan, seed and deadline-free work bound (``steps``)
@@ -32,6 +33,7 @@ Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: th
 Insert = Callable[[list[Visits], list[HarvestLot], set[int]], list[str]]
 STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot) that end the search
 NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besides its own)
+ORDERS = {"value": 1.0, "ready": 1.0, "random": 1.0}  # the recreate orders' weights (_recreate_order)
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,28 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         if not removed:
             continue
         trial = _ruined(net, current, removed)
-        insert(trial, [by_id[lid] for lid in sorted(removed | set(out))], _vehicles(net, current, removed | set(out),
-                                                                                     near))
+        insert(trial, _recreate_order([by_id[lid] for lid in sorted(removed | set(out))], rng),
+               _vehicles(net, current, removed | set(out), near))
         value = evaluate(trial)
         if value is not None and value < cost - 1e-6:
             current, cost, kept, since = trial, value, kept + 1, 0
             hot = late(current)
     return Improved(current, cost, tried, kept)
+
+
+def _recreate_order(lots: list[HarvestLot], rng: random.Random) -> list[HarvestLot]:
+    """The order a step puts its lots back in, drawn per step as SISR draws
+    it (Christiaens and Vanden Berghe 2020: random, by demand, by distance):
+    ORDERS' weights of most valuable first, readiest first (the harvest
+    waves' order: a late lot's fate is its place in its wave) and random."""
+    how = rng.choices(list(ORDERS), weights=list(ORDERS.values()))[0]
+    if how == "value":
+        return sorted(lots, key=lambda lot: (-lot.value, lot.id))
+    if how == "ready":
+        return sorted(lots, key=lambda lot: (lot.ready, lot.latest_pickup, lot.id))
+    out = list(lots)
+    rng.shuffle(out)
+    return out
 
 
 def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str, list[str]]) -> set[int]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from planner.routing import RoutingParams, RoutingResult, check_result
 from planner.routing.deadline import Deadline
 from planner.routing.engine import _bounds, _day_cost, _improve
 from planner.routing.freshness import FreshnessTable
-from planner.routing.improve import _ruined, improve
+from planner.routing.improve import ORDERS, _recreate_order, _ruined, improve
 from planner.routing.model import ModelInput, Solved
 from planner.routing.network import build_network
 from planner.routing.schedule import build_route
@@ -98,3 +100,17 @@ def test_ruin_keeps_the_holds_that_fix_a_routes_start_and_its_unloadings(rk):
              (d_a, 4 * h + 2700), (d_b, 4 * h + 2700), (d_c, 4 * h + 2700)]
     assert _ruined(net, [route], {"B"}) == [[(net.pickup["A"], 4 * h), (net.pickup["C"], round(4.2 * h)),
                                             (d_a, 4 * h + 2700), (d_c, 4 * h + 2700)]]
+
+
+def test_a_step_puts_its_lots_back_most_valuable_first_readiest_first_or_at_random(rk):
+    lots = [rk.lot("A", "f1", 100, ready_h=6.0, value=1.0), rk.lot("B", "f1", 100, ready_h=4.0, value=3.0),
+            rk.lot("C", "f1", 100, ready_h=5.0, value=2.0), rk.lot("D", "f1", 100, ready_h=7.0, value=4.0)]
+    rng = random.Random(7)
+    seen = {tuple(lot.id for lot in _recreate_order(lots, rng)) for _ in range(60)}
+    assert ("D", "B", "C", "A") in seen  # by value
+    assert ("B", "C", "A", "D") in seen  # by readiness (the harvest waves' order)
+    assert len(seen) > 2 and all(sorted(order) == ["A", "B", "C", "D"] for order in seen)  # and shuffled
+    assert set(ORDERS) == {"value", "ready", "random"}
+    one, two = random.Random(3), random.Random(3)  # the same seed, the same orders
+    assert [[lot.id for lot in _recreate_order(lots, one)] for _ in range(8)] == \
+        [[lot.id for lot in _recreate_order(lots, two)] for _ in range(8)]
