@@ -722,7 +722,9 @@ class _Judge:
             vt = self.net.vehicles[v].type
             inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
                       and route.duration_s <= min(vt.max_work_s or route.duration_s,
-                                                  vt.break_after_s or route.duration_s))
+                                                  vt.break_after_s or route.duration_s)
+                      and all(self.lots[d.lot_id].ready <= d.picked_up <= self.lots[d.lot_id].latest_pickup
+                              for d in ds))  # (the search keeps windows; a re-timed route may not: PyVRP's holds)
             share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
             cost = route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds)
             self.memo[key] = (cost, ds, share, inside)
@@ -740,7 +742,8 @@ class _Judge:
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
         """The day's cost of ``routes``, None when the exact checks reject
         them (or a route leaves its shift or its working day: with a break
-        rule, a day that needs no break, as the extra trips place lots)."""
+        rule, a day that needs no break, as the extra trips place lots; or
+        picks a lot up outside its window)."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
         deliveries = [d for _, ds, _, _ in built for d in ds]
         if not all(inside for _, _, _, inside in built) or _violations_of(self.net, self.table, deliveries,

@@ -114,3 +114,28 @@ def test_a_step_puts_its_lots_back_most_valuable_first_readiest_first_or_at_rand
     one, two = random.Random(3), random.Random(3)  # the same seed, the same orders
     assert [[lot.id for lot in _recreate_order(lots, one)] for _ in range(8)] == \
         [[lot.id for lot in _recreate_order(lots, two)] for _ in range(8)]
+
+
+def test_the_judge_rejects_a_pickup_outside_its_window(rk):
+    """The judge of the ruin-and-recreate steps holds the checker's pickup
+    window (a route re-timed from PyVRP's holds once picked a lot up 16 min
+    after its latest pickup, gen-500 at 30 s): B may be picked up until
+    05:00; held to 05:30 the route is rejected, at 04:30 it is priced."""
+    from planner.routing.engine import _Judge
+
+    case = rk.case([rk.ph(), rk.site("f1", 3.0)], [rk.vehicle()], [rk.lot("B", "f1", 150, latest_h=5.0)])
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    params = RoutingParams(time_limit_s=5.0)
+    data = ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+    (d_b,) = net.delivery["B"].values()
+    h = rk.HOUR
+    judge = _Judge(net, table, [3 * h], params, data)
+    late = [[(net.pickup["B"], 5 * h + 1800), (d_b, 6 * h)]]
+    in_time = [[(net.pickup["B"], 4 * h + 1800), (d_b, 5 * h)]]
+    assert judge.cost(late) is None
+    assert judge.cost(in_time) is not None and judge.cost(in_time) == judge.price(in_time)
+    late_route = _result(net, table, Solved(late, [3 * h], [3 * h], 0, None), late)
+    assert any("outside its window" in v.message for v in check_result(case, late_route))
