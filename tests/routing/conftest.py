@@ -95,10 +95,27 @@ def solve_checked() -> Callable[..., RoutingResult]:
     return run
 
 
+def model_input(case: Case, params: RoutingParams):  # type: ignore[no-untyped-def]
+    """The network (one packing house per lot), freshness table and model
+    input of ``case``'s lots, as the engine builds them at time 0."""
+    from planner.routing.engine import _bounds
+    from planner.routing.freshness import FreshnessTable
+    from planner.routing.model import ModelInput
+    from planner.routing.network import build_network
+    from planner.travel import GreatCircleProvider
+
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    return net, table, ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+
+
 @pytest.fixture
 def rk():  # type: ignore[no-untyped-def]
     """The builders above (``rk.site``, ``rk.lot``, ``rk.case``...)."""
     from types import SimpleNamespace
 
     return SimpleNamespace(site=site, ph=packing_house, vehicle=vehicle, lot=lot, case=make_case,
-                           fast=FAST, spent_h=spent_h_at_30, T=TemperatureClass, HOUR=HOUR)
+                           fast=FAST, spent_h=spent_h_at_30, T=TemperatureClass, HOUR=HOUR,
+                           model_input=model_input)

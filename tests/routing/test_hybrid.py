@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from planner.routing import RoutingParams, check_result, route_pickups
 from planner.routing.deadline import Deadline
-from planner.routing.engine import _bounds
-from planner.routing.freshness import FreshnessTable
 from planner.routing.hint_budget import HintBudget
-from planner.routing.model import ModelInput, PickupModel
-from planner.routing.network import build_network
+from planner.routing.model import PickupModel
 from planner.routing.search import search_parameters
-from planner.travel import GreatCircleProvider
 
 
 def test_hybrid_backend_on_the_tiny_case(tiny_case):
@@ -28,11 +24,7 @@ def _two_lot_model(rk, *, polls: int) -> tuple[PickupModel, HintBudget, list[int
     case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle()],
                    [rk.lot("A", "f1", 100), rk.lot("B", "f2", 150)])
     params = RoutingParams(time_limit_s=1, solution_limit=1)
-    lots = list(case.lots)
-    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                        max_packing_houses=1)
-    table = FreshnessTable(case)
-    data = ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+    net, table, data = rk.model_input(case, params)
     model = PickupModel(net, data, params, table)
     budget = HintBudget(model.routing, polls=polls)
     model.routing.CloseModelWithParameters(search_parameters(params, time_limit_s=1))

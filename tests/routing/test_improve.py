@@ -124,12 +124,8 @@ def test_the_judge_rejects_a_pickup_outside_its_window(rk):
     from planner.routing.engine import _Judge
 
     case = rk.case([rk.ph(), rk.site("f1", 3.0)], [rk.vehicle()], [rk.lot("B", "f1", 150, latest_h=5.0)])
-    lots = list(case.lots)
-    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                        max_packing_houses=1)
-    table = FreshnessTable(case)
     params = RoutingParams(time_limit_s=5.0)
-    data = ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+    net, table, data = rk.model_input(case, params)
     (d_b,) = net.delivery["B"].values()
     h = rk.HOUR
     judge = _Judge(net, table, [3 * h], params, data)

@@ -13,22 +13,14 @@ import pytest
 
 from planner.routing import RoutingParams
 from planner.routing.deadline import Deadline
-from planner.routing.engine import _bounds
-from planner.routing.freshness import FreshnessTable
-from planner.routing.model import ModelInput, PickupModel
-from planner.routing.network import build_network
-from planner.travel import GreatCircleProvider
+from planner.routing.model import PickupModel
 
 
 def _model(rk) -> PickupModel:
     case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle()],
                    [rk.lot("A", "f1", 100), rk.lot("B", "f2", 50)])
     params = RoutingParams(time_limit_s=1, solution_limit=5)
-    lots = list(case.lots)
-    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                        max_packing_houses=1)
-    table = FreshnessTable(case)
-    data = ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+    net, table, data = rk.model_input(case, params)
     return PickupModel(net, data, params, table)
 
 
