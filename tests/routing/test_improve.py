@@ -135,3 +135,32 @@ def test_the_judge_rejects_a_pickup_outside_its_window(rk):
     assert judge.cost(in_time) is not None and judge.cost(in_time) == judge.price(in_time)
     late_route = _result(net, table, Solved(late, [3 * h], [3 * h], 0, None), late)
     assert any("outside its window" in v.message for v in check_result(case, late_route))
+
+
+def _scripted(values):
+    """An ``evaluate`` giving ``values`` in turn (the first for the start)."""
+    calls = iter(values)
+    return lambda _routes: next(calls)
+
+
+def test_the_walk_may_go_up_within_the_threshold_and_the_best_plan_is_the_result(rk):
+    case, net, table, params, data, solved = _day(rk)
+    first = [list(r) for r in solved.routes]
+
+    def put_back(rs, _lots, _vehicles):  # every step recreates the plan it ruined
+        rs[:] = [list(r) for r in first]
+        return []
+
+    def run(values, threshold):
+        return improve(net, first, data.lots, evaluate=_scripted(values), insert=put_back,
+                       deadline=Deadline.after(30.0), seed=1, late=lambda rs: set(), steps=3, threshold=threshold)
+
+    # 101 is within 2 % of the best (100) at the start: walked to; then 99.5, the new best; 103 is not
+    walked = run([100.0, 101.0, 99.5, 103.0], 0.02)
+    assert (walked.cost, walked.kept, walked.steps) == (99.5, 2, 3)
+    descent = run([100.0, 101.0, 99.5, 103.0], 0.0)  # a descent refuses 101 and takes 99.5
+    assert (descent.cost, descent.kept) == (99.5, 1)
+    # the threshold falls with the steps: 103.2 is refused at the third step (limit 100 x (1 + 0.05 / 3))
+    # though 103.3 would have passed at the second; a walk that never beats the start returns the start
+    up = run([100.0, 101.0, 101.5, 103.2], 0.05)
+    assert (up.cost, up.kept) == (100.0, 2)
