@@ -26,13 +26,20 @@ def test_a_midday_cancellation_replans_the_legs_not_yet_departed(tiny_luc_ngan: 
     plan = DailyPlanner(spec.planner)(morning, 1)
     lanes = {lane.id: lane for lane in morning.lanes}
     ships = {sh.id: sh for sh in plan.consolidation.shipments}
-    firsts = sorted(ships[it.shipments[0]].departure for it in plan.consolidation.itineraries.values())
-    at = firsts[0] + 1  # announced just after the first departure: its orders have left, not the others
-    later = sorted((ships[sid].departure, ships[sid].lane_id)
-                   for it in plan.consolidation.itineraries.values() if ships[it.shipments[0]].departure >= at
-                   for sid in it.shipments if lanes[ships[sid].lane_id].departures)
-    assert later, "the tiny day should ship orders on scheduled lanes after its first departure"
-    lane_id = later[0][1]
+    firsts = sorted({ships[it.shipments[0]].departure for it in plan.consolidation.itineraries.values()})
+
+    def riding(at: int) -> list[tuple[int, str]]:  # scheduled legs, the same day, of orders not yet left at ``at``
+        return sorted((ships[sid].departure, ships[sid].lane_id)
+                      for it in plan.consolidation.itineraries.values() if ships[it.shipments[0]].departure >= at
+                      for sid in it.shipments
+                      if lanes[ships[sid].lane_id].departures and at <= ships[sid].departure < 24 * 3600)
+
+    # announced just after a departure (its orders have left, not the others) when some order not yet left
+    # rides a scheduled lane later that day; else (every such order leaves on the first departure) just before
+    candidates = [t + 1 for t in firsts] + [firsts[0] - 60]
+    at = next((t for t in candidates if riding(t)), None)
+    assert at is not None, "the tiny day should ship orders on scheduled lanes the same day"
+    lane_id = riding(at)[0][1]
     hours = 24.0 - at / 3600
     told = Disruption(DisruptionKind.FLIGHT_CANCELLATION, lane_id, days=(0,), start_h=at / 3600,
                       hours=hours, announced_h=at / 3600)
