@@ -126,5 +126,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     notes = RESULTS / "province_day.notes.md"
     return "\n".join(lines) + "\n" + ("\n" + notes.read_text() if notes.exists() else "")
 
+
 if __name__ == "__main__":
     main()

@@ -6,10 +6,9 @@ import random
 
 from planner.routing import RoutingParams, RoutingResult, check_result
 from planner.routing.deadline import Deadline
-from planner.routing.engine import _bounds, _day_cost, _improve
-from planner.routing.freshness import FreshnessTable
+from planner.routing.engine import _day_cost, _improve
 from planner.routing.improve import ORDERS, _recreate_order, _ruined, improve
-from planner.routing.model import ModelInput, Solved
+from planner.routing.model import Solved
 from planner.routing.network import build_network
 from planner.routing.schedule import build_route
 from planner.travel import GreatCircleProvider
@@ -22,12 +21,8 @@ def _day(rk):
     orchard about 40 min longer than it needs to)."""
     case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle(count=2)],
                    [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150, value=100_000_000)])
-    lots = list(case.lots)
-    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                        max_packing_houses=1)
-    table = FreshnessTable(case)
     params = RoutingParams(time_limit_s=5.0, solution_limit=10)
-    data = ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
+    net, table, data = rk.model_input(case, params)
     (d_a,), (d_b,) = net.delivery["A"].values(), net.delivery["B"].values()
     h = rk.HOUR
     routes = [[(net.pickup["A"], 4 * h), (d_a, 4 * h + 600), (net.pickup["B"], 4 * h + 1800),
