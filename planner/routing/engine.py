@@ -692,7 +692,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
     done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
-                   late=judge.late, keep=frozenset(data.mandatory), steps=steps)
+                   late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved}
@@ -750,6 +750,11 @@ class _Judge:
                                                                           self.params, self.data):
             return None
         return self.price(routes)
+
+    def unloaded(self, routes: list[list[tuple[int, int]]]) -> dict[str, tuple[str, int]]:
+        """Per lot on ``routes``: the packing house and the time it is unloaded."""
+        return {d.lot_id: (d.packing_house, d.delivered) for v, r in enumerate(routes) if r
+                for d in self._route(v, r)[1]}
 
     def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
         """The lots ``routes`` unload after their pre-cooling target."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,6 +51,14 @@ class HourlyRates:
     rates: NDArray[np.float64]
     prefix: NDArray[np.float64]
     first_h: int = 0
+    # the same as Python floats: :meth:`at` runs about a million times a
+    # search, and a NumPy scalar's indexing and arithmetic cost twice theirs
+    _rates: list[float] = field(init=False, repr=False, compare=False)
+    _prefix: list[float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rates", [float(x) for x in self.rates])
+        object.__setattr__(self, "_prefix", [float(x) for x in self.prefix])
 
     @classmethod
     def of(cls, rates: NDArray[np.float64], *, first_h: int = 0) -> HourlyRates:
@@ -67,12 +75,14 @@ class HourlyRates:
 
     def at(self, t: int) -> float:
         """Reference seconds consumed from the first tabulated hour to ``t``."""
-        if t <= self.start:
-            return float(self.rates[0] * (t - self.start))
-        if t >= self.end:
-            return float(self.prefix[-1] + self.rates[-1] * (t - self.end))
-        h = (t - self.start) // HOUR
-        return float(self.prefix[h] + self.rates[h] * (t - self.start - h * HOUR))
+        rates, start = self._rates, self.first_h * HOUR
+        if t <= start:
+            return rates[0] * (t - start)
+        end = start + len(rates) * HOUR
+        if t >= end:
+            return self._prefix[-1] + rates[-1] * (t - end)
+        h = (t - start) // HOUR
+        return self._prefix[h] + rates[h] * (t - start - h * HOUR)
 
     def between(self, start: int, end: int) -> float:
         return self.at(end) - self.at(start)
@@ -99,6 +109,7 @@ class FreshnessTable:
         self.hours = case.settings.horizon_days * 24 + 24 - self.first_h
         self._ambient: dict[str, HourlyRates] = {}
         self._vehicle: dict[tuple[str, str], HourlyRates] = {}
+        self._budget: dict[str, int] = {}
 
     def _temps(self, fn: Callable[[int], float]) -> NDArray[np.float64]:
         hours = range(self.first_h, self.first_h + self.hours)
@@ -120,7 +131,9 @@ class FreshnessTable:
         return self._vehicle[key]
 
     def budget(self, product: str) -> int:
-        return self.case.product_by_id[product].precool_budget_s
+        if product not in self._budget:  # (a property computing its kinetics each time)
+            self._budget[product] = self.case.product_by_id[product].precool_budget_s
+        return self._budget[product]
 
     def consumed(self, lot: HarvestLot, vehicle: VehicleType, picked_up: int, delivered: int) -> float:
         """Exact reference seconds spent between harvest and delivery."""

@@ -406,12 +406,20 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
         s = stops[k]
         return s.load_kg + lot.kg > vt.capacity_kg + 1e-6 or bool(vt.capacity_boxes and s.load_boxes + boxes > vt.capacity_boxes)
 
+    metres_m, seconds_m = net.matrices[prof].metres, net.matrices[prof].seconds
+    free_m = seconds_m if rush is None else rush.base
+
     def detour(*path: int) -> tuple[int, int, int]:  # metres, seconds, free-flow seconds beyond the direct leg
-        legs = [*zip(path, path[1:], strict=False), (path[-1], path[0])]
-        free = (lambda a, b: int(rush.base[a, b])) if rush is not None else (lambda a, b: net.seconds(prof, a, b))
-        return (sum(net.metres(prof, a, b) for a, b in legs[:-1]) - net.metres(prof, path[0], path[-1]),
-                sum(net.seconds(prof, a, b) for a, b in legs[:-1]) - net.seconds(prof, path[0], path[-1]),
-                sum(free(a, b) for a, b in legs[:-1]) - free(path[0], path[-1]))
+        first, last = path[0], path[-1]
+        metres = -int(metres_m[first, last])
+        secs = -int(seconds_m[first, last])
+        free = -int(free_m[first, last])
+        for k in range(len(path) - 1):  # (a loop, not three generators: this runs a million times a search)
+            a, b = path[k], path[k + 1]
+            metres += int(metres_m[a, b])
+            secs += int(seconds_m[a, b])
+            free += int(free_m[a, b])
+        return metres, secs, free
 
     out: list[Place] = []
     for p in range(len(heads)):

@@ -159,3 +159,40 @@ def test_the_walk_may_go_up_within_the_threshold_and_the_best_plan_is_the_result
     # though 103.3 would have passed at the second; a walk that never beats the start returns the start
     up = run([100.0, 101.0, 101.5, 103.2], 0.05)
     assert (up.cost, up.kept) == (100.0, 2)
+
+
+def test_the_lots_sharing_an_intake_slot_are_removed_nearest_in_time_first():
+    """The "same intake" ruin: the lots unloaded at the first lot's packing
+    house within the window, nearest in time first (another house's lots
+    and lots unloaded hours apart are not its slot's rivals)."""
+    from planner.routing.improve import SLOT_WINDOW_S, _same_intake
+
+    h = 3600
+    where = {"A": ("ph1", 6 * h), "B": ("ph1", 6 * h + 900), "C": ("ph1", 6 * h - 300), "D": ("ph2", 6 * h),
+             "E": ("ph1", 6 * h + SLOT_WINDOW_S + 1), "F": ("ph1", 6 * h - 900)}
+    assert _same_intake(where, "A") == ["C", "B", "F"]  # 300 s, then 900 s (by id on a tie)
+
+
+def test_neighbours_in_time_put_a_lot_ready_with_it_before_a_nearer_one_ready_hours_later(rk):
+    """The "near in time" ruin's relatedness (Shaw's, space and time): X is
+    3 km from A and ready with it, Y 1 km and ready 3 h later; by distance
+    alone Y comes first, weighing the ready times X does."""
+    from planner.routing.improve import RUINS, neighbours
+
+    case = rk.case([rk.ph(), rk.site("fa", 5.0), rk.site("fx", 8.0), rk.site("fy", 6.0)], [rk.vehicle()],
+                   [rk.lot("A", "fa", 100, ready_h=4.0), rk.lot("X", "fx", 100, ready_h=4.0),
+                    rk.lot("Y", "fy", 100, ready_h=7.0)])
+    net, _table, data = rk.model_input(case, RoutingParams(time_limit_s=5.0))
+    assert neighbours(net, data.lots, count=2)["A"] == ["Y", "X"]
+    assert neighbours(net, data.lots, count=2, ready_weight=1.0)["A"] == ["X", "Y"]
+    assert set(RUINS) == {"near", "near in time", "same intake"}
+
+
+def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
+    from planner.routing.engine import _Judge
+
+    case, net, table, params, data, solved = _day(rk)
+    judge = _Judge(net, table, solved.starts, params, data)
+    _route, deliveries = build_route(net, table, 0, solved.starts[0], solved.routes[0])
+    assert judge.unloaded(solved.routes) == {d.lot_id: (d.packing_house, d.delivered) for d in deliveries}
+    assert set(judge.unloaded(solved.routes)) == {"A", "B"}
