@@ -50,6 +50,7 @@ NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besi
 ORDERS = {"value": 1.0, "ready": 1.0, "random": 1.0}  # the recreate orders' weights (_recreate_order)
 # the lots a step removes with its first one, drawn per step with these weights (see improve's docstring)
 RUINS = {"near": 1.0, "near in time": 1.0, "same intake": 1.0}
+READY_WEIGHT = 1.0  # "near in time": a second between ready times weighs as a second of travel
 SLOT_WINDOW_S = 5400  # "same intake": the lots unloaded at the first one's house within this of it
 THRESHOLD = 0.02  # record-to-record travel: the walk may go this share above the best plan, down to 0 at the end
 
@@ -96,11 +97,14 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     step of a few lots helps (the embedded day at 30 s: one seed stopped at
     267 M VND, stalled, while the others reached 106 and 122 M). Returns the
     best plan found. ``late`` names the lots a plan unloads after their
-    pre-cooling target; ``keep`` lots are never removed (committed stops)."""
+    pre-cooling target; ``keep`` lots are never removed (committed stops);
+    ``unloaded`` tells where and when a plan unloads each lot (without it the
+    "same intake" ruin takes the neighbours)."""
     max_remove = MAX_REMOVE if max_remove is None else max_remove
     by_id = {lot.id: lot for lot in lots}
     near = neighbours(net, lots, count=max_remove * 2)
-    related = {"near": near, "near in time": neighbours(net, lots, count=max_remove * 2, ready_weight=1.0)}
+    related = {"near": near, "near in time": neighbours(net, lots, count=max_remove * 2,
+                                                                 ready_weight=READY_WEIGHT)}
     rng = random.Random(seed)
     current = [list(r) for r in routes]
     cost = evaluate(current)
