@@ -53,7 +53,8 @@ def open_table(
             log.warnings.append(f"{path.with_suffix('.xlsx').name}: not read, {path.name} was (remove one of them)")
     missing = [c for c in required if c not in table.columns]
     if missing:
-        found = ", ".join(c for c in table.columns if c) or "none"
+        # (a header cell may hold a line break or a tab: quoted, a problem stays one line)
+        found = ", ".join(c if c.isprintable() else repr(c) for c in table.columns if c) or "none"
         problems.append(f"{table.note.source}: missing column(s) {', '.join(missing)} (found: {found})")
         return None
     return table

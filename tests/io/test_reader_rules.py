@@ -50,6 +50,9 @@ BAD = {
     # --- missing columns ------------------------------------------------------------------
     "sites-missing-column": (
         {"sites.csv": sub(",kind,", ",knd,")}, [("sites.csv", "missing column(s) kind")]),
+    "sites-header-with-a-line-break": (  # (found by the fuzz test: a problem is one line)
+        {"sites.csv": sub("id,name,", '"i\nd",name,')},
+        [("sites.csv", "missing column(s) id", "found: 'i\\nd', name")]),
     "lots-missing-column": (
         {"lots.csv": sub(",kg,", ",weight,")}, [("lots.csv", "missing column(s) kg")]),
     "orders-missing-columns": (
