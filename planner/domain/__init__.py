@@ -19,6 +19,7 @@ from .people import Driver as Driver
 from .people import drivers_by_vehicle as drivers_by_vehicle
 from .products import KineticsModel as KineticsModel
 from .products import ProductProfile as ProductProfile
+from .products import precool_budgets as precool_budgets
 from .settings import LANGUAGES as LANGUAGES
 from .settings import CaseSettings as CaseSettings
 from .settings import TravelSettings as TravelSettings

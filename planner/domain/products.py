@@ -30,6 +30,7 @@ scenario simulator costs it at each day's harvest ambient, the same rule):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -169,3 +170,11 @@ class ProductProfile:
         budget."""
         target = self.precool_target_s or DEFAULT_PRECOOL_TARGET_S
         return min(self.precool_budget_s, round(target * self.rate_at(self.precool_ambient_c)))
+
+
+@functools.lru_cache(maxsize=256)
+def precool_budgets(product: ProductProfile) -> tuple[int, int]:
+    """``product``'s hard and target pre-cooling budgets, remembered: the
+    properties compute their kinetics each time, and a routing search asks
+    hundreds of thousands of times."""
+    return product.precool_budget_s, product.precool_target_budget_s

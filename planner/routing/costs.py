@@ -30,13 +30,12 @@ unit, so an hourly rate in whole hundreds is an exact integer per second.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..domain import Case, HarvestLot, ProductProfile, VehicleType
+from ..domain import Case, HarvestLot, VehicleType, precool_budgets
 from ..domain.shelf_value import downgrade_losses, shelf_life_values
 from ..domain.units import DAY, HOUR
 from .result import LotDelivery
@@ -98,15 +97,8 @@ def downgrade_losses_per_kg(case: Case) -> dict[str, float]:
 def is_late(case: Case, lot: HarvestLot, delivery: LotDelivery) -> bool:
     """Unloaded after the pre-cooling target: more than the product's
     ``precool_target_budget_s`` spent (reference seconds) by the unloading."""
-    budget, target = _budgets(case.product_by_id[lot.product])
+    budget, target = precool_budgets(case.product_by_id[lot.product])
     return budget - delivery.budget_left_s > target + 1e-6
-
-
-@functools.lru_cache(maxsize=256)
-def _budgets(product: ProductProfile) -> tuple[int, int]:
-    """A product's hard and target budgets (properties that compute their
-    kinetics each time: a search asks hundreds of thousands of times)."""
-    return product.precool_budget_s, product.precool_target_budget_s
 
 
 def delivery_cost(case: Case, lot: HarvestLot, delivery: LotDelivery, *, shelf_per_kg_day: Mapping[str, float],

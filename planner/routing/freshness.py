@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..domain import Case, HarvestLot, TemperatureClass, VehicleType
+from ..domain import Case, HarvestLot, TemperatureClass, VehicleType, precool_budgets
 from ..domain.units import HOUR
 from ..freshness import model_for
 
@@ -109,7 +109,6 @@ class FreshnessTable:
         self.hours = case.settings.horizon_days * 24 + 24 - self.first_h
         self._ambient: dict[str, HourlyRates] = {}
         self._vehicle: dict[tuple[str, str], HourlyRates] = {}
-        self._budget: dict[str, int] = {}
 
     def _temps(self, fn: Callable[[int], float]) -> NDArray[np.float64]:
         hours = range(self.first_h, self.first_h + self.hours)
@@ -131,9 +130,7 @@ class FreshnessTable:
         return self._vehicle[key]
 
     def budget(self, product: str) -> int:
-        if product not in self._budget:  # (a property computing its kinetics each time)
-            self._budget[product] = self.case.product_by_id[product].precool_budget_s
-        return self._budget[product]
+        return precool_budgets(self.case.product_by_id[product])[0]
 
     def consumed(self, lot: HarvestLot, vehicle: VehicleType, picked_up: int, delivered: int) -> float:
         """Exact reference seconds spent between harvest and delivery."""

@@ -70,17 +70,24 @@ def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_we
     """Per lot, the ``count`` lots picked up nearest to it (travel seconds of
     the first vehicle's profile between the pickups, both ways, plus
     ``ready_weight`` times the seconds between their ready times)."""
+    return related_lots(net, lots, count=count, ready_weights=(ready_weight,))[0]
+
+
+def related_lots(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weights: Sequence[float]
+                 ) -> list[dict[str, list[str]]]:
+    """:func:`neighbours` for each of ``ready_weights``, the travel between
+    the pickups looked up once for all of them."""
     if not net.vehicles or not lots:
-        return {}
+        return [{} for _ in ready_weights]
     profile = net.vehicles[0].type.profile
     nodes = {lot.id: net.pickup[lot.id] for lot in lots}
-    out = {}
+    out: list[dict[str, list[str]]] = [{} for _ in ready_weights]
     for lot in lots:
         a = nodes[lot.id]
-        others = sorted((net.transit(profile, a, nodes[o.id]) + net.transit(profile, nodes[o.id], a)
-                         + ready_weight * abs(o.ready - lot.ready), o.id)
-                        for o in lots if o.id != lot.id)
-        out[lot.id] = [oid for _, oid in others[:count]]
+        both = [(net.transit(profile, a, nodes[o.id]) + net.transit(profile, nodes[o.id], a), abs(o.ready - lot.ready),
+                 o.id) for o in lots if o.id != lot.id]
+        for k, weight in enumerate(ready_weights):
+            out[k][lot.id] = [oid for _, oid in sorted((t + weight * dt, oid) for t, dt, oid in both)[:count]]
     return out
 
 
@@ -102,9 +109,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     "same intake" ruin takes the neighbours)."""
     max_remove = MAX_REMOVE if max_remove is None else max_remove
     by_id = {lot.id: lot for lot in lots}
-    near = neighbours(net, lots, count=max_remove * 2)
-    related = {"near": near, "near in time": neighbours(net, lots, count=max_remove * 2,
-                                                                 ready_weight=READY_WEIGHT)}
+    near, near_in_time = related_lots(net, lots, count=max_remove * 2, ready_weights=(0.0, READY_WEIGHT))
+    related = {"near": near, "near in time": near_in_time}
     rng = random.Random(seed)
     current = [list(r) for r in routes]
     cost = evaluate(current)
