@@ -56,10 +56,10 @@ from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network, lot_boxes
 from .result import LotDelivery, Route
-from .schedule import Visits, build_route
+from .schedule import Timed, Visits, time_route
 
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
-MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_inside)
+MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_insides)
 INSIDE_PER_TRIP = 5.0  # the places inside the routes take about 5 times the trips' search (the embedded day)
 
 Slots = dict[tuple[str, int], float]  # kg unloaded per (packing house, intake slot)
@@ -73,6 +73,7 @@ class _Day:
     deliveries: list[LotDelivery]
     lots_cost: float
     room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
+    timed: Timed | None = None  # the route with the re-timer's state per stop (changed copies time from it)
 
     @property
     def cost(self) -> float:
@@ -128,16 +129,16 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             continue
-        _, v, visits = best
+        _, v, visits, timed = best
         _count(days[v].deliveries, used, stored, slot_s, -1)
         routes[v] = visits
-        days[v] = _built(net, table, v, starts[v], visits, lot_cost)
+        days[v] = _Day(timed.route, timed.deliveries, _lots_cost(net, timed.deliveries, lot_cost), timed=timed)
         _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
     return inserted
 
 
-Option = tuple[float, int, Visits]  # the change in the day's cost, the vehicle, its new visits
+Option = tuple[float, int, Visits, Timed]  # the change in the day's cost, the vehicle, its new visits, timed
 
 
 def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
@@ -155,9 +156,9 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
         option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                 used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                 lot_cost=lot_cost, last_unloading=max((d.delivered for d in days[v].deliveries),
-                                                                      default=None))
+                                                                      default=None), base=days[v].timed)
         if option is not None and (best is None or option[0] - days[v].cost < best[0]):
-            best = (option[0] - days[v].cost, v, option[1])
+            best = (option[0] - days[v].cost, v, option[1], option[5])
     return best
 
 
@@ -165,17 +166,43 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
                       days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
                       *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
                       lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int]) -> Option | None:
-    """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper than ``best``, else ``best``."""
+    """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper
+    than ``best``, else ``best``: the places of every route ranked by their
+    estimate together, built cheapest first (at most ``MAX_TRIALS`` per
+    route), none whose lower bound is no cheaper than the best found so far
+    (the same places as ranking route by route, where a route's bound was
+    the best of the routes before it)."""
     floors: Floors = {}
+    box = bounds.get(lot.id)
+    ranked: list[tuple[float, float, int, int, int, str]] = []
+    heads: dict[int, list[int]] = {}
     for v in tried:
-        if not routes[v]:
+        day, vt = days[v], net.vehicles[v].type
+        if not routes[v] or day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
             continue
-        inside = _cheapest_inside(net, table, v, starts[v], routes[v], days[v], lot, bounds, now=now, used=used,
-                                  stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                  lot_cost=lot_cost, bound=math.inf if best is None else best[0],
-                                  keep=keep.get(v, 0), floors=floors)
-        if inside is not None:
-            best = (inside[0], v, inside[1])
+        if day.room is None:
+            day.room = _room(net, table, vt, day, bounds, enforce_freshness)
+        heads[v] = _heads(net, routes[v])
+        ranked += [(estimate, floor, v, p, d, house) for estimate, floor, p, d, house in
+                   _places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
+                           enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep.get(v, 0),
+                           floors=floors)]
+    ranked.sort()
+    trials: dict[int, int] = defaultdict(int)
+    latest = _latest(lot, box, enforce_freshness)
+    for _, floor, v, p, d, house in ranked:
+        if (best is not None and floor >= best[0]) or trials[v] == MAX_TRIALS:
+            continue
+        trials[v] += 1
+        day, vt = days[v], net.vehicles[v].type
+        trial = _with_lot(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile, now=now, latest=latest)
+        timed = time_route(net, table, v, starts[v], trial, base=day.timed)
+        if not _keeps_rules(net, table, vt, timed.route, timed.deliveries, day, bounds, used=used, slot_s=slot_s,
+                            enforce_freshness=enforce_freshness):
+            continue
+        price = timed.route.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
+        if best is None or price < best[0]:
+            best = (price, v, trial, timed)
     return best
 
 
@@ -202,8 +229,8 @@ def _built(net: Network, table: FreshnessTable, v: int, start: int, visits: Visi
            lot_cost: LotCost | None) -> _Day:
     if not visits:
         return _Day(None, [], 0.0)
-    route, deliveries = build_route(net, table, v, start, visits)
-    return _Day(route, deliveries, _lots_cost(net, deliveries, lot_cost))
+    timed = time_route(net, table, v, start, visits)
+    return _Day(timed.route, timed.deliveries, _lots_cost(net, timed.deliveries, lot_cost), timed=timed)
 
 
 def _lots_cost(net: Network, deliveries: list[LotDelivery], lot_cost: LotCost | None) -> float:
@@ -239,14 +266,15 @@ def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
                    stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                   lot_cost: LotCost | None = None, last_unloading: int | None = None
-                   ) -> tuple[float, Visits, str, int, float] | None:
+                   lot_cost: LotCost | None = None, last_unloading: int | None = None, base: Timed | None = None
+                   ) -> tuple[float, Visits, str, int, float, Timed] | None:
     """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
     price (the route's cost plus ``lot_cost`` of the lot's delivery), the
-    visits, the packing house, the unloading time and the route's cost; None
-    if none fits. ``last_unloading``: when the route's last unloading starts
-    as built (a lot placed inside the route delays the visits after it
-    beyond the times they hold); the trip starts after it."""
+    visits, the packing house, the unloading time, the route's cost and the
+    route timed; None if none fits. ``last_unloading``: when the route's
+    last unloading starts as built (a lot placed inside the route delays the
+    visits after it beyond the times they hold); the trip starts after it.
+    ``base``: the route as it stands, timed (the trip is timed from its end)."""
     vt = net.vehicles[v].type
     if not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
@@ -257,7 +285,7 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     t_pick = max(last_t + net.transit(vt.profile, last_node, pickup), lot.ready, now)
     if t_pick > _latest(lot, box, enforce_freshness):
         return None
-    best: tuple[float, Visits, str, int, float] | None = None
+    best: tuple[float, Visits, str, int, float, Timed] | None = None
     for house, node in net.delivery[lot.id].items():
         site = net.case.site_by_id[house]
         if site.cold_storage_kg is not None and stored[house] + lot.kg > site.cold_storage_kg + 1e-9:
@@ -276,7 +304,8 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                     used[(house, t_drop // slot_s)] + lot.kg > site.intake_kg_per_hour * slot_s / 3600 + 1e-9:
                 continue
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
-            route, deliveries = build_route(net, table, v, start, trial)
+            timed = time_route(net, table, v, start, trial, base=base)
+            route, deliveries = timed.route, timed.deliveries
             if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
                 break  # a longer day than the working rules allow (with a break rule: one needing no break)
             if route.stops[-1].arrival > vt.shift.end or deliveries[-1].delivered // slot_s != t_drop // slot_s:
@@ -286,51 +315,13 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 break  # waiting longer only spends more
             price = route.cost + (lot_cost(lot, deliveries[-1]) if lot_cost is not None else 0.0)
             if best is None or price < best[0]:
-                best = (price, trial, house, t_drop, route.cost)
+                best = (price, trial, house, t_drop, route.cost, timed)
             break
     return best
 
 
 Place = tuple[float, float, int, int, str]  # estimate, lower bound, pickup before stop p, delivery before d, house
 Floors = dict[tuple[str, str], float | None]  # (vehicle type, house) -> the lot's own cost at the least
-
-
-def _cheapest_inside(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, day: _Day,
-                     lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int, used: Slots,
-                     stored: dict[str, float], slot_s: int, enforce_freshness: bool, lot_cost: LotCost | None,
-                     bound: float, keep: int = 0, floors: Floors | None = None) -> tuple[float, Visits] | None:
-    """The cheapest place for ``lot`` inside vehicle ``v``'s route (``visits``,
-    built as ``day``) whose price (the change in the day's cost) is below
-    ``bound``: the price and the visits; None if none is. ``floors``: the
-    lot's own cost at the least, per vehicle type and house (filled here)."""
-    box = bounds.get(lot.id)
-    vt = net.vehicles[v].type
-    if day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
-        return None
-    if day.room is None:
-        day.room = _room(net, table, vt, day, bounds, enforce_freshness)
-    heads = _heads(net, visits)
-    places = _places(net, table, v, visits, heads, day, lot, box, now=now, stored=stored,
-                     enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep,
-                     floors={} if floors is None else floors)
-    best: tuple[float, Visits] | None = None
-    trials = 0
-    for _, floor, p, d, house in sorted(places):
-        if floor >= (bound if best is None else min(bound, best[0])):
-            continue
-        if trials == MAX_TRIALS:
-            break
-        trials += 1
-        trial = _with_lot(net, visits, heads, p, d, lot, house, profile=vt.profile, now=now,
-                          latest=_latest(lot, box, enforce_freshness))
-        route, deliveries = build_route(net, table, v, start, trial)
-        if not _keeps_rules(net, table, vt, route, deliveries, day, bounds, used=used, slot_s=slot_s,
-                            enforce_freshness=enforce_freshness):
-            continue
-        price = route.cost - day.cost + _lots_cost(net, deliveries, lot_cost) - day.lots_cost
-        if price < bound and (best is None or price < best[0]):
-            best = (price, trial)
-    return best
 
 
 def _heads(net: Network, visits: Visits) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..domain import SiteKind, next_open
 from .costs import route_cost
@@ -28,24 +29,110 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
     case's ``packing_service_s``. Times are never later than the search's,
     so windows, shifts and freshness the search respected still hold; the
     exact checks (freshness, intake) run on what this returns."""
+    timed = time_route(net, table, vehicle, start, visits)
+    return timed.route, timed.deliveries
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A route as :func:`build_route` times it, with the re-timer's state
+    after each of its stops (``route.stops`` but the end), to time a changed
+    copy of it from where the change begins (:func:`time_route`'s ``base``)."""
+
+    route: Route
+    deliveries: list[LotDelivery]
+    visits: Visits
+    ends: list[int]  # per stop: the index of the visit after its last one (the start: 0)
+    clock: list[int]  # per stop: the time the vehicle leaves it
+    kg: list[float]  # per stop: kg on board after it (not rounded)
+    boxes: list[int]
+    metres: list[int]  # per stop: metres driven up to it
+    sites: list[int]
+    delivered: list[int]  # per stop: deliveries made up to and including it
+    picked: dict[str, int]  # per lot picked up: when
+    total_m: int  # metres of the whole route
+
+
+def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, visits: Visits, *,
+               base: Timed | None = None) -> Timed:
+    """:func:`build_route` with its state per stop. With ``base`` (the same
+    vehicle and start, other visits), the stops of ``base`` wholly before
+    the first visit the two lists differ in are taken as they are, and
+    once the changed part is behind and the vehicle leaves a stop at the
+    time, place and load it left it in ``base``, no lot on board picked up
+    at another time, the rest of ``base`` is too (the re-timer is a forward
+    pass: the same state, the same rest). The same result as without
+    ``base``; an insertion into a long route times a few stops, not all."""
     veh = net.vehicles[vehicle]
     vt, profile = veh.type, veh.type.profile
     home, end_node = 2 * vehicle, 2 * vehicle + 1
-    if visits and vt.break_after_s is None:  # leave as late as the first service start allows
-        # (with a break rule the search's start stands: a break it placed
-        # before the first stop is the wait there)
-        first_node, first_t = visits[0]
-        ready = first_t - net.service(home, first_node)
-        start = max(start, net.latest_departure(profile, net.nodes[home].site, net.nodes[first_node].site,
-                                                ready))
-    stops = [Stop(net.sites[net.nodes[home].site].id, "start", start, start, 0, 0.0)]
-    picked: dict[str, int] = {}
-    deliveries: list[LotDelivery] = []
-    load_kg, load_boxes, metres = 0.0, 0, 0
-    prev_site, t = net.nodes[home].site, start
-    for group in _stops(net, visits):
-        node0, hold = group[0]
+    kept, prefix = 0, 0
+    if base is not None:
+        same, old = 0, base.visits
+        limit = min(len(old), len(visits))
+        while same < limit and old[same] == visits[same]:
+            same += 1
+        while kept + 1 < len(base.ends) and (base.ends[kept + 1] < same or base.ends[kept + 1] == same and (
+                same == len(visits) or not _joins(net, visits[same - 1][0], visits[same][0]))):
+            kept += 1  # (a stop ending where the lists differ is kept unless their first new visit joins it)
+        prefix = base.ends[kept]
+    if base is not None and kept > 0:
+        stops = list(base.route.stops[:kept + 1])
+        start = stops[0].departure
+        ends, clock = base.ends[:kept + 1], base.clock[:kept + 1]
+        kgs, boxes, metres_at = base.kg[:kept + 1], base.boxes[:kept + 1], base.metres[:kept + 1]
+        sites, delivered = base.sites[:kept + 1], base.delivered[:kept + 1]
+        deliveries = base.deliveries[:delivered[-1]]
+        picked = {lot_id: base.picked[lot_id] for s in stops if s.kind == "pickup" for lot_id in s.lot_ids}
+        tail = len(base.visits)  # the visits both lists end with
+        common = 0
+        while common < min(tail, len(visits)) - prefix and base.visits[tail - 1 - common] == visits[-1 - common]:
+            common += 1
+        resumable = {e: g for g, e in enumerate(base.ends)}
+    else:
+        base = None
+        if visits and vt.break_after_s is None:  # leave as late as the first service start allows
+            # (with a break rule the search's start stands: a break it placed
+            # before the first stop is the wait there)
+            first_node, first_t = visits[0]
+            ready = first_t - net.service(home, first_node)
+            start = max(start, net.latest_departure(profile, net.nodes[home].site, net.nodes[first_node].site,
+                                                    ready))
+        stops = [Stop(net.sites[net.nodes[home].site].id, "start", start, start, 0, 0.0)]
+        ends, clock, kgs, boxes, metres_at = [0], [start], [0.0], [0], [0]
+        sites, delivered, deliveries, picked = [net.nodes[home].site], [0], [], {}
+        common, resumable = 0, {}
+    load_kg, load_boxes, metres = kgs[-1], boxes[-1], metres_at[-1]
+    prev_site, t = sites[-1], clock[-1]
+    moved: set[str] = set()  # lots on board picked up at another time than in base
+    i, n = prefix, len(visits)
+    while i < n:
+        if base is not None and n - i <= common and not moved:
+            g = resumable.get(len(base.visits) - (n - i), -1)
+            if (g > 0 and base.clock[g] == t and base.sites[g] == prev_site and base.boxes[g] == load_boxes
+                    and abs(base.kg[g] - load_kg) <= 1e-9):
+                shift = len(visits) - len(base.visits)
+                stops += base.route.stops[g + 1:]
+                ends += [e + shift for e in base.ends[g + 1:]]
+                clock += base.clock[g + 1:]
+                kgs += base.kg[g + 1:]
+                boxes += base.boxes[g + 1:]
+                metres_at += [m - base.metres[g] + metres for m in base.metres[g + 1:]]
+                sites += base.sites[g + 1:]
+                delivered += [c - base.delivered[g] + len(deliveries) for c in base.delivered[g + 1:]]
+                deliveries = deliveries + base.deliveries[base.delivered[g]:]
+                picked.update((lot_id, base.picked[lot_id]) for s in base.route.stops[g + 1:] if s.kind == "pickup"
+                              for lot_id in s.lot_ids)
+                metres += base.total_m - base.metres[g]
+                route = Route(veh.id, vt.id, tuple(stops), metres / 1000, stops[-1].arrival - start,
+                              route_cost(vt, metres, stops[-1].arrival - start))
+                return Timed(route, deliveries, visits, ends, clock, kgs, boxes, metres_at, sites, delivered, picked,
+                             metres)
+        node0, hold = visits[i]
         site_index, kind = net.nodes[node0].site, net.nodes[node0].kind
+        j = i + 1
+        while j < n and net.nodes[visits[j][0]].site == site_index and net.nodes[visits[j][0]].kind == kind:
+            j += 1
         site = net.sites[site_index]
         arrival = t + net.drive(profile, prev_site, site_index, t)
         metres += net.metres(profile, prev_site, site_index)
@@ -53,10 +140,12 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
         lots = []
         services = 0
         if kind == "pickup":
-            for node, _ in group:
+            for node, _ in visits[i:j]:
                 lot = net.nodes[node].lot
                 assert lot is not None
                 t = max(t, lot.ready)
+                if base is not None and base.picked.get(lot.id) != t:
+                    moved.add(lot.id)
                 picked[lot.id] = t
                 t += lot.service_s
                 services += lot.service_s
@@ -66,13 +155,14 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
         else:
             opens = next_open(site.opening, t) if site.opening else t
             t = t if opens is None else opens  # closed for good: the checks report it
-            for node, _ in group:
+            for node, _ in visits[i:j]:
                 lot = net.nodes[node].lot
                 assert lot is not None
                 consumed = table.consumed(lot, vt, picked[lot.id], t)
                 ref = net.case.product_by_id[lot.product].ref_shelf_life_s
                 deliveries.append(LotDelivery(lot.id, site.id, veh.id, picked[lot.id], t, ref - consumed,
                                               table.budget(lot.product) - consumed, lot.kg))
+                moved.discard(lot.id)
                 load_kg -= lot.kg
                 load_boxes -= lot_boxes(net.case, lot)
                 lots.append(lot.id)
@@ -81,13 +171,28 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
         stops.append(Stop(site.id, kind, arrival, t, t - arrival - services,  # type: ignore[arg-type]
                           round(max(load_kg, 0.0), 6), tuple(lots), load_boxes,
                           hold if hold > arrival else None))
+        ends.append(j)
+        clock.append(t)
+        kgs.append(load_kg)
+        boxes.append(load_boxes)
+        metres_at.append(metres)
+        sites.append(site_index)
+        delivered.append(len(deliveries))
         prev_site = site_index
+        i = j
     end_site = net.nodes[end_node].site
     end_arrival = t + net.drive(profile, prev_site, end_site, t)
     metres += net.metres(profile, prev_site, end_site)
     stops.append(Stop(net.sites[end_site].id, "end", end_arrival, end_arrival, 0, round(max(load_kg, 0.0), 6)))
     duration = end_arrival - start
-    return Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, route_cost(vt, metres, duration)), deliveries
+    route = Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, route_cost(vt, metres, duration))
+    return Timed(route, deliveries, visits, ends, clock, kgs, boxes, metres_at, sites, delivered, picked,
+                 metres)
+
+
+def _joins(net: Network, a: int, b: int) -> bool:
+    """Node ``b`` visited right after node ``a`` is the same stop (site and kind)."""
+    return net.nodes[a].site == net.nodes[b].site and net.nodes[a].kind == net.nodes[b].kind
 
 
 def _stops(net: Network, visits: Visits) -> list[Visits]:
