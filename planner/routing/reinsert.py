@@ -25,7 +25,7 @@ lot still out (most valuable first) is tried
   orchard until the route comes and riding the detour to its house, plus
   its downgrade when that unloading is past its pre-cooling target); and
   what the delay costs the lots the route carries after the place, the
-  later stops' waits absorbing it (:mod:`.lateness`). The places of every
+  later stops' waits absorbing it (:mod:`.delays`). The places of every
   route are ranked together; at most ``MAX_BUILDS`` of them (``MAX_TRIALS``
   per route) are built, cheapest estimate first, none whose lower bound
   (the added metres, the lot's own cost at the least) is no cheaper than
@@ -70,9 +70,9 @@ from dataclasses import dataclass, field
 from ..domain import HarvestLot, VehicleType
 from .costs import LotCost
 from .deadline import Deadline
+from .delays import DelayCosts, delay_costs, due, late_loss, rate_at, shelf_price
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
-from .lateness import LateSteps, due, late_loss, late_steps, rate_at, shelf_price
 from .network import Network, lot_boxes
 from .result import LotDelivery, Route
 from .schedule import Timed, Visits, time_route
@@ -94,7 +94,7 @@ class _Day:
     lots_cost: float
     room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
     timed: Timed | None = None  # the route with the re-timer's state per stop (changed copies time from it)
-    late: LateSteps | None = None  # what a delay costs its lots (:mod:`.lateness`), when known
+    delays: DelayCosts | None = None  # what a delay costs its lots (:mod:`.delays`), when known
     drops: dict[int, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # (:func:`_drops`)
 
     @property
@@ -204,8 +204,8 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
             continue
         if day.room is None:
             day.room = _room(net, table, vt, day, bounds, enforce_freshness)
-        if day.late is None and lot_cost is not None and day.timed is not None:
-            day.late = late_steps(net, table, vt, day.timed, lot_cost)
+        if day.delays is None and lot_cost is not None and day.timed is not None:
+            day.delays = delay_costs(net, table, vt, day.timed, lot_cost)
         heads[v] = _heads(net, routes[v])
         ranked += [(estimate, floor, v, p, d, house) for estimate, floor, p, d, house in
                    _places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
@@ -432,8 +432,8 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     def leg(a: int, b: int) -> tuple[int, int, int]:  # metres, seconds, free-flow seconds
         return int(metres_m[a, b]), int(seconds_m[a, b]), int(free_m[a, b])
 
-    late = day.late if lot_cost is not None else None
-    if late is not None and lot_cost is not None:
+    delays = day.delays if lot_cost is not None else None
+    if delays is not None and lot_cost is not None:
         earliest = max(lot.ready, now)
         at_earliest = LotDelivery(lot.id, "", "", earliest, earliest, 0.0, 0.0, lot.kg)
         loss, price_s = late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost)
@@ -457,19 +457,19 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
         if full(p) or (p > 0 and f_pick + lot.service_s > room[p + 1]):
             continue
         nxt = next(k for k in range(p, len(heads)) if unloads[k])  # the trip's next unloading
-        if late is not None:
+        if delays is not None:
             # picked up as the route reaches the farm, or first (the route may
             # leave earlier), not before the lot is ready; the next stop reached
-            # that much later, the waits after absorbing it (:mod:`.lateness`)
+            # that much later, the waits after absorbing it (:mod:`.delays`)
             picks = pick if p > 0 else max(max(vt.shift.start, now) + to_farm[0][2], lot.ready, now)
             loaded = picks + lot.service_s
             delay = max(0, loaded + from_farm[p + 1][2] - stops[p + 1].arrival)
             due_p = due(table, vt, lot, picks)
             waited = price_s * ambient.between(earliest, picks)  # in the orchard past its earliest pickup
             ride_s = price_s * rate_at(riding, picks)
-            delayed = late.cost(p + 1, delay)
-            rests = {d: late.left(p + 1, d, delay) for d in range(p + 1, nxt + 2)}
-            spared = {d: late.cost(d + 1, rest) for d, rest in rests.items()}  # (counted in delayed)
+            delayed = delays.cost(p + 1, delay)
+            rests = {d: delays.left(p + 1, d, delay) for d in range(p + 1, nxt + 2)}
+            spared = {d: delays.cost(d + 1, rest) for d, rest in rests.items()}  # (counted in delayed)
         for house, h, own, drops, direct in houses:
             for d in range(p, nxt + 2):
                 merged = d == nxt + 1  # (its room is that before the unloading, checked at d == nxt)
@@ -490,13 +490,13 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
                     continue
                 floor = vt.cost_per_km * metres / 1000 + own
                 estimate = floor + vt.cost_per_hour * max(secs + unload, 0) / 3600
-                if late is not None:
+                if delays is not None:
                     if d == p:
                         drop = loaded + direct[2]
-                        estimate += late.cost(p + 1, drop + unload + back[2] - stops[p + 1].arrival)
+                        estimate += delays.cost(p + 1, drop + unload + back[2] - stops[p + 1].arrival)
                     else:
                         rest = rests[d]
-                        estimate += delayed - spared[d] + late.cost(d + 1, rest + extra)
+                        estimate += delayed - spared[d] + delays.cost(d + 1, rest + extra)
                         drop = stops[d].departure + int(rest) + drops[d][3]
                     estimate += waited + ride_s * max(0, drop - loaded - direct[2])
                     if drop > due_p:

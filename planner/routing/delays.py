@@ -20,7 +20,7 @@ once per route as it stands:
   margin (budget left minus what the target leaves), its downgrade (a step).
 
 So the cost of a delay at ``j`` is a sum of lines and steps: their starts
-sorted with their slopes and losses summed (:meth:`LateSteps.cost`, two
+sorted with their slopes and losses summed (:meth:`DelayCosts.cost`, two
 bisections). The rates are those at the lot's unloading and pickup; the
 step of a lot picked up at or after ``j`` is placed by the waits up to its
 unloading. An estimate to rank places by, never a bound.
@@ -41,7 +41,7 @@ from .schedule import Timed
 
 
 @dataclass(frozen=True, slots=True)
-class LateSteps:
+class DelayCosts:
     """Per stop ``j`` of a route: the delays at ``j`` past which its lots
     turn late, sorted, and the losses summed up to each; and the delays past
     which a lot starts spending shelf life faster (``starts``, sorted) with
@@ -88,8 +88,8 @@ def rate_at(rates: HourlyRates, t: int) -> float:
     return rates.at(t + 1) - rates.at(t)
 
 
-def late_steps(net: Network, table: FreshnessTable, vt: VehicleType, timed: Timed, lot_cost: LotCost) -> LateSteps:
-    """The route's :class:`LateSteps`."""
+def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Timed, lot_cost: LotCost) -> DelayCosts:
+    """The route's :class:`DelayCosts`."""
     stops = timed.route.stops
     waits = [0] * len(stops)
     for k in range(1, len(stops)):
@@ -135,7 +135,7 @@ def late_steps(net: Network, table: FreshnessTable, vt: VehicleType, timed: Time
             starts[j].append(start)
             slopes[j].append(slope)
             offsets[j].append(offset)
-    return LateSteps(waits, thresholds, losses, starts, slopes, offsets)
+    return DelayCosts(waits, thresholds, losses, starts, slopes, offsets)
 
 
 def due(table: FreshnessTable, vt: VehicleType, lot: HarvestLot, pick: int) -> int:

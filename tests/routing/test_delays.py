@@ -1,4 +1,4 @@
-"""What a delay costs a route's lots, estimated (planner.routing.lateness),
+"""What a delay costs a route's lots, estimated (planner.routing.delays),
 against the exact re-timer and the day's cost on tiny routes: ambient 30 C
 all day (flat rates), motorbikes riding at ambient."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from planner.routing.costs import lot_cost
+from planner.routing.delays import delay_costs, due
 from planner.routing.freshness import FreshnessTable
-from planner.routing.lateness import due, late_steps
 from planner.routing.network import build_network
 from planner.routing.schedule import time_route
 from planner.travel import GreatCircleProvider
@@ -42,7 +42,7 @@ def _exact(case, net, table, visits, delay: int) -> float:
 @pytest.mark.parametrize("delay", [60, 600, 1800])
 def test_a_delay_on_a_route_without_waits_costs_what_the_day_charges(rk, delay):
     case, net, table, visits = _route(rk, b_ready_h=4)
-    steps = late_steps(net, table, net.vehicles[0].type, time_route(net, table, 0, 3 * H, visits), lot_cost(case))
+    steps = delay_costs(net, table, net.vehicles[0].type, time_route(net, table, 0, 3 * H, visits), lot_cost(case))
     assert steps.waits[-1] == 0
     assert steps.cost(1, delay) == pytest.approx(_exact(case, net, table, visits, delay), rel=0.01)
     assert steps.cost(1, 0) == 0.0 and steps.cost(len(visits) + 5, delay) == 0.0
@@ -56,7 +56,7 @@ def test_a_wait_at_a_later_stop_absorbs_the_delay(rk):
     timed = time_route(net, table, 0, 3 * H, visits)
     wait = timed.route.stops[2].waiting
     assert 2500 < wait < 3300
-    steps = late_steps(net, table, net.vehicles[0].type, timed, lot_cost(case))
+    steps = delay_costs(net, table, net.vehicles[0].type, timed, lot_cost(case))
     assert steps.cost(1, wait - 60) == pytest.approx(0.0, abs=1.0)
     assert _exact(case, net, table, visits, wait - 60) == pytest.approx(0.0, abs=1.0)
     over = wait + 900  # 15 minutes more than the wait: both unloaded 15 minutes later
@@ -69,7 +69,7 @@ def test_a_delay_past_a_lots_target_adds_its_downgrade(rk):
     # passed by a delay of a few minutes more than what the lots have left
     case, net, table, visits = _route(rk, b_ready_h=4, budget_h=1.5)
     timed = time_route(net, table, 0, 3 * H, visits)
-    steps = late_steps(net, table, net.vehicles[0].type, timed, lot_cost(case))
+    steps = delay_costs(net, table, net.vehicles[0].type, timed, lot_cost(case))
     first = steps.thresholds[1][0]  # the smallest delay that makes a lot late
     assert 0 < first < 3 * H
     below, above = int(first) - 30, int(first) + 30
