@@ -129,9 +129,12 @@ def _shipment(case: Case, s: dict[str, Any], handling_per_kg: float) -> Shipment
     markets = case.market_by_id
     orders = {o.id: o for o in case.orders}
     treatments = []
-    for t in s["treatments"]:
-        ids = tuple(dict.fromkeys(m.order_id for m in manifest if m.order_id in orders
-                                  and str(markets[orders[m.order_id].market].treatment) == t["treatment"]))
+    for t in s["treatments"]:  # the step's orders as written; a plan written before they were (schema 1.0,
+        # early 1.1): every order on the manifest whose market needs the step's treatment (so two steps on
+        # one shipment each took every such order, and the check found each order treated twice)
+        ids = tuple(t["order_ids"]) if "order_ids" in t else tuple(dict.fromkeys(
+            m.order_id for m in manifest if m.order_id in orders
+            and str(markets[orders[m.order_id].market].treatment) == t["treatment"]))
         kg = sum(m.kg for m in manifest if m.order_id in ids)
         facility = case.site_by_id.get(t["facility"])
         rate = facility.treatment_cost_per_kg if facility else 0.0

@@ -116,7 +116,8 @@ def _shipments(plan: DailyPlan, iso: Any) -> list[dict[str, Any]]:
                           "shelf_life_left_days": _days(m.shelf_life_left_at_arrival_s)}
                          for m in sh.manifest],
             "treatments": [{"facility": t.facility, "treatment": t.treatment,
-                            "start": iso(t.start), "end": iso(t.end)} for t in sh.treatments],
+                            "start": iso(t.start), "end": iso(t.end), "order_ids": list(t.order_ids)}
+                           for t in sh.treatments],
             "cost": round(sh.cost, 0),
         })
     return out

@@ -68,8 +68,10 @@ def _site_name(index: PlanIndex, site_id: str, where: str) -> str:
 
 
 def _treatments_by_order(plan: Plan) -> dict[str, list[tuple[datetime, str, dict[str, Any]]]]:
-    """Every treatment step of the shipments each order travels on, with the
-    shipment's departure (to keep those done before a given shipment)."""
+    """Every treatment step of the shipments each order travels on that
+    treated it (a step names its orders; one written without them, every
+    step of the shipment), with the shipment's departure (to keep those done
+    before a given shipment)."""
     steps: dict[str, list[dict[str, Any]]] = {}
     departs: dict[str, datetime] = {}
     for i, s in enumerate(plan["shipments"]):
@@ -78,7 +80,7 @@ def _treatments_by_order(plan: Plan) -> dict[str, list[tuple[datetime, str, dict
     out: dict[str, list[tuple[datetime, str, dict[str, Any]]]] = {}
     for o in plan["orders"]:
         out[o["order_id"]] = [(departs[sid], sid, t) for sid in o["shipments"] if sid in steps
-                              for t in steps[sid]]
+                              for t in steps[sid] if o["order_id"] in t.get("order_ids", [o["order_id"]])]
     return out
 
 

@@ -132,3 +132,21 @@ def test_an_order_the_freight_plan_lost_becomes_unserved_with_search_limit(tiny_
     (u,) = [u for u in fixed.consolidation.unserved if u.order_id == lost]
     assert u.reason is OrderReason.SEARCH_LIMIT
     assert fixed.kpis["plan_check"]["orders_taken_out"] == 1
+
+
+def test_two_treatment_batches_on_one_shipment_keep_their_orders_in_plan_json(tiny_plan: DailyPlan) -> None:
+    """A shipment carrying two irradiation batches (the irradiator's second run
+    for another order) writes each batch's orders; read back, each order has
+    its one step. Before, plan.json named no orders per step, the reader gave
+    every step every order needing the treatment, and the check reported each
+    order treated twice (the embedded day's work-bounded plan lost 8 orders)."""
+    doc = tiny_plan.to_json()
+    ship = next(s for s in doc["shipments"] if s["treatments"])
+    (step,) = ship["treatments"]
+    assert step["order_ids"] == ["O2"]
+    assert check_plan(tiny_plan.case, doc).violations == []
+    ship["treatments"] = [step, {**step, "order_ids": []}]  # a second batch holding none of the orders
+    assert check_plan(tiny_plan.case, doc).violations == []
+    for t in ship["treatments"]:
+        del t["order_ids"]  # as a plan written before: each step takes O2
+    assert any("needs one irradiation step" in v for v in check_plan(tiny_plan.case, doc).violations)

@@ -146,3 +146,16 @@ def test_formula_injection_is_neutralised(tiny_plan, tiny_case, tmp_path) -> Non
                     assert cell.data_type != "f", (path.name, ws.title, cell.coordinate, cell.value)
     sheet = list(load_workbook(paths[2])["S1"].iter_rows(values_only=True))
     assert ("=HYPERLINK(\"http://x\",\"y\")" in {v for r in sheet for v in r})  # kept as text
+
+
+def test_an_order_lists_only_the_treatment_batch_that_treated_it(tiny_plan, tiny_case, tmp_path) -> None:
+    # a second irradiation run on S1 for other orders: O2's rows name its own batch only;
+    # a plan written before steps named their orders lists every step of the shipment
+    (step,) = tiny_plan["shipments"][0]["treatments"]
+    other = {**step, "start": "2025-06-12T10:30:00+07:00", "end": "2025-06-12T12:30:00+07:00"}
+    tiny_plan["shipments"][0]["treatments"] = [{**step, "order_ids": ["O2"]}, {**other, "order_ids": ["O9"]}]
+    road = pd.read_csv(write_manifests(tiny_plan, tiny_case, tmp_path)[0], keep_default_na=False)
+    assert road.iloc[0]["treatments"] == "irradiation, Hanoi Irradiation Centre (irr-hn), 12/06 08:30–10:30"
+    tiny_plan["shipments"][0]["treatments"] = [step, other]
+    road = pd.read_csv(write_manifests(tiny_plan, tiny_case, tmp_path / "old")[0], keep_default_na=False)
+    assert road.iloc[0]["treatments"].count("irradiation") == 2
