@@ -304,6 +304,10 @@ class TreatmentOut(BaseModel):
     treatment: str
     start: dt.datetime
     end: dt.datetime
+    order_ids: list[str] = Field(default_factory=list, description="the orders this step treats, as the manifest's "
+                                 "order_id (empty in plans written before 4 December 2026)")
+    order_orgs: list[str] = Field(default_factory=list, description="the organisation of each of order_ids, as the "
+                                  "manifest's order_org")
 
 
 class ShipmentOut(BaseModel):

@@ -119,7 +119,11 @@ def _present(shipment: dict[str, Any]) -> dict[str, Any]:
     for line in shipment["manifest"]:
         org, ident = split_id(line["order_id"])
         lines.append({**line, "order_id": ident, "order_org": org})
-    return {**shipment, "manifest": lines}
+    steps = []
+    for step in shipment["treatments"]:  # its orders as the manifest names them: the id and the organisation
+        refs = [split_id(oid) for oid in step.get("order_ids", [])]
+        steps.append({**step, "order_ids": [ident for _, ident in refs], "order_orgs": [org for org, _ in refs]})
+    return {**shipment, "manifest": lines, "treatments": steps}
 
 
 def shipments(session: Session, job_id: str, who: Principal, partner: str | None = None) -> list[dict[str, Any]]:

@@ -39,8 +39,10 @@ def test_the_engine_plans_the_ingested_day(planned_tiny):
     assert {lot for r in routes for s in r["stops"] for lot in s["lot_ids"]} == {"L1", "L2"}
     vp = api.client.get(f"/v1/plans/{job}/manifests", headers=api.auth("viettel-post")).json()["items"]
     assert {(m["order_org"], m["order_id"]) for m in vp} <= {("viettel-post", "O1"), ("viettel-post", "O2")}
-    assert vp and all(s["partner"] == "viettel-post" for s in
-                      api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json()["items"])
+    ships = api.client.get(f"/v1/plans/{job}/shipments", headers=api.auth("viettel-post")).json()["items"]
+    assert vp and all(s["partner"] == "viettel-post" for s in ships)
+    # the US order's irradiation names the order it treats (plan.json's treatments[].order_ids)
+    assert [(t["order_ids"], t["order_orgs"]) for s in ships for t in s["treatments"]] == [(["O2"], ["viettel-post"])]
     kpis = api.client.get(f"/v1/plans/{job}/kpis", headers=api.auth("coop-a")).json()["kpis"]
     assert (kpis["orders_total"], kpis["lots_total"]) == (2, 2)
     report = api.client.get(f"/v1/plans/{job}/report", headers=api.auth("province")).text
