@@ -402,8 +402,12 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     after it beyond their room (:func:`_room`, by the free-flow times).
     Each with an estimate of its price (added metres and seconds at the
     type's rates, the lot's own cost delivered straight after its earliest
-    pickup) and a lower bound of it (the same without the seconds, which
-    waiting may absorb)."""
+    pickup; with ``lot_cost`` and the route's delay costs, ``day.delays``:
+    plus what the delay costs the route's lots, the lot's wait in the
+    orchard until the route comes and its ride beyond the straight one, and
+    its downgrade when unloaded past its target) and a lower bound of it
+    (the added metres and the lot's own cost at the least: waiting may
+    absorb the seconds)."""
     assert day.route is not None and day.room is not None
     vt = net.vehicles[v].type
     prof, rush = vt.profile, net.rush.get(vt.profile)
