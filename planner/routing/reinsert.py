@@ -87,19 +87,27 @@ Slots = dict[tuple[str, int], float]  # kg unloaded per (packing house, intake s
 
 @dataclass(slots=True)
 class _Day:
-    """A vehicle's route as it stands, built, and what its lots cost."""
+    """A vehicle's route as it stands, timed (with the re-timer's state per
+    stop: changed copies time from it; None for an empty day), and what its
+    lots cost."""
 
-    route: Route | None
-    deliveries: list[LotDelivery]
+    timed: Timed | None
     lots_cost: float
     room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
-    timed: Timed | None = None  # the route with the re-timer's state per stop (changed copies time from it)
     delays: DelayCosts | None = None  # what a delay costs its lots (:mod:`.delays`), when known
     drops: dict[int, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # (:func:`_drops`)
 
     @property
+    def route(self) -> Route | None:
+        return None if self.timed is None else self.timed.route
+
+    @property
+    def deliveries(self) -> list[LotDelivery]:
+        return [] if self.timed is None else self.timed.deliveries
+
+    @property
     def cost(self) -> float:
-        return 0.0 if self.route is None else self.route.cost
+        return 0.0 if self.timed is None else self.timed.route.cost
 
 
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
@@ -154,7 +162,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         _, v, visits, timed = best
         _count(days[v].deliveries, used, stored, slot_s, -1)
         routes[v] = visits
-        days[v] = _Day(timed.route, timed.deliveries, _lots_cost(net, timed.deliveries, lot_cost), timed=timed)
+        days[v] = _Day(timed, _lots_cost(net, timed.deliveries, lot_cost))
         _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
     return inserted
@@ -198,6 +206,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
     box = bounds.get(lot.id)
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}
+    prices = _own_prices(lot, now, lot_cost)
     for v in tried:
         day, vt = days[v], net.vehicles[v].type
         if not routes[v] or day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
@@ -210,7 +219,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         ranked += [(estimate, floor, v, p, d, house) for estimate, floor, p, d, house in
                    _places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
                            enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep.get(v, 0),
-                           floors=floors)]
+                           floors=floors, prices=prices)]
     ranked.sort()
     trials: dict[int, int] = defaultdict(int)
     latest = _latest(lot, box, enforce_freshness)
@@ -256,9 +265,9 @@ class _Pace:
 def _built(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits,
            lot_cost: LotCost | None) -> _Day:
     if not visits:
-        return _Day(None, [], 0.0)
+        return _Day(None, 0.0)
     timed = time_route(net, table, v, start, visits)
-    return _Day(timed.route, timed.deliveries, _lots_cost(net, timed.deliveries, lot_cost), timed=timed)
+    return _Day(timed, _lots_cost(net, timed.deliveries, lot_cost))
 
 
 def _lots_cost(net: Network, deliveries: list[LotDelivery], lot_cost: LotCost | None) -> float:
@@ -393,7 +402,8 @@ def _room(net: Network, table: FreshnessTable, vt: VehicleType, day: _Day, bound
 
 def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: list[int], day: _Day,
             lot: HarvestLot, box: LotBounds | None, *, now: int, stored: dict[str, float],
-            enforce_freshness: bool, lot_cost: LotCost | None, keep: int, floors: Floors) -> list[Place]:
+            enforce_freshness: bool, lot_cost: LotCost | None, keep: int, floors: Floors,
+            prices: tuple[float, float] | None = None) -> list[Place]:
     """The places inside the route worth building: the pickup before stop
     ``p`` (0-based among the route's stops), reached in time and with room
     on board; the delivery at a house with room in its cold store, before
@@ -402,10 +412,11 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     after it beyond their room (:func:`_room`, by the free-flow times).
     Each with an estimate of its price (added metres and seconds at the
     type's rates, the lot's own cost delivered straight after its earliest
-    pickup; with ``lot_cost`` and the route's delay costs, ``day.delays``:
-    plus what the delay costs the route's lots, the lot's wait in the
-    orchard until the route comes and its ride beyond the straight one, and
-    its downgrade when unloaded past its target) and a lower bound of it
+    pickup; with the lot's ``prices`` (:func:`_own_prices`) and the route's
+    delay costs, ``day.delays``: plus what the delay costs the route's lots,
+    the lot's wait in the orchard until the route comes and its ride beyond
+    the straight one, and its downgrade when unloaded past its target) and
+    a lower bound of it
     (the added metres and the lot's own cost at the least: waiting may
     absorb the seconds)."""
     assert day.route is not None and day.room is not None
@@ -436,11 +447,10 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     def leg(a: int, b: int) -> tuple[int, int, int]:  # metres, seconds, free-flow seconds
         return int(metres_m[a, b]), int(seconds_m[a, b]), int(free_m[a, b])
 
-    delays = day.delays if lot_cost is not None else None
-    if delays is not None and lot_cost is not None:
+    delays = day.delays if prices is not None else None
+    if delays is not None and prices is not None:
         earliest = max(lot.ready, now)
-        at_earliest = LotDelivery(lot.id, "", "", earliest, earliest, 0.0, 0.0, lot.kg)
-        loss, price_s = late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost)
+        loss, price_s = prices
         ambient, riding = table.ambient(lot.product), table.riding(lot.product, vt)
     to_farm = [leg(site, farm) for site in sites]
     from_farm = [leg(farm, site) for site in sites]
@@ -507,6 +517,16 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
                         estimate += loss
                 out.append((estimate, floor, p, d, house))
     return out
+
+
+def _own_prices(lot: HarvestLot, now: int, lot_cost: LotCost | None) -> tuple[float, float] | None:
+    """What ``lot`` loses unloaded past its target and costs per reference
+    second of shelf life (:func:`.delays.late_loss`, :func:`.delays.shelf_price`),
+    once per lot for every route's estimate; None without ``lot_cost``."""
+    if lot_cost is None:
+        return None
+    at_earliest = LotDelivery(lot.id, "", "", max(lot.ready, now), max(lot.ready, now), 0.0, 0.0, lot.kg)
+    return late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost)
 
 
 def _drops(net: Network, day: _Day, profile: str, sites: list[int], h: int) -> list[tuple[int, int, int, int]]:

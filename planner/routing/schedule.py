@@ -131,7 +131,7 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
         node0, hold = visits[i]
         site_index, kind = net.nodes[node0].site, net.nodes[node0].kind
         j = i + 1
-        while j < n and net.nodes[visits[j][0]].site == site_index and net.nodes[visits[j][0]].kind == kind:
+        while j < n and _joins(net, node0, visits[j][0]):
             j += 1
         site = net.sites[site_index]
         arrival = t + net.drive(profile, prev_site, site_index, t)
@@ -193,18 +193,6 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
 def _joins(net: Network, a: int, b: int) -> bool:
     """Node ``b`` visited right after node ``a`` is the same stop (site and kind)."""
     return net.nodes[a].site == net.nodes[b].site and net.nodes[a].kind == net.nodes[b].kind
-
-
-def _stops(net: Network, visits: Visits) -> list[Visits]:
-    """``visits`` cut into stops: runs of the same site and kind."""
-    groups: list[Visits] = []
-    for node, t in visits:
-        n = net.nodes[node]
-        if groups and (net.nodes[groups[-1][0][0]].site, net.nodes[groups[-1][0][0]].kind) == (n.site, n.kind):
-            groups[-1].append((node, t))
-        else:
-            groups.append([(node, t)])
-    return groups
 
 
 def intake_overflow(net: Network, deliveries: list[LotDelivery], *, slot_s: int,
