@@ -37,7 +37,7 @@ from .params import RoutingParams
 from .precheck import at, precheck
 from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
-from .reinsert import reinsert
+from .reinsert import Memo, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 
@@ -47,6 +47,7 @@ FAST_START_BUILDS = 10.0  # parallel cheapest insertion's first plan: about 8 mo
 FIRST_PLAN_BUILDS = 2.0  # the fast start's first plan from scratch: 2.4 model builds on the embedded day (quiet)
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
 MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
+MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -115,13 +116,10 @@ def route_pickups(
         mandatory=set(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
         enforce_freshness=params.enforce_freshness,
     )
-    # the steps after the search keep at least what the extra trips need to
-    # route every lot from empty days (a search stopped mid-construction
-    # leaves most lots to them; on the embedded day under load 0.4 s)
-    search = deadline.minus(max(params.time_limit_s * (params.close_time_share + params.improve_time_share),
-                                EXTRA_TRIPS_PER_NETWORK * net_s))
+    search = deadline.minus(_after_search_s(params, net_s, params.improve_time_share))
+    fallback = deadline.minus(_after_search_s(params, net_s, min(params.improve_time_share, MIN_IMPROVE_SHARE)))
     solved, rejected, first, fast = _solve_and_repair(net, table, data, params, seed, report, started, search,
-                                                build_s=MODEL_BUILD_PER_NETWORK * net_s)
+                                                build_s=MODEL_BUILD_PER_NETWORK * net_s, fallback=fallback)
     solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
                              build_s=MODEL_BUILD_PER_NETWORK * net_s)
     untried: list[str] = []
@@ -152,6 +150,16 @@ def route_pickups(
         precool_late_cost=precool["precool_late_cost"],
         left_out_cost=sum(_left_out(by_id[u.lot_id], params) for u in unassigned.values()),
     )
+
+
+def _after_search_s(params: RoutingParams, net_s: float, improve_share: float) -> float:
+    """Seconds of the limit kept from the OR-Tools search for the steps
+    after it: ``close_time_share`` and ``improve_share`` of the limit, and
+    at least what the extra trips need to route every lot from empty days
+    (a search stopped mid-construction leaves most lots to them; on the
+    embedded day under load 0.4 s)."""
+    shares = params.close_time_share + improve_share
+    return max(params.time_limit_s * shares, EXTRA_TRIPS_PER_NETWORK * net_s)
 
 
 def _left_out(lot: HarvestLot, params: RoutingParams) -> float:
@@ -342,14 +350,26 @@ Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
-                      seed: int, report: Progress, started: float, deadline: Deadline, build_s: float = 0.0
-                      ) -> tuple[Solved | None, Rejected, float | None, bool]:
+                      seed: int, report: Progress, started: float, deadline: Deadline, build_s: float = 0.0,
+                      fallback: Deadline | None = None) -> tuple[Solved | None, Rejected, float | None, bool]:
     """The main solve and the repair rounds, each ending by its share of
     ``deadline``; a round with less than ``build_s`` (the expected time to
-    build the model) left is not started. A round 0 that found nothing
-    leaves the whole of what is left to one more round from a fast start
-    (:func:`_start`). Returns the plan, the lots the checks rejected, the
-    time to the first plan and whether the plan came from a fast start."""
+    build the model) left is not started. A round 0 that found nothing (or
+    had no time to build its model) leaves the whole of what is left until
+    ``fallback`` (a later deadline, taken from the exact search's time;
+    default ``deadline``) to one more round from a fast start
+    (:func:`_start`); round 0 from scratch may itself run on to
+    ``fallback`` while it has no plan, stopping at its share of
+    ``deadline`` once it has one: with a short limit on a large day the
+    exact search's share would otherwise leave the OR-Tools search no first
+    plan (a 256-lot catchment of a 2,000-lot day at 10 s has 1.3 s; its
+    first plan took 0.34-0.38 s, and with 70 % of the limit for the exact
+    search the search had 0.2-0.4 s: 18-72 of the 2,000 lots ended out,
+    against 0-1 with 50 %). Under ``solution_limit`` the plans do not
+    depend on the deadlines. Returns the plan, the lots the checks
+    rejected, the time to the first plan and whether the plan came from a
+    fast start."""
+    fallback = fallback or deadline
     rejected: Rejected = {}
     solved: Solved | None = None
     first: float | None = None
@@ -357,15 +377,15 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
     hint: list[list[int]] | None = None
     may_fall_back = params.backend != "pyvrp" and params.fast_start  # one more round after a failed round 0
     for round_ in range(params.repair_rounds + int(may_fall_back) + 1):
-        left = deadline.left()
+        failed = round_ > 0 and solved is None  # round 0 found nothing in its share: all that is left
+        left = (fallback if failed else deadline).left()
         if left <= 0.0 or (round_ > 0 and left < 0.2):
             break
         if round_ > params.repair_rounds and solved is not None:
             break  # the round kept for a failed round 0
-        failed = round_ > 0 and solved is None  # round 0 found nothing in its share: all that is left
         share = (1.0 if failed else 1.0 - params.repair_time_share if round_ == 0
                  else 1.0 / (params.repair_rounds + 1 - round_))
-        until = deadline.share(share)
+        until = fallback if failed else deadline.share(share)
 
         def scaled(_f: float, msg: str, r: int = round_) -> None:
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
@@ -388,7 +408,11 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                     hint = [[n for n, _ in r] for r in seeded.routes]
                 solve_started = time.perf_counter() - started
             from_scratch = hint is None and solved is None and not data.fixed and params.solution_limit is None
-            room = deadline.left() if from_scratch and params.fast_start else until.left()  # a fast start takes all
+            # round 0 from scratch may run on to ``fallback`` for its first
+            # plan, and stops at its own deadline once it has one
+            stretch = round_ == 0 and from_scratch and fallback.at > deadline.at
+            room = ((fallback if failed or stretch else deadline).left() if from_scratch and params.fast_start
+                    else until.left())  # a fast start takes all
             if room <= build_s * (1.0 + FIRST_PLAN_BUILDS if from_scratch else 1.0):
                 break  # no time to build a model (and find a first plan): the extra trips make it (a busy machine)
             building = until.clock()
@@ -396,7 +420,10 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             start = _start(params, until.left(), until.clock() - building, failed=failed)
             if round_ == 0 and start == FAST_START != params.first_solution:
                 until = deadline  # short of time: the fast start may take the repair rounds' share too
-            result = model.solve(deadline=until, seed=seed, progress=scaled, hint=hint, first_solution=start)
+            result = model.solve(deadline=fallback if stretch else until, seed=seed, progress=scaled, hint=hint,
+                                 first_solution=start, soft=until if stretch else None)
+            if result is not None and round_ == 0 and may_fall_back and data.lots and not any(result.routes):
+                result = None  # stopped before its first plan placed a lot: as good as none
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
@@ -683,11 +710,12 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     until = deadline.minus(min(0.5, 0.02 * params.time_limit_s))
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     judge = _Judge(net, table, solved.starts, params, data)
+    days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
         return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
                         enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
-                        ordered=True)
+                        ordered=True, memo=days)
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)

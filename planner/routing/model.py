@@ -454,10 +454,12 @@ class PickupModel:
     # -- solve ----------------------------------------------------------------
     def solve(self, *, deadline: Deadline, seed: int, progress: Progress | None,
               hint: list[list[int]] | None = None, label: str = "",
-              first_solution: str | None = None) -> Solved | None:
+              first_solution: str | None = None, soft: Deadline | None = None) -> Solved | None:
         """The best plan found by ``deadline`` (closing the model and reading
         the hint count against it), or None. ``first_solution`` overrides the
-        params' first-plan strategy for this solve (a fast start, :mod:`.engine`)."""
+        params' first-plan strategy for this solve (a fast start, :mod:`.engine`).
+        ``soft``: an earlier deadline that ends the search once it has a
+        plan (the search runs on to ``deadline`` for its first one)."""
         if first_solution is not None and first_solution != self.params.first_solution:
             self.params = self.params.replace(first_solution=first_solution)
         self.routing.solver().ReSeed(seed)
@@ -474,6 +476,8 @@ class PickupModel:
                            f"{label}solution cost {self.routing.CostVar().Value() / self.unit:,.0f}")
 
         self.routing.AddAtSolutionCallback(on_solution)
+        if soft is not None:
+            self.routing.AddSearchMonitor(self.routing.solver().CustomLimit(lambda: bool(first) and soft.expired()))
         try:
             budget = HintBudget(self.routing) if hint else None  # before closing: monitors are fixed then
             self.routing.CloseModelWithParameters(search_parameters(self.params, time_limit_s=time_limit_s))

@@ -81,11 +81,17 @@ class RoutingParams:
     ``improve_time_share`` more, for the ruin-and-recreate search over the
     exact rules that ends the solve (:mod:`.improve`; 0: none), at most
     ``improve_steps`` steps (under ``solution_limit`` by default as many
-    as the search's solutions, so that the plan is the same on any machine). Half
-    the limit by default: on the embedded day at 30 s (seeds 2, 3) the day
+    as the search's solutions, so that the plan is the same on any machine).
+    70 % of the limit by default: on the embedded day at 30 s (seeds 2, 3) the day
     cost 983 M VND with 0.15, 846 M with 0.3, 238-250 M with 0.5 and 225 M
-    with 0.7 (the OR-Tools search alone, 1,200 s: 999 M); 0.7 left the
-    search too little at 10 s (1,498 M against 886 M).
+    with 0.7 (the OR-Tools search alone, 1,200 s: 999 M); with the delay's
+    cost in the exact search's estimate, 0.7 against 0.5 over the pickup set
+    (3 seeds, benchmarks/results/pickup_set.md): the embedded day at 10 s
+    92 against 105 M mean, the generated days at 30 s 4-16 % cheaper, at
+    60 s the same within the seeds' spread. Where the search's share is too
+    short for its first plan (a large day at 10 s), its first round runs on
+    into the exact search's time down to half of the limit
+    (``engine._solve_and_repair``).
     ``fast_start``: when
     the time left after building the model is too short for the configured
     first plan (or a first round found none), the first plan is built by
@@ -118,7 +124,7 @@ class RoutingParams:
     reinsert: bool = True
     repair_time_share: float = 0.3
     close_time_share: float = 0.1
-    improve_time_share: float = 0.5
+    improve_time_share: float = 0.7
     improve_steps: int | None = None  # None: until the deadline (solution_limit steps under it)
     intake_slot_s: int = 3600
     fast_start: bool = True

@@ -115,7 +115,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
              untried: list[str] | None = None, keep: Mapping[int, int] | None = None,
-             vehicles: Collection[int] | None = None, inside: bool = True, ordered: bool = False) -> list[str]:
+             vehicles: Collection[int] | None = None, inside: bool = True, ordered: bool = False,
+             memo: Memo | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -129,9 +130,13 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     ``inside`` False: trips at the end of a day only (building a whole day
     from empty days: 240 lots in 2.4 s against 13-17 s with the places
     inside, more than a short limit leaves). The lots are tried most
-    valuable first, or in the given order when ``ordered``."""
+    valuable first, or in the given order when ``ordered``. ``memo``: the
+    routes already timed by earlier calls on the same day (the same starts,
+    bounds and ``lot_cost``), by vehicle and visits; the calls of a
+    ruin-and-recreate search change a few routes of many."""
     tried = [v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
-    days = [_built(net, table, v, starts[v], r, lot_cost) for v, r in enumerate(routes)]
+    days = [_recalled(memo, v, r) or _remember(memo, v, r, _built(net, table, v, starts[v], r, lot_cost))
+            for v, r in enumerate(routes)]
     used: Slots = defaultdict(float)
     stored: dict[str, float] = defaultdict(float)  # kg delivered per house (its cold store, :mod:`.houses`)
     for day in days:
@@ -162,10 +167,29 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         _, v, visits, timed = best
         _count(days[v].deliveries, used, stored, slot_s, -1)
         routes[v] = visits
-        days[v] = _Day(timed, _lots_cost(net, timed.deliveries, lot_cost))
+        days[v] = _remember(memo, v, visits, _Day(timed, _lots_cost(net, timed.deliveries, lot_cost)))
         _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
     return inserted
+
+
+Memo = dict[tuple[int, tuple[tuple[int, int], ...]], "_Day"]  # a vehicle's visits -> its day, timed
+MEMO_SIZE = 5_000  # days a memo holds before it is emptied
+
+
+def _recalled(memo: Memo | None, v: int, visits: Visits) -> _Day | None:
+    """The day ``memo`` holds for vehicle ``v`` and ``visits`` (its room,
+    delay costs and drops as computed before), if any."""
+    return None if memo is None else memo.get((v, tuple(visits)))
+
+
+def _remember(memo: Memo | None, v: int, visits: Visits, day: _Day) -> _Day:
+    """``day``, kept in ``memo`` (emptied first when full)."""
+    if memo is not None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[(v, tuple(visits))] = day
+    return day
 
 
 Option = tuple[float, int, Visits, Timed]  # the change in the day's cost, the vehicle, its new visits, timed

@@ -84,6 +84,68 @@ def test_the_search_ends_before_the_deadline_keeping_time_for_the_steps_after(mo
     assert all(left <= 7.0 - 1.0 for left in seen[1:])  # repair rounds: what is left, not past the reserve
 
 
+def test_round_0_may_run_on_into_the_exact_search_share_for_its_first_plan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With ``improve_time_share`` above ``MIN_IMPROVE_SHARE``, round 0
+    from scratch gets a hard deadline where the search would end with
+    ``MIN_IMPROVE_SHARE`` (10 s: 10 * (1 - 0.1 - 0.5) = 4 s) and stops at
+    its own share (70 % of 10 * (1 - 0.1 - 0.7) = 2 s: 1.4 s) once it has a
+    plan; under ``solution_limit`` there is no such stop (the plan may not
+    depend on the clock)."""
+    clock = FakeClock()
+    seen: list[tuple[float, float | None]] = []
+    real = engine.PickupModel.solve
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        soft = kw.get("soft")
+        seen.append((kw["deadline"].left(), None if soft is None else soft.left()))
+        return real(self, **{**kw, "deadline": Deadline.after(0.5), "soft": None})
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    assert engine.MIN_IMPROVE_SHARE == 0.5
+    params = RoutingParams(time_limit_s=10.0, close_time_share=0.1, improve_time_share=0.7, repair_time_share=0.3,
+                           improve_steps=5)
+    result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(_case(), result) == []
+    assert seen[0] == (pytest.approx(4.0), pytest.approx(1.4))
+    seen.clear()
+    bounded = params.replace(solution_limit=20)
+    route_pickups(_case(), params=bounded, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert seen[0] == (pytest.approx(1.4), None)
+    seen.clear()
+    half = params.replace(improve_time_share=0.5)  # no later deadline to run on to
+    route_pickups(_case(), params=half, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert seen[0] == (pytest.approx(2.8), None)
+
+
+def test_a_soft_deadline_ends_the_search_at_its_first_plan() -> None:
+    """``PickupModel.solve(soft=...)``: a soft deadline already passed ends
+    the search once it has a plan: one solution reported; without it the
+    search goes on improving until the solution limit."""
+    from planner.routing.freshness import FreshnessTable
+    from planner.routing.model import ModelInput, PickupModel
+    from planner.routing.network import build_network
+    from planner.travel import GreatCircleProvider
+
+    case = _case()
+    net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=3)
+    table = FreshnessTable(case)
+    counts = []
+
+    def lot_ids(c):  # type: ignore[no-untyped-def]
+        return [lot.id for lot in c.lots]
+
+    for soft in (Deadline(0.0), None):
+        messages: list[str] = []
+        params = RoutingParams(time_limit_s=30.0, solution_limit=50)
+        model = PickupModel(net, ModelInput(lots=list(case.lots), bounds=dict.fromkeys(lot_ids(case))), params, table)
+        solved = model.solve(deadline=Deadline.after(30.0), seed=1, progress=lambda _f, m, out=messages: out.append(m),
+                             soft=soft)
+        assert solved is not None
+        counts.append(sum("solution cost" in m for m in messages))
+    assert counts[0] == 1 < counts[1]
+
+
 def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A search that used up the whole deadline (the clock moved past it
     while it ran) leaves the extra trips no time: the lots it did not place

@@ -236,3 +236,26 @@ def test_a_trip_at_the_end_of_a_day_starts_after_the_last_unloading_as_built(rk)
         assert reinsert(net, table, routes, [start], lots[1:], bounds, now=0, slot_s=3600) == placed
         route = build_route(net, table, 0, start, routes[0])[0]
         assert route.stops[-1].arrival <= shift_end * rk.HOUR
+
+
+def test_a_memo_of_timed_days_gives_the_same_places(rk):
+    """``reinsert(memo=...)`` keeps each route it times by vehicle and
+    visits, and a later call on a plan holding those routes reuses them: the
+    same lots placed at the same places as without a memo."""
+    from planner.routing.costs import lot_cost
+
+    case, net, table, bounds, routes, start = _setup(rk)
+    b = [lot for lot in case.lots if lot.id == "B"]
+    priced = lot_cost(case, shelf_life_weight=1.0, late_weight=1.0)
+    plain = [list(r) for r in routes]
+    assert reinsert(net, table, plain, [start], b, bounds, now=0, slot_s=3600, lot_cost=priced) == ["B"]
+    memo: dict = {}
+    remembered = [list(r) for r in routes]
+    assert reinsert(net, table, remembered, [start], b, bounds, now=0, slot_s=3600, lot_cost=priced,
+                    memo=memo) == ["B"]
+    assert remembered == plain
+    assert (0, tuple(routes[0])) in memo and (0, tuple(plain[0])) in memo  # the day before and after
+    kept = memo[(0, tuple(routes[0]))]
+    again = [list(r) for r in routes]
+    assert reinsert(net, table, again, [start], b, bounds, now=0, slot_s=3600, lot_cost=priced, memo=memo) == ["B"]
+    assert again == plain and memo[(0, tuple(routes[0]))] is kept  # reused, not timed again
