@@ -138,10 +138,12 @@ def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Tim
     return DelayCosts(waits, thresholds, losses, starts, slopes, offsets)
 
 
-def due(table: FreshnessTable, vt: VehicleType, lot: HarvestLot, pick: int) -> int:
+def due(table: FreshnessTable, vt: VehicleType, lot: HarvestLot, pick: int, *, target: int | None = None) -> int:
     """The latest unloading that keeps ``lot``, picked up at ``pick`` and
-    carried by ``vt``, within its pre-cooling target."""
-    target = precool_budgets(table.case.product_by_id[lot.product])[1]
+    carried by ``vt``, within its pre-cooling target (``target`` reference
+    seconds, given when known: looking it up costs more than the rest)."""
+    if target is None:
+        target = precool_budgets(table.case.product_by_id[lot.product])[1]
     spent = table.ambient(lot.product).between(lot.ready, pick)
     if spent > target:
         return pick - 1  # late whenever it is unloaded

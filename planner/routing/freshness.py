@@ -28,6 +28,7 @@ vehicle's, rounding), and the router re-solves or drops what the check rejects.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -90,12 +91,13 @@ class HourlyRates:
     def until(self, start: int, budget: float) -> int:
         """Latest ``t >= start`` with ``between(start, t) <= budget`` (floor)."""
         target = self.at(start) + budget
+        rates, prefix, first = self._rates, self._prefix, self.first_h * HOUR
         if target < 0:  # still before the first tabulated hour
-            return self.start + math.floor(target / self.rates[0])
-        h = int(np.searchsorted(self.prefix, target, side="right")) - 1
-        if h >= len(self.rates):
-            return self.end + math.floor((target - self.prefix[-1]) / self.rates[-1])
-        return self.start + h * HOUR + math.floor((target - self.prefix[h]) / self.rates[h])
+            return first + math.floor(target / rates[0])
+        h = bisect_right(prefix, target) - 1
+        if h >= len(rates):
+            return first + len(rates) * HOUR + math.floor((target - prefix[-1]) / rates[-1])
+        return first + h * HOUR + math.floor((target - prefix[h]) / rates[h])
 
 
 class FreshnessTable:

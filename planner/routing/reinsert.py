@@ -67,7 +67,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..domain import HarvestLot, VehicleType
+from ..domain import HarvestLot, VehicleType, precool_budgets
 from .costs import LotCost
 from .deadline import Deadline
 from .delays import DelayCosts, delay_costs, due, late_loss, rate_at, shelf_price
@@ -80,6 +80,7 @@ from .schedule import Timed, Visits, time_route
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_insides)
 MAX_BUILDS = 8  # places inside the routes built per lot (see the module's docstring)
+FLOOR_MARGIN = 1e-3  # VND: a lower bound this much above the best found is surely no cheaper (rounding)
 INSIDE_PER_TRIP = 5.0  # the places inside the routes take about 5 times the trips' search (the embedded day)
 
 Slots = dict[tuple[str, int], float]  # kg unloaded per (packing house, intake slot)
@@ -199,20 +200,62 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
                     days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
                     used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
                     lot_cost: LotCost | None, tried: Sequence[int]) -> Option | None:
-    """The cheapest trip for ``lot`` at the end of the day of a vehicle of ``tried``."""
+    """The cheapest trip for ``lot`` at the end of the day of a vehicle of
+    ``tried``; a vehicle whose trip cannot cost less than the best found so
+    far (:func:`_trip_floor`) is not tried."""
     best: Option | None = None
     idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
+    floors: Floors = {}
     for v in tried:
         if not routes[v]:
             if net.vehicles[v].type.id in idle:
                 continue
             idle.add(net.vehicles[v].type.id)
+        if best is not None and _trip_floor(net, table, v, routes[v], days[v], lot, now=now, floors=floors,
+                                            enforce_freshness=enforce_freshness,
+                                            lot_cost=lot_cost) >= best[0] + FLOOR_MARGIN:
+            continue
         option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                 used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                 lot_cost=lot_cost, last_unloading=max((d.delivered for d in days[v].deliveries),
                                                                       default=None), base=days[v].timed)
         if option is not None and (best is None or option[0] - days[v].cost < best[0]):
             best = (option[0] - days[v].cost, v, option[1], option[5])
+    return best
+
+
+def _trip_floor(net: Network, table: FreshnessTable, v: int, visits: Visits, day: _Day, lot: HarvestLot, *,
+                now: int, floors: Floors, enforce_freshness: bool, lot_cost: LotCost | None) -> float:
+    """A lower bound on what one more trip for ``lot`` at the end of
+    vehicle ``v``'s day adds to the day's cost: the added metres at the
+    type's rate, the added free-flow seconds beyond the last leg as timed
+    at its rate (rush hours only slow), the fixed cost of an empty day, and
+    the lot's own cost delivered straight after its earliest pickup
+    (:func:`_own_floor`); the least over its packing houses (infinite when
+    it spoils on the way to all of them)."""
+    vt = net.vehicles[v].type
+    rush = net.rush.get(vt.profile)
+    metres_m = net.matrices[vt.profile].metres
+    free_m = net.matrices[vt.profile].seconds if rush is None else rush.base
+    end, farm = net.nodes[2 * v + 1].site, net.nodes[net.pickup[lot.id]].site
+    if visits and day.route is not None:
+        last, fixed = net.nodes[visits[-1][0]].site, 0.0
+        stops = day.route.stops
+        last_leg = stops[-1].arrival - stops[-2].departure
+    else:
+        last, fixed, last_leg = net.nodes[2 * v].site, vt.fixed_cost, int(free_m[net.nodes[2 * v].site, end])
+    best = math.inf
+    for house, node in net.delivery[lot.id].items():
+        if (vt.id, house) not in floors:
+            floors[(vt.id, house)] = _own_floor(net, table, vt, lot, house, max(lot.ready, now),
+                                                enforce_freshness=enforce_freshness, lot_cost=lot_cost)
+        own = floors[(vt.id, house)]
+        if own is None:
+            continue
+        h = net.nodes[node].site
+        metres = int(metres_m[last, farm]) + int(metres_m[farm, h]) + int(metres_m[h, end]) - int(metres_m[last, end])
+        secs = int(free_m[last, farm]) + lot.service_s + int(free_m[farm, h]) + int(free_m[h, end]) - last_leg
+        best = min(best, fixed + vt.cost_per_km * metres / 1000 + vt.cost_per_hour * max(secs, 0) / 3600 + own)
     return best
 
 
@@ -230,7 +273,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
     box = bounds.get(lot.id)
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}
-    prices = _own_prices(lot, now, lot_cost)
+    prices = _own_prices(table, lot, now, lot_cost)
     for v in tried:
         day, vt = days[v], net.vehicles[v].type
         if not routes[v] or day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
@@ -427,7 +470,7 @@ def _room(net: Network, table: FreshnessTable, vt: VehicleType, day: _Day, bound
 def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: list[int], day: _Day,
             lot: HarvestLot, box: LotBounds | None, *, now: int, stored: dict[str, float],
             enforce_freshness: bool, lot_cost: LotCost | None, keep: int, floors: Floors,
-            prices: tuple[float, float] | None = None) -> list[Place]:
+            prices: tuple[float, float, int] | None = None) -> list[Place]:
     """The places inside the route worth building: the pickup before stop
     ``p`` (0-based among the route's stops), reached in time and with room
     on board; the delivery at a house with room in its cold store, before
@@ -474,25 +517,29 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     delays = day.delays if prices is not None else None
     if delays is not None and prices is not None:
         earliest = max(lot.ready, now)
-        loss, price_s = prices
+        loss, price_s, target = prices
         ambient, riding = table.ambient(lot.product), table.riding(lot.product, vt)
-    to_farm = [leg(site, farm) for site in sites]
-    from_farm = [leg(farm, site) for site in sites]
-    legs = [leg(sites[k], sites[k + 1]) for k in range(len(sites) - 1)]
+    # (metres, seconds, free-flow seconds) to the farm, from it and between stops, looked up at once
+    to_farm = list(zip(metres_m[sites, farm].tolist(), seconds_m[sites, farm].tolist(),
+                       free_m[sites, farm].tolist(), strict=True))
+    from_farm = list(zip(metres_m[farm, sites].tolist(), seconds_m[farm, sites].tolist(),
+                         free_m[farm, sites].tolist(), strict=True))
+    a, b = sites[:-1], sites[1:]
+    legs = list(zip(metres_m[a, b].tolist(), seconds_m[a, b].tolist(), free_m[a, b].tolist(), strict=True))
     out: list[Place] = []
     for p in range(len(heads)):
         if heads[p] < keep or stops[p + 1].arrival < now:
             continue  # a committed stop, or one under way: nothing goes before it
+        m_pick = to_farm[p][0] + from_farm[p + 1][0] - legs[p][0]
+        s_pick = to_farm[p][1] + from_farm[p + 1][1] - legs[p][1]
+        f_pick = to_farm[p][2] + from_farm[p + 1][2] - legs[p][2]
+        if full(p) or (p > 0 and f_pick + lot.service_s > room[p + 1]):
+            continue
         leave = stops[p].departure
         pick = max(leave + net.drive(prof, sites[p], farm, leave), lot.ready, now)
         if pick > latest:
             if p > 0:
                 break  # later stops are left later still
-            continue
-        m_pick = to_farm[p][0] + from_farm[p + 1][0] - legs[p][0]
-        s_pick = to_farm[p][1] + from_farm[p + 1][1] - legs[p][1]
-        f_pick = to_farm[p][2] + from_farm[p + 1][2] - legs[p][2]
-        if full(p) or (p > 0 and f_pick + lot.service_s > room[p + 1]):
             continue
         nxt = next(k for k in range(p, len(heads)) if unloads[k])  # the trip's next unloading
         if delays is not None:
@@ -502,20 +549,21 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
             picks = pick if p > 0 else max(max(vt.shift.start, now) + to_farm[0][2], lot.ready, now)
             loaded = picks + lot.service_s
             delay = max(0, loaded + from_farm[p + 1][2] - stops[p + 1].arrival)
-            due_p = due(table, vt, lot, picks)
+            due_p = due(table, vt, lot, picks, target=target)
             waited = price_s * ambient.between(earliest, picks)  # in the orchard past its earliest pickup
             ride_s = price_s * rate_at(riding, picks)
             delayed = delays.cost(p + 1, delay)
-            rests = {d: delays.left(p + 1, d, delay) for d in range(p + 1, nxt + 2)}
-            spared = {d: delays.cost(d + 1, rest) for d, rest in rests.items()}  # (counted in delayed)
-        for house, h, own, drops, direct in houses:
-            for d in range(p, nxt + 2):
-                merged = d == nxt + 1  # (its room is that before the unloading, checked at d == nxt)
-                if d > p and not merged and full(d):
-                    break
+        for d in range(p, nxt + 2):
+            merged = d == nxt + 1  # (its room is that before the unloading, checked at d == nxt)
+            if d > p and not merged and full(d):
+                break
+            unload = 0 if merged else unload_s
+            if delays is not None and d > p:
+                rest = delays.left(p + 1, d, delay)
+                moved = delayed - delays.cost(d + 1, rest)  # what the delay costs up to stop d
+            for house, h, own, drops, direct in houses:
                 if (merged or d == nxt) and (sites[nxt + 1] == h) != merged:
                     continue  # before the unloading at its own house: the same as merged into it
-                unload = 0 if merged else unload_s
                 if d == p:  # farm -> house in the leg before stop p
                     back = leg(h, sites[p + 1])
                     metres = to_farm[p][0] + direct[0] + back[0] - legs[p][0]
@@ -533,8 +581,7 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
                         drop = loaded + direct[2]
                         estimate += delays.cost(p + 1, drop + unload + back[2] - stops[p + 1].arrival)
                     else:
-                        rest = rests[d]
-                        estimate += delayed - spared[d] + delays.cost(d + 1, rest + extra)
+                        estimate += moved + delays.cost(d + 1, rest + extra)
                         drop = stops[d].departure + int(rest) + drops[d][3]
                     estimate += waited + ride_s * max(0, drop - loaded - direct[2])
                     if drop > due_p:
@@ -543,14 +590,18 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     return out
 
 
-def _own_prices(lot: HarvestLot, now: int, lot_cost: LotCost | None) -> tuple[float, float] | None:
-    """What ``lot`` loses unloaded past its target and costs per reference
-    second of shelf life (:func:`.delays.late_loss`, :func:`.delays.shelf_price`),
-    once per lot for every route's estimate; None without ``lot_cost``."""
+def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotCost | None
+                ) -> tuple[float, float, int] | None:
+    """What ``lot`` loses unloaded past its target, what it costs per
+    reference second of shelf life (:func:`.delays.late_loss`,
+    :func:`.delays.shelf_price`) and its pre-cooling target (reference
+    seconds), once per lot for every route's estimate; None without
+    ``lot_cost``."""
     if lot_cost is None:
         return None
     at_earliest = LotDelivery(lot.id, "", "", max(lot.ready, now), max(lot.ready, now), 0.0, 0.0, lot.kg)
-    return late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost)
+    target = precool_budgets(table.case.product_by_id[lot.product])[1]
+    return late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost), target
 
 
 def _drops(net: Network, day: _Day, profile: str, sites: list[int], h: int) -> list[tuple[int, int, int, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from planner.routing import Reason, RoutingParams, RoutingResult, check_result, route_pickups
 from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable
@@ -259,3 +261,48 @@ def test_a_memo_of_timed_days_gives_the_same_places(rk):
     again = [list(r) for r in routes]
     assert reinsert(net, table, again, [start], b, bounds, now=0, slot_s=3600, lot_cost=priced, memo=memo) == ["B"]
     assert again == plain and memo[(0, tuple(routes[0]))] is kept  # reused, not timed again
+
+
+def test_the_trip_floor_is_never_above_a_trip_s_price():
+    """``_trip_floor`` bounds what one more trip at the end of a day adds
+    (so that skipping a vehicle whose floor is no cheaper than the best
+    trip found changes no plan): on the embedded Luc Ngan day with its
+    rush hours on QL31, half of the lots placed as trips, a quarter's floor
+    on every vehicle against its cheapest trip's price, as built."""
+    from pathlib import Path
+
+    from planner.io import read_case
+    from planner.routing import reinsert as rs
+    from planner.routing.costs import lot_cost
+
+    case = read_case(Path(__file__).resolve().parents[2] / "data" / "luc-ngan")
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=3)
+    assert net.rush  # the bound must hold where rush hours slow the legs too
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    routes: list[list[tuple[int, int]]] = [[] for _ in net.vehicles]
+    starts = [v.type.shift.start for v in net.vehicles]
+    priced = lot_cost(case)
+    placed = rs.reinsert(net, table, routes, starts, lots[::2], bounds, now=0, slot_s=3600, lot_cost=priced,
+                         inside=False)
+    assert len(placed) > 10
+    days = [rs._built(net, table, v, starts[v], r, priced) for v, r in enumerate(routes)]
+    used: rs.Slots = defaultdict(float)
+    stored: dict[str, float] = defaultdict(float)
+    for day in days:
+        rs._count(day.deliveries, used, stored, 3600, 1)
+    compared = 0
+    for lot in lots[1::4]:
+        for v in range(len(net.vehicles)):
+            option = rs._cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=0,
+                                       used=used, stored=stored, slot_s=3600, enforce_freshness=True,
+                                       lot_cost=priced, last_unloading=max((d.delivered for d in days[v].deliveries),
+                                                                          default=None), base=days[v].timed)
+            floor = rs._trip_floor(net, table, v, routes[v], days[v], lot, now=0, floors={},
+                                   enforce_freshness=True, lot_cost=priced)
+            if option is not None:
+                assert floor <= option[0] - days[v].cost + 1e-6
+                compared += 1
+    assert compared > 50
