@@ -121,6 +121,12 @@ def _shipment(case: Case, s: Shipment, params: ConsolidationParams) -> list[str]
                         f"is closed (open {_hours(case, origin)})")
     if len(s.units) > lane.units_per_departure:
         problems.append(f"{where}: {len(s.units)} units > {lane.units_per_departure} offered")
+    on_board = {line.order_id for line in s.manifest}
+    for step in s.treatments:  # a batch treats the freight this shipment carries (an edited plan may not)
+        stray = [oid for oid in step.order_ids if oid not in on_board]
+        if stray:
+            problems.append(f"{where}: its {step.treatment} step at {step.facility} names "
+                            f"{', '.join(stray)}, not on its manifest")
     by_unit: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
     for line in s.manifest:
         by_unit[line.unit][0] += line.kg

@@ -150,3 +150,15 @@ def test_two_treatment_batches_on_one_shipment_keep_their_orders_in_plan_json(ti
     for t in ship["treatments"]:
         del t["order_ids"]  # as a plan written before: each step takes O2
     assert any("needs one irradiation step" in v for v in check_plan(tiny_plan.case, doc).violations)
+
+
+def test_an_edited_treatment_step_naming_an_order_off_its_shipment_is_a_violation(tiny_plan: DailyPlan) -> None:
+    """``planner check`` on a plan.json whose treatment step names an order
+    the shipment does not carry (another order of the case)."""
+    doc = tiny_plan.to_json()
+    ship = next(s for s in doc["shipments"] if s["treatments"])
+    on_board = {m["order_id"] for m in ship["manifest"]}
+    other = next(o.id for o in tiny_plan.case.orders if o.id not in on_board)
+    ship["treatments"][0]["order_ids"] = [*ship["treatments"][0]["order_ids"], other]
+    violations = check_plan(tiny_plan.case, doc).violations
+    assert any(f"names {other}, not on its manifest" in v for v in violations), violations

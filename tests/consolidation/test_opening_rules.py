@@ -102,3 +102,17 @@ def test_checker_reports_a_treatment_past_closing(kit):
     problems = check_result(case, supplies, broken, params=kit.fast)
     assert any("irradiation 21:00-23:00 12 Jun at irr outside its opening hours" in p
                for p in problems), problems
+
+
+def test_checker_reports_a_treatment_step_naming_an_order_not_on_board(kit):
+    """A step's orders are those the shipment carries: an edited plan whose
+    step names another order (here US2, on no manifest) is refused."""
+    case, supplies = treatment_case(kit, deadline_h=80)
+    result = consolidate(case, supplies, params=kit.fast)
+    ship = next(s for s in result.shipments if s.treatments)
+    step = replace(ship.treatments[0], order_ids=(*ship.treatments[0].order_ids, "US2"))
+    broken = replace(result, shipments=[replace(ship, treatments=(step,)) if s is ship else s
+                                        for s in result.shipments])
+    problems = check_result(case, supplies, broken, params=kit.fast)
+    assert f"shipment {ship.id}: its irradiation step at irr names US2, not on its manifest" in problems, problems
+    assert check_result(case, supplies, result, params=kit.fast) == []
