@@ -723,7 +723,8 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                    late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
-                                                    "improve_kept": float(done.kept), "improve_saved": saved}
+                                                    "improve_kept": float(done.kept), "improve_saved": saved,
+                                                    "improve_restarts": float(done.restarts)}
 
 
 class _Judge:

@@ -25,8 +25,12 @@ it costs less, or less than the best plan so far plus a threshold that falls
 to nothing by the end (record-to-record travel, ``THRESHOLD``: a descent
 alone stalls in a plan no step of a few lots improves). The best plan found
 is the result. The same plan, seed and deadline-free work bound (``steps``)
-give the same result. It stops early once ``STALL_STEPS`` steps in a row
-(plus two per lot) found nothing cheaper than the best.
+give the same result. Once ``STALL_STEPS`` steps in a row (plus two per
+lot) found nothing cheaper than the best, the walk goes back to the best
+plan and takes one step of ``KICK`` times the largest ruin whatever it
+costs (iterated local search's perturbation), then walks on as before (it
+stopped there before: a 20-minute search of the house-down day ended
+itself at 889 s).
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: th
 # place lots in the routes (in place), trying only the given routes' vehicles (and empty ones)
 Unloaded = Callable[[list[Visits]], dict[str, tuple[str, int]]]  # per routed lot: its packing house and unloading
 Insert = Callable[[list[Visits], list[HarvestLot], set[int]], list[str]]
-STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot) that end the search
+STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot): a restart from the best plan
+KICK = 2  # a restart's first step removes KICK times MAX_REMOVE lots (at most half of them) and is kept
 MAX_REMOVE = 20  # a step removes 2..MAX_REMOVE lots (drawn uniformly; see improve's docstring)
 NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besides its own)
 ORDERS = {"value": 1.0, "ready": 1.0, "random": 1.0}  # the recreate orders' weights (_recreate_order)
@@ -57,12 +62,14 @@ THRESHOLD = 0.02  # record-to-record travel: the walk may go this share above th
 
 @dataclass(frozen=True)
 class Improved:
-    """The plan after the search: routes, its day cost, steps tried and kept."""
+    """The plan after the search: routes, its day cost, steps tried and
+    kept, and the restarts from the best plan after a stall."""
 
     routes: list[Visits]
     cost: float
     steps: int
     kept: int
+    restarts: int = 0
 
 
 def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weight: float = 0.0
@@ -121,8 +128,13 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     hot = late(current)
     where = unloaded(current) if unloaded is not None else {}
     stall, since = STALL_STEPS + 2 * len(by_id), 0
+    kick, restarts = False, 0
     span = max(deadline.left(), 1e-9)
-    while not deadline.expired() and (steps is None or tried < steps) and since < stall:
+    while not deadline.expired() and (steps is None or tried < steps):
+        if since >= stall:  # stalled: from the best plan again, after a step that moves more and is kept
+            current, cost, since, kick, restarts = [list(r) for r in best], best_cost, 0, True, restarts + 1
+            hot = late(current)
+            where = unloaded(current) if unloaded is not None else {}
         progress = tried / steps if steps is not None else 1.0 - deadline.left() / span
         tried += 1
         since += 1
@@ -133,7 +145,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         out = sorted(set(by_id) - routed)
         pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
         first = rng.choice(pool) if pool and rng.random() < 0.5 else rng.choice(movable)
-        size = rng.randint(2, max(2, min(max_remove, len(movable) // 4 or 1)))
+        size = (max(2, min(KICK * max_remove, len(movable) // 2)) if kick
+                else rng.randint(2, max(2, min(max_remove, len(movable) // 4 or 1))))
         removed = {first} if first in routed and first not in keep else set()
         how = rng.choices(list(RUINS), weights=list(RUINS.values()))[0]
         if how == "same intake":
@@ -154,13 +167,13 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         value = evaluate(trial)
         if value is None:
             continue
-        if value < cost - 1e-6 or value < best_cost * (1.0 + threshold * max(0.0, 1.0 - progress)) - 1e-6:
-            current, cost, kept = trial, value, kept + 1
+        if kick or value < cost - 1e-6 or value < best_cost * (1.0 + threshold * max(0.0, 1.0 - progress)) - 1e-6:
+            current, cost, kept, kick = trial, value, kept + 1, False
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
             if value < best_cost - 1e-6:
                 best, best_cost, since = trial, value, 0
-    return Improved(best, best_cost, tried, kept)
+    return Improved(best, best_cost, tried, kept, restarts)
 
 
 def _same_intake(where: dict[str, tuple[str, int]], lot_id: str) -> list[str]:

@@ -161,6 +161,29 @@ def test_the_walk_may_go_up_within_the_threshold_and_the_best_plan_is_the_result
     assert (up.cost, up.kept) == (100.0, 2)
 
 
+def test_a_stalled_walk_restarts_from_the_best_plan_with_a_step_it_keeps(rk, monkeypatch):
+    """``STALL_STEPS`` (3 here) plus two per lot (2 lots: 7) steps without a
+    cheaper plan: the walk goes back to the best plan and keeps the next
+    step whatever it costs (150 against the best 100, beyond the
+    threshold), then walks on (99: the new best)."""
+    from planner.routing import improve as improve_module
+
+    monkeypatch.setattr(improve_module, "STALL_STEPS", 3)
+    case, net, table, params, data, solved = _day(rk)
+    first = [list(r) for r in solved.routes]
+
+    def put_back(rs, _lots, _vehicles):
+        rs[:] = [list(r) for r in first]
+        return []
+
+    done = improve(net, first, data.lots, evaluate=_scripted([100.0, *[200.0] * 7, 150.0, 99.0]), insert=put_back,
+                   deadline=Deadline.after(30.0), seed=1, late=lambda rs: set(), steps=9)
+    assert (done.cost, done.kept, done.steps, done.restarts) == (99.0, 2, 9, 1)
+    stalled = improve(net, first, data.lots, evaluate=_scripted([100.0, *[200.0] * 8]), insert=put_back,
+                      deadline=Deadline.after(30.0), seed=1, late=lambda rs: set(), steps=8)
+    assert (stalled.cost, stalled.kept, stalled.restarts) == (100.0, 1, 1)  # the kick is kept; the best is the result
+
+
 def test_the_lots_sharing_an_intake_slot_are_removed_nearest_in_time_first():
     """The "same intake" ruin: the lots unloaded at the first lot's packing
     house within the window, nearest in time first (another house's lots
