@@ -30,7 +30,8 @@ lot) found nothing cheaper than the best, the walk goes back to the best
 plan and takes one step of ``KICK`` times the largest ruin whatever it
 costs (iterated local search's perturbation), then walks on as before (it
 stopped there before: a 20-minute search of the house-down day ended
-itself at 889 s).
+itself at 889 s); ``MAX_RESTARTS`` restarts in a row that found nothing
+cheaper end it.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ Unloaded = Callable[[list[Visits]], dict[str, tuple[str, int]]]  # per routed lo
 Insert = Callable[[list[Visits], list[HarvestLot], set[int]], list[str]]
 STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot): a restart from the best plan
 KICK = 2  # a restart's first step removes KICK times MAX_REMOVE lots (at most half of them) and is kept
+MAX_RESTARTS = 5  # restarts in a row that found no cheaper plan end the search
 MAX_REMOVE = 20  # a step removes 2..MAX_REMOVE lots (drawn uniformly; see improve's docstring)
 NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besides its own)
 ORDERS = {"value": 1.0, "ready": 1.0, "random": 1.0}  # the recreate orders' weights (_recreate_order)
@@ -128,11 +130,14 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     hot = late(current)
     where = unloaded(current) if unloaded is not None else {}
     stall, since = STALL_STEPS + 2 * len(by_id), 0
-    kick, restarts = False, 0
+    kick, restarts, fruitless = False, 0, 0
     span = max(deadline.left(), 1e-9)
     while not deadline.expired() and (steps is None or tried < steps):
         if since >= stall:  # stalled: from the best plan again, after a step that moves more and is kept
+            if fruitless == MAX_RESTARTS:
+                break
             current, cost, since, kick, restarts = [list(r) for r in best], best_cost, 0, True, restarts + 1
+            fruitless += 1
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
         progress = tried / steps if steps is not None else 1.0 - deadline.left() / span
@@ -172,7 +177,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
             if value < best_cost - 1e-6:
-                best, best_cost, since = trial, value, 0
+                best, best_cost, since, fruitless = trial, value, 0, 0
     return Improved(best, best_cost, tried, kept, restarts)
 
 

@@ -184,6 +184,29 @@ def test_a_stalled_walk_restarts_from_the_best_plan_with_a_step_it_keeps(rk, mon
     assert (stalled.cost, stalled.kept, stalled.restarts) == (100.0, 1, 1)  # the kick is kept; the best is the result
 
 
+def test_restarts_that_find_nothing_cheaper_end_the_search(rk, monkeypatch):
+    """``MAX_RESTARTS`` (5) restarts in a row without a cheaper plan end the
+    search before its deadline: 6 stalls of 7 steps (3 + 2 per lot), 42 steps,
+    each restart's kick kept."""
+    from itertools import chain, repeat
+
+    from planner.routing import improve as improve_module
+
+    monkeypatch.setattr(improve_module, "STALL_STEPS", 3)
+    assert improve_module.MAX_RESTARTS == 5
+    case, net, table, params, data, solved = _day(rk)
+    first = [list(r) for r in solved.routes]
+
+    def put_back(rs, _lots, _vehicles):
+        rs[:] = [list(r) for r in first]
+        return []
+
+    values = chain([100.0], repeat(200.0))
+    done = improve(net, first, data.lots, evaluate=lambda _rs: next(values), insert=put_back,
+                   deadline=Deadline.after(3600.0), seed=1, late=lambda rs: set())
+    assert (done.cost, done.steps, done.restarts, done.kept) == (100.0, 42, 5, 5)
+
+
 def test_the_lots_sharing_an_intake_slot_are_removed_nearest_in_time_first():
     """The "same intake" ruin: the lots unloaded at the first lot's packing
     house within the window, nearest in time first (another house's lots
