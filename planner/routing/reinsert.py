@@ -154,14 +154,16 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             poll()
         clock = time.perf_counter if deadline is None else deadline.clock
         began = clock()
+        floors: Floors = {}  # the lot's own cost at the least, per vehicle type and house (both searches ask)
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
-                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried)
+                               slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried,
+                               floors=floors)
         pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
         if inside and (deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1)):
             began = clock()
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
-                                     lot_cost=lot_cost, keep=keep or {}, tried=tried)
+                                     lot_cost=lot_cost, keep=keep or {}, tried=tried, floors=floors)
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             continue
@@ -199,13 +201,12 @@ Option = tuple[float, int, Visits, Timed]  # the change in the day's cost, the v
 def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                     days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
                     used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                    lot_cost: LotCost | None, tried: Sequence[int]) -> Option | None:
+                    lot_cost: LotCost | None, tried: Sequence[int], floors: Floors) -> Option | None:
     """The cheapest trip for ``lot`` at the end of the day of a vehicle of
     ``tried``; a vehicle whose trip cannot cost less than the best found so
     far (:func:`_trip_floor`) is not tried."""
     best: Option | None = None
     idle: set[str] = set()  # vehicle types one of whose empty days was tried (the others are alike)
-    floors: Floors = {}
     for v in tried:
         if not routes[v]:
             if net.vehicles[v].type.id in idle:
@@ -246,10 +247,8 @@ def _trip_floor(net: Network, table: FreshnessTable, v: int, visits: Visits, day
         last, fixed, last_leg = net.nodes[2 * v].site, vt.fixed_cost, int(free_m[net.nodes[2 * v].site, end])
     best = math.inf
     for house, node in net.delivery[lot.id].items():
-        if (vt.id, house) not in floors:
-            floors[(vt.id, house)] = _own_floor(net, table, vt, lot, house, max(lot.ready, now),
-                                                enforce_freshness=enforce_freshness, lot_cost=lot_cost)
-        own = floors[(vt.id, house)]
+        own = _floor(net, table, vt, lot, house, now=now, floors=floors, enforce_freshness=enforce_freshness,
+                     lot_cost=lot_cost)
         if own is None:
             continue
         h = net.nodes[node].site
@@ -262,14 +261,14 @@ def _trip_floor(net: Network, table: FreshnessTable, v: int, visits: Visits, day
 def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                       days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
                       *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                      lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int]) -> Option | None:
+                      lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int],
+                      floors: Floors) -> Option | None:
     """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper
     than ``best``, else ``best``: the places of every route ranked by their
     estimate together, built cheapest first (at most ``MAX_TRIALS`` per
     route), none whose lower bound is no cheaper than the best found so far
     (the same places as ranking route by route, where a route's bound was
     the best of the routes before it)."""
-    floors: Floors = {}
     box = bounds.get(lot.id)
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}
@@ -499,12 +498,13 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     houses = []
     for house, node in net.delivery[lot.id].items():
         cap = net.case.site_by_id[house].cold_storage_kg
-        if (cap is None or stored[house] + lot.kg <= cap + 1e-9) and (vt.id, house) not in floors:
-            floors[(vt.id, house)] = _own_floor(net, table, vt, lot, house, max(lot.ready, now),
-                                                enforce_freshness=enforce_freshness, lot_cost=lot_cost)
-        if (cap is None or stored[house] + lot.kg <= cap + 1e-9) and floors[(vt.id, house)] is not None:
+        if cap is not None and stored[house] + lot.kg > cap + 1e-9:
+            continue  # its cold store is full
+        own = _floor(net, table, vt, lot, house, now=now, floors=floors, enforce_freshness=enforce_freshness,
+                     lot_cost=lot_cost)
+        if own is not None:
             h = net.nodes[node].site
-            houses.append((house, h, floors[(vt.id, house)] or 0.0, _drops(net, day, prof, sites, h),
+            houses.append((house, h, own, _drops(net, day, prof, sites, h),
                            (int(metres_m[farm, h]), int(seconds_m[farm, h]), int(free_m[farm, h]))))
 
     def full(k: int) -> bool:  # no room for the lot on board after stop k
@@ -620,6 +620,16 @@ def _drops(net: Network, day: _Day, profile: str, sites: list[int], h: int) -> l
                         int(free_m[a, h]) + int(free_m[h, b]) - int(free_m[a, b]), int(free_m[a, h])))
         day.drops[h] = out
     return day.drops[h]
+
+
+def _floor(net: Network, table: FreshnessTable, vt: VehicleType, lot: HarvestLot, house: str, *, now: int,
+           floors: Floors, enforce_freshness: bool, lot_cost: LotCost | None) -> float | None:
+    """:func:`_own_floor` from the lot's earliest pickup, remembered in ``floors``."""
+    key = (vt.id, house)
+    if key not in floors:
+        floors[key] = _own_floor(net, table, vt, lot, house, max(lot.ready, now),
+                                 enforce_freshness=enforce_freshness, lot_cost=lot_cost)
+    return floors[key]
 
 
 def _own_floor(net: Network, table: FreshnessTable, vt: VehicleType, lot: HarvestLot, house: str, pick: int, *,
