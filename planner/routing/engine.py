@@ -1,10 +1,11 @@
 """``route_pickups``: farm lots to packing houses before the fruit spoils.
 
-Pipeline: reasons for lots no plan can serve (:mod:`.precheck`); an OR-Tools
-solve (:mod:`.model`) with freshness bounded conservatively; an exact check of
+Pipeline: reasons for lots no plan can serve (:mod:`.precheck`); a solve by
+the configured backend (:mod:`.backends`; by default OR-Tools on
+:mod:`.model`) with freshness bounded conservatively; an exact check of
 every lot's freshness and of every packing house's intake per slot; repair
-rounds that forbid what the checks rejected and solve again from the previous
-plan; finally any lot still rejected is taken out of its route (which only
+rounds that forbid what the checks rejected (each round a new frozen input)
+and solve again from the previous plan; finally any lot still rejected is taken out of its route (which only
 makes the others earlier or leaves them unchanged) and reported with its
 reason. The returned plan passes :func:`.check.check_result`.
 
@@ -24,6 +25,7 @@ from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from .backends import Round, backend_for, clock_since
 from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
 from .decompose import catchments
@@ -35,16 +37,12 @@ from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .params import RoutingParams
 from .precheck import at, precheck
-from .pyvrp_pickups import solve_pickups_pyvrp
 from .reasons import Reason
 from .reinsert import Memo, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 
 Progress = Callable[[float, str], None]
-FAST_START = "local_cheapest_insertion"  # the quickest first plan that serves every lot (see _start)
-FAST_START_BUILDS = 10.0  # parallel cheapest insertion's first plan: about 8 model builds (the embedded day)
-FIRST_PLAN_BUILDS = 2.0  # the fast start's first plan from scratch: 2.4 model builds on the embedded day (quiet)
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
 MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
@@ -113,12 +111,12 @@ def route_pickups(
     candidates = [lot for lot in candidates if lot.id not in unassigned]
     data = ModelInput(
         lots=candidates, bounds=bounds,
-        mandatory=set(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
+        mandatory=frozenset(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
         enforce_freshness=params.enforce_freshness,
     )
     search = deadline.minus(_after_search_s(params, net_s, params.improve_time_share))
     fallback = deadline.minus(_after_search_s(params, net_s, min(params.improve_time_share, MIN_IMPROVE_SHARE)))
-    solved, rejected, first, fast = _solve_and_repair(net, table, data, params, seed, report, started, search,
+    solved, rejected, first, fast, data = _solve_and_repair(net, table, data, params, seed, report, started, search,
                                                 build_s=MODEL_BUILD_PER_NETWORK * net_s, fallback=fallback)
     solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
                              build_s=MODEL_BUILD_PER_NETWORK * net_s)
@@ -351,31 +349,35 @@ Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
                       seed: int, report: Progress, started: float, deadline: Deadline, build_s: float = 0.0,
-                      fallback: Deadline | None = None) -> tuple[Solved | None, Rejected, float | None, bool]:
-    """The main solve and the repair rounds, each ending by its share of
-    ``deadline``; a round with less than ``build_s`` (the expected time to
-    build the model) left is not started. A round 0 that found nothing (or
-    had no time to build its model) leaves the whole of what is left until
-    ``fallback`` (a later deadline, taken from the exact search's time;
-    default ``deadline``) to one more round from a fast start
-    (:func:`_start`); round 0 from scratch may itself run on to
-    ``fallback`` while it has no plan, stopping at its share of
-    ``deadline`` once it has one: with a short limit on a large day the
-    exact search's share would otherwise leave the OR-Tools search no first
-    plan (a 256-lot catchment of a 2,000-lot day at 10 s has 1.3 s; its
-    first plan took 0.34-0.38 s, and with 70 % of the limit for the exact
-    search the search had 0.2-0.4 s: 18-72 of the 2,000 lots ended out,
-    against 0-1 with 50 %). Under ``solution_limit`` the plans do not
-    depend on the deadlines. Returns the plan, the lots the checks
-    rejected, the time to the first plan and whether the plan came from a
-    fast start."""
+                      fallback: Deadline | None = None
+                      ) -> tuple[Solved | None, Rejected, float | None, bool, ModelInput]:
+    """The main solve and the repair rounds of ``params.backend``
+    (:mod:`.backends`), each ending by its share of ``deadline``; a round
+    with less than ``build_s`` (the expected time to build the model) left
+    is not started. A round 0 that found nothing (or had no time to build
+    its model) leaves the whole of what is left until ``fallback`` (a later
+    deadline, taken from the exact search's time; default ``deadline``) to
+    one more round from a fast start (:func:`.backends._start`); round 0
+    from scratch may itself run on to ``fallback`` while it has no plan,
+    stopping at its share of ``deadline`` once it has one: with a short
+    limit on a large day the exact search's share would otherwise leave the
+    OR-Tools search no first plan (a 256-lot catchment of a 2,000-lot day at
+    10 s has 1.3 s; its first plan took 0.34-0.38 s, and with 70 % of the
+    limit for the exact search the search had 0.2-0.4 s: 18-72 of the 2,000
+    lots ended out, against 0-1 with 50 %). Each round solves a frozen input:
+    the checks' refusals make the next round's (:meth:`.ModelInput.refused`).
+    Under ``solution_limit`` the plans do not depend on the deadlines.
+    Returns the plan, the lots the checks rejected, the time to the first
+    plan, whether the plan came from a fast start, and the last round's
+    input (with every refusal)."""
     fallback = fallback or deadline
+    backend = backend_for(params)
     rejected: Rejected = {}
     solved: Solved | None = None
     first: float | None = None
     fast = False
     hint: list[list[int]] | None = None
-    may_fall_back = params.backend != "pyvrp" and params.fast_start  # one more round after a failed round 0
+    may_fall_back = backend.falls_back and params.fast_start  # one more round after a failed round 0
     for round_ in range(params.repair_rounds + int(may_fall_back) + 1):
         failed = round_ > 0 and solved is None  # round 0 found nothing in its share: all that is left
         left = (fallback if failed else deadline).left()
@@ -385,94 +387,41 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             break  # the round kept for a failed round 0
         share = (1.0 if failed else 1.0 - params.repair_time_share if round_ == 0
                  else 1.0 / (params.repair_rounds + 1 - round_))
-        until = fallback if failed else deadline.share(share)
 
         def scaled(_f: float, msg: str, r: int = round_) -> None:
             report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {r}: {msg}")
 
-        solve_started = time.perf_counter() - started
-        poll = _poller(report, started, params, round_)
-        if params.backend == "pyvrp":
-            result = solve_pickups_pyvrp(net, data, time_limit_s=max(until.left(), 0.01), seed=seed, poll=poll,
-                                         penalty=params.unassigned_penalty, max_iterations=_iterations(params))
-            report(min((time.perf_counter() - started) / params.time_limit_s, 0.99), f"round {round_}: pyvrp")
-        else:
-            if params.backend == "hybrid" and round_ == 0 and not data.fixed:
-                seeded = solve_pickups_pyvrp(net, data, time_limit_s=max(until.left() * params.hybrid_share, 0.01),
-                                             seed=seed,
-                                             penalty=params.unassigned_penalty, max_iterations=_iterations(params),
-                                             poll=poll)
-                report(min((time.perf_counter() - started) / params.time_limit_s, 0.99),
-                       "round 0: pyvrp start" + ("" if seeded else " infeasible, not used"))
-                if seeded is not None:
-                    hint = [[n for n, _ in r] for r in seeded.routes]
-                solve_started = time.perf_counter() - started
-            from_scratch = hint is None and solved is None and not data.fixed and params.solution_limit is None
-            # round 0 from scratch may run on to ``fallback`` for its first
-            # plan, and stops at its own deadline once it has one
-            stretch = round_ == 0 and from_scratch and fallback.at > deadline.at
-            room = ((fallback if failed or stretch else deadline).left() if from_scratch and params.fast_start
-                    else until.left())  # a fast start takes all
-            if room <= build_s * (1.0 + FIRST_PLAN_BUILDS if from_scratch else 1.0):
-                break  # no time to build a model (and find a first plan): the extra trips make it (a busy machine)
-            building = until.clock()
-            model = PickupModel(net, data, params, table)  # the deadline covers building the model
-            start = _start(params, until.left(), until.clock() - building, failed=failed)
-            if round_ == 0 and start == FAST_START != params.first_solution:
-                until = deadline  # short of time: the fast start may take the repair rounds' share too
-            result = model.solve(deadline=fallback if stretch else until, seed=seed, progress=scaled, hint=hint,
-                                 first_solution=start, soft=until if stretch else None)
-            if result is not None and round_ == 0 and may_fall_back and data.lots and not any(result.routes):
-                result = None  # stopped before its first plan placed a lot: as good as none
+        rnd = Round(number=round_, until=fallback if failed else deadline.share(share), search_end=deadline,
+                    fallback=fallback, failed=failed, has_plan=solved is not None, hint=hint, build_s=build_s,
+                    elapsed=clock_since(started), progress=scaled, poll=_poller(report, started, params, round_))
+        outcome = backend.solve(net, table, data, params, seed, rnd)
+        if outcome.stop:
+            break
+        result = outcome.solved
         if result is None:
             if solved is None and data.fixed:
                 raise InfeasibleError("pickup routing: the fixed routes cannot be kept (times, capacity or freshness)")
             if round_ == 0 and may_fall_back:
                 continue  # one more round, from a fast start, with all that is left
             break
-        if first is None and result.time_to_first_s is not None:
-            first = solve_started + result.time_to_first_s
+        if first is None and outcome.first_s is not None:
+            first = outcome.first_s
         if solved is None:
-            fast = params.backend != "pyvrp" and hint is None and start != params.first_solution
+            fast = outcome.fast
         solved = result
         bad = _violations(net, table, solved, params, data)
         if not bad:
             break
-        for lot_id, (reason, detail, ban) in bad.items():
+        for lot_id, (reason, detail, _) in bad.items():
             rejected[lot_id] = (reason, detail)
-            if ban is None:
-                data.banned.add(lot_id)
-            elif ban[1] is None:
-                data.house_bans.add(ban[0])
-            else:
-                data.intake_bans.setdefault(ban[0], []).append(ban[1])
-        _pin_full_slots(net, table, solved, params, data, bad)
+        data = data.refused(lots=[lot_id for lot_id, (_, _, ban) in bad.items() if ban is None],
+                            houses=[ban[0] for _, _, ban in bad.values() if ban is not None and ban[1] is None],
+                            slots=[(ban[0], ban[1]) for _, _, ban in bad.values()
+                                   if ban is not None and ban[1] is not None],
+                            pins=_full_slot_pins(net, table, solved, params, bad))
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
-    return solved, rejected, first, fast
-
-
-def _start(params: RoutingParams, left_s: float, build_s: float, *, failed: bool) -> str:
-    """The first-plan strategy of a solve with ``left_s`` seconds left after
-    building its model in ``build_s``: the configured one, or a fast start
-    (``FAST_START``) when its first plan is unlikely to come in time. The
-    configured insertions need several times the model's build for their
-    first plan (the embedded day, 240 lots, quiet machine: model 0.5 s,
-    first plan by parallel cheapest insertion 4.3 s more, by local cheapest
-    insertion 1.2 s, which ends 3-5 % dearer after the same search), so with
-    less than ``FAST_START_BUILDS`` builds left, or after a round that found
-    nothing, the fast start is taken (more lots need more builds, 19 for
-    parallel and 11 for local cheapest insertion on a generated day of 500
-    lots, but there the fast start's plan ended 16 % dearer at 60 s: 4,093
-    against 3,524 M VND, 500 against 498 lots; so the rule stays at ten
-    builds whatever the size). Measured on the time actually left,
-    the rule adapts to the machine's load; under ``solution_limit`` (plans
-    bounded by work, the same on any machine) only a failed round takes it."""
-    if not params.fast_start or params.first_solution in (FAST_START, "all_unperformed"):
-        return params.first_solution
-    if failed or (params.solution_limit is None and left_s < FAST_START_BUILDS * build_s):
-        return FAST_START
-    return params.first_solution
+    return solved, rejected, first, fast, data
 
 
 def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams, seed: int,
@@ -488,7 +437,7 @@ def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: Routi
     can still be on time. Returns the plan and, when a triage search ran,
     ``triage_sunk`` (lots no longer priced) and ``triage_kept`` (1: its plan
     won)."""
-    if (solved is None or params.precool_late_weight <= 0 or params.backend == "pyvrp" or data.fixed
+    if (solved is None or params.precool_late_weight <= 0 or not backend_for(params).prices_lateness or data.fixed
             or deadline.left() <= build_s + 0.5 or _violations(net, table, solved, params, data)
             or _served(solved) < 2 * len([lot for lot in data.lots if lot.id not in data.banned])):
         return solved, {}  # (a lot left out: the time left goes to the extra trips)
@@ -554,23 +503,21 @@ def _poller(report: Progress, started: float, params: RoutingParams, round_: int
     return poll
 
 
-def _iterations(params: RoutingParams) -> int | None:
-    """PyVRP's work bound under ``solution_limit`` (N solutions: 20 N iterations)."""
-    return None if params.solution_limit is None else 20 * params.solution_limit
-
-
-def _pin_full_slots(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
-                    data: ModelInput, bad: Violations) -> None:
-    """Keep the lots that fitted a full intake slot in that slot, so the next
-    solve cannot move them along with the lot it must move elsewhere."""
+def _full_slot_pins(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
+                    bad: Violations) -> dict[tuple[str, str], tuple[int, int]]:
+    """The intake slot of each lot that fitted a full slot, per (lot, packing
+    house): the next solve keeps it there, so it cannot move them along with
+    the lot it must move elsewhere."""
     full = {(ban[0][1], ban[1][0]) for _, _, ban in bad.values() if ban is not None and ban[1] is not None}
+    pins: dict[tuple[str, str], tuple[int, int]] = {}
     for v, visits in enumerate(solved.routes):
         if not visits:
             continue
         for d in build_route(net, table, v, solved.starts[v], visits)[1]:
             start = d.delivered // params.intake_slot_s * params.intake_slot_s
             if d.lot_id not in bad and (d.packing_house, start) in full:
-                data.intake_pins[(d.lot_id, d.packing_house)] = (start, start + params.intake_slot_s - 1)
+                pins[(d.lot_id, d.packing_house)] = (start, start + params.intake_slot_s - 1)
+    return pins
 
 
 def _violations(net: Network, table: FreshnessTable, solved: Solved, params: RoutingParams,
@@ -678,7 +625,7 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
         # place for 8 of its 240 lots, in 3 times the time (14 s against 5)
         priced = None if from_empty else lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                                   late_weight=params.precool_late_weight)
-        for lot_id in reinsert(net, table, routes, solved.starts, left, data.bounds, now=data.now, poll=poll,
+        for lot_id in reinsert(net, table, routes, solved.starts, left, dict(data.bounds), now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
                                deadline=deadline, lot_cost=priced, untried=untried,
                                keep={v: len(stops) for v, stops in data.fixed.items()}, inside=not from_empty):
@@ -711,9 +658,10 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     judge = _Judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
+    bounds = dict(data.bounds)
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
-        return reinsert(net, table, rs, solved.starts, lots, data.bounds, now=data.now, slot_s=params.intake_slot_s,
+        return reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
                         enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
                         ordered=True, memo=days)
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from ortools.constraint_solver import pywrapcp
 
@@ -43,21 +43,37 @@ from .stopping import SearchStopper
 Progress = Callable[[float, str], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModelInput:
-    """Everything one solve needs besides the network."""
+    """Everything one solve needs besides the network, frozen: a repair
+    round's bans make a new input (:meth:`refused`), so the input a solve
+    was given is the input it keeps (before, the rounds added their bans to
+    one shared input, which every earlier solve's model then saw changed)."""
 
-    lots: list[HarvestLot]
-    bounds: dict[str, LotBounds | None]
-    mandatory: set[str] = field(default_factory=set)
-    banned: set[str] = field(default_factory=set)
-    intake_bans: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
-    intake_pins: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
-    house_bans: set[tuple[str, str]] = field(default_factory=set)  # (lot, packing house) not allowed
-    fixed: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
+    lots: Sequence[HarvestLot]
+    bounds: Mapping[str, LotBounds | None]
+    mandatory: frozenset[str] = frozenset()
+    banned: frozenset[str] = frozenset()
+    intake_bans: Mapping[tuple[str, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    intake_pins: Mapping[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    house_bans: frozenset[tuple[str, str]] = frozenset()  # (lot, packing house) not allowed
+    fixed: Mapping[int, Sequence[tuple[int, int | None]]] = field(default_factory=dict)
     now: int = 0
     enforce_freshness: bool = True
-    sunk: set[str] = field(default_factory=set)  # lots whose lateness the search no longer prices (engine._triage)
+    sunk: frozenset[str] = frozenset()  # lots whose lateness the search no longer prices (engine._triage)
+
+    def refused(self, *, lots: Iterable[str] = (), houses: Iterable[tuple[str, str]] = (),
+                slots: Iterable[tuple[tuple[str, str], tuple[int, int]]] = (),
+                pins: Mapping[tuple[str, str], tuple[int, int]] | None = None) -> ModelInput:
+        """This input plus a repair round's refusals: ``lots`` out of the
+        next solve, (lot, packing house) pairs not allowed, intake ``slots``
+        forbidden per (lot, packing house), and ``pins`` (a lot kept in its
+        intake slot); this input is not changed."""
+        bans = {key: tuple(v) for key, v in self.intake_bans.items()}
+        for key, slot in slots:
+            bans[key] = (*bans.get(key, ()), slot)
+        return replace(self, banned=self.banned | frozenset(lots), house_bans=self.house_bans | frozenset(houses),
+                       intake_bans=bans, intake_pins={**self.intake_pins, **(pins or {})})
 
 
 @dataclass(frozen=True)
@@ -165,7 +181,7 @@ class PickupModel:
                 if pin is not None:
                     windows = [TimeWindow(max(w.start, pin[0]), min(w.end, pin[1]))
                                for w in windows if w.end >= pin[0] and w.start <= pin[1]]
-                self._window(d, windows, self.data.intake_bans.get((lot.id, ph), []))
+                self._window(d, windows, self.data.intake_bans.get((lot.id, ph), ()))
 
     def _balance(self) -> None:
         """Fair shares: a dimension counting what each vehicle collects (kg
@@ -349,7 +365,7 @@ class PickupModel:
         return out
 
     def _window(self, node: int, windows: list[TimeWindow],
-                holes: list[tuple[int, int]] | None = None) -> None:
+                holes: Sequence[tuple[int, int]] | None = None) -> None:
         index = self.idx(node)
         if not windows:
             self.routing.ActiveVar(index).SetValue(0)

@@ -22,6 +22,8 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
                   "tabu_search", "greedy_descent")
 
 
+BACKEND_NAMES = ("ortools", "pyvrp", "hybrid")  # the pickup search backends (:mod:`.backends`)
+
 @dataclass(frozen=True, slots=True)
 class RoutingParams:
     """How the pickup router searches and what it enforces.
@@ -95,7 +97,7 @@ class RoutingParams:
     ``fast_start``: when
     the time left after building the model is too short for the configured
     first plan (or a first round found none), the first plan is built by
-    local cheapest insertion instead (``engine._start``; stats ``fast_start``).
+    local cheapest insertion instead (``backends._start``; stats ``fast_start``).
     """
 
     time_limit_s: float = 10.0
@@ -132,8 +134,9 @@ class RoutingParams:
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError(f"routing params: time_limit_s must be positive, got {self.time_limit_s}")
-        if self.backend not in ("ortools", "pyvrp", "hybrid"):
-            raise ValueError(f"routing params: backend must be ortools, pyvrp or hybrid, got {self.backend!r}")
+        if self.backend not in BACKEND_NAMES:
+            raise ValueError(f"routing params: backend must be one of {', '.join(BACKEND_NAMES)}, "
+                             f"got {self.backend!r}")
         if not 0.0 < self.hybrid_share < 1.0:
             raise ValueError(f"routing params: hybrid_share must be in (0, 1), got {self.hybrid_share}")
         if self.solution_limit is not None and self.solution_limit < 1:

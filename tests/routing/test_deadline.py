@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.routing import Reason, RoutingParams, check_result, engine, route_pickups
+from planner.routing import Reason, RoutingParams, backends, check_result, engine, route_pickups
 from planner.routing.deadline import Deadline
 from planner.routing.reinsert import reinsert
 
@@ -209,7 +209,8 @@ def test_no_model_is_built_when_less_time_is_left_than_building_it_takes(monkeyp
         raise AssertionError("no model should be built")
 
     monkeypatch.setattr(engine, "build_network", slow_network)
-    monkeypatch.setattr(engine, "PickupModel", no_model)
+    for module in (engine, backends):  # the rounds' models (backends) and the triage's (engine)
+        monkeypatch.setattr(module, "PickupModel", no_model)
     case = _case()
     result = route_pickups(case, params=RoutingParams(time_limit_s=10.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
@@ -239,7 +240,8 @@ def test_no_model_is_built_when_the_time_left_holds_no_first_plan(monkeypatch) -
             super().__init__(*a, **kw)
 
     monkeypatch.setattr(engine, "build_network", slow_network)
-    monkeypatch.setattr(engine, "PickupModel", Counted)
+    for module in (engine, backends):
+        monkeypatch.setattr(module, "PickupModel", Counted)
     case = _case()
     result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))

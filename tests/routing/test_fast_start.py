@@ -1,4 +1,4 @@
-"""The fast start (planner.routing.engine._start): a first plan by local
+"""The fast start (planner.routing.backends._start): a first plan by local
 cheapest insertion when the configured one is unlikely to come in time, and
 one more round from it when round 0 found nothing. Driven by a fake clock."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.routing import RoutingParams, check_result, engine, route_pickups
+from planner.routing import RoutingParams, backends, check_result, engine, route_pickups
 from planner.routing.deadline import Deadline
 
 from .test_deadline import FakeClock, _case
@@ -17,13 +17,13 @@ PCI = "parallel_cheapest_insertion"
 def test_the_rule_by_the_time_left_against_the_model_build() -> None:
     p = RoutingParams()
     assert p.first_solution == PCI and p.fast_start
-    assert engine._start(p, 10.0, 0.5, failed=False) == PCI  # 20 builds left
-    assert engine._start(p, 3.0, 0.5, failed=False) == engine.FAST_START  # 6 builds left
-    assert engine._start(p, 30.0, 0.5, failed=True) == engine.FAST_START  # round 0 found nothing
+    assert backends._start(p, 10.0, 0.5, failed=False) == PCI  # 20 builds left
+    assert backends._start(p, 3.0, 0.5, failed=False) == backends.FAST_START  # 6 builds left
+    assert backends._start(p, 30.0, 0.5, failed=True) == backends.FAST_START  # round 0 found nothing
     # bounded by work (the same plan on any machine): only a failed round switches
-    assert engine._start(p.replace(solution_limit=5), 0.1, 0.5, failed=False) == PCI
-    assert engine._start(p.replace(fast_start=False), 0.1, 0.5, failed=True) == PCI
-    assert engine._start(p.replace(first_solution="all_unperformed"), 0.1, 0.5, failed=True) == "all_unperformed"
+    assert backends._start(p.replace(solution_limit=5), 0.1, 0.5, failed=False) == PCI
+    assert backends._start(p.replace(fast_start=False), 0.1, 0.5, failed=True) == PCI
+    assert backends._start(p.replace(first_solution="all_unperformed"), 0.1, 0.5, failed=True) == "all_unperformed"
 
 
 def _recording(monkeypatch, clock: FakeClock, *, build_s: float, fail: set[str]) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_a_round_0_that_found_nothing_leaves_all_that_is_left_to_a_fast_start(mo
     case = _case()
     result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
-    assert [c[0] for c in calls] == [PCI, engine.FAST_START]
+    assert [c[0] for c in calls] == [PCI, backends.FAST_START]
     assert calls[0][1] == pytest.approx(0.7 * 9.0) and calls[1][1] == pytest.approx(0.3 * 9.0)
     assert result.stats["fast_start"] == 1.0 and result.objective is not None  # a search's plan
     assert check_result(case, result) == [] and {d.lot_id for d in result.deliveries} == {"A", "B"}
@@ -74,7 +74,7 @@ def test_a_slow_model_build_leaves_too_little_for_the_configured_first_plan(monk
     case = _case()
     slow = route_pickups(case, params=RoutingParams(time_limit_s=10.0, improve_time_share=0.0), seed=1,
                          deadline=Deadline.after(10.0, clock=clock))
-    assert calls[0] == (engine.FAST_START, pytest.approx(9.0 - 1.0))
+    assert calls[0] == (backends.FAST_START, pytest.approx(9.0 - 1.0))
     assert slow.stats["fast_start"] == 1.0 and check_result(case, slow) == []
     calls.clear()
     quick_clock = FakeClock()
