@@ -46,6 +46,7 @@ Progress = Callable[[float, str], None]
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
 MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice building the network (measured)
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
+SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts")  # per catchment
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -116,8 +117,10 @@ def route_pickups(
     )
     search = deadline.minus(_after_search_s(params, net_s, params.improve_time_share))
     fallback = deadline.minus(_after_search_s(params, net_s, min(params.improve_time_share, MIN_IMPROVE_SHARE)))
-    solved, rejected, first, fast, data = _solve_and_repair(net, table, data, params, seed, report, started, search,
-                                                build_s=MODEL_BUILD_PER_NETWORK * net_s, fallback=fallback)
+    searched = _solve_and_repair(net, table, data, params, seed, report, started, search,
+                                 build_s=MODEL_BUILD_PER_NETWORK * net_s, fallback=fallback)
+    solved, rejected, first, fast, data = (searched.solved, searched.rejected, searched.first_s, searched.fast,
+                                           searched.data)
     solved, triage = _triage(net, table, data, params, seed, report, started, search, solved,
                              build_s=MODEL_BUILD_PER_NETWORK * net_s)
     untried: list[str] = []
@@ -143,7 +146,8 @@ def route_pickups(
         seconds=time.perf_counter() - started, time_to_first_s=first,
         objective=None if solved is None else solved.objective / (params.cost_scale * SEARCH_UNITS),
         stats={"lots": float(len(all_lots)), "candidates": float(len(candidates)), **shares(routes, all_lots),
-               **precool, **triage, **improved, "fast_start": float(fast)},
+               **precool, **triage, **improved, "fast_start": float(fast),
+               "repair_rounds": float(searched.repairs), "repair_refused": float(searched.refused)},
         shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
         precool_late_cost=precool["precool_late_cost"],
         left_out_cost=sum(_left_out(by_id[u.lot_id], params) for u in unassigned.values()),
@@ -232,7 +236,8 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
         seconds=time.perf_counter() - started,
         time_to_first_s=max(firsts) if firsts else None,
         stats={"lots": float(len(all_lots)), "catchments": float(len(parts)),
-               **shares([route for r in merged for route in r.routes], all_lots), **precool},
+               **shares([route for r in merged for route in r.routes], all_lots), **precool,
+               **{k: sum(r.stats.get(k, 0.0) for r in merged) for k in SUMMED_STATS}},
         shelf_life_cost=sum(r.shelf_life_cost for r in merged),
         precool_late_cost=precool["precool_late_cost"],
         left_out_cost=sum(r.left_out_cost for r in merged),
@@ -347,10 +352,27 @@ Ban = tuple[tuple[str, str], tuple[int, int] | None]
 Violations = dict[str, tuple[Reason, str, Ban | None]]
 
 
+@dataclass(frozen=True)
+class Searched:
+    """The search's plan (None: none found), the lots the exact checks
+    rejected with why, the seconds to the first plan, whether it came from
+    a fast start, the last round's input (with every refusal), and how often
+    the checks refused something: ``repairs`` rounds, ``refused`` lots in
+    all (the plan's stats ``repair_rounds`` and ``repair_refused``: the
+    repair is a safety net; how often it acts is measured)."""
+
+    solved: Solved | None
+    rejected: Rejected
+    first_s: float | None
+    fast: bool
+    data: ModelInput
+    repairs: int = 0
+    refused: int = 0
+
+
 def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams,
                       seed: int, report: Progress, started: float, deadline: Deadline, build_s: float = 0.0,
-                      fallback: Deadline | None = None
-                      ) -> tuple[Solved | None, Rejected, float | None, bool, ModelInput]:
+                      fallback: Deadline | None = None) -> Searched:
     """The main solve and the repair rounds of ``params.backend``
     (:mod:`.backends`), each ending by its share of ``deadline``; a round
     with less than ``build_s`` (the expected time to build the model) left
@@ -367,9 +389,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
     lots ended out, against 0-1 with 50 %). Each round solves a frozen input:
     the checks' refusals make the next round's (:meth:`.ModelInput.refused`).
     Under ``solution_limit`` the plans do not depend on the deadlines.
-    Returns the plan, the lots the checks rejected, the time to the first
-    plan, whether the plan came from a fast start, and the last round's
-    input (with every refusal)."""
+    Returns the plan with what the rounds refused (:class:`Searched`)."""
     fallback = fallback or deadline
     backend = backend_for(params)
     rejected: Rejected = {}
@@ -378,6 +398,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
     fast = False
     hint: list[list[int]] | None = None
     may_fall_back = backend.falls_back and params.fast_start  # one more round after a failed round 0
+    repairs = refused = 0
     for round_ in range(params.repair_rounds + int(may_fall_back) + 1):
         failed = round_ > 0 and solved is None  # round 0 found nothing in its share: all that is left
         left = (fallback if failed else deadline).left()
@@ -414,6 +435,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
             break
         for lot_id, (reason, detail, _) in bad.items():
             rejected[lot_id] = (reason, detail)
+        repairs, refused = repairs + 1, refused + len(bad)
         data = data.refused(lots=[lot_id for lot_id, (_, _, ban) in bad.items() if ban is None],
                             houses=[ban[0] for _, _, ban in bad.values() if ban is not None and ban[1] is None],
                             slots=[(ban[0], ban[1]) for _, _, ban in bad.values()
@@ -421,7 +443,7 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
                             pins=_full_slot_pins(net, table, solved, params, bad))
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]
-    return solved, rejected, first, fast, data
+    return Searched(solved, rejected, first, fast, data, repairs, refused)
 
 
 def _triage(net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams, seed: int,

@@ -97,3 +97,4 @@ def test_each_repair_round_solves_its_own_frozen_input(monkeypatch) -> None:  # 
     assert len(seen) == 2 and seen[0] is not seen[1]
     assert seen[0].intake_bans == {} and seen[1].intake_bans == {("A", "ph"): ((4 * 3600, 5 * 3600 - 1),)}
     assert check_result(case, result) == []
+    assert result.stats["repair_rounds"] == 1.0 and result.stats["repair_refused"] == 1.0

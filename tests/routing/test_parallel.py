@@ -24,6 +24,17 @@ def test_the_same_plan_serially_and_on_two_dask_workers(rk):
     serial = route_pickups(case, params=params, seed=3)
     assert serial.stats["catchments"] == 2
     assert check_result(case, serial) == []
+    parts = []
+
+    def recording(fn, jobs):  # type: ignore[no-untyped-def]
+        parts.extend(fn(job) for job in jobs)
+        return parts
+
+    again = route_pickups(case, params=params, seed=3, mapper=recording)
+    assert len(parts) == 2 and _plan(again) == _plan(serial)
+    for key in ("improve_steps", "improve_kept", "repair_rounds", "repair_refused"):  # the catchments' counters add up
+        assert again.stats[key] == serial.stats[key] == sum(p.stats[key] for p in parts)
+    assert serial.stats["improve_steps"] > 0
     with dask_mapper(workers=2) as mapper:
         parallel = route_pickups(case, params=params, seed=3, mapper=mapper)
     assert _plan(parallel) == _plan(serial)
