@@ -36,6 +36,9 @@ NOTES = OUT.with_suffix(".notes.md")  # findings kept across runs, appended to t
 
 
 def code_version() -> str:
+    """The git version, or BENCH_CODE_VERSION for a `git archive` snapshot run outside git."""
+    if os.environ.get("BENCH_CODE_VERSION"):
+        return os.environ["BENCH_CODE_VERSION"]
     out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
     return out.stdout.strip() or "unknown"
 

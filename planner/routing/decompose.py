@@ -38,10 +38,14 @@ def catchments(case: Case, lots: list[HarvestLot], *, max_lots: int = 0) -> list
     lot counts), each with a share of the fleet and of the intake."""
     houses = list(case.sites_of(SiteKind.PACKING_HOUSE))
     by_house: dict[str, list[HarvestLot]] = defaultdict(list)
+    nearest: dict[tuple[str, tuple[str, ...]], str] = {}  # per farm and allowed houses (many lots share them)
     for lot in lots:
-        options = [h for h in houses if not lot.packing_houses or h.id in lot.packing_houses] or houses
-        metres = haversine_m([case.site_by_id[lot.farm].location], [h.location for h in options])[0]
-        house = options[int(metres.argmin())].id
+        key = (lot.farm, lot.packing_houses)
+        if key not in nearest:
+            options = [h for h in houses if not lot.packing_houses or h.id in lot.packing_houses] or houses
+            metres = haversine_m([case.site_by_id[lot.farm].location], [h.location for h in options])[0]
+            nearest[key] = options[int(metres.argmin())].id
+        house = nearest[key]
         by_house[house].append(replace(lot, packing_houses=(house,)))
     parts: list[tuple[str, list[HarvestLot], float]] = []
     for h in houses:

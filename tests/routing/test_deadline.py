@@ -251,3 +251,29 @@ def test_no_model_is_built_when_the_time_left_holds_no_first_plan(monkeypatch) -
                             seed=1,
                             deadline=Deadline.after(10.0, clock=clock))
     assert built and {d.lot_id for d in bounded.deliveries} == {"A", "B"}
+
+
+def test_a_catchment_whose_turn_comes_after_the_deadline_is_not_built(monkeypatch, rk) -> None:  # type: ignore[no-untyped-def]
+    """Two catchments solved one after the other; building the first one's
+    network takes the whole limit (a busy machine): the second's network is
+    never built (that overran gen-2000 at 1 s by 0.8 s), its lots are
+    unassigned as the time limit's, and the plan checks."""
+    from .test_parallel import _two_catchments
+
+    clock = FakeClock()
+    real = engine.build_network
+    built: list[str] = []
+
+    def slow_network(case, lots, **kw):  # type: ignore[no-untyped-def]
+        built.append(lots[0].id)
+        clock.now += 11.0
+        return real(case, lots, **kw)
+
+    monkeypatch.setattr(engine, "build_network", slow_network)
+    case = _two_catchments(rk)
+    result = route_pickups(case, params=rk.fast.replace(decompose=True, time_limit_s=10.0), seed=1,
+                           deadline=Deadline.after(10.0, clock=clock))
+    assert built == ["L1"] and result.stats["catchments"] == 2
+    late = {u.lot_id: u.reason for u in result.unassigned if u.lot_id.startswith("M")}
+    assert late == dict.fromkeys(["M1", "M2", "M3"], Reason.SEARCH_LIMIT)
+    assert check_result(case, result) == []
