@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .deadline import Deadline
@@ -170,7 +170,7 @@ class HybridBackend:
                                          max_iterations=_iterations(params), poll=rnd.poll)
             rnd.progress(0.0, "pyvrp start" + ("" if seeded else " infeasible, not used"))
             if seeded is not None:
-                rnd = Round(**{**rnd.__dict__, "hint": [[n for n, _ in r] for r in seeded.routes]})
+                rnd = replace(rnd, hint=[[n for n, _ in r] for r in seeded.routes])
         return self._ortools.solve(net, table, data, params, seed, rnd)
 
 
