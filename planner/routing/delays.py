@@ -144,7 +144,13 @@ def due(table: FreshnessTable, vt: VehicleType, lot: HarvestLot, pick: int, *, t
     seconds, given when known: looking it up costs more than the rest)."""
     if target is None:
         target = precool_budgets(table.case.product_by_id[lot.product])[1]
-    spent = table.ambient(lot.product).between(lot.ready, pick)
+    return due_after(table.riding(lot.product, vt), pick, table.ambient(lot.product).between(lot.ready, pick), target)
+
+
+def due_after(riding: HourlyRates, pick: int, spent: float, target: int) -> int:
+    """:func:`due` for a lot that has spent ``spent`` reference seconds by
+    ``pick`` and rides at ``riding`` (the exact search's places ask once per
+    place, the lot's tables looked up once per lot)."""
     if spent > target:
         return pick - 1  # late whenever it is unloaded
-    return table.riding(lot.product, vt).until(pick, target - spent)
+    return riding.until(pick, target - spent)

@@ -87,3 +87,19 @@ def test_due_is_the_last_unloading_within_the_target(rk):
     target = case.products[0].precool_target_budget_s
     consumed = table.ambient(lot.product).between(lot.ready, pick) + table.riding(lot.product, vt).between(pick, t)
     assert consumed <= target < consumed + table.riding(lot.product, vt).between(t, t + 2)
+
+
+def test_due_after_is_due_from_what_the_lot_has_spent(rk):
+    """The places' form of :func:`due` (the lot's tables looked up once):
+    the same unloading for a lot in time, and a second before the pickup
+    for one past its target at the pickup already."""
+    from planner.routing.delays import due_after
+
+    case, net, table, visits = _route(rk, b_ready_h=4, budget_h=1.5)
+    lot, vt = case.lots[0], net.vehicles[0].type
+    riding, ambient = table.riding(lot.product, vt), table.ambient(lot.product)
+    target = case.products[0].precool_target_budget_s
+    for pick in (lot.ready, lot.ready + 600, lot.ready + 3 * H):
+        spent = ambient.at(pick) - ambient.at(lot.ready)
+        assert due_after(riding, pick, spent, target) == due(table, vt, lot, pick, target=target)
+    assert due_after(riding, 5 * H, target + 1.0, target) == 5 * H - 1
