@@ -18,7 +18,30 @@ from one start, 3-4 seeds: up to 20 lots instead of 8 cut the embedded
 day's mean from 143 to 83-91 M VND (larger ruins make fewer steps: 93 M at
 25, 107 M at 40); the time relation cut the house-down day's from 363 to
 280 M but alone cost the embedded day a little (88 against 83 M); with the
-intake relation too, 264 M there. It re-inserts every lot out of the plan, in an order drawn per
+intake relation too, 264 M there. The fourth relation, the "wave", aims at
+the lots unloaded after their pre-cooling target, most of the generated
+days' cost at 60 s (gen-500 seed 1: 135 of 357 M VND): the lots unloaded by
+a vehicle able to carry the first lot about when it would be unloaded if
+picked up when ready and driven straight in, nearest first (:func:`_wave`:
+the trips that would have to take it on time; a late lot there is mostly a
+big one waiting for the few trucks). Measured on gen-500's two largest
+catchments (151 and 152 lots), 600 steps from one start, seeds 1-5, the
+best day cost at equal CPU seconds of this search (load 3-4 on 2 cores):
+287 -> 269 M VND at 5 s, 223 -> 205 at 10 s, 188 -> 169 at 15 s, 164 -> 159
+at 20 s (cheaper in 6, 6, 7 and 5 of the 10 runs); the embedded day at 150
+steps, seeds 1-3: 86.5 -> 81.8 M. Whole solves with it and the places
+:mod:`.reinsert` remembers (seeds 1-3, load about 2): gen-500 at 60 s 427
+-> 416 M (cheaper for 2 seeds of 3), the house-down day at 30 s 126 -> 115
+M (2 of 3), the embedded day at 30 s 77.3 -> 78.8 M (1 of 3). Tried and
+dropped: a late first lot always taking the wave, its late lots put back
+first (211 against 196 M at 300 steps, 10 runs); ALNS-style adaptive
+weights of the ruins and orders (Ropke and Pisinger's scores, segments of
+40 steps: 320 against 260 M at 5 s, 251 against 212 at 10 s, 3 runs); at
+most 10 lots a step instead of 20 (twice the steps, the same costs: 210
+against 211 M at 10 s, 6 runs); the ``NEAR_ROUTES`` routes of a lot taken
+only among vehicles able to carry it (a big lot saw more truck routes: 255
+-> 267 M at 5 s, 188 -> 206 at 10 s, 7 runs).
+It re-inserts every lot out of the plan, in an order drawn per
 step (most valuable first, readiest first or at random: ``_recreate_order``),
 where the day's cost grows least; the new plan replaces the current one when
 it costs less, or less than the best plan so far plus a threshold that falls
@@ -56,8 +79,9 @@ MAX_REMOVE = 20  # a step removes 2..MAX_REMOVE lots (drawn uniformly; see impro
 NEAR_ROUTES = 4  # the routes of a removed lot's nearest lots tried for it (besides its own)
 ORDERS = {"value": 1.0, "ready": 1.0, "random": 1.0}  # the recreate orders' weights (_recreate_order)
 # the lots a step removes with its first one, drawn per step with these weights (see improve's docstring)
-RUINS = {"near": 1.0, "near in time": 1.0, "same intake": 1.0}
+RUINS = {"near": 1.0, "near in time": 1.0, "same intake": 1.0, "wave": 1.0}
 READY_WEIGHT = 1.0  # "near in time": a second between ready times weighs as a second of travel
+WAVE_WEIGHT = 1.0  # "wave": a second between unloadings weighs as a second of travel
 SLOT_WINDOW_S = 5400  # "same intake": the lots unloaded at the first one's house within this of it
 THRESHOLD = 0.02  # record-to-record travel: the walk may go this share above the best plan, down to 0 at the end
 
@@ -156,6 +180,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         how = rng.choices(list(RUINS), weights=list(RUINS.values()))[0]
         if how == "same intake":
             others = _same_intake(where, first) if first in where else near.get(first, [])
+        elif how == "wave":
+            others = _wave(net, current, where, by_id[first]) if where else near.get(first, [])
         else:
             others = related[how].get(first, [])
         for other in others:
@@ -189,6 +215,31 @@ def _same_intake(where: dict[str, tuple[str, int]], lot_id: str) -> list[str]:
     found = sorted((abs(when - t), other) for other, (h, when) in where.items()
                    if h == house and other != lot_id and abs(when - t) <= SLOT_WINDOW_S)
     return [other for _, other in found]
+
+
+def _wave(net: Network, routes: list[Visits], where: dict[str, tuple[str, int]], lot: HarvestLot) -> list[str]:
+    """The lots unloaded by the vehicles that can carry ``lot`` about when
+    ``lot`` would be, picked up when ready and driven straight to its
+    nearest house, nearest first (travel seconds both ways between the
+    pickups plus ``WAVE_WEIGHT`` times the seconds between the unloadings):
+    the trips that would have to take it on time (removing them frees a
+    vehicle where and when it is ready)."""
+    profile = net.vehicles[0].type.profile
+    a = net.pickup[lot.id]
+    due = lot.ready + min(net.transit(profile, a, node) for node in net.delivery[lot.id].values())
+    found = []
+    for v, r in enumerate(routes):
+        if not r or net.vehicles[v].type.capacity_kg < lot.kg:
+            continue
+        for node, _ in r:
+            other = net.nodes[node].lot
+            assert other is not None
+            if net.nodes[node].kind != "pickup" or other.id == lot.id or other.id not in where:
+                continue
+            b = net.pickup[other.id]
+            found.append((net.transit(profile, a, b) + net.transit(profile, b, a)
+                          + WAVE_WEIGHT * abs(where[other.id][1] - due), other.id))
+    return [oid for _, oid in sorted(found)]
 
 
 def _recreate_order(lots: list[HarvestLot], rng: random.Random) -> list[HarvestLot]:

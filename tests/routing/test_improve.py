@@ -231,7 +231,7 @@ def test_neighbours_in_time_put_a_lot_ready_with_it_before_a_nearer_one_ready_ho
     net, _table, data = rk.model_input(case, RoutingParams(time_limit_s=5.0))
     assert neighbours(net, data.lots, count=2)["A"] == ["Y", "X"]
     assert neighbours(net, data.lots, count=2, ready_weight=1.0)["A"] == ["X", "Y"]
-    assert set(RUINS) == {"near", "near in time", "same intake"}
+    assert set(RUINS) == {"near", "near in time", "same intake", "wave"}
 
 
 def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
@@ -242,3 +242,29 @@ def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
     _route, deliveries = build_route(net, table, 0, solved.starts[0], solved.routes[0])
     assert judge.unloaded(solved.routes) == {d.lot_id: (d.packing_house, d.delivered) for d in deliveries}
     assert set(judge.unloaded(solved.routes)) == {"A", "B"}
+
+
+def test_a_lots_wave_is_the_trips_that_could_take_it_nearest_in_place_and_time(rk):
+    """The "wave" ruin: the lots the vehicles able to carry L (600 kg: the
+    truck, not the motorbike) unload about when L would be (ready, then
+    straight to its house), nearest first by travel both ways plus the
+    seconds between the unloadings: X (1 km away, unloaded 10 min after L's
+    time), then Y (10 km away, on time), then Z (at L's farm, 3 h late);
+    W rides the motorbike, which could not take L."""
+    from planner.routing.improve import _wave
+
+    case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 4.0), rk.site("f3", 13.0)],
+                   [rk.vehicle("truck", kg=1000, profile="truck"), rk.vehicle()],
+                   [rk.lot("L", "f1", 600), rk.lot("X", "f2", 100), rk.lot("Y", "f3", 100),
+                    rk.lot("Z", "f1", 100), rk.lot("W", "f2", 100)])
+    net, _table, data = rk.model_input(case, RoutingParams(time_limit_s=5.0))
+    truck = next(v for v, veh in enumerate(net.vehicles) if veh.type.id == "truck")
+    moto = 1 - truck
+    routes = [[], []]
+    routes[truck] = [(net.pickup[x], 0) for x in "XYZ"]
+    routes[moto] = [(net.pickup["W"], 0)]
+    lot_l = next(lot for lot in data.lots if lot.id == "L")
+    (node,) = net.delivery["L"].values()
+    due = lot_l.ready + net.transit(net.vehicles[0].type.profile, net.pickup["L"], node)
+    where = {"X": ("ph", due + 600), "Y": ("ph", due), "Z": ("ph", due + 3 * rk.HOUR), "W": ("ph", due)}
+    assert _wave(net, routes, where, lot_l) == ["X", "Y", "Z"]
