@@ -88,7 +88,8 @@ class PickupBackend(Protocol):
               rnd: Round) -> Outcome: ...
 
 
-def _first(rnd: Round, solve_started: float, solved: Solved | None) -> float | None:
+def _first(solve_started: float, solved: Solved | None) -> float | None:
+    """Seconds from the routing's start to a solve's first plan."""
     if solved is None or solved.time_to_first_s is None:
         return None
     return solve_started + solved.time_to_first_s
@@ -129,7 +130,7 @@ class OrToolsBackend:
         if (solved is not None and rnd.number == 0 and params.fast_start and data.lots
                 and not any(solved.routes)):
             solved = None  # stopped before its first plan placed a lot: as good as none
-        return Outcome(solved, _first(rnd, solve_started, solved),
+        return Outcome(solved, _first(solve_started, solved),
                        fast=rnd.hint is None and start != params.first_solution)
 
 
@@ -148,7 +149,7 @@ class PyVrpBackend:
                                      poll=rnd.poll, penalty=params.unassigned_penalty,
                                      max_iterations=_iterations(params))
         rnd.progress(1.0, "pyvrp")
-        return Outcome(solved, _first(rnd, solve_started, solved))
+        return Outcome(solved, _first(solve_started, solved))
 
 
 class HybridBackend:

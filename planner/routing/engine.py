@@ -5,9 +5,10 @@ the configured backend (:mod:`.backends`; by default OR-Tools on
 :mod:`.model`) with freshness bounded conservatively; an exact check of
 every lot's freshness and of every packing house's intake per slot; repair
 rounds that forbid what the checks rejected (each round a new frozen input)
-and solve again from the previous plan; finally any lot still rejected is taken out of its route (which only
-makes the others earlier or leaves them unchanged) and reported with its
-reason. The returned plan passes :func:`.check.check_result`.
+and solve again from the previous plan; finally any lot still rejected is
+taken out of its route (which only makes the others earlier or leaves them
+unchanged) and reported with its reason. The returned plan passes
+:func:`.check.check_result`.
 
 Determinism: the same case, params and seed give the same plan when
 ``params.solution_limit`` is set (the time limit then only guards); with a
@@ -181,22 +182,25 @@ def shares(routes: Sequence[Route], lots: Sequence[HarvestLot]) -> dict[str, flo
             "lots_min": float(min(per_lots))}
 
 
+def _none_routed(lots: Sequence[HarvestLot], params: RoutingParams, reason: Reason, detail: str) -> RoutingResult:
+    """A plan routing none of ``lots``: each unassigned for ``reason``."""
+    return RoutingResult(routes=[], deliveries=[], unassigned=[
+        UnassignedLot(lot.id, reason, detail, lot.kg) for lot in lots],
+        left_out_cost=sum(_left_out(lot, params) for lot in lots))
+
+
 def _without_fleet(lots: Sequence[HarvestLot], params: RoutingParams) -> RoutingResult:
     """No vehicle at all (every count 0, say a scenario's breakdowns): every lot unassigned."""
-    return RoutingResult(routes=[], deliveries=[], unassigned=[
-        UnassignedLot(lot.id, Reason.FLEET_EXHAUSTED, "the case has no vehicle available", lot.kg)
-        for lot in lots], left_out_cost=sum(_left_out(lot, params) for lot in lots))
+    return _none_routed(lots, params, Reason.FLEET_EXHAUSTED, "the case has no vehicle available")
 
 
 def _timed_out(lots: Sequence[HarvestLot], params: RoutingParams) -> RoutingResult:
     """A catchment whose turn came after the deadline: every lot unassigned
     (gen-2000 at 1 s under load built the networks of the catchments after
     the deadline too: 0.8 s over the limit)."""
-    detail = (f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended before the search reached "
-              "its catchment; a longer time limit may route it")
-    return RoutingResult(routes=[], deliveries=[], unassigned=[
-        UnassignedLot(lot.id, Reason.SEARCH_LIMIT, detail, lot.kg) for lot in lots],
-        left_out_cost=sum(_left_out(lot, params) for lot in lots))
+    return _none_routed(lots, params, Reason.SEARCH_LIMIT,
+                        f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended before the search "
+                        "reached its catchment; a longer time limit may route it")
 
 
 def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
@@ -448,10 +452,10 @@ def _solve_and_repair(net: Network, table: FreshnessTable, data: ModelInput, par
         for lot_id, (reason, detail, _) in bad.items():
             rejected[lot_id] = (reason, detail)
         repairs, refused = repairs + 1, refused + len(bad)
+        bans = [ban for _, _, ban in bad.values() if ban is not None]
         data = data.refused(lots=[lot_id for lot_id, (_, _, ban) in bad.items() if ban is None],
-                            houses=[ban[0] for _, _, ban in bad.values() if ban is not None and ban[1] is None],
-                            slots=[(ban[0], ban[1]) for _, _, ban in bad.values()
-                                   if ban is not None and ban[1] is not None],
+                            houses=[key for key, slot in bans if slot is None],
+                            slots=[(key, slot) for key, slot in bans if slot is not None],
                             pins=_full_slot_pins(net, table, solved, params, bad))
         bad_nodes = {n for lot_id in bad for n in [net.pickup[lot_id], *net.delivery[lot_id].values()]}
         hint = [[n for n, _ in r if n not in bad_nodes] for r in solved.routes]

@@ -24,6 +24,7 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
 
 BACKEND_NAMES = ("ortools", "pyvrp", "hybrid")  # the pickup search backends (:mod:`.backends`)
 
+
 @dataclass(frozen=True, slots=True)
 class RoutingParams:
     """How the pickup router searches and what it enforces.
