@@ -41,7 +41,10 @@ def plan(
     scheduler: Annotated[str | None, typer.Option(
         help="Solve the routing's catchments in parallel on Dask: 'local' for a local cluster, or a "
              "scheduler address (tcp://host:8786).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes of the local Dask cluster.", min=1)] = 2,
+    workers: Annotated[int | None, typer.Option(
+        help="Catchments planned at once when the day is planned by catchments ([routing] decompose or "
+             "--scheduler): local processes, or the local Dask cluster's workers. Default: this machine's cores.",
+        min=1)] = None,
 ) -> None:
     """Plan one day: pickup routes, freight, KPIs, and the files people read."""
     from ..assembly import PlanParams, plan_day
@@ -56,6 +59,8 @@ def plan(
         values = {**params.as_dict(), "time_limit_s": time_limit}
         if scheduler is not None:
             values["routing"] = {**values["routing"], "decompose": True}
+        if workers is not None:
+            values["routing"] = {**values["routing"], "workers": workers}
         if solution_limit is not None:
             values["routing"] = {**values["routing"], "solution_limit": solution_limit}
             values["consolidation"] = {**values["consolidation"], "node_limit": 10 * solution_limit}
@@ -70,9 +75,9 @@ def plan(
                                         console=console, transient=True) as bar:
         mapper = None
         if scheduler is not None:
-            from ..routing.parallel import dask_mapper
+            from ..routing.parallel import dask_mapper, usable_cores
             mapper = stack.enter_context(dask_mapper(None if scheduler == "local" else scheduler,
-                                                     workers=workers))
+                                                     workers=workers or usable_cores()))
         task = bar.add_task("planning", total=1.0)
         try:
             result = plan_day(loaded, params, seed=seed, travel=travel, mapper=mapper,

@@ -36,6 +36,7 @@ from .houses import ambient_wait, cold_store_overflow
 from .improve import improve
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
+from .parallel import local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
@@ -67,9 +68,10 @@ def route_pickups(
     """Plan the pickup routes of ``case`` (or of ``lots``, default all the
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed.
-    With ``params.decompose`` the catchments are solved through ``mapper``
-    (:mod:`.parallel`: a Dask cluster), each on its own with the same seed,
-    so the plan does not depend on how many workers there are.
+    With ``params.decompose`` the catchments are solved on this machine's
+    cores or through ``mapper`` (:mod:`.parallel`: a Dask cluster), each on
+    its own with the same seed, so the plan does not depend on how many
+    workers there are (under a solution limit).
 
     Time: the call works towards one ``deadline`` (default
     ``params.time_limit_s`` from now): the search and its repair rounds end
@@ -208,35 +210,52 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
                         lots: Sequence[HarvestLot] | None, mapper: PartMapper | None = None,
                         deadline: Deadline) -> RoutingResult:
     """Solve each catchment (see :mod:`.decompose`) with its share of the
-    time: one after the other (with progress), each with its share (by lots)
-    of what is left of ``deadline`` when it starts, or through ``mapper``,
-    each with its share of the whole limit (in parallel they end sooner)."""
+    time: ``params.workers`` at once in local processes (default the usable
+    cores; largest first, each with its :func:`.parallel.lpt_shares` share of
+    the limit, so that every worker is busy until it), one after the other
+    when one (with progress; each with its share, by lots, of what is left
+    of ``deadline`` when it starts), or through ``mapper`` (each with its
+    share of the whole limit: in parallel they end sooner). No catchment
+    solved here works past ``deadline``."""
     started = time.perf_counter()
     all_lots = list(case.lots if lots is None else lots)
     parts = catchments(case, all_lots, max_lots=params.max_lots_per_part)
     total = max(len(all_lots), 1)
+    workers = 1 if mapper is not None else local_workers(params.workers, len(parts))
+    left = deadline.left()
+    sizes = [len(part.lots) for part in parts]
+    times = lpt_shares(sizes, workers, left) if workers > 1 else [left * size / total for size in sizes]
+    until = time.time() + left if workers > 1 else None  # (the local workers' clock: wall time)
     jobs = []
-    for part in parts:
-        share = max(deadline.left() * len(part.lots) / total, 0.01)
+    for part, share in zip(parts, times, strict=True):
         sites = tuple(_house_share(s, part.intake_share) if s.id == part.house else s for s in case.sites)
         kept = {vt.id for vt, _, _ in part.fleet}  # a catchment may get no vehicle of a type: nor its drivers
         sub = case.replace(sites=sites, vehicle_types=tuple(replace(vt, count=n) for vt, n, _ in part.fleet),
                            lots=tuple(part.lots), drivers=tuple(d for d in case.drivers if d.vehicle_type in kept))
-        jobs.append(PartJob(sub, params.replace(decompose=False, time_limit_s=share), seed, travel, now))
-    if mapper is None:
+        jobs.append(PartJob(sub, params.replace(decompose=False, time_limit_s=max(share, 0.01)), seed, travel, now,
+                            until))
+    if mapper is not None:
+        results = mapper(solve_part, jobs)
+    elif workers > 1:
+        def poll(done: list[int]) -> None:
+            if progress is not None:
+                progress(min(sum(sizes[k] for k in done) / total, 0.99),
+                         f"{len(done)} of {len(parts)} catchments planned ({workers} at once)")
+
+        results = run_in_processes(solve_part, jobs, workers=workers, poll=poll,
+                                   order=sorted(range(len(parts)), key=lambda k: (-sizes[k], k)))
+    else:
         results, done = [], 0
         for job, part in zip(jobs, parts, strict=True):
             def report(f: float, msg: str, h: str = part.house, d: int = done, n: int = len(part.lots)) -> None:
                 if progress is not None:
                     progress(min((d + f * n) / total, 0.99), f"{h}: {msg}")
 
-            left = max(total - done, 1)
-            part_deadline = deadline.share(min(len(part.lots) / left, 1.0))
+            rest = max(total - done, 1)
+            part_deadline = deadline.share(min(len(part.lots) / rest, 1.0))
             results.append(solve_part(job, report, deadline=part_deadline) if not deadline.expired()
                            else _timed_out(part.lots, params))  # (building its network would overrun the limit)
             done += len(part.lots)
-    else:
-        results = mapper(solve_part, jobs)
     merged = [_renumbered(r, {vt.id: offset for vt, _, offset in part.fleet})
               for r, part in zip(results, parts, strict=True)]
     order = {lot.id: k for k, lot in enumerate(all_lots)}
@@ -278,12 +297,20 @@ class PartJob:
     seed: int
     travel: TravelTimeProvider | None
     now: int | None
+    until: float | None = None  # wall-clock time (time.time()) no solve of the day works past
 
 
 def solve_part(job: PartJob, progress: Progress | None = None, *, deadline: Deadline | None = None
                ) -> RoutingResult:
     """Solve one catchment (a worker's task; by default within the job's
-    ``time_limit_s`` from when it starts)."""
+    ``time_limit_s`` from when it starts, and not past its ``until``: a
+    catchment whose turn comes after it is not built, its lots unassigned
+    for the time limit)."""
+    if deadline is None and job.until is not None:
+        left = min(job.params.time_limit_s, job.until - time.time())
+        if left <= 0:
+            return _timed_out(list(job.case.lots), job.params)
+        deadline = Deadline.after(left)
     if deadline is not None:  # its time limit is the deadline's (progress fractions)
         job = replace(job, params=job.params.replace(time_limit_s=max(deadline.left(), 0.01)))
     return route_pickups(job.case, params=job.params, seed=job.seed, progress=progress, travel=job.travel,

@@ -71,7 +71,10 @@ class RoutingParams:
     the nearest allowed packing houses as delivery alternatives; ``decompose``
     solves each packing house's catchment on its own with a share of the fleet
     (large days; not with fixed routes), cutting catchments of more than
-    ``max_lots_per_part`` lots into sectors.
+    ``max_lots_per_part`` lots into sectors, ``workers`` of them at once in
+    local processes (default: the cores this process may use; 1: one after
+    the other), each with its share of the limit such that every worker is
+    busy to the end (:func:`.parallel.lpt_shares`).
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
@@ -85,7 +88,20 @@ class RoutingParams:
     exact rules that ends the solve (:mod:`.improve`; 0: none), at most
     ``improve_steps`` steps (under ``solution_limit`` by default as many
     as the search's solutions, so that the plan is the same on any machine).
-    70 % of the limit by default: on the embedded day at 30 s (seeds 2, 3) the day
+    88 % of the limit by default (the OR-Tools search and its repair rounds
+    keep 2 %: its model prices the pre-cooling target only as a ramp, and
+    its time mostly went on plans the exact search then had to undo). 0.88
+    against 0.7, seeds 1-2, two runs at once on 2 cores (6c1cb7d): at 60 s
+    gen-500 239 / 305 against 327-398 / 314-406 M VND (0.7 run twice),
+    gen-1000 772 / 574 against 890 / 884 M, gen-2000 2,096 / 2,019 against 2,689 / 2,489 M, the day
+    with a packing house down 97.6 / 87.8 against 142.4 / 94.9 M, the
+    embedded day 70.2 / 72.2 against 72.2 / 67.8 M (the same), son-la
+    265.0 / 265.0 against 262.9 / 263.2 M (0.7 % dearer: on 43 lots the
+    OR-Tools search's shelf life was worth its time); at 30 s the house-down
+    day 136 / 117 against 203 / 156 M, the embedded day 79 / 78 against
+    76 / 71 M; at 10 s gen-1000 dearer (3,666 / 2,657 against 2,915 / 2,383
+    M), the embedded day cheaper (92 / 90 against 102 / 110 M).
+    Before, 70 %: on the embedded day at 30 s (seeds 2, 3) the day
     cost 983 M VND with 0.15, 846 M with 0.3, 238-250 M with 0.5 and 225 M
     with 0.7 (the OR-Tools search alone, 1,200 s: 999 M); with the delay's
     cost in the exact search's estimate, 0.7 against 0.5 over the pickup set
@@ -121,13 +137,14 @@ class RoutingParams:
     max_packing_houses_per_lot: int = 3
     decompose: bool = False
     max_lots_per_part: int = 300
+    workers: int | None = None  # catchments solved at once (None: the usable cores)
     enforce_freshness: bool = True
     ride_allowance_s: int = 1800
     repair_rounds: int = 3
     reinsert: bool = True
     repair_time_share: float = 0.3
     close_time_share: float = 0.1
-    improve_time_share: float = 0.7
+    improve_time_share: float = 0.88
     improve_steps: int | None = None  # None: until the deadline (solution_limit steps under it)
     intake_slot_s: int = 3600
     fast_start: bool = True
@@ -186,6 +203,8 @@ class RoutingParams:
             raise ValueError(f"routing params: improve_steps must be >= 0, got {self.improve_steps}")
         if self.intake_slot_s <= 0:
             raise ValueError("routing params: intake_slot_s must be positive")
+        if self.workers is not None and self.workers < 1:
+            raise ValueError(f"routing params: workers must be >= 1, got {self.workers}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "routing params") -> RoutingParams:

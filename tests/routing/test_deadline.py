@@ -188,7 +188,7 @@ def test_each_catchment_gets_its_share_of_what_is_left(monkeypatch) -> None:  # 
     case = make_case([packing_house("p1", 0.0), packing_house("p2", 40.0), site("f", 2.0), site("g", 38.0)],
                      [vehicle(home="p1", count=1), vehicle("moto2", home="p2", count=1)],
                      [lot("A", "f", 100), lot("B", "g", 100)])
-    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, decompose=True), seed=1,
+    result = route_pickups(case, params=RoutingParams(time_limit_s=10.0, decompose=True, workers=1), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert check_result(case, result) == []
     assert given == [pytest.approx(5.0), pytest.approx(7.0)]  # half of 10 s; then all of the 7 s left
@@ -271,7 +271,7 @@ def test_a_catchment_whose_turn_comes_after_the_deadline_is_not_built(monkeypatc
 
     monkeypatch.setattr(engine, "build_network", slow_network)
     case = _two_catchments(rk)
-    result = route_pickups(case, params=rk.fast.replace(decompose=True, time_limit_s=10.0), seed=1,
+    result = route_pickups(case, params=rk.fast.replace(decompose=True, time_limit_s=10.0, workers=1), seed=1,
                            deadline=Deadline.after(10.0, clock=clock))
     assert built == ["L1"] and result.stats["catchments"] == 2
     late = {u.lot_id: u.reason for u in result.unassigned if u.lot_id.startswith("M")}

@@ -1,9 +1,14 @@
-"""Catchments solved through a mapper (a Dask cluster) give the plan the serial solve gives."""
+"""Catchments solved at once (local processes, a Dask cluster) give the plan the serial solve gives."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+import pytest
+
 from planner.routing import check_result, route_pickups
-from planner.routing.parallel import dask_mapper
+from planner.routing.parallel import dask_mapper, lpt_shares, run_in_processes
 
 
 def _two_catchments(rk):
@@ -18,9 +23,9 @@ def _plan(result):
     return [(r.vehicle_id, [(s.site, s.kind, s.arrival, s.lot_ids) for s in r.stops]) for r in result.routes]
 
 
-def test_the_same_plan_serially_and_on_two_dask_workers(rk):
+def test_the_same_plan_serially_in_local_processes_and_on_two_dask_workers(rk):
     case = _two_catchments(rk)
-    params = rk.fast.replace(decompose=True, solution_limit=50, time_limit_s=30)
+    params = rk.fast.replace(decompose=True, solution_limit=50, time_limit_s=30, workers=1)
     serial = route_pickups(case, params=params, seed=3)
     assert serial.stats["catchments"] == 2
     assert check_result(case, serial) == []
@@ -35,10 +40,70 @@ def test_the_same_plan_serially_and_on_two_dask_workers(rk):
     for key in ("improve_steps", "improve_kept", "repair_rounds", "repair_refused"):  # the catchments' counters add up
         assert again.stats[key] == serial.stats[key] == sum(p.stats[key] for p in parts)
     assert serial.stats["improve_steps"] > 0
+    seen: list[tuple[float, str]] = []
+    pooled = route_pickups(case, params=params.replace(workers=2), seed=3, progress=lambda f, m: seen.append((f, m)))
+    assert _plan(pooled) == _plan(serial) and pooled.stats["improve_steps"] == serial.stats["improve_steps"]
+    assert seen[-1] == (1.0, "done") and any(m == "2 of 2 catchments planned (2 at once)" for _, m in seen)
     with dask_mapper(workers=2) as mapper:
         parallel = route_pickups(case, params=params, seed=3, mapper=mapper)
     assert _plan(parallel) == _plan(serial)
     assert [d.lot_id for d in parallel.deliveries] == [d.lot_id for d in serial.deliveries]
+
+
+def test_shares_fill_the_limit_on_every_worker():
+    """Catchments of 152, 130, 120 and 98 lots on 2 workers, largest first,
+    each on the worker free first: 152 + 98 and 130 + 120, both 250 lots,
+    so each gets 60 s x lots / 250; on one worker, 60 s x lots / 500."""
+    assert lpt_shares([152, 130, 120, 98], 2, 60.0) == pytest.approx([36.48, 31.2, 28.8, 23.52])
+    assert lpt_shares([152, 130, 120, 98], 1, 60.0) == pytest.approx([18.24, 15.6, 14.4, 11.76])
+    assert lpt_shares([300, 10], 2, 60.0) == pytest.approx([60.0, 2.0])  # the busiest worker has the one big part
+
+
+def test_local_workers_one_per_part_at_most_and_none_in_a_daemonic_process(monkeypatch):
+    import multiprocessing as mp
+
+    from planner.routing import parallel
+
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 8)
+    assert parallel.local_workers(None, 3) == 3 and parallel.local_workers(None, 20) == 8
+    assert parallel.local_workers(2, 20) == 2
+    monkeypatch.setattr(mp.current_process(), "daemon", True)  # (a Dask worker's process, say)
+    assert parallel.local_workers(None, 20) == 1
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_processes_return_the_items_order_whatever_the_start_order():
+    polled: list[list[int]] = []
+    out = run_in_processes(_square, [1, 2, 3, 4], workers=2, order=[3, 1, 0, 2], poll=polled.append)
+    assert out == [1, 4, 9, 16]
+    assert sorted(polled[-1]) == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="order must name each item once"):
+        run_in_processes(_square, [1, 2], workers=2, order=[0, 0])
+
+
+def _slow_mark(path: str) -> None:
+    time.sleep(2.0)
+    Path(path).write_text("ran to the end")
+
+
+def test_a_cancel_while_waiting_ends_the_workers(tmp_path: Path):
+    """What ``poll`` raises (a user's cancel) reaches the caller, and the
+    workers are ended: the task that would have written after 2 s never does."""
+    marks = [str(tmp_path / f"m{k}") for k in range(2)]
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: list[int]) -> None:
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        run_in_processes(_slow_mark, marks, workers=2, poll=cancel)
+    time.sleep(3.0)
+    assert not any(Path(m).exists() for m in marks)
 
 
 def test_catchments_without_a_vehicle_type_drop_its_drivers(rk):
@@ -75,7 +140,7 @@ def test_sectors_of_one_packing_house_share_its_cold_store_and_intake(rk, monkey
         return real(job, progress, deadline=deadline)
 
     monkeypatch.setattr(engine, "solve_part", part)
-    params = rk.fast.replace(decompose=True, max_lots_per_part=2, solution_limit=50)
+    params = rk.fast.replace(decompose=True, max_lots_per_part=2, solution_limit=50, workers=1)  # (patched here)
     result = route_pickups(case.replace(sites=(*sites, rk.ph("ph2", 60.0))), params=params, seed=1)
     assert result.stats["catchments"] == 2 and len(seen) == 2
     assert sum(i for i, _ in seen) == 600.0 and sum(c for _, c in seen) == 400.0
