@@ -33,10 +33,10 @@ from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
-from .improve import Improved, improve
+from .improve import improve
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
-from .parallel import can_fork, local_workers, lpt_shares, run_in_processes, usable_cores
+from .parallel import local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
@@ -718,9 +718,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
              ) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
     """The ruin-and-recreate search (:mod:`.improve`) from ``routes`` until
     ``deadline`` (less a margin to write the result), judged by the exact
-    checks and the day's cost (:class:`_Judge`): under a time limit one walk
-    per idle core (``params.workers``, default every core; one in a
-    catchment's worker), each with its own seed, the cheapest plan kept."""
+    checks and the day's cost (:class:`_Judge`)."""
     until = deadline.minus(min(0.5, 0.02 * params.time_limit_s))
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     judge = _Judge(net, table, solved.starts, params, data)
@@ -734,22 +732,12 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
-
-    def walk(k: int) -> Improved:
-        return improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed + k,
-                       late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded)
-
-    # idle cores walk too, each from the same plan with its own seed, the cheapest plan kept; not under a
-    # step bound (the plan would depend on the machine's cores) nor on a test's clock (a fork's stands still)
-    walks = (1 if steps is not None or until.clock is not time.perf_counter or not can_fork()
-             else local_workers(params.workers, usable_cores()))
-    found = run_in_processes(walk, list(range(walks)), workers=walks) if walks > 1 else [walk(0)]
-    done = min(found, key=lambda w: w.cost)  # (the first of equals: the lowest seed)
+    done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
+                   late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
-    return (done.routes if done.kept else routes), {
-        "improve_steps": float(sum(w.steps for w in found)), "improve_kept": float(sum(w.kept for w in found)),
-        "improve_saved": saved, "improve_restarts": float(sum(w.restarts for w in found)),
-        "improve_walks": float(walks)}
+    return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
+                                                    "improve_kept": float(done.kept), "improve_saved": saved,
+                                                    "improve_restarts": float(done.restarts)}
 
 
 class _Judge:

@@ -74,9 +74,7 @@ class RoutingParams:
     ``max_lots_per_part`` lots into sectors, ``workers`` of them at once in
     local processes (default: the cores this process may use; 1: one after
     the other), each with its share of the limit such that every worker is
-    busy to the end (:func:`.parallel.lpt_shares`); a day planned whole
-    takes as many walks of the exact search at once, each with its own seed
-    (under a time limit; the cheapest plan kept).
+    busy to the end (:func:`.parallel.lpt_shares`).
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from planner.routing import check_result, route_pickups
-from planner.routing import parallel
 from planner.routing.parallel import dask_mapper, lpt_shares, run_in_processes
 
 
@@ -146,32 +145,3 @@ def test_sectors_of_one_packing_house_share_its_cold_store_and_intake(rk, monkey
     assert result.stats["catchments"] == 2 and len(seen) == 2
     assert sum(i for i, _ in seen) == 600.0 and sum(c for _, c in seen) == 400.0
     assert all(0 < c < 400.0 for _, c in seen)
-
-
-def test_idle_cores_walk_the_exact_search_with_their_own_seeds_and_the_cheapest_plan_is_kept(rk, monkeypatch):
-    """A day planned whole under a time limit: one walk per worker, seeds
-    ``seed`` and ``seed + 1``; the plan of the cheaper walk is kept and the
-    walks' steps add up. A fake walk prices its plan by its seed (the second
-    cheaper) and marks it by dropping its last route's visits."""
-    from planner.routing import engine
-    from planner.routing.improve import Improved
-
-    def fake(net, routes, lots, *, seed, **kw):  # type: ignore[no-untyped-def]
-        out = [list(r) for r in routes]
-        if seed == 8:
-            last = max(v for v, r in enumerate(out) if r)
-            out[last] = []
-        return Improved(out, 1000.0 - seed, steps=10 + seed, kept=1)
-
-    monkeypatch.setattr(engine, "improve", fake)
-    for module in (engine, parallel):
-        monkeypatch.setattr(module, "can_fork", lambda: True)
-    monkeypatch.setattr(engine, "usable_cores", lambda: 2)
-    case = _two_catchments(rk)
-    result = route_pickups(case, params=rk.fast.replace(time_limit_s=5.0, workers=2, solution_limit=None), seed=7)
-    assert result.stats["improve_walks"] == 2 and result.stats["improve_steps"] == 17 + 18
-    whole = route_pickups(case, params=rk.fast.replace(time_limit_s=5.0, workers=1, solution_limit=None), seed=7)
-    assert whole.stats["improve_walks"] == 1 and whole.stats["improve_steps"] == 17
-    assert len(result.deliveries) < len(whole.deliveries)  # the seed-8 walk's plan, one route emptied
-    bounded = route_pickups(case, params=rk.fast.replace(time_limit_s=5.0, workers=2, solution_limit=20), seed=7)
-    assert bounded.stats["improve_walks"] == 1  # a step bound: one walk, the same plan on any machine
