@@ -97,8 +97,9 @@ def run_in_processes(fn: Callable[[T], R], items: Sequence[T], *, workers: int, 
     come, first served), the results in the items' order. Forked where the
     platform allows and this process runs one thread (the items are then
     inherited, not pickled: a case's travel matrices are large), else
-    spawned (the items pickled with cloudpickle, as Dask sends them). ``poll(done)`` is called with the indices done so far every
-    ``every_s`` while waiting; what it raises (a cancel) ends the workers."""
+    spawned (the items pickled with cloudpickle, as Dask sends them).
+    ``poll(done)`` is called with the indices done so far every ``every_s``
+    while waiting; what it raises (a cancel) ends the workers."""
     global _TASK
     forked = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
     ctx = mp.get_context("fork" if forked else "spawn")
