@@ -55,6 +55,13 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether this process may fork workers: the platform has fork and this
+    process runs one thread (a fork copies no other thread, and what they
+    hold stays held)."""
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
 def local_workers(asked: int | None, parts: int) -> int:
     """Processes to solve ``parts`` catchments with: ``asked`` (None: the
     usable cores), at most one per part, and one (this process) in a
@@ -101,7 +108,7 @@ def run_in_processes(fn: Callable[[T], R], items: Sequence[T], *, workers: int, 
     ``poll(done)`` is called with the indices done so far every ``every_s``
     while waiting; what it raises (a cancel) ends the workers."""
     global _TASK
-    forked = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    forked = can_fork()
     ctx = mp.get_context("fork" if forked else "spawn")
     sequence = list(range(len(items)) if order is None else order)
     if sorted(sequence) != list(range(len(items))):

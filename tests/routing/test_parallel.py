@@ -84,6 +84,39 @@ def test_processes_return_the_items_order_whatever_the_start_order():
         run_in_processes(_square, [1, 2], workers=2, order=[0, 0])
 
 
+def test_spawned_workers_get_their_items_pickled_by_value(monkeypatch):
+    """Where this process may not fork (another thread runs: an API
+    server's), the workers are spawned and get function and items through
+    cloudpickle, a closure and a read-only mapping (a case's) included."""
+    from types import MappingProxyType
+
+    from planner.routing import parallel
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    offset = MappingProxyType({"add": 10})
+
+    def shifted(x: int) -> int:
+        return x + offset["add"]
+
+    assert run_in_processes(shifted, [1, 2, 3], workers=2) == [11, 12, 13]
+
+
+def _is_lock(item: object) -> bool:
+    return hasattr(item, "acquire")
+
+
+def test_forked_workers_inherit_their_items_unpickled(monkeypatch):
+    """Forked, the workers read the items from the parent's memory by index:
+    an item no pickler takes (a lock) reaches them (a case's travel
+    matrices are large; pickling them per catchment costs time)."""
+    import threading
+
+    from planner.routing import parallel
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    assert run_in_processes(_is_lock, [threading.Lock(), threading.Lock()], workers=2) == [True, True]
+
+
 def _slow_mark(path: str) -> None:
     time.sleep(2.0)
     Path(path).write_text("ran to the end")
