@@ -118,8 +118,10 @@ def route_pickups(
         mandatory=frozenset(forced), fixed=_fixed_nodes(net, fixed_map), now=t0,
         enforce_freshness=params.enforce_freshness,
     )
-    search = deadline.minus(_after_search_s(params, net_s, params.improve_time_share))
-    fallback = deadline.minus(_after_search_s(params, net_s, min(params.improve_time_share, MIN_IMPROVE_SHARE)))
+    # the exact search's share is kept from the search only where it runs: not with committed stops
+    improve_share = params.improve_time_share if params.reinsert and not data.fixed else 0.0
+    search = deadline.minus(_after_search_s(params, net_s, improve_share))
+    fallback = deadline.minus(_after_search_s(params, net_s, min(improve_share, MIN_IMPROVE_SHARE)))
     searched = _solve_and_repair(net, table, data, params, seed, report, started, search,
                                  build_s=MODEL_BUILD_PER_NETWORK * net_s, fallback=fallback)
     solved, rejected, first, fast, data = (searched.solved, searched.rejected, searched.first_s, searched.fast,

@@ -277,3 +277,33 @@ def test_a_catchment_whose_turn_comes_after_the_deadline_is_not_built(monkeypatc
     late = {u.lot_id: u.reason for u in result.unassigned if u.lot_id.startswith("M")}
     assert late == dict.fromkeys(["M1", "M2", "M3"], Reason.SEARCH_LIMIT)
     assert check_result(case, result) == []
+
+
+def test_with_committed_stops_the_search_keeps_no_time_for_the_exact_search(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A replan with a fixed route gets no ruin-and-recreate search (it
+    would move committed stops), so none of the limit is kept for it: round
+    0 has 70 % of the 8 s before the reserve, not of the 3 s that 0.5 of the
+    limit for the exact search would leave (a replan at 2 s found no plan
+    keeping its fixed routes in the 2 % that 0.88 left it)."""
+    from planner.routing import FixedRoute, FixedStop
+
+    clock = FakeClock()
+    seen: list[float] = []
+    real = engine.PickupModel.solve
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw["deadline"].left())
+        clock.now += 1.0
+        return real(self, **{**kw, "deadline": Deadline.after(2.0)})
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3,
+                           improve_time_share=0.5)
+    fixed = [FixedRoute("moto#1", (FixedStop("pickup", "A"),))]
+    result = route_pickups(_case(), params=params, seed=1, fixed=fixed, deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(_case(), result) == []
+    assert seen and seen[0] == pytest.approx(0.7 * 8.0)
+    seen.clear()
+    free = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(_case(), free) == []
+    assert seen and seen[0] == pytest.approx(0.7 * 3.0)  # without fixed routes 5 s are kept for the exact search
