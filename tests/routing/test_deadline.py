@@ -307,3 +307,23 @@ def test_with_committed_stops_the_search_keeps_no_time_for_the_exact_search(monk
     free = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), free) == []
     assert seen and seen[0] == pytest.approx(0.7 * 3.0)  # without fixed routes 5 s are kept for the exact search
+
+
+def test_under_a_solution_limit_the_search_keeps_a_fifth_of_the_limit_as_its_guard(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With the exact search's share at 0.88 the search would keep 2 % of
+    the limit; under a solution limit (the time limit only guards) it keeps
+    what it kept before that share, 1 - 0.1 - 0.7 of it: round 0 has 70 % of
+    those 2 s, so that its work-bounded first plan arrives before the guard."""
+    clock = FakeClock()
+    seen: list[float] = []
+    real = engine.PickupModel.solve
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw["deadline"].left())
+        return real(self, **{**kw, "deadline": Deadline.after(2.0)})
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.1, improve_time_share=0.88)
+    result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
+    assert check_result(_case(), result) == []
+    assert seen and seen[0] == pytest.approx(0.7 * (10.0 - 1.0 - 7.0))
