@@ -88,8 +88,10 @@ class RoutingParams:
     exact rules that ends the solve (:mod:`.improve`; 0: none), at most
     ``improve_steps`` steps (under ``solution_limit`` by default as many
     as the search's solutions, so that the plan is the same on any machine).
-    88 % of the limit by default (the OR-Tools search and its repair rounds
-    keep 2 %: its model prices the pre-cooling target only as a ramp, and
+    88 % of the limit by default (at most 70 % under ``solution_limit``,
+    where the time limit only guards, and none with fixed routes, where the
+    exact search does not run: ``engine.route_pickups``; the OR-Tools search
+    and its repair rounds keep 2 %: its model prices the pre-cooling target only as a ramp, and
     its time mostly went on plans the exact search then had to undo). 0.88
     against 0.7, seeds 1-2, two runs at once on 2 cores (6c1cb7d): at 60 s
     gen-500 239 / 305 against 327-398 / 314-406 M VND (0.7 run twice),
