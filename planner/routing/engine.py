@@ -233,7 +233,7 @@ def _route_by_catchment(case: Case, *, params: RoutingParams, seed: int,
     workers = 1 if mapper is not None else local_workers(params.workers, len(parts))
     left = deadline.left()
     sizes = [len(part.lots) for part in parts]
-    times = lpt_shares(sizes, workers, left) if workers > 1 else [left * size / total for size in sizes]
+    times = lpt_shares(sizes, workers, left)  # (one worker: each its share by lots)
     until = time.time() + left if workers > 1 else None  # (the local workers' clock: wall time)
     jobs = []
     for part, share in zip(parts, times, strict=True):

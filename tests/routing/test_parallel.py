@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import threading
 import time
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
-from planner.routing import check_result, route_pickups
+from planner.routing import check_result, parallel, route_pickups
 from planner.routing.parallel import dask_mapper, lpt_shares, run_in_processes
 
 
@@ -60,10 +63,6 @@ def test_shares_fill_the_limit_on_every_worker():
 
 
 def test_local_workers_one_per_part_at_most_and_none_in_a_daemonic_process(monkeypatch):
-    import multiprocessing as mp
-
-    from planner.routing import parallel
-
     monkeypatch.setattr(parallel, "usable_cores", lambda: 8)
     assert parallel.local_workers(None, 3) == 3 and parallel.local_workers(None, 20) == 8
     assert parallel.local_workers(2, 20) == 2
@@ -88,10 +87,6 @@ def test_spawned_workers_get_their_items_pickled_by_value(monkeypatch):
     """Where this process may not fork (another thread runs: an API
     server's), the workers are spawned and get function and items through
     cloudpickle, a closure and a read-only mapping (a case's) included."""
-    from types import MappingProxyType
-
-    from planner.routing import parallel
-
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     offset = MappingProxyType({"add": 10})
 
@@ -109,10 +104,6 @@ def test_forked_workers_inherit_their_items_unpickled(monkeypatch):
     """Forked, the workers read the items from the parent's memory by index:
     an item no pickler takes (a lock) reaches them (a case's travel
     matrices are large; pickling them per catchment costs time)."""
-    import threading
-
-    from planner.routing import parallel
-
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     assert run_in_processes(_is_lock, [threading.Lock(), threading.Lock()], workers=2) == [True, True]
 
