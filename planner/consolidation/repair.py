@@ -126,10 +126,11 @@ def _detail(ledger: Ledger, reason: Reason, order: Order, holders: list[Order]) 
 
 
 MAX_EJECTED = 20
+SWAP_TRIES = 400  # swaps tried per plan under a work bound (the embedded day: 76 in 1.0 s)
 
 
 def swap_in(ledger: Ledger, orders: list[Order], *, deadline: float = math.inf,
-            untried: list[Order] | None = None) -> list[Order]:
+            untried: list[Order] | None = None, max_tries: int | None = None) -> list[Order]:
     """Place orders short of supply at the one packing house that could hold
     them by moving orders already there to other houses: for each order
     (highest priority and value first) and itinerary, the largest orders
@@ -139,13 +140,26 @@ def swap_in(ledger: Ledger, orders: list[Order], *, deadline: float = math.inf,
     the order unserved; else everything is put back as it was. Returns the
     orders still unplaced; those not tried when ``deadline`` passed go to
     ``untried`` (returned with the rest when it is None). (Splitting classes into whole orders can strand a large order
-    the class model served from two houses.)"""
+    the class model served from two houses.) ``max_tries``: the swaps
+    (an order on one itinerary) tried at most, a work bound for a plan that
+    must not depend on the clock (a node limit): once spent, the orders
+    left stay unplaced with their reasons, as if no swap had found them a
+    place (a pickup plan short of supply strands many orders, each hopeful
+    on many itineraries: unbounded, one such plan's swaps ran for minutes)."""
     params = ledger.ctx.params
     still: list[Order] = []
+    tries = 0
     for k, order in enumerate(ranked := sorted(orders, key=lambda o: priority_key(o, params))):
         if time.perf_counter() > deadline:
             return _out_of_time(still, ranked[k:], untried)
-        if not any(_swap(ledger, order, it) for it in _hopeful(ledger, order)):
+        placed = False
+        for it in _hopeful(ledger, order) if max_tries is None or tries < max_tries else []:
+            if max_tries is not None and tries == max_tries:
+                break
+            tries += 1
+            if placed := _swap(ledger, order, it):
+                break
+        if not placed:
             still.append(order)
     return still
 

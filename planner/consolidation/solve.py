@@ -35,7 +35,7 @@ from .params import ConsolidationParams
 from .pools import build_pools
 from .problem import ClassProblem, build_options
 from .reasons import Reason
-from .repair import diagnose, insert_cheapest, swap_in
+from .repair import SWAP_TRIES, diagnose, insert_cheapest, swap_in
 from .results import ConsolidationResult, UnservedOrder
 from .split import split_classes
 from .supply import Supply
@@ -106,7 +106,9 @@ def _class_plan(ctx: Context, problem: ClassProblem, solution: ClassSolution,
     report(0.4, f"placing {len(left)} orders left over")
     untried: list[Order] = []
     left = insert_cheapest(ledger, left, deadline=deadline, untried=untried)
-    left = swap_in(ledger, left, deadline=deadline, untried=untried)
+    # bounded by nodes (no deadline) the swaps are bounded by their number
+    left = swap_in(ledger, left, deadline=deadline, untried=untried,
+                   max_tries=SWAP_TRIES if ctx.params.node_limit is not None else None)
     report(0.8, "packing units")
     rejected = [UnservedOrder(r.order_id, r.reason, r.detail) for r in ctx.rejections]
     timed_out = [UnservedOrder(o.id, Reason.SEARCH_LIMIT,

@@ -67,3 +67,42 @@ def _nothing(ctx):
     ledger = Ledger(ctx)
     return build_result(ledger, [UnservedOrder(o.id, Reason.CAPACITY, "test") for o in ctx.orders],
                         method="first-come-first-served", gap=float("nan"), seconds=0.0)
+
+
+def test_swaps_under_a_work_bound_stop_at_their_number(kit) -> None:
+    from planner.domain import Location, Site, SiteKind
+
+    lanes = [kit.lane("ph-hub", "ph", "hub", per_unit=100_000), kit.lane("ph2-hub", "ph2", "hub", per_unit=100_000)]
+    big, small = kit.order("big", kg=40, value=4_000_000), kit.order("small", kg=30)
+    case = kit.case(lanes[:1], [big, small])
+    ph2 = Site("ph2", "ph2", SiteKind.PACKING_HOUSE, Location(21.3, 106.5), precooling=True)
+    case = case.replace(sites=(*case.sites, ph2), lanes=tuple(lanes))
+    supplies = [kit.supply("S1", kg=50), replace(kit.supply("S2", kg=35), site="ph2")]
+
+    def ledger_with_small() -> Ledger:
+        ledger = Ledger(build_context(case, supplies, kit.fast))
+        assert ledger.place(small, next(it for it in ledger.ctx.candidates(small) if it.origin == "ph"))
+        return ledger
+
+    spent = ledger_with_small()
+    assert swap_in(spent, [big], max_tries=0) == [big]  # no swap left to try: unplaced, nothing moved
+    assert {oid: p.itinerary.origin for oid, p in spent.placements.items()} == {"small": "ph"}
+    one = ledger_with_small()
+    assert swap_in(one, [big], max_tries=1) == []  # the one swap it needs
+    assert {oid: p.itinerary.origin for oid, p in one.placements.items()} == {"big": "ph", "small": "ph2"}
+
+
+def test_a_plan_bounded_by_nodes_bounds_its_swaps_by_number(kit, monkeypatch) -> None:
+    seen: list[int | None] = []
+    real = solve_module.swap_in
+
+    def spy(ledger, orders, **kw):
+        seen.append(kw.get("max_tries"))
+        return real(ledger, orders, **kw)
+
+    monkeypatch.setattr(solve_module, "swap_in", spy)
+    lanes = [kit.lane("ph-hub", "ph", "hub", per_unit=100_000)]
+    case = kit.case(lanes, [kit.order("O1")])
+    consolidate(case, [kit.supply()], params=replace(kit.fast, node_limit=50))
+    consolidate(case, [kit.supply()], params=kit.fast)
+    assert seen == [solve_module.SWAP_TRIES, None]
