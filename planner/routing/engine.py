@@ -734,7 +734,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
     bounds = dict(data.bounds)
 
-    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: set[int]) -> list[str]:
+    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: dict[str, set[int]]) -> list[str]:
         return reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
                         enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
                         ordered=True, memo=days)

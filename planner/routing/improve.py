@@ -41,6 +41,18 @@ most 10 lots a step instead of 20 (twice the steps, the same costs: 210
 against 211 M at 10 s, 6 runs); the ``NEAR_ROUTES`` routes of a lot taken
 only among vehicles able to carry it (a big lot saw more truck routes: 255
 -> 267 M at 5 s, 188 -> 206 at 10 s, 7 runs).
+Each lot of a step is re-inserted into the routes that lost a lot to the
+ruin, those of its ``NEAR_ROUTES`` nearest routed lots and those a lot of
+the step went to, not into every route any of the step's lots could try
+(14 routes a lot of 31 on gen-500's largest catchment): on gen-500's two
+largest catchments at 15 s (seeds 7-12, load about 2) 262 -> 308 and 268
+-> 309 steps, mean day cost 197.9 -> 159.4 and 204.6 -> 201.0 M VND; whole
+days at 30 s (seeds 1-6): the embedded day 319 -> 436 steps, 77.3 -> 74.4
+M, the house-down day 374 -> 497 steps, 122.2 -> 111.3 M. Tried beside
+it: a lot's own routes only, without those the ruin freed (356-359 steps,
+dearer on one catchment: 228.5 M); two or three walks from the start
+taking their steps in turn, the best kept (gen-500's second catchment at
+60 s, seeds 1-5: 141 and 137 against 130.5 M for one walk).
 It re-inserts every lot out of the plan, in an order drawn per
 step (most valuable first, readiest first or at random: ``_recreate_order``),
 where the day's cost grows least; the new plan replaces the current one when
@@ -69,9 +81,10 @@ from .network import Network
 from .schedule import Visits
 
 Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: the exact checks reject it
-# place lots in the routes (in place), trying only the given routes' vehicles (and empty ones)
+# place lots in the routes (in place), each lot trying only its given routes (and empty ones and those
+# a lot went to in the same call)
 Unloaded = Callable[[list[Visits]], dict[str, tuple[str, int]]]  # per routed lot: its packing house and unloading
-Insert = Callable[[list[Visits], list[HarvestLot], set[int]], list[str]]
+Insert = Callable[[list[Visits], list[HarvestLot], dict[str, set[int]]], list[str]]
 STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot): a restart from the best plan
 KICK = 2  # a restart's first step removes KICK times MAX_REMOVE lots (at most half of them) and is kept
 MAX_RESTARTS = 5  # restarts in a row that found no cheaper plan end the search
@@ -194,7 +207,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         trial = _ruined(net, current, removed)
         again = removed | set(out)
         insert(trial, _recreate_order([by_id[lid] for lid in sorted(again)], rng),
-               _vehicles(net, current, again, near))
+               _vehicles(net, current, again, near, removed))
         value = evaluate(trial)
         if value is None:
             continue
@@ -257,21 +270,28 @@ def _recreate_order(lots: list[HarvestLot], rng: random.Random) -> list[HarvestL
     return out
 
 
-def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str, list[str]]) -> set[int]:
-    """The routes a step re-inserts into: those that held ``lots`` and those
-    of the ``NEAR_ROUTES`` nearest routed lots of each (a lot rarely goes far
-    from its neighbours; trying every route, the embedded day's 30 s solve
-    made 37 steps in its share of the time against 126)."""
+def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str, list[str]],
+              removed: set[str]) -> dict[str, set[int]]:
+    """Per lot of ``lots``, the routes a step re-inserts it into: those
+    that held a ``removed`` lot (the room the ruin made), its own and those
+    of its ``NEAR_ROUTES`` nearest routed lots (a lot rarely goes far from
+    its neighbours; trying every route, the embedded day's 30 s solve made
+    37 steps in its share of the time against 126). Each lot is tried on
+    its own routes, not on the union of every removed lot's (on gen-500's
+    largest catchments 14 routes of 31 a lot): see improve's docstring."""
     owner = {net.nodes[n].lot.id: v for v, r in enumerate(routes) for n, _ in r}  # type: ignore[union-attr]
-    out = {owner[lid] for lid in lots if lid in owner}
+    freed = {owner[lid] for lid in removed if lid in owner}
+    out = {}
     for lid in lots:
+        mine = set(freed)
         found = 0
         for other in near.get(lid, []):
             if other in owner and other not in lots:
-                out.add(owner[other])
+                mine.add(owner[other])
                 found += 1
                 if found >= NEAR_ROUTES:
                     break
+        out[lid] = mine
     return out
 
 

@@ -7,7 +7,14 @@ import random
 from planner.routing import RoutingParams, RoutingResult, check_result
 from planner.routing.deadline import Deadline
 from planner.routing.engine import _day_cost, _improve
-from planner.routing.improve import ORDERS, _recreate_order, _ruined, improve
+from planner.routing.improve import (
+    NEAR_ROUTES,
+    ORDERS,
+    _recreate_order,
+    _ruined,
+    _vehicles,
+    improve,
+)
 from planner.routing.model import Solved
 from planner.routing.network import build_network
 from planner.routing.schedule import build_route
@@ -268,3 +275,16 @@ def test_a_lots_wave_is_the_trips_that_could_take_it_nearest_in_place_and_time(r
     due = lot_l.ready + net.transit(net.vehicles[0].type.profile, net.pickup["L"], node)
     where = {"X": ("ph", due + 600), "Y": ("ph", due), "Z": ("ph", due + 3 * rk.HOUR), "W": ("ph", due)}
     assert _wave(net, routes, where, lot_l) == ["X", "Y", "Z"]
+
+
+def test_each_lot_of_a_step_tries_the_routes_freed_and_those_of_its_neighbours(rk) -> None:
+    case = rk.case([rk.ph(), *(rk.site(f"f{k}", 1.0 + k) for k in range(8))], [rk.vehicle(count=8)],
+                   [rk.lot(f"L{k}", f"f{k}", 50) for k in range(8)])
+    net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    routes = [[(net.pickup[f"L{k}"], 0), (*net.delivery[f"L{k}"].values(), 0)] for k in range(8)]  # L{k} on route k
+    near = {"L0": ["L1", "L2", "L3", "L4", "L5", "L6", "L7"], "L1": ["L0", "L7"], "L9": ["L6"]}
+    out = _vehicles(net, routes, {"L0", "L1", "L9"}, near, removed={"L0", "L1"})  # L9: a lot out of the plan
+    assert NEAR_ROUTES == 4
+    assert out == {"L0": {0, 1, 2, 3, 4, 5},  # routes 0 and 1 freed, then L2..L5's (L1 is re-inserted too)
+                   "L1": {0, 1, 7}, "L9": {0, 1, 6}}

@@ -357,3 +357,38 @@ def test_the_places_a_route_keeps_are_all_the_builds_can_reach():
 
         assert _builds(kept, best, price) == _builds(whole, best, price), case
     assert shorter > 100
+
+
+def test_per_lot_routes_are_the_only_routes_a_lot_tries(rk):
+    """``vehicles`` per lot: each lot tries its own routes only (and those a
+    lot of the same call went to), whichever route would be cheaper."""
+    case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0), rk.site("f3", 4.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f1", 50), rk.lot("C", "f2", 50), rk.lot("B", "f3", 50), rk.lot("D", "f3", 50)])
+    lots = {lot.id: lot for lot in case.lots}
+    net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lid: _bounds(net, table, lot, RoutingParams(), 0) for lid, lot in lots.items()}
+    start = 4 * rk.HOUR - 400
+
+    def routes():
+        (d_a,), (d_c,) = net.delivery["A"].values(), net.delivery["C"].values()
+        return [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR + 600)],
+                [(net.pickup["C"], 4 * rk.HOUR), (d_c, 4 * rk.HOUR + 900)]]
+
+    def owner(rs, lot_id):
+        return next(v for v, r in enumerate(rs) if net.pickup[lot_id] in [n for n, _ in r])
+
+    for v in (0, 1):
+        rs = routes()
+        assert reinsert(net, table, rs, [start, start], [lots["B"]], bounds, now=0, slot_s=3600,
+                        vehicles={"B": {v}}) == ["B"]
+        assert owner(rs, "B") == v
+    # D may only go to route 0, but B went to route 1 in the same call: D may join it there
+    rs = routes()
+    assert reinsert(net, table, rs, [start, start], [lots["B"], lots["D"]], bounds, now=0, slot_s=3600,
+                    vehicles={"B": {1}, "D": {0}}, ordered=True) == ["B", "D"]
+    assert owner(rs, "B") == 1 and owner(rs, "D") in (0, 1)
+    assert check_result(case, RoutingResult(
+        [build_route(net, table, v, start, r)[0] for v, r in enumerate(rs)],
+        [d for v, r in enumerate(rs) for d in build_route(net, table, v, start, r)[1]], [], 0.0)) == []
