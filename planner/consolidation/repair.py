@@ -153,12 +153,13 @@ def swap_in(ledger: Ledger, orders: list[Order], *, deadline: float = math.inf,
         if time.perf_counter() > deadline:
             return _out_of_time(still, ranked[k:], untried)
         placed = False
-        for it in _hopeful(ledger, order) if max_tries is None or tries < max_tries else []:
-            if max_tries is not None and tries == max_tries:
-                break
-            tries += 1
-            if placed := _swap(ledger, order, it):
-                break
+        if tries != max_tries:  # (None: no bound)
+            for it in _hopeful(ledger, order):
+                if tries == max_tries:
+                    break
+                tries += 1
+                if placed := _swap(ledger, order, it):
+                    break
         if not placed:
             still.append(order)
     return still

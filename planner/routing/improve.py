@@ -48,7 +48,9 @@ the step went to, not into every route any of the step's lots could try
 largest catchments at 15 s (seeds 7-12, load about 2) 262 -> 308 and 268
 -> 309 steps, mean day cost 197.9 -> 159.4 and 204.6 -> 201.0 M VND; whole
 days at 30 s (seeds 1-6): the embedded day 319 -> 436 steps, 77.3 -> 74.4
-M, the house-down day 374 -> 497 steps, 122.2 -> 111.3 M. Tried beside
+M, the house-down day 374 -> 497 steps, 122.2 -> 111.3 M; at 60 s (seeds
+1-6, two solves at once on 2 cores) the embedded day 72.2 -> 68.6 M (cheaper
+for 5 seeds of 6), the house-down day 112.5 -> 93.0 M (6 of 6). Tried beside
 it: a lot's own routes only, without those the ruin freed (356-359 steps,
 dearer on one catchment: 228.5 M); two or three walks from the start
 taking their steps in turn, the best kept (gen-500's second catchment at
@@ -81,9 +83,9 @@ from .network import Network
 from .schedule import Visits
 
 Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: the exact checks reject it
+Unloaded = Callable[[list[Visits]], dict[str, tuple[str, int]]]  # per routed lot: its packing house and unloading
 # place lots in the routes (in place), each lot trying only its given routes (and empty ones and those
 # a lot went to in the same call)
-Unloaded = Callable[[list[Visits]], dict[str, tuple[str, int]]]  # per routed lot: its packing house and unloading
 Insert = Callable[[list[Visits], list[HarvestLot], dict[str, set[int]]], list[str]]
 STALL_STEPS = 100  # steps in a row without a cheaper plan (plus two per lot): a restart from the best plan
 KICK = 2  # a restart's first step removes KICK times MAX_REMOVE lots (at most half of them) and is kept
