@@ -152,7 +152,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     bounds and ``lot_cost``), by vehicle and visits; the calls of a
     ruin-and-recreate search change a few routes of many."""
     per_lot = vehicles if isinstance(vehicles, Mapping) else None
-    tried = [v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
+    tried = [] if per_lot is not None else [  # (per lot: each lot's, below)
+        v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
     changed: set[int] = set()  # the routes a lot went to in this call
     days = [_recalled(memo, v, r) or _remember(memo, v, r, _built(net, table, v, starts[v], r, lot_cost))
             for v, r in enumerate(routes)]
