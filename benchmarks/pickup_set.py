@@ -19,6 +19,12 @@ code version that found it in ``benchmarks/results/pickup_set_reference.json``
 and replaced whenever a run finds better. The table reports the gap to it and
 the spread (max - min over min) across seeds.
 
+Each solve plans the day as the default does: whole, or by catchments on
+this machine's cores when the day is large for its limit
+(``RoutingParams.by_catchments``; before 2026-12-06 every day above 300 lots
+was planned by catchments, so the generated days' earlier rows and
+references are by catchments).
+
 Each solve takes ``--lock`` (default /work/bench.lock, one timing run at a
 time on the shared machine) for its own duration only, and records the load
 average before and after it.
@@ -158,7 +164,7 @@ def _cpu_s() -> float:
 
 def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock: str | None = None
           ) -> dict[str, Any]:
-    params = RoutingParams(time_limit_s=limit, backend=backend, decompose=len(case.lots) > 300)
+    params = RoutingParams(time_limit_s=limit, backend=backend)  # (by catchments as the default decides)
     with _locked(lock):
         load_before = _load()
         cpu, wall = _cpu_s(), time.perf_counter()

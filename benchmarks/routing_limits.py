@@ -51,14 +51,14 @@ def _burn() -> None:  # a competing CPU load
 def pickup_run(name: str, backend: str, limit: float, seed: int) -> dict[str, Any]:
     """A pickup instance of the pickup set (benchmarks/pickup_set.py: the
     embedded day, the day with a house down, the generated days, son-la),
-    decomposed by catchments above 300 lots as the set runs them (the
+    by catchments when the default says so, as the set runs them (the
     script's folder, benchmarks/, is on the path)."""
     from pickup_set import instances  # type: ignore[import-not-found]
 
     from planner.routing import RoutingParams, check_result, route_pickups
 
     case = instances()[name]()
-    params = RoutingParams(time_limit_s=limit, backend=backend, decompose=len(case.lots) > 300)
+    params = RoutingParams(time_limit_s=limit, backend=backend)  # (by catchments as the default decides)
     cpu, wall = time.process_time(), time.perf_counter()
     result = route_pickups(case, params=params, seed=seed)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -72,7 +72,8 @@ def route_pickups(
     """Plan the pickup routes of ``case`` (or of ``lots``, default all the
     case's lots). ``fixed`` routes keep their committed stops first;
     ``now`` (engine seconds) is the earliest start of anything not fixed.
-    With ``params.decompose`` the catchments are solved on this machine's
+    By catchments (``params.by_catchments``: a large day at a short limit,
+    or ``decompose = true``) the catchments are solved on this machine's
     cores or through ``mapper`` (:mod:`.parallel`: a Dask cluster), each on
     its own with the same seed, so the plan does not depend on how many
     workers there are (under a solution limit).
@@ -87,7 +88,8 @@ def route_pickups(
     deadline = deadline or Deadline.after(params.time_limit_s)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
         return _without_fleet(case.lots if lots is None else lots, params)
-    if params.decompose and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
+    if (params.by_catchments(len(case.lots if lots is None else lots)) and not fixed
+            and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1):
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots, mapper=mapper, deadline=deadline)
     started = time.perf_counter()

@@ -23,6 +23,17 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
 
 
 BACKEND_NAMES = ("ortools", "pyvrp", "hybrid")  # the pickup search backends (:mod:`.backends`)
+WHOLE_LOTS_PER_S = 20.0
+"""Above this many lots per second of the limit (and ``max_lots_per_part``
+lots) a day is solved by catchments unless ``decompose`` says otherwise.
+Whole, the fleet and the intake are shared by every lot (by catchments each
+gets a fixed share, and lots wait late for a vehicle another catchment
+holds), but the search needs the time for it. Whole against by catchments
+on 2 cores, seed 1, day cost in M VND (generated days of the pickup set,
+3b4f6f9): 500 lots at 10 s 593 against 531, at 30 s 198 against 385, at 60 s
+178 against 370; 1,000 lots at 10 s 8,172 against 1,945, at 30 s 910 against
+803, at 60 s 324 against 643; 2,000 lots at 60 s 4,660 against about 1,800.
+Whole won at 8-17 lots a second and lost at 33-100."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +81,9 @@ class RoutingParams:
     them), so the search spreads the day when that is worth its price. ``max_packing_houses_per_lot`` keeps
     the nearest allowed packing houses as delivery alternatives; ``decompose``
     solves each packing house's catchment on its own with a share of the fleet
-    (large days; not with fixed routes), cutting catchments of more than
+    (large days; not with fixed routes; None, the default: when the day has
+    more than ``max_lots_per_part`` lots and more than ``WHOLE_LOTS_PER_S``
+    lots per second of the limit, :meth:`by_catchments`), cutting catchments of more than
     ``max_lots_per_part`` lots into sectors, ``workers`` of them at once in
     local processes (default: the cores this process may use; 1: one after
     the other), each with its share of the limit such that every worker is
@@ -137,7 +150,7 @@ class RoutingParams:
     balance: str = "none"
     balance_cost: float = 0.0
     max_packing_houses_per_lot: int = 3
-    decompose: bool = False
+    decompose: bool | None = None  # None: by the day's size and the limit (by_catchments)
     max_lots_per_part: int = 300
     workers: int | None = None  # catchments solved at once (None: the usable cores)
     enforce_freshness: bool = True
@@ -207,6 +220,16 @@ class RoutingParams:
             raise ValueError("routing params: intake_slot_s must be positive")
         if self.workers is not None and self.workers < 1:
             raise ValueError(f"routing params: workers must be >= 1, got {self.workers}")
+
+    def by_catchments(self, lots: int) -> bool:
+        """Whether a day of ``lots`` lots is solved by catchments: as
+        ``decompose`` says, or when None, when it has more than
+        ``max_lots_per_part`` lots and more than ``WHOLE_LOTS_PER_S`` a
+        second of the limit (the whole day's search is better when it has
+        the time: see ``WHOLE_LOTS_PER_S``)."""
+        if self.decompose is not None:
+            return self.decompose
+        return lots > self.max_lots_per_part and lots > WHOLE_LOTS_PER_S * self.time_limit_s
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "routing params") -> RoutingParams:

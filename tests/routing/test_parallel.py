@@ -169,3 +169,21 @@ def test_sectors_of_one_packing_house_share_its_cold_store_and_intake(rk, monkey
     assert result.stats["catchments"] == 2 and len(seen) == 2
     assert sum(i for i, _ in seen) == 600.0 and sum(c for _, c in seen) == 400.0
     assert all(0 < c < 400.0 for _, c in seen)
+
+
+def test_the_default_plans_by_catchments_only_a_day_large_for_its_limit(rk, monkeypatch):
+    """decompose unset: the 6-lot day of two catchments (parts of at most 2
+    lots) stays whole at 20 lots a second of its 5 s limit, and is planned by
+    catchments at 1 lot a second (both plans pass the checker)."""
+    from planner.routing import params as routing_params
+
+    case = _two_catchments(rk)
+    params = rk.fast.replace(max_lots_per_part=2, solution_limit=50, time_limit_s=5, workers=1)
+    assert params.decompose is None
+    whole = route_pickups(case, params=params, seed=3)
+    assert "catchments" not in whole.stats and check_result(case, whole) == []
+    monkeypatch.setattr(routing_params, "WHOLE_LOTS_PER_S", 1.0)
+    split = route_pickups(case, params=params, seed=3)
+    assert split.stats["catchments"] >= 2 and check_result(case, split) == []
+    assert len(whole.deliveries) == 6  # (the sectors' fleet shares may leave lots out, each with its reason)
+    assert len(split.deliveries) + len(split.unassigned) == 6 and all(u.reason for u in split.unassigned)

@@ -31,3 +31,16 @@ def test_from_file_names_unknown_fields(tmp_path):
 def test_validation_names_the_field(field, value, match):
     with pytest.raises(ValueError, match=match):
         RoutingParams(**{field: value})
+
+
+def test_a_day_is_planned_by_catchments_when_large_for_its_limit():
+    """None (the default): by catchments above max_lots_per_part (300) lots
+    and above 20 lots per second of the limit; an explicit value wins."""
+    at_60 = RoutingParams(time_limit_s=60)
+    assert at_60.decompose is None
+    assert not at_60.by_catchments(1200)  # 20 lots a second: whole
+    assert at_60.by_catchments(1201)
+    assert not RoutingParams(time_limit_s=1).by_catchments(300)  # a small day stays whole at any limit
+    assert RoutingParams(time_limit_s=10).by_catchments(301)
+    assert RoutingParams(time_limit_s=60, decompose=True).by_catchments(10)
+    assert not RoutingParams(time_limit_s=1, decompose=False).by_catchments(100_000)
