@@ -42,8 +42,9 @@ def plan(
         help="Solve the routing's catchments in parallel on Dask: 'local' for a local cluster, or a "
              "scheduler address (tcp://host:8786).")] = None,
     workers: Annotated[int | None, typer.Option(
-        help="Catchments planned at once when the day is planned by catchments (decompose = true in the "
-             "params file, or --scheduler): local processes, or the local Dask cluster's workers. "
+        help="Catchments planned at once when the day is planned by catchments (over 300 lots and 20 lots a "
+             "second of the limit, decompose = true in the params file, or --scheduler): local processes, or "
+             "the local Dask cluster's workers. "
              "Default: this machine's cores.",
         min=1)] = None,
 ) -> None:
