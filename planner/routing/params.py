@@ -29,11 +29,14 @@ lots) a day is solved by catchments unless ``decompose`` says otherwise.
 Whole, the fleet and the intake are shared by every lot (by catchments each
 gets a fixed share, and lots wait late for a vehicle another catchment
 holds), but the search needs the time for it. Whole against by catchments
-on 2 cores, seed 1, day cost in M VND (generated days of the pickup set,
-3b4f6f9): 500 lots at 10 s 593 against 531, at 30 s 198 against 385, at 60 s
-178 against 370; 1,000 lots at 10 s 8,172 against 1,945, at 30 s 910 against
-803, at 60 s 324 against 643; 2,000 lots at 60 s 4,660 against about 1,800.
-Whole won at 8-17 lots a second and lost at 33-100."""
+on 2 cores, day cost in M VND (generated days of the pickup set, 3b4f6f9;
+seeds 1-3 where three are given): 500 lots at 10 s 593 / 727 / 734 against
+531 / 617 / 686, at 30 s 198 against 385, at 60 s 178 against 370; 1,000 lots
+at 10 s 8,172 against 1,945, at 30 s 910 / 584 / 377 against 803 / 644 / 890,
+at 60 s 324 against 643; 2,000 lots at 60 s 4,660 against about 1,800, at
+120 s 554 against 1,300. Whole won every run at 8-17 lots a second, lost
+every run at 50-100, and at 33 won 2 of 4 (gen-1000 at 30 s, 2 of 3, but
+gen-2000 at 60 s lost by 2.6 times): 20 keeps to where it always won."""
 
 
 @dataclass(frozen=True, slots=True)
