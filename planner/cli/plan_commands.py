@@ -35,7 +35,8 @@ def plan(
     params_file: Annotated[Path | None, typer.Option("--params", help="TOML file with [plan] parameters.")] = None,
     solution_limit: Annotated[int | None, typer.Option(
         help="Stop each routing search after this many solutions and the freight MIP after "
-             "10x as many nodes: the same plan on any machine (the time limit then only guards).")] = None,
+             "10x as many nodes: the same plan on any machine (the time limit then only guards the routing; "
+             "the freight's placing of left-over orders has none, so the run may last several times the limit).")] = None,
     lang: LangOption = None,
     pdf: PdfOption = True,
     scheduler: Annotated[str | None, typer.Option(
