@@ -86,16 +86,15 @@ def route_pickups(
     not reach is unassigned with its reason."""
     params = params or RoutingParams()
     deadline = deadline or Deadline.after(params.time_limit_s)
+    all_lots = list(case.lots if lots is None else lots)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
-        return _without_fleet(case.lots if lots is None else lots, params)
-    if (params.by_catchments(len(case.lots if lots is None else lots)) and not fixed
-            and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1):
+        return _without_fleet(all_lots, params)
+    if params.by_catchments(len(all_lots)) and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots, mapper=mapper, deadline=deadline)
     started = time.perf_counter()
     report = progress or (lambda _f, _m: None)
     travel = travel or GreatCircleProvider.from_settings(case.settings.travel)
-    all_lots = list(case.lots if lots is None else lots)
     fixed_map, forced = _fixed_lots(case, fixed, all_lots)
     net_started = deadline.clock()
     net = build_network(case, all_lots, travel=travel,
