@@ -77,6 +77,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..domain import HarvestLot
 from .deadline import Deadline
 from .network import Network
@@ -124,18 +126,32 @@ def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_we
 def related_lots(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weights: Sequence[float]
                  ) -> list[dict[str, list[str]]]:
     """:func:`neighbours` for each of ``ready_weights``, the travel between
-    the pickups looked up once for all of them."""
+    the pickups looked up once for all of them: one matrix of the pickups'
+    sites (ties go to the smaller lot id, as a sort of (distance, id) would
+    give). Looked up pair by pair, the 1,000-lot generated day spent 2.5 s of
+    its 60 s here before its first step (a million ``transit`` calls)."""
     if not net.vehicles or not lots:
         return [{} for _ in ready_weights]
-    profile = net.vehicles[0].type.profile
-    nodes = {lot.id: net.pickup[lot.id] for lot in lots}
-    out: list[dict[str, list[str]]] = [{} for _ in ready_weights]
-    for lot in lots:
-        a = nodes[lot.id]
-        both = [(net.transit(profile, a, nodes[o.id]) + net.transit(profile, nodes[o.id], a), abs(o.ready - lot.ready),
-                 o.id) for o in lots if o.id != lot.id]
-        for k, weight in enumerate(ready_weights):
-            out[k][lot.id] = [oid for _, oid in sorted((t + weight * dt, oid) for t, dt, oid in both)[:count]]
+    seconds = net.matrices[net.vehicles[0].type.profile].seconds
+    ids = [lot.id for lot in lots]
+    sites = np.array([net.nodes[net.pickup[i]].site for i in ids])
+    loading = np.array([lot.service_s for lot in lots], dtype=np.float64)
+    ready = np.array([lot.ready for lot in lots], dtype=np.float64)
+    travel = np.asarray(seconds, dtype=np.float64)[np.ix_(sites, sites)]
+    both = travel + travel.T + loading[:, None] + loading[None, :]  # a -> b and b -> a, each leaving after loading
+    apart = np.abs(ready[:, None] - ready[None, :])
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(np.array(ids), kind="stable")] = np.arange(len(ids))  # the ids' order breaks ties
+    take = min(count, len(ids) - 1)
+    out: list[dict[str, list[str]]] = []
+    for weight in ready_weights:
+        key = both + weight * apart
+        np.fill_diagonal(key, np.inf)  # a lot is not its own neighbour
+        found: dict[str, list[str]] = {}
+        for k, lot_id in enumerate(ids):
+            order = np.lexsort((rank, key[k]))[:take]
+            found[lot_id] = [ids[j] for j in order]
+        out.append(found)
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..domain import Case, HarvestLot, Location, Site, SiteKind, VehicleType
 from ..travel import TravelMatrix, TravelTimeProvider
-from ..travel.traffic import TimeDependentTimes
+from ..travel.traffic import TimeDependentTimes, corridor_shares
 
 NodeKind = Literal["start", "end", "pickup", "delivery"]
 
@@ -168,11 +168,14 @@ def rush_hours(case: Case, locations: list[Location], matrices: dict[str, Travel
     """Time-dependent travel per profile the case's slow periods slow."""
     settings = case.settings.travel
     out = {}
+    shares = None  # the corridors' shares of each arc, the same for every profile: computed once
     for p, matrix in matrices.items():
         if not any(period.applies_to(p) for period in settings.slow_periods):
             continue
+        if shares is None:
+            shares = corridor_shares(locations, settings.corridors).astype(np.float64)
         times = TimeDependentTimes.build(np.asarray(matrix.seconds, dtype=np.int64), locations,
-                                         settings.corridors, settings.slow_periods, p)
+                                         settings.corridors, settings.slow_periods, p, shares=shares)
         if not times.profile.flat:
             out[p] = times
     return out

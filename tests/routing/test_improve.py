@@ -241,6 +241,30 @@ def test_neighbours_in_time_put_a_lot_ready_with_it_before_a_nearer_one_ready_ho
     assert set(RUINS) == {"near", "near in time", "same intake", "wave"}
 
 
+def test_related_lots_are_the_pairs_sorted_by_travel_both_ways_and_ready_gap_ties_by_id(rk):
+    """The matrix lookup ranks as a sort of every pair would: travel both
+    ways with the loading at each end, plus the weight times the ready
+    times' gap, ties to the smaller id (the embedded day, 240 lots, where
+    many lots share a farm and a ready time)."""
+    from pathlib import Path
+
+    from planner.io import read_case
+    from planner.routing.improve import related_lots
+
+    case = read_case(Path(__file__).resolve().parents[2] / "data" / "luc-ngan")
+    net, _table, data = rk.model_input(case, RoutingParams(time_limit_s=5.0))
+    lots = data.lots
+    profile = net.vehicles[0].type.profile
+    near, timed = related_lots(net, lots, count=12, ready_weights=(0.0, 1.0))
+    for found, weight in ((near, 0.0), (timed, 1.0)):
+        for lot in lots[::17]:
+            a = net.pickup[lot.id]
+            pairs = sorted((net.transit(profile, a, net.pickup[o.id]) + net.transit(profile, net.pickup[o.id], a)
+                            + weight * abs(o.ready - lot.ready), o.id) for o in lots if o.id != lot.id)
+            assert found[lot.id] == [oid for _, oid in pairs[:12]]
+    assert len({tuple(v) for v in near.values()}) > 1
+
+
 def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
     from planner.routing.engine import _Judge
 
