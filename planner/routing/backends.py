@@ -6,6 +6,26 @@ the last plan. A backend makes one round's plan (:meth:`PickupBackend.solve`)
 and says what it can do in its attributes, so the loop asks no backend its
 name:
 
+* ``insertion`` (the default): no search model. The exact insertion
+  (:mod:`.reinsert`) builds the day from empty days and the exact search
+  (:mod:`.improve`) improves it, with the whole limit but the greedy's
+  seconds. Measured against OR-Tools' first plan as the exact search's start
+  (60 s, two solves at once on 2 cores, the same seeds, M VND): the embedded
+  day, seeds 1-5, 72.9 / 72.0 / 72.4 / 69.2 / 65.1 against 81.1 / 75.2 / 90.1
+  / 70.5 / 67.0; the day with a packing house down 111.8 / 114.9 / 90.3 /
+  93.6 / 93.6 against 173.3 / 101.7 / 153.0 / 95.8 / 86.7; son-la, seeds 3-5,
+  262.6 / 262.2 / 262.6 against 266.2 / 264.7 / 265.1; gen-500, seeds 1-3,
+  153.1 / 161.7 / 154.6 against 176.6 / 181.7 / 187.3 (there OR-Tools'
+  configured first plan did not come in the 22 s it was given, and the
+  greedy's plan was the start anyway, with 22 s less). OR-Tools' start costs
+  the exact search the model's build and the search's seconds and brings
+  plans that leave lots late for want of intake (the house-down day's 153
+  and 173 M: 37 and 53 M of pre-cooling loss); the greedy's start is dearer
+  (vehicles' cost only: about 4.5 G VND on gen-500) but made in about a
+  second, and the exact search's first hundred steps take it below OR-Tools'.
+  Where they cannot make the whole plan (committed stops, a break rule, a
+  balance asked, ``reinsert`` off: :func:`inserts`) OR-Tools' search makes
+  it;
 * ``ortools``: the full model (:mod:`.model`: delivery alternatives, intake
   windows, fixed routes, the lateness charge), a round from the last plan;
 * ``pyvrp``: PyVRP's shipments (:mod:`.pyvrp_pickups`: nearest house only,
@@ -100,6 +120,38 @@ def _iterations(params: RoutingParams) -> int | None:
     return None if params.solution_limit is None else 20 * params.solution_limit
 
 
+class InsertionBackend:
+    """No search model: round 0 stops, and the engine builds the plan by the
+    exact insertion from empty days and improves it by the exact search
+    (``engine._final_plan``). Where they cannot make the whole plan
+    (:func:`inserts`) OR-Tools' search makes it, as the ``ortools`` backend
+    would."""
+
+    name = "insertion"
+    falls_back = True  # (as OR-Tools, where it searches)
+    prices_lateness = True
+
+    def __init__(self) -> None:
+        self._ortools = OrToolsBackend()
+
+    def solve(self, net: Network, table: FreshnessTable, data: ModelInput, params: RoutingParams, seed: int,
+              rnd: Round) -> Outcome:
+        if not inserts(net, data, params):
+            return self._ortools.solve(net, table, data, params, seed, rnd)
+        return Outcome(None, stop=True)
+
+
+def inserts(net: Network, data: ModelInput, params: RoutingParams) -> bool:
+    """Whether the exact insertion and search can make the whole plan: they
+    run (``reinsert``, a share of the time), no stop is committed (the
+    OR-Tools model keeps them), no vehicle type has a break rule (the
+    insertion keeps a day that needs no break: a lot whose only day needs one
+    would stay out) and no balance is asked (OR-Tools' span cost shares the
+    work; the exact search prices it but does not seek it)."""
+    return (params.reinsert and params.improve_time_share > 0 and not data.fixed and params.balance == "none"
+            and not any(v.type.break_after_s is not None for v in net.vehicles))
+
+
 class OrToolsBackend:
     """OR-Tools' routing search on the full model (:class:`.model.PickupModel`)."""
 
@@ -176,7 +228,7 @@ class HybridBackend:
 
 
 BACKENDS: dict[str, Callable[[], PickupBackend]] = {
-    "ortools": OrToolsBackend, "pyvrp": PyVrpBackend, "hybrid": HybridBackend,
+    "insertion": InsertionBackend, "ortools": OrToolsBackend, "pyvrp": PyVrpBackend, "hybrid": HybridBackend,
 }
 assert tuple(BACKENDS) == BACKEND_NAMES, "every name RoutingParams accepts has a backend"
 

@@ -34,6 +34,7 @@ from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
 from .improve import improve
+from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .parallel import local_workers, lpt_shares, run_in_processes
@@ -139,15 +140,22 @@ def route_pickups(
     untried: list[str] = []
     routes, deliveries, improved = _final_plan(
         net, table, solved, params, data, rejected, deadline=deadline, seed=seed,
-        poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"), untried=untried)
+        poll=_poller(report, started, params, params.repair_rounds + 1, "extra trips"), untried=untried,
+        search_poll=_poller(report, started, params, params.repair_rounds + 1, "exact search"))
     served = {d.lot_id for d in deliveries}
     full = (Reason.FLEET_EXHAUSTED, "the fleet's vehicles and hours went to lots of higher value")
     timed_out = (Reason.SEARCH_LIMIT, f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended "
                  "before the search reached it, in its plan or as one more trip; a longer time limit may route it")
     not_reached = set(untried) if solved is not None or params.reinsert else {lot.id for lot in candidates}
+    def check(ds: list[LotDelivery]) -> Violations:
+        return _violations_of(net, table, ds, params, data)
+
     for lot in candidates:
         if lot.id not in served:
-            why, detail = rejected.get(lot.id, timed_out if lot.id in not_reached else full)
+            found = rejected.get(lot.id)
+            if found is None and lot.id not in not_reached and not deadline.expired():
+                found = why_left_out(net, table, lot, deliveries, check, now=t0)  # (the insertion's plan)
+            why, detail = found or (timed_out if lot.id in not_reached else full)
             unassigned[lot.id] = UnassignedLot(lot.id, why, detail, lot.kg)
     order = {lot.id: k for k, lot in enumerate(all_lots)}
     report(1.0, "done")
@@ -675,6 +683,7 @@ def _drop_rejected(net: Network, table: FreshnessTable, solved: Solved, routes: 
 def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, params: RoutingParams,
                 data: ModelInput, rejected: Rejected, *, deadline: Deadline, seed: int = 0,
                 poll: Callable[[], None] | None = None, untried: list[str] | None = None,
+                search_poll: Callable[[], None] | None = None,
                 ) -> tuple[list[Route], list[LotDelivery], dict[str, float]]:
     """Routes of the last solve minus any lot the exact checks still reject,
     plus the lots left out that fit as extra trips (:mod:`.reinsert`, each
@@ -708,7 +717,8 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     stats: dict[str, float] = {}
     if params.reinsert and params.improve_time_share > 0 and not data.fixed and any(routes):
-        routes, stats = _improve(net, table, solved, routes, params, data, deadline=deadline, seed=seed)
+        routes, stats = _improve(net, table, solved, routes, params, data, deadline=deadline, seed=seed,
+                                 poll=search_poll)
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
         for lot_id in on_routes:
             rejected.pop(lot_id, None)
@@ -724,8 +734,8 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
 
 
 def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[list[tuple[int, int]]],
-             params: RoutingParams, data: ModelInput, *, deadline: Deadline, seed: int
-             ) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
+             params: RoutingParams, data: ModelInput, *, deadline: Deadline, seed: int,
+             poll: Callable[[], None] | None = None) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
     """The ruin-and-recreate search (:mod:`.improve`) from ``routes`` until
     ``deadline`` (less a margin to write the result), judged by the exact
     checks and the day's cost (:class:`_Judge`)."""
@@ -743,7 +753,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
     done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
-                   late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded)
+                   late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded, poll=poll)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,

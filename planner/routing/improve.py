@@ -158,7 +158,8 @@ def related_lots(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_
 def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, evaluate: Evaluate,
             insert: Insert, deadline: Deadline, seed: int, late: Callable[[list[Visits]], set[str]],
             keep: frozenset[str] = frozenset(), max_remove: int | None = None, steps: int | None = None,
-            threshold: float = THRESHOLD, unloaded: Unloaded | None = None) -> Improved:
+            threshold: float = THRESHOLD, unloaded: Unloaded | None = None,
+            poll: Callable[[], None] | None = None) -> Improved:
     """Improve ``routes`` (not changed) until ``deadline`` or ``steps``
     steps: ruin ``2..max_remove`` lots, recreate with ``insert``, and walk
     to the new plan if ``evaluate`` says it costs less than the current one
@@ -170,7 +171,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     best plan found. ``late`` names the lots a plan unloads after their
     pre-cooling target; ``keep`` lots are never removed (committed stops);
     ``unloaded`` tells where and when a plan unloads each lot (without it the
-    "same intake" ruin takes the neighbours)."""
+    "same intake" ruin takes the neighbours). ``poll`` is called once a step
+    (progress; what it raises, a cancel, stops the search)."""
     max_remove = MAX_REMOVE if max_remove is None else max_remove
     by_id = {lot.id: lot for lot in lots}
     near, near_in_time = related_lots(net, lots, count=max_remove * 2, ready_weights=(0.0, READY_WEIGHT))
@@ -188,6 +190,8 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     kick, restarts, fruitless = False, 0, 0
     span = max(deadline.left(), 1e-9)
     while not deadline.expired() and (steps is None or tried < steps):
+        if poll is not None:
+            poll()
         if since >= stall:  # stalled: from the best plan again, after a step that moves more and is kept
             if fruitless == MAX_RESTARTS:
                 break

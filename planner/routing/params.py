@@ -22,7 +22,7 @@ METAHEURISTICS = ("guided_local_search", "iterated_local_search", "simulated_ann
                   "tabu_search", "greedy_descent")
 
 
-BACKEND_NAMES = ("ortools", "pyvrp", "hybrid")  # the pickup search backends (:mod:`.backends`)
+BACKEND_NAMES = ("insertion", "ortools", "pyvrp", "hybrid")  # the pickup search backends (:mod:`.backends`)
 WHOLE_LOTS_PER_S = 20.0
 """Above this many lots per second of the limit (and ``max_lots_per_part``
 lots) a day is solved by catchments unless ``decompose`` says otherwise.
@@ -43,7 +43,9 @@ gen-2000 at 60 s lost by 2.6 times): 20 keeps to where it always won."""
 class RoutingParams:
     """How the pickup router searches and what it enforces.
 
-    ``backend`` is ``ortools`` (the full model), ``pyvrp`` (see
+    ``backend`` is ``insertion`` (the default: no search model, the exact
+    insertion's day from empty days is the exact search's start; see
+    :mod:`.backends` for why), ``ortools`` (the full model), ``pyvrp`` (see
     :mod:`.pyvrp_pickups` for what it leaves out) or ``hybrid``: PyVRP for
     ``hybrid_share`` of the first solve's time, then OR-Tools' full model
     from PyVRP's routes (what the full model rejects of them is left to its
@@ -136,7 +138,7 @@ class RoutingParams:
     """
 
     time_limit_s: float = 10.0
-    backend: str = "ortools"
+    backend: str = "insertion"
     hybrid_share: float = 0.5
     solution_limit: int | None = None
     first_solution: str = "parallel_cheapest_insertion"

@@ -47,7 +47,7 @@ def test_the_loop_asks_the_backend_what_it_can_do_not_its_name(monkeypatch, fall
     fake = _Nothing(falls_back)
     monkeypatch.setitem(BACKENDS, "ortools", lambda: fake)
     case = _case()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, improve_time_share=0.0), seed=1)
+    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, improve_time_share=0.0, backend="ortools"), seed=1)
     assert [r.number for r in fake.rounds] == ([0, 1] if falls_back else [0])
     assert not fake.rounds[0].failed and not fake.rounds[0].has_plan and fake.rounds[0].hint is None
     if falls_back:
@@ -92,9 +92,51 @@ def test_each_repair_round_solves_its_own_frozen_input(monkeypatch) -> None:  # 
     monkeypatch.setattr(backends.OrToolsBackend, "solve", recording)
     monkeypatch.setattr(engine, "_violations", refuse_once)
     case = _case()
-    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, solution_limit=20, improve_time_share=0.0),
+    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, solution_limit=20, improve_time_share=0.0, backend="ortools"),
                            seed=1)
     assert len(seen) == 2 and seen[0] is not seen[1]
     assert seen[0].intake_bans == {} and seen[1].intake_bans == {("A", "ph"): ((4 * 3600, 5 * 3600 - 1),)}
     assert check_result(case, result) == []
     assert result.stats["repair_rounds"] == 1.0 and result.stats["repair_refused"] == 1.0
+
+
+def _solves(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Count the OR-Tools model's solves (each call appends one)."""
+    calls: list[int] = []
+    real = engine.PickupModel.solve
+
+    def solve(self, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, **kw)
+
+    monkeypatch.setattr(engine.PickupModel, "solve", solve)
+    return calls
+
+
+def test_the_default_insertion_backend_plans_with_no_search_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The default backend builds no model: the exact insertion's day from
+    empty days, improved by the exact search, is the plan; it passes the
+    checker and serves both lots."""
+    calls = _solves(monkeypatch)
+    case = _case()
+    params = RoutingParams(time_limit_s=5.0, solution_limit=50)
+    assert params.backend == "insertion"
+    result = route_pickups(case, params=params, seed=1)
+    assert calls == [] and result.objective is None
+    assert check_result(case, result) == [] and {d.lot_id for d in result.deliveries} == {"A", "B"}
+    assert result.stats["improve_steps"] == 50.0
+
+
+def test_where_the_insertion_cannot_make_the_whole_plan_the_ortools_search_makes_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A break rule (the insertion keeps days that need none), a balance
+    asked, the exact search switched off: the OR-Tools model solves."""
+    case = _case()
+    ruled = case.replace(vehicle_types=tuple(dataclasses.replace(vt, break_after_s=3600, break_s=900)
+                                            for vt in case.vehicle_types))
+    params = RoutingParams(time_limit_s=5.0, solution_limit=50)
+    for c, p in ((ruled, params), (case, params.replace(balance="kg", balance_cost=1000.0)),
+                 (case, params.replace(improve_time_share=0.0))):
+        calls = _solves(monkeypatch)
+        result = route_pickups(c, params=p, seed=1)
+        assert calls and result.objective is not None
+        assert check_result(c, result) == []

@@ -49,8 +49,26 @@ def test_the_search_is_cancelled_while_searching_not_after() -> None:
             raise Cancelled(message)
 
     with pytest.raises(Cancelled):
-        route_pickups(_case(), params=RoutingParams(time_limit_s=30.0, repair_rounds=0), seed=1, progress=progress)
+        route_pickups(_case(), params=RoutingParams(time_limit_s=30.0, repair_rounds=0, backend="ortools"), seed=1,
+                      progress=progress)
     assert "solution cost" in seen[-1] and not any(m.endswith("done") for m in seen)
+
+
+def test_the_exact_search_reports_progress_and_is_cancelled_while_it_runs() -> None:
+    """The default backend spends the limit in the exact search, which
+    reports every half second: a cancel raised there ends the routing
+    before its end ("done")."""
+    seen = []
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append((fraction, message))
+        if "exact search" in message:
+            raise Cancelled(message)
+
+    with pytest.raises(Cancelled):
+        route_pickups(_case(), params=RoutingParams(time_limit_s=30.0), seed=1, progress=progress)
+    assert "exact search" in seen[-1][1] and 0.0 < seen[-1][0] < 1.0
+    assert not any(m.endswith("done") for _, m in seen)
 
 
 def test_planner_imports_without_pyvrp() -> None:

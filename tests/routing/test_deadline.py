@@ -77,7 +77,7 @@ def test_the_search_ends_before_the_deadline_keeping_time_for_the_steps_after(mo
 
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
     params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3,
-                           improve_time_share=0.1)
+                           improve_time_share=0.1, backend="ortools")
     result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), result) == []
     assert seen and seen[0] == pytest.approx(0.7 * 7.0)  # round 0: 70 % of the 7 s before the reserve
@@ -103,7 +103,7 @@ def test_round_0_may_run_on_into_the_exact_search_share_for_its_first_plan(monke
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
     assert engine.MIN_IMPROVE_SHARE == 0.5
     params = RoutingParams(time_limit_s=10.0, close_time_share=0.1, improve_time_share=0.7, repair_time_share=0.3,
-                           improve_steps=5)
+                           improve_steps=5, backend="ortools")
     result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), result) == []
     assert seen[0] == (pytest.approx(4.0), pytest.approx(1.4))
@@ -158,7 +158,7 @@ def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypa
 
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
     case = _case()
-    late = route_pickups(case, params=RoutingParams(time_limit_s=5.0), seed=1,
+    late = route_pickups(case, params=RoutingParams(time_limit_s=5.0, backend="ortools"), seed=1,
                          deadline=Deadline.after(5.0, clock=clock))
     assert check_result(case, late) == [] and late.deliveries == []
     assert {u.lot_id for u in late.unassigned} == {"A", "B"}
@@ -166,7 +166,7 @@ def test_after_the_deadline_no_extra_trip_is_tried_and_the_lots_say_why(monkeypa
                "search reached it" in u.detail for u in late.unassigned)
     # the same search on time: the extra trips place both
     monkeypatch.setattr(engine.PickupModel, "solve", lambda self, **kw: None)
-    on_time = route_pickups(case, params=RoutingParams(time_limit_s=5.0), seed=1,
+    on_time = route_pickups(case, params=RoutingParams(time_limit_s=5.0, backend="ortools"), seed=1,
                             deadline=Deadline.after(5.0, clock=clock))
     assert {d.lot_id for d in on_time.deliveries} == {"A", "B"}
 
@@ -298,7 +298,7 @@ def test_with_committed_stops_the_search_keeps_no_time_for_the_exact_search(monk
 
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
     params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.2, repair_time_share=0.3,
-                           improve_time_share=0.5)
+                           improve_time_share=0.5, backend="ortools")
     fixed = [FixedRoute("moto#1", (FixedStop("pickup", "A"),))]
     result = route_pickups(_case(), params=params, seed=1, fixed=fixed, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), result) == []
@@ -323,7 +323,8 @@ def test_under_a_solution_limit_the_search_keeps_a_fifth_of_the_limit_as_its_gua
         return real(self, **{**kw, "deadline": Deadline.after(2.0)})
 
     monkeypatch.setattr(engine.PickupModel, "solve", solve)
-    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.1, improve_time_share=0.88)
+    params = RoutingParams(time_limit_s=10.0, solution_limit=50, close_time_share=0.1, improve_time_share=0.88,
+                           backend="ortools")
     result = route_pickups(_case(), params=params, seed=1, deadline=Deadline.after(10.0, clock=clock))
     assert check_result(_case(), result) == []
     assert seen and seen[0] == pytest.approx(0.7 * (10.0 - 1.0 - 7.0))

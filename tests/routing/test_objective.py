@@ -23,8 +23,9 @@ def test_the_search_objective_is_the_day_cost_by_hand(rk):
     are one."""
     case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
                    [rk.lot("A", "f", 100, ready_h=4, latest_h=10, value=1_000_000)])
-    priced = route_pickups(case, params=rk.fast)
-    result = route_pickups(case, params=rk.fast.replace(precool_late_weight=0.0))
+    search = rk.fast.replace(backend="ortools")  # (the OR-Tools search's objective against the day's cost)
+    priced = route_pickups(case, params=search)
+    result = route_pickups(case, params=search.replace(precool_late_weight=0.0))
     assert check_result(case, result) == []
     route = result.routes[0]
     assert route.duration_s == 500 + 300 + 500 + 600
@@ -48,7 +49,7 @@ def test_waiting_is_paid_in_the_search(rk):
     case = rk.case([rk.ph(), rk.site("f", 5.0)], [rk.vehicle(kg=200)],
                    [rk.lot("A", "f", 50, ready_h=4, latest_h=10, value=5_000_000), rk.lot("B", "f", 50, ready_h=7, latest_h=10)])
     for weight in (1.0, 0.0):  # the target priced or not (its ride before the target unpriced: see above)
-        result = route_pickups(case, params=rk.fast.replace(precool_late_weight=weight))
+        result = route_pickups(case, params=rk.fast.replace(precool_late_weight=weight, backend="ortools"))
         assert check_result(case, result) == []
         assert result.routes[0].trips == 2
     assert result.objective == pytest.approx(result.day_cost, rel=2e-3)
@@ -117,7 +118,7 @@ def test_a_lot_left_out_costs_its_value_and_the_penalty(rk):
     case = rk.case([rk.ph(), rk.site("f", 5.0), rk.site("g", -5.0)], [rk.vehicle(kg=200)],
                    [rk.lot("A", "f", 150, ready_h=4, latest_h=4.5, value=3_000_000),
                     rk.lot("B", "g", 150, ready_h=4, latest_h=4.5, value=2_000_000)])
-    params = rk.fast.replace(precool_late_weight=0.0, unassigned_penalty=1_000_000.0)
+    params = rk.fast.replace(precool_late_weight=0.0, unassigned_penalty=1_000_000.0, backend="ortools")
     result = route_pickups(case, params=params)
     assert check_result(case, result) == []
     assert [u.lot_id for u in result.unassigned] == ["B"]

@@ -25,7 +25,7 @@ def test_from_file_names_unknown_fields(tmp_path):
     ("metaheuristic", "magic", "metaheuristic"),
     ("max_packing_houses_per_lot", 0, "max_packing_houses_per_lot"),
     ("repair_time_share", 1.0, "repair_time_share"),
-    ("backend", "vroom", "backend must be one of ortools, pyvrp, hybrid"),
+    ("backend", "vroom", "backend must be one of insertion, ortools, pyvrp, hybrid"),
     ("hybrid_share", 0.0, "hybrid_share"),
 ])
 def test_validation_names_the_field(field, value, match):
