@@ -119,7 +119,7 @@ def table(runs: list[dict[str, Any]]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limits", type=float, nargs="*", default=[1.0, 3.0, 10.0])
-    ap.add_argument("--backends", nargs="*", default=["ortools", "hybrid", "pyvrp"])
+    ap.add_argument("--backends", nargs="*", default=["insertion", "ortools", "hybrid", "pyvrp"])
     ap.add_argument("--vrptw", nargs="*", default=["c1_2_1", "r1_2_1", "rc2_2_1"])
     ap.add_argument("--burners", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
