@@ -1,6 +1,8 @@
 """Ruin and recreate over the exact rules: the search's last part.
 
-The OR-Tools search (:mod:`.model`) sees packing-house intake and cold stores
+With the default backend (``insertion``, :mod:`.backends`) it is the whole
+search: it starts from the exact insertion's day built from empty days. The
+OR-Tools search (:mod:`.model`) sees packing-house intake and cold stores
 only through the repair rounds, and the pre-cooling target's step through an
 approximation; this search sees them exactly, because it moves lots with the
 extra trips' insertion (:mod:`.reinsert`: every rule checked on the whole
