@@ -147,6 +147,7 @@ def route_pickups(
     timed_out = (Reason.SEARCH_LIMIT, f"the time limit ({params.time_limit_s:g} s for the pickup routes) ended "
                  "before the search reached it, in its plan or as one more trip; a longer time limit may route it")
     not_reached = set(untried) if solved is not None or params.reinsert else {lot.id for lot in candidates}
+
     def check(ds: list[LotDelivery]) -> Violations:
         return _violations_of(net, table, ds, params, data)
 

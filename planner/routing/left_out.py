@@ -35,10 +35,9 @@ def why_left_out(net: Network, table: FreshnessTable, lot: HarvestLot, plan: Seq
     ``check`` alone, the first refusal's reason and detail; when one is clean
     alone but refused beside ``plan`` at every house (intake or cold store
     taken by lots of higher value), that refusal; when one is clean beside
-    ``plan`` too, None:
-    the lot could go, the fleet went to other lots (``fleet_exhausted``).
-    Lots no vehicle can serve alone at all got their reasons before the
-    search (:func:`.precheck.precheck`)."""
+    ``plan`` too, None: the lot could go, the fleet went to other lots
+    (``fleet_exhausted``). Lots no vehicle can serve alone at all got their
+    reasons before the search (:func:`.precheck.precheck`)."""
     alone: tuple[Reason, str] | None = None
     beside: tuple[Reason, str] | None = None
     boxes = lot_boxes(net.case, lot)
