@@ -119,7 +119,7 @@ def test_the_default_insertion_backend_plans_with_no_search_model(monkeypatch) -
     checker and serves both lots."""
     calls = _solves(monkeypatch)
     case = _case()
-    params = RoutingParams(time_limit_s=5.0, solution_limit=50)
+    params = RoutingParams(time_limit_s=5.0, improve_steps=50)
     assert params.backend == "insertion"
     result = route_pickups(case, params=params, seed=1)
     assert calls == [] and result.objective is None
@@ -129,13 +129,15 @@ def test_the_default_insertion_backend_plans_with_no_search_model(monkeypatch) -
 
 def test_where_the_insertion_cannot_make_the_whole_plan_the_ortools_search_makes_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A break rule (the insertion keeps days that need none), a balance
-    asked, the exact search switched off: the OR-Tools model solves."""
+    asked, the exact search switched off, a solution limit (work-bounded
+    plans: as many exact-search steps as solutions): the OR-Tools model
+    solves."""
     case = _case()
     ruled = case.replace(vehicle_types=tuple(dataclasses.replace(vt, break_after_s=3600, break_s=900)
                                             for vt in case.vehicle_types))
-    params = RoutingParams(time_limit_s=5.0, solution_limit=50)
+    params = RoutingParams(time_limit_s=5.0, improve_steps=50)
     for c, p in ((ruled, params), (case, params.replace(balance="kg", balance_cost=1000.0)),
-                 (case, params.replace(improve_time_share=0.0))):
+                 (case, params.replace(improve_time_share=0.0)), (case, params.replace(solution_limit=50))):
         calls = _solves(monkeypatch)
         result = route_pickups(c, params=p, seed=1)
         assert calls and result.objective is not None

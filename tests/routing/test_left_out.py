@@ -41,7 +41,8 @@ def test_a_lot_the_fleet_has_no_time_for_is_out_for_the_fleet() -> None:
     case = make_case([packing_house(), site("f", 5.0), site("g", -5.0)], [vehicle(kg=200)],
                      [lot("A", "f", 150, ready_h=4, latest_h=4.5, value=3_000_000),
                       lot("B", "g", 150, ready_h=4, latest_h=4.5, value=2_000_000)])
-    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, solution_limit=50), seed=1)
+    result = route_pickups(case, params=RoutingParams(time_limit_s=5.0, improve_steps=50), seed=1)
+    assert result.objective is None  # (the insertion's plan)
     assert check_result(case, result) == []
     (u,) = result.unassigned
     assert u.lot_id == "B" and u.reason is Reason.FLEET_EXHAUSTED
