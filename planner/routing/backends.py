@@ -7,24 +7,31 @@ and says what it can do in its attributes, so the loop asks no backend its
 name:
 
 * ``insertion`` (the default): no search model. The exact insertion
-  (:mod:`.reinsert`) builds the day from empty days and the exact search
-  (:mod:`.improve`) improves it, with the whole limit but the greedy's
-  seconds. Measured against OR-Tools' first plan as the exact search's start
-  (60 s, two solves at once on 2 cores, the same seeds, M VND): the embedded
-  day, seeds 1-5, 72.9 / 72.0 / 72.4 / 69.2 / 65.1 against 81.1 / 75.2 / 90.1
-  / 70.5 / 67.0; the day with a packing house down 111.8 / 114.9 / 90.3 /
-  93.6 / 93.6 against 173.3 / 101.7 / 153.0 / 95.8 / 86.7; son-la, seeds 3-5,
-  262.6 / 262.2 / 262.6 against 266.2 / 264.7 / 265.1; gen-500, seeds 1-3,
-  153.1 / 161.7 / 154.6 against 176.6 / 181.7 / 187.3 (there OR-Tools'
-  configured first plan did not come in the 22 s it was given, and the
-  greedy's plan was the start anyway, with 22 s less). OR-Tools' start costs
+  (:mod:`.reinsert`) builds the day from empty days (:mod:`.start`: each lot
+  in ready order inside the routes of its nearest lots, priced by the day's
+  cost) and the exact search (:mod:`.improve`) improves it, with the whole
+  limit but the start's seconds. Measured against OR-Tools' first plan as
+  the exact search's start (60 s, two solves at once on 2 cores, the same
+  seeds, M VND; with the former start, one trip per lot at the end of a
+  vehicle's day, by the vehicles' cost alone): the embedded day, seeds 1-5,
+  72.9 / 72.0 / 72.4 / 69.2 / 65.1 against 81.1 / 75.2 / 90.1 / 70.5 / 67.0;
+  the day with a packing house down 111.8 / 114.9 / 90.3 / 93.6 / 93.6
+  against 173.3 / 101.7 / 153.0 / 95.8 / 86.7; son-la, seeds 3-5, 262.6 /
+  262.2 / 262.6 against 266.2 / 264.7 / 265.1; gen-500, seeds 1-3, 153.1 /
+  161.7 / 154.6 against 176.6 / 181.7 / 187.3 (there OR-Tools' configured
+  first plan did not come in the 22 s it was given). OR-Tools' start costs
   the exact search the model's build and the search's seconds and brings
   plans that leave lots late for want of intake (the house-down day's 153
-  and 173 M: 37 and 53 M of pre-cooling loss); the greedy's start is dearer
-  (vehicles' cost only: about 4.5 G VND on gen-500) but made in about a
-  second, and the exact search's first hundred steps take it below OR-Tools'.
-  Where they cannot make the whole plan (a solution limit, committed
-  stops, a break rule, a balance asked, ``reinsert`` off: :func:`inserts`)
+  and 173 M: 37 and 53 M of pre-cooling loss). The start of :mod:`.start`
+  took the same search further (paired against the former start, seeds 1
+  and 2: the embedded day 62.1 / 62.0 against 67.0 / 68.2, gen-500 134.6 /
+  136.7 against 145.7 / 152.3, gen-1000 256.0 / 267.9 against 315.4 /
+  304.1; the house-down day 98.6 / 101.8 against 101.1 / 93.7). Under a
+  ``solution_limit`` the exact search takes as many steps as solutions (the
+  same plan on any machine): the embedded day at 50 cost 79.2 M VND in
+  3.4 s against 376.9 M in 30 s from OR-Tools' start (50 solutions, then 50
+  steps). Where the insertion cannot make the whole plan (committed stops,
+  a break rule, a balance asked, ``reinsert`` off: :func:`inserts`)
   OR-Tools' search makes it;
 * ``ortools``: the full model (:mod:`.model`: delivery alternatives, intake
   windows, fixed routes, the lateness charge), a round from the last plan;
@@ -142,18 +149,13 @@ class InsertionBackend:
 
 
 def inserts(net: Network, data: ModelInput, params: RoutingParams) -> bool:
-    """Whether the exact insertion and search can make the whole plan: they
-    run (``reinsert``, a share of the time) bounded by the clock, not by a
-    solution limit (which gives the exact search as many steps as solutions,
-    too few to make the insertion's day good: the embedded day under
-    ``solution_limit`` 50 cost 385 M VND so against 131 M from OR-Tools' 50
-    solutions), no stop is committed (the OR-Tools model keeps them), no
-    vehicle type has a break rule (the insertion keeps a day that needs no
-    break: a lot whose only day needs one would stay out) and no balance is
-    asked (OR-Tools' span cost shares the work; the exact search prices it
-    but does not seek it)."""
-    return (params.reinsert and params.improve_time_share > 0 and params.solution_limit is None and not data.fixed
-            and params.balance == "none" and not any(v.type.break_after_s is not None for v in net.vehicles))
+    """Whether the exact insertion and search can make the whole plan:
+    no stop is committed (the OR-Tools model keeps them), no vehicle type
+    has a break rule (the insertion keeps a day that needs no break: a lot
+    whose only day needs one would stay out), no balance is asked (OR-Tools'
+    span cost shares the work; the exact search prices it but does not seek
+    it) and the exact search runs (:meth:`.params.RoutingParams.builds_day`)."""
+    return not data.fixed and params.builds_day(breaks=any(v.type.break_after_s is not None for v in net.vehicles))
 
 
 class OrToolsBackend:

@@ -44,6 +44,7 @@ from .reasons import Reason
 from .reinsert import Memo, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
+from .start import build_day
 
 Progress = Callable[[float, str], None]
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
@@ -90,7 +91,9 @@ def route_pickups(
     all_lots = list(case.lots if lots is None else lots)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
         return _without_fleet(all_lots, params)
-    if params.by_catchments(len(all_lots)) and not fixed and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
+    breaks = any(vt.break_after_s is not None for vt in case.vehicle_types)
+    if params.by_catchments(len(all_lots), breaks=breaks) and not fixed \
+            and len(case.sites_of(SiteKind.PACKING_HOUSE)) > 1:
         return _route_by_catchment(case, params=params, seed=seed, progress=progress,
                                    travel=travel, now=now, lots=lots, mapper=mapper, deadline=deadline)
     started = time.perf_counter()
@@ -688,11 +691,11 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
                 ) -> tuple[list[Route], list[LotDelivery], dict[str, float]]:
     """Routes of the last solve minus any lot the exact checks still reject,
     plus the lots left out that fit as extra trips (:mod:`.reinsert`, each
-    where the day's cost grows least) until ``deadline``. When
-    the search found nothing in its time (a tiny limit on a busy machine),
-    the extra trips alone make the plan, from empty days, by the vehicles'
-    cost (see the comment below). The lots the extra trips did not reach
-    by ``deadline`` are appended to ``untried``."""
+    where the day's cost grows least) until ``deadline``. Without a
+    solve's plan (the insertion backend, or a search that found nothing in
+    its time) the day is built from empty days (:mod:`.start`), and what
+    that leaves out is tried on every vehicle. The lots the extra trips did
+    not reach by ``deadline`` are appended to ``untried``."""
     from_empty = solved is None
     if solved is None:
         if not params.reinsert or data.fixed:
@@ -704,16 +707,19 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     if params.reinsert:
         on_routes = {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
         left = [lot for lot in data.lots if lot.id not in on_routes]
-        # the day's cost prices each place; building a whole day from empty
-        # days, the vehicles' cost alone packs it: priced, the greedy spread
-        # the embedded day's first lots over every vehicle and then found no
-        # place for 8 of its 240 lots, in 3 times the time (14 s against 5)
-        priced = None if from_empty else lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
-                                                  late_weight=params.precool_late_weight)
+        priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
+                          late_weight=params.precool_late_weight)
+        if from_empty:  # each lot on its neighbours' routes first (:mod:`.start`), then the rest anywhere
+            placed = set(build_day(net, table, routes, solved.starts, left, dict(data.bounds), now=data.now,
+                                   slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
+                                   deadline=_closing(deadline, params), lot_cost=priced, poll=poll))
+            for lot_id in placed:
+                rejected.pop(lot_id, None)
+            left = [lot for lot in left if lot.id not in placed]
         for lot_id in reinsert(net, table, routes, solved.starts, left, dict(data.bounds), now=data.now, poll=poll,
                                slot_s=params.intake_slot_s, enforce_freshness=data.enforce_freshness,
                                deadline=deadline, lot_cost=priced, untried=untried,
-                               keep={v: len(stops) for v, stops in data.fixed.items()}, inside=not from_empty):
+                               keep={v: len(stops) for v, stops in data.fixed.items()}):
             rejected.pop(lot_id, None)
         routes = _drop_rejected(net, table, solved, routes, params, data, rejected)
     stats: dict[str, float] = {}
@@ -734,13 +740,20 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     return out_routes, deliveries, stats
 
 
+def _closing(deadline: Deadline, params: RoutingParams) -> Deadline:
+    """``deadline`` less the time kept to judge and write the plan."""
+    return deadline.minus(min(0.5, 0.02 * params.time_limit_s))
+
+
 def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[list[tuple[int, int]]],
              params: RoutingParams, data: ModelInput, *, deadline: Deadline, seed: int,
              poll: Callable[[], None] | None = None) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
     """The ruin-and-recreate search (:mod:`.improve`) from ``routes`` until
     ``deadline`` (less a margin to write the result), judged by the exact
     checks and the day's cost (:class:`_Judge`)."""
-    until = deadline.minus(min(0.5, 0.02 * params.time_limit_s))
+    until = _closing(deadline, params)
+    if until.expired():  # (judging the start alone takes 0.65 s on 2,000 lots)
+        return routes, {}
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     judge = _Judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)

@@ -1,7 +1,7 @@
 """Ruin and recreate over the exact rules: the search's last part.
 
 With the default backend (``insertion``, :mod:`.backends`) it is the whole
-search: it starts from the exact insertion's day built from empty days. The
+search: it starts from the day built from empty days (:mod:`.start`). The
 OR-Tools search (:mod:`.model`) sees packing-house intake and cold stores
 only through the repair rounds, and the pre-cooling target's step through an
 approximation; this search sees them exactly, because it moves lots with the

@@ -36,7 +36,23 @@ at 10 s 8,172 against 1,945, at 30 s 910 / 584 / 377 against 803 / 644 / 890,
 at 60 s 324 against 643; 2,000 lots at 60 s 4,660 against about 1,800, at
 120 s 554 against 1,300. Whole won every run at 8-17 lots a second, lost
 every run at 50-100, and at 33 won 2 of 4 (gen-1000 at 30 s, 2 of 3, but
-gen-2000 at 60 s lost by 2.6 times): 20 keeps to where it always won."""
+gen-2000 at 60 s lost by 2.6 times): 20 keeps to where it always won. These
+rows are OR-Tools-started (the model backends keep this rule)."""
+INSERTION_WHOLE_LOTS_PER_S = 200.0
+""":data:`WHOLE_LOTS_PER_S` when the exact insertion builds the whole day
+(:meth:`RoutingParams.builds_day`; its start, :mod:`.start`, takes 1-13 s on
+500-2,000 lots with the network where OR-Tools' first plan took 20-70 s).
+Whole against by catchments, both from that start, seed 1, M VND (2 cores):
+gen-500 at 10 s 160 against 365; gen-1000 at 3 / 10 / 30 s 888 / 282 / 264
+against 1,072 / 780 / 583, at 5 s beside a busy loop 329 against 1,053;
+gen-2000 at 10 / 30 / 60 s 1,548 / 585 / 520 against 2,060 / 1,654 / 1,236,
+at 10 s beside a busy loop 1,787 against 2,283. Whole lost where the whole
+network alone outlasts the limit: gen-1000 at 1 s (every lot out against 2),
+gen-2000 at 1, 3 and 5 s (1,732 of 2,000 out at 5 s against none). A day
+of more than ``INSERTION_WHOLE_MAX_LOTS`` lots is planned by catchments at
+any limit (the network grows with the square of the sites: 3.8 s for 2,000
+lots, and no larger day was measured whole)."""
+INSERTION_WHOLE_MAX_LOTS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +242,30 @@ class RoutingParams:
         if self.workers is not None and self.workers < 1:
             raise ValueError(f"routing params: workers must be >= 1, got {self.workers}")
 
-    def by_catchments(self, lots: int) -> bool:
+    def by_catchments(self, lots: int, *, breaks: bool = False) -> bool:
         """Whether a day of ``lots`` lots is solved by catchments: as
         ``decompose`` says, or when None, when it has more than
         ``max_lots_per_part`` lots and more than ``WHOLE_LOTS_PER_S`` a
-        second of the limit (the whole day's search is better when it has
-        the time: see ``WHOLE_LOTS_PER_S``)."""
+        second of the limit; when the exact insertion builds the day
+        (:meth:`builds_day`; ``breaks``: a vehicle type has a break rule),
+        more than ``INSERTION_WHOLE_LOTS_PER_S`` a second or more than
+        ``INSERTION_WHOLE_MAX_LOTS`` lots (the whole day's search is better
+        when it has the time: see both)."""
         if self.decompose is not None:
             return self.decompose
-        return lots > self.max_lots_per_part and lots > WHOLE_LOTS_PER_S * self.time_limit_s
+        if lots <= self.max_lots_per_part:
+            return False
+        if self.builds_day(breaks=breaks):
+            return lots > INSERTION_WHOLE_MAX_LOTS or lots > INSERTION_WHOLE_LOTS_PER_S * self.time_limit_s
+        return lots > WHOLE_LOTS_PER_S * self.time_limit_s
+
+    def builds_day(self, *, breaks: bool = False) -> bool:
+        """Whether the exact insertion and search make the whole plan of a
+        day without committed stops (:func:`.backends.inserts` says why not
+        otherwise): the ``insertion`` backend with the exact search on, no
+        ``balance`` and no break rule (``breaks``)."""
+        return (self.backend == "insertion" and self.reinsert and self.improve_time_share > 0
+                and self.balance == "none" and not breaks)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "routing params") -> RoutingParams:

@@ -130,7 +130,8 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              slot_s: int, enforce_freshness: bool = True, poll: Callable[[], None] | None = None,
              deadline: Deadline | None = None, lot_cost: LotCost | None = None,
              untried: list[str] | None = None, keep: Mapping[int, int] | None = None,
-             vehicles: Collection[int] | Mapping[str, Collection[int]] | None = None, inside: bool = True,
+             vehicles: Collection[int] | Mapping[str, Collection[int]] | NearRoutes | None = None,
+             inside: bool = True,
              ordered: bool = False,
              memo: Memo | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
@@ -143,17 +144,23 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     ``deadline`` has passed no further lot is tried (the lots not reached
     stay out, their ids appended to ``untried``). ``vehicles``: the only
     routes tried (None: all; empty vehicles are always tried, one per type),
-    or per lot id its only routes (and those a lot went to in this call).
+    or per lot id its only routes (and those a lot went to in this call),
+    or a function giving a lot's only routes when its turn comes, from the
+    routed lots' vehicles as they then stand (by lot id).
     ``inside`` False: trips at the end of a day only (building a whole day
-    from empty days: 240 lots in 2.4 s against 13-17 s with the places
-    inside, more than a short limit leaves). The lots are tried most
+    from empty days on every route: 240 lots in 2.4 s against 13-17 s with
+    the places inside; :mod:`.start` tries the places inside the routes of a
+    lot's neighbours only, about 1 s). The lots are tried most
     valuable first, or in the given order when ``ordered``. ``memo``: the
     routes already timed by earlier calls on the same day (the same starts,
     bounds and ``lot_cost``), by vehicle and visits; the calls of a
     ruin-and-recreate search change a few routes of many."""
     per_lot = vehicles if isinstance(vehicles, Mapping) else None
-    tried = [] if per_lot is not None else [  # (per lot: each lot's, below)
-        v for v in range(len(net.vehicles)) if vehicles is None or v in vehicles or not routes[v]]
+    near = vehicles if callable(vehicles) else None
+    owner = {_lot_of(net, n): v for v, r in enumerate(routes) for n, _ in r} if near is not None else {}
+    tried = [] if per_lot is not None or near is not None else [  # (per lot: each lot's, below)
+        v for v in range(len(net.vehicles))
+        if vehicles is None or v in vehicles or not routes[v]]  # type: ignore[operator]
     changed: set[int] = set()  # the routes a lot went to in this call
     days = [_recalled(memo, v, r) or _remember(memo, v, r, _built(net, table, v, starts[v], r, lot_cost))
             for v, r in enumerate(routes)]
@@ -175,6 +182,9 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         if per_lot is not None:
             mine = per_lot.get(lot.id, ())
             tried = [v for v in range(len(net.vehicles)) if v in mine or v in changed or not routes[v]]
+        elif near is not None:
+            mine = near(lot, owner)
+            tried = [v for v in range(len(net.vehicles)) if v in mine or not routes[v]]
         began = clock()
         floors: Floors = {}  # the lot's own cost at the least, per vehicle type and house (both searches ask)
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
@@ -196,9 +206,11 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         _count(days[v].deliveries, used, stored, slot_s, 1)
         inserted.append(lot.id)
         changed.add(v)
+        owner[lot.id] = v
     return inserted
 
 
+NearRoutes = Callable[[HarvestLot, Mapping[str, int]], Collection[int]]  # a lot's routes from the lots' vehicles
 Memo = dict[tuple[int, tuple[tuple[int, int], ...]], "_Day"]  # a vehicle's visits -> its day, timed
 MEMO_SIZE = 5_000  # days a memo holds before it is emptied
 PLACES_PER_DAY = 64  # lots whose places a remembered day holds before they are emptied
@@ -396,6 +408,12 @@ def _lots_cost(net: Network, deliveries: list[LotDelivery], lot_cost: LotCost | 
     if lot_cost is None:
         return 0.0
     return sum(lot_cost(_lot(net, d.lot_id), d) for d in deliveries)
+
+
+def _lot_of(net: Network, node: int) -> str:
+    lot = net.nodes[node].lot
+    assert lot is not None
+    return lot.id
 
 
 def _lot(net: Network, lot_id: str) -> HarvestLot:

@@ -127,17 +127,27 @@ def test_the_default_insertion_backend_plans_with_no_search_model(monkeypatch) -
     assert result.stats["improve_steps"] == 50.0
 
 
+def test_under_a_solution_limit_the_insertion_makes_the_same_plan_with_as_many_steps(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Work-bounded: the exact search takes ``solution_limit`` steps, no
+    model solves, and the same seed gives the same plan."""
+    calls = _solves(monkeypatch)
+    case = _case()
+    params = RoutingParams(time_limit_s=30.0, solution_limit=20)
+    first, second = (route_pickups(case, params=params, seed=4) for _ in range(2))
+    assert calls == [] and first.stats["improve_steps"] == 20.0
+    assert first.routes == second.routes and first.deliveries == second.deliveries
+    assert check_result(case, first) == []
+
+
 def test_where_the_insertion_cannot_make_the_whole_plan_the_ortools_search_makes_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A break rule (the insertion keeps days that need none), a balance
-    asked, the exact search switched off, a solution limit (work-bounded
-    plans: as many exact-search steps as solutions): the OR-Tools model
-    solves."""
+    asked, the exact search switched off: the OR-Tools model solves."""
     case = _case()
     ruled = case.replace(vehicle_types=tuple(dataclasses.replace(vt, break_after_s=3600, break_s=900)
                                             for vt in case.vehicle_types))
     params = RoutingParams(time_limit_s=5.0, improve_steps=50)
     for c, p in ((ruled, params), (case, params.replace(balance="kg", balance_cost=1000.0)),
-                 (case, params.replace(improve_time_share=0.0)), (case, params.replace(solution_limit=50))):
+                 (case, params.replace(improve_time_share=0.0))):
         calls = _solves(monkeypatch)
         result = route_pickups(c, params=p, seed=1)
         assert calls and result.objective is not None

@@ -111,8 +111,11 @@ def test_simulate_reports_bad_files(tmp_path: Path) -> None:
 
 def test_an_export_disruption_fails_export_orders() -> None:
     """The irradiation centre down for 48 hours and the Narita flights
-    cancelled for three days: more export orders fail and more kg go unserved,
-    run by run, on the same draws (common random numbers)."""
+    cancelled for three days: on the same draws (common random numbers) no
+    run fails fewer export orders or serves more kg, and the runs together
+    fail more and leave more unserved (a run whose export orders need
+    neither the centre nor those flights is not hit: with the default
+    routing since 2026-12-06, run 1's one failed order fails either way)."""
     spec = load_scenario(DATA / "tiny-export.toml")
     no_delay = Distribution.fixed(0.0)  # on time: only the disruption fails orders
     spec = replace(spec, execution=replace(spec.execution, leg_delay_min=no_delay, route_delay_min=no_delay))
@@ -123,9 +126,12 @@ def test_an_export_disruption_fails_export_orders() -> None:
     pairs = [(simulate_run(spec, run).kpis, simulate_run(hit, run).kpis) for run in range(3)]
     for base, disrupted in pairs:
         assert disrupted["kg_export_ordered"] == base["kg_export_ordered"] > 0  # the same orders
-        assert disrupted["orders_export_failed"] > base["orders_export_failed"]
-        assert disrupted["export_service_level"] < base["export_service_level"]
-        assert disrupted["kg_unserved"] > base["kg_unserved"]
+        assert disrupted["orders_export_failed"] >= base["orders_export_failed"]
+        assert disrupted["export_service_level"] <= base["export_service_level"]
+        assert disrupted["kg_unserved"] >= base["kg_unserved"]
+    assert sum(d["orders_export_failed"] for _, d in pairs) > sum(b["orders_export_failed"] for b, _ in pairs)
+    assert sum(d["kg_unserved"] for _, d in pairs) > sum(b["kg_unserved"] for b, _ in pairs)
+    assert sum(d["export_service_level"] for _, d in pairs) < sum(b["export_service_level"] for b, _ in pairs)
 
 
 def _stock(sid: str, site: str, kg: float) -> Supply:
