@@ -5,8 +5,9 @@ day's one objective (:mod:`.costs`: the vehicles' cost and the lots') grows
 least among the places of the exact insertion (:mod:`.reinsert`: anywhere
 inside a route, or as one more trip at the end of a vehicle's day, every
 rule checked on the whole changed route), tried on the routes that carry its
-``NEAR_LOTS`` nearest lots already routed (at most ``NEAR_ROUTES`` of them)
-and on an empty vehicle of each type. A lot this leaves out (its neighbours'
+nearest lots already routed (at most ``NEAR_ROUTES`` of them, among 2.5 times as
+many lots; ``NEAR_ROUTES_LARGE`` above ``LARGE_DAY`` lots) and on an empty
+vehicle of each type. A lot this leaves out (its neighbours'
 vehicles full, no vehicle empty) is tried again by the caller on every
 vehicle.
 
@@ -24,7 +25,17 @@ ready order against most valuable first 416 against 1,097 M on the embedded
 day (priced, 4 routes); by the vehicles' cost alone 1,404 M; the routes of
 2 / 4 / 8 / 16 / 32 nearest routed lots: 646 / 416 / 279 / 89.9 / 89.5 M on
 the embedded day, 1,944 / 1,754 / 441 / 192 / 176 M on gen-500, 2,833 /
-2,494 / 723 / 328 / 360 M on gen-1000 (32 routes: 7.8 s against 5.0).
+2,494 / 723 / 328 / 360 M on gen-1000 (32 routes: 7.8 s against 5.0), 778 /
+264 / 353 / 119 M on the day with a packing house down (16 routes: 217 M of
+its 353 M the lots unloaded late, which the search did not undo: at 60 s,
+two solves at once, it lost 4 of 6 pairs to the former start, 98.6 / 101.8
+/ 138.1 / 109.5 / 132.5 against 101.1 / 93.7 / 88.5 / 85.3 / 89.7 for seeds
+1-5). 32 routes against 16, 60 s, two at once, seeds 1-4: the embedded day
+60.4 / 61.3 / 63.0 / 61.2 against 64.4 / 61.0 / 63.2 / 63.7, gen-500 136.3 /
+133.5 / 136.9 / 130.2 against 132.7 / 130.7 / 142.0 / 137.0, the house-down
+day 90.3 / 88.8 against 90.2 / 105.8 (and 88.5 / 100.8 / 88.7 against the
+former start's 125.0 / 86.4 / 92.9, seeds 3-5); gen-1000, seeds 3-4, 279.2 /
+275.1 against 272.0 / 262.8 (its longer start leaves 15 % fewer steps).
 """
 
 from __future__ import annotations
@@ -40,8 +51,9 @@ from .network import Network
 from .reinsert import reinsert
 from .schedule import Visits
 
-NEAR_LOTS = 40  # a lot's nearest lots whose routes it is tried on
-NEAR_ROUTES = 16  # at most this many of their routes
+NEAR_ROUTES = 32  # at most this many routes of a lot's nearest lots (among 2.5 times as many lots)
+LARGE_DAY = 750  # lots: a larger day takes NEAR_ROUTES_LARGE (its start's seconds are the search's)
+NEAR_ROUTES_LARGE = 16
 
 
 def near_routes(near: Mapping[str, Sequence[str]], count: int
@@ -66,8 +78,14 @@ def build_day(net: Network, table: FreshnessTable, routes: list[Visits], starts:
     """Place ``lots`` on ``routes`` (changed in place) as the module says;
     returns the ids of the lots placed. Once ``deadline`` has passed no
     further lot is tried (their ids appended to ``untried``)."""
-    near = neighbours(net, lots, count=NEAR_LOTS)
+    count = routes_per_lot(len(lots))
+    near = neighbours(net, lots, count=5 * count // 2)
     order = sorted(lots, key=lambda lot: (lot.ready, lot.latest_pickup, lot.id))
     return reinsert(net, table, routes, starts, order, bounds, now=now, poll=poll, slot_s=slot_s,
                     enforce_freshness=enforce_freshness, deadline=deadline, lot_cost=lot_cost,
-                    vehicles=near_routes(near, NEAR_ROUTES), ordered=True, untried=untried)
+                    vehicles=near_routes(near, count), ordered=True, untried=untried)
+
+
+def routes_per_lot(lots: int) -> int:
+    """The routes a lot is tried on in a day of ``lots`` lots."""
+    return NEAR_ROUTES if lots <= LARGE_DAY else NEAR_ROUTES_LARGE

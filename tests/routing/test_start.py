@@ -9,7 +9,14 @@ from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable
 from planner.routing.network import build_network
 from planner.routing.reinsert import reinsert
-from planner.routing.start import build_day, near_routes
+from planner.routing.start import (
+    LARGE_DAY,
+    NEAR_ROUTES,
+    NEAR_ROUTES_LARGE,
+    build_day,
+    near_routes,
+    routes_per_lot,
+)
 from planner.travel import GreatCircleProvider
 
 
@@ -71,3 +78,8 @@ def test_the_plan_from_the_day_passes_the_checker(rk, solve_checked):
     case, *_ = _road(rk)
     result = solve_checked(case, params=RoutingParams(time_limit_s=5.0, improve_steps=0))
     assert {d.lot_id for d in result.deliveries} == {"A", "B"} and len(result.routes) == 1
+
+
+def test_a_large_day_tries_fewer_routes_a_lot():
+    assert routes_per_lot(240) == routes_per_lot(LARGE_DAY) == NEAR_ROUTES
+    assert routes_per_lot(LARGE_DAY + 1) == NEAR_ROUTES_LARGE < NEAR_ROUTES
