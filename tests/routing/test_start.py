@@ -83,3 +83,17 @@ def test_the_plan_from_the_day_passes_the_checker(rk, solve_checked):
 def test_a_large_day_tries_fewer_routes_a_lot():
     assert routes_per_lot(240) == routes_per_lot(LARGE_DAY) == NEAR_ROUTES
     assert routes_per_lot(LARGE_DAY + 1) == NEAR_ROUTES_LARGE < NEAR_ROUTES
+
+
+def test_short_of_time_the_day_is_built_the_quick_way(rk, monkeypatch):
+    """Less time left than FAST_S_PER_LOT a lot: one trip each at the end of
+    a day (the former start), not B inside A's trip."""
+    from planner.routing import start
+
+    case, lots, net, table, bounds = _road(rk)
+    monkeypatch.setattr(start, "FAST_S_PER_LOT", 1000.0)
+    routes: list[list[tuple[int, int]]] = [[], []]
+    placed = build_day(net, table, routes, [0, 0], lots, dict(bounds), now=0, slot_s=3600,
+                       enforce_freshness=True, deadline=Deadline.after(30), lot_cost=lot_cost(case))
+    assert sorted(placed) == ["A", "B"]
+    assert [net.nodes[n].kind for n, _ in routes[0]] == ["pickup", "delivery", "pickup", "delivery"]
