@@ -1,8 +1,10 @@
 """``route_pickups``: farm lots to packing houses before the fruit spoils.
 
 Pipeline: reasons for lots no plan can serve (:mod:`.precheck`); a solve by
-the configured backend (:mod:`.backends`; by default OR-Tools on
-:mod:`.model`) with freshness bounded conservatively; an exact check of
+the configured backend (:mod:`.backends`; by default none: the day is
+built from empty days, :mod:`.start`, and improved by :mod:`.improve`;
+OR-Tools on :mod:`.model` with ``backend = "ortools"``) with freshness
+bounded conservatively; an exact check of
 every lot's freshness and of every packing house's intake per slot; repair
 rounds that forbid what the checks rejected (each round a new frozen input)
 and solve again from the previous plan; finally any lot still rejected is
