@@ -30,7 +30,7 @@ the embedded day, 1,944 / 1,754 / 441 / 192 / 176 M on gen-500, 2,833 /
 its 353 M the lots unloaded late, which the search did not undo: at 60 s,
 two solves at once, it lost 4 of 6 pairs to the former start, 98.6 / 101.8
 / 138.1 / 109.5 / 132.5 against 101.1 / 93.7 / 88.5 / 85.3 / 89.7 for seeds
-1-5). 32 routes against 16, 60 s, two at once, seeds 1-4: the embedded day
+1-5, and 104.3 against 133.0 for seed 2 again). 32 routes against 16, 60 s, two at once, seeds 1-4: the embedded day
 60.4 / 61.3 / 63.0 / 61.2 against 64.4 / 61.0 / 63.2 / 63.7, gen-500 136.3 /
 133.5 / 136.9 / 130.2 against 132.7 / 130.7 / 142.0 / 137.0, the house-down
 day 90.3 / 88.8 against 90.2 / 105.8 (and 88.5 / 100.8 / 88.7 against the
