@@ -40,7 +40,7 @@ former start's 125.0 / 86.4 / 92.9, seeds 3-5); gen-1000, seeds 3-4, 279.2 /
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..domain import HarvestLot
 from .costs import LotCost
@@ -48,7 +48,7 @@ from .deadline import Deadline
 from .freshness import FreshnessTable, LotBounds
 from .improve import neighbours
 from .network import Network
-from .reinsert import reinsert
+from .reinsert import NearRoutes, reinsert
 from .schedule import Visits
 
 NEAR_ROUTES = 32  # at most this many routes of a lot's nearest lots (among 2.5 times as many lots)
@@ -57,8 +57,7 @@ NEAR_ROUTES_LARGE = 16
 FAST_S_PER_LOT = 0.004  # seconds a lot kept for the quick way (the former start: about 1 ms a lot alone)
 
 
-def near_routes(near: Mapping[str, Sequence[str]], count: int
-                ) -> Callable[[HarvestLot, Mapping[str, int]], Collection[int]]:
+def near_routes(near: Mapping[str, Sequence[str]], count: int) -> NearRoutes:
     """A lot's routes: those of its nearest lots (``near``) already routed
     (by lot id, their vehicles), at most ``count``, nearest first."""
     def routes_of(lot: HarvestLot, owner: Mapping[str, int]) -> set[int]:
