@@ -45,8 +45,8 @@ def plan(
     workers: Annotated[int | None, typer.Option(
         help="Catchments planned at once when the day is planned by catchments (over 300 lots and 20 lots a "
              "second of the limit, decompose = true in the params file, or --scheduler): local processes, or "
-             "the local Dask cluster's workers. "
-             "Default: this machine's cores.",
+             "the local Dask cluster's workers; a day planned whole runs that many walks of its search at "
+             "once. Default: this machine's cores.",
         min=1)] = None,
 ) -> None:
     """Plan one day: pickup routes, freight, KPIs, and the files people read."""
@@ -75,7 +75,8 @@ def plan(
         raise _fail(str(exc)) from None
     started = time.perf_counter()
     with ExitStack() as stack, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                                        console=console, transient=True) as bar:
+                                        console=console, transient=True, auto_refresh=False) as bar:
+        # (drawn at each report, twice a second while searching: no refresh thread, so the search may fork)
         mapper = None
         if scheduler is not None:
             from ..routing.parallel import dask_mapper, usable_cores
@@ -84,7 +85,7 @@ def plan(
         task = bar.add_task("planning", total=1.0)
         try:
             result = plan_day(loaded, params, seed=seed, travel=travel, mapper=mapper,
-                              progress=lambda f, m: bar.update(task, completed=f, description=m[:60]))
+                              progress=lambda f, m: bar.update(task, completed=f, description=m[:60], refresh=True))
         except SolverError as exc:  # the guarantee refused the plan: nothing is written
             raise _fail(f"no plan written: {exc}") from None
     solved = time.perf_counter() - started

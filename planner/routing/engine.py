@@ -2,7 +2,8 @@
 
 Pipeline: reasons for lots no plan can serve (:mod:`.precheck`); a solve by
 the configured backend (:mod:`.backends`; by default none: the day is
-built from empty days, :mod:`.start`, and improved by :mod:`.improve`;
+built from empty days, :mod:`.start`, and improved by :mod:`.improve`, one
+walk per core meeting at the best plan every few seconds, :mod:`.walks`;
 OR-Tools on :mod:`.model` with ``backend = "ortools"``) with freshness
 bounded conservatively; an exact check of
 every lot's freshness and of every packing house's intake per slot; repair
@@ -35,11 +36,11 @@ from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
-from .improve import improve
+from .improve import Improved, improve, relations
 from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
-from .parallel import local_workers, lpt_shares, run_in_processes
+from .parallel import can_fork, local_workers, lpt_shares, run_in_processes, usable_cores
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
@@ -47,6 +48,7 @@ from .reinsert import Memo, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 from .start import build_day
+from .walks import walks
 
 Progress = Callable[[float, str], None]
 EXTRA_TRIPS_PER_NETWORK = 1.5  # the extra trips routing every lot from empty days: 1.5 network builds (embedded day)
@@ -768,8 +770,17 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
-    done = improve(net, routes, data.lots, evaluate=judge.cost, insert=insert, deadline=until, seed=seed,
-                   late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded, poll=poll)
+    related = relations(net, data.lots)
+
+    def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
+             main: bool) -> Improved:
+        return improve(net, start, data.lots, evaluate=judge.cost, insert=insert, deadline=end, seed=walk_seed,
+                       late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
+                       poll=poll if main else None, phase=phase, related=related)
+
+    # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
+    cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
+    done = walks(walk, routes, workers=cores, deadline=until, seed=seed)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,

@@ -157,11 +157,23 @@ def related_lots(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_
     return out
 
 
+Related = dict[str, dict[str, list[str]]]  # per ruin relation ("near", "near in time"): per lot, its related lots
+
+
+def relations(net: Network, lots: Sequence[HarvestLot], *, max_remove: int = MAX_REMOVE) -> Related:
+    """The lots related to each lot for the "near" and "near in time"
+    ruins (``2 * max_remove`` of each): computed once per search (on 2,000
+    lots they take about a second)."""
+    near, near_in_time = related_lots(net, lots, count=max_remove * 2, ready_weights=(0.0, READY_WEIGHT))
+    return {"near": near, "near in time": near_in_time}
+
+
 def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, evaluate: Evaluate,
             insert: Insert, deadline: Deadline, seed: int, late: Callable[[list[Visits]], set[str]],
             keep: frozenset[str] = frozenset(), max_remove: int | None = None, steps: int | None = None,
             threshold: float = THRESHOLD, unloaded: Unloaded | None = None,
-            poll: Callable[[], None] | None = None) -> Improved:
+            poll: Callable[[], None] | None = None, phase: tuple[float, float] = (0.0, 1.0),
+            related: Related | None = None) -> Improved:
     """Improve ``routes`` (not changed) until ``deadline`` or ``steps``
     steps: ruin ``2..max_remove`` lots, recreate with ``insert``, and walk
     to the new plan if ``evaluate`` says it costs less than the current one
@@ -174,11 +186,14 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     pre-cooling target; ``keep`` lots are never removed (committed stops);
     ``unloaded`` tells where and when a plan unloads each lot (without it the
     "same intake" ruin takes the neighbours). ``poll`` is called once a step
-    (progress; what it raises, a cancel, stops the search)."""
+    (progress; what it raises, a cancel, stops the search). ``phase``: the
+    part of a longer search this call is (its share of the threshold's fall:
+    :mod:`.walks`). ``related``: :func:`relations` of the lots for this
+    ``max_remove``, when known (the walks of one search share them)."""
     max_remove = MAX_REMOVE if max_remove is None else max_remove
     by_id = {lot.id: lot for lot in lots}
-    near, near_in_time = related_lots(net, lots, count=max_remove * 2, ready_weights=(0.0, READY_WEIGHT))
-    related = {"near": near, "near in time": near_in_time}
+    related = relations(net, lots, max_remove=max_remove) if related is None else related
+    near = related["near"]
     rng = random.Random(seed)
     current = [list(r) for r in routes]
     cost = evaluate(current)
@@ -202,6 +217,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
         progress = tried / steps if steps is not None else 1.0 - deadline.left() / span
+        progress = phase[0] + (phase[1] - phase[0]) * progress
         tried += 1
         since += 1
         routed = _routed(net, current)

@@ -114,7 +114,9 @@ class RoutingParams:
     ``max_lots_per_part`` lots into sectors, ``workers`` of them at once in
     local processes (default: the cores this process may use; 1: one after
     the other), each with its share of the limit such that every worker is
-    busy to the end (:func:`.parallel.lpt_shares`).
+    busy to the end (:func:`.parallel.lpt_shares`); a day planned whole
+    under a time limit runs ``workers`` walks of its exact search at once,
+    meeting at the best plan every few seconds (:mod:`.walks`).
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)
     the solver's freshness box reserves for detours; ``repair_rounds`` re-solves after the exact checks (freshness,
@@ -179,7 +181,7 @@ class RoutingParams:
     max_packing_houses_per_lot: int = 3
     decompose: bool | None = None  # None: by the day's size and the limit (by_catchments)
     max_lots_per_part: int = 300
-    workers: int | None = None  # catchments solved at once (None: the usable cores)
+    workers: int | None = None  # catchments, or the whole day's search walks, at once (None: the usable cores)
     enforce_freshness: bool = True
     ride_allowance_s: int = 1800
     repair_rounds: int = 3

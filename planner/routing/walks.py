@@ -1,0 +1,110 @@
+"""The exact search on several cores: walks in forked processes that meet
+at the best plan.
+
+A time-limited search of a whole day (:func:`.improve.improve`) uses one
+core. With ``workers`` cores, :func:`walks` runs that many walks at once
+from the same plan, each with its own seed (walk 0 in this process, with
+the seed the solve was given, the others forked), for an epoch of about
+``EPOCH_S``; every walk then starts the next epoch from the cheapest plan
+any found (ties: the lowest walk), until the deadline. The record-to-record
+threshold falls over the whole limit, not per epoch (``phase``). Forked
+processes inherit the day (network, travel matrices, memos) without
+pickling it, so an epoch starts in milliseconds; a walk that has not
+answered shortly after the deadline is ended and its epoch's plan ignored.
+
+Under a step limit (``solution_limit``) the search stays one walk, so the
+same input and seed give the same plan on any machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import pickle
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .deadline import Deadline
+from .improve import Improved
+from .schedule import Visits
+
+EPOCH_S = 10.0  # seconds between two meetings of the walks at the best plan
+GRACE_S = 0.25  # a forked walk not done this long after the search's end is ended
+LATE_S = 2.0  # before the last epoch, a forked walk's last step may end this much after its epoch (time left)
+SEED_STRIDE = 7919  # walk k of epoch e takes seed + SEED_STRIDE * (e * workers + k)
+
+# one walk: from routes, until the deadline, with a seed, over a part (start, end) of the whole search's
+# time; the last argument False in a forked walk (it reports no progress: this process does)
+Walk = Callable[[list[Visits], Deadline, int, tuple[float, float], bool], Improved]
+
+
+def epochs(seconds: float) -> int:
+    """How many epochs a search of ``seconds`` takes: about ``EPOCH_S`` each, at least one."""
+    return max(1, round(seconds / EPOCH_S))
+
+
+def walks(walk: Walk, routes: list[Visits], *, workers: int, deadline: Deadline, seed: int) -> Improved:
+    """The best plan of ``workers`` walks meeting every epoch (module
+    docstring); ``walk`` itself with one worker. The steps, kept steps and
+    restarts of every walk are summed."""
+    if workers <= 1:
+        return walk(routes, deadline, seed, (0.0, 1.0), True)
+    total = deadline.left()
+    count = epochs(total)
+    best: Improved | None = None
+    steps = kept = restarts = 0
+    current = routes
+    for e in range(count):
+        until = deadline.share(1.0 / (count - e))
+        phase = (e / count, (e + 1) / count)
+        seeds = [seed + SEED_STRIDE * (e * workers + k) for k in range(workers)]
+        found = _epoch(walk, current, until, seeds, phase, deadline)
+        for result in found:
+            steps, kept, restarts = steps + result.steps, kept + result.kept, restarts + result.restarts
+        epoch_best = min(found, key=lambda r: r.cost)  # (min keeps the first of equal costs)
+        if best is None or epoch_best.cost < best.cost:
+            best = epoch_best
+        current = best.routes
+        if deadline.expired():
+            break
+    assert best is not None
+    return Improved(best.routes, best.cost, steps, kept, restarts)
+
+
+def _epoch(walk: Walk, routes: list[Visits], until: Deadline, seeds: list[int], phase: tuple[float, float],
+           end: Deadline) -> list[Improved]:
+    """One epoch until ``until``: walk 0 here, the others forked; the
+    results of the walks that answered (within ``LATE_S`` of the epoch's
+    end while the search's ``end`` is later, ``GRACE_S`` after that end),
+    walk 0's first."""
+    ctx = mp.get_context("fork")
+    children: list[tuple[Any, Connection]] = []  # (forked processes)
+    try:
+        for s in seeds[1:]:
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(send, walk, routes, until, s, phase), daemon=True)
+            proc.start()
+            send.close()
+            children.append((proc, receive))
+        out = [walk(routes, until, seeds[0], phase, True)]
+        for _, receive in children:
+            wait = max(until.left() + GRACE_S, min(end.left(), until.left() + LATE_S))
+            if receive.poll(wait):
+                with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):  # (a walk that died: ignored)
+                    out.append(pickle.loads(receive.recv_bytes()))
+        return out
+    finally:
+        for proc, receive in children:
+            receive.close()
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+
+
+def _child(send: Connection, walk: Walk, routes: list[Visits], until: Deadline, seed: int,
+           phase: tuple[float, float]) -> None:
+    try:
+        send.send_bytes(pickle.dumps(walk(routes, until, seed, phase, False)))
+    finally:
+        send.close()

@@ -1,0 +1,105 @@
+"""The exact search's walks on several cores (planner.routing.walks)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+
+import pytest
+
+from planner.routing import RoutingParams, check_result, engine, route_pickups
+from planner.routing import walks as walks_module
+from planner.routing.deadline import Deadline
+from planner.routing.improve import Improved
+from planner.routing.walks import SEED_STRIDE, epochs, walks
+
+needs_fork = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked walks need fork")
+
+
+class _Recorder:
+    """A walk that waits for its deadline and costs what its seed says
+    (seed 1 + SEED_STRIDE, walk 1 of epoch 0, is the cheapest), its plan
+    the plan it started from with its seed appended."""
+
+    def __init__(self, die_forked: bool = False) -> None:
+        self.calls: list[tuple[list, int, tuple[float, float], bool]] = []
+        self.die_forked = die_forked
+
+    def __call__(self, routes, end: Deadline, seed: int, phase: tuple[float, float], main: bool) -> Improved:
+        self.calls.append((routes, seed, phase, main))
+        if self.die_forked and not main:
+            os._exit(3)  # a forked walk killed half-way
+        while not end.expired():
+            time.sleep(0.005)
+        cost = {1: 50.0, 1 + SEED_STRIDE: 10.0}.get(seed, 100.0 + seed % 7)
+        return Improved([*routes, [(seed, 0)]], cost, steps=3, kept=1, restarts=0)
+
+
+def test_one_worker_is_one_walk_over_the_whole_time():
+    walk = _Recorder()
+    done = walks(walk, [[(1, 0)]], workers=1, deadline=Deadline.after(0.05), seed=1)
+    assert walk.calls == [([[(1, 0)]], 1, (0.0, 1.0), True)]
+    assert (done.cost, done.steps) == (50.0, 3)
+
+
+def test_epochs_are_about_epoch_s_each():
+    assert epochs(0.1) == 1
+    assert epochs(walks_module.EPOCH_S * 3.2) == 3
+
+
+@needs_fork
+def test_the_walks_meet_at_the_cheapest_plan(monkeypatch):
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.3)
+    walk = _Recorder()
+    done = walks(walk, [[(1, 0)]], workers=2, deadline=Deadline.after(0.6), seed=1)
+    # this process ran walk 0 of each epoch (the forked walks' calls are in their processes)
+    assert [(seed, phase, main) for _, seed, phase, main in walk.calls] == [
+        (1, (0.0, 0.5), True), (1 + 2 * SEED_STRIDE, (0.5, 1.0), True)]
+    # epoch 1 started from the forked walk's plan of epoch 0, the cheapest (10 against 50)
+    assert walk.calls[1][0] == [[(1, 0)], [(1 + SEED_STRIDE, 0)]]
+    assert done.cost == 10.0  # epoch 1's walks cost more: the best plan found is kept
+    assert done.routes == [[(1, 0)], [(1 + SEED_STRIDE, 0)]]
+    assert (done.steps, done.kept) == (12, 4)  # 2 walks x 2 epochs
+
+
+@needs_fork
+def test_a_forked_walk_that_dies_is_ignored(monkeypatch):
+    monkeypatch.setattr(walks_module, "EPOCH_S", 1.0)
+    walk = _Recorder(die_forked=True)
+    done = walks(walk, [[(1, 0)]], workers=2, deadline=Deadline.after(0.3), seed=1)
+    assert (done.cost, done.steps) == (50.0, 3)  # walk 0's plan alone
+
+
+def test_a_step_limited_search_stays_one_walk(monkeypatch, rk):
+    """Under a solution limit the same seed gives the same plan on any
+    machine: no walk is forked."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("forked under a step limit")
+
+    monkeypatch.setattr(walks_module, "_epoch", refuse)
+    case = rk.case([rk.ph(), rk.site("f1", 2.0), rk.site("f2", 4.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f2", 50), rk.lot("B", "f1", 50)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=5, solution_limit=5), seed=1)
+    assert not result.unassigned and not check_result(case, result)
+
+
+@needs_fork
+def test_a_time_limited_day_on_two_walks_passes_its_checks(monkeypatch, rk):
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.5)
+    used = []
+    epoch = walks_module._epoch
+
+    def counted(*args, **kwargs):
+        found = epoch(*args, **kwargs)
+        used.append(len(found))
+        return found
+
+    monkeypatch.setattr(walks_module, "_epoch", counted)
+    # (an earlier test's Dask client leaves an idle thread, which alone would keep the search to one walk)
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    case = rk.case([rk.ph(), rk.site("f1", 2.0), rk.site("f2", 4.0), rk.site("f3", 6.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f2", 50), rk.lot("B", "f1", 50), rk.lot("C", "f3", 80)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=2, workers=2), seed=1)
+    assert not result.unassigned and not check_result(case, result)
+    assert used and all(n == 2 for n in used)  # every epoch heard from both walks
