@@ -103,3 +103,31 @@ def test_a_time_limited_day_on_two_walks_passes_its_checks(monkeypatch, rk):
     result = route_pickups(case, params=RoutingParams(time_limit_s=2, workers=2), seed=1)
     assert not result.unassigned and not check_result(case, result)
     assert used and all(n == 2 for n in used)  # every epoch heard from both walks
+
+
+@needs_fork
+def test_a_cancel_in_this_process_ends_the_forked_walks(tmp_path):
+    """What walk 0 raises (a cancel from the progress callback) reaches the
+    caller, and the forked walk is ended, not waited for: it never reaches
+    the end of its 30 s."""
+    class Cancelled(Exception):
+        pass
+
+    started, finished = tmp_path / "started", tmp_path / "finished"
+
+    def walk(routes, end: Deadline, seed: int, phase, main: bool) -> Improved:
+        if main:
+            while not started.exists():
+                time.sleep(0.01)
+            raise Cancelled
+        started.write_text(str(os.getpid()))
+        while not end.expired():
+            time.sleep(0.005)
+        finished.write_text("")
+        return Improved(routes, 1.0, 1, 0)
+
+    with pytest.raises(Cancelled):
+        walks(walk, [[(1, 0)]], workers=2, deadline=Deadline.after(30.0), seed=1)
+    assert started.exists() and not finished.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)  # (ended and reaped)
