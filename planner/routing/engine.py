@@ -44,7 +44,7 @@ from .parallel import can_fork, local_workers, lpt_shares, run_in_processes, usa
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
-from .reinsert import Memo, reinsert
+from .reinsert import Memo, least_added, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import build_route, intake_overflow
 from .start import build_day
@@ -762,11 +762,19 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     judge = _Judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
     bounds = dict(data.bounds)
+    least = {lot.id: min(_left_out(lot, params), least_added(net, table, lot, bounds.get(lot.id), now=data.now,
+                                                           enforce_freshness=data.enforce_freshness,
+                                                           lot_cost=priced))
+             for lot in data.lots}  # what each lot adds to the day's cost at the least, placed or not
 
-    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: dict[str, set[int]]) -> list[str]:
-        return reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
-                        enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced, vehicles=vehicles,
-                        ordered=True, memo=days)
+    def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: dict[str, set[int]],
+               limit: float | None) -> list[str] | None:
+        untried: list[str] = []
+        placed = reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
+                          enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced,
+                          vehicles=vehicles, ordered=True, memo=days, untried=untried,
+                          budget=None if limit is None else limit - judge.routed(rs), least=least)
+        return None if untried else placed
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
@@ -819,14 +827,20 @@ class _Judge:
             self.memo[key] = (cost, ds, share, inside)
         return self.memo[key]
 
-    def price(self, routes: list[list[tuple[int, int]]]) -> float:
-        """The day's cost of ``routes``, whatever the checks say."""
+    def routed(self, routes: list[list[tuple[int, int]]]) -> float:
+        """The day's cost of ``routes`` but for the lots left out (what a
+        ruin-and-recreate step's lots add to: none makes it cheaper, the
+        routes and the busiest rider's share only grow)."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        served = {d.lot_id for _, ds, _, _ in built for d in ds}
         busiest = max((share for _, _, share, _ in built), default=0.0)
         balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
-        return (sum(c for c, _, _, _ in built) + balance
-                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
+        return sum(c for c, _, _, _ in built) + balance
+
+    def price(self, routes: list[list[tuple[int, int]]]) -> float:
+        """The day's cost of ``routes``, whatever the checks say."""
+        served = {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r)[1]}
+        return self.routed(routes) + sum(_left_out(lot, self.params) for lot in self.data.lots
+                                         if lot.id not in served)
 
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
         """The day's cost of ``routes``, None when the exact checks reject

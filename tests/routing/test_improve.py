@@ -77,7 +77,7 @@ def test_a_plan_the_checks_reject_is_never_taken(rk):
         calls.append(1)
         return 1.0 if rs == first else None
 
-    done = improve(net, first, data.lots, evaluate=evaluate, insert=lambda rs, lots, vehicles: [], deadline=Deadline.after(5.0),
+    done = improve(net, first, data.lots, evaluate=evaluate, insert=lambda rs, lots, vehicles, limit: [], deadline=Deadline.after(5.0),
                    seed=1, late=lambda rs: set(), steps=20)
     assert done.routes == first and done.kept == 0 and done.steps == 20 and len(calls) == 21
 
@@ -149,7 +149,7 @@ def test_the_walk_may_go_up_within_the_threshold_and_the_best_plan_is_the_result
     case, net, table, params, data, solved = _day(rk)
     first = [list(r) for r in solved.routes]
 
-    def put_back(rs, _lots, _vehicles):  # every step recreates the plan it ruined
+    def put_back(rs, _lots, _vehicles, _limit):  # every step recreates the plan it ruined
         rs[:] = [list(r) for r in first]
         return []
 
@@ -179,7 +179,7 @@ def test_a_stalled_walk_restarts_from_the_best_plan_with_a_step_it_keeps(rk, mon
     case, net, table, params, data, solved = _day(rk)
     first = [list(r) for r in solved.routes]
 
-    def put_back(rs, _lots, _vehicles):
+    def put_back(rs, _lots, _vehicles, _limit):
         rs[:] = [list(r) for r in first]
         return []
 
@@ -189,6 +189,38 @@ def test_a_stalled_walk_restarts_from_the_best_plan_with_a_step_it_keeps(rk, mon
     stalled = improve(net, first, data.lots, evaluate=_scripted([100.0, *[200.0] * 8]), insert=put_back,
                       deadline=Deadline.after(30.0), seed=1, late=lambda rs: set(), steps=8)
     assert (stalled.cost, stalled.kept, stalled.restarts) == (100.0, 1, 1)  # the kick is kept; the best is the result
+
+
+def test_a_step_whose_lots_cost_more_than_the_limit_is_given_up_unjudged(rk, monkeypatch):
+    """Each step's insert hears the day cost a plan must stay under to be
+    taken: the current plan's or the best's plus the threshold, whichever is
+    higher (100 x 1.02 at the first of 4 steps; 100 x (1 + 0.02 x 3 / 4) at
+    the last); an insert that gives up (None) is not judged. A restart's
+    kick, taken whatever it costs, has no limit (a restart after 4 fruitless
+    steps here)."""
+    from planner.routing import improve as improve_module
+
+    case, net, table, params, data, solved = _day(rk)
+    first = [list(r) for r in solved.routes]
+    limits, judged = [], []
+
+    def give_up(rs, _lots, _vehicles, limit):
+        limits.append(limit)
+        return None
+
+    def evaluate(rs):
+        judged.append(rs)
+        return 100.0
+
+    done = improve(net, first, data.lots, evaluate=evaluate, insert=give_up, deadline=Deadline.after(30.0),
+                   seed=1, late=lambda rs: set(), steps=4)
+    assert (done.cost, done.steps, done.kept, len(judged)) == (100.0, 4, 0, 1)  # the start alone judged
+    assert [round(x, 6) for x in limits] == [102.0, 101.5, 101.0, 100.5]
+    monkeypatch.setattr(improve_module, "STALL_STEPS", 0)  # (2 lots: a restart after 4 steps)
+    limits.clear()
+    improve(net, first, data.lots, evaluate=evaluate, insert=give_up, deadline=Deadline.after(30.0),
+            seed=1, late=lambda rs: set(), steps=6)
+    assert None not in limits[:4] and limits[4:] == [None, None]  # (the kick stands until a step is taken)
 
 
 def test_restarts_that_find_nothing_cheaper_end_the_search(rk, monkeypatch):
@@ -204,7 +236,7 @@ def test_restarts_that_find_nothing_cheaper_end_the_search(rk, monkeypatch):
     case, net, table, params, data, solved = _day(rk)
     first = [list(r) for r in solved.routes]
 
-    def put_back(rs, _lots, _vehicles):
+    def put_back(rs, _lots, _vehicles, _limit):
         rs[:] = [list(r) for r in first]
         return []
 
@@ -273,6 +305,21 @@ def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
     _route, deliveries = build_route(net, table, 0, solved.starts[0], solved.routes[0])
     assert judge.unloaded(solved.routes) == {d.lot_id: (d.packing_house, d.delivered) for d in deliveries}
     assert set(judge.unloaded(solved.routes)) == {"A", "B"}
+
+
+def test_the_judge_prices_the_routes_apart_from_the_lots_left_out(rk):
+    """``routed``: the day's cost but for the lots left out (what a step's
+    lots add to); with B taken off the route, B's left-out cost is the rest."""
+    from planner.routing.engine import _Judge, _left_out
+    from planner.routing.improve import _ruined
+
+    case, net, table, params, data, solved = _day(rk)
+    judge = _Judge(net, table, solved.starts, params, data)
+    assert judge.routed(solved.routes) == judge.price(solved.routes)
+    without_b = _ruined(net, solved.routes, {"B"})
+    lot_b = next(lot for lot in data.lots if lot.id == "B")
+    assert judge.price(without_b) == judge.routed(without_b) + _left_out(lot_b, params)
+    assert judge.routed(without_b) < judge.routed(solved.routes)
 
 
 def test_a_lots_wave_is_the_trips_that_could_take_it_nearest_in_place_and_time(rk):

@@ -392,3 +392,79 @@ def test_per_lot_routes_are_the_only_routes_a_lot_tries(rk):
     assert check_result(case, RoutingResult(
         [build_route(net, table, v, start, r)[0] for v, r in enumerate(rs)],
         [d for v, r in enumerate(rs) for d in build_route(net, table, v, start, r)[1]], [], 0.0)) == []
+
+
+def _two_more(rk):
+    """A's trip as it stands; B and C to place, each priced with its lot's
+    cost (shelf life and downgrade)."""
+    from planner.routing.costs import lot_cost
+
+    case, net, table, bounds, _routes, start = _setup(rk)
+    case = case.replace(lots=(*case.lots, rk.lot("C", "f2", 100)))
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    (d_a,) = net.delivery["A"].values()
+    routes = [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR + 600)]]
+    priced = lot_cost(case)
+
+    def day_cost(rs):
+        route, deliveries = build_route(net, table, 0, start, rs[0])
+        return route.cost + sum(priced(next(x for x in lots if x.id == d.lot_id), d) for d in deliveries)
+
+    return net, table, bounds, routes, start, [x for x in lots if x.id != "A"], priced, day_cost
+
+
+def test_a_step_over_its_budget_tries_no_further_lot(rk):
+    """With a budget, once the lots placed add more than it allows the lots
+    after them are not tried (the step is given up); within it, the same
+    places as without one; a lot adds at least ``least_added`` (its own
+    cost, picked up when ready and driven straight in), below what B and C
+    each add here; the least of the lots to come counts before any is tried."""
+    from planner.routing.reinsert import least_added
+
+    net, table, bounds, routes, start, two, priced, day_cost = _two_more(rk)
+    free = [list(r) for r in routes]
+    assert reinsert(net, table, free, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced,
+                    ordered=True) == ["B", "C"]
+    with_b = [list(r) for r in routes]
+    reinsert(net, table, with_b, [start], two[:1], bounds, now=0, slot_s=3600, lot_cost=priced)
+    b_adds, both_add = day_cost(with_b) - day_cost(routes), day_cost(free) - day_cost(routes)
+    least = {x.id: least_added(net, table, x, bounds[x.id], now=0, enforce_freshness=True, lot_cost=priced)
+             for x in two}
+    assert 0 < least["B"] < b_adds and 0 < least["C"] < both_add - b_adds
+
+    roomy, untried = [list(r) for r in routes], []
+    assert reinsert(net, table, roomy, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
+                    budget=both_add + 1.0, least=least, untried=untried) == ["B", "C"]
+    assert roomy == free and untried == []
+
+    tight, untried = [list(r) for r in routes], []
+    assert reinsert(net, table, tight, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
+                    budget=b_adds - 1.0, least=least, untried=untried) == ["B"]
+    assert untried == ["C"]
+
+    none, untried = [list(r) for r in routes], []
+    assert reinsert(net, table, none, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
+                    budget=least["B"] + least["C"] - 1.0, least=least, untried=untried) == []
+    assert untried == ["B", "C"] and none == routes
+
+
+def test_the_first_of_equal_trips_goes_to_the_first_vehicle(rk):
+    """Two motorbikes alike with the same day: the vehicles are tried by
+    their trip's lower bound, the first vehicle taking a tie, as trying
+    them in their order did."""
+    case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f1", 150), rk.lot("A2", "f1", 150), rk.lot("B", "f2", 150)])
+    lots = list(case.lots)
+    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
+    h = rk.HOUR
+    routes = [[(net.pickup[x], 4 * h), (next(iter(net.delivery[x].values())), 4 * h + 600)] for x in ("A", "A2")]
+    b = [x for x in lots if x.id == "B"]
+    assert reinsert(net, table, routes, [4 * h - 400] * 2, b, bounds, now=0, slot_s=3600, inside=False) == ["B"]
+    assert len(routes[0]) == 4 and len(routes[1]) == 2
