@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..domain import Case, HarvestLot, Location, Site, SiteKind, VehicleType
 from ..travel import TravelMatrix, TravelTimeProvider
@@ -64,6 +65,7 @@ class Network:
     pickup: dict[str, int] = field(default_factory=dict)
     delivery: dict[str, dict[str, int]] = field(default_factory=dict)
     rush: dict[str, TimeDependentTimes] = field(default_factory=dict)
+    _legs: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False, compare=False)
 
     def site_index(self, site_id: str) -> int:
         return next(i for i, s in enumerate(self.sites) if s.id == site_id)
@@ -78,6 +80,16 @@ class Network:
 
     def seconds(self, profile: str, a: int, b: int) -> int:
         return int(self.matrices[profile].seconds[a, b])
+
+    def legs(self, profile: str) -> NDArray[np.int64]:
+        """Per pair of sites ``[a, b]``: metres, seconds and free-flow seconds
+        (those outside the rush hours; without them, the seconds), one array
+        of shape (sites, sites, 3): a route's legs are looked up at once."""
+        if profile not in self._legs:
+            rush, matrix = self.rush.get(profile), self.matrices[profile]
+            free = matrix.seconds if rush is None else rush.base
+            self._legs[profile] = np.stack([matrix.metres, matrix.seconds, free], axis=-1).astype(np.int64)
+        return self._legs[profile]
 
     def drive(self, profile: str, a: int, b: int, depart: int) -> int:
         """Exact seconds from site ``a`` to site ``b`` leaving at ``depart``

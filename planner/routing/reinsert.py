@@ -110,6 +110,7 @@ class _Day:
     delays: DelayCosts | None = None  # what a delay costs its lots (:mod:`.delays`), when known
     drops: dict[int, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # (:func:`_drops`)
     heads: list[int] | None = None  # (:func:`_heads`), when known
+    legs: list[list[int]] | None = None  # per leg between stops: metres, seconds, free-flow seconds, when known
     places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_kept`)
 
     @property
@@ -620,12 +621,11 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
         ambient, riding = table.ambient(lot.product), table.riding(lot.product, vt)
         at_ready, at_earliest = ambient.at(lot.ready), ambient.at(earliest)
     # (metres, seconds, free-flow seconds) to the farm, from it and between stops, looked up at once
-    to_farm = list(zip(metres_m[sites, farm].tolist(), seconds_m[sites, farm].tolist(),
-                       free_m[sites, farm].tolist(), strict=True))
-    from_farm = list(zip(metres_m[farm, sites].tolist(), seconds_m[farm, sites].tolist(),
-                         free_m[farm, sites].tolist(), strict=True))
-    a, b = sites[:-1], sites[1:]
-    legs = list(zip(metres_m[a, b].tolist(), seconds_m[a, b].tolist(), free_m[a, b].tolist(), strict=True))
+    every = net.legs(prof)
+    to_farm, from_farm = every[sites, farm].tolist(), every[farm, sites].tolist()
+    if day.legs is None:
+        day.legs = every[sites[:-1], sites[1:]].tolist()
+    legs = day.legs
     out: list[Place] = []
     for p in range(len(heads)):
         if heads[p] < keep or stops[p + 1].arrival < now:
@@ -711,15 +711,11 @@ def _drops(net: Network, day: _Day, profile: str, sites: list[int], h: int) -> l
     the free-flow seconds from stop ``d`` to ``h``; remembered per route and
     site (every lot tried on the route asks)."""
     if h not in day.drops:
-        rush = net.rush.get(profile)
-        metres_m, seconds_m = net.matrices[profile].metres, net.matrices[profile].seconds
-        free_m = seconds_m if rush is None else rush.base
-        out = []
-        for a, b in zip(sites, sites[1:], strict=False):
-            out.append((int(metres_m[a, h]) + int(metres_m[h, b]) - int(metres_m[a, b]),
-                        int(seconds_m[a, h]) + int(seconds_m[h, b]) - int(seconds_m[a, b]),
-                        int(free_m[a, h]) + int(free_m[h, b]) - int(free_m[a, b]), int(free_m[a, h])))
-        day.drops[h] = out
+        every = net.legs(profile)
+        a, b = sites[:-1], sites[1:]
+        to_h = every[a, h]
+        added = to_h + every[h, b] - every[a, b]
+        day.drops[h] = [(m, s, f, to) for (m, s, f), to in zip(added.tolist(), to_h[:, 2].tolist(), strict=True)]
     return day.drops[h]
 
 

@@ -63,6 +63,10 @@ def test_a_rider_setting_out_into_the_peak_leaves_early_enough(rk):
     result = route_pickups(case, params=rk.fast)
     assert check_result(case, result) == []
     assert result.routes[0].stops[0].departure == 3 * H + 1800 - 100
+    # the legs looked up at once (the insertion's estimates): metres, the search's seconds, free flow
+    legs = net.legs("motorbike")
+    assert legs[ph, farm].tolist() == [net.metres("motorbike", ph, farm), 2000, 1000]
+    assert legs.shape == (len(net.sites), len(net.sites), 3)
 
 
 def test_the_checker_catches_a_plan_timed_without_the_rush_hours(rk):
