@@ -773,7 +773,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         placed = reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
                           enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced,
                           vehicles=vehicles, ordered=True, memo=days, untried=untried,
-                          budget=None if limit is None else limit - judge.routed(rs), least=least)
+                          limit=limit, least=least)
         return None if untried else placed
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
@@ -827,20 +827,14 @@ class _Judge:
             self.memo[key] = (cost, ds, share, inside)
         return self.memo[key]
 
-    def routed(self, routes: list[list[tuple[int, int]]]) -> float:
-        """The day's cost of ``routes`` but for the lots left out (what a
-        ruin-and-recreate step's lots add to: none makes it cheaper, the
-        routes and the busiest rider's share only grow)."""
-        built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        busiest = max((share for _, _, share, _ in built), default=0.0)
-        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
-        return sum(c for c, _, _, _ in built) + balance
-
     def price(self, routes: list[list[tuple[int, int]]]) -> float:
         """The day's cost of ``routes``, whatever the checks say."""
-        served = {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r)[1]}
-        return self.routed(routes) + sum(_left_out(lot, self.params) for lot in self.data.lots
-                                         if lot.id not in served)
+        built = [self._route(v, r) for v, r in enumerate(routes) if r]
+        served = {d.lot_id for _, ds, _, _ in built for d in ds}
+        busiest = max((share for _, _, share, _ in built), default=0.0)
+        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
+        return (sum(c for c, _, _, _ in built) + balance
+                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
 
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
         """The day's cost of ``routes``, None when the exact checks reject

@@ -64,11 +64,12 @@ it costs less, or less than the best plan so far plus a threshold that falls
 to nothing by the end (record-to-record travel, ``THRESHOLD``: a descent
 alone stalls in a plan no step of a few lots improves). A step whose lots surely cost more than
 that (those placed, and the least each lot still to come adds) is given up
-half-way (:func:`.reinsert.reinsert`'s budget): the same plans, 300 steps of
-the embedded day in 14.5 CPU s against 16.6 (with the end-of-day trips
-tried by their lower bound, lowest first; 3 runs each, interleaved), 200 of
-gen-500 in 14.3 against 15.0. The best plan found
-is the result. The same plan, seed and deadline-free work bound (``steps``)
+half-way (:func:`.reinsert.reinsert`'s limit): the same plans; with the
+end-of-day trips tried by their lower bound, lowest first, and a route's
+legs looked up at once (:meth:`.network.Network.legs`), whole solves of 300
+steps in 13.6 CPU s against 15.7 on the embedded day and 27.0 against 28.7
+on gen-1000 (its start and network included; 3 runs each, interleaved). The
+best plan found is the result. The same plan, seed and deadline-free work bound (``steps``)
 give the same result. Once ``STALL_STEPS`` steps in a row (plus two per
 lot) found nothing cheaper than the best, the walk goes back to the best
 plan and takes one step of ``KICK`` times the largest ruin whatever it

@@ -135,7 +135,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              inside: bool = True,
              ordered: bool = False,
              memo: Memo | None = None,
-             budget: float | None = None, least: Mapping[str, float] | None = None) -> list[str]:
+             limit: float | None = None, least: Mapping[str, float] | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -156,15 +156,16 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     valuable first, or in the given order when ``ordered``. ``memo``: the
     routes already timed by earlier calls on the same day (the same starts,
     bounds and ``lot_cost``), by vehicle and visits; the calls of a
-    ruin-and-recreate search change a few routes of many. ``budget``: the
-    most the lots may add to the day's cost together (a ruin-and-recreate
-    step whose plan would cost more is not taken), each adding at least
-    ``least[lot id]`` placed or not (:func:`least_added`, or what leaving it
-    out costs if less): once the lots placed and the least of those to come
-    add more, the lots not yet tried are not (their ids appended to
-    ``untried``), and a place whose lower bound is above what that leaves
-    for it is not built (placing a lot never makes the routes or the other
-    lots cheaper: no place did in 600 steps of the embedded day)."""
+    ruin-and-recreate search change a few routes of many. ``limit``: the
+    day's cost the routes with ``lots`` must stay under (a ruin-and-recreate
+    step whose plan would cost more is not taken); each lot adds at least
+    ``least[lot id]`` to the routes' cost, placed or not
+    (:func:`least_added`, or what leaving it out costs if less): once the
+    routes with the lots placed and the least of those to come cost more,
+    the lots not yet tried are not (their ids appended to ``untried``), and
+    a place whose lower bound is above what that leaves for it is not built
+    (placing a lot never makes the routes or the other lots cheaper: no
+    place did in 600 steps of the embedded day)."""
     per_lot = vehicles if isinstance(vehicles, Mapping) else None
     near = vehicles if callable(vehicles) else None
     owner = {_lot_of(net, n): v for v, r in enumerate(routes) for n, _ in r} if near is not None else {}
@@ -181,12 +182,13 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     inserted = []
     queue = list(lots) if ordered else sorted(lots, key=lambda lot: (-lot.value, lot.id))
     pace = _Pace()
-    # what the lots placed add to the day's cost, and those to come at the least
-    spent, coming = 0.0, sum(least.get(lot.id, 0.0) for lot in queue) if least is not None else 0.0
+    # the routes' cost with the lots placed, and what those to come add at the least
+    spent = sum(day.cost + day.lots_cost for day in days) if limit is not None else 0.0
+    coming = sum(least.get(lot.id, 0.0) for lot in queue) if least is not None else 0.0
     for k, lot in enumerate(queue):
         own = least.get(lot.id, 0.0) if least is not None else 0.0
         coming -= own
-        if (deadline is not None and deadline.expired()) or (budget is not None and spent + own + coming > budget):
+        if (deadline is not None and deadline.expired()) or (limit is not None and spent + own + coming > limit):
             if untried is not None:
                 untried += [x.id for x in queue[k:]]
             break
@@ -210,7 +212,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                      lot_cost=lot_cost, keep=keep or {}, tried=tried, floors=floors,
-                                     cap=math.inf if budget is None else budget - spent - coming)
+                                     cap=math.inf if limit is None else limit - spent - coming)
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             spent += own  # (left out)
@@ -329,8 +331,8 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
     estimate together, built cheapest first (at most ``MAX_TRIALS`` per
     route), none whose lower bound is no cheaper than the best found so far
     (the same places as ranking route by route, where a route's bound was
-    the best of the routes before it) or than ``cap`` (what is left of a
-    step's budget: :func:`reinsert`)."""
+    the best of the routes before it) or than ``cap`` (what a step's limit
+    leaves for the lot: :func:`reinsert`)."""
     box = bounds.get(lot.id)
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}

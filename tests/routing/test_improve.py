@@ -307,21 +307,6 @@ def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
     assert set(judge.unloaded(solved.routes)) == {"A", "B"}
 
 
-def test_the_judge_prices_the_routes_apart_from_the_lots_left_out(rk):
-    """``routed``: the day's cost but for the lots left out (what a step's
-    lots add to); with B taken off the route, B's left-out cost is the rest."""
-    from planner.routing.engine import _Judge, _left_out
-    from planner.routing.improve import _ruined
-
-    case, net, table, params, data, solved = _day(rk)
-    judge = _Judge(net, table, solved.starts, params, data)
-    assert judge.routed(solved.routes) == judge.price(solved.routes)
-    without_b = _ruined(net, solved.routes, {"B"})
-    lot_b = next(lot for lot in data.lots if lot.id == "B")
-    assert judge.price(without_b) == judge.routed(without_b) + _left_out(lot_b, params)
-    assert judge.routed(without_b) < judge.routed(solved.routes)
-
-
 def test_a_lots_wave_is_the_trips_that_could_take_it_nearest_in_place_and_time(rk):
     """The "wave" ruin: the lots the vehicles able to carry L (600 kg: the
     truck, not the motorbike) unload about when L would be (ready, then

@@ -418,11 +418,12 @@ def _two_more(rk):
 
 
 def test_a_step_over_its_budget_tries_no_further_lot(rk):
-    """With a budget, once the lots placed add more than it allows the lots
-    after them are not tried (the step is given up); within it, the same
-    places as without one; a lot adds at least ``least_added`` (its own
-    cost, picked up when ready and driven straight in), below what B and C
-    each add here; the least of the lots to come counts before any is tried."""
+    """With a limit on the day's cost, once the routes with the lots placed
+    cost more than it allows the lots after them are not tried (the step is
+    given up); under it, the same places as without one; a lot adds at least
+    ``least_added`` (its own cost, picked up when ready and driven straight
+    in), below what B and C each add here; the least of the lots to come
+    counts before any is tried."""
     from planner.routing.reinsert import least_added
 
     net, table, bounds, routes, start, two, priced, day_cost = _two_more(rk)
@@ -438,17 +439,18 @@ def test_a_step_over_its_budget_tries_no_further_lot(rk):
 
     roomy, untried = [list(r) for r in routes], []
     assert reinsert(net, table, roomy, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
-                    budget=both_add + 1.0, least=least, untried=untried) == ["B", "C"]
+                    limit=day_cost(routes) + both_add + 1.0, least=least, untried=untried) == ["B", "C"]
     assert roomy == free and untried == []
 
     tight, untried = [list(r) for r in routes], []
     assert reinsert(net, table, tight, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
-                    budget=b_adds - 1.0, least=least, untried=untried) == ["B"]
+                    limit=day_cost(routes) + b_adds - 1.0, least=least, untried=untried) == ["B"]
     assert untried == ["C"]
 
     none, untried = [list(r) for r in routes], []
     assert reinsert(net, table, none, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
-                    budget=least["B"] + least["C"] - 1.0, least=least, untried=untried) == []
+                    limit=day_cost(routes) + least["B"] + least["C"] - 1.0,
+                    least=least, untried=untried) == []
     assert untried == ["B", "C"] and none == routes
 
 
