@@ -14,10 +14,10 @@ from planner.routing.schedule import build_route
 from planner.travel import GreatCircleProvider
 
 
-def _setup(rk, intake=None, budget_h=6.0, shift=(3, 14)):
+def _setup(rk, intake=None, budget_h=6.0, shift=(3, 14), more=()):
     case = rk.case([rk.ph(intake_kg_per_hour=intake), rk.site("f1", 3.0), rk.site("f2", 5.0)],
                    [rk.vehicle(shift=shift)],
-                   [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150)], budget_h=budget_h)
+                   [rk.lot("A", "f1", 150), rk.lot("B", "f2", 150), *more], budget_h=budget_h)
     lots = list(case.lots)
     net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
                         max_packing_houses=1)
@@ -399,15 +399,8 @@ def _two_more(rk):
     cost (shelf life and downgrade)."""
     from planner.routing.costs import lot_cost
 
-    case, net, table, bounds, _routes, start = _setup(rk)
-    case = case.replace(lots=(*case.lots, rk.lot("C", "f2", 100)))
+    case, net, table, bounds, routes, start = _setup(rk, more=(rk.lot("C", "f2", 100),))
     lots = list(case.lots)
-    net = build_network(case, lots, travel=GreatCircleProvider.from_settings(case.settings.travel),
-                        max_packing_houses=1)
-    table = FreshnessTable(case)
-    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in lots}
-    (d_a,) = net.delivery["A"].values()
-    routes = [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR + 600)]]
     priced = lot_cost(case)
 
     def day_cost(rs):
