@@ -57,26 +57,26 @@ it: a lot's own routes only, without those the ruin freed (356-359 steps,
 dearer on one catchment: 228.5 M); two or three walks from the start
 taking their steps in turn, the best kept (gen-500's second catchment at
 60 s, seeds 1-5: 141 and 137 against 130.5 M for one walk).
-It re-inserts every lot out of the plan, in an order drawn per
-step (most valuable first, readiest first or at random: ``_recreate_order``),
-where the day's cost grows least; the new plan replaces the current one when
-it costs less, or less than the best plan so far plus a threshold that falls
-to nothing by the end (record-to-record travel, ``THRESHOLD``: a descent
-alone stalls in a plan no step of a few lots improves). A step whose lots surely cost more than
-that (those placed, and the least each lot still to come adds) is given up
-half-way (:func:`.reinsert.reinsert`'s limit): the same plans; with the
-end-of-day trips tried by their lower bound, lowest first, and a route's
-legs looked up at once (:meth:`.network.Network.legs`), whole solves of 300
-steps in 13.6 CPU s against 15.7 on the embedded day and 27.0 against 28.7
-on gen-1000 (its start and network included; 3 runs each, interleaved). The
-best plan found is the result. The same plan, seed and deadline-free work bound (``steps``)
-give the same result. Once ``STALL_STEPS`` steps in a row (plus two per
-lot) found nothing cheaper than the best, the walk goes back to the best
-plan and takes one step of ``KICK`` times the largest ruin whatever it
+It re-inserts every lot out of the plan, in an order drawn per step (most
+valuable first, readiest first or at random: ``_recreate_order``), where the
+day's cost grows least; the new plan replaces the current one when it costs
+less, or less than the best plan so far plus a threshold that falls to nothing
+by the end (record-to-record travel, ``THRESHOLD``: a descent alone stalls in
+a plan no step of a few lots improves). A step whose lots surely cost more
+than that (those placed, and the least each lot still to come adds) is given
+up half-way (:func:`.reinsert.reinsert`'s limit): the same plans; with the
+end-of-day trips tried by their lower bound, lowest first, and a route's legs
+looked up at once (:meth:`.network.Network.legs`), whole solves of 300 steps
+in 13.6 CPU s against 15.7 on the embedded day and 27.0 against 28.7 on
+gen-1000 (its start and network included; 3 runs each, interleaved). The best
+plan found is the result. The same plan, seed and deadline-free work bound
+(``steps``) give the same result. Once ``STALL_STEPS`` steps in a row (plus
+two per lot) found nothing cheaper than the best, the walk goes back to the
+best plan and takes one step of ``KICK`` times the largest ruin whatever it
 costs (iterated local search's perturbation), then walks on as before (it
-stopped there before: a 20-minute search of the house-down day ended
-itself at 889 s); ``MAX_RESTARTS`` restarts in a row that found nothing
-cheaper end it.
+stopped there before: a 20-minute search of the house-down day ended itself
+at 889 s); ``MAX_RESTARTS`` restarts in a row that found nothing cheaper end
+it.
 """
 
 from __future__ import annotations
