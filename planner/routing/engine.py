@@ -762,10 +762,15 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     judge = _Judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
     bounds = dict(data.bounds)
-    least = {lot.id: min(_left_out(lot, params), least_added(net, table, lot, bounds.get(lot.id), now=data.now,
-                                                           enforce_freshness=data.enforce_freshness,
-                                                           lot_cost=priced))
-             for lot in data.lots}  # what each lot adds to the day's cost at the least, placed or not
+    leasts: dict[str, float] = {}
+
+    def least(lot: HarvestLot) -> float:
+        """What ``lot`` adds to the day's cost at the least, placed or not (remembered)."""
+        if lot.id not in leasts:
+            leasts[lot.id] = min(_left_out(lot, params), least_added(
+                net, table, lot, bounds.get(lot.id), now=data.now, enforce_freshness=data.enforce_freshness,
+                lot_cost=priced))
+        return leasts[lot.id]
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: dict[str, set[int]],
                limit: float | None) -> list[str] | None:

@@ -135,7 +135,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              inside: bool = True,
              ordered: bool = False,
              memo: Memo | None = None,
-             limit: float | None = None, least: Mapping[str, float] | None = None) -> list[str]:
+             limit: float | None = None, least: Callable[[HarvestLot], float] | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -159,7 +159,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     ruin-and-recreate search change a few routes of many. ``limit``: the
     day's cost the routes with ``lots`` must stay under (a ruin-and-recreate
     step whose plan would cost more is not taken); each lot adds at least
-    ``least[lot id]`` to the routes' cost, placed or not
+    ``least(lot)`` to the routes' cost, placed or not
     (:func:`least_added`, or what leaving it out costs if less): once the
     routes with the lots placed and the least of those to come cost more,
     the lots not yet tried are not (their ids appended to ``untried``), and
@@ -184,9 +184,9 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     pace = _Pace()
     # the routes' cost with the lots placed, and what those to come add at the least
     spent = sum(day.cost + day.lots_cost for day in days) if limit is not None else 0.0
-    coming = sum(least.get(lot.id, 0.0) for lot in queue) if least is not None else 0.0
+    coming = sum(least(lot) for lot in queue) if least is not None and limit is not None else 0.0
     for k, lot in enumerate(queue):
-        own = least.get(lot.id, 0.0) if least is not None else 0.0
+        own = least(lot) if least is not None and limit is not None else 0.0
         coming -= own
         if (deadline is not None and deadline.expired()) or (limit is not None and spent + own + coming > limit):
             if untried is not None:

@@ -432,18 +432,18 @@ def test_a_step_over_its_budget_tries_no_further_lot(rk):
 
     roomy, untried = [list(r) for r in routes], []
     assert reinsert(net, table, roomy, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
-                    limit=day_cost(routes) + both_add + 1.0, least=least, untried=untried) == ["B", "C"]
+                    limit=day_cost(routes) + both_add + 1.0, least=lambda x: least[x.id], untried=untried) == ["B", "C"]
     assert roomy == free and untried == []
 
     tight, untried = [list(r) for r in routes], []
     assert reinsert(net, table, tight, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
-                    limit=day_cost(routes) + b_adds - 1.0, least=least, untried=untried) == ["B"]
+                    limit=day_cost(routes) + b_adds - 1.0, least=lambda x: least[x.id], untried=untried) == ["B"]
     assert untried == ["C"]
 
     none, untried = [list(r) for r in routes], []
     assert reinsert(net, table, none, [start], two, bounds, now=0, slot_s=3600, lot_cost=priced, ordered=True,
                     limit=day_cost(routes) + least["B"] + least["C"] - 1.0,
-                    least=least, untried=untried) == []
+                    least=lambda x: least[x.id], untried=untried) == []
     assert untried == ["B", "C"] and none == routes
 
 
