@@ -182,11 +182,12 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     inserted = []
     queue = list(lots) if ordered else sorted(lots, key=lambda lot: (-lot.value, lot.id))
     pace = _Pace()
-    # the routes' cost with the lots placed, and what those to come add at the least
+    # the routes' cost with the lots placed, and what each lot adds at the least (those to come, summed)
     spent = sum(day.cost + day.lots_cost for day in days) if limit is not None else 0.0
-    coming = sum(least(lot) for lot in queue) if least is not None and limit is not None else 0.0
+    lows = [least(lot) if least is not None and limit is not None else 0.0 for lot in queue]
+    coming = sum(lows)
     for k, lot in enumerate(queue):
-        own = least(lot) if least is not None and limit is not None else 0.0
+        own = lows[k]
         coming -= own
         if (deadline is not None and deadline.expired()) or (limit is not None and spent + own + coming > limit):
             if untried is not None:
