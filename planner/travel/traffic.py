@@ -5,7 +5,8 @@ piecewise constant over the day and a trip's duration integrates it, so a
 vehicle that leaves later never arrives earlier (FIFO). An arc's free-flow
 seconds come from any :class:`~.provider.TravelTimeProvider`; the share of
 the arc that runs inside each corridor (its straight segment against the
-corridor's buffered polyline, shapely in a local metric projection) is slowed
+corridor's polyline buffered with round ends, measured exactly in a local
+metric projection: :func:`inside_share`) is slowed
 by that corridor's periods, and ``*`` periods slow the whole arc.
 
 Engine units throughout: seconds from the epoch (local midnight), so the time
@@ -20,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
 from ..domain.geo import Location
@@ -57,23 +57,75 @@ def corridor_shares(locations: Sequence[Location], corridors: Sequence[Corridor]
     for c, corridor in enumerate(corridors):
         lat0 = float(np.mean([q.lat for q in corridor.points]))
         x, y = _project(lat, lon, lat0)
-        coords = np.stack([np.stack([x[a], y[a]], axis=1), np.stack([x[b], y[b]], axis=1)], axis=1)
-        segments = shapely.linestrings(coords)
-        lengths = shapely.length(segments)
         cx, cy = _project(np.array([q.lat for q in corridor.points]),
                           np.array([q.lon for q in corridor.points]), lat0)
-        area = shapely.buffer(shapely.linestrings(np.stack([cx, cy], axis=1)), corridor.width_m)
-        shapely.prepare(area)
-        # only the segments that cross the corridor's edge are cut (the prepared tests are cheap; cutting
-        # every segment took 3.7 s of the 1,000-lot generated day's network: 43 % of its pairs cross)
-        whole = shapely.contains_properly(area, segments)
-        cut = shapely.intersects(area, segments) & ~whole
-        inside = np.where(whole, lengths, 0.0)
-        inside[cut] = shapely.length(shapely.intersection(segments[cut], area))
-        share = np.divide(inside, lengths, out=np.zeros_like(inside), where=lengths > 0)
+        share = np.zeros(len(a))
+        for k in range(0, len(a), CHUNK):
+            s, e = a[k:k + CHUNK], b[k:k + CHUNK]
+            share[k:k + CHUNK] = inside_share(x[s], y[s], x[e], y[e], cx, cy, float(corridor.width_m))
         out[c, i, j] = share
         out[c, j, i] = share
     return out
+
+
+CHUNK = 100_000  # pairs measured at once (some twenty (pairs, corridor edges) arrays of float64)
+Floats = NDArray[np.float64]
+
+
+def inside_share(px: Floats, py: Floats, qx: Floats, qy: Floats, cx: Floats, cy: Floats, width: float) -> Floats:
+    """The share of each segment p -> q (metres) inside the polyline (cx, cy)
+    buffered by ``width`` with round caps and joins: the union of one capsule
+    per edge, measured exactly. A line meets a capsule in one interval (a
+    capsule is convex): the hull of where it meets the edge's rectangle and
+    the edge's two end discs. The segment's share is the length of the union
+    of those intervals over the edges, within the segment. Shapely's
+    intersection of each segment with the buffered polygon took 2.5 s of the
+    2,000-lot generated day's 3.4 s network (a million segments cross the
+    corridor's edge); the polygon's chords of the round parts aside, the
+    same lengths."""
+    ax, ay = (cx, cy) if len(cx) < 2 else (cx[:-1], cy[:-1])
+    bx, by = (cx, cy) if len(cx) < 2 else (cx[1:], cy[1:])
+    dx, dy = (qx - px)[:, None], (qy - py)[:, None]
+    aa = dx * dx + dy * dy  # (n, 1)
+    moving = aa > 0
+    aa = np.where(moving, aa, 1.0)
+    lo = np.full((len(px), len(ax)), np.inf)
+    hi = np.full((len(px), len(ax)), -np.inf)
+    for ex, ey in ((ax, ay), (bx, by)):  # the discs: |p + t d - e| <= width
+        ox, oy = px[:, None] - ex[None, :], py[:, None] - ey[None, :]
+        half = dx * ox + dy * oy
+        disc = half * half - aa * (ox * ox + oy * oy - width * width)
+        root = np.sqrt(np.maximum(disc, 0.0))
+        met = moving & (disc >= 0)
+        lo = np.where(met, np.minimum(lo, (-half - root) / aa), lo)
+        hi = np.where(met, np.maximum(hi, (-half + root) / aa), hi)
+    ux, uy = bx - ax, by - ay  # the rectangles: 0 <= along <= edge length, |across| <= width
+    span = np.hypot(ux, uy)
+    edge = span > 0
+    ux, uy = np.where(edge, ux / np.where(edge, span, 1.0), 0.0), np.where(edge, uy / np.where(edge, span, 1.0), 0.0)
+    ox, oy = px[:, None] - ax[None, :], py[:, None] - ay[None, :]
+    start, end = np.full(lo.shape, -np.inf), np.full(lo.shape, np.inf)
+    for c0, c1, bottom, top in ((ox * ux + oy * uy, dx * ux + dy * uy, 0.0, span),
+                                (ox * -uy + oy * ux, dx * -uy + dy * ux, -width, width)):
+        flat = np.abs(c1) < 1e-12
+        step = np.where(flat, 1.0, c1)
+        t1, t2 = (bottom - c0) / step, (top - c0) / step
+        inside = (c0 >= bottom) & (c0 <= top)
+        start = np.maximum(start, np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t1, t2)))
+        end = np.minimum(end, np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t1, t2)))
+    met = moving & edge[None, :] & (start <= end)
+    lo = np.where(met, np.minimum(lo, start), lo)
+    hi = np.where(met, np.maximum(hi, end), hi)
+    lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+    hi = np.maximum(hi, lo)  # not met: an empty interval
+    order = np.argsort(lo, axis=1, kind="stable")
+    lo, hi = np.take_along_axis(lo, order, axis=1), np.take_along_axis(hi, order, axis=1)
+    total = np.zeros(len(px))
+    reach = np.zeros(len(px))  # the union so far ends here
+    for k in range(lo.shape[1]):
+        total += np.maximum(0.0, hi[:, k] - np.maximum(lo[:, k], reach))
+        reach = np.maximum(reach, hi[:, k])
+    return total
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,18 @@
 
 import numpy as np
 import pytest
+import shapely
 
 from planner.domain.geo import Location
 from planner.domain.traffic import Corridor, SlowPeriod
-from planner.travel.traffic import DayProfile, TimeDependentTimes, corridor_shares, travel_seconds
+from planner.travel import traffic
+from planner.travel.traffic import (
+    DayProfile,
+    TimeDependentTimes,
+    corridor_shares,
+    inside_share,
+    travel_seconds,
+)
 
 H = 3600
 ROAD = Corridor("ql31", "QL31", (Location(21.0, 106.0), Location(21.0, 106.2)), width_m=1000)
@@ -21,6 +29,54 @@ def test_share_of_an_arc_inside_and_across_the_corridor() -> None:
     assert corridor_shares(across, [ROAD])[0, 1, 0] == pytest.approx(2.0 / 11.12, rel=0.01)
     assert corridor_shares(off, [ROAD])[0, 0, 1] == 0.0
 
+
+
+def _share(p: tuple[float, float], q: tuple[float, float], xs: list[float], ys: list[float], width: float) -> float:
+    px, py, qx, qy = (np.array([v], dtype=np.float64) for v in (*p, *q))
+    return float(inside_share(px, py, qx, qy, np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64),
+                              width)[0])
+
+
+def test_inside_share_by_hand_through_caps_and_joins() -> None:
+    # a 100 m edge buffered by 5 m: from x=-10 to 10 on its axis, inside from the cap's tip at -5: 15 of 20 m
+    assert _share((-10, 0), (10, 0), [0, 100], [0, 0], 5) == pytest.approx(0.75)
+    # across it at x=50: 10 of 40 m
+    assert _share((50, -20), (50, 20), [0, 100], [0, 0], 5) == pytest.approx(0.25)
+    # through the end disc off its axis: y=3 meets the disc of radius 5 at x=-4, the rectangle from 0: 4 + 20 of 30
+    assert _share((-10, 3), (20, 3), [0, 100], [0, 0], 5) == pytest.approx(24 / 30)
+    # an L-shaped polyline (100 m east, then 100 m north): along y=2 the first edge's rectangle reaches x=100 and
+    # the second's x=105; the join's disc covers nothing beyond that: inside from 0 to 105 of 0..200
+    assert _share((0, 2), (200, 2), [0, 100, 100], [0, 0, 100], 5) == pytest.approx(105 / 200)
+    # two edges covering the same stretch are counted once; a point corridor is a disc; a still segment is 0
+    assert _share((0, 0), (100, 0), [0, 100, 0], [0, 0, 0], 5) == pytest.approx(1.0)
+    assert _share((-10, 0), (10, 0), [0], [0], 5) == pytest.approx(0.5)
+    assert _share((1, 1), (1, 1), [0, 100], [0, 0], 5) == 0.0
+
+
+def test_inside_share_matches_a_finely_buffered_polygon() -> None:
+    """Against shapely's intersection with the corridor buffered by 512 chords
+    a quarter circle: the same share within 10 cm of each segment."""
+    rng = np.random.default_rng(3)
+    xs, ys = np.array([0.0, 3000, 5000, 5200, 9000]), np.array([0.0, 400, -1500, 2000, 2100])
+    area = shapely.buffer(shapely.linestrings(np.stack([xs, ys], axis=1)), 700, quad_segs=512)
+    p = rng.uniform([-2000, -3000], [11000, 4000], (3000, 2))
+    q = p + rng.normal(0, 1500, (3000, 2))
+    segments = shapely.linestrings(np.stack([p, q], axis=1))
+    length = shapely.length(segments)
+    expected = shapely.length(shapely.intersection(segments, area)) / length
+    got = inside_share(p[:, 0], p[:, 1], q[:, 0], q[:, 1], xs, ys, 700.0)
+    assert np.max(np.abs(got - expected) * length) < 0.1
+    assert 0.2 < np.mean(got > 0) < 0.9  # the sample crosses the corridor, and misses it
+
+
+def test_shares_do_not_depend_on_how_many_pairs_are_measured_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(5)
+    places = [Location(20.98 + 0.04 * rng.random(), 105.98 + 0.24 * rng.random()) for _ in range(40)]
+    whole = corridor_shares(places, [ROAD])
+    monkeypatch.setattr(traffic, "CHUNK", 7)
+    assert np.array_equal(corridor_shares(places, [ROAD]), whole)
+    assert np.array_equal(whole[0], whole[0].T)
+    assert np.array_equal(corridor_shares(places[3:5], [ROAD])[0, 0, 1], whole[0, 3, 4])
 
 def _arc(periods: list[SlowPeriod], share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     day = DayProfile.build([ROAD], periods, "truck")
