@@ -48,6 +48,15 @@ def lot_boxes(case: Case, lot: HarvestLot) -> int:
     return math.ceil(lot.kg / case.product_by_id[lot.product].kg_per_box)
 
 
+@dataclass(frozen=True)
+class Fleet:
+    """Per vehicle (by index): its end site, cost per km and cost per hour."""
+
+    end: NDArray[np.int64]
+    per_km: NDArray[np.float64]
+    per_hour: NDArray[np.float64]
+
+
 @dataclass
 class Network:
     """Sites, travel matrices per profile, vehicles and nodes of one solve.
@@ -66,6 +75,7 @@ class Network:
     delivery: dict[str, dict[str, int]] = field(default_factory=dict)
     rush: dict[str, TimeDependentTimes] = field(default_factory=dict)
     _legs: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False, compare=False)
+    _fleet: Fleet | None = field(default=None, repr=False, compare=False)
 
     def site_index(self, site_id: str) -> int:
         return next(i for i, s in enumerate(self.sites) if s.id == site_id)
@@ -90,6 +100,16 @@ class Network:
             free = matrix.seconds if rush is None else rush.base
             self._legs[profile] = np.stack([matrix.metres, matrix.seconds, free], axis=-1).astype(np.int64)
         return self._legs[profile]
+
+    def fleet(self) -> Fleet:
+        """Per vehicle, its end site and its type's rates, as arrays (every
+        vehicle's trip bound is computed at once)."""
+        if self._fleet is None:
+            types = [v.type for v in self.vehicles]
+            self._fleet = Fleet(end=np.array([self.nodes[2 * k + 1].site for k in range(len(types))], dtype=np.int64),
+                                per_km=np.array([vt.cost_per_km for vt in types], dtype=np.float64),
+                                per_hour=np.array([vt.cost_per_hour for vt in types], dtype=np.float64))
+        return self._fleet
 
     def drive(self, profile: str, a: int, b: int, depart: int) -> int:
         """Exact seconds from site ``a`` to site ``b`` leaving at ``depart``

@@ -264,7 +264,7 @@ def test_a_memo_of_timed_days_gives_the_same_places(rk):
 
 
 def test_the_trip_floor_is_never_above_a_trip_s_price():
-    """``_trip_floor`` bounds what one more trip at the end of a day adds
+    """``_trip_floors`` bounds what one more trip at the end of a day adds
     (so that skipping a vehicle whose floor is no cheaper than the best
     trip found changes no plan): on the embedded Luc Ngan day with its
     rush hours on QL31, half of the lots placed as trips, a quarter's floor
@@ -294,14 +294,20 @@ def test_the_trip_floor_is_never_above_a_trip_s_price():
     for day in days:
         rs._count(day.deliveries, used, stored, 3600, 1)
     compared = 0
+    every = list(range(len(net.vehicles)))
     for lot in lots[1::4]:
-        for v in range(len(net.vehicles)):
+        ranked = rs._trip_floors(net, table, every, routes, days, lot, now=0, floors={}, enforce_freshness=True,
+                                 lot_cost=priced)
+        assert sorted(v for _, v in ranked) == every and ranked == sorted(ranked)  # lowest first, ties by vehicle
+        assert len({type(f) for f, _ in ranked}) == 1
+        for floor, v in ranked:
             option = rs._cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=0,
                                        used=used, stored=stored, slot_s=3600, enforce_freshness=True,
                                        lot_cost=priced, last_unloading=max((d.delivered for d in days[v].deliveries),
                                                                           default=None), base=days[v].timed)
-            floor = rs._trip_floor(net, table, v, routes[v], days[v], lot, now=0, floors={},
-                                   enforce_freshness=True, lot_cost=priced)
+            alone = rs._trip_floors(net, table, [v], routes, days, lot, now=0, floors={}, enforce_freshness=True,
+                                    lot_cost=priced)
+            assert alone == [(floor, v)]  # the same bound computed with the others or alone
             if option is not None:
                 assert floor <= option[0] - days[v].cost + 1e-6
                 compared += 1
