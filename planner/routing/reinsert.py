@@ -94,6 +94,7 @@ from .schedule import Timed, Visits, time_route
 WAIT_SLOTS = 3  # intake slots a vehicle may wait for at a full packing house
 MAX_TRIALS = 3  # places inside one route built per lot, cheapest estimate first (see _cheapest_insides)
 MAX_BUILDS = 8  # places inside the routes built per lot (see the module's docstring)
+FREE_START = 2**60  # (:func:`_tail`) an empty day's leaving time: it waits for no lot
 FLOOR_MARGIN = 1e-3  # VND: a lower bound this much above the best found is surely no cheaper (rounding)
 INSIDE_PER_TRIP = 5.0  # the places inside the routes take about 5 times the trips' search (the embedded day)
 
@@ -114,7 +115,7 @@ class _Day:
     heads: list[int] | None = None  # (:func:`_heads`), when known
     legs: list[list[int]] | None = None  # per leg between stops: metres, seconds, free-flow seconds, when known
     places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_kept`)
-    tail: tuple[int, float, int] | None = None  # (:func:`_tail`), when known
+    tail: tuple[int, float, int, int] | None = None  # (:func:`_tail`), when known
 
     @property
     def route(self) -> Route | None:
@@ -298,7 +299,8 @@ def _trip_floors(net: Network, table: FreshnessTable, vehicles: list[int], route
     ``lot`` at the end of its day adds to the day's cost, as (bound,
     vehicle), lowest first (ties: the lower vehicle): the added metres at the
     type's rate, the added free-flow seconds beyond the last leg as timed at
-    its rate (rush hours only slow), the fixed cost of an empty day, and the
+    its rate (rush hours only slow; a day that leaves its last stop before
+    the lot is ready waits for it), the fixed cost of an empty day, and the
     lot's own cost delivered straight after its earliest pickup
     (:func:`_own_floor`); the least over its packing houses (infinite when it
     spoils on the way to all of them). Computed for all the vehicles of a
@@ -319,6 +321,7 @@ def _trip_floors(net: Network, table: FreshnessTable, vehicles: list[int], route
         last = np.array([t[0] for t in tails], dtype=np.int64)
         fixed = np.array([t[1] for t in tails])
         last_leg = np.array([t[2] for t in tails], dtype=np.int64)
+        leaves = np.array([t[3] for t in tails], dtype=np.int64)
         types = {net.vehicles[v].type.id: net.vehicles[v].type for v in vs.tolist()}
         per_type = {t: [_floor(net, table, vt, lot, house, now=now, floors=floors, enforce_freshness=enforce_freshness,
                                lot_cost=lot_cost) for house, _ in houses] for t, vt in types.items()}
@@ -328,7 +331,8 @@ def _trip_floors(net: Network, table: FreshnessTable, vehicles: list[int], route
         metres_m, free_m = legs[:, :, 0], legs[:, :, 2]
         metres = (metres_m[last, farm][:, None] + metres_m[farm, hs][None, :] + metres_m[hs[None, :], end[:, None]]
                   - metres_m[last, end][:, None])
-        secs = (free_m[last, farm][:, None] + lot.service_s + free_m[farm, hs][None, :]
+        reach = np.maximum(free_m[last, farm], max(lot.ready, now) - leaves)  # (waiting for the lot)
+        secs = (reach[:, None] + lot.service_s + free_m[farm, hs][None, :]
                 + free_m[hs[None, :], end[:, None]] - last_leg[:, None])
         cost = (fixed[:, None] + fleet.per_km[vs][:, None] * metres / 1000
                 + fleet.per_hour[vs][:, None] * np.maximum(secs, 0) / 3600 + own)
@@ -338,18 +342,20 @@ def _trip_floors(net: Network, table: FreshnessTable, vehicles: list[int], route
     return list(zip(out[order].tolist(), v_all[order].tolist(), strict=True))
 
 
-def _tail(net: Network, v: int, visits: Visits, day: _Day) -> tuple[int, float, int]:
+def _tail(net: Network, v: int, visits: Visits, day: _Day) -> tuple[int, float, int, int]:
     """Where vehicle ``v``'s day ends before it drives to its end, the fixed
-    cost one more trip adds (an empty day's) and the seconds of its last leg
-    as timed (its start's free-flow seconds to its end when empty)."""
+    cost one more trip adds (an empty day's), the seconds of its last leg as
+    timed (its start's free-flow seconds to its end when empty) and when it
+    leaves its last stop (``FREE_START`` when empty: its start may move)."""
     if day.tail is None:
         vt = net.vehicles[v].type
         if visits and day.route is not None:
             stops = day.route.stops
-            day.tail = (net.nodes[visits[-1][0]].site, 0.0, stops[-1].arrival - stops[-2].departure)
+            day.tail = (net.nodes[visits[-1][0]].site, 0.0, stops[-1].arrival - stops[-2].departure,
+                        stops[-2].departure)
         else:
             home, end = net.nodes[2 * v].site, net.nodes[2 * v + 1].site
-            day.tail = (home, vt.fixed_cost, int(net.legs(vt.profile)[home, end, 2]))
+            day.tail = (home, vt.fixed_cost, int(net.legs(vt.profile)[home, end, 2]), FREE_START)
     return day.tail
 
 

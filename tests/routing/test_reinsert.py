@@ -293,7 +293,7 @@ def test_the_trip_floor_is_never_above_a_trip_s_price():
     stored: dict[str, float] = defaultdict(float)
     for day in days:
         rs._count(day.deliveries, used, stored, 3600, 1)
-    compared = 0
+    compared = waits = 0
     every = list(range(len(net.vehicles)))
     for lot in lots[1::4]:
         ranked = rs._trip_floors(net, table, every, routes, days, lot, now=0, floors={}, enforce_freshness=True,
@@ -311,7 +311,11 @@ def test_the_trip_floor_is_never_above_a_trip_s_price():
             if option is not None:
                 assert floor <= option[0] - days[v].cost + 1e-6
                 compared += 1
-    assert compared > 50
+                last, _, _, leaves = rs._tail(net, v, routes[v], days[v])
+                profile = net.vehicles[v].type.profile
+                farm = net.nodes[net.pickup[lot.id]].site
+                waits += lot.ready - leaves > net.legs(profile)[last, farm, 2]  # the bound waits for the lot
+    assert compared > 50 and waits > 10
 
 
 def _builds(ranked, best, price):
