@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOMBERGER = ROOT.parent / "shared" / "benchmarks" / "vrptw" / "homberger_200"
 OUT = ROOT / "benchmarks" / "results" / "routing_limits"
 NOTES = OUT.with_suffix(".notes.md")  # findings kept across runs, appended to the table
+VRPTW_BACKENDS = ("ortools", "hybrid", "pyvrp")  # (the insertion backend plans pickup days only)
 
 
 def code_version() -> str:
@@ -143,7 +144,7 @@ def main() -> None:
                     print(json.dumps(rows[-1]), flush=True)
         if args.vrptw_dir.is_dir():
             for name in args.vrptw:
-                for backend in args.backends:
+                for backend in [b for b in args.backends if b in VRPTW_BACKENDS]:
                     for limit in args.limits:
                         rows.append(vrptw_run(name, backend, limit, args.seed, args.vrptw_dir))
                         print(json.dumps(rows[-1]), flush=True)
