@@ -78,11 +78,11 @@ def inside_share(px: Floats, py: Floats, qx: Floats, qy: Floats, cx: Floats, cy:
     per edge, measured exactly. A line meets a capsule in one interval (a
     capsule is convex): the hull of where it meets the edge's rectangle and
     the edge's two end discs. The segment's share is the length of the union
-    of those intervals over the edges, within the segment. Shapely's
-    intersection of each segment with the buffered polygon took 2.5 s of the
-    2,000-lot generated day's 3.4 s network (a million segments cross the
-    corridor's edge); the polygon's chords of the round parts aside, the
-    same lengths."""
+    of those intervals over the edges, within the segment. Cutting each
+    segment that crosses the corridor's edge with shapely's buffered polygon
+    took 3.45 of the 2,000-lot generated day's 3.8 CPU s network (1,096
+    sites); this, 0.49 s. The same lengths but for the polygon's chords of
+    the round parts (within 5 cm of a 512-chord polygon's)."""
     ax, ay = (cx, cy) if len(cx) < 2 else (cx[:-1], cy[:-1])
     bx, by = (cx, cy) if len(cx) < 2 else (cx[1:], cy[1:])
     dx, dy = (qx - px)[:, None], (qy - py)[:, None]
