@@ -53,11 +53,15 @@ def test_inside_share_by_hand_through_caps_and_joins() -> None:
     assert _share((1, 1), (1, 1), [0, 100], [0, 0], 5) == 0.0
 
 
-def test_inside_share_matches_a_finely_buffered_polygon() -> None:
+@pytest.mark.parametrize("wiggly", [False, True])
+def test_inside_share_matches_a_finely_buffered_polygon(wiggly: bool) -> None:
     """Against shapely's intersection with the corridor buffered by 512 chords
-    a quarter circle: the same share within 10 cm of each segment."""
+    a quarter circle: the same share within 10 cm of each segment (a corridor
+    of 4 edges, and one of 59 whose capsules overlap and double back)."""
     rng = np.random.default_rng(3)
     xs, ys = np.array([0.0, 3000, 5000, 5200, 9000]), np.array([0.0, 400, -1500, 2000, 2100])
+    if wiggly:
+        xs, ys = np.linspace(0, 9000, 60), 900 * np.sin(np.linspace(0, 9000, 60) / 500) + rng.normal(0, 300, 60)
     area = shapely.buffer(shapely.linestrings(np.stack([xs, ys], axis=1)), 700, quad_segs=512)
     p = rng.uniform([-2000, -3000], [11000, 4000], (3000, 2))
     q = p + rng.normal(0, 1500, (3000, 2))
@@ -73,7 +77,7 @@ def test_shares_do_not_depend_on_how_many_pairs_are_measured_at_once(monkeypatch
     rng = np.random.default_rng(5)
     places = [Location(20.98 + 0.04 * rng.random(), 105.98 + 0.24 * rng.random()) for _ in range(40)]
     whole = corridor_shares(places, [ROAD])
-    monkeypatch.setattr(traffic, "CHUNK", 7)
+    monkeypatch.setattr(traffic, "CHUNK_CELLS", 7)
     assert np.array_equal(corridor_shares(places, [ROAD]), whole)
     assert np.array_equal(whole[0], whole[0].T)
     assert np.array_equal(corridor_shares(places[3:5], [ROAD])[0, 0, 1], whole[0, 3, 4])
