@@ -69,7 +69,7 @@ def corridor_shares(locations: Sequence[Location], corridors: Sequence[Corridor]
     return out
 
 
-CHUNK_CELLS = 500_000  # (pair, corridor edge) cells measured at once (some twenty such arrays of float64: 80 MB)
+CHUNK_CELLS = 500_000  # (pair, corridor edge) cells whose boxes are tested at once (the measured ones: fewer)
 Floats = NDArray[np.float64]
 
 
