@@ -24,7 +24,9 @@ class PlanOptions:
     of vehicles already dispatched (kept as they are in a re-plan); ``now``
     the time of the re-plan (engine seconds); ``unavailable`` vehicle ids
     (``moto#2``) broken or otherwise out: they take nothing new (see
-    :func:`without_vehicles`)."""
+    :func:`without_vehicles`); ``cores`` the processes the plan's search may
+    run at once (None: every core this process may use; the job runner
+    shares the machine's cores among the jobs it runs at once)."""
 
     day: date
     time_limit_s: float
@@ -32,6 +34,7 @@ class PlanOptions:
     fixed_routes: tuple[dict[str, Any], ...] = ()
     now: int | None = None  # engine seconds: nothing new starts earlier (re-plans)
     unavailable: tuple[str, ...] = ()
+    cores: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,8 @@ def run_plan_day(case: Case, *, options: PlanOptions, progress: Progress) -> Pla
     from planner.outputs import render_report
 
     fleet = without_vehicles(case, options)
-    plan = plan_day(fleet.case, PlanParams(time_limit_s=options.time_limit_s), seed=options.seed,
+    routing = (("workers", options.cores),) if options.cores else ()
+    plan = plan_day(fleet.case, PlanParams(time_limit_s=options.time_limit_s, routing=routing), seed=options.seed,
                     progress=progress, fixed=fleet.fixed, now=options.now)
     document = fleet.renamed(plan.to_json(), case)
     return PlanOutput(document=document, kpis=dict(plan.kpis), summary=fleet.renamed_text(plan.summary()),

@@ -8,7 +8,19 @@ inherited, not pickled; the child touches none of the parent's database
 connections or locks, only its pipe). Progress reports, the result and the child's
 peak memory come back over a pipe; a child that dies without a word (the
 kernel's OOM killer, SIGXCPU, SIGKILL) is reported by its exit code. A child
-stops by itself when the worker that started it is gone."""
+ends with the worker thread that started it (the kernel kills it:
+:func:`planner.processes.die_with_parent`; elsewhere than on Linux a
+thread of the child watches the worker).
+
+The child may fork processes of its own: the search's walks, one per core
+the job is given (``PlanOptions.cores``), and a large day's catchments. It
+runs no thread beside its main one (a watching thread would keep the engine
+from forking: :func:`planner.routing.parallel.can_fork`), and it lets itself
+have children although the worker treats it as a daemon (ended when the
+worker exits). Each process it forks inherits the caps, which count per
+process: a walk's CPU seconds from its own start (a walk lives one epoch of
+the search, about 10 s), its address space beside the child's (shared pages
+counted in both)."""
 
 from __future__ import annotations
 
@@ -25,6 +37,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from planner.domain import Case
+from planner.processes import die_with_parent
 
 from .engine import PlanFunction, PlanOptions, PlanOutput
 from .errors import engine_error
@@ -94,7 +107,9 @@ def _child(conn: Connection, function: PlanFunction, case: Case, options: PlanOp
     limit = _address_space() + caps.memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (caps.cpu_s, caps.cpu_s + 5))
-    threading.Thread(target=_watch, args=(watch_pid,), daemon=True).start()
+    if not die_with_parent(watch_pid):
+        threading.Thread(target=_watch, args=(watch_pid,), daemon=True).start()
+    mp.current_process().daemon = False  # (a daemon may not start processes: the search's walks)
 
     def progress(fraction: float, message: str) -> None:
         conn.send(("progress", float(fraction), str(message)[:500]))

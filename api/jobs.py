@@ -20,12 +20,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
 
 from planner.domain import Case
+from planner.processes import usable_cores
 
 from .db import Database
 from .engine import PlanFunction, PlanOptions, PlanOutput
@@ -224,10 +226,17 @@ class JobRunner:
         cpu = math.ceil(options.time_limit_s) + self.settings.plan_grace_s
         return Caps(memory_mb=self.settings.plan_memory_mb, cpu_s=cpu, wall_s=4 * cpu)
 
+    def cores(self) -> int:
+        """The cores one job's search may use: this process's, shared among the jobs it runs at once."""
+        return max(1, usable_cores() // max(1, self.settings.workers))
+
     def execute(self, job_id: str, case: Case, options: PlanOptions) -> tuple[PlanOutput, float | None]:
         """The plan (and its peak memory, MB): in a capped child process, or
-        in this thread when ``worker_isolation`` is off."""
+        in this thread when ``worker_isolation`` is off (one core then: a
+        thread of a process running others may not fork)."""
         progress = self._progress(job_id)
+        if options.cores is None:
+            options = replace(options, cores=self.cores())
         if not self.settings.worker_isolation:
             return self.plan_function(case, options=options, progress=progress), None
         return run_capped(self.plan_function, case, options, self.caps(options), progress, self._stop)

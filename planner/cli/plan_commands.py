@@ -79,7 +79,8 @@ def plan(
         # (drawn at each report, twice a second while searching: no refresh thread, so the search may fork)
         mapper = None
         if scheduler is not None:
-            from ..routing.parallel import dask_mapper, usable_cores
+            from ..processes import usable_cores
+            from ..routing.parallel import dask_mapper
             mapper = stack.enter_context(dask_mapper(None if scheduler == "local" else scheduler,
                                                      workers=workers or usable_cores()))
         task = bar.add_task("planning", total=1.0)

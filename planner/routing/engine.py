@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
+from ..processes import usable_cores
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from .backends import Round, backend_for, clock_since
 from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
@@ -40,7 +41,7 @@ from .improve import Improved, improve, relations
 from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
-from .parallel import can_fork, local_workers, lpt_shares, run_in_processes, usable_cores
+from .parallel import can_fork, local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import cloudpickle
 
+from ..processes import die_with_parent, usable_cores
+
 T = TypeVar("T")
 R = TypeVar("R")
 Mapper = Callable[[Callable[[T], R], list[T]], list[R]]
@@ -45,14 +47,6 @@ def dask_mapper(address: str | None = None, *, workers: int = 2) -> Iterator[Map
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def usable_cores() -> int:
-    """The CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # (not on Linux)
-        return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -115,7 +109,7 @@ def run_in_processes(fn: Callable[[T], R], items: Sequence[T], *, workers: int, 
         raise ValueError("run_in_processes: order must name each item once")
     _TASK = (fn, items) if forked else None
     try:
-        with ctx.Pool(max(1, min(workers, len(items)))) as pool:
+        with ctx.Pool(max(1, min(workers, len(items))), initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending = {k: (pool.apply_async(_by_index, (k,)) if forked
                            else pool.apply_async(_pickled, (cloudpickle.dumps((fn, items[k])),))) for k in sequence}
             while True:

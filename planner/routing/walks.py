@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..processes import die_with_parent
 from .deadline import Deadline
 from .improve import Improved
 from .schedule import Visits
@@ -83,7 +85,7 @@ def _epoch(walk: Walk, routes: list[Visits], until: Deadline, seeds: list[int], 
     try:
         for s in seeds[1:]:
             receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(send, walk, routes, until, s, phase), daemon=True)
+            proc = ctx.Process(target=_child, args=(send, walk, routes, until, s, phase, os.getpid()), daemon=True)
             proc.start()
             send.close()
             children.append((proc, receive))
@@ -103,7 +105,8 @@ def _epoch(walk: Walk, routes: list[Visits], until: Deadline, seeds: list[int], 
 
 
 def _child(send: Connection, walk: Walk, routes: list[Visits], until: Deadline, seed: int,
-           phase: tuple[float, float]) -> None:
+           phase: tuple[float, float], parent: int) -> None:
+    die_with_parent(parent)  # (a search killed by a signal takes its walks with it)
     try:
         send.send_bytes(pickle.dumps(walk(routes, until, seed, phase, False)))
     finally:

@@ -150,4 +150,33 @@ def crashing_plan(case: Case, *, options: PlanOptions, progress: Progress) -> Pl
     raise RuntimeError("(sqlite3.OperationalError) no such column: plan_jobs.secret [SQL: SELECT * FROM api_keys]")
 
 
-__all__ = ["DAY", "busy_plan", "crashing_plan", "failing_plan", "hungry_plan", "slow_plan", "tiny_plan"]
+def walking_plan(case: Case, *, options: PlanOptions, progress: Progress) -> PlanOutput:
+    """The engine's walks (planner.routing.walks) as a job's search runs them: as many
+    as the engine would run here (``options.cores`` where the process may fork, else
+    one), each writing its pid into PLANNER_TEST_PID_DIR and holding its core
+    PLANNER_TEST_WALK_S seconds; the walks run and the pid in ``extra``."""
+    from pathlib import Path
+
+    from planner.routing.deadline import Deadline
+    from planner.routing.improve import Improved
+    from planner.routing.parallel import can_fork, local_workers
+    from planner.routing.walks import walks
+
+    folder = Path(os.environ["PLANNER_TEST_PID_DIR"])
+    hold = float(os.environ.get("PLANNER_TEST_WALK_S", "0"))
+
+    def walk(routes: list[Any], end: Deadline, seed: int, phase: tuple[float, float], main: bool) -> Improved:
+        (folder / f"{os.getpid()}.pid").write_text(str(seed))
+        stop = time.monotonic() + hold
+        while time.monotonic() < stop:
+            time.sleep(0.05)
+        return Improved([], float(seed), 1, 0)
+
+    cores = local_workers(options.cores, 8) if can_fork() else 1
+    progress(0.1, f"{cores} walks")
+    done = walks(walk, [], workers=cores, deadline=Deadline.after(max(1.0, hold + 1)), seed=options.seed)
+    output = quick_plan(case, options=options, progress=progress)
+    return PlanOutput(output.document, output.kpis, extra={"walks": done.steps, "pid": os.getpid()})
+
+
+__all__ = ["DAY", "busy_plan", "crashing_plan", "failing_plan", "hungry_plan", "slow_plan", "tiny_plan", "walking_plan"]

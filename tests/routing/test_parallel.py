@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -187,3 +191,47 @@ def test_the_default_plans_by_catchments_only_a_day_large_for_its_limit(rk, monk
     assert split.stats["catchments"] >= 2 and check_result(case, split) == []
     assert len(whole.deliveries) == 6  # (the sectors' fleet shares may leave lots out, each with its reason)
     assert len(split.deliveries) + len(split.unassigned) == 6 and all(u.reason for u in split.unassigned)
+
+
+# A solve (this script) whose two catchment workers hold their cores for a minute: the test kills it with SIGKILL.
+KILLED_SOLVE = """
+import os, sys, time
+from pathlib import Path
+from planner.routing.parallel import run_in_processes
+def hold(k):
+    Path(sys.argv[1], f"{os.getpid()}.pid").write_text(str(k))
+    time.sleep(60)
+run_in_processes(hold, [0, 1], workers=2)
+"""
+
+
+def test_a_killed_solve_takes_its_catchment_workers_with_it(tmp_path: Path):
+    """The workers ask the kernel to end them with the solve (``die_with_parent``):
+    a ``planner plan`` killed by a signal leaves no worker computing on."""
+    solve = subprocess.Popen([sys.executable, "-c", KILLED_SOLVE, str(tmp_path)])
+    try:
+        end = time.monotonic() + 60
+        while len(list(tmp_path.glob("*.pid"))) < 2 and time.monotonic() < end:
+            time.sleep(0.1)
+        workers = {int(p.stem) for p in tmp_path.glob("*.pid")}
+        assert len(workers) == 2
+        solve.kill()
+        solve.wait(30)
+        end = time.monotonic() + 30
+        while any(map(_running, workers)) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not any(map(_running, workers))
+    finally:
+        if solve.poll() is None:
+            solve.kill()
+        for pid in {int(p.stem) for p in tmp_path.glob("*.pid")}:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Running (a zombie no parent reaps is gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in {"Z", "X"}
+    except (OSError, IndexError):
+        return False
