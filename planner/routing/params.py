@@ -38,23 +38,29 @@ at 60 s 324 against 643; 2,000 lots at 60 s 4,660 against about 1,800, at
 every run at 50-100, and at 33 won 2 of 4 (gen-1000 at 30 s, 2 of 3, but
 gen-2000 at 60 s lost by 2.6 times): 20 keeps to where it always won. These
 rows are OR-Tools-started (the model backends keep this rule)."""
-INSERTION_WHOLE_LOTS_SQUARED_PER_S = 200_000.0
+INSERTION_WHOLE_S_PER_LOT = 0.2
 """When the exact insertion builds the whole day (:meth:`RoutingParams.builds_day`),
-a day is planned by catchments when its lots squared exceed this many times
-the limit's seconds (and it has more than ``max_lots_per_part`` lots): 2,000
-lots whole from 20 s, 1,000 from 5 s, 500 from 1.25 s. Its start
-(:mod:`.start`) and the network grow faster than the lots (with the network:
-1.3 s for 500 lots, 5.0 s for 1,000, 12.5 s for 2,000), where OR-Tools' first
-plan took 20-70 s (:data:`WHOLE_LOTS_PER_S`). Whole against by catchments,
-both from that start, seed 1, M VND, 2 cores: gen-500 at 10 s 160 against
-365; gen-1000 at 10 / 30 s 282 / 264 against 780 / 583, beside a busy loop at
-5 s 329 against 1,053 and at 7 s 284 (whole); gen-2000 at 30 / 60 s 585 / 520
-against 1,654 / 1,236, beside a busy loop at 20 s 630 against 2,125 and at
-27 s 578 (whole). Whole lost where the network and the start outlast the
-limit: gen-1000 at 1 s (every lot out against 2) and 3 s (888 against
-1,072), gen-2000 at 1, 3 and 5 s (1,732 of 2,000 out at 5 s against none)
-and at 10 s beside the CI run (load 2.2-2.4, seeds 1-5: 77-506 lots out,
-against 1 out beside a busy loop). A day of more than
+a day of more than ``max_lots_per_part`` lots is planned by catchments when
+the limit is shorter than this many seconds a lot: 500 lots whole from 100
+s, 1,000 from 200 s, 2,000 from 400 s. Since the catchments share the
+packing houses by their intake (:mod:`.decompose`), they beat the whole
+day's search at every limit up to a minute on the generated days (seed 1, 2
+cores, M VND; whole's 5 seeds where a range is given): gen-500 at 2 / 3 / 4 /
+6 / 10 / 30 / 60 s 163 / 156 / 152 / 146 / 139 / 127 / 125 against 2,739 / 763
+/ 164 / 155 / 149-156 / 133-142 / 128-134; gen-1000 at 5 / 7 / 10 / 30 / 60 s
+333 / 317 / 297 / 271 / 253 against 2,667 / 305 / 287 / 269-277 / 257-262;
+gen-2000 at 20 / 30 / 60 s 603 / 549 / 515 against 582 / 548-570 / 516-527.
+The catchments run one search per core on a part of the day (a step costs
+less on fewer lots, and no two walks repeat each other's work); whole, the
+network and the start grow faster than the lots (gen-2000's start alone
+took 11.5 s; short of time its lots are placed the quick way, at the end of
+a vehicle's day: gen-500 whole at 2 s cost 2,739 M). Given longer, whole
+catches up and passes, as it may move lots between catchments: gen-500 at
+180 s 119.8 against 121.0 by catchments, and the 20-minute references are
+whole plans. Before the intake shares (nearest house alone) the catchments
+lost from a few seconds on (gen-500 at 10 s 365 against 160 whole; gen-2000
+at 30 / 60 s 1,654 / 1,236 against 585 / 520), and the rule was lots squared
+above 200,000 times the limit. A day of more than
 ``INSERTION_WHOLE_MAX_LOTS`` lots is planned by catchments at any limit (no
 larger day was measured whole).
 """
@@ -256,15 +262,15 @@ class RoutingParams:
         ``max_lots_per_part`` lots and more than ``WHOLE_LOTS_PER_S`` a
         second of the limit; when the exact insertion builds the day
         (:meth:`builds_day`; ``breaks``: a vehicle type has a break rule),
-        more than ``INSERTION_WHOLE_LOTS_SQUARED_PER_S`` lots squared a
-        second or more than ``INSERTION_WHOLE_MAX_LOTS`` lots (the whole
-        day's search is better when it has the time: see both)."""
+        a limit shorter than ``INSERTION_WHOLE_S_PER_LOT`` seconds a lot or
+        more than ``INSERTION_WHOLE_MAX_LOTS`` lots (the whole day's search
+        is better when it has the time: see both)."""
         if self.decompose is not None:
             return self.decompose
         if lots <= self.max_lots_per_part:
             return False
         if self.builds_day(breaks=breaks):
-            return lots > INSERTION_WHOLE_MAX_LOTS or lots * lots > INSERTION_WHOLE_LOTS_SQUARED_PER_S * self.time_limit_s
+            return lots > INSERTION_WHOLE_MAX_LOTS or self.time_limit_s < INSERTION_WHOLE_S_PER_LOT * lots
         return lots > WHOLE_LOTS_PER_S * self.time_limit_s
 
     def builds_day(self, *, breaks: bool = False) -> bool:

@@ -178,7 +178,7 @@ def test_sectors_of_one_packing_house_share_its_cold_store_and_intake(rk, monkey
 def test_the_default_plans_by_catchments_only_a_day_large_for_its_limit(rk, monkeypatch):
     """decompose unset: the 6-lot day of two catchments (parts of at most 2
     lots) stays whole by the default rule at its 5 s limit, and is planned
-    by catchments at 1 lot squared a second (both plans pass the checker)."""
+    by catchments at 1 s a lot (both plans pass the checker)."""
     from planner.routing import params as routing_params
 
     case = _two_catchments(rk)
@@ -186,7 +186,7 @@ def test_the_default_plans_by_catchments_only_a_day_large_for_its_limit(rk, monk
     assert params.decompose is None
     whole = route_pickups(case, params=params, seed=3)
     assert "catchments" not in whole.stats and check_result(case, whole) == []
-    monkeypatch.setattr(routing_params, "INSERTION_WHOLE_LOTS_SQUARED_PER_S", 1.0)  # (the default backend's rule)
+    monkeypatch.setattr(routing_params, "INSERTION_WHOLE_S_PER_LOT", 1.0)  # (the default backend's rule)
     split = route_pickups(case, params=params, seed=3)
     assert split.stats["catchments"] >= 2 and check_result(case, split) == []
     assert len(whole.deliveries) == 6  # (the sectors' fleet shares may leave lots out, each with its reason)

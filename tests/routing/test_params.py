@@ -35,16 +35,16 @@ def test_validation_names_the_field(field, value, match):
 
 def test_a_day_is_planned_by_catchments_when_large_for_its_limit():
     """None (the default): by catchments above max_lots_per_part (300) lots
-    and above 200,000 lots squared per second of the limit when the exact
-    insertion builds the day (and at most 2,000 lots), above 20 lots per
-    second when a model search does
-    (another backend, a balance, a break rule); an explicit value wins."""
+    at a limit shorter than 0.2 s a lot when the exact insertion builds the
+    day (and at most 2,000 lots), above 20 lots per second when a model
+    search does (another backend, a balance, a break rule); an explicit
+    value wins."""
     at_60 = RoutingParams(time_limit_s=60)
     assert at_60.decompose is None and at_60.builds_day()
-    assert not at_60.by_catchments(2000) and at_60.by_catchments(2001)  # at most 2,000 lots whole
-    assert not RoutingParams(time_limit_s=20).by_catchments(2000)  # 200,000 lots squared a second: whole
-    assert RoutingParams(time_limit_s=19.9).by_catchments(2000)
-    assert not RoutingParams(time_limit_s=5).by_catchments(1000) and RoutingParams(time_limit_s=5).by_catchments(1001)
+    assert not at_60.by_catchments(300) and at_60.by_catchments(301)  # 0.2 s a lot: 300 lots whole from 60 s
+    assert not RoutingParams(time_limit_s=400).by_catchments(2000) and RoutingParams(time_limit_s=399.9).by_catchments(2000)
+    assert RoutingParams(time_limit_s=3600).by_catchments(2001)  # at most 2,000 lots whole
+    assert not RoutingParams(time_limit_s=200).by_catchments(1000) and RoutingParams(time_limit_s=200).by_catchments(1001)
     assert at_60.by_catchments(1201, breaks=True)  # a break rule: OR-Tools' model, 20 lots a second
     assert not at_60.by_catchments(1200, breaks=True)
     assert at_60.replace(solution_limit=50).builds_day()  # (work-bounded: as many exact steps as solutions)
@@ -52,6 +52,6 @@ def test_a_day_is_planned_by_catchments_when_large_for_its_limit():
         assert not model.builds_day()
         assert not model.by_catchments(1200) and model.by_catchments(1201)
     assert not RoutingParams(time_limit_s=1).by_catchments(300)  # a small day stays whole at any limit
-    assert not RoutingParams(time_limit_s=1).by_catchments(447) and RoutingParams(time_limit_s=1).by_catchments(448)
+    assert RoutingParams(time_limit_s=1).by_catchments(301)
     assert RoutingParams(time_limit_s=60, decompose=True).by_catchments(10)
     assert not RoutingParams(time_limit_s=1, decompose=False).by_catchments(100_000)
