@@ -43,8 +43,8 @@ def plan(
         help="Solve the routing's catchments in parallel on Dask: 'local' for a local cluster, or a "
              "scheduler address (tcp://host:8786).")] = None,
     workers: Annotated[int | None, typer.Option(
-        help="Catchments planned at once when the day is planned by catchments (over 300 lots and 20 lots a "
-             "second of the limit, decompose = true in the params file, or --scheduler): local processes, or "
+        help="Catchments planned at once when the day is planned by catchments (over 300 lots and a limit "
+             "under 0.2 s a lot, or over 2,000 lots; decompose = true in the params file, or --scheduler): local processes, or "
              "the local Dask cluster's workers; a day planned whole runs that many walks of its search at "
              "once. Default: this machine's cores.",
         min=1)] = None,
