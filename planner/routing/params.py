@@ -56,8 +56,8 @@ network and the start grow faster than the lots (gen-2000's start alone
 took 11.5 s; short of time its lots are placed the quick way, at the end of
 a vehicle's day: gen-500 whole at 2 s cost 2,739 M). Given longer, whole
 catches up and passes, as it may move lots between catchments: gen-500 at
-180 s 119.8 against 121.0 by catchments, and the 20-minute references are
-whole plans. Before the intake shares (nearest house alone) the catchments
+180 s 119.8 against 121.0 by catchments (gen-1000 at 120 s not yet: 247 whole
+against 237), and the 20-minute references are whole plans. Before the intake shares (nearest house alone) the catchments
 lost from a few seconds on (gen-500 at 10 s 365 against 160 whole; gen-2000
 at 30 / 60 s 1,654 / 1,236 against 585 / 520), and the rule was lots squared
 above 200,000 times the limit. A day of more than
