@@ -89,40 +89,32 @@ def _houses_of(case: Case, houses: list[Site], lots: list[HarvestLot]) -> dict[s
     index = {h.id: k for k, h in enumerate(houses)}
     sink = len(keys) + len(houses)
     kg = [math.ceil(sum(lot.kg for lot in groups[key])) for key in keys]
-    options: list[list[tuple[int, int]]] = []  # per group: (house index, metres), nearest first
+    options: list[list[tuple[int, int]]] = []  # per group: (metres, house index), nearest first
     for key in keys:
         allowed = [h for h in houses if not key[1] or h.id in key[1]] or houses
         metres = haversine_m([case.site_by_id[key[0]].location], [h.location for h in allowed])[0]
         options.append(sorted((int(m), index[h.id]) for h, m in zip(allowed, metres, strict=True)))
     far = 1 + max((m for found in options for m, _ in found), default=0)
-    tails, heads, caps, costs = [], [], [], []
-    for g, found in enumerate(options):
-        for m, h in found:
-            tails.append(g)
-            heads.append(len(keys) + h)
-            caps.append(kg[g])
-            costs.append(m)
-    room = _room(houses, sum(kg))
-    for h in range(len(houses)):
-        tails += [len(keys) + h, len(keys) + h]
-        heads += [sink, sink]
-        caps += [min(room[h], sum(kg)), sum(kg)]
-        costs += [0, far]  # past its room: dearer than any farm's way to any house
+    total = sum(kg)
+    pairs = [(g, h) for g, found in enumerate(options) for _, h in found]  # the farms' arcs, first
+    tails = [g for g, _ in pairs] + [len(keys) + h for h in range(len(houses)) for _ in (0, 1)]
+    heads = [len(keys) + h for _, h in pairs] + [sink] * (2 * len(houses))
+    room = _room(houses, total)
+    caps = [kg[g] for g, _ in pairs] + [c for h in range(len(houses)) for c in (min(room[h], total), total)]
+    # past its room a house's kg costs more than any farm's way to any house
+    costs = [m for found in options for m, _ in found] + [far * k for _ in houses for k in (0, 1)]
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
         np.array(tails), np.array(heads), np.array(caps), np.array(costs))
-    flow.set_nodes_supplies(np.arange(sink + 1), np.array([*kg, *([0] * len(houses)), -sum(kg)]))
+    flow.set_nodes_supplies(np.arange(sink + 1), np.array([*kg, *([0] * len(houses)), -total]))
     if flow.solve() != flow.OPTIMAL:  # (every group has an arc to the sink without a bound: never)
         raise RuntimeError("catchments: the flow of the lots' kg to the packing houses has no solution")
-    sent: dict[tuple[int, int], float] = {}
-    for arc in arcs[: sum(len(found) for found in options)]:
-        sent[(int(flow.tail(arc)), int(flow.head(arc)) - len(keys))] = float(flow.flow(arc))
+    sent = dict(zip(pairs, flow.flows(arcs[: len(pairs)]).tolist(), strict=True))
     out: dict[str, str] = {}
     for g, key in enumerate(keys):
-        left = {h: sent.get((g, h), 0.0) for _, h in options[g]}
-        rank = {h: k for k, (_, h) in enumerate(options[g])}
+        left = {h: float(sent[(g, h)]) for _, h in options[g]}  # (nearest first: max keeps the nearest of ties)
         for lot in sorted(groups[key], key=lambda lot: lot.id):
-            h = max(left, key=lambda h: (left[h], -rank[h]))
+            h = max(left, key=left.__getitem__)
             left[h] -= lot.kg
             out[lot.id] = houses[h].id
     return out
