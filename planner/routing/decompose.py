@@ -18,6 +18,17 @@ among the parts in proportion to the kg there that the type can carry
 and end site. Cross-catchment moves are lost, in exchange for
 search speed on large days: the cheapest-insertion first solution grows with
 nodes squared times vehicles.
+
+Tried and dropped (2026-12-07): the whole day's exact search going on from
+the catchments' merged plan for the last part of the limit (the plan's
+routes turned back into the whole day's visits re-time to the same stops:
+gen-500's 95 routes, the same cost to the dong). Its steps on the whole day
+are slow (500 lots: 4-5 a second a walk against 15 in a catchment of about
+150), so the catchments' lost time cost more than it found, seed 1 and 2 at
+30 s, M VND: gen-500 131.7 / 136.5 by catchments alone, 132.6 / 144.8 with
+the last 30 % whole (it saved 0.2 / 0.5 M of the catchments' plan), 136.3 /
+144.3 with the last half; gen-1000 at 120 s 263.0 with the last half
+(catchments alone 236.8, whole 247.3).
 """
 
 from __future__ import annotations
