@@ -237,6 +237,13 @@ def _loads(rows: list[dict[str, Any]]) -> str:
     return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "-"
 
 
+def _steps(rows: list[dict[str, Any]]) -> str:
+    """The exact search's steps, mean over the rows that recorded them (from
+    2026-12-07): the same code takes fewer on a slower or busier machine."""
+    steps = [r["steps"] for r in rows if "steps" in r]
+    return f"{statistics.mean(steps):,.0f}" if steps else "-"
+
+
 def table() -> str:
     """The markdown table: per instance, backend and limit, over the seeds run."""
     runs, refs = _read(RUNS, []), _read(REFERENCE, {})
@@ -248,7 +255,7 @@ def table() -> str:
         groups.setdefault((inst, backend, limit), []).append(row)
     lines = ["| instance | lots | backend | limit s | seeds | best cost VND | mean cost VND | "
              "gap of best | gap of worst | seed spread | unassigned (max) | violations | "
-             "max overrun s | CPU s (mean) | load (1 min) |", "|" + "---|" * 15]
+             "max overrun s | CPU s (mean) | steps (mean) | load (1 min) |", "|" + "---|" * 16]
     for (inst, backend, limit), rows in groups.items():
         ref = refs.get(inst)
         costs = [r["cost"] for r in rows]
@@ -260,7 +267,7 @@ def table() -> str:
             f"{statistics.mean(costs):,.0f} | {_gap(best, ref)} | {_gap(worst, ref)} | {spread} | "
             f"{max(r['unassigned'] for r in rows)} | {sum(r['violations'] for r in rows)} | "
             f"{max(r['overrun_s'] for r in rows):.2f} | {statistics.mean(r['cpu_s'] for r in rows):.1f} | "
-            f"{_loads(rows)} |")
+            f"{_steps(rows)} | {_loads(rows)} |")
     lines += ["", "References (best plan found by any run, 0 violations):", "",
               "| instance | cost VND | unassigned | km | backend | seed | limit s | version | found |",
               "|---|---|---|---|---|---|---|---|---|"]
