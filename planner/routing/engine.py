@@ -30,6 +30,7 @@ from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..processes import usable_cores
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from . import improve as improve_mod
 from .backends import Round, backend_for, clock_since
 from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
@@ -789,6 +790,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
              main: bool) -> Improved:
         return improve(net, start, data.lots, evaluate=judge.cost, insert=insert, deadline=end, seed=walk_seed,
+                       threshold=improve_mod.THRESHOLD if main else improve_mod.OTHER_THRESHOLD,
                        late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
                        poll=poll if main else None, phase=phase, related=related)
 

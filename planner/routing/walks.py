@@ -4,7 +4,9 @@ at the best plan.
 A time-limited search of a whole day (:func:`.improve.improve`) uses one
 core. With ``workers`` cores, :func:`walks` runs that many walks at once
 from the same plan, each with its own seed (walk 0 in this process, with
-the seed the solve was given, the others forked), for an epoch of about
+the seed the solve was given, the others forked; walk 0 at the
+record-to-record threshold ``improve.THRESHOLD``, the others at
+``improve.OTHER_THRESHOLD``: a portfolio), for an epoch of about
 ``EPOCH_S``; every walk then starts the next epoch from the cheapest plan
 any found (ties: the lowest walk), until the deadline. The record-to-record
 threshold falls over the whole limit, not per epoch (``phase``). Forked

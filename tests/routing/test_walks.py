@@ -131,3 +131,30 @@ def test_a_cancel_in_this_process_ends_the_forked_walks(tmp_path):
     assert started.exists() and not finished.exists()
     with pytest.raises(ProcessLookupError):
         os.kill(int(started.read_text()), 0)  # (ended and reaped)
+
+
+def test_the_first_walk_keeps_the_threshold_and_the_others_walk_closer_to_the_best(monkeypatch, rk):
+    """A portfolio: the walk in this process may go ``THRESHOLD`` above the best plan, the forked ones
+    ``OTHER_THRESHOLD`` (each of the embedded day and the house-down day preferred one of them alone)."""
+    from planner.routing import improve as improve_module
+
+    seen: list[float] = []
+    real = engine.improve
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["threshold"])
+        return real(*args, **kwargs)
+
+    def both(walk, routes, *, workers, deadline, seed):  # (the two walks in turn, here)
+        walk(routes, deadline.share(0.5), seed, (0.0, 1.0), True)
+        return walk(routes, deadline, seed + 1, (0.0, 1.0), False)
+
+    monkeypatch.setattr(engine, "improve", spy)
+    monkeypatch.setattr(engine, "walks", both)
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    case = rk.case([rk.ph(), rk.site("f1", 2.0), rk.site("f2", 4.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f2", 50), rk.lot("B", "f1", 50)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=2, workers=2), seed=1)
+    assert not check_result(case, result)
+    assert seen == [improve_module.THRESHOLD, improve_module.OTHER_THRESHOLD]
+    assert improve_module.OTHER_THRESHOLD < improve_module.THRESHOLD
