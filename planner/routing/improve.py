@@ -38,8 +38,9 @@ M (2 of 3), the embedded day at 30 s 77.3 -> 78.8 M (1 of 3). Tried and
 dropped: SISR's strings as a fifth ruin (runs of 1-10 lots picked up one
 after the other, from the first lot's route and its nearest lots' routes;
 600 steps of one walk, seeds 1-6, M VND: the embedded day 63.4 against 63.0
-mean, the house-down day 101.2 against 100.4, 6 % less CPU a step); a late first lot always taking the wave, its late lots put back
-first (211 against 196 M at 300 steps, 10 runs); ALNS-style adaptive
+mean, the house-down day 101.2 against 100.4, 6 % less CPU a step); a
+late first lot always taking the wave, its late lots put back first (211
+against 196 M at 300 steps, 10 runs); ALNS-style adaptive
 weights of the ruins and orders (Ropke and Pisinger's scores, segments of
 40 steps: 320 against 260 M at 5 s, 251 against 212 at 10 s, 3 runs); at
 most 10 lots a step instead of 20 (twice the steps, the same costs: 210
