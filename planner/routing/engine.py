@@ -30,7 +30,6 @@ from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..processes import usable_cores
 from ..travel import GreatCircleProvider, TravelTimeProvider
-from . import improve as improve_mod
 from .backends import Round, backend_for, clock_since
 from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
@@ -38,7 +37,7 @@ from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
-from .improve import Improved, improve, relations
+from .improve import OTHER_THRESHOLD, THRESHOLD, Improved, improve, relations
 from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
@@ -790,7 +789,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
              main: bool) -> Improved:
         return improve(net, start, data.lots, evaluate=judge.cost, insert=insert, deadline=end, seed=walk_seed,
-                       threshold=improve_mod.THRESHOLD if main else improve_mod.OTHER_THRESHOLD,
+                       threshold=THRESHOLD if main else OTHER_THRESHOLD,
                        late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
                        poll=poll if main else None, phase=phase, related=related)
 
