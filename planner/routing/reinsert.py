@@ -45,7 +45,7 @@ lot still out (most valuable first) is tried
   (``MAX_BUILDS`` 4: 80 and 154 M; 16: 71 and 141 M; no cap: 79 and 155 M).
 
   A day the calls remember (``memo``) also keeps, per lot, the places inside
-  it worth building (:func:`_kept`: not one with ``MAX_TRIALS`` cheaper
+  it worth building (:func:`.places_kernel.places`: not one with ``MAX_TRIALS`` cheaper
   estimates of no higher lower bound, as those are built first and use the
   route's trials, or one was passed over for its bound and so is it), so a
   lot tried again on a route the exact search's steps left as it was is not
@@ -74,17 +74,18 @@ from __future__ import annotations
 
 import math
 import time
-from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..domain import HarvestLot, VehicleType, precool_budgets
+from . import places_kernel as kernel
 from .costs import LotCost
 from .deadline import Deadline
-from .delays import DelayCosts, delay_costs, due_after, late_loss, rate_at, shelf_price
+from .delays import DelayCosts, delay_costs, late_loss, shelf_price
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network, lot_boxes
@@ -111,10 +112,10 @@ class _Day:
     lots_cost: float
     room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
     delays: DelayCosts | None = None  # what a delay costs its lots (:mod:`.delays`), when known
-    drops: dict[int, list[tuple[int, int, int, int]]] = field(default_factory=dict)  # (:func:`_drops`)
+    drops: dict[int, NDArray[np.int64]] = field(default_factory=dict)  # (:func:`_drops`)
     heads: list[int] | None = None  # (:func:`_heads`), when known
-    legs: list[list[int]] | None = None  # per leg between stops: metres, seconds, free-flow seconds, when known
-    places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_kept`)
+    arrays: kernel.RouteArrays | None = None  # the route as the places' kernel reads it, when known
+    places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_places`)
     tail: tuple[int, float, int, int] | None = None  # (:func:`_tail`), when known
 
     @property
@@ -389,9 +390,9 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         key = (lot.id, now, keep.get(v, 0), tuple(_stores(net, lot, stored)))
         found = day.places.get(key)
         if found is None:
-            found = _kept(_places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
-                                  enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep.get(v, 0),
-                                  floors=floors, prices=prices))
+            found = _places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
+                            enforce_freshness=enforce_freshness, lot_cost=lot_cost, keep=keep.get(v, 0),
+                            floors=floors, prices=prices)
             if len(day.places) >= PLACES_PER_DAY:
                 day.places.clear()
             day.places[key] = found
@@ -417,21 +418,6 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         if best is None or price < best[0]:
             best = (price, v, trial, timed)
     return best
-
-
-def _kept(places: list[Place]) -> list[Place]:
-    """The places of one route that may be built, cheapest estimate first:
-    not one with ``MAX_TRIALS`` places before it whose lower bound is no
-    higher (those are built first, and fill the route's trials, or one of
-    them was passed over for its bound, and so is this one: the best found
-    only falls)."""
-    out: list[Place] = []
-    floors: list[float] = []  # those of the places kept, sorted
-    for place in sorted(places):
-        if bisect_right(floors, place[1]) < MAX_TRIALS:
-            out.append(place)
-            insort(floors, place[1])
-    return out
 
 
 def _stores(net: Network, lot: HarvestLot, stored: dict[str, float]) -> list[bool]:
@@ -628,15 +614,17 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     assert day.route is not None and day.room is not None
     vt = net.vehicles[v].type
     prof, rush = vt.profile, net.rush.get(vt.profile)
-    stops, room = day.route.stops, day.room  # stops: start, one per head, end
-    sites = [net.nodes[2 * v].site, *(net.nodes[visits[h][0]].site for h in heads), net.nodes[2 * v + 1].site]
-    unloads = [net.nodes[visits[h][0]].kind == "delivery" for h in heads]
-    farm, latest = net.nodes[net.pickup[lot.id]].site, _latest(lot, box, enforce_freshness)
-    boxes, unload_s = lot_boxes(net.case, lot), net.case.settings.packing_service_s
-    metres_m, seconds_m = net.matrices[prof].metres, net.matrices[prof].seconds
-    free_m = seconds_m if rush is None else rush.base
-    houses = []
-    for house, node in net.delivery[lot.id].items():
+    if day.arrays is None:
+        stops = day.route.stops  # start, one per head, end
+        day.arrays = kernel.route_arrays(
+            heads, [s.arrival for s in stops], [s.departure for s in stops], [s.load_kg for s in stops],
+            [s.load_boxes for s in stops],
+            [net.nodes[2 * v].site, *(net.nodes[visits[h][0]].site for h in heads), net.nodes[2 * v + 1].site],
+            day.room, [net.nodes[visits[h][0]].kind == "delivery" for h in heads], day.delays)
+    every = net.legs(prof)
+    farm = net.nodes[net.pickup[lot.id]].site
+    names, sites, owns, drops = [], [], [], []
+    for house, node in sorted(net.delivery[lot.id].items()):  # (ties between places go to the smaller id)
         cap = net.case.site_by_id[house].cold_storage_kg
         if cap is not None and stored[house] + lot.kg > cap + 1e-9:
             continue  # its cold store is full
@@ -644,91 +632,30 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
                      lot_cost=lot_cost)
         if own is not None:
             h = net.nodes[node].site
-            houses.append((house, h, own, _drops(net, day, prof, sites, h),
-                           (int(metres_m[farm, h]), int(seconds_m[farm, h]), int(free_m[farm, h]))))
+            names.append(house)
+            sites.append(h)
+            owns.append(own)
+            drops.append(_drops(net, day, prof, h))
+    if not names:
+        return []
+    hs = np.array(sites, dtype=np.int64)
+    houses = kernel.Houses(hs, np.array(owns, dtype=np.float64), np.stack(drops), every[farm, hs])
+    with_prices = prices is not None and day.delays is not None
+    loss, price_s, target = prices if prices is not None else (0.0, 0.0, 0)
+    one = kernel.LotArrays(farm, _latest(lot, box, enforce_freshness), lot.kg, lot_boxes(net.case, lot),
+                           lot.service_s, lot.ready, with_prices, loss, price_s, target,
+                           table.ambient(lot.product) if with_prices else None,
+                           table.riding(lot.product, vt) if with_prices else None)
+    travel = kernel.Travel(every, False, *_NO_RUSH) if rush is None else kernel.Travel(
+        every, True, rush.base, rush.slowness, rush.profile.starts)
+    found = kernel.places(day.arrays, one, houses, travel, keep=keep, now=now, capacity_kg=vt.capacity_kg,
+                          capacity_boxes=vt.capacity_boxes or 0, per_km=vt.cost_per_km, per_hour=vt.cost_per_hour,
+                          shift_start=vt.shift.start, unload_s=net.case.settings.packing_service_s,
+                          max_trials=MAX_TRIALS)
+    return [(estimate, floor, p, d, names[k]) for estimate, floor, p, d, k in found]
 
-    def full(k: int) -> bool:  # no room for the lot on board after stop k
-        s = stops[k]
-        return s.load_kg + lot.kg > vt.capacity_kg + 1e-6 or bool(vt.capacity_boxes and s.load_boxes + boxes > vt.capacity_boxes)
 
-    def leg(a: int, b: int) -> tuple[int, int, int]:  # metres, seconds, free-flow seconds
-        return int(metres_m[a, b]), int(seconds_m[a, b]), int(free_m[a, b])
-
-    delays = day.delays if prices is not None else None
-    if delays is not None and prices is not None:
-        earliest = max(lot.ready, now)
-        loss, price_s, target = prices
-        ambient, riding = table.ambient(lot.product), table.riding(lot.product, vt)
-        at_ready, at_earliest = ambient.at(lot.ready), ambient.at(earliest)
-    # (metres, seconds, free-flow seconds) to the farm, from it and between stops, looked up at once
-    every = net.legs(prof)
-    to_farm, from_farm = every[sites, farm].tolist(), every[farm, sites].tolist()
-    if day.legs is None:
-        day.legs = every[sites[:-1], sites[1:]].tolist()
-    legs = day.legs
-    out: list[Place] = []
-    for p in range(len(heads)):
-        if heads[p] < keep or stops[p + 1].arrival < now:
-            continue  # a committed stop, or one under way: nothing goes before it
-        m_pick = to_farm[p][0] + from_farm[p + 1][0] - legs[p][0]
-        s_pick = to_farm[p][1] + from_farm[p + 1][1] - legs[p][1]
-        f_pick = to_farm[p][2] + from_farm[p + 1][2] - legs[p][2]
-        if full(p) or (p > 0 and f_pick + lot.service_s > room[p + 1]):
-            continue
-        leave = stops[p].departure
-        pick = max(leave + net.drive(prof, sites[p], farm, leave), lot.ready, now)
-        if pick > latest:
-            if p > 0:
-                break  # later stops are left later still
-            continue
-        nxt = next(k for k in range(p, len(heads)) if unloads[k])  # the trip's next unloading
-        if delays is not None:
-            # picked up as the route reaches the farm, or first (the route may
-            # leave earlier), not before the lot is ready; the next stop reached
-            # that much later, the waits after absorbing it (:mod:`.delays`)
-            picks = pick if p > 0 else max(max(vt.shift.start, now) + to_farm[0][2], lot.ready, now)
-            loaded = picks + lot.service_s
-            delay = max(0, loaded + from_farm[p + 1][2] - stops[p + 1].arrival)
-            at_picks = ambient.at(picks)
-            due_p = due_after(riding, picks, at_picks - at_ready, target)
-            waited = price_s * (at_picks - at_earliest)  # in the orchard past its earliest pickup
-            ride_s = price_s * rate_at(riding, picks)
-            delayed = delays.cost(p + 1, delay)
-        for d in range(p, nxt + 2):
-            merged = d == nxt + 1  # (its room is that before the unloading, checked at d == nxt)
-            if d > p and not merged and full(d):
-                break
-            unload = 0 if merged else unload_s
-            if delays is not None and d > p:
-                rest = delays.left(p + 1, d, delay)
-                moved = delayed - delays.cost(d + 1, rest)  # what the delay costs up to stop d
-            for house, h, own, drops, direct in houses:
-                if (merged or d == nxt) and (sites[nxt + 1] == h) != merged:
-                    continue  # before the unloading at its own house: the same as merged into it
-                if d == p:  # farm -> house in the leg before stop p
-                    back = leg(h, sites[p + 1])
-                    metres = to_farm[p][0] + direct[0] + back[0] - legs[p][0]
-                    secs = to_farm[p][1] + direct[1] + back[1] - legs[p][1] + lot.service_s
-                    extra = to_farm[p][2] + direct[2] + back[2] - legs[p][2] + lot.service_s + unload if p > 0 else 0
-                else:
-                    m_drop, s_drop, f_drop, _ = drops[d]
-                    metres, secs, extra = m_pick + m_drop, s_pick + s_drop + lot.service_s, f_drop + unload
-                if extra > room[d + 1]:
-                    continue
-                floor = vt.cost_per_km * metres / 1000 + own
-                estimate = floor + vt.cost_per_hour * max(secs + unload, 0) / 3600
-                if delays is not None:
-                    if d == p:
-                        drop = loaded + direct[2]
-                        estimate += delays.cost(p + 1, drop + unload + back[2] - stops[p + 1].arrival)
-                    else:
-                        estimate += moved + delays.cost(d + 1, rest + extra)
-                        drop = stops[d].departure + int(rest) + drops[d][3]
-                    estimate += waited + ride_s * max(0, drop - loaded - direct[2])
-                    if drop > due_p:
-                        estimate += loss
-                out.append((estimate, floor, p, d, house))
-    return out
+_NO_RUSH = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1, 1)), np.zeros(1, dtype=np.int64))
 
 
 def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotCost | None
@@ -745,17 +672,17 @@ def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotC
     return late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost), target
 
 
-def _drops(net: Network, day: _Day, profile: str, sites: list[int], h: int) -> list[tuple[int, int, int, int]]:
+def _drops(net: Network, day: _Day, profile: str, h: int) -> NDArray[np.int64]:
     """Per stop ``d`` of the route: what unloading at site ``h`` between
     stops ``d`` and ``d + 1`` adds (metres, seconds, free-flow seconds) and
-    the free-flow seconds from stop ``d`` to ``h``; remembered per route and
-    site (every lot tried on the route asks)."""
+    the free-flow seconds from stop ``d`` to ``h``, one row each; remembered
+    per route and site (every lot tried on the route asks)."""
     if h not in day.drops:
-        every = net.legs(profile)
+        assert day.arrays is not None
+        every, sites = net.legs(profile), day.arrays.sites
         a, b = sites[:-1], sites[1:]
         to_h = every[a, h]
-        added = to_h + every[h, b] - every[a, b]
-        day.drops[h] = [(m, s, f, to) for (m, s, f), to in zip(added.tolist(), to_h[:, 2].tolist(), strict=True)]
+        day.drops[h] = np.concatenate([to_h + every[h, b] - every[a, b], to_h[:, 2:]], axis=1)
     return day.drops[h]
 
 

@@ -272,6 +272,7 @@ def test_the_trip_floor_is_never_above_a_trip_s_price():
     from pathlib import Path
 
     from planner.io import read_case
+    from planner.routing import places_kernel
     from planner.routing import reinsert as rs
     from planner.routing.costs import lot_cost
 
@@ -338,14 +339,15 @@ def _builds(ranked, best, price):
 
 
 def test_the_places_a_route_keeps_are_all_the_builds_can_reach():
-    """``_kept`` drops a route's place when MAX_TRIALS cheaper estimates of
-    it have no higher lower bound: either they are built first and use the
+    """The kernel's ``kept`` drops a route's place when MAX_TRIALS cheaper
+    estimates of it have no higher lower bound: either they are built first and use the
     route's trials, or one was passed over for its bound and so is it. The
     same builds, in the same order, whatever the bounds, the prices found and
     the best price before (random routes of 2-12 places: every kept list
     shorter than or as long as the whole, the builds identical)."""
     import random
 
+    from planner.routing import places_kernel
     from planner.routing import reinsert as rs
 
     rng = random.Random(11)
@@ -358,7 +360,7 @@ def test_the_places_a_route_keeps_are_all_the_builds_can_reach():
                   for v, places in routes.items() for place in places}
         best = rng.choice([float("inf"), 20.0, 10.0])
         whole = [(e, f, v, p, d, h) for v, places in routes.items() for e, f, p, d, h in places]
-        kept = [(e, f, v, p, d, h) for v, places in routes.items() for e, f, p, d, h in rs._kept(places)]
+        kept = [(e, f, v, p, d, h) for v, places in routes.items() for e, f, p, d, h in places_kernel.kept(places, rs.MAX_TRIALS)]
         shorter += len(kept) < len(whole)
 
         def price(place, prices=prices):
