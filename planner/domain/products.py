@@ -30,7 +30,6 @@ scenario simulator costs it at each day's harvest ambient, the same rule):
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -172,9 +171,19 @@ class ProductProfile:
         return min(self.precool_budget_s, round(target * self.rate_at(self.precool_ambient_c)))
 
 
-@functools.lru_cache(maxsize=256)
+_BUDGETS: dict[int, tuple[ProductProfile, tuple[int, int]]] = {}  # id(product) -> (product, its budgets)
+
+
 def precool_budgets(product: ProductProfile) -> tuple[int, int]:
     """``product``'s hard and target pre-cooling budgets, remembered: the
     properties compute their kinetics each time, and a routing search asks
-    hundreds of thousands of times."""
-    return product.precool_budget_s, product.precool_target_budget_s
+    hundreds of thousands of times. Remembered by the object (hashing a
+    profile's every field cost the search more than the budgets' lookup:
+    half a million times in 300 steps of the embedded day); the profile is
+    kept with them, so an id is not reused while it is remembered."""
+    found = _BUDGETS.get(id(product))
+    if found is None or found[0] is not product:
+        if len(_BUDGETS) >= 1024:
+            _BUDGETS.clear()
+        found = _BUDGETS[id(product)] = (product, (product.precool_budget_s, product.precool_target_budget_s))
+    return found[1]

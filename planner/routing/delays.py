@@ -29,6 +29,7 @@ unloading. An estimate to rank places by, never a bound.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -88,6 +89,12 @@ def rate_at(rates: HourlyRates, t: int) -> float:
     return rates.at(t + 1) - rates.at(t)
 
 
+# per objective, per delivery: its late loss and shelf-life price (the deliveries of a route's unchanged stops are
+# the same objects in every changed copy of it: 300 steps of the embedded day asked 31,000 times)
+_PRICES: weakref.WeakKeyDictionary[LotCost, dict[LotDelivery, tuple[float, float]]] = weakref.WeakKeyDictionary()
+MEMO_SIZE = 200_000
+
+
 def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Timed, lot_cost: LotCost) -> DelayCosts:
     """The route's :class:`DelayCosts`."""
     stops = timed.route.stops
@@ -97,15 +104,21 @@ def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Tim
     picked_at = {lot_id: k for k, s in enumerate(stops) if s.kind == "pickup" for lot_id in s.lot_ids}
     unloaded_at = {lot_id: k for k, s in enumerate(stops) if s.kind == "delivery" for lot_id in s.lot_ids}
     items = []  # (unloading stop, pickup stop, margin, riding rate, ambient rate, loss, money per ref. second)
+    memo = _PRICES.get(lot_cost)
+    if memo is None or len(memo) >= MEMO_SIZE:
+        memo = _PRICES[lot_cost] = {}
     for d in timed.deliveries:
         lot = net.nodes[net.pickup[d.lot_id]].lot
         assert lot is not None
         budget, target = precool_budgets(table.case.product_by_id[lot.product])
         margin = d.budget_left_s - (budget - target)
+        prices = memo.get(d)
+        if prices is None:
+            prices = memo[d] = (late_loss(lot, d, lot_cost), shelf_price(lot, d, lot_cost))
         items.append((unloaded_at[d.lot_id], picked_at.get(d.lot_id, 0), margin,
                       rate_at(table.riding(lot.product, vt), d.delivered),
                       rate_at(table.ambient(lot.product), d.picked_up),
-                      late_loss(lot, d, lot_cost) if margin >= 0 else 0.0, shelf_price(lot, d, lot_cost)))
+                      prices[0] if margin >= 0 else 0.0, prices[1]))
     n = len(stops)
     thresholds: list[list[float]] = [[] for _ in range(n)]
     losses: list[list[float]] = [[] for _ in range(n)]

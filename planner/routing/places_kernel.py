@@ -34,113 +34,61 @@ Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 
 
+# the rows of RouteArrays.ints and of the kernel's int and float arguments
+ARRIVAL, DEPARTURE, LOAD_BOXES, SITES, WAITS, HEADS, UNLOADS, N_THRESHOLDS, N_STARTS = range(9)
+LOAD_KG, ROOM = range(2)
+THRESHOLDS, LOSSES, STARTS, SLOPES, OFFSETS = range(5)
+
+
 @dataclass(frozen=True, slots=True)
 class RouteArrays:
-    """A route as the kernel reads it: per stop (start, one per head, end)
-    its arrival, departure, load and site, its room (:func:`.reinsert._room`),
-    per head whether it unloads, and the route's delay costs packed in rows
-    (``counts``: each row's length; the rest is padding)."""
+    """A route as the kernel reads it, built once while the route stands:
+    per stop (start, one per head, end; ``ints``) its arrival, departure,
+    boxes on board, site, the waits summed up to it, and per head its first
+    visit and whether it unloads; (``floats``) kg on board and its room
+    (:func:`.reinsert._room`); the route's delay costs (:mod:`.delays`),
+    one row per stop of each list (``rows``; their lengths in ``ints``, the
+    rest padding)."""
 
-    heads: Ints
-    arrival: Ints
-    departure: Ints
-    load_kg: Floats
-    load_boxes: Ints
-    sites: Ints
-    room: Floats
-    unloads: NDArray[np.bool_]
+    ints: Ints  # (9, stops)
+    floats: Floats  # (2, stops)
+    rows: Floats  # (5, stops, longest list)
     has_delays: bool
-    waits: Ints
-    thresholds: Floats
-    losses: Floats
-    n_thresholds: Ints
-    starts: Floats
-    slopes: Floats
-    offsets: Floats
-    n_starts: Ints
 
-
-def _rows(rows: list[list[float]]) -> tuple[Floats, Ints]:
-    width = max((len(r) for r in rows), default=0)
-    out = np.zeros((len(rows), max(width, 1)))
-    for k, r in enumerate(rows):
-        out[k, :len(r)] = r
-    return out, np.array([len(r) for r in rows], dtype=np.int64)
+    @property
+    def sites(self) -> Ints:
+        return self.ints[SITES]
 
 
 def route_arrays(heads: list[int], arrival: list[int], departure: list[int], load_kg: list[float],
                  load_boxes: list[int], sites: list[int], room: list[float], unloads: list[bool],
                  delays: DelayCosts | None) -> RouteArrays:
-    """:class:`RouteArrays` of a route (built once while the route stands)."""
+    """:class:`RouteArrays` of a route."""
     n = len(arrival)
-    if delays is None:
-        empty, counts = np.zeros((n, 1)), np.zeros(n, dtype=np.int64)
-        waits = np.zeros(n, dtype=np.int64)
-        thresholds = losses = starts = slopes = offsets = empty
-        n_thresholds = n_starts = counts
-    else:
-        waits = np.array(delays.waits, dtype=np.int64)
-        thresholds, n_thresholds = _rows(delays.thresholds)
-        losses, _ = _rows(delays.losses)
-        starts, n_starts = _rows(delays.starts)
-        slopes, _ = _rows(delays.slopes)
-        offsets, _ = _rows(delays.offsets)
-    return RouteArrays(np.array(heads, dtype=np.int64), np.array(arrival, dtype=np.int64),
-                       np.array(departure, dtype=np.int64), np.array(load_kg, dtype=np.float64),
-                       np.array(load_boxes, dtype=np.int64), np.array(sites, dtype=np.int64),
-                       np.array(room, dtype=np.float64), np.array(unloads, dtype=np.bool_), delays is not None,
-                       waits, thresholds, losses, n_thresholds, starts, slopes, offsets, n_starts)
-
-
-@dataclass(frozen=True, slots=True)
-class Houses:
-    """The packing houses a lot may go to on one route, in the order of
-    their ids (ties between places go to the smaller id): site, the lot's
-    own cost at the least there (:func:`.reinsert._own_floor`), the
-    route's drops there (:func:`.reinsert._drops`, one row per stop) and
-    the farm's leg to it (metres, seconds, free-flow seconds)."""
-
-    sites: Ints
-    own: Floats
-    drops: Ints  # (houses, stops - 1, 4)
-    direct: Ints  # (houses, 3)
-
-
-@dataclass(frozen=True, slots=True)
-class LotArrays:
-    """One lot as the kernel reads it (the same on every route of one call).
-    ``prices``: what it loses past its target, per reference second of
-    shelf life, and its target (:func:`.reinsert._own_prices`), with its
-    ambient and riding rates; all zeros when the day has no lot cost."""
-
-    farm: int
-    latest: int
-    kg: float
-    boxes: int
-    service_s: int
-    ready: int
-    has_prices: bool
-    loss: float
-    price_s: float
-    target: int
-    ambient: HourlyRates | None
-    riding: HourlyRates | None
-
-
-_NO_RATES = (np.ones(1), np.zeros(2), 0)
-
-
-def _rates(r: HourlyRates | None) -> tuple[Floats, Floats, int]:
-    if r is None:
-        return _NO_RATES
-    return np.asarray(r.rates, dtype=np.float64), np.asarray(r.prefix, dtype=np.float64), int(r.first_h)
+    ints = np.zeros((9, n), dtype=np.int64)
+    ints[ARRIVAL], ints[DEPARTURE], ints[LOAD_BOXES], ints[SITES] = arrival, departure, load_boxes, sites
+    ints[HEADS, :len(heads)], ints[UNLOADS, :len(unloads)] = heads, unloads
+    lists = [] if delays is None else [delays.thresholds, delays.losses, delays.starts, delays.slopes,
+                                       delays.offsets]
+    width = max((len(r) for rows in lists for r in rows), default=0)
+    rows = np.zeros((5, n, max(width, 1)))
+    if delays is not None:
+        ints[WAITS] = delays.waits
+        ints[N_THRESHOLDS] = [len(r) for r in delays.thresholds]
+        ints[N_STARTS] = [len(r) for r in delays.starts]
+        for k, table in enumerate(lists):
+            for j, r in enumerate(table):
+                if r:
+                    rows[k, j, :len(r)] = r
+    return RouteArrays(ints, np.array([load_kg, room], dtype=np.float64), rows, delays is not None)
 
 
 @dataclass(frozen=True, slots=True)
 class Travel:
     """A profile's legs (metres, seconds, free-flow seconds per pair of
-    sites) and, with rush hours, the slowness per segment of the day and the
-    segments' starts (:class:`..travel.traffic.TimeDependentTimes`)."""
+    sites) and, with rush hours (``rush``), the free-flow seconds, the
+    slowness per segment of the day and the segments' starts
+    (:class:`..travel.traffic.TimeDependentTimes`)."""
 
     legs: Ints
     rush: bool
@@ -149,25 +97,41 @@ class Travel:
     starts: Ints
 
 
-def places(route: RouteArrays, lot: LotArrays, houses: Houses, travel: Travel, *, keep: int, now: int,
-           capacity_kg: float, capacity_boxes: int, per_km: float, per_hour: float, shift_start: int,
-           unload_s: int, max_trials: int) -> list[tuple[float, float, int, int, int]]:
+NO_RUSH = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1, 1)), np.zeros(1, dtype=np.int64))
+_NO_RATES = (np.ones((2, 1)), np.zeros((2, 2)))
+
+
+def places(route: RouteArrays, travel: Travel, *, houses: tuple[Ints, Floats, Ints, Ints],
+           rates: tuple[HourlyRates, HourlyRates] | None, farm: int, latest: int, kg: float, boxes: int,
+           service_s: int, ready: int, prices: tuple[float, float, int], keep: int, now: int, capacity_kg: float,
+           capacity_boxes: int, per_km: float, per_hour: float, shift_start: int, unload_s: int, max_trials: int
+           ) -> list[tuple[float, float, int, int, int]]:
     """The places worth building for the lot on the route, cheapest estimate
     first, as (estimate, lower bound, p, d, house's index in ``houses``):
     :func:`.reinsert._places`' places, not one with ``max_trials`` places
     before it whose lower bound is no higher (those are built first and
     fill the route's trials, or one was passed over for its bound and so is
-    this one: the best found only falls)."""
-    amb, ride = _rates(lot.ambient), _rates(lot.riding)
-    est, flo, ps, ds, hs = _places(
-        route.heads, int(keep), int(now), route.arrival, route.departure, route.load_kg, route.load_boxes, route.room,
-        route.sites, route.unloads, travel.legs, int(lot.farm), int(lot.latest), float(lot.kg), int(lot.boxes),
-        float(capacity_kg), int(capacity_boxes), int(lot.service_s), int(unload_s), float(per_km), float(per_hour),
-        int(shift_start), int(lot.ready), travel.rush, travel.base, travel.slowness, travel.starts, houses.sites,
-        houses.own, houses.drops, houses.direct, route.has_delays and lot.has_prices, float(lot.loss),
-        float(lot.price_s), int(lot.target), amb[0], amb[1], amb[2], ride[0], ride[1], ride[2], route.waits,
-        route.thresholds, route.losses, route.n_thresholds, route.starts, route.slopes, route.offsets, route.n_starts,
-        int(max_trials))
+    this one: the best found only falls). ``houses``: the packing houses
+    the lot may go to, in the order of their ids (ties between places go to
+    the smaller id): their sites, the lot's own cost at the least there
+    (:func:`.reinsert._own_floor`), the route's drops there
+    (:func:`.reinsert._drops`, one row per stop) and the farm's leg to
+    each (metres, seconds, free-flow seconds). ``rates``: the lot's ambient
+    and riding rates, and ``prices`` what it loses past its target, per
+    reference second of shelf life, and its target
+    (:func:`.reinsert._own_prices`), when the day has a lot cost (None:
+    the estimate leaves the lots' costs out)."""
+    with_delays = rates is not None and route.has_delays
+    if rates is None:
+        rate_rows, prefix_rows, first_h = *_NO_RATES, 0
+    else:
+        rate_rows, prefix_rows, first_h = np.stack([r.rates for r in rates]), np.stack([r.prefix for r in rates]), \
+            rates[0].first_h
+    ints = np.array([keep, now, farm, latest, boxes, capacity_boxes, service_s, unload_s, shift_start, ready,
+                     prices[2], first_h, max_trials, travel.rush, with_delays], dtype=np.int64)
+    floats = np.array([kg, capacity_kg, per_km, per_hour, prices[0], prices[1]], dtype=np.float64)
+    est, flo, ps, ds, hs = _places(route.ints, route.floats, route.rows, travel.legs, travel.base, travel.slowness,
+                                   travel.starts, *houses, rate_rows, prefix_rows, ints, floats)
     return list(zip(est.tolist(), flo.tolist(), ps.tolist(), ds.tolist(), hs.tolist(), strict=True))
 
 
@@ -216,30 +180,36 @@ def _travel(free_flow_s: int, slowness: Floats, starts: Ints, depart: int) -> in
 
 
 @numba.njit(cache=True)
-def _delay_cost(j: int, delay: float, thresholds: Floats, losses: Floats, n_thresholds: Ints, starts: Floats,
-                slopes: Floats, offsets: Floats, n_starts: Ints) -> float:  # DelayCosts.cost
-    if delay <= 0 or j >= len(n_thresholds):
+def _delay_cost(j, delay, rows, ints):  # pragma: no cover (compiled) DelayCosts.cost
+    if delay <= 0 or j >= ints.shape[1]:
         return 0.0
-    k = np.searchsorted(thresholds[j, :n_thresholds[j]], delay, side="left")
-    out = losses[j, k - 1] if k else 0.0
-    k = np.searchsorted(starts[j, :n_starts[j]], delay, side="left")
-    return out + (delay * slopes[j, k - 1] - offsets[j, k - 1] if k else 0.0)
+    k = np.searchsorted(rows[THRESHOLDS, j, :ints[N_THRESHOLDS, j]], delay, side="left")
+    out = rows[LOSSES, j, k - 1] if k else 0.0
+    k = np.searchsorted(rows[STARTS, j, :ints[N_STARTS, j]], delay, side="left")
+    return out + (delay * rows[SLOPES, j, k - 1] - rows[OFFSETS, j, k - 1] if k else 0.0)
 
 
 @numba.njit(cache=True)
-def _places(heads, keep, now, arrival, departure, load_kg, load_boxes, room, sites, unloads, legs, farm, latest,
-            kg, boxes, capacity_kg, capacity_boxes, service_s, unload_s, per_km, per_hour, shift_start, ready,
-            rush, base, slowness, rush_starts, h_sites, h_own, h_drops, h_direct, with_delays, loss, price_s,
-            target, amb_rates, amb_prefix, amb_first, ride_rates, ride_prefix, ride_first, waits, thresholds,
-            losses, n_thresholds, starts, slopes, offsets, n_starts, max_trials):  # pragma: no cover (compiled)
-    n_heads, n_houses = len(heads), len(h_sites)
+def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_own, h_drops, h_direct, rates,
+            prefix, ints, floats):  # pragma: no cover (compiled)
+    keep, now, farm, latest, boxes, capacity_boxes, service_s, unload_s = ints[0], ints[1], ints[2], ints[3], \
+        ints[4], ints[5], ints[6], ints[7]
+    shift_start, ready, target, first_h, max_trials, rush, with_delays = ints[8], ints[9], ints[10], ints[11], \
+        ints[12], ints[13] != 0, ints[14] != 0
+    kg, capacity_kg, per_km, per_hour, loss, price_s = floats[0], floats[1], floats[2], floats[3], floats[4], \
+        floats[5]
+    arrival, departure, load_boxes, sites, waits = route[ARRIVAL], route[DEPARTURE], route[LOAD_BOXES], \
+        route[SITES], route[WAITS]
+    heads, unloads, load_kg, room = route[HEADS], route[UNLOADS], route_f[LOAD_KG], route_f[ROOM]
+    amb_rates, amb_prefix, ride_rates, ride_prefix = rates[0], prefix[0], rates[1], prefix[1]
+    n_heads, n_houses = route.shape[1] - 2, len(h_sites)
     size = n_heads * (n_heads + 2) * n_houses + 1
     est, flo = np.empty(size), np.empty(size)
     ps, ds, hs = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
     count = 0
     earliest = max(ready, now)
-    at_ready = _at(amb_rates, amb_prefix, amb_first, ready)
-    at_earliest = _at(amb_rates, amb_prefix, amb_first, earliest)
+    at_ready = _at(amb_rates, amb_prefix, first_h, ready)
+    at_earliest = _at(amb_rates, amb_prefix, first_h, earliest)
     # (only read with delays; set so that every path defines them)
     picks = loaded = delay = due_p = 0
     waited = ride_s = delayed = rest = moved = 0.0
@@ -268,13 +238,13 @@ def _places(heads, keep, now, arrival, departure, load_kg, load_boxes, room, sit
             picks = pick if p > 0 else max(max(shift_start, now) + legs[sites[0], farm, 2], ready, now)
             loaded = picks + service_s
             delay = max(0, loaded + legs[farm, b, 2] - arrival[p + 1])
-            at_picks = _at(amb_rates, amb_prefix, amb_first, picks)
+            at_picks = _at(amb_rates, amb_prefix, first_h, picks)
             spent = at_picks - at_ready
-            due_p = picks - 1 if spent > target else _until(ride_rates, ride_prefix, ride_first, picks, target - spent)
+            due_p = picks - 1 if spent > target else _until(ride_rates, ride_prefix, first_h, picks, target - spent)
             waited = price_s * (at_picks - at_earliest)
-            ride_s = price_s * (_at(ride_rates, ride_prefix, ride_first, picks + 1)
-                                - _at(ride_rates, ride_prefix, ride_first, picks))
-            delayed = _delay_cost(p + 1, delay, thresholds, losses, n_thresholds, starts, slopes, offsets, n_starts)
+            ride_s = price_s * (_at(ride_rates, ride_prefix, first_h, picks + 1)
+                                - _at(ride_rates, ride_prefix, first_h, picks))
+            delayed = _delay_cost(p + 1, delay, rows, route)
         for d in range(p, nxt + 2):
             merged = d == nxt + 1
             if d > p and not merged and (load_kg[d] + kg > capacity_kg + 1e-6
@@ -283,8 +253,7 @@ def _places(heads, keep, now, arrival, departure, load_kg, load_boxes, room, sit
             unload = 0 if merged else unload_s
             if with_delays and d > p:
                 rest = max(0.0, delay - (waits[d] - waits[p]))
-                moved = delayed - _delay_cost(d + 1, rest, thresholds, losses, n_thresholds, starts, slopes, offsets,
-                                              n_starts)
+                moved = delayed - _delay_cost(d + 1, rest, rows, route)
             for k in range(n_houses):
                 h = h_sites[k]
                 if (merged or d == nxt) and (sites[nxt + 1] == h) != merged:
@@ -305,11 +274,9 @@ def _places(heads, keep, now, arrival, departure, load_kg, load_boxes, room, sit
                 if with_delays:
                     if d == p:
                         drop = loaded + h_direct[k, 2]
-                        estimate += _delay_cost(p + 1, drop + unload + legs[h, b, 2] - arrival[p + 1], thresholds,
-                                                losses, n_thresholds, starts, slopes, offsets, n_starts)
+                        estimate += _delay_cost(p + 1, drop + unload + legs[h, b, 2] - arrival[p + 1], rows, route)
                     else:
-                        estimate += moved + _delay_cost(d + 1, rest + extra, thresholds, losses, n_thresholds, starts,
-                                                        slopes, offsets, n_starts)
+                        estimate += moved + _delay_cost(d + 1, rest + extra, rows, route)
                         drop = departure[d] + int(rest) + h_drops[k, d, 3]
                     estimate += waited + ride_s * max(0, drop - loaded - h_direct[k, 2])
                     if drop > due_p:
@@ -362,9 +329,9 @@ def warm() -> None:
                                             [[], [1.0], []], [[], [0.0], []]))
     legs = np.ones((2, 2, 3), dtype=np.int64)
     rates = HourlyRates.of(np.ones(2))
-    lot = LotArrays(1, 100, 1.0, 1, 1, 0, True, 1.0, 1.0, 10, rates, rates)
-    houses = Houses(np.array([0]), np.array([0.0]), np.ones((1, 2, 4), dtype=np.int64), np.ones((1, 3), dtype=np.int64))
+    houses = (np.array([0]), np.array([0.0]), np.ones((1, 2, 4), dtype=np.int64), np.ones((1, 3), dtype=np.int64))
     for rush in (False, True):
         travel = Travel(legs, rush, legs[:, :, 2].copy(), np.ones((2, 2, 1)), np.zeros(1, dtype=np.int64))
-        places(route, lot, houses, travel, keep=0, now=0, capacity_kg=10.0, capacity_boxes=0, per_km=1.0,
+        places(route, travel, houses=houses, rates=(rates, rates), farm=1, latest=100, kg=1.0, boxes=1, service_s=1,
+               ready=0, prices=(1.0, 1.0, 10), keep=0, now=0, capacity_kg=10.0, capacity_boxes=0, per_km=1.0,
                per_hour=1.0, shift_start=0, unload_s=1, max_trials=3)

@@ -639,23 +639,18 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     if not names:
         return []
     hs = np.array(sites, dtype=np.int64)
-    houses = kernel.Houses(hs, np.array(owns, dtype=np.float64), np.stack(drops), every[farm, hs])
     with_prices = prices is not None and day.delays is not None
-    loss, price_s, target = prices if prices is not None else (0.0, 0.0, 0)
-    one = kernel.LotArrays(farm, _latest(lot, box, enforce_freshness), lot.kg, lot_boxes(net.case, lot),
-                           lot.service_s, lot.ready, with_prices, loss, price_s, target,
-                           table.ambient(lot.product) if with_prices else None,
-                           table.riding(lot.product, vt) if with_prices else None)
-    travel = kernel.Travel(every, False, *_NO_RUSH) if rush is None else kernel.Travel(
+    travel = kernel.Travel(every, False, *kernel.NO_RUSH) if rush is None else kernel.Travel(
         every, True, rush.base, rush.slowness, rush.profile.starts)
-    found = kernel.places(day.arrays, one, houses, travel, keep=keep, now=now, capacity_kg=vt.capacity_kg,
-                          capacity_boxes=vt.capacity_boxes or 0, per_km=vt.cost_per_km, per_hour=vt.cost_per_hour,
-                          shift_start=vt.shift.start, unload_s=net.case.settings.packing_service_s,
-                          max_trials=MAX_TRIALS)
+    found = kernel.places(
+        day.arrays, travel, houses=(hs, np.array(owns, dtype=np.float64), np.stack(drops), every[farm, hs]),
+        rates=(table.ambient(lot.product), table.riding(lot.product, vt)) if with_prices else None, farm=farm,
+        latest=_latest(lot, box, enforce_freshness), kg=lot.kg, boxes=lot_boxes(net.case, lot),
+        service_s=lot.service_s, ready=lot.ready, prices=prices if prices is not None else (0.0, 0.0, 0),
+        keep=keep, now=now, capacity_kg=vt.capacity_kg, capacity_boxes=vt.capacity_boxes or 0,
+        per_km=vt.cost_per_km, per_hour=vt.cost_per_hour, shift_start=vt.shift.start,
+        unload_s=net.case.settings.packing_service_s, max_trials=MAX_TRIALS)
     return [(estimate, floor, p, d, names[k]) for estimate, floor, p, d, k in found]
-
-
-_NO_RUSH = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1, 1)), np.zeros(1, dtype=np.int64))
 
 
 def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotCost | None
