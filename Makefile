@@ -12,6 +12,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -c "from planner.routing import places_kernel; places_kernel.warm()"
 	touch $@
 
 install: $(VENV)/.installed

@@ -30,6 +30,7 @@ from ..domain.clock import clock_range, duration
 from ..exceptions import InfeasibleError
 from ..processes import usable_cores
 from ..travel import GreatCircleProvider, TravelTimeProvider
+from . import places_kernel
 from .backends import Round, backend_for, clock_since
 from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
@@ -92,6 +93,7 @@ def route_pickups(
     what is left; the extra trips stop at the deadline, and a lot they did
     not reach is unassigned with its reason."""
     params = params or RoutingParams()
+    places_kernel.warm()  # compiled or loaded before the clock starts (the first time: seconds)
     deadline = deadline or Deadline.after(params.time_limit_s)
     all_lots = list(case.lots if lots is None else lots)
     if not fixed and sum(vt.count for vt in case.vehicle_types) == 0:
@@ -333,6 +335,7 @@ def solve_part(job: PartJob, progress: Progress | None = None, *, deadline: Dead
     ``time_limit_s`` from when it starts, and not past its ``until``: a
     catchment whose turn comes after it is not built, its lots unassigned
     for the time limit)."""
+    places_kernel.warm()  # (a worker's first task: before its clock starts)
     if deadline is None and job.until is not None:
         left = min(job.params.time_limit_s, job.until - time.time())
         if left <= 0:

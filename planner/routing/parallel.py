@@ -37,6 +37,7 @@ def dask_mapper(address: str | None = None, *, workers: int = 2) -> Iterator[Map
     cluster = None if address else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                 dashboard_address=":0")
     client = Client(address or cluster)
+    client.run(_warm)  # each worker compiles or loads the places' kernel before any clock starts
     try:
         def run(fn: Callable[[T], R], items: list[T]) -> list[R]:
             futures = client.map(fn, items, pure=False)
@@ -47,6 +48,12 @@ def dask_mapper(address: str | None = None, *, workers: int = 2) -> Iterator[Map
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _warm() -> None:
+    from .places_kernel import warm
+
+    warm()
 
 
 def can_fork() -> bool:

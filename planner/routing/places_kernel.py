@@ -166,7 +166,7 @@ def _travel(free_flow_s: int, slowness: Floats, starts: Ints, depart: int) -> in
     remaining = float(free_flow_s)
     t = float(depart)
     day0 = math.floor(t / DAY) * DAY
-    k = np.searchsorted(starts, t - day0, side="right") - 1
+    k = int(np.searchsorted(starts, t - day0, side="right")) - 1
     while True:
         end = day0 + (starts[k + 1] if k + 1 < len(starts) else DAY)
         rate = 1.0 / slowness[k]
