@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..domain.units import DAY, HOUR
-from .delays import DelayCosts
+from .delays import DelayCosts, delay_cost, delay_rows
 from .freshness import HourlyRates
 
 Ints = NDArray[np.int64]
@@ -37,7 +37,6 @@ Floats = NDArray[np.float64]
 # the rows of RouteArrays.ints and of the kernel's int and float arguments
 ARRIVAL, DEPARTURE, LOAD_BOXES, SITES, WAITS, HEADS, UNLOADS, N_THRESHOLDS, N_STARTS = range(9)
 LOAD_KG, ROOM = range(2)
-THRESHOLDS, LOSSES, STARTS, SLOPES, OFFSETS = range(5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,19 +67,13 @@ def route_arrays(heads: list[int], arrival: list[int], departure: list[int], loa
     ints = np.zeros((9, n), dtype=np.int64)
     ints[ARRIVAL], ints[DEPARTURE], ints[LOAD_BOXES], ints[SITES] = arrival, departure, load_boxes, sites
     ints[HEADS, :len(heads)], ints[UNLOADS, :len(unloads)] = heads, unloads
-    lists = [] if delays is None else [delays.thresholds, delays.losses, delays.starts, delays.slopes,
-                                       delays.offsets]
-    width = max((len(r) for rows in lists for r in rows), default=0)
-    rows = np.zeros((5, n, max(width, 1)))
-    if delays is not None:
-        ints[WAITS] = delays.waits
-        ints[N_THRESHOLDS] = [len(r) for r in delays.thresholds]
-        ints[N_STARTS] = [len(r) for r in delays.starts]
-        for k, table in enumerate(lists):
-            for j, r in enumerate(table):
-                if r:
-                    rows[k, j, :len(r)] = r
-    return RouteArrays(ints, np.array([load_kg, room], dtype=np.float64), rows, delays is not None)
+    if delays is None:
+        return RouteArrays(ints, np.array([load_kg, room], dtype=np.float64), _NO_ROWS, False)
+    ints[WAITS], ints[N_THRESHOLDS], ints[N_STARTS] = delays.waits, delays.counts[0], delays.counts[1]
+    return RouteArrays(ints, np.array([load_kg, room], dtype=np.float64), delays.rows, True)
+
+
+_NO_ROWS = np.zeros((5, 1, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,16 +173,6 @@ def _travel(free_flow_s: int, slowness: Floats, starts: Ints, depart: int) -> in
 
 
 @numba.njit(cache=True)
-def _delay_cost(j, delay, rows, ints):  # pragma: no cover (compiled) DelayCosts.cost
-    if delay <= 0 or j >= ints.shape[1]:
-        return 0.0
-    k = np.searchsorted(rows[THRESHOLDS, j, :ints[N_THRESHOLDS, j]], delay, side="left")
-    out = rows[LOSSES, j, k - 1] if k else 0.0
-    k = np.searchsorted(rows[STARTS, j, :ints[N_STARTS, j]], delay, side="left")
-    return out + (delay * rows[SLOPES, j, k - 1] - rows[OFFSETS, j, k - 1] if k else 0.0)
-
-
-@numba.njit(cache=True)
 def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_own, h_drops, h_direct, rates,
             prefix, ints, floats):  # pragma: no cover (compiled)
     keep, now, farm, latest, boxes, capacity_boxes, service_s, unload_s = ints[0], ints[1], ints[2], ints[3], \
@@ -201,6 +184,7 @@ def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_
     arrival, departure, load_boxes, sites, waits = route[ARRIVAL], route[DEPARTURE], route[LOAD_BOXES], \
         route[SITES], route[WAITS]
     heads, unloads, load_kg, room = route[HEADS], route[UNLOADS], route_f[LOAD_KG], route_f[ROOM]
+    counts = route[N_THRESHOLDS:]  # (the delay costs' rows' lengths: :class:`.delays.DelayCosts`)
     amb_rates, amb_prefix, ride_rates, ride_prefix = rates[0], prefix[0], rates[1], prefix[1]
     n_heads, n_houses = route.shape[1] - 2, len(h_sites)
     size = n_heads * (n_heads + 2) * n_houses + 1
@@ -244,7 +228,7 @@ def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_
             waited = price_s * (at_picks - at_earliest)
             ride_s = price_s * (_at(ride_rates, ride_prefix, first_h, picks + 1)
                                 - _at(ride_rates, ride_prefix, first_h, picks))
-            delayed = _delay_cost(p + 1, delay, rows, route)
+            delayed = delay_cost(p + 1, delay, rows, counts)
         for d in range(p, nxt + 2):
             merged = d == nxt + 1
             if d > p and not merged and (load_kg[d] + kg > capacity_kg + 1e-6
@@ -253,7 +237,7 @@ def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_
             unload = 0 if merged else unload_s
             if with_delays and d > p:
                 rest = max(0.0, delay - (waits[d] - waits[p]))
-                moved = delayed - _delay_cost(d + 1, rest, rows, route)
+                moved = delayed - delay_cost(d + 1, rest, rows, counts)
             for k in range(n_houses):
                 h = h_sites[k]
                 if (merged or d == nxt) and (sites[nxt + 1] == h) != merged:
@@ -274,9 +258,9 @@ def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_
                 if with_delays:
                     if d == p:
                         drop = loaded + h_direct[k, 2]
-                        estimate += _delay_cost(p + 1, drop + unload + legs[h, b, 2] - arrival[p + 1], rows, route)
+                        estimate += delay_cost(p + 1, drop + unload + legs[h, b, 2] - arrival[p + 1], rows, counts)
                     else:
-                        estimate += moved + _delay_cost(d + 1, rest + extra, rows, route)
+                        estimate += moved + delay_cost(d + 1, rest + extra, rows, counts)
                         drop = departure[d] + int(rest) + h_drops[k, d, 3]
                     estimate += waited + ride_s * max(0, drop - loaded - h_direct[k, 2])
                     if drop > due_p:
@@ -323,10 +307,12 @@ def kept(places: list[tuple[float, float, int, int, str]], max_trials: int
 
 
 def warm() -> None:
-    """Compile the kernel (or load it from the cache) on a tiny route."""
+    """Compile the kernels (or load them from the cache) on a tiny route."""
+    costs = DelayCosts(np.zeros(3, dtype=np.int64), *delay_rows(np.zeros(3, dtype=np.int64),
+                                                                np.array([[2], [1]], dtype=np.int64),
+                                                                np.ones((5, 1))))
     route = route_arrays([0], [0, 10, 20], [0, 10, 20], [0.0, 1.0, 0.0], [0, 0, 0], [0, 1, 0], [0.0, 5.0, 5.0],
-                         [True], DelayCosts([0, 0, 0], [[], [1.0], []], [[], [1.0], []], [[], [0.0], []],
-                                            [[], [1.0], []], [[], [0.0], []]))
+                         [True], costs)
     legs = np.ones((2, 2, 3), dtype=np.int64)
     rates = HourlyRates.of(np.ones(2))
     houses = (np.array([0]), np.array([0.0]), np.ones((1, 2, 4), dtype=np.int64), np.ones((1, 3), dtype=np.int64))

@@ -83,12 +83,13 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
         kgs, boxes, metres_at = base.kg[:kept + 1], base.boxes[:kept + 1], base.metres[:kept + 1]
         sites, delivered = base.sites[:kept + 1], base.delivered[:kept + 1]
         deliveries = base.deliveries[:delivered[-1]]
-        picked = {lot_id: base.picked[lot_id] for s in stops if s.kind == "pickup" for lot_id in s.lot_ids}
+        picked = dict(base.picked) if kept + 1 == len(base.ends) else {  # (all of its stops kept: all its pickups)
+            lot_id: base.picked[lot_id] for s in stops if s.kind == "pickup" for lot_id in s.lot_ids}
         tail = len(base.visits)  # the visits both lists end with
         common = 0
         while common < min(tail, len(visits)) - prefix and base.visits[tail - 1 - common] == visits[-1 - common]:
             common += 1
-        resumable = {e: g for g, e in enumerate(base.ends)}
+        resumable = {e: g for g, e in enumerate(base.ends)} if common else {}
     else:
         base = None
         if visits and vt.break_after_s is None:  # leave as late as the first service start allows
@@ -104,6 +105,8 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
         common, resumable = 0, {}
     load_kg, load_boxes, metres = kgs[-1], boxes[-1], metres_at[-1]
     prev_site, t = sites[-1], clock[-1]
+    nodes, rush = net.nodes, net.rush.get(profile)  # (looked up once: :meth:`Network.drive`'s legs)
+    seconds_m, metres_m = net.matrices[profile].seconds, net.matrices[profile].metres
     moved: set[str] = set()  # lots on board picked up at another time than in base
     i, n = prefix, len(visits)
     while i < n:
@@ -129,19 +132,21 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
                 return Timed(route, deliveries, visits, ends, clock, kgs, boxes, metres_at, sites, delivered, picked,
                              metres)
         node0, hold = visits[i]
-        site_index, kind = net.nodes[node0].site, net.nodes[node0].kind
+        first = nodes[node0]
+        site_index, kind = first.site, first.kind
         j = i + 1
-        while j < n and _joins(net, node0, visits[j][0]):
-            j += 1
+        while j < n and nodes[visits[j][0]].site == site_index and nodes[visits[j][0]].kind == kind:
+            j += 1  # (the same stop: :func:`_joins`)
         site = net.sites[site_index]
-        arrival = t + net.drive(profile, prev_site, site_index, t)
-        metres += net.metres(profile, prev_site, site_index)
+        arrival = t + (rush.seconds(prev_site, site_index, t) if rush is not None
+                       else int(seconds_m[prev_site, site_index]))
+        metres += int(metres_m[prev_site, site_index])
         t = max(arrival, hold)
         lots = []
         services = 0
         if kind == "pickup":
             for node, _ in visits[i:j]:
-                lot = net.nodes[node].lot
+                lot = nodes[node].lot
                 assert lot is not None
                 t = max(t, lot.ready)
                 if base is not None and base.picked.get(lot.id) != t:
@@ -156,11 +161,12 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
             opens = next_open(site.opening, t) if site.opening else t
             t = t if opens is None else opens  # closed for good: the checks report it
             for node, _ in visits[i:j]:
-                lot = net.nodes[node].lot
+                lot = nodes[node].lot
                 assert lot is not None
-                consumed = table.consumed(lot, vt, picked[lot.id], t)
+                at = picked[lot.id]
+                consumed = table.consumed(lot, vt, at, t)
                 ref = net.case.product_by_id[lot.product].ref_shelf_life_s
-                deliveries.append(LotDelivery(lot.id, site.id, veh.id, picked[lot.id], t, ref - consumed,
+                deliveries.append(LotDelivery(lot.id, site.id, veh.id, at, t, ref - consumed,
                                               table.budget(lot.product) - consumed, lot.kg))
                 moved.discard(lot.id)
                 load_kg -= lot.kg
@@ -181,8 +187,9 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
         prev_site = site_index
         i = j
     end_site = net.nodes[end_node].site
-    end_arrival = t + net.drive(profile, prev_site, end_site, t)
-    metres += net.metres(profile, prev_site, end_site)
+    end_arrival = t + (rush.seconds(prev_site, end_site, t) if rush is not None
+                       else int(seconds_m[prev_site, end_site]))
+    metres += int(metres_m[prev_site, end_site])
     stops.append(Stop(net.sites[end_site].id, "end", end_arrival, end_arrival, 0, round(max(load_kg, 0.0), 6)))
     duration = end_arrival - start
     route = Route(veh.id, vt.id, tuple(stops), metres / 1000, duration, route_cost(vt, metres, duration))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from planner.routing.costs import lot_cost
-from planner.routing.delays import delay_costs, due
+from planner.routing.delays import THRESHOLDS, delay_costs, due
 from planner.routing.freshness import FreshnessTable
 from planner.routing.network import build_network
 from planner.routing.schedule import time_route
@@ -70,7 +70,7 @@ def test_a_delay_past_a_lots_target_adds_its_downgrade(rk):
     case, net, table, visits = _route(rk, b_ready_h=4, budget_h=1.5)
     timed = time_route(net, table, 0, 3 * H, visits)
     steps = delay_costs(net, table, net.vehicles[0].type, timed, lot_cost(case))
-    first = steps.thresholds[1][0]  # the smallest delay that makes a lot late
+    first = steps.row(THRESHOLDS, 1)[0]  # the smallest delay that makes a lot late
     assert 0 < first < 3 * H
     below, above = int(first) - 30, int(first) + 30
     jump = steps.cost(1, above) - steps.cost(1, below)

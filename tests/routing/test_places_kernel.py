@@ -1,12 +1,14 @@
-"""The places' compiled kernel (planner.routing.places_kernel) against the
-Python it replaces: the hourly rates, the rush-hour drive and the delay
-costs give the same floats as their Python originals, and the kernel gives
+"""The places' compiled kernel (planner.routing.places_kernel) and the delay
+costs' rows (planner.routing.delays) against the Python they replace: the
+hourly rates, the rush-hour drive and the delay costs give the same floats
+as their Python originals, and the kernel gives
 the same places compiled as run by the interpreter, on the embedded Luc Ngan
 day with its rush hours on QL31 and the day's lot costs."""
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ from planner.routing import RoutingParams
 from planner.routing import places_kernel as kernel
 from planner.routing import reinsert as rs
 from planner.routing.costs import lot_cost
-from planner.routing.delays import DelayCosts, delay_costs
+from planner.routing.delays import DelayCosts, delay_costs, delay_rows
 from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable, HourlyRates
 from planner.routing.network import build_network
@@ -64,24 +66,74 @@ def test_the_rush_hour_drive_is_the_python_one(day):
             == rush.seconds(a, b, depart)
 
 
-def test_delay_costs_are_the_python_ones(day):
-    """``_delay_cost`` on the packed rows against :meth:`DelayCosts.cost`:
-    random tables (empty rows too) and the embedded day's routes."""
+def _python_rows(waits: list[int], items: list[tuple]) -> list[dict[str, list[float]]]:
+    """The delay costs' lists per stop, as the Python before the kernel built them."""
+    out = []
+    for j in range(len(waits)):
+        steps, lines = [], []
+        for k, q, margin, ride, amb, loss, price in items:
+            if j == 0 or k < j:
+                continue
+            at_unloading = waits[k] - waits[j - 1]
+            lines.append((at_unloading, price * ride))
+            if q >= j:
+                lines.append((waits[q] - waits[j - 1], price * (amb - ride)))
+            if loss > 0:
+                steps.append((margin / max(amb if q >= j else ride, 1e-9) + at_unloading, loss))
+        row: dict[str, list[float]] = {"thresholds": [], "losses": [], "starts": [], "slopes": [], "offsets": []}
+        total = slope = offset = 0.0
+        for threshold, loss in sorted(steps):
+            total += loss
+            row["thresholds"].append(threshold)
+            row["losses"].append(total)
+        for start, rate in sorted(lines):
+            slope += rate
+            offset += rate * start
+            row["starts"].append(start)
+            row["slopes"].append(slope)
+            row["offsets"].append(offset)
+        out.append(row)
+    return out
+
+
+def _python_cost(row: dict[str, list[float]], delay: float) -> float:
+    if delay <= 0:
+        return 0.0
+    k = bisect_left(row["thresholds"], delay)
+    out = row["losses"][k - 1] if k else 0.0
+    k = bisect_left(row["starts"], delay)
+    return out + (delay * row["slopes"][k - 1] - row["offsets"][k - 1] if k else 0.0)
+
+
+def test_delay_rows_are_the_python_ones():
+    """The compiled rows (:func:`delay_rows`: per stop, the lots' steps and
+    lines sorted and summed) and their cost (:func:`delay_cost`) against
+    the Python that built and read them before: random routes of 2-14
+    stops and 0-12 lots, ties between starts and thresholds included, lots
+    with no loss and lots picked up before the route."""
     rng = random.Random(7)
-    for _ in range(30):
-        n = rng.randint(2, 12)
-
-        def rows(sizes: list[int]) -> list[list[float]]:
-            return [sorted(rng.uniform(0, 5 * H) for _ in range(k)) for k in sizes]
-
-        lines, steps = [rng.randint(0, 6) for _ in range(n)], [rng.randint(0, 4) for _ in range(n)]
-        costs = DelayCosts([rng.randint(0, 600) * k for k in range(n)], rows(steps), rows(steps), rows(lines),
-                           rows(lines), rows(lines))
-        arrays = kernel.route_arrays([0] * (n - 2), [0] * n, [0] * n, [0.0] * n, [0] * n, [0] * n, [0.0] * n,
-                                     [False] * (n - 2), costs)
-        for _ in range(40):
-            j, delay = rng.randint(0, n + 1), rng.choice([rng.randint(-60, 6 * H), rng.uniform(-60.0, 6.0 * H)])
-            assert kernel._delay_cost(j, delay, arrays.rows, arrays.ints) == costs.cost(j, delay)
+    for _ in range(60):
+        n = rng.randint(2, 14)
+        waits = [0]
+        for _ in range(n - 1):
+            waits.append(waits[-1] + rng.choice([0, 0, rng.randint(1, 1800)]))
+        items = []
+        for _ in range(rng.randint(0, 12)):
+            k = rng.randint(1, n - 1)
+            items.append((k, rng.randint(0, k), rng.uniform(-H, 3 * H), rng.choice([0.5, 1.0, rng.uniform(0.3, 2)]),
+                          rng.choice([1.0, rng.uniform(0.5, 4)]), rng.choice([0.0, rng.uniform(1e3, 1e6)]),
+                          rng.uniform(0.0, 50.0)))
+        ints = np.array([item[:2] for item in items], dtype=np.int64).reshape(len(items), 2).T.copy()
+        floats = np.array([item[2:] for item in items], dtype=np.float64).reshape(len(items), 5).T.copy()
+        costs = DelayCosts(np.array(waits, dtype=np.int64), *delay_rows(np.array(waits, dtype=np.int64), ints, floats))
+        expected = _python_rows(waits, items)
+        for j in range(n):
+            for which, name in enumerate(("thresholds", "losses", "starts", "slopes", "offsets")):
+                assert costs.row(which, j) == expected[j][name], (j, name)
+            for _ in range(20):
+                delay = rng.choice([rng.randint(-60, 6 * H), rng.uniform(-60.0, 6.0 * H)])
+                assert costs.cost(j, delay) == _python_cost(expected[j], delay)
+        assert costs.cost(n + 1, 60.0) == 0.0
 
 
 def _embedded_calls(day, monkeypatch) -> list[tuple]:
@@ -147,7 +199,7 @@ def test_the_route_arrays_hold_the_route(day):
     assert len(heads) == len(stops) - 2 and len(stops) > 4
     assert arrays.ints[kernel.ARRIVAL].tolist() == [s.arrival for s in stops]
     assert arrays.sites.tolist() == sites and arrays.ints[kernel.HEADS, :len(heads)].tolist() == heads
-    assert arrays.ints[kernel.WAITS].tolist() == costs.waits
-    for j in range(len(stops)):
-        assert arrays.rows[kernel.THRESHOLDS, j, :arrays.ints[kernel.N_THRESHOLDS, j]].tolist() == costs.thresholds[j]
-        assert arrays.rows[kernel.OFFSETS, j, :arrays.ints[kernel.N_STARTS, j]].tolist() == costs.offsets[j]
+    assert arrays.ints[kernel.WAITS].tolist() == costs.waits.tolist()
+    assert arrays.ints[kernel.N_THRESHOLDS].tolist() == costs.counts[0].tolist()
+    assert arrays.ints[kernel.N_STARTS].tolist() == costs.counts[1].tolist() and arrays.rows is costs.rows
+    assert arrays.ints[kernel.UNLOADS, :len(heads)].any() and not arrays.ints[kernel.UNLOADS, len(heads):].any()

@@ -272,7 +272,6 @@ def test_the_trip_floor_is_never_above_a_trip_s_price():
     from pathlib import Path
 
     from planner.io import read_case
-    from planner.routing import places_kernel
     from planner.routing import reinsert as rs
     from planner.routing.costs import lot_cost
 
