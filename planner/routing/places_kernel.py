@@ -26,7 +26,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from ..domain.units import DAY, HOUR
+from ..domain.units import HOUR
+from ..travel.traffic import travel_seconds
 from .delays import DelayCosts, delay_cost, delay_rows
 from .freshness import HourlyRates
 
@@ -153,26 +154,6 @@ def _until(rates: Floats, prefix: Floats, first_h: int, start: int, budget: floa
 
 
 @numba.njit(cache=True)
-def _travel(free_flow_s: int, slowness: Floats, starts: Ints, depart: int) -> int:  # traffic.travel_seconds
-    if free_flow_s <= 0:
-        return 0
-    remaining = float(free_flow_s)
-    t = float(depart)
-    day0 = math.floor(t / DAY) * DAY
-    k = int(np.searchsorted(starts, t - day0, side="right")) - 1
-    while True:
-        end = day0 + (starts[k + 1] if k + 1 < len(starts) else DAY)
-        rate = 1.0 / slowness[k]
-        if remaining <= (end - t) * rate:
-            return math.ceil(t + remaining / rate - depart - 1e-9)
-        remaining -= (end - t) * rate
-        t = end
-        k += 1
-        if k == len(starts):
-            k, day0 = 0, day0 + DAY
-
-
-@numba.njit(cache=True)
 def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_own, h_drops, h_direct, rates,
             prefix, ints, floats):  # pragma: no cover (compiled)
     keep, now, farm, latest, boxes, capacity_boxes, service_s, unload_s = ints[0], ints[1], ints[2], ints[3], \
@@ -209,7 +190,7 @@ def _places(route, route_f, rows, legs, base, slowness, rush_starts, h_sites, h_
         if p > 0 and f_pick + service_s > room[p + 1]:
             continue
         leave = departure[p]
-        drive = _travel(base[a, farm], slowness[a, farm], rush_starts, leave) if rush else legs[a, farm, 1]
+        drive = travel_seconds(base[a, farm], slowness[a, farm], rush_starts, leave) if rush else legs[a, farm, 1]
         pick = max(leave + drive, ready, now)
         if pick > latest:
             if p > 0:
@@ -308,6 +289,7 @@ def kept(places: list[tuple[float, float, int, int, str]], max_trials: int
 
 def warm() -> None:
     """Compile the kernels (or load them from the cache) on a tiny route."""
+    travel_seconds(60, np.ones(1), np.zeros(1, dtype=np.int64), 0)  # (the re-timer's, called from Python)
     costs = DelayCosts(np.zeros(3, dtype=np.int64), *delay_rows(np.zeros(3, dtype=np.int64),
                                                                 np.array([[2], [1]], dtype=np.int64),
                                                                 np.ones((5, 1))))

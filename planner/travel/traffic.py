@@ -16,10 +16,10 @@ of day is ``t % DAY``.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -183,22 +183,24 @@ class DayProfile:
         return (off + on) / self.everywhere
 
 
-def travel_seconds(free_flow_s: int, slowness: Sequence[float], starts: Sequence[int], depart: int) -> int:
+@numba.njit(cache=True)
+def travel_seconds(free_flow_s: int, slowness: NDArray[np.float64], starts: NDArray[np.int64], depart: int) -> int:
     """Seconds to cover ``free_flow_s`` leaving at engine time ``depart``, the
-    day's ``slowness`` applying per segment (IGP integration, rounded up).
-    Python lists are quickest here (a NumPy scalar's indexing and arithmetic
-    cost more than the float's); arrays give the same seconds."""
+    day's ``slowness`` applying per segment starting at ``starts`` (IGP
+    integration, rounded up). Compiled (Numba): the re-timer asks for every
+    leg it has not timed before, and the pickup search's places kernel
+    (:mod:`planner.routing.places_kernel`) drives its legs with it."""
     if free_flow_s <= 0:
         return 0
     remaining = float(free_flow_s)
     t = float(depart)
     day0 = math.floor(t / DAY) * DAY
-    k = bisect_right(starts, t - day0) - 1
+    k = int(np.searchsorted(starts, t - day0, side="right")) - 1
     while True:
         end = day0 + (starts[k + 1] if k + 1 < len(starts) else DAY)
         rate = 1.0 / slowness[k]  # free-flow seconds covered per real second
         if remaining <= (end - t) * rate:
-            return math.ceil(t + remaining / rate - depart - 1e-9)
+            return math.ceil(t + remaining / rate - depart - 1e-9)  # type: ignore[no-any-return]
         remaining -= (end - t) * rate
         t = end
         k += 1
@@ -218,8 +220,6 @@ class TimeDependentTimes:
     profile: DayProfile
     slowness: NDArray[np.float64]  # (n, n, K)
     _memo: dict[tuple[int, int, int], int] = field(default_factory=dict, compare=False, repr=False)
-    _rows: dict[tuple[int, int], list[float]] = field(default_factory=dict, compare=False, repr=False)
-    _starts: list[int] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def build(cls, base: NDArray[np.int64], locations: Sequence[Location],
@@ -244,12 +244,8 @@ class TimeDependentTimes:
         if found is None:
             if len(self._memo) >= MEMO_MAX:
                 self._memo.clear()
-            row = self._rows.get((i, j))
-            if row is None:
-                row = self._rows[(i, j)] = [float(x) for x in self.slowness[i, j]]
-            if not self._starts:
-                self._starts.extend(int(x) for x in self.profile.starts)
-            found = self._memo[key] = travel_seconds(int(self.base[i, j]), row, self._starts, depart)
+            found = self._memo[key] = int(travel_seconds(int(self.base[i, j]), self.slowness[i, j], self.profile.starts,
+                                                         depart))
         return found
 
     def at(self, depart: int) -> NDArray[np.int64]:

@@ -1,7 +1,7 @@
 """The places' compiled kernel (planner.routing.places_kernel) and the delay
 costs' rows (planner.routing.delays) against the Python they replace: the
-hourly rates, the rush-hour drive and the delay costs give the same floats
-as their Python originals, and the kernel gives
+hourly rates and the delay costs give the same floats as their Python
+originals, the kernel drives its legs as the re-timer does, and it gives
 the same places compiled as run by the interpreter, on the embedded Luc Ngan
 day with its rush hours on QL31 and the day's lot costs."""
 
@@ -24,6 +24,7 @@ from planner.routing.engine import _bounds
 from planner.routing.freshness import FreshnessTable, HourlyRates
 from planner.routing.network import build_network
 from planner.travel import GreatCircleProvider
+from planner.travel.traffic import travel_seconds
 
 H = 3600
 
@@ -52,9 +53,10 @@ def test_hourly_rates_are_the_python_ones():
             assert kernel._until(rates, prefix, first_h, t, budget) == r.until(t, budget)
 
 
-def test_the_rush_hour_drive_is_the_python_one(day):
-    """``_travel`` against the time-dependent matrix's seconds, departures
-    over two days (the peaks on QL31 and the midnight wrap)."""
+def test_the_kernel_drives_as_the_re_timer(day):
+    """The kernel's drive (:func:`travel_seconds` on a leg's slowness row)
+    against the time-dependent matrix's remembered seconds, departures over
+    two days (the peaks on QL31 and the midnight wrap)."""
     _, _, net, _ = day
     profile = net.vehicles[0].type.profile
     rush = net.rush[profile]
@@ -62,7 +64,7 @@ def test_the_rush_hour_drive_is_the_python_one(day):
     n = rush.base.shape[0]
     for _ in range(3000):
         a, b, depart = rng.randrange(n), rng.randrange(n), rng.randint(-H, 48 * H)
-        assert kernel._travel(int(rush.base[a, b]), rush.slowness[a, b], rush.profile.starts, depart) \
+        assert travel_seconds(int(rush.base[a, b]), rush.slowness[a, b], rush.profile.starts, depart) \
             == rush.seconds(a, b, depart)
 
 
