@@ -145,7 +145,7 @@ def test_catchments_without_a_vehicle_type_drop_its_drivers(rk):
     case = _two_catchments(rk)
     case = case.replace(vehicle_types=tuple(replace(vt, count=1) for vt in case.vehicle_types),
                         drivers=(Driver("d1", "An", "a"), Driver("d2", "Binh", "b")))
-    result = route_pickups(case, params=rk.fast.replace(decompose=True, solution_limit=50), seed=3)
+    result = route_pickups(case, params=rk.fast.replace(decompose=True, solution_limit=50, time_limit_s=20), seed=3)
     assert result.stats["catchments"] == 2
     assert check_result(case, result) == [] and len(result.deliveries) == 6
 

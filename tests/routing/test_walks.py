@@ -120,7 +120,8 @@ def test_a_cancel_in_this_process_ends_the_forked_walks(tmp_path):
             while not started.exists():
                 time.sleep(0.01)
             raise Cancelled
-        started.write_text(str(os.getpid()))
+        (tmp_path / "starting").write_text(str(os.getpid()))
+        os.replace(tmp_path / "starting", started)  # (whole: walk 0 reads it as soon as it exists)
         while not end.expired():
             time.sleep(0.005)
         finished.write_text("")
