@@ -73,10 +73,6 @@ class DelayCosts:
         lots: the downgrades it causes and the shelf life it spends."""
         return float(delay_cost(j, delay, self.rows, self.counts))
 
-    def left(self, j: int, k: int, delay: float) -> float:
-        """What is left of a delay reaching stop ``j`` once stop ``k`` (>= j) is served."""
-        return max(0.0, delay - (int(self.waits[k]) - int(self.waits[j - 1])))
-
     def row(self, which: int, j: int) -> list[float]:
         """One list of stop ``j`` (``which``: THRESHOLDS ... OFFSETS)."""
         return self.rows[which, j, :self.counts[0 if which < STARTS else 1, j]].tolist()  # type: ignore[no-any-return]
@@ -143,8 +139,8 @@ def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Tim
                       prices[0] if margin >= 0 else 0.0, prices[1]))
     ints = np.array([item[:2] for item in items], dtype=np.int64).reshape(len(items), 2).T.copy()
     floats = np.array([item[2:] for item in items], dtype=np.float64).reshape(len(items), 5).T.copy()
-    found, counts = delay_rows(np.array(waits, dtype=np.int64), ints, floats)
-    return DelayCosts(np.array(waits, dtype=np.int64), found, counts)
+    summed = np.array(waits, dtype=np.int64)
+    return DelayCosts(summed, *delay_rows(summed, ints, floats))
 
 
 @numba.njit(cache=True)

@@ -345,14 +345,16 @@ def _trip_floors(net: Network, table: FreshnessTable, vehicles: list[int], route
         # no less (:func:`_later_costs_more`), on a grid of PICK_GRID_S below it (fewer costs computed)
         earliest = max(lot.ready, now)
         soonest = np.where(leaves == FREE_START, earliest, np.maximum(earliest, leaves + free_m[last, farm]))
-        own = np.array([per_type[vt_id] if pick < earliest + PICK_GRID_S or not _later_costs_more(
-                            table, lot, net.vehicles[v].type, floors) else
-                        [_floor_at(net, table, net.vehicles[v].type, lot, house, max(earliest, pick - pick % PICK_GRID_S),
-                                   floors=floors, enforce_freshness=enforce_freshness, lot_cost=lot_cost)
-                         for house, _ in houses]
-                        for v, pick, vt_id in zip(vs.tolist(), soonest.tolist(),
-                                                  [net.vehicles[v].type.id for v in vs.tolist()], strict=True)],
-                       dtype=np.float64).reshape(len(vs), len(houses))  # (None: nan)
+        rows = []
+        for v, pick in zip(vs.tolist(), soonest.tolist(), strict=True):
+            vt = net.vehicles[v].type
+            if pick < earliest + PICK_GRID_S or not _later_costs_more(table, lot, vt, floors):
+                rows.append(per_type[vt.id])
+            else:
+                at = max(earliest, pick - pick % PICK_GRID_S)
+                rows.append([_floor_at(net, table, vt, lot, house, at, floors=floors,
+                                       enforce_freshness=enforce_freshness, lot_cost=lot_cost) for house, _ in houses])
+        own = np.array(rows, dtype=np.float64).reshape(len(vs), len(houses))  # (None: nan)
         metres = (metres_m[last, farm][:, None] + metres_m[farm, hs][None, :] + metres_m[hs[None, :], end[:, None]]
                   - metres_m[last, end][:, None])
         reach = np.maximum(free_m[last, farm], max(lot.ready, now) - leaves)  # (waiting for the lot)
