@@ -794,7 +794,8 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         return improve(net, start, data.lots, evaluate=judge.cost, insert=insert, deadline=end, seed=walk_seed,
                        threshold=THRESHOLD if main else OTHER_THRESHOLD,
                        late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
-                       poll=poll if main else None, phase=phase, related=related)
+                       poll=poll if main else None, phase=phase, related=related,
+                       waste=lambda rs: judge.waste(rs, least))
 
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
@@ -817,6 +818,7 @@ class _Judge:
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
         self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float, bool]] = {}
+        self.own: dict[tuple[int, tuple[tuple[int, int], ...]], list[float]] = {}  # per route: each lot's cost
 
     def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float, bool]:
         """The route's cost with its lots', its deliveries, its share and
@@ -825,6 +827,7 @@ class _Judge:
         if key not in self.memo:
             if len(self.memo) > 20_000:
                 self.memo.clear()
+                self.own.clear()
             route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
             vt = self.net.vehicles[v].type
             inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
@@ -833,8 +836,10 @@ class _Judge:
                       and all(self.lots[d.lot_id].ready <= d.picked_up <= self.lots[d.lot_id].latest_pickup
                               for d in ds))  # (the search keeps windows; a re-timed route may not: PyVRP's holds)
             share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
-            cost = route.cost + sum(self.priced(self.lots[d.lot_id], d) for d in ds)
+            own = [self.priced(self.lots[d.lot_id], d) for d in ds]
+            cost = route.cost + sum(own)
             self.memo[key] = (cost, ds, share, inside)
+            self.own[key] = own
         return self.memo[key]
 
     def price(self, routes: list[list[tuple[int, int]]]) -> float:
@@ -862,6 +867,17 @@ class _Judge:
         """Per lot on ``routes``: the packing house and the time it is unloaded."""
         return {d.lot_id: (d.packing_house, d.delivered) for v, r in enumerate(routes) if r
                 for d in self._route(v, r)[1]}
+
+    def waste(self, routes: list[list[tuple[int, int]]], least: Callable[[HarvestLot], float]) -> dict[str, float]:
+        """Per lot on ``routes``: what it costs there beyond the least it
+        can cost (``least``: picked up when ready and driven straight in)."""
+        out = {}
+        for v, r in enumerate(routes):
+            if r:
+                _, ds, _, _ = self._route(v, r)
+                for d, own in zip(ds, self.own[(v, tuple(r))], strict=True):
+                    out[d.lot_id] = own - least(self.lots[d.lot_id])
+        return out
 
     def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
         """The lots ``routes`` unload after their pre-cooling target."""

@@ -344,3 +344,60 @@ def test_each_lot_of_a_step_tries_the_routes_freed_and_those_of_its_neighbours(r
     assert NEAR_ROUTES == 4
     assert out == {"L0": {0, 1, 2, 3, 4, 5},  # routes 0 and 1 freed, then L2..L5's (L1 is re-inserted too)
                    "L1": {0, 1, 7}, "L9": {0, 1, 6}}
+
+
+def test_the_judge_s_waste_is_what_each_lot_costs_beyond_its_least(rk):
+    """B (dear) fetched on the second trip waits about 40 min in the
+    orchard: it costs more beyond its least (picked up when ready, driven
+    straight in) than when the idle motorbike fetches it at once; each
+    lot's waste is its delivery's cost less that least."""
+    from planner.routing.costs import lot_cost
+    from planner.routing.engine import _Judge
+    from planner.routing.reinsert import least_added
+
+    case, net, table, params, data, solved = _day(rk)
+    judge = _Judge(net, table, solved.starts, params, data)
+    priced = lot_cost(case)
+
+    def least(lot):
+        return least_added(net, table, lot, data.bounds.get(lot.id), now=data.now, enforce_freshness=True,
+                           lot_cost=priced)
+
+    lots = {lot.id: lot for lot in case.lots}
+    waiting = judge.waste(solved.routes, least)
+    _, deliveries = build_route(net, table, 0, solved.starts[0], solved.routes[0])
+    assert waiting == {d.lot_id: priced(lots[d.lot_id], d) - least(lots[d.lot_id]) for d in deliveries}
+    assert all(w >= -1e-6 for w in waiting.values())
+    h = rk.HOUR
+    (d_a,), (d_b,) = net.delivery["A"].values(), net.delivery["B"].values()
+    apart = [[(net.pickup["A"], 4 * h), (d_a, 4 * h + 600)], [(net.pickup["B"], 4 * h), (d_b, 4 * h + 900)]]
+    assert judge.waste(apart, least)["B"] < waiting["B"] - 1.0
+
+
+def test_the_worst_lots_come_first_ties_by_id_the_kept_ones_never():
+    from planner.routing.improve import _worst
+
+    def waste(_routes):
+        return {"a": 1.0, "c": 3.0, "b": 3.0, "k": 9.0}
+
+    assert _worst(waste, [], frozenset({"k"})) == ["b", "c", "a"]
+    assert _worst(None, [], frozenset()) == []
+
+
+def test_a_step_s_first_lot_is_drawn_from_the_late_the_worst_or_any():
+    """Half of the steps start from a late lot (or one left out) when there
+    are some; WORST of them from the worst lots, the first of them far more
+    often than the last; the rest from any movable lot."""
+    from planner.routing.improve import WORST, _first
+
+    rng = random.Random(3)
+    movable = [f"L{k:02d}" for k in range(20)]
+    worst = list(reversed(movable))  # L19 costs most beyond its least
+    draws = [_first(rng, [], worst, movable) for _ in range(20_000)]
+    share = {lot: draws.count(lot) / len(draws) for lot in movable}
+    uniform = (1 - WORST) / len(movable)
+    assert share["L19"] > uniform + WORST * 0.3  # P(rank 0) = (1/20) ** (1/3) = 0.37
+    assert abs(share["L00"] - uniform) < 0.01  # the last of the worst: almost only as any lot
+    with_late = [_first(rng, ["L05"], worst, movable) for _ in range(20_000)]
+    assert 0.5 < with_late.count("L05") / 20_000 < 0.535  # 0.5 + 0.25 * P(rank 14) + 0.25 / 20 = 0.518
+    assert _first(rng, [], [], ["X"]) == "X"
