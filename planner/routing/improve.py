@@ -233,7 +233,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     tried = kept = 0
     hot = late(current)
     where = unloaded(current) if unloaded is not None else {}
-    worst = _worst(waste, current, keep)
+    ranked: list[str] | None = None  # the current plan's lots, worst first (:func:`_worst`), once asked
     stall, since = STALL_STEPS + 2 * len(by_id), 0
     kick, restarts, fruitless = False, 0, 0
     span = max(deadline.left(), 1e-9)
@@ -247,7 +247,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             fruitless += 1
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
-            worst = _worst(waste, current, keep)
+            ranked = None
         progress = tried / steps if steps is not None else 1.0 - deadline.left() / span
         progress = phase[0] + (phase[1] - phase[0]) * progress
         tried += 1
@@ -258,7 +258,9 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             break
         out = sorted(set(by_id) - routed)
         pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
-        first = _first(rng, pool, worst, movable)
+        if not pool and ranked is None:
+            ranked = _worst(waste, current, keep)
+        first = _first(rng, pool, ranked or [], movable)
         size = (max(2, min(KICK * max_remove, len(movable) // 2)) if kick
                 else rng.randint(2, max(2, min(max_remove, len(movable) // 4 or 1))))
         removed = {first} if first in routed and first not in keep else set()
@@ -289,7 +291,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             current, cost, kept, kick = trial, value, kept + 1, False
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
-            worst = _worst(waste, current, keep)
+            ranked = None
             if value < best_cost - 1e-6:
                 best, best_cost, since, fruitless = trial, value, 0, 0
     return Improved(best, best_cost, tried, kept, restarts)
@@ -297,15 +299,17 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
 
 def _first(rng: random.Random, pool: list[str], worst: list[str], movable: list[str]) -> str:
     """A step's first lot: half of the time one of ``pool`` (the late lots
-    and those left out), if any; ``WORST`` of the time one of ``worst``
-    (the lots costing most beyond their least first), the k-th of n drawn
-    as n times a uniform draw to the power ``WORST_POWER`` (Ropke and
-    Pisinger's worst removal: the first few most often, any possible); else
-    any movable lot."""
+    and those left out), if any; with no such lot, ``WORST`` of the time one
+    of ``worst`` (the lots costing most beyond their least first), the k-th
+    of n drawn as n times a uniform draw to the power ``WORST_POWER`` (Ropke
+    and Pisinger's worst removal: the first few most often, any possible);
+    else any movable lot. (Drawn from the worst lots while some were late
+    too, short searches did worse: gen-1000 by catchments, seeds 1-3, 20
+    steps a catchment 389 against 370 M VND, 100 steps 302 against 295.)"""
     draw = rng.random()
     if pool and draw < 0.5:
         return rng.choice(pool)
-    if worst and draw > 1.0 - WORST:
+    if not pool and worst and draw > 1.0 - WORST:
         return worst[int(len(worst) * rng.random() ** WORST_POWER)]
     return rng.choice(movable)
 
