@@ -9,11 +9,12 @@ extra trips' insertion (:mod:`.reinsert`: every rule checked on the whole
 changed route) and judges a plan by the exact checks and the day's one
 objective (``evaluate``). Each step removes 2 to ``MAX_REMOVE`` lots (the
 ruin): a lot drawn at random (half of the time from the late lots and the
-lots left out; a quarter of the time from the lots that cost most beyond
-their least, :func:`_first`) and lots related to it, the relation drawn per step from
-``RUINS``: picked up nearest to it (SISR's adjacent-string idea reduced to
-neighbours); nearest in space and ready time (Shaw's relatedness: the lots
-of one harvest wave in one area compete for the same vehicles); or unloaded
+lots left out; with none, a quarter of the time from the lots that cost
+most beyond their least, :func:`_first`) and lots related to it, the
+relation drawn per step from ``RUINS``: picked up nearest to it (SISR's
+adjacent-string idea reduced to neighbours); nearest in space and ready time
+(Shaw's relatedness: the lots of one harvest wave in one area compete for
+the same vehicles); or unloaded
 at its packing house nearest in time (its intake slot's rivals, whose
 removal frees the slot a lot late for want of intake needs). Measured on the
 embedded day and the day with a packing house down, 30 s of this search
@@ -71,7 +72,12 @@ M). Measured at 60 s, one solve at a time, against the same code without
 it (M VND, mean): the house-down day 78.95 against 80.56 over seeds 1-10
 (cheaper for 8), gen-500 123.45 against 123.98 (seeds 1-5, cheaper for 3),
 the embedded day 58.14 against 57.88 (seeds 1-10, cheaper for 4: within the
-seeds' scatter of 55.9-61.5).
+seeds' scatter of 55.9-61.5); a third set of the house-down day's seeds 1-5
+with it, 80.51, shows how wide that scatter is. Drawn so beside the late
+lots' half, short searches did worse (gen-1000 by catchments, seeds 1-3: 389
+against 370 M at 20 steps a catchment, 302 against 295 at 100; the 15,000-lot
+province day at 20 steps 6,815 against 6,272 M), so the worst lots are drawn
+only while no lot is late or out (376 and 292 M there).
 It re-inserts every lot out of the plan, in an order drawn per step (most
 valuable first, readiest first or at random: ``_recreate_order``), where the
 day's cost grows least; the new plan replaces the current one when it costs
@@ -129,9 +135,9 @@ SLOT_WINDOW_S = 5400  # "same intake": the lots unloaded at the first one's hous
 # for both walks (60 s, 2 walks, M VND, mean of 6 seeds; of 10-11 runs for 0.02): the embedded day 62.6 with
 # 0.02, 60.7 with 0.01, 60.7 with both; the house-down day 88.4, 91.2 and 86.6
 THRESHOLD = 0.02
-WORST = 0.25  # a step's first lot: drawn from the lots costing most beyond their least this often (see _worst)
-WORST_POWER = 3.0  # ... the k-th of n drawn as n * u ** WORST_POWER (Ropke and Pisinger's worst removal)
 OTHER_THRESHOLD = 0.01
+WORST = 0.25  # a step's first lot, no lot late or out: from the lots costing most beyond their least this often
+WORST_POWER = 3.0  # ... the k-th of n drawn as n * u ** WORST_POWER (Ropke and Pisinger's worst removal: _first)
 
 
 @dataclass(frozen=True)
@@ -303,9 +309,7 @@ def _first(rng: random.Random, pool: list[str], worst: list[str], movable: list[
     of ``worst`` (the lots costing most beyond their least first), the k-th
     of n drawn as n times a uniform draw to the power ``WORST_POWER`` (Ropke
     and Pisinger's worst removal: the first few most often, any possible);
-    else any movable lot. (Drawn from the worst lots while some were late
-    too, short searches did worse: gen-1000 by catchments, seeds 1-3, 20
-    steps a catchment 389 against 370 M VND, 100 steps 302 against 295.)"""
+    else any movable lot (why only then: the module's docstring)."""
     draw = rng.random()
     if pool and draw < 0.5:
         return rng.choice(pool)
