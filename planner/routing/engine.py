@@ -24,6 +24,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
@@ -806,6 +807,17 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                                                     "improve_restarts": float(done.restarts)}
 
 
+class _Judged(NamedTuple):
+    """A route judged: its cost with its lots', its deliveries, its share,
+    whether it keeps its shift and working day, and each delivery's cost."""
+
+    cost: float
+    deliveries: list[LotDelivery]
+    share: float
+    inside: bool
+    own: list[float]
+
+
 class _Judge:
     """A plan's exact checks and day cost (:func:`_violations_of`,
     :func:`_day_cost`), each route timed once per distinct visit list (a
@@ -817,17 +829,14 @@ class _Judge:
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
-        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[float, list[LotDelivery], float, bool]] = {}
-        self.own: dict[tuple[int, tuple[tuple[int, int], ...]], list[float]] = {}  # per route: each lot's cost
+        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], _Judged] = {}
 
-    def _route(self, v: int, visits: list[tuple[int, int]]) -> tuple[float, list[LotDelivery], float, bool]:
-        """The route's cost with its lots', its deliveries, its share and
-        whether it keeps its shift and working day."""
+    def _route(self, v: int, visits: list[tuple[int, int]]) -> _Judged:
+        """The route judged (:class:`_Judged`)."""
         key = (v, tuple(visits))
         if key not in self.memo:
             if len(self.memo) > 20_000:
                 self.memo.clear()
-                self.own.clear()
             route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
             vt = self.net.vehicles[v].type
             inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
@@ -838,17 +847,16 @@ class _Judge:
             share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
             own = [self.priced(self.lots[d.lot_id], d) for d in ds]
             cost = route.cost + sum(own)
-            self.memo[key] = (cost, ds, share, inside)
-            self.own[key] = own
+            self.memo[key] = _Judged(cost, ds, share, inside, own)
         return self.memo[key]
 
     def price(self, routes: list[list[tuple[int, int]]]) -> float:
         """The day's cost of ``routes``, whatever the checks say."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        served = {d.lot_id for _, ds, _, _ in built for d in ds}
-        busiest = max((share for _, _, share, _ in built), default=0.0)
+        served = {d.lot_id for b in built for d in b.deliveries}
+        busiest = max((b.share for b in built), default=0.0)
         balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
-        return (sum(c for c, _, _, _ in built) + balance
+        return (sum(b.cost for b in built) + balance
                 + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
 
     def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
@@ -857,8 +865,8 @@ class _Judge:
         rule, a day that needs no break, as the extra trips place lots; or
         picks a lot up outside its window)."""
         built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        deliveries = [d for _, ds, _, _ in built for d in ds]
-        if not all(inside for _, _, _, inside in built) or _violations_of(self.net, self.table, deliveries,
+        deliveries = [d for b in built for d in b.deliveries]
+        if not all(b.inside for b in built) or _violations_of(self.net, self.table, deliveries,
                                                                           self.params, self.data):
             return None
         return self.price(routes)
@@ -866,7 +874,7 @@ class _Judge:
     def unloaded(self, routes: list[list[tuple[int, int]]]) -> dict[str, tuple[str, int]]:
         """Per lot on ``routes``: the packing house and the time it is unloaded."""
         return {d.lot_id: (d.packing_house, d.delivered) for v, r in enumerate(routes) if r
-                for d in self._route(v, r)[1]}
+                for d in self._route(v, r).deliveries}
 
     def waste(self, routes: list[list[tuple[int, int]]], least: Callable[[HarvestLot], float]) -> dict[str, float]:
         """Per lot on ``routes``: what it costs there beyond the least it
@@ -874,12 +882,12 @@ class _Judge:
         out = {}
         for v, r in enumerate(routes):
             if r:
-                _, ds, _, _ = self._route(v, r)
-                for d, own in zip(ds, self.own[(v, tuple(r))], strict=True):
+                judged = self._route(v, r)
+                for d, own in zip(judged.deliveries, judged.own, strict=True):
                     out[d.lot_id] = own - least(self.lots[d.lot_id])
         return out
 
     def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
         """The lots ``routes`` unload after their pre-cooling target."""
-        return {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r)[1]
+        return {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r).deliveries
                 if is_late(self.net.case, self.lots[d.lot_id], d)}
