@@ -16,6 +16,19 @@ answered shortly after the deadline is ended and its epoch's plan ignored.
 
 Under a step limit (``solution_limit``) the search stays one walk, so the
 same input and seed give the same plan on any machine.
+
+Tried and dropped (2026-12-07): the walks' plans crossed as a genetic
+search crosses them (HGS, SREX-like): the routes of a random lot's vehicle
+and of its 2-12 nearest lots' vehicles taken from one plan, the others from
+the second, the lots thus on two routes taken off the second's, the lots
+then on none re-inserted by the exact insertion. Four 15 s walks of the
+embedded day from one start (60.59-62.11 M VND) crossed 8 times: the exact
+checks rejected 4 children (two plans' unloadings in one intake slot), the
+others cost 64.2-83.1 M, and 4 s of walk from each reached 61.6-63.7 M where
+4 s from the best parent reached 58.6-59.4; on the day with a packing house
+down 7 of 8 children were rejected. A plan's routes are bound together by
+the packing houses' intake and the harvest waves, so a child of two plans
+is far from both.
 """
 
 from __future__ import annotations
