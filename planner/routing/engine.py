@@ -796,7 +796,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                        threshold=THRESHOLD if main else OTHER_THRESHOLD,
                        late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
                        poll=poll if main else None, phase=phase, related=related,
-                       waste=lambda rs: judge.waste(rs, least))
+                       waste=lambda rs: judge.waste(rs, least), slot_s=params.intake_slot_s)
 
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())

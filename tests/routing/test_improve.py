@@ -7,6 +7,7 @@ import random
 from planner.routing import RoutingParams, RoutingResult, check_result
 from planner.routing.deadline import Deadline
 from planner.routing.engine import _day_cost, _improve
+from planner.routing.freshness import FreshnessTable
 from planner.routing.improve import (
     NEAR_ROUTES,
     ORDERS,
@@ -92,7 +93,7 @@ def test_ruin_keeps_the_holds_that_fix_a_routes_start_and_its_unloadings(rk):
     case, net, table, params, data, solved = _day(rk)
     (d_b,) = net.delivery["B"].values()
     h = rk.HOUR
-    assert _ruined(net, solved.routes, {"A"}) == [[(net.pickup["B"], 4 * h + 1800), (d_b, 4 * h + 2700)], []]
+    assert _ruined(net, solved.routes, {"A"}) == ([[(net.pickup["B"], 4 * h + 1800), (d_b, 4 * h + 2700)], []], None)
     case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle(kg=500)],
                    [rk.lot("A", "f1", 100), rk.lot("B", "f2", 100), rk.lot("C", "f2", 100, ready_h=4.2)])
     net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
@@ -100,8 +101,67 @@ def test_ruin_keeps_the_holds_that_fix_a_routes_start_and_its_unloadings(rk):
     (d_a,), (d_b,), (d_c,) = (net.delivery[x].values() for x in "ABC")
     route = [(net.pickup["A"], 4 * h), (net.pickup["B"], 4 * h + 1800), (net.pickup["C"], 4 * h + 1900),
              (d_a, 4 * h + 2700), (d_b, 4 * h + 2700), (d_c, 4 * h + 2700)]
-    assert _ruined(net, [route], {"B"}) == [[(net.pickup["A"], 4 * h), (net.pickup["C"], round(4.2 * h)),
-                                            (d_a, 4 * h + 2700), (d_c, 4 * h + 2700)]]
+    assert _ruined(net, [route], {"B"}) == ([[(net.pickup["A"], 4 * h), (net.pickup["C"], round(4.2 * h)),
+                                             (d_a, 4 * h + 2700), (d_c, 4 * h + 2700)]], None)
+
+
+def test_a_ruin_told_where_the_lots_were_unloaded_keeps_each_unloading_in_its_intake_slot(rk):
+    """One motorbike takes A (3 km, ready 04:00), waits at B's farm (5 km)
+    until 05:00 and unloads both at about 05:13. Without B the trip could
+    unload A at about 04:10, in the 04:00 slot (the hold 04:00 is only a
+    lower bound); told where and when each lot was unloaded, the ruin holds
+    A's unloading to the start of its slot, 05:00, so it takes no room in a
+    slot it did not use (one another route may have filled)."""
+    case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle(kg=500)],
+                   [rk.lot("A", "f1", 100), rk.lot("B", "f2", 100)])
+    net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    params = RoutingParams()
+    (d_a,), (d_b,) = (net.delivery[x].values() for x in "AB")
+    h, slot = rk.HOUR, params.intake_slot_s
+    route = [(net.pickup["A"], 4 * h), (net.pickup["B"], 5 * h), (d_a, 4 * h), (d_b, 4 * h)]
+    _, before = build_route(net, FreshnessTable(case), 0, 3 * h, route)
+    where = {d.lot_id: (d.packing_house, d.delivered) for d in before}
+    assert where["A"][1] // slot == 5  # (unloaded in the 05:00 slot)
+    plain, none = _ruined(net, [route], {"B"})
+    same, held = _ruined(net, [route], {"B"}, where, slot)
+    assert plain == same == [[(net.pickup["A"], 4 * h), (d_a, 4 * h)]] and none is None
+    assert held == [[(net.pickup["A"], 4 * h), (d_a, 5 * h)]]
+    assert _ruined(net, held, {"B"}, where, slot) == (held, None)  # (held already: no other plan)
+    (a_plain,) = build_route(net, FreshnessTable(case), 0, 3 * h, plain[0])[1]
+    (a_held,) = build_route(net, FreshnessTable(case), 0, 3 * h, held[0])[1]
+    assert a_plain.delivered // slot == 4 and a_held.delivered == 5 * h
+
+
+def test_a_step_whose_ruin_the_checks_reject_is_ruined_again_with_the_unloadings_held(rk):
+    """The plan unloads A at 04:10 and B at 05:03 (told by ``unloaded``);
+    the checks reject any plan unloading B before 05:00 (its slot full
+    before). A step taking A out would hold B's unloading at 04:45 only:
+    with ``slot_s`` that ruin is judged, rejected, and made again with B's
+    unloading held to 05:00, the plan the step inserts into; without, the
+    insertion gets the first ruin."""
+    case, net, table, params, data, solved = _day(rk)
+    h = rk.HOUR
+    (d_b,) = net.delivery["B"].values()
+    where = {"A": ("ph", 4 * h + 600), "B": ("ph", 5 * h + 200)}
+    seen = []
+
+    def evaluate(rs):  # (with A on the routes B is unloaded at 05:03 whatever its hold)
+        early = any(node == d_b and hold < 5 * h for r in rs for node, hold in r)
+        return None if early and all(node != net.pickup["A"] for r in rs for node, _ in r) else 1.0
+
+    def insert(rs, lots, vehicles, limit):  # (every step given up: the plan stays)
+        seen.extend(hold for r in rs for node, hold in r if node == d_b)
+        return None
+
+    for slot_s, held in ((3600, True), (None, False)):
+        seen.clear()
+        improve(net, [list(r) for r in solved.routes], data.lots, evaluate=evaluate, insert=insert,
+                deadline=Deadline.after(5.0), seed=1, late=lambda rs: set(), steps=40,
+                unloaded=lambda rs: where, slot_s=slot_s)
+        assert seen  # (some steps took A out and left B)
+        assert all(hold == 5 * h for hold in seen) is held
+        assert any(hold == 4 * h + 2700 for hold in seen) is not held
 
 
 def test_a_step_puts_its_lots_back_most_valuable_first_readiest_first_or_at_random(rk):
