@@ -85,9 +85,9 @@ often in a slot other trips had filled. On the day with a packing house down
 65 % of the ruins (908 of 1,500 steps, seed 1) made such a plan; every step
 the checks rejected after its insertion (148) came from one, and in 600
 steps 72 % of the steps from one were given up (54 % of the others).
-Measured: 600 steps, seeds 1-3, M
-VND, the house-down day 105.7 / 107.4 / 103.4 -> 77.1 / 84.6 / 90.1, the
-embedded day 62.2 / 61.3 / 62.4 -> 61.8 / 61.2 / 64.9; at 60 s (2 walks,
+Measured: 600 steps, seeds 1-3, M VND, the house-down day 105.7 / 107.4 /
+103.4 -> 77.1 / 84.6 / 90.1, the embedded day 62.2 / 61.3 / 62.4 -> 61.8 /
+61.2 / 64.9; at 60 s (2 walks,
 seeds 1-5, one solve at a time, against the same code without it on the same
 machine) the house-down day 72.66 against 77.25 mean (cheaper for 5 of 5,
 70.85-74.37 against 73.84-80.26), gen-500 121.97 against 121.74, the
