@@ -92,7 +92,7 @@ seeds 1-5, one solve at a time, against the same code without it on the same
 machine) the house-down day 72.66 against 77.25 mean (cheaper for 5 of 5,
 70.85-74.37 against 73.84-80.26), gen-500 121.97 against 121.74, the
 embedded day 57.53 against 56.89 (cheaper for 1 of 5), every ruin judged;
-judged only when a hold would change (the same plans, 2-5 % more steps):
+judged only when a hold would change (the same plans, 2-7 % more steps):
 the house-down day 73.27 (71.27-74.65, cheaper for 4 of 5), the embedded
 day 57.26 (55.34-58.55, cheaper for 1 of 5). Where intake binds it is the
 largest gain measured here in a step; on the embedded day, 8 % fewer steps
