@@ -87,9 +87,8 @@ the checks rejected after its insertion (148) came from one, and in 600
 steps 72 % of the steps from one were given up (54 % of the others).
 Measured: 600 steps, seeds 1-3, M VND, the house-down day 105.7 / 107.4 /
 103.4 -> 77.1 / 84.6 / 90.1, the embedded day 62.2 / 61.3 / 62.4 -> 61.8 /
-61.2 / 64.9; at 60 s (2 walks,
-seeds 1-5, one solve at a time, against the same code without it on the same
-machine) the house-down day 72.66 against 77.25 mean (cheaper for 5 of 5,
+61.2 / 64.9; at 60 s (2 walks, seeds 1-5, one solve at a time, against
+the same code without it on the same machine) the house-down day 72.66 against 77.25 mean (cheaper for 5 of 5,
 70.85-74.37 against 73.84-80.26), gen-500 121.97 against 121.74, the
 embedded day 57.53 against 56.89 (cheaper for 1 of 5), every ruin judged;
 judged only when a hold would change (the same plans, 2-7 % more steps):
@@ -447,11 +446,10 @@ def _ruined(net: Network, routes: list[Visits], removed: set[str], where: dict[s
     no hold changes): a hold is only a lower bound, so a trip that lost a lot
     may unload in an earlier slot, one full already; so held, every slot
     takes what it took, less the lots removed (see improve's docstring)."""
-    out, held = [], []
-    changed = False
+    out: list[Visits] = []
+    pins: dict[tuple[int, int], int] = {}  # (route, visit) -> the hold keeping its unloading in its slot
     for r in routes:
         kept: Visits = []
-        pinned: Visits = []
         cut = False
         for node, hold in r:
             lot = net.nodes[node].lot
@@ -459,15 +457,17 @@ def _ruined(net: Network, routes: list[Visits], removed: set[str], where: dict[s
             if lot.id in removed:
                 cut = True
                 continue
-            pin = hold
             if cut and kept and net.nodes[node].kind == "pickup":
-                hold = pin = min(hold, lot.ready)
+                hold = min(hold, lot.ready)
             elif cut and where is not None and lot.id in where:
                 at = where[lot.id][1]
-                pin = max(hold, at - at % slot_s)
-                changed = changed or pin != hold
+                if hold < at - at % slot_s:
+                    pins[(len(out), len(kept))] = at - at % slot_s
             kept.append((node, hold))
-            pinned.append((node, pin))
         out.append(kept)
-        held.append(pinned)
-    return out, (held if changed else None)
+    if not pins:
+        return out, None
+    held = list(out)  # (the routes without a pin shared: a step changes only the plan it keeps)
+    for v in {v for v, _ in pins}:
+        held[v] = [(node, pins.get((v, k), hold)) for k, (node, hold) in enumerate(out[v])]
+    return out, held
