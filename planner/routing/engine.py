@@ -20,11 +20,9 @@ time limit alone the plan depends on how far the search gets in that time.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
@@ -33,13 +31,14 @@ from ..processes import usable_cores
 from ..travel import GreatCircleProvider, TravelTimeProvider
 from . import places_kernel
 from .backends import Round, backend_for, clock_since
-from .costs import SEARCH_UNITS, is_late, left_out_cost, lot_cost, precool_kpis, shelf_life_cost
+from .costs import SEARCH_UNITS, is_late, lot_cost, precool_kpis, shelf_life_cost
 from .deadline import Deadline
 from .decompose import catchments
 from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
 from .improve import OTHER_THRESHOLD, THRESHOLD, Improved, improve, relations
+from .judge import Judge, left_out
 from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
@@ -183,7 +182,7 @@ def route_pickups(
                "repair_rounds": float(searched.repairs), "repair_refused": float(searched.refused)},
         shelf_life_cost=shelf_life_cost(case, by_id, deliveries, weight=params.shelf_life_weight),
         precool_late_cost=precool["precool_late_cost"],
-        left_out_cost=sum(_left_out(by_id[u.lot_id], params) for u in unassigned.values()),
+        left_out_cost=sum(left_out(by_id[u.lot_id], params) for u in unassigned.values()),
     )
 
 
@@ -195,11 +194,6 @@ def _after_search_s(params: RoutingParams, net_s: float, improve_share: float) -
     embedded day under load 0.4 s)."""
     shares = params.close_time_share + improve_share
     return max(params.time_limit_s * shares, EXTRA_TRIPS_PER_NETWORK * net_s)
-
-
-def _left_out(lot: HarvestLot, params: RoutingParams) -> float:
-    """What leaving ``lot`` out adds to the day's cost (:func:`.costs.left_out_cost`)."""
-    return left_out_cost(lot, penalty=params.unassigned_penalty, value_weight=params.value_weight)
 
 
 def shares(routes: Sequence[Route], lots: Sequence[HarvestLot]) -> dict[str, float]:
@@ -218,7 +212,7 @@ def _none_routed(lots: Sequence[HarvestLot], params: RoutingParams, reason: Reas
     """A plan routing none of ``lots``: each unassigned for ``reason``."""
     return RoutingResult(routes=[], deliveries=[], unassigned=[
         UnassignedLot(lot.id, reason, detail, lot.kg) for lot in lots],
-        left_out_cost=sum(_left_out(lot, params) for lot in lots))
+        left_out_cost=sum(left_out(lot, params) for lot in lots))
 
 
 def _without_fleet(lots: Sequence[HarvestLot], params: RoutingParams) -> RoutingResult:
@@ -576,13 +570,7 @@ def _day_cost(net: Network, table: FreshnessTable, solved: Solved, params: Routi
     """The one objective of a solve's plan, exactly: vehicles, shelf life,
     lateness, the lots of ``data`` it leaves out, and with a ``balance``
     option its price on the busiest vehicle's share (as the search counts it)."""
-    return _Judge(net, table, solved.starts, params, data).price(solved.routes)
-
-
-def _share(lot: HarvestLot, params: RoutingParams) -> float:
-    """What a lot counts towards its vehicle's share under ``params.balance``
-    (the search's counting dimension, :meth:`.model.PickupModel._balance`)."""
-    return float(math.ceil(lot.kg - 1e-9)) if params.balance == "kg" else 1.0
+    return _judge(net, table, solved.starts, params, data).price(solved.routes)
 
 
 def _poller(report: Progress, started: float, params: RoutingParams, round_: int, what: str = "pyvrp",
@@ -759,12 +747,12 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
              poll: Callable[[], None] | None = None) -> tuple[list[list[tuple[int, int]]], dict[str, float]]:
     """The ruin-and-recreate search (:mod:`.improve`) from ``routes`` until
     ``deadline`` (less a margin to write the result), judged by the exact
-    checks and the day's cost (:class:`_Judge`)."""
+    checks and the day's cost (:class:`.judge.Judge`)."""
     until = _closing(deadline, params)
     if until.expired():  # (judging the start alone takes 0.65 s on 2,000 lots)
         return routes, {}
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
-    judge = _Judge(net, table, solved.starts, params, data)
+    judge = _judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
     bounds = dict(data.bounds)
     leasts: dict[str, float] = {}
@@ -772,7 +760,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     def least(lot: HarvestLot) -> float:
         """What ``lot`` adds to the day's cost at the least, placed or not (remembered)."""
         if lot.id not in leasts:
-            leasts[lot.id] = min(_left_out(lot, params), least_added(
+            leasts[lot.id] = min(left_out(lot, params), least_added(
                 net, table, lot, bounds.get(lot.id), now=data.now, enforce_freshness=data.enforce_freshness,
                 lot_cost=priced))
         return leasts[lot.id]
@@ -807,87 +795,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                                                     "improve_restarts": float(done.restarts)}
 
 
-class _Judged(NamedTuple):
-    """A route judged: its cost with its lots', its deliveries, its share,
-    whether it keeps its shift and working day, and each delivery's cost."""
-
-    cost: float
-    deliveries: list[LotDelivery]
-    share: float
-    inside: bool
-    own: list[float]
-
-
-class _Judge:
-    """A plan's exact checks and day cost (:func:`_violations_of`,
-    :func:`_day_cost`), each route timed once per distinct visit list (a
-    ruin-and-recreate step changes a few routes of many)."""
-
-    def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
-                 data: ModelInput) -> None:
-        self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
-        self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
-                               late_weight=params.precool_late_weight)
-        self.lots = {lot.id: lot for lot in data.lots}
-        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], _Judged] = {}
-
-    def _route(self, v: int, visits: list[tuple[int, int]]) -> _Judged:
-        """The route judged (:class:`_Judged`)."""
-        key = (v, tuple(visits))
-        if key not in self.memo:
-            if len(self.memo) > 20_000:
-                self.memo.clear()
-            route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
-            vt = self.net.vehicles[v].type
-            inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
-                      and route.duration_s <= min(vt.max_work_s or route.duration_s,
-                                                  vt.break_after_s or route.duration_s)
-                      and all(self.lots[d.lot_id].ready <= d.picked_up <= self.lots[d.lot_id].latest_pickup
-                              for d in ds))  # (the search keeps windows; a re-timed route may not: PyVRP's holds)
-            share = sum(_share(self.lots[d.lot_id], self.params) for d in ds)
-            own = [self.priced(self.lots[d.lot_id], d) for d in ds]
-            cost = route.cost + sum(own)
-            self.memo[key] = _Judged(cost, ds, share, inside, own)
-        return self.memo[key]
-
-    def price(self, routes: list[list[tuple[int, int]]]) -> float:
-        """The day's cost of ``routes``, whatever the checks say."""
-        built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        served = {d.lot_id for b in built for d in b.deliveries}
-        busiest = max((b.share for b in built), default=0.0)
-        balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
-        return (sum(b.cost for b in built) + balance
-                + sum(_left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))
-
-    def cost(self, routes: list[list[tuple[int, int]]]) -> float | None:
-        """The day's cost of ``routes``, None when the exact checks reject
-        them (or a route leaves its shift or its working day: with a break
-        rule, a day that needs no break, as the extra trips place lots; or
-        picks a lot up outside its window)."""
-        built = [self._route(v, r) for v, r in enumerate(routes) if r]
-        deliveries = [d for b in built for d in b.deliveries]
-        if not all(b.inside for b in built) or _violations_of(self.net, self.table, deliveries,
-                                                                          self.params, self.data):
-            return None
-        return self.price(routes)
-
-    def unloaded(self, routes: list[list[tuple[int, int]]]) -> dict[str, tuple[str, int]]:
-        """Per lot on ``routes``: the packing house and the time it is unloaded."""
-        return {d.lot_id: (d.packing_house, d.delivered) for v, r in enumerate(routes) if r
-                for d in self._route(v, r).deliveries}
-
-    def waste(self, routes: list[list[tuple[int, int]]], least: Callable[[HarvestLot], float]) -> dict[str, float]:
-        """Per lot on ``routes``: what it costs there beyond the least it
-        can cost (``least``: picked up when ready and driven straight in)."""
-        out = {}
-        for v, r in enumerate(routes):
-            if r:
-                judged = self._route(v, r)
-                for d, own in zip(judged.deliveries, judged.own, strict=True):
-                    out[d.lot_id] = own - least(self.lots[d.lot_id])
-        return out
-
-    def late(self, routes: list[list[tuple[int, int]]]) -> set[str]:
-        """The lots ``routes`` unload after their pre-cooling target."""
-        return {d.lot_id for v, r in enumerate(routes) if r for d in self._route(v, r).deliveries
-                if is_late(self.net.case, self.lots[d.lot_id], d)}
+def _judge(net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams, data: ModelInput) -> Judge:
+    """The exact search's judge of ``data``'s plans (:mod:`.judge`), with the full checks of :func:`_violations_of`."""
+    return Judge(net, table, starts, params, data,
+                 violations=lambda deliveries: _violations_of(net, table, deliveries, params, data))

@@ -396,7 +396,9 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
     route), none whose lower bound is no cheaper than the best found so far
     (the same places as ranking route by route, where a route's bound was
     the best of the routes before it) or than ``cap`` (what a step's limit
-    leaves for the lot: :func:`reinsert`)."""
+    leaves for the lot: :func:`reinsert`). A place built no cheaper than the
+    best found is not checked against the rules (the same places kept; on
+    the embedded day the rules' checks took 6.5 % of the search's time)."""
     box = bounds.get(lot.id)
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}
@@ -436,11 +438,11 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         day, vt = days[v], net.vehicles[v].type
         trial = _with_lot(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile, now=now, latest=latest)
         timed = time_route(net, table, v, starts[v], trial, base=day.timed)
-        if not _keeps_rules(net, table, vt, timed.route, timed.deliveries, day, bounds, used=used, slot_s=slot_s,
-                            enforce_freshness=enforce_freshness):
-            continue
         price = timed.route.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
-        if best is None or price < best[0]:
+        if best is not None and price >= best[0]:
+            continue  # (no cheaper: its rules need no check)
+        if _keeps_rules(net, table, vt, timed.route, timed.deliveries, day, bounds, used=used, slot_s=slot_s,
+                        enforce_freshness=enforce_freshness):
             best = (price, v, trial, timed)
     return best
 

@@ -183,14 +183,14 @@ def test_the_judge_rejects_a_pickup_outside_its_window(rk):
     window (a route re-timed from PyVRP's holds once picked a lot up 16 min
     after its latest pickup, gen-500 at 30 s): B may be picked up until
     05:00; held to 05:30 the route is rejected, at 04:30 it is priced."""
-    from planner.routing.engine import _Judge
+    from planner.routing.engine import _judge
 
     case = rk.case([rk.ph(), rk.site("f1", 3.0)], [rk.vehicle()], [rk.lot("B", "f1", 150, latest_h=5.0)])
     params = RoutingParams(time_limit_s=5.0)
     net, table, data = rk.model_input(case, params)
     (d_b,) = net.delivery["B"].values()
     h = rk.HOUR
-    judge = _Judge(net, table, [3 * h], params, data)
+    judge = _judge(net, table, [3 * h], params, data)
     late = [[(net.pickup["B"], 5 * h + 1800), (d_b, 6 * h)]]
     in_time = [[(net.pickup["B"], 4 * h + 1800), (d_b, 5 * h)]]
     assert judge.cost(late) is None
@@ -358,10 +358,10 @@ def test_related_lots_are_the_pairs_sorted_by_travel_both_ways_and_ready_gap_tie
 
 
 def test_the_judge_tells_where_and_when_each_lot_is_unloaded(rk):
-    from planner.routing.engine import _Judge
+    from planner.routing.engine import _judge
 
     case, net, table, params, data, solved = _day(rk)
-    judge = _Judge(net, table, solved.starts, params, data)
+    judge = _judge(net, table, solved.starts, params, data)
     _route, deliveries = build_route(net, table, 0, solved.starts[0], solved.routes[0])
     assert judge.unloaded(solved.routes) == {d.lot_id: (d.packing_house, d.delivered) for d in deliveries}
     assert set(judge.unloaded(solved.routes)) == {"A", "B"}
@@ -412,11 +412,11 @@ def test_the_judge_s_waste_is_what_each_lot_costs_beyond_its_least(rk):
     straight in) than when the idle motorbike fetches it at once; each
     lot's waste is its delivery's cost less that least."""
     from planner.routing.costs import lot_cost
-    from planner.routing.engine import _Judge
+    from planner.routing.engine import _judge
     from planner.routing.reinsert import least_added
 
     case, net, table, params, data, solved = _day(rk)
-    judge = _Judge(net, table, solved.starts, params, data)
+    judge = _judge(net, table, solved.starts, params, data)
     priced = lot_cost(case)
 
     def least(lot):
