@@ -33,11 +33,14 @@ def build_route(net: Network, table: FreshnessTable, vehicle: int, start: int,
     return timed.route, timed.deliveries
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Timed:
     """A route as :func:`build_route` times it, with the re-timer's state
     after each of its stops (``route.stops`` but the end), to time a changed
-    copy of it from where the change begins (:func:`time_route`'s ``base``)."""
+    copy of it from where the change begins (:func:`time_route`'s ``base``).
+    Not changed once built; not frozen, as a frozen dataclass of its 12
+    fields takes five times as long to build (4.7 against 0.75 us), once a
+    route is timed."""
 
     route: Route
     deliveries: list[LotDelivery]
