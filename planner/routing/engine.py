@@ -48,7 +48,7 @@ from .precheck import at, precheck
 from .reasons import Reason
 from .reinsert import Memo, least_added, reinsert
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
-from .schedule import build_route, intake_overflow
+from .schedule import Timed, build_route, intake_overflow
 from .start import build_day
 from .walks import walks
 
@@ -752,8 +752,8 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     if until.expired():  # (judging the start alone takes 0.65 s on 2,000 lots)
         return routes, {}
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
-    judge = _judge(net, table, solved.starts, params, data)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
+    judge = _judge(net, table, solved.starts, params, data, days)
     bounds = dict(data.bounds)
     leasts: dict[str, float] = {}
 
@@ -795,7 +795,15 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                                                     "improve_restarts": float(done.restarts)}
 
 
-def _judge(net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams, data: ModelInput) -> Judge:
-    """The exact search's judge of ``data``'s plans (:mod:`.judge`), with the full checks of :func:`_violations_of`."""
-    return Judge(net, table, starts, params, data,
+def _judge(net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams, data: ModelInput,
+           days: Memo | None = None) -> Judge:
+    """The exact search's judge of ``data``'s plans (:mod:`.judge`), with
+    the full checks of :func:`_violations_of`; ``days``: the routes the
+    insertion timed (the judge times none twice)."""
+
+    def timed(key: tuple[int, tuple[tuple[int, int], ...]]) -> Timed | None:
+        day = days.get(key) if days is not None else None
+        return None if day is None else day.timed
+
+    return Judge(net, table, starts, params, data, timed=timed,
                  violations=lambda deliveries: _violations_of(net, table, deliveries, params, data))

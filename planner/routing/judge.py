@@ -27,7 +27,7 @@ from .model import ModelInput
 from .network import Network
 from .params import RoutingParams
 from .result import LotDelivery
-from .schedule import Visits, build_route
+from .schedule import Timed, Visits, build_route
 
 Violations = Callable[[list[LotDelivery]], Mapping[str, object]]  # the plan's full checks: lot id -> why
 ROUNDING = 2.0**-52  # twice the unit roundoff of a float sum's term (:meth:`Judge.clean`'s margin)
@@ -63,12 +63,16 @@ class Judged(NamedTuple):
 
 class Judge:
     """A plan's exact checks (``violations``: the full checks of its
-    deliveries) and day cost, each route judged once per distinct visit list."""
+    deliveries) and day cost, each route judged once per distinct visit
+    list; ``timed``: a route already timed by the search, by vehicle and
+    visits, if any (the same times as :func:`.schedule.build_route`'s)."""
 
     def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
-                 data: ModelInput, violations: Violations) -> None:
+                 data: ModelInput, violations: Violations,
+                 timed: Callable[[tuple[int, tuple[tuple[int, int], ...]]], Timed | None] | None = None) -> None:
         self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
         self.violations = violations
+        self.timed = timed
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
@@ -86,11 +90,13 @@ class Judge:
         if found is None:
             if len(self.memo) > 20_000:
                 self.memo.clear()
-            found = self.memo[key] = self._judged(v, visits)
+            known = self.timed(key) if self.timed is not None else None
+            found = self.memo[key] = self._judged(v, visits, known)
         return found
 
-    def _judged(self, v: int, visits: Visits) -> Judged:
-        route, ds = build_route(self.net, self.table, v, self.starts[v], visits)
+    def _judged(self, v: int, visits: Visits, known: Timed | None) -> Judged:
+        route, ds = (known.route, known.deliveries) if known is not None else build_route(
+            self.net, self.table, v, self.starts[v], visits)
         vt = self.net.vehicles[v].type
         inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
                   and route.duration_s <= min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s)
