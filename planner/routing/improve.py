@@ -263,6 +263,12 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     hot = late(current)
     where = unloaded(current) if unloaded is not None else {}
     ranked: list[str] | None = None  # the current plan's lots, worst first (:func:`_worst`), once asked
+    owner = _owners(net, current)  # the current plan's lots' vehicles (the rest is derived from it once a plan)
+    known: dict[str, int] | None = None
+    routed: set[str] = set()
+    movable: list[str] = []
+    out: list[str] = []
+    pool: list[str] = []
     stall, since = STALL_STEPS + 2 * len(by_id), 0
     kick, restarts, fruitless = False, 0, 0
     span = max(deadline.left(), 1e-9)
@@ -277,16 +283,18 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
             ranked = None
+            owner = _owners(net, current)
         progress = tried / steps if steps is not None else 1.0 - deadline.left() / span
         progress = phase[0] + (phase[1] - phase[0]) * progress
         tried += 1
         since += 1
-        routed = _routed(net, current)
-        movable = sorted(lid for lid in routed if lid not in keep)
+        if owner is not known:  # (a new current plan)
+            known, routed = owner, set(owner)
+            movable = sorted(lid for lid in routed if lid not in keep)
+            out = sorted(set(by_id) - routed)
+            pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
         if not movable:
             break
-        out = sorted(set(by_id) - routed)
-        pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
         if not pool and ranked is None:
             ranked = _worst(waste, current, keep)
         first = _first(rng, pool, ranked or [], movable)
@@ -307,13 +315,14 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
                 removed.add(other)
         if not removed:
             continue
-        trial, held = _ruined(net, current, removed, where if slot_s is not None else None, slot_s or 0)
+        trial, held = _ruined(net, current, removed, where if slot_s is not None else None, slot_s or 0,
+                              owner=owner)
         if held is not None and evaluate(trial) is None:  # (an unloading may have moved into a full slot)
             trial = held
         again = removed | set(out)
         limit = max(cost, best_cost * (1.0 + threshold * max(0.0, 1.0 - progress)))  # a plan under it is taken
         if insert(trial, _recreate_order([by_id[lid] for lid in sorted(again)], rng),
-                  _vehicles(net, current, again, near, removed), None if kick else limit) is None:
+                  _vehicles(net, current, again, near, removed, owner), None if kick else limit) is None:
             continue  # its lots already cost more than the limit allows
         value = evaluate(trial)
         if value is None:
@@ -323,6 +332,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             hot = late(current)
             where = unloaded(current) if unloaded is not None else {}
             ranked = None
+            owner = _owners(net, current)
             if value < best_cost - 1e-6:
                 best, best_cost, since, fruitless = trial, value, 0, 0
     return Improved(best, best_cost, tried, kept, restarts)
@@ -403,15 +413,16 @@ def _recreate_order(lots: list[HarvestLot], rng: random.Random) -> list[HarvestL
 
 
 def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str, list[str]],
-              removed: set[str]) -> dict[str, set[int]]:
+              removed: set[str], owner: dict[str, int] | None = None) -> dict[str, set[int]]:
     """Per lot of ``lots``, the routes a step re-inserts it into: those
     that held a ``removed`` lot (the room the ruin made), its own and those
     of its ``NEAR_ROUTES`` nearest routed lots (a lot rarely goes far from
     its neighbours; trying every route, the embedded day's 30 s solve made
     37 steps in its share of the time against 126). Each lot is tried on
     its own routes, not on the union of every removed lot's (on gen-500's
-    largest catchments 14 routes of 31 a lot): see improve's docstring."""
-    owner = {net.nodes[n].lot.id: v for v, r in enumerate(routes) for n, _ in r}  # type: ignore[union-attr]
+    largest catchments 14 routes of 31 a lot): see improve's docstring.
+    ``owner``: :func:`_owners` of ``routes``, when known."""
+    owner = _owners(net, routes) if owner is None else owner
     freed = {owner[lid] for lid in removed if lid in owner}
     out = {}
     for lid in lots:
@@ -427,12 +438,13 @@ def _vehicles(net: Network, routes: list[Visits], lots: set[str], near: dict[str
     return out
 
 
-def _routed(net: Network, routes: list[Visits]) -> set[str]:
-    return {net.nodes[n].lot.id for r in routes for n, _ in r}  # type: ignore[union-attr]
+def _owners(net: Network, routes: list[Visits]) -> dict[str, int]:
+    """Per lot on ``routes``: its route."""
+    return {net.nodes[n].lot.id: v for v, r in enumerate(routes) for n, _ in r}  # type: ignore[union-attr]
 
 
 def _ruined(net: Network, routes: list[Visits], removed: set[str], where: dict[str, tuple[str, int]] | None = None,
-            slot_s: int = 0) -> tuple[list[Visits], list[Visits] | None]:
+            slot_s: int = 0, *, owner: dict[str, int] | None = None) -> tuple[list[Visits], list[Visits] | None]:
     """The routes without ``removed``'s visits. In a route that lost a visit
     the pickups after it are held no later than their lot is ready (the
     search's hold may have waited for the removed lot's slot), so the rest of
@@ -445,10 +457,17 @@ def _ruined(net: Network, routes: list[Visits], removed: set[str], where: dict[s
     the start of the intake slot (of ``slot_s`` seconds) it was in (None when
     no hold changes): a hold is only a lower bound, so a trip that lost a lot
     may unload in an earlier slot, one full already; so held, every slot
-    takes what it took, less the lots removed (see improve's docstring)."""
+    takes what it took, less the lots removed (see improve's docstring).
+    ``owner``: :func:`_owners` of ``routes``, when known (the routes that
+    lost no visit are then the same lists, not copies: no route is changed
+    in place)."""
     out: list[Visits] = []
     pins: dict[tuple[int, int], int] = {}  # (route, visit) -> the hold keeping its unloading in its slot
-    for r in routes:
+    touched = None if owner is None else {owner[lid] for lid in removed if lid in owner}
+    for v, r in enumerate(routes):
+        if touched is not None and v not in touched:
+            out.append(r)
+            continue
         kept: Visits = []
         cut = False
         for node, hold in r:
