@@ -46,7 +46,7 @@ from .parallel import can_fork, local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
-from .reinsert import Memo, least_added, reinsert
+from .reinsert import Memo, least_added, reinsert, remember_timed
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import Timed, build_route, intake_overflow
 from .start import build_day
@@ -805,5 +805,9 @@ def _judge(net: Network, table: FreshnessTable, starts: list[int], params: Routi
         day = days.get(key) if days is not None else None
         return None if day is None else day.timed
 
-    return Judge(net, table, starts, params, data, timed=timed,
+    def timed_here(key: tuple[int, tuple[tuple[int, int], ...]], route: Timed, lots_cost: float) -> None:
+        if days is not None:
+            remember_timed(days, key, route, lots_cost)
+
+    return Judge(net, table, starts, params, data, timed=timed, timed_here=timed_here,
                  violations=lambda deliveries: _violations_of(net, table, deliveries, params, data))

@@ -27,9 +27,10 @@ from .model import ModelInput
 from .network import Network
 from .params import RoutingParams
 from .result import LotDelivery
-from .schedule import Timed, Visits, build_route
+from .schedule import Timed, Visits, time_route
 
 Violations = Callable[[list[LotDelivery]], Mapping[str, object]]  # the plan's full checks: lot id -> why
+RouteKey = tuple[int, tuple[tuple[int, int], ...]]  # a vehicle and its visits
 ROUNDING = 2.0**-52  # twice the unit roundoff of a float sum's term (:meth:`Judge.clean`'s margin)
 
 
@@ -65,18 +66,21 @@ class Judge:
     """A plan's exact checks (``violations``: the full checks of its
     deliveries) and day cost, each route judged once per distinct visit
     list; ``timed``: a route already timed by the search, by vehicle and
-    visits, if any (the same times as :func:`.schedule.build_route`'s)."""
+    visits, if any (the same times as :func:`.schedule.build_route`'s);
+    ``timed_here`` is told of each route the judge timed, with its lots'
+    cost (for the search: a ruin the judge saw is not timed again)."""
 
     def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
                  data: ModelInput, violations: Violations,
-                 timed: Callable[[tuple[int, tuple[tuple[int, int], ...]]], Timed | None] | None = None) -> None:
+                 timed: Callable[[RouteKey], Timed | None] | None = None,
+                 timed_here: Callable[[RouteKey, Timed, float], None] | None = None) -> None:
         self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
         self.violations = violations
-        self.timed = timed
+        self.timed, self.timed_here = timed, timed_here
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
-        self.memo: dict[tuple[int, tuple[tuple[int, int], ...]], Judged] = {}
+        self.memo: dict[RouteKey, Judged] = {}
         sites = net.case.site_by_id
         self.intake = {s.id: s.intake_kg_per_hour * params.intake_slot_s / 3600 for s in sites.values()
                        if s.intake_kg_per_hour is not None}
@@ -90,19 +94,22 @@ class Judge:
         if found is None:
             if len(self.memo) > 20_000:
                 self.memo.clear()
-            known = self.timed(key) if self.timed is not None else None
-            found = self.memo[key] = self._judged(v, visits, known)
+            found = self.memo[key] = self._judged(key)
         return found
 
-    def _judged(self, v: int, visits: Visits, known: Timed | None) -> Judged:
-        route, ds = (known.route, known.deliveries) if known is not None else build_route(
-            self.net, self.table, v, self.starts[v], visits)
+    def _judged(self, key: RouteKey) -> Judged:
+        v, visits = key
+        known = self.timed(key) if self.timed is not None else None
+        timed = known if known is not None else time_route(self.net, self.table, v, self.starts[v], list(visits))
+        route, ds = timed.route, timed.deliveries
         vt = self.net.vehicles[v].type
         inside = (route.stops[0].departure >= vt.shift.start and route.stops[-1].arrival <= vt.shift.end
                   and route.duration_s <= min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s)
                   and all(self.lots[d.lot_id].ready <= d.picked_up <= self.lots[d.lot_id].latest_pickup
                           for d in ds))  # (the search keeps windows; a re-timed route may not: PyVRP's holds)
         own = [self.priced(self.lots[d.lot_id], d) for d in ds]
+        if known is None and self.timed_here is not None:
+            self.timed_here(key, timed, sum(own))
         fresh = not self.data.enforce_freshness or all(
             d.budget_left_s >= 0
             and ambient_wait(self.net.case, self.table, d, self.lots[d.lot_id].product)[0] <= d.budget_left_s

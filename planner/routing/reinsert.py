@@ -256,6 +256,15 @@ def _recalled(memo: Memo | None, v: int, visits: Visits) -> _Day | None:
     return None if memo is None else memo.get((v, tuple(visits)))
 
 
+def remember_timed(memo: Memo, key: tuple[int, tuple[tuple[int, int], ...]], timed: Timed, lots_cost: float) -> None:
+    """Keep in ``memo`` a vehicle's visits (``key``) as timed elsewhere
+    (:func:`.schedule.time_route`, the same start), with its lots' cost (the
+    same ``lot_cost``, summed in the deliveries' order): the judge's routes."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = _Day(timed, lots_cost)
+
+
 def _remember(memo: Memo | None, v: int, visits: Visits, day: _Day) -> _Day:
     """``day``, kept in ``memo`` (emptied first when full)."""
     if memo is not None:
