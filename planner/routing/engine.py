@@ -46,7 +46,7 @@ from .parallel import can_fork, local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
 from .precheck import at, precheck
 from .reasons import Reason
-from .reinsert import Memo, least_added, reinsert, remember_timed
+from .reinsert import Floors, Memo, least_added, reinsert, remember_timed
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
 from .schedule import Timed, build_route, intake_overflow
 from .start import build_day
@@ -753,6 +753,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         return routes, {}
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
+    floors: dict[str, Floors] = {}  # per lot, its own cost at the least (:func:`.reinsert.reinsert`)
     judge = _judge(net, table, solved.starts, params, data, days)
     bounds = dict(data.bounds)
     leasts: dict[str, float] = {}
@@ -771,7 +772,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         placed = reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
                           enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced,
                           vehicles=vehicles, ordered=True, memo=days, untried=untried,
-                          limit=limit, least=least)
+                          limit=limit, least=least, floors=floors)
         return None if untried else placed
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
