@@ -122,6 +122,7 @@ class _Day:
     room: list[float] | None = None  # how much later each stop may be reached (:func:`_room`), when known
     delays: DelayCosts | None = None  # what a delay costs its lots (:mod:`.delays`), when known
     drops: dict[int, NDArray[np.int64]] = field(default_factory=dict)  # (:func:`_drops`)
+    stacked: dict[tuple[int, ...], NDArray[np.int64]] = field(default_factory=dict)  # drops of several sites, stacked
     heads: list[int] | None = None  # (:func:`_heads`), when known
     arrays: kernel.RouteArrays | None = None  # the route as the places' kernel reads it, when known
     places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_places`)
@@ -683,11 +684,14 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     if not names:
         return []
     hs = np.array(sites, dtype=np.int64)
+    key = tuple(sites)
+    if key not in day.stacked:
+        day.stacked[key] = np.stack(drops)
     with_prices = prices is not None and day.delays is not None
     travel = kernel.Travel(every, False, *kernel.NO_RUSH) if rush is None else kernel.Travel(
         every, True, rush.base, rush.slowness, rush.profile.starts)
     found = kernel.places(
-        day.arrays, travel, houses=(hs, np.array(owns, dtype=np.float64), np.stack(drops), every[farm, hs]),
+        day.arrays, travel, houses=(hs, np.array(owns, dtype=np.float64), day.stacked[key], every[farm, hs]),
         rates=(table.ambient(lot.product), table.riding(lot.product, vt)) if with_prices else None, farm=farm,
         latest=_latest(lot, box, enforce_freshness), kg=lot.kg, boxes=lot_boxes(net.case, lot),
         service_s=lot.service_s, ready=lot.ready, prices=prices if prices is not None else (0.0, 0.0, 0),
