@@ -789,7 +789,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
-    done = walks(walk, routes, workers=cores, deadline=until, seed=seed)
+    done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,

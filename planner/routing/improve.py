@@ -116,7 +116,8 @@ best plan and takes one step of ``KICK`` times the largest ruin whatever it
 costs (iterated local search's perturbation), then walks on as before (it
 stopped there before: a 20-minute search of the house-down day ended itself
 at 889 s); ``MAX_RESTARTS`` restarts in a row that found nothing cheaper end
-it.
+it (``Improved.stalled``: a search bounded by time alone then walks on
+from the best plan with another seed, :func:`.walks.walks`).
 """
 
 from __future__ import annotations
@@ -162,13 +163,15 @@ WORST_POWER = 3.0  # ... the k-th of n drawn as n * u ** WORST_POWER (Ropke and 
 @dataclass(frozen=True)
 class Improved:
     """The plan after the search: routes, its day cost, steps tried and
-    kept, and the restarts from the best plan after a stall."""
+    kept, and the restarts from the best plan after a stall; ``stalled``:
+    it ended itself (``MAX_RESTARTS`` fruitless restarts in a row)."""
 
     routes: list[Visits]
     cost: float
     steps: int
     kept: int
     restarts: int = 0
+    stalled: bool = False
 
 
 def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weight: float = 0.0
@@ -277,7 +280,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             poll()
         if since >= stall:  # stalled: from the best plan again, after a step that moves more and is kept
             if fruitless == MAX_RESTARTS:
-                break
+                return Improved(best, best_cost, tried, kept, restarts, stalled=True)
             current, cost, since, kick, restarts = [list(r) for r in best], best_cost, 0, True, restarts + 1
             fruitless += 1
             hot = late(current)

@@ -43,6 +43,32 @@ def test_one_worker_is_one_walk_over_the_whole_time():
     assert (done.cost, done.steps) == (50.0, 3)
 
 
+def test_one_worker_bounded_by_time_alone_walks_on_from_the_best_plan_after_a_stall():
+    """A walk that ends itself (stalled) before the deadline: with
+    ``until_deadline`` the next walk starts from the best plan found, with
+    the next seed and the threshold where the whole time has brought it,
+    until the deadline; without it (a step limit: the same plan on any
+    machine) the one walk is the search."""
+    calls = []
+
+    def stalling(routes, end, seed, phase, main):
+        calls.append((routes, seed, phase))
+        time.sleep(0.05)
+        cost = {1: 80.0, 1 + SEED_STRIDE: 60.0}.get(seed, 70.0)
+        return Improved([*routes, [(seed, 0)]], cost, steps=4, kept=1, restarts=5, stalled=True)
+
+    done = walks(stalling, [[(1, 0)]], workers=1, deadline=Deadline.after(0.3), seed=1, until_deadline=True)
+    assert len(calls) >= 3
+    assert calls[0] == ([[(1, 0)]], 1, (0.0, 1.0))
+    assert calls[1][0] == [[(1, 0)], [(1, 0)]] and calls[1][1] == 1 + SEED_STRIDE  # from walk 0's plan
+    assert calls[2][0] == [[(1, 0)], [(1, 0)], [(1 + SEED_STRIDE, 0)]]  # from the best: walk 1's
+    assert 0.0 < calls[1][2][0] < calls[2][2][0] < 1.0 and all(phase[1] == 1.0 for _, _, phase in calls)
+    assert done.cost == 60.0 and done.steps == 4 * len(calls) and done.restarts == 5 * len(calls)
+    calls.clear()
+    once = walks(stalling, [[(1, 0)]], workers=1, deadline=Deadline.after(0.3), seed=1)
+    assert len(calls) == 1 and once.cost == 80.0
+
+
 def test_epochs_are_about_epoch_s_each():
     assert epochs(0.1) == 1
     assert epochs(walks_module.EPOCH_S * 3.2) == 3
@@ -146,7 +172,7 @@ def test_the_first_walk_keeps_the_threshold_and_the_others_walk_closer_to_the_be
         seen.append(kwargs["threshold"])
         return real(*args, **kwargs)
 
-    def both(walk, routes, *, workers, deadline, seed):  # (the two walks in turn, here)
+    def both(walk, routes, *, workers, deadline, seed, until_deadline):  # (the two walks in turn, here)
         walk(routes, deadline.share(0.5), seed, (0.0, 1.0), True)
         return walk(routes, deadline, seed + 1, (0.0, 1.0), False)
 
