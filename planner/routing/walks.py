@@ -98,11 +98,14 @@ def _one(walk: Walk, routes: list[Visits], deadline: Deadline, seed: int, until_
     stalled (its restarts found nothing cheaper ``improve.MAX_RESTARTS`` times: the
     embedded day's 20-minute single walk ended itself at 803 s, the day
     with a packing house down at 336 s) is followed by another from the
-    best plan, its threshold where the whole search's has fallen to."""
+    best plan, its threshold where the whole search's has fallen to; at
+    most as many walks as the search has epochs (:func:`epochs`), as the
+    walks on several cores, so a day too small to need the time still
+    ends early."""
     total = max(deadline.left(), 1e-9)
     done = best = walk(routes, deadline, seed, (0.0, 1.0), True)
     steps, kept, restarts, k = done.steps, done.kept, done.restarts, 0
-    while until_deadline and done.stalled and not deadline.expired():
+    while until_deadline and done.stalled and k + 1 < epochs(total) and not deadline.expired():
         k += 1
         done = walk(best.routes, deadline, seed + SEED_STRIDE * k, (1.0 - deadline.left() / total, 1.0), True)
         steps, kept, restarts = steps + done.steps, kept + done.kept, restarts + done.restarts

@@ -43,12 +43,14 @@ def test_one_worker_is_one_walk_over_the_whole_time():
     assert (done.cost, done.steps) == (50.0, 3)
 
 
-def test_one_worker_bounded_by_time_alone_walks_on_from_the_best_plan_after_a_stall():
+def test_one_worker_bounded_by_time_alone_walks_on_from_the_best_plan_after_a_stall(monkeypatch):
     """A walk that ends itself (stalled) before the deadline: with
     ``until_deadline`` the next walk starts from the best plan found, with
     the next seed and the threshold where the whole time has brought it,
-    until the deadline; without it (a step limit: the same plan on any
-    machine) the one walk is the search."""
+    until the deadline, at most one walk an epoch (a tiny day stalls in
+    milliseconds: it still ends early); without it (a step limit: the same
+    plan on any machine) the one walk is the search."""
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.05)  # (0.3 s: 6 epochs)
     calls = []
 
     def stalling(routes, end, seed, phase, main):
@@ -64,6 +66,10 @@ def test_one_worker_bounded_by_time_alone_walks_on_from_the_best_plan_after_a_st
     assert calls[2][0] == [[(1, 0)], [(1, 0)], [(1 + SEED_STRIDE, 0)]]  # from the best: walk 1's
     assert 0.0 < calls[1][2][0] < calls[2][2][0] < 1.0 and all(phase[1] == 1.0 for _, _, phase in calls)
     assert done.cost == 60.0 and done.steps == 4 * len(calls) and done.restarts == 5 * len(calls)
+    calls.clear()
+    monkeypatch.setattr(walks_module, "EPOCH_S", 10.0)  # 30 s: 3 epochs, each walk stalling in 0.05 s
+    quick = walks(stalling, [[(1, 0)]], workers=1, deadline=Deadline.after(30.0), seed=1, until_deadline=True)
+    assert len(calls) == 3 and quick.cost == 60.0
     calls.clear()
     once = walks(stalling, [[(1, 0)]], workers=1, deadline=Deadline.after(0.3), seed=1)
     assert len(calls) == 1 and once.cost == 80.0
