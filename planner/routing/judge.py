@@ -163,7 +163,7 @@ class Judge:
         busiest = max((b.share for b in built), default=0.0)
         balance = self.params.balance_cost * busiest if self.params.balance != "none" else 0.0
         if sum(len(b.deliveries) for b in built) == len(self.data.lots):  # (every lot served: none left out)
-            return sum(b.cost for b in built) + balance + 0.0
+            return sum(b.cost for b in built) + balance
         served = {d.lot_id for b in built for d in b.deliveries}
         return (sum(b.cost for b in built) + balance
                 + sum(left_out(lot, self.params) for lot in self.data.lots if lot.id not in served))

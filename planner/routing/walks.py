@@ -103,9 +103,10 @@ def _one(walk: Walk, routes: list[Visits], deadline: Deadline, seed: int, until_
     walks on several cores, so a day too small to need the time still
     ends early."""
     total = max(deadline.left(), 1e-9)
+    count = epochs(total)
     done = best = walk(routes, deadline, seed, (0.0, 1.0), True)
     steps, kept, restarts, k = done.steps, done.kept, done.restarts, 0
-    while until_deadline and done.stalled and k + 1 < epochs(total) and not deadline.expired():
+    while until_deadline and done.stalled and k + 1 < count and not deadline.expired():
         k += 1
         done = walk(best.routes, deadline, seed + SEED_STRIDE * k, (1.0 - deadline.left() / total, 1.0), True)
         steps, kept, restarts = steps + done.steps, kept + done.kept, restarts + done.restarts
