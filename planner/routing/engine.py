@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from ..domain import Case, HarvestLot, Site, SiteKind
 from ..domain.clock import clock_range, duration
@@ -44,6 +45,7 @@ from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
 from .parallel import can_fork, local_workers, lpt_shares, run_in_processes
 from .params import RoutingParams
+from .plan_parts import Part, merge, split
 from .precheck import at, precheck
 from .reasons import Reason
 from .reinsert import Floors, Memo, least_added, reinsert, remember_timed
@@ -59,6 +61,7 @@ MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice b
 # grew to 0.88 (25a57a3): with 2 % its solution-bounded first plan came after the guard, even on a quiet machine
 # (the embedded day under solution limit 1 at 120 s, then a different plan whose freight took minutes)
 WORK_BOUNDED_IMPROVE_SHARE = 0.7
+SPLIT_WALKS = True  # the walks on several cores each change a part of the plan (:mod:`.plan_parts`)
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
 SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts")  # per catchment
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
@@ -767,33 +770,44 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
         return leasts[lot.id]
 
     def insert(rs: list[list[tuple[int, int]]], lots: list[HarvestLot], vehicles: dict[str, set[int]],
-               limit: float | None) -> list[str] | None:
+               limit: float | None, only: frozenset[int] | None = None) -> list[str] | None:
         untried: list[str] = []
         placed = reinsert(net, table, rs, solved.starts, lots, bounds, now=data.now, slot_s=params.intake_slot_s,
                           enforce_freshness=data.enforce_freshness, deadline=until, lot_cost=priced,
                           vehicles=vehicles, ordered=True, memo=days, untried=untried,
-                          limit=limit, least=least, floors=floors)
+                          limit=limit, least=least, floors=floors, only=only)
         return None if untried else placed
 
     steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
     related = relations(net, data.lots)
 
+    everyone = frozenset(lot.id for lot in data.lots)
+
     def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
-             main: bool) -> Improved:
-        return improve(net, start, data.lots, evaluate=judge.cost, insert=insert, deadline=end, seed=walk_seed,
-                       threshold=THRESHOLD if main else OTHER_THRESHOLD,
+             main: bool, part: Part | None = None) -> Improved:
+        return improve(net, start, data.lots, evaluate=judge.cost,
+                       insert=insert if part is None else partial(insert, only=part.routes),
+                       deadline=end, seed=walk_seed, threshold=THRESHOLD if main else OTHER_THRESHOLD,
                        late=judge.late, keep=frozenset(data.mandatory), steps=steps, unloaded=judge.unloaded,
                        poll=poll if main else None, phase=phase, related=related,
-                       waste=lambda rs: judge.waste(rs, least), slot_s=params.intake_slot_s)
+                       waste=lambda rs: judge.waste(rs, least), slot_s=params.intake_slot_s,
+                       frozen=frozenset() if part is None else everyone - part.lots)
+
+    def parts(plan: list[list[tuple[int, int]]], part_seed: int) -> list[Part]:
+        return split(net, plan, sorted(everyone), cores, part_seed)
 
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
-    done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None)
+    done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None,
+                 split=parts if SPLIT_WALKS else None,
+                 merge=lambda start, plans: merge(net, start, plans, judge.cost))
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,
-                                                    "improve_restarts": float(done.restarts)}
+                                                    "improve_restarts": float(done.restarts),
+                                                    "improve_merged": float(done.merged),
+                                                    "improve_merge_refused": float(done.refused)}
 
 
 def _judge(net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams, data: ModelInput,

@@ -172,6 +172,8 @@ class Improved:
     kept: int
     restarts: int = 0
     stalled: bool = False
+    merged: int = 0  # (several walks: the epochs whose best plan was their parts' merge, :mod:`.walks`)
+    refused: int = 0  # (... whose merge the exact checks rejected)
 
 
 def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weight: float = 0.0
@@ -232,7 +234,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
             poll: Callable[[], None] | None = None, phase: tuple[float, float] = (0.0, 1.0),
             related: Related | None = None,
             waste: Callable[[list[Visits]], dict[str, float]] | None = None,
-            slot_s: int | None = None) -> Improved:
+            slot_s: int | None = None, frozen: frozenset[str] = frozenset()) -> Improved:
     """Improve ``routes`` (not changed) until ``deadline`` or ``steps``
     steps: ruin ``2..max_remove`` lots, recreate with ``insert``, and walk
     to the new plan if ``evaluate`` says it costs less than the current one
@@ -251,8 +253,11 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
     ``max_remove``, when known (the walks of one search share them).
     ``slot_s``: the packing houses' intake slot; with it and ``unloaded``,
     a ruin whose plan the checks reject keeps each unloading in its slot
-    (:func:`_ruined`)."""
+    (:func:`_ruined`). ``frozen`` lots are neither removed nor, when out of
+    the plan, put in (the lots of the other walks' parts: :mod:`.plan_parts`;
+    ``insert`` then tries only this walk's routes)."""
     max_remove = MAX_REMOVE if max_remove is None else max_remove
+    fixed = keep | frozen  # (never removed)
     by_id = {lot.id: lot for lot in lots}
     related = relations(net, lots, max_remove=max_remove) if related is None else related
     near = related["near"]
@@ -293,17 +298,17 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         since += 1
         if owner is not known:  # (a new current plan)
             known, routed = owner, set(owner)
-            movable = sorted(lid for lid in routed if lid not in keep)
-            out = sorted(set(by_id) - routed)
-            pool = sorted((hot | set(out)) & set(by_id)) if hot or out else []
+            movable = sorted(lid for lid in routed if lid not in fixed)
+            out = sorted(set(by_id) - routed - frozen)
+            pool = sorted(((hot | set(out)) & set(by_id)) - frozen) if hot or out else []
         if not movable:
             break
         if not pool and ranked is None:
-            ranked = _worst(waste, current, keep)
+            ranked = _worst(waste, current, fixed)
         first = _first(rng, pool, ranked or [], movable)
         size = (max(2, min(KICK * max_remove, len(movable) // 2)) if kick
                 else rng.randint(2, max(2, min(max_remove, len(movable) // 4 or 1))))
-        removed = {first} if first in routed and first not in keep else set()
+        removed = {first} if first in routed and first not in fixed else set()
         how = rng.choices(list(RUINS), weights=list(RUINS.values()))[0]
         if how == "same intake":
             others = _same_intake(where, first) if first in where else near.get(first, [])
@@ -314,7 +319,7 @@ def improve(net: Network, routes: list[Visits], lots: Sequence[HarvestLot], *, e
         for other in others:
             if len(removed) >= size:
                 break
-            if other in routed and other not in keep and rng.random() < 0.8:
+            if other in routed and other not in fixed and rng.random() < 0.8:
                 removed.add(other)
         if not removed:
             continue

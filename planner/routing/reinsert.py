@@ -151,7 +151,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
              ordered: bool = False,
              memo: Memo | None = None,
              limit: float | None = None, least: Callable[[HarvestLot], float] | None = None,
-             floors: dict[str, Floors] | None = None) -> list[str]:
+             floors: dict[str, Floors] | None = None, only: Collection[int] | None = None) -> list[str]:
     """Place ``lots`` on ``routes`` (changed in place) where they fit, each
     at the place (a trip at the end of a day, or inside a route) where the
     day's cost (the routes' cost plus, with ``lot_cost``, the lots') grows
@@ -185,12 +185,15 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     own cost at the least by vehicle type, house and pickup, as earlier
     calls with the same ``now``, ``lot_cost`` and rules found them (a lot
     re-inserted step after step: on the embedded day they took 8 % of the
-    search's time, computed afresh at each call)."""
+    search's time, computed afresh at each call). ``only``: no route
+    outside it is tried, empty or not (a walk changing its part of a plan:
+    :mod:`.plan_parts`)."""
     per_lot = vehicles if isinstance(vehicles, Mapping) else None
     near = vehicles if callable(vehicles) else None
     owner = {_lot_of(net, n): v for v, r in enumerate(routes) for n, _ in r} if near is not None else {}
+    indices = range(len(net.vehicles)) if only is None else sorted(only)
     tried = [] if per_lot is not None or near is not None else [  # (per lot: each lot's, below)
-        v for v in range(len(net.vehicles))
+        v for v in indices
         if vehicles is None or v in vehicles or not routes[v]]  # type: ignore[operator]
     changed: set[int] = set()  # the routes a lot went to in this call
     days = [_recalled(memo, v, r) or _remember(memo, v, r, _built(net, table, v, starts[v], r, lot_cost))
@@ -218,10 +221,10 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         clock = time.perf_counter if deadline is None else deadline.clock
         if per_lot is not None:
             mine = per_lot.get(lot.id, ())
-            tried = [v for v in range(len(net.vehicles)) if v in mine or v in changed or not routes[v]]
+            tried = [v for v in indices if v in mine or v in changed or not routes[v]]
         elif near is not None:
             mine = near(lot, owner)
-            tried = [v for v in range(len(net.vehicles)) if v in mine or not routes[v]]
+            tried = [v for v in indices if v in mine or not routes[v]]
         began = clock()
         # the lot's own cost at the least, per vehicle type and house (both searches ask)
         own_floors: Floors = {} if floors is None else floors.setdefault(lot.id, {})

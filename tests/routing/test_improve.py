@@ -462,3 +462,28 @@ def test_a_step_s_first_lot_is_drawn_from_the_late_the_worst_or_any():
     assert 0.515 < with_late.count("L05") / 20_000 < 0.535  # 0.5 + 0.5 / 20: the worst lots not drawn
     assert 0.015 < with_late.count("L19") / 20_000 < 0.035
     assert _first(rng, [], [], ["X"]) == "X"
+
+
+def test_frozen_lots_are_neither_removed_nor_put_in(rk):
+    """A walk on its part of a plan (:mod:`.plan_parts`): its ``frozen``
+    lots (the other parts') are never ruined, and one out of the plan is
+    never put in; without ``frozen`` both are."""
+    case, net, table, params, data, solved = _day(rk)
+    first = [list(r) for r in solved.routes]
+    (d_a,) = net.delivery["A"].values()
+    without_a = [[v for v in first[0] if v[0] not in (net.pickup["A"], d_a)], []]
+    for plan in (first, without_a):
+        asked: list[str] = []
+
+        def record(rs, lots, _vehicles, _limit, asked=asked, plan=plan):
+            asked.extend(lot.id for lot in lots)
+            rs[:] = [list(r) for r in plan]
+            return []
+
+        improve(net, plan, data.lots, evaluate=lambda _rs: 100.0, insert=record, deadline=Deadline.after(30.0),
+                seed=3, late=lambda rs: set(), steps=30, frozen=frozenset({"A"}))
+        assert asked and set(asked) == {"B"}
+        asked.clear()
+        improve(net, plan, data.lots, evaluate=lambda _rs: 100.0, insert=record, deadline=Deadline.after(30.0),
+                seed=3, late=lambda rs: set(), steps=30)
+        assert set(asked) == {"A", "B"}

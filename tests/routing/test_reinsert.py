@@ -485,3 +485,23 @@ def test_the_first_of_equal_trips_goes_to_the_first_vehicle(rk):
     b = [x for x in lots if x.id == "B"]
     assert reinsert(net, table, routes, [4 * h - 400] * 2, b, bounds, now=0, slot_s=3600, inside=False) == ["B"]
     assert len(routes[0]) == 4 and len(routes[1]) == 2
+
+
+def test_a_lot_told_its_only_routes_goes_to_none_other(rk):
+    """``only`` (a walk's part of a plan, :mod:`.plan_parts`): B joins
+    vehicle 0's day (no second vehicle's fixed cost) unless told vehicle
+    1's route only: then vehicle 1's empty day takes it."""
+    case = rk.case([rk.ph(), rk.site("f1", 3.0), rk.site("f2", 5.0)], [rk.vehicle(count=2)],
+                   [rk.lot("A", "f1", 100), rk.lot("B", "f2", 100)])
+    net = build_network(case, list(case.lots), travel=GreatCircleProvider.from_settings(case.settings.travel),
+                        max_packing_houses=1)
+    table = FreshnessTable(case)
+    bounds = {lot.id: _bounds(net, table, lot, RoutingParams(), 0) for lot in case.lots}
+    (d_a,) = net.delivery["A"].values()
+    b = [lot for lot in case.lots if lot.id == "B"]
+    starts = [4 * rk.HOUR - 400, 3 * rk.HOUR]
+    for only, goes in ((None, 0), ({1}, 1), ({0}, 0)):
+        routes = [[(net.pickup["A"], 4 * rk.HOUR), (d_a, 4 * rk.HOUR + 600)], []]
+        assert reinsert(net, table, routes, starts, b, bounds, now=0, slot_s=3600, only=only) == ["B"]
+        owner = [v for v, r in enumerate(routes) if net.pickup["B"] in {n for n, _ in r}]
+        assert owner == [goes]

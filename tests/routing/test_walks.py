@@ -12,6 +12,7 @@ from planner.routing import RoutingParams, check_result, engine, route_pickups
 from planner.routing import walks as walks_module
 from planner.routing.deadline import Deadline
 from planner.routing.improve import Improved
+from planner.routing.plan_parts import Merge, Part
 from planner.routing.walks import SEED_STRIDE, epochs, walks
 
 needs_fork = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="forked walks need fork")
@@ -93,6 +94,71 @@ def test_the_walks_meet_at_the_cheapest_plan(monkeypatch):
     assert done.cost == 10.0  # epoch 1's walks cost more: the best plan found is kept
     assert done.routes == [[(1, 0)], [(1 + SEED_STRIDE, 0)]]
     assert (done.steps, done.kept) == (12, 4)  # 2 walks x 2 epochs
+
+
+@needs_fork
+def test_walks_on_parts_give_their_plans_to_the_merge_which_may_win_the_epoch(monkeypatch):
+    """With ``split`` each walk gets its part; ``merge`` gets the epoch's
+    start and each walk's part, plan and cost, and its plan is the epoch's
+    when cheaper than every walk's; a whole merge refused is counted."""
+    monkeypatch.setattr(walks_module, "EPOCH_S", 10.0)  # (one epoch)
+    start = [[(1, 0)], [(2, 0)]]
+    parts = [Part(frozenset({0}), frozenset({"a"})), Part(frozenset({1}), frozenset({"b"}))]
+    cuts = []
+
+    def split(plan, seed):
+        cuts.append((plan, seed))
+        return parts
+
+    def walk(routes, end, seed, phase, main, part):
+        while not end.expired():
+            time.sleep(0.005)
+        (v,) = part.routes
+        plan = [list(r) for r in routes]
+        plan[v] = [(100 + v, 0)]  # each walk changes its own route
+        return Improved(plan, 50.0 if main else 40.0, steps=2, kept=1)
+
+    given = []
+
+    def merging(cost, refused):
+        def merge(first, plans):
+            given.append((first, plans))
+            return (None if cost is None else Merge([[(7, 0)], [(8, 0)]], cost, not refused)), refused
+        return merge
+
+    done = walks(walk, start, workers=2, deadline=Deadline.after(0.3), seed=1, split=split, merge=merging(30.0, False))
+    assert cuts == [(start, 1)]
+    assert given == [(start, [(parts[0], [[(100, 0)], [(2, 0)]], 50.0), (parts[1], [[(1, 0)], [(101, 0)]], 40.0)])]
+    assert (done.routes, done.cost, done.merged, done.refused, done.steps) == ([[(7, 0)], [(8, 0)]], 30.0, 1, 0, 4)
+    refused = walks(walk, start, workers=2, deadline=Deadline.after(0.3), seed=1, split=split,
+                    merge=merging(None, True))
+    assert (refused.routes, refused.cost, refused.merged, refused.refused) == ([[(1, 0)], [(101, 0)]], 40.0, 0, 1)
+    units = walks(walk, start, workers=2, deadline=Deadline.after(0.3), seed=1, split=split, merge=merging(35.0, True))
+    assert (units.cost, units.merged, units.refused) == (35.0, 1, 1)
+
+
+@needs_fork
+def test_an_epoch_whose_merge_did_not_win_is_followed_by_one_on_the_whole_plan(monkeypatch):
+    """Parts while they pay: after an epoch whose merge was not the
+    cheapest plan, the next epoch's walks have no part (the portfolio), and
+    the one after that parts again; after a merge that won, parts again."""
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.1)
+    given = []  # (walk 0's part, per epoch; the forked walks' calls are in their processes)
+
+    def walk(routes, end, seed, phase, main, part=None):
+        given.append(part)
+        while not end.expired():
+            time.sleep(0.005)
+        return Improved(routes, 50.0, steps=1, kept=0)
+
+    def split(plan, seed):
+        return [Part(frozenset({0}), frozenset()), Part(frozenset(), frozenset())]
+
+    results = iter([None, Merge([[(5, 0)]], 10.0, True), None])
+    done = walks(walk, [[(1, 0)]], workers=2, deadline=Deadline.after(0.4), seed=1, split=split,
+                 merge=lambda start, plans: (next(results), False))
+    assert [p is not None for p in given] == [True, False, True, True]
+    assert (done.cost, done.merged) == (10.0, 1)
 
 
 @needs_fork
@@ -178,7 +244,7 @@ def test_the_first_walk_keeps_the_threshold_and_the_others_walk_closer_to_the_be
         seen.append(kwargs["threshold"])
         return real(*args, **kwargs)
 
-    def both(walk, routes, *, workers, deadline, seed, until_deadline):  # (the two walks in turn, here)
+    def both(walk, routes, *, workers, deadline, seed, until_deadline, **_parts):  # (the two walks in turn, here)
         walk(routes, deadline.share(0.5), seed, (0.0, 1.0), True)
         return walk(routes, deadline, seed + 1, (0.0, 1.0), False)
 
