@@ -61,7 +61,6 @@ MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice b
 # grew to 0.88 (25a57a3): with 2 % its solution-bounded first plan came after the guard, even on a quiet machine
 # (the embedded day under solution limit 1 at 120 s, then a different plan whose freight took minutes)
 WORK_BOUNDED_IMPROVE_SHARE = 0.7
-SPLIT_WALKS = True  # the walks on several cores each change a part of the plan (:mod:`.plan_parts`)
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
 SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts")  # per catchment
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
@@ -800,7 +799,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
     done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None,
-                 split=parts if SPLIT_WALKS else None,
+                 split=parts if params.walk_parts else None,
                  merge=lambda start, plans: merge(net, start, plans, judge.cost))
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),

@@ -15,7 +15,7 @@ pickling it, so an epoch starts in milliseconds; a walk that has not
 answered shortly after the deadline is ended and its epoch's plan ignored.
 
 Each walk on a part of the plan (``split`` and ``merge``, what the engine
-gives a whole day's search): a portfolio's walks repeat each other, and an
+gives a whole day's search with ``walk_parts``): a portfolio's walks repeat each other, and an
 epoch keeps one walk's work. Cut into parts (:mod:`.plan_parts`), each walk
 moves only its part's lots among its part's routes, and the parts' routes
 make one plan, judged by the exact checks; where they reject it (two parts'
@@ -28,8 +28,13 @@ mean and range): the embedded day 58.33 (57.07-59.98) with the portfolio,
 57.50 (56.45-59.69) with parts in every epoch (cheaper for 4 of 4 seeds),
 57.45 (56.64-58.57) with the portfolio after a loss; the day with a packing
 house down 73.65 (72.31-75.00), 74.96 (72.70-76.95: in 4-6 of 7 epochs the
-whole merge was refused) and 73.16 (66.90-76.43). The parts' steps are
-cheaper (fewer routes to try): 6,100-8,000 steps against 5,000-7,300.
+whole merge was refused) and 73.16 (66.90-76.43). More seeds on the same
+machine (0f29432, the portfolio after a loss): the embedded day 57.67 over
+9 seeds against 58.33 over 4; the house-down day 74.23 over 11 (66.90-79.37)
+against 73.20 over 8 (70.64-75.00). Cheaper where the intake leaves room,
+dearer where it binds: off by default (``RoutingParams.walk_parts``). The
+parts' steps are cheaper (fewer routes to try): 6,100-8,200 steps against
+5,000-7,300.
 
 Under a step limit (``solution_limit``) the search stays one walk, so the
 same input and seed give the same plan on any machine.

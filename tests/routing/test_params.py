@@ -12,6 +12,12 @@ def test_from_file_reads_a_routing_table(tmp_path):
     assert (params.time_limit_s, params.solution_limit, params.metaheuristic) == (5, 10, "tabu_search")
 
 
+def test_walk_parts_is_read_from_a_routing_table(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[routing]\nwalk_parts = true\n")
+    assert RoutingParams.from_file(path).walk_parts and not RoutingParams().walk_parts
+
+
 def test_from_file_names_unknown_fields(tmp_path):
     path = tmp_path / "p.toml"
     path.write_text("time_limit = 5\n")
@@ -27,6 +33,7 @@ def test_from_file_names_unknown_fields(tmp_path):
     ("repair_time_share", 1.0, "repair_time_share"),
     ("backend", "vroom", "backend must be one of insertion, ortools, pyvrp, hybrid"),
     ("hybrid_share", 0.0, "hybrid_share"),
+    ("walk_parts", "yes", "walk_parts must be true or false"),
 ])
 def test_validation_names_the_field(field, value, match):
     with pytest.raises(ValueError, match=match):

@@ -162,6 +162,30 @@ def test_an_epoch_whose_merge_did_not_win_is_followed_by_one_on_the_whole_plan(m
 
 
 @needs_fork
+def test_a_day_searched_by_walks_on_parts_passes_its_checks(monkeypatch, rk):
+    """``walk_parts``: every epoch's walks get the parts of one cut (every
+    vehicle in one part), and the plan passes the independent checks."""
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.4)
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    cuts = []
+    split = engine.split
+
+    def counted(net, plan, lot_ids, count, seed):
+        parts = split(net, plan, lot_ids, count, seed)
+        cuts.append(parts)
+        return parts
+
+    monkeypatch.setattr(engine, "split", counted)
+    case = rk.case([rk.ph(), rk.site("w", -4.0), rk.site("f1", 2.0), rk.site("f2", 4.0), rk.site("f3", 6.0)],
+                   [rk.vehicle(count=3)],
+                   [rk.lot("A", "f2", 50), rk.lot("B", "f1", 50), rk.lot("C", "f3", 80), rk.lot("D", "w", 60)])
+    result = route_pickups(case, params=RoutingParams(time_limit_s=2, workers=2, walk_parts=True), seed=1)
+    assert not result.unassigned and not check_result(case, result)
+    assert cuts and all(sorted(v for p in parts for v in p.routes) == [0, 1, 2] for parts in cuts)
+    assert all(sorted(lid for p in parts for lid in p.lots) == ["A", "B", "C", "D"] for parts in cuts)
+
+
+@needs_fork
 def test_a_forked_walk_that_dies_is_ignored(monkeypatch):
     monkeypatch.setattr(walks_module, "EPOCH_S", 1.0)
     walk = _Recorder(die_forked=True)
