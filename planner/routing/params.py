@@ -126,8 +126,8 @@ class RoutingParams:
     ``walk_parts`` each walk moves only the lots of its part of the plan
     (the routes on one side of a line drawn anew each epoch) and the parts'
     plans are merged (:mod:`.plan_parts`): at 60 s the embedded day 57.67
-    against 58.33 M VND mean (9 and 4 seeds), the day with a packing house
-    down 74.49 against 73.21 (12 and 9 seeds: its intake binds, and two
+    against 57.62 M VND mean (9 seeds each), the day with a packing house
+    down 74.49 against 73.13 (12 and 14 seeds: its intake binds, and two
     parts cannot free a slot for each other), so it is off by default.
     ``enforce_freshness`` may be switched off only to measure what freshness
     costs; ``ride_allowance_s`` is the riding time (beyond the direct trip)

@@ -15,7 +15,7 @@ drawn from the seed and cut into runs of about equal lots; the empty
 vehicles of each type are dealt out in turn, and a lot out of the plan
 goes to the part whose run its pickup falls in.
 
-An option (``RoutingParams.walk_parts``), off by default: cheaper on the
+An option (``RoutingParams.walk_parts``), off by default: no cheaper on the
 embedded day, dearer on the day with a packing house down, whose intake
 binds (figures in :mod:`.walks`).
 """

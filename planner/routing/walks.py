@@ -29,10 +29,12 @@ mean and range): the embedded day 58.33 (57.07-59.98) with the portfolio,
 57.45 (56.64-58.57) with the portfolio after a loss; the day with a packing
 house down 73.65 (72.31-75.00), 74.96 (72.70-76.95: in 4-6 of 7 epochs the
 whole merge was refused) and 73.16 (66.90-76.43). More seeds on the same
-machine (0f29432, the portfolio after a loss): the embedded day 57.67 over
-9 seeds against 58.33 over 4; the house-down day 74.49 over 12 (66.90-79.37)
-against 73.21 over 9 (70.64-75.00). Cheaper where the intake leaves room,
-dearer where it binds: off by default (``RoutingParams.walk_parts``). The
+machine (0f29432 with the portfolio after a loss, 1dd25b2 for the
+portfolio): the embedded day 57.67 over 9 seeds against 57.62 over 9 (the
+portfolio's first 4 seeds were its dearest); the house-down day 74.49 over
+12 (66.90-79.37) against 73.13 over 14 (70.50-75.00). No cheaper where the
+intake leaves room, dearer where it binds: off by default
+(``RoutingParams.walk_parts``). The
 parts' steps are cheaper (fewer routes to try): 6,100-8,200 steps against
 5,000-7,300.
 
