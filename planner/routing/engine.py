@@ -800,7 +800,7 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
     done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None,
                  split=parts if params.walk_parts else None,
-                 merge=lambda start, plans: merge(net, start, plans, judge.cost))
+                 merge=lambda start, plans: merge(net, start, plans, judge.cost, deadline=until))
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,

@@ -7,7 +7,8 @@ moves only its part's lots among its part's routes, and the walks' plans
 add up: the routes of each part from the walk that changed it make one
 plan (:func:`merged`), which the exact checks judge as any other (the
 parts share the packing houses' intake and cold stores, so the merge can
-be rejected; the walks' best plan alone is then the epoch's).
+be rejected; the cheapest walk's plan then takes the other walks' changes
+that keep the rules and pay, :func:`merge`).
 
 A cut (:func:`split`) is drawn anew each epoch, so no boundary stays: the
 routes' centres (the mean of their pickups) are ordered along a direction
@@ -27,6 +28,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .deadline import Deadline
 from .network import Network
 from .schedule import Visits
 
@@ -102,15 +104,18 @@ class Merge:
 
 
 def merge(net: Network, start: list[Visits], plans: Sequence[tuple[Part, list[Visits], float]],
-          evaluate: Callable[[list[Visits]], float | None]) -> tuple[Merge | None, bool]:
+          evaluate: Callable[[list[Visits]], float | None], *,
+          deadline: Deadline | None = None) -> tuple[Merge | None, bool]:
     """The walks' ``plans`` (each walk's part, its plan and its cost) made
     one plan cheaper than the cheapest of them, if the exact checks
     (``evaluate``) allow: every part's routes from its walk; where the
     checks reject that (two parts' unloadings in one intake slot), the
     cheapest walk's plan with the other walks' changes added one unit at a
     time (the routes a lot moved between, together: :func:`units`), each
-    kept where the checks take it and it lowers the cost. Returns the
-    merge (None: nothing cheaper) and whether the whole merge was refused."""
+    kept where the checks take it and it lowers the cost, while
+    ``deadline`` has not passed (each unit is a judged plan: on a large day
+    they would run past the search's end). Returns the merge (None: nothing
+    cheaper) and whether the whole merge was refused."""
     best = min(plans, key=lambda p: p[2])
     whole = merged(start, [(part, plan) for part, plan, _ in plans])
     cost = evaluate(whole)
@@ -121,6 +126,8 @@ def merge(net: Network, start: list[Visits], plans: Sequence[tuple[Part, list[Vi
         if part is best[0]:
             continue
         for unit in units(net, start, plan, part):
+            if deadline is not None and deadline.expired():
+                break
             trial = list(current)
             for v in unit:
                 trial[v] = plan[v]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.routing.deadline import Deadline
 from planner.routing.network import build_network
 from planner.routing.plan_parts import Part, merge, merged, split, units
 from planner.travel import GreatCircleProvider
@@ -99,3 +100,5 @@ def test_a_merge_the_checks_refuse_adds_the_other_walks_units_that_pay(rk):
     assert whole.routes == [plan_a[0], plan_a[1], routes[2], plan_b[3], plan_b[4], *routes[5:]]
     none, _ = merge(net, routes, [(a, plan_a, 84.0), (b, plan_b, 87.0)], lambda plan: 95.0)
     assert none is None  # (no cheaper than walk A's plan)
+    late, refused = merge(net, routes, [(a, plan_a, 84.0), (b, plan_b, 87.0)], evaluate, deadline=Deadline.after(0.0))
+    assert refused and late is None  # (past the search's end no unit is judged)
