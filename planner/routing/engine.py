@@ -39,7 +39,7 @@ from .fixed import FixedRoute
 from .freshness import FreshnessTable, LotBounds, lot_bounds
 from .houses import ambient_wait, cold_store_overflow
 from .improve import OTHER_THRESHOLD, THRESHOLD, Improved, improve, relations
-from .judge import Judge, left_out
+from .judge import Judge, column, left_out
 from .left_out import why_left_out
 from .model import ModelInput, PickupModel, Solved
 from .network import Network, build_network, lot_boxes
@@ -50,6 +50,7 @@ from .precheck import at, precheck
 from .reasons import Reason
 from .reinsert import Floors, Memo, least_added, reinsert, remember_timed
 from .result import LotDelivery, Route, RoutingResult, UnassignedLot
+from .route_pool import RoutePool, recombine
 from .schedule import Timed, build_route, intake_overflow
 from .start import build_day
 from .walks import walks
@@ -62,7 +63,8 @@ MODEL_BUILD_PER_NETWORK = 2.0  # building the OR-Tools model takes about twice b
 # (the embedded day under solution limit 1 at 120 s, then a different plan whose freight took minutes)
 WORK_BOUNDED_IMPROVE_SHARE = 0.7
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
-SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts")  # per catchment
+SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts",
+                "improve_recombined", "improve_pool")  # per catchment
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -739,6 +741,9 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
     return out_routes, deliveries, stats
 
 
+MIN_RECOMBINE_S = 0.3  # seconds: a shorter share of the search is not kept for recombining its routes
+
+
 def _closing(deadline: Deadline, params: RoutingParams) -> Deadline:
     """``deadline`` less the time kept to judge and write the plan."""
     return deadline.minus(min(0.5, 0.02 * params.time_limit_s))
@@ -756,7 +761,12 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
     priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight, late_weight=params.precool_late_weight)
     days: Memo = {}  # the routes the steps have timed (a step changes a few of many)
     floors: dict[str, Floors] = {}  # per lot, its own cost at the least (:func:`.reinsert.reinsert`)
-    judge = _judge(net, table, solved.starts, params, data, days)
+    steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
+    # the routes judged, recombined at the end (:mod:`.route_pool`; params.recombine_share): under a time limit,
+    # with no balance (the busiest vehicle's share is not the routes' sum)
+    kept_s = params.recombine_share * until.left() if steps is None and params.balance == "none" else 0.0
+    pool = RoutePool(column) if kept_s >= MIN_RECOMBINE_S else None
+    judge = _judge(net, table, solved.starts, params, data, days, pool=pool)
     bounds = dict(data.bounds)
     leasts: dict[str, float] = {}
 
@@ -777,7 +787,6 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
                           limit=limit, least=least, floors=floors, only=only)
         return None if untried else placed
 
-    steps = params.improve_steps if params.improve_steps is not None else params.solution_limit
     before = judge.cost(routes)
     related = relations(net, data.lots)
 
@@ -785,6 +794,18 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
              main: bool, part: Part | None = None) -> Improved:
+        if pool is not None and not main:
+            pool.forget_new()  # (a forked walk: the routes it inherited are its parent's)
+        done = _walk(start, end, walk_seed, phase, main, part)
+        if pool is None:
+            return done
+        if main:
+            pool.forget_new()
+            return done
+        return replace(done, columns=tuple(pool.take_new()))
+
+    def _walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
+              main: bool, part: Part | None) -> Improved:
         return improve(net, start, data.lots, evaluate=judge.cost,
                        insert=insert if part is None else partial(insert, only=part.routes),
                        deadline=end, seed=walk_seed, threshold=THRESHOLD if main else OTHER_THRESHOLD,
@@ -798,11 +819,30 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     # under a step limit one walk (the same plan on any machine); else one per core where this process may fork
     cores = 1 if steps is not None or not can_fork() else local_workers(params.workers, usable_cores())
+    recombined = [0.0]
+    prices = {lot.id: left_out(lot, params) for lot in data.lots}
+
+    def finish(best: Improved, end: Deadline) -> Improved:
+        """``best`` with its routes recombined with those judged so far, if that pays."""
+        if pool is None:
+            return best
+        judge.keep(best.routes)
+        plan = recombine(pool, best.routes, prices, judge.intake, judge.store, deadline=end, seed=seed)
+        cost = None if plan is None else judge.cost(plan)
+        if plan is None or cost is None or cost >= best.cost - 1e-6:
+            return best
+        recombined[0] = best.cost - cost
+        return replace(best, routes=plan, cost=cost, kept=best.kept + 1)
+
     done = walks(walk, routes, workers=cores, deadline=until, seed=seed, until_deadline=steps is None,
                  split=parts if params.walk_parts else None,
-                 merge=lambda start, plans: merge(net, start, plans, judge.cost, deadline=until))
+                 merge=lambda start, plans: merge(net, start, plans, judge.cost, deadline=until),
+                 absorb=None if pool is None else lambda r: pool.extend(r.columns),
+                 finish=None if pool is None else finish, finish_s=kept_s)
     saved = 0.0 if before is None or done.kept == 0 else before - done.cost
     return (done.routes if done.kept else routes), {"improve_steps": float(done.steps),
+                                                    "improve_recombined": recombined[0],
+                                                    "improve_pool": float(len(pool) if pool is not None else 0),
                                                     "improve_kept": float(done.kept), "improve_saved": saved,
                                                     "improve_restarts": float(done.restarts),
                                                     "improve_merged": float(done.merged),
@@ -810,10 +850,11 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
 
 def _judge(net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams, data: ModelInput,
-           days: Memo | None = None) -> Judge:
+           days: Memo | None = None, *, pool: RoutePool | None = None) -> Judge:
     """The exact search's judge of ``data``'s plans (:mod:`.judge`), with
     the full checks of :func:`_violations_of`; ``days``: the routes the
-    insertion timed (the judge times none twice)."""
+    insertion timed (the judge times none twice); ``pool``: where it keeps
+    the routes it judged."""
 
     def timed(key: tuple[int, tuple[tuple[int, int], ...]]) -> Timed | None:
         day = days.get(key) if days is not None else None
@@ -823,5 +864,5 @@ def _judge(net: Network, table: FreshnessTable, starts: list[int], params: Routi
         if days is not None:
             remember_timed(days, key, route, lots_cost)
 
-    return Judge(net, table, starts, params, data, timed=timed, timed_here=timed_here,
+    return Judge(net, table, starts, params, data, timed=timed, timed_here=timed_here, pool=pool,
                  violations=lambda deliveries: _violations_of(net, table, deliveries, params, data))

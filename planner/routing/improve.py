@@ -131,6 +131,7 @@ import numpy as np
 from ..domain import HarvestLot
 from .deadline import Deadline
 from .network import Network
+from .route_pool import Column
 from .schedule import Visits
 
 Evaluate = Callable[[list[Visits]], float | None]  # a plan's day cost; None: the exact checks reject it
@@ -174,6 +175,7 @@ class Improved:
     stalled: bool = False
     merged: int = 0  # (several walks: the epochs whose best plan was their parts' merge, :mod:`.walks`)
     refused: int = 0  # (... whose merge the exact checks rejected)
+    columns: tuple[Column, ...] = ()  # (a forked walk: the routes it judged, for its parent's pool)
 
 
 def neighbours(net: Network, lots: Sequence[HarvestLot], *, count: int, ready_weight: float = 0.0

@@ -30,10 +30,10 @@ from .model import ModelInput
 from .network import Network
 from .params import RoutingParams
 from .result import LotDelivery
+from .route_pool import Column, RouteKey, RoutePool
 from .schedule import Timed, Visits, time_route
 
 Violations = Callable[[list[LotDelivery]], Mapping[str, object]]  # the plan's full checks: lot id -> why
-RouteKey = tuple[int, tuple[tuple[int, int], ...]]  # a vehicle and its visits
 ROUNDING = 2.0**-52  # twice the unit roundoff of a float sum's term (:meth:`Judge.clean`'s margin)
 
 
@@ -65,21 +65,30 @@ class Judged(NamedTuple):
     stores: dict[tuple[str, int], tuple[float, int]]  # (house, 0) -> (kg, deliveries)
 
 
+def column(key: RouteKey, judged: Judged) -> Column:
+    """``judged`` as a column of the route pool (its ``column``: :class:`.route_pool.RoutePool`)."""
+    return Column(key, judged.cost, tuple(d.lot_id for d in judged.deliveries), judged.share,
+                  {k: kg for k, (kg, _) in judged.slots.items()}, {k: kg for k, (kg, _) in judged.stores.items()})
+
+
 class Judge:
     """A plan's exact checks (``violations``: the full checks of its
     deliveries) and day cost, each route judged once per distinct visit
     list; ``timed``: a route already timed by the search, by vehicle and
     visits, if any (the same times as :func:`.schedule.build_route`'s);
     ``timed_here`` is told of each route the judge timed, with its lots'
-    cost (for the search: a ruin the judge saw is not timed again)."""
+    cost (for the search: a ruin the judge saw is not timed again);
+    ``pool`` keeps each route judged that keeps its own rules
+    (:mod:`.route_pool`)."""
 
     def __init__(self, net: Network, table: FreshnessTable, starts: list[int], params: RoutingParams,
                  data: ModelInput, violations: Violations,
                  timed: Callable[[RouteKey], Timed | None] | None = None,
-                 timed_here: Callable[[RouteKey, Timed, float], None] | None = None) -> None:
+                 timed_here: Callable[[RouteKey, Timed, float], None] | None = None,
+                 pool: RoutePool | None = None) -> None:
         self.net, self.table, self.starts, self.params, self.data = net, table, starts, params, data
         self.violations = violations
-        self.timed, self.timed_here = timed, timed_here
+        self.timed, self.timed_here, self.pool = timed, timed_here, pool
         self.priced = lot_cost(net.case, shelf_life_weight=params.shelf_life_weight,
                                late_weight=params.precool_late_weight)
         self.lots = {lot.id: lot for lot in data.lots}
@@ -98,7 +107,18 @@ class Judge:
             if len(self.memo) > 20_000:
                 self.memo.clear()
             found = self.memo[key] = self._judged(key)
+            if self.pool is not None and found.inside and found.fresh and found.deliveries:
+                self.pool.add(key, found)
         return found
+
+    def keep(self, routes: list[Visits]) -> None:
+        """Put the routes of ``routes`` into the pool (those judged before it
+        dropped them: a plan recombined from the pool needs its hint's)."""
+        for v, r in enumerate(routes):
+            if r and self.pool is not None and (v, tuple(r)) not in self.pool:
+                found = self.route(v, r)
+                if found.inside and found.fresh and found.deliveries:
+                    self.pool.add((v, tuple(r)), found)
 
     def _judged(self, key: RouteKey) -> Judged:
         v, visits = key

@@ -80,6 +80,7 @@ SEED_STRIDE = 7919  # walk k of epoch e takes seed + SEED_STRIDE * (e * workers 
 # one walk: from routes, until the deadline, with a seed, over a part (start, end) of the whole search's
 # time; the last argument False in a forked walk (it reports no progress: this process does)
 Walk = Callable[..., Improved]  # (with ``split``, also ``part=``: the Part it may change)
+Finish = Callable[[Improved, Deadline], Improved]  # a walk's plan made what it can be by a deadline
 Split = Callable[[list[Visits], int], list[Part]]  # a plan and a seed: one part per walk (:func:`.plan_parts.split`)
 # the start of an epoch and each walk's part, plan and cost: one plan (None: none cheaper), whether the whole
 # merge was refused (:func:`.plan_parts.merge`)
@@ -92,7 +93,9 @@ def epochs(seconds: float) -> int:
 
 
 def walks(walk: Walk, routes: list[Visits], *, workers: int, deadline: Deadline, seed: int,
-          until_deadline: bool = False, split: Split | None = None, merge: Merger | None = None) -> Improved:
+          until_deadline: bool = False, split: Split | None = None, merge: Merger | None = None,
+          absorb: Callable[[Improved], None] | None = None, finish: Finish | None = None,
+          finish_s: float = 0.0) -> Improved:
     """The best plan of ``workers`` walks meeting every epoch (module
     docstring); ``walk`` itself with one worker, and with
     ``until_deadline`` (a search bounded by time alone) once it has ended
@@ -103,9 +106,16 @@ def walks(walk: Walk, routes: list[Visits], *, workers: int, deadline: Deadline,
     (``split`` of the epoch's plan with its first walk's seed), and
     ``merge`` makes their plans one more (:mod:`.plan_parts`); ``merged``
     in the result counts the epochs that plan won, ``refused`` those whose
-    whole merge the exact checks rejected."""
+    whole merge the exact checks rejected. ``absorb`` is given each forked
+    walk's result as it comes back (the routes it judged: :mod:`.route_pool`).
+    ``finish`` ends walk 0's last ``finish_s`` seconds: walk 0 stops that
+    much before the deadline and ``finish`` makes what it can of its plan
+    by then (the routes recombined) while the other walks walk on to the
+    deadline (one walk: the walk stops, then ``finish``)."""
     if workers <= 1:
-        return _one(walk, routes, deadline, seed, until_deadline)
+        if finish is None:
+            return _one(walk, routes, deadline, seed, until_deadline)
+        return finish(_one(walk, routes, deadline.minus(finish_s), seed, until_deadline), deadline)
     total = deadline.left()
     count = epochs(total)
     best: Improved | None = None
@@ -117,9 +127,13 @@ def walks(walk: Walk, routes: list[Visits], *, workers: int, deadline: Deadline,
         phase = (e / count, (e + 1) / count)
         seeds = [seed + SEED_STRIDE * (e * workers + k) for k in range(workers)]
         parts = split(current, seeds[0]) if split is not None and merge is not None and apart else None
-        found = _epoch(walk, current, until, seeds, phase, deadline, parts)
-        for _, result in found:
+        last = e == count - 1 and finish is not None
+        found = _epoch(walk, current, until, seeds, phase, deadline, parts,
+                       finish=finish if last else None, finish_s=finish_s)
+        for k, result in found:
             steps, kept, restarts = steps + result.steps, kept + result.kept, restarts + result.restarts
+            if k > 0 and absorb is not None:
+                absorb(result)
         epoch_best = min((r for _, r in found), key=lambda r: r.cost)  # (min keeps the first of equal costs)
         if parts is not None and merge is not None and len(found) > 1:
             made, whole_refused = merge(current, [(parts[k], r.routes, r.cost) for k, r in found])
@@ -162,12 +176,14 @@ def _one(walk: Walk, routes: list[Visits], deadline: Deadline, seed: int, until_
 
 
 def _epoch(walk: Walk, routes: list[Visits], until: Deadline, seeds: list[int], phase: tuple[float, float],
-           end: Deadline, parts: list[Part] | None = None) -> list[tuple[int, Improved]]:
+           end: Deadline, parts: list[Part] | None = None, *, finish: Finish | None = None,
+           finish_s: float = 0.0) -> list[tuple[int, Improved]]:
     """One epoch until ``until``: walk 0 here, the others forked (walk k
     on ``parts[k]`` when given); the results of the walks that answered
     (within ``LATE_S`` of the epoch's end while the search's ``end`` is
     later, ``GRACE_S`` after that end), each with its walk's number, walk
-    0's first."""
+    0's first; with ``finish``, walk 0 stops ``finish_s`` before ``until``
+    and its plan is what ``finish`` makes of it by ``until``."""
     ctx = mp.get_context("fork")
     children: list[tuple[Any, Connection]] = []  # (forked processes)
 
@@ -182,7 +198,10 @@ def _epoch(walk: Walk, routes: list[Visits], until: Deadline, seeds: list[int], 
             proc.start()
             send.close()
             children.append((proc, receive))
-        out = [(0, walk(routes, until, seeds[0], phase, True, **part(0)))]
+        if finish is None:
+            out = [(0, walk(routes, until, seeds[0], phase, True, **part(0)))]
+        else:
+            out = [(0, finish(walk(routes, until.minus(finish_s), seeds[0], phase, True, **part(0)), until))]
         for k, (_, receive) in enumerate(children, start=1):
             wait = max(until.left() + GRACE_S, min(end.left(), until.left() + LATE_S))
             if receive.poll(wait):

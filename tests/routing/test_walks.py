@@ -278,3 +278,38 @@ def test_the_first_walk_keeps_the_threshold_and_the_others_walk_closer_to_the_be
     assert not check_result(case, result)
     assert seen == [improve_module.THRESHOLD, improve_module.OTHER_THRESHOLD]
     assert improve_module.OTHER_THRESHOLD < improve_module.THRESHOLD
+
+
+def test_one_walk_stops_early_for_its_finish_which_makes_the_result():
+    walk = _Recorder()
+    seen = []
+
+    def finish(best: Improved, end: Deadline) -> Improved:
+        seen.append((best.cost, end.left()))
+        return Improved(best.routes, best.cost - 5.0, best.steps, best.kept)
+
+    deadline = Deadline.after(0.4)
+    done = walks(walk, [[(1, 0)]], workers=1, deadline=deadline, seed=1, finish=finish, finish_s=0.2)
+    assert done.cost == 45.0  # (the walk's 50, less what the finish made of it)
+    (cost, left), = seen
+    assert cost == 50.0 and left <= 0.2  # the walk stopped finish_s before the deadline (or later, under load)
+    assert walk.calls[0][0] == [[(1, 0)]] and len(walk.calls) == 1
+
+
+@needs_fork
+def test_in_the_last_epoch_walk_0_finishes_while_the_others_walk_on(monkeypatch):
+    """The finish ends walk 0's part of the last epoch only; the forked
+    walks walk to the deadline and their results reach ``absorb``."""
+    monkeypatch.setattr(walks_module, "EPOCH_S", 0.3)
+    walk = _Recorder()
+    finished, absorbed = [], []
+
+    def finish(best: Improved, end: Deadline) -> Improved:
+        finished.append((best.cost, round(end.left(), 1)))
+        return best
+
+    done = walks(walk, [[(1, 0)]], workers=2, deadline=Deadline.after(0.6), seed=1, finish=finish, finish_s=0.1,
+                 absorb=absorbed.append)
+    assert len(finished) == 1 and finished[0][1] <= 0.1  # once, in the last epoch, about 0.1 s before its end
+    assert [r.cost for r in absorbed] == [10.0, 100.0 + (1 + 3 * SEED_STRIDE) % 7]  # each epoch's forked walk
+    assert done.cost == 10.0
