@@ -182,6 +182,7 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock:
         "routes": len(result.routes), "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
         "overrun_s": round(max(0.0, wall - limit), 2), "violations": len(problems),
         "steps": int(result.stats.get("improve_steps", 0)),  # (the exact search's: how fast the machine went)
+        "recombined": round(result.stats.get("improve_recombined", 0.0)),  # (what recombining the routes saved)
         "version": code_version(), "load_before": load_before, "load_after": load_after,
     }
     print(json.dumps(row), flush=True)
