@@ -65,6 +65,7 @@ WORK_BOUNDED_IMPROVE_SHARE = 0.7
 MIN_IMPROVE_SHARE = 0.5  # the exact search's share when the search needs more for a first plan (_solve_and_repair)
 SUMMED_STATS = ("repair_rounds", "repair_refused", "improve_steps", "improve_kept", "improve_restarts",
                 "improve_recombined", "improve_pool")  # per catchment
+MIN_RECOMBINE_S = 0.3  # seconds: a shorter share of the search is not kept for recombining its routes
 PartMapper = Callable[[Callable[["PartJob"], RoutingResult], list["PartJob"]], list[RoutingResult]]
 
 
@@ -739,9 +740,6 @@ def _final_plan(net: Network, table: FreshnessTable, solved: Solved | None, para
             out_routes.append(route)
             deliveries += ds
     return out_routes, deliveries, stats
-
-
-MIN_RECOMBINE_S = 0.3  # seconds: a shorter share of the search is not kept for recombining its routes
 
 
 def _closing(deadline: Deadline, params: RoutingParams) -> Deadline:

@@ -9,12 +9,18 @@ intake per slot and cold stores, linear in the routes chosen. So the cheapest
 plan made of routes the search has seen is a set-partitioning problem: each
 vehicle drives at most one of its routes, each lot is on one chosen route or
 left out at its price, each intake slot and cold store takes at most its
-capacity. :func:`recombine` solves it with OR-Tools' MIP interface (CBC),
-the best plan found as its hint, within a deadline (the route-pool step of
-matheuristics such as ILS-SP: Subramanian, Uchoa and Ochi 2013; Rochat and
-Taillard's adaptive memory). The walks land in different plans of about the
-same cost (the seeds' scatter); their routes, recombined, make a plan no
-walk found.
+capacity. :func:`recombine` searches it from the best plan found, a few
+vehicles at a time with CP-SAT, within a deadline (the route-pool step of
+matheuristics such as ILS-SP, Subramanian, Uchoa and Ochi 2013, and of
+Rochat and Taillard's adaptive memory, which solve it whole as a MIP: why
+not here, :func:`recombine`). The walks land in different plans of about
+the same cost (the seeds' scatter); their routes, recombined, make a plan
+no walk found. Measured (benchmarks/results/pickup_set.notes.md): at 60 s
+it made the first walk's plan 0.3-1.9 % cheaper in every run, about what
+the walk gains in that time where it still descends, so it is an option
+(``RoutingParams.recombine_share``); a 20-minute run of the embedded day
+with it found the best plan known (54.10 M VND, every earlier 20-minute run
+56.69-59.53 M).
 
 Each :class:`RoutePool` holds the routes of one search (``MAX_COLUMNS``, the
 oldest dropped first); a forked walk sends the routes it judged back with its
@@ -58,10 +64,11 @@ class Column(NamedTuple):
 class RoutePool:
     """The routes judged in one search that keep their own rules (at most
     ``limit``; beyond it the oldest quarter is dropped), kept as they were
-    judged and made columns (``column``) only when asked: made at each
-    route judged, the columns cost the walks 15-28 % of their steps (60 s,
-    the embedded and house-down days). ``take_new`` gives the routes added
-    since the last call (a forked walk's, for its parent)."""
+    judged and made columns (``column``) when asked (to recombine them, or
+    when a forked walk sends them). It costs the walks about 6 % of their CPU (1,500 steps of
+    the house-down day, the same plan: 21.4 / 24.4 CPU s without it, 24.0 /
+    24.7 with). ``take_new`` gives the routes added since the last call (a
+    forked walk's, for its parent)."""
 
     def __init__(self, column: Callable[[RouteKey, Any], Column] | None = None, limit: int = MAX_COLUMNS) -> None:
         self.limit = limit
