@@ -18,9 +18,10 @@ the same cost (the seeds' scatter); their routes, recombined, make a plan
 no walk found. Measured (benchmarks/results/pickup_set.notes.md): at 60 s
 it made the first walk's plan 0.3-1.9 % cheaper in every run, about what
 the walk gains in that time where it still descends, so it is an option
-(``RoutingParams.recombine_share``); a 20-minute run of the embedded day
-with it found the best plan known (54.10 M VND, every earlier 20-minute run
-56.69-59.53 M).
+(``RoutingParams.recombine_share``); 20-minute runs with it found the best
+plans known of the embedded day (54.10 and 54.35 M VND; every earlier
+20-minute run 56.69-59.53 M) and of the day with a packing house down
+(66.84 M; before, 68.43 M).
 
 Each :class:`RoutePool` holds the routes of one search (``MAX_COLUMNS``, the
 oldest dropped first); a forked walk sends the routes it judged back with its
