@@ -155,7 +155,7 @@ def recombine(pool: RoutePool, best: Sequence[Visits], left_out: Mapping[str, fl
     for v, visits in enumerate(best):
         if visits:
             found = by_key.get((v, tuple(visits)))
-            if found is None:  # (a route of the plan not in the pool: its vehicle stays as it is)
+            if found is None:  # (a route of the plan not in the pool: no plan of the pool is known to hold)
                 return None
             plan[v] = found
     routes_of: dict[int, list[Column]] = defaultdict(list)
