@@ -792,15 +792,10 @@ def _improve(net: Network, table: FreshnessTable, solved: Solved, routes: list[l
 
     def walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
              main: bool, part: Part | None = None) -> Improved:
-        if pool is not None and not main:
-            pool.forget_new()  # (a forked walk: the routes it inherited are its parent's)
+        if pool is not None:
+            pool.forget_new()  # (what came before: a forked walk's parent's routes, or earlier epochs')
         done = _walk(start, end, walk_seed, phase, main, part)
-        if pool is None:
-            return done
-        if main:
-            pool.forget_new()
-            return done
-        return replace(done, columns=tuple(pool.take_new()))
+        return done if pool is None or main else replace(done, columns=tuple(pool.take_new()))
 
     def _walk(start: list[list[tuple[int, int]]], end: Deadline, walk_seed: int, phase: tuple[float, float],
               main: bool, part: Part | None) -> Improved:
