@@ -153,8 +153,17 @@ def lot_cost(case: Case, *, shelf_life_weight: float = 1.0, late_weight: float =
     trips' price of a lot's place)."""
     shelf = {p: v * shelf_life_weight for p, v in shelf_values_per_kg_day(case).items()}
     loss = {p: v * late_weight for p, v in downgrade_losses_per_kg(case).items()}
+    # per product what :func:`delivery_cost` looks up for each delivery, looked up once (the search prices
+    # every delivery of every route it times: half a million times in 300 steps of gen-500); the same floats
+    terms = {p.id: (shelf[p.id] / DAY, p.ref_shelf_life_s, *precool_budgets(p), loss[p.id])
+             for p in case.products if p.id in shelf and p.id in loss}
 
     def cost(lot: HarvestLot, delivery: LotDelivery) -> float:
-        return delivery_cost(case, lot, delivery, shelf_per_kg_day=shelf, loss_per_kg=loss)
+        found = terms.get(lot.product)
+        if found is None:
+            return delivery_cost(case, lot, delivery, shelf_per_kg_day=shelf, loss_per_kg=loss)
+        per_s, ref, budget, target, loss_kg = found
+        out = per_s * delivery.kg * max(0.0, ref - delivery.shelf_life_left_s)
+        return out + (loss_kg * delivery.kg if budget - delivery.budget_left_s > target + 1e-6 else 0.0)
 
     return cost

@@ -111,6 +111,12 @@ class FreshnessTable:
         self.hours = case.settings.horizon_days * 24 + 24 - self.first_h
         self._ambient: dict[str, HourlyRates] = {}
         self._vehicle: dict[tuple[str, str], HourlyRates] = {}
+        # per (product, vehicle type id): the ambient and riding rates' ``at``, and per product its hard
+        # budget: :meth:`consumed` and :meth:`budget` run hundreds of thousands of times a search (the
+        # re-timer asks for every lot it unloads), and looking both up afresh took a quarter of their time
+        self._pairs: dict[tuple[str, str], tuple[Callable[[int], float], Callable[[int], float]]] = {}
+        self._budgets: dict[str, int] = {}
+        self._references: dict[str, int] = {}
 
     def _temps(self, fn: Callable[[int], float]) -> NDArray[np.float64]:
         hours = range(self.first_h, self.first_h + self.hours)
@@ -132,12 +138,27 @@ class FreshnessTable:
         return self._vehicle[key]
 
     def budget(self, product: str) -> int:
-        return precool_budgets(self.case.product_by_id[product])[0]
+        found = self._budgets.get(product)
+        if found is None:
+            found = self._budgets[product] = precool_budgets(self.case.product_by_id[product])[0]
+        return found
+
+    def reference(self, product: str) -> int:
+        """The product's reference shelf life (s), remembered."""
+        found = self._references.get(product)
+        if found is None:
+            found = self._references[product] = self.case.product_by_id[product].ref_shelf_life_s
+        return found
 
     def consumed(self, lot: HarvestLot, vehicle: VehicleType, picked_up: int, delivered: int) -> float:
         """Exact reference seconds spent between harvest and delivery."""
-        wait = self.ambient(lot.product).between(lot.ready, picked_up)
-        return wait + self.riding(lot.product, vehicle).between(picked_up, delivered)
+        pair = self._pairs.get((lot.product, vehicle.id))
+        if pair is None:
+            pair = self._pairs[(lot.product, vehicle.id)] = (self.ambient(lot.product).at,
+                                                             self.riding(lot.product, vehicle).at)
+        ambient, riding = pair
+        wait = ambient(picked_up) - ambient(lot.ready)  # (:meth:`HourlyRates.between`, the same floats)
+        return wait + (riding(delivered) - riding(picked_up))
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,14 @@ class Network:
     rush: dict[str, TimeDependentTimes] = field(default_factory=dict)
     _legs: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False, compare=False)
     _fleet: Fleet | None = field(default=None, repr=False, compare=False)
+    _boxes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def boxes(self, lot: HarvestLot) -> int:
+        """:func:`lot_boxes` of ``lot``, remembered by its id (the re-timer asks at each of its visits)."""
+        found = self._boxes.get(lot.id)
+        if found is None:
+            found = self._boxes[lot.id] = lot_boxes(self.case, lot)
+        return found
 
     def site_index(self, site_id: str) -> int:
         return next(i for i, s in enumerate(self.sites) if s.id == site_id)

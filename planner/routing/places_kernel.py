@@ -119,14 +119,30 @@ def places(route: RouteArrays, travel: Travel, *, houses: tuple[Ints, Floats, In
     if rates is None:
         rate_rows, prefix_rows, first_h = *_NO_RATES, 0
     else:
-        rate_rows, prefix_rows, first_h = np.stack([r.rates for r in rates]), np.stack([r.prefix for r in rates]), \
-            rates[0].first_h
+        rate_rows, prefix_rows, first_h = _stacked(rates)
     ints = np.array([keep, now, farm, latest, boxes, capacity_boxes, service_s, unload_s, shift_start, ready,
                      prices[2], first_h, max_trials, travel.rush, with_delays], dtype=np.int64)
     floats = np.array([kg, capacity_kg, per_km, per_hour, prices[0], prices[1]], dtype=np.float64)
     est, flo, ps, ds, hs = _places(route.ints, route.floats, route.rows, travel.legs, travel.base, travel.slowness,
                                    travel.starts, *houses, rate_rows, prefix_rows, ints, floats)
     return list(zip(est.tolist(), flo.tolist(), ps.tolist(), ds.tolist(), hs.tolist(), strict=True))
+
+
+_STACKED: dict[tuple[int, int], tuple[HourlyRates, HourlyRates, Floats, Floats]] = {}  # by the rates' ids
+
+
+def _stacked(rates: tuple[HourlyRates, HourlyRates]) -> tuple[Floats, Floats, int]:
+    """The two rates' hourly rates and prefix sums as two-row arrays,
+    remembered by the objects (kept with them, so an id is not reused while
+    remembered): every route a lot is tried on asks for the same pair."""
+    key = (id(rates[0]), id(rates[1]))
+    found = _STACKED.get(key)
+    if found is None or found[0] is not rates[0] or found[1] is not rates[1]:
+        if len(_STACKED) >= 4096:
+            _STACKED.clear()
+        found = _STACKED[key] = (rates[0], rates[1], np.stack([r.rates for r in rates]),
+                                 np.stack([r.prefix for r in rates]))
+    return found[2], found[3], rates[0].first_h
 
 
 @numba.njit(cache=True)

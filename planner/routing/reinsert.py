@@ -96,7 +96,7 @@ from .deadline import Deadline
 from .delays import DelayCosts, delay_costs, late_loss, shelf_price
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
-from .network import Network, lot_boxes
+from .network import Network
 from .result import LotDelivery, Route
 from .schedule import Timed, Visits, time_route
 
@@ -530,7 +530,7 @@ def _may_carry(net: Network, vt: VehicleType, lot: HarvestLot, box: LotBounds | 
     """A vehicle of type ``vt`` can save the lot and hold it alone."""
     if box is not None and enforce_freshness and box.vehicle_types is not None and vt.id not in box.vehicle_types:
         return False
-    return vt.capacity_kg >= lot.kg and not (vt.capacity_boxes and vt.capacity_boxes < lot_boxes(net.case, lot))
+    return vt.capacity_kg >= lot.kg and not (vt.capacity_boxes and vt.capacity_boxes < net.boxes(lot))
 
 
 def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> int:
@@ -696,7 +696,7 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     found = kernel.places(
         day.arrays, travel, houses=(hs, np.array(owns, dtype=np.float64), day.stacked[key], every[farm, hs]),
         rates=(table.ambient(lot.product), table.riding(lot.product, vt)) if with_prices else None, farm=farm,
-        latest=_latest(lot, box, enforce_freshness), kg=lot.kg, boxes=lot_boxes(net.case, lot),
+        latest=_latest(lot, box, enforce_freshness), kg=lot.kg, boxes=net.boxes(lot),
         service_s=lot.service_s, ready=lot.ready, prices=prices if prices is not None else (0.0, 0.0, 0),
         keep=keep, now=now, capacity_kg=vt.capacity_kg, capacity_boxes=vt.capacity_boxes or 0,
         per_km=vt.cost_per_km, per_hour=vt.cost_per_hour, shift_start=vt.shift.start,

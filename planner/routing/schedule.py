@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..domain import SiteKind, next_open
 from .costs import route_cost
 from .freshness import FreshnessTable
-from .network import Network, lot_boxes
+from .network import Network
 from .result import LotDelivery, Route, Stop
 
 Visits = list[tuple[int, int]]  # (node, service start)
@@ -158,7 +158,7 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
                 t += lot.service_s
                 services += lot.service_s
                 load_kg += lot.kg
-                load_boxes += lot_boxes(net.case, lot)
+                load_boxes += net.boxes(lot)
                 lots.append(lot.id)
         else:
             opens = next_open(site.opening, t) if site.opening else t
@@ -168,12 +168,12 @@ def time_route(net: Network, table: FreshnessTable, vehicle: int, start: int, vi
                 assert lot is not None
                 at = picked[lot.id]
                 consumed = table.consumed(lot, vt, at, t)
-                ref = net.case.product_by_id[lot.product].ref_shelf_life_s
+                ref = table.reference(lot.product)
                 deliveries.append(LotDelivery(lot.id, site.id, veh.id, at, t, ref - consumed,
                                               table.budget(lot.product) - consumed, lot.kg))
                 moved.discard(lot.id)
                 load_kg -= lot.kg
-                load_boxes -= lot_boxes(net.case, lot)
+                load_boxes -= net.boxes(lot)
                 lots.append(lot.id)
             services = net.case.settings.packing_service_s
             t += services

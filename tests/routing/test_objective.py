@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from planner.freshness import model_for
+from planner.io import read_case
 from planner.routing import check_result, route_pickups
 from planner.routing.costs import route_cost, shelf_value_per_kg_s
 
@@ -141,3 +144,40 @@ def test_the_plan_kpis_carry_the_left_out_cost(rk):
     assert kpis["pickup_left_out_cost"] == 500_000 + 2 * 7_000_000
     assert kpis["pickup_day_cost"] == round(result.total_cost + result.shelf_life_cost + result.precool_late_cost
                                             + 14_500_000)
+
+
+def test_a_lots_cost_is_the_delivery_cost_to_the_float():
+    """:func:`.costs.lot_cost` looks each product's terms up once; it must
+    charge what :func:`.costs.delivery_cost` charges, to the last bit, on
+    time and late (the search's plans depend on it), and a table's
+    consumption what its rates' ``between`` say."""
+    from planner.routing.costs import (
+        delivery_cost,
+        downgrade_losses_per_kg,
+        lot_cost,
+        shelf_values_per_kg_day,
+    )
+    from planner.routing.freshness import FreshnessTable
+    from planner.routing.result import LotDelivery
+
+    case = read_case(Path(__file__).resolve().parents[2] / "data" / "luc-ngan")
+    priced = lot_cost(case, shelf_life_weight=0.7, late_weight=1.3)
+    shelf = {p: v * 0.7 for p, v in shelf_values_per_kg_day(case).items()}
+    loss = {p: v * 1.3 for p, v in downgrade_losses_per_kg(case).items()}
+    table = FreshnessTable(case)
+    late = on_time = 0
+    for lot in case.lots[:60]:
+        budget = table.budget(lot.product)
+        for k, hours in enumerate((0.5, 2.0, 9.0)):
+            vt = case.vehicle_types[k % len(case.vehicle_types)]
+            picked, delivered = lot.ready + 1800, lot.ready + int(hours * 3600)
+            spent = table.consumed(lot, vt, picked, delivered)
+            assert spent == (table.ambient(lot.product).between(lot.ready, picked)
+                             + table.riding(lot.product, vt).between(picked, delivered))
+            ref = case.product_by_id[lot.product].ref_shelf_life_s
+            d = LotDelivery(lot.id, "h", vt.id, picked, delivered, ref - spent, budget - spent, lot.kg)
+            assert priced(lot, d) == delivery_cost(case, lot, d, shelf_per_kg_day=shelf, loss_per_kg=loss)
+            late += priced(lot, d) > delivery_cost(case, lot, d, shelf_per_kg_day=shelf, loss_per_kg={
+                p: 0.0 for p in loss})
+            on_time += 1
+    assert 0 < late < on_time  # (both cases met)
