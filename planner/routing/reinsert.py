@@ -138,7 +138,7 @@ class _Day:
 
     @property
     def cost(self) -> float:
-        return 0.0 if self.timed is None else self.timed.route.cost
+        return 0.0 if self.timed is None else self.timed.cost
 
 
 def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
@@ -457,7 +457,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         day, vt = days[v], net.vehicles[v].type
         trial = _with_lot(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile, now=now, latest=latest)
         timed = time_route(net, table, v, starts[v], trial, base=day.timed)
-        price = timed.route.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
+        price = timed.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
         if best is not None and price >= best[0]:
             continue  # (no cheaper: its rules need no check)
         if _keeps_rules(net, table, vt, timed.route, timed.deliveries, day, bounds, used=used, slot_s=slot_s,
@@ -580,17 +580,17 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
                 continue
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
             timed = time_route(net, table, v, start, trial, base=base)
-            route, deliveries = timed.route, timed.deliveries
-            if route.duration_s > min(vt.max_work_s or route.duration_s, vt.break_after_s or route.duration_s):
+            deliveries, duration = timed.deliveries, timed.duration_s  # (its Route made only if kept: :class:`Timed`)
+            if duration > min(vt.max_work_s or duration, vt.break_after_s or duration):
                 break  # a longer day than the working rules allow (with a break rule: one needing no break)
-            if route.stops[-1].arrival > vt.shift.end or deliveries[-1].delivered // slot_s != t_drop // slot_s:
+            if timed.rows[-1][2] > vt.shift.end or deliveries[-1].delivered // slot_s != t_drop // slot_s:
                 break  # as built, later than planned here (the exact checks would refuse it)
             left = deliveries[-1].budget_left_s - ambient_wait(net.case, table, deliveries[-1], lot.product)[0]
             if enforce_freshness and left < 0:
                 break  # waiting longer only spends more
-            price = route.cost + (lot_cost(lot, deliveries[-1]) if lot_cost is not None else 0.0)
+            price = timed.cost + (lot_cost(lot, deliveries[-1]) if lot_cost is not None else 0.0)
             if best is None or price < best[0]:
-                best = (price, trial, house, t_drop, route.cost, timed)
+                best = (price, trial, house, t_drop, timed.cost, timed)
             break
     return best
 

@@ -89,7 +89,7 @@ def test_a_route_timed_from_its_base_is_the_route_timed_afresh(rk, rush):
             fresh = time_route(net, table, 0, start, visits)
             again = time_route(net, table, 0, start, visits, base=base)
             _assert_same(again, fresh)
-            resumed += again.route.stops[1] is base.route.stops[1] if len(again.route.stops) > 2 else 0
+            resumed += again.rows[1] is base.rows[1] if len(again.rows) > 2 else 0  # (the same stop, taken)
     assert resumed > 100  # the check compared resumed timings, not only fresh ones
 
 
@@ -102,5 +102,19 @@ def test_a_trip_appended_to_a_day_reuses_every_stop_before_it(rk):
     longer = time_route(net, table, 0, 2 * H, [*visits, (net.pickup[b.id], b.ready), (net.delivery[b.id][hb], 0)],
                         base=base)
     assert longer.route.stops[:3] == base.route.stops[:3]
-    assert all(x is y for x, y in zip(longer.route.stops[:3], base.route.stops[:3], strict=True))
+    assert all(x is y for x, y in zip(longer.rows[:3], base.rows[:3], strict=True))
     assert [d.lot_id for d in longer.deliveries] == [a.id, b.id]
+
+
+def test_a_timed_routes_cost_and_duration_are_its_routes_before_it_is_made(rk):
+    """:class:`Timed` makes its :class:`Route` only when asked: the cost and
+    duration the search reads first are the route's, and the stops are its rows."""
+    case, net, table = _day(rk, rush=True)
+    visits = _random_visits(net, list(case.lots)[:6], random.Random(3))
+    timed = time_route(net, table, 0, 2 * H, visits)
+    assert timed._route is None
+    cost, duration = timed.cost, timed.duration_s
+    route = timed.route
+    assert (cost, duration) == (route.cost, route.duration_s) and timed.route is route
+    assert [tuple(getattr(s, f) for f in s.__slots__) for s in route.stops] == timed.rows
+    assert route.km == timed.total_m / 1000
