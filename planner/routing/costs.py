@@ -147,23 +147,35 @@ def left_out_cost(lot: HarvestLot, *, penalty: float, value_weight: float) -> fl
 LotCost = Callable[[HarvestLot, LotDelivery], float]
 
 
-def lot_cost(case: Case, *, shelf_life_weight: float = 1.0, late_weight: float = 1.0) -> LotCost:
+class PricedLots:
+    """:func:`delivery_cost` with the objective's weights, its terms per
+    product looked up once (the search prices every delivery of every route
+    it times: half a million times in 300 steps of gen-500); the same floats.
+    ``terms[product]``: shelf value per kg and reference second, reference
+    shelf life, hard and target pre-cooling budgets, loss per kg when late
+    (the compiled pricing reads them: :mod:`.price_kernel`); ``complete``:
+    every product of the case has them."""
+
+    def __init__(self, case: Case, shelf: Mapping[str, float], loss: Mapping[str, float]) -> None:
+        self.case, self.shelf, self.loss = case, shelf, loss
+        self.terms: dict[str, tuple[float, float, float, float, float]] = {
+            p.id: (shelf[p.id] / DAY, p.ref_shelf_life_s, *precool_budgets(p), loss[p.id])
+            for p in case.products if p.id in shelf and p.id in loss}
+        self.complete = all(p.id in self.terms for p in case.products)
+
+    def __call__(self, lot: HarvestLot, delivery: LotDelivery) -> float:
+        found = self.terms.get(lot.product)
+        if found is None:
+            return delivery_cost(self.case, lot, delivery, shelf_per_kg_day=self.shelf, loss_per_kg=self.loss)
+        per_s, ref, budget, target, loss_kg = found
+        out = per_s * delivery.kg * max(0.0, ref - delivery.shelf_life_left_s)
+        return out + (loss_kg * delivery.kg if budget - delivery.budget_left_s > target + 1e-6 else 0.0)
+
+
+def lot_cost(case: Case, *, shelf_life_weight: float = 1.0, late_weight: float = 1.0) -> PricedLots:
     """:func:`delivery_cost` of the case's products with the objective's
     weights: what a routed lot adds to the day (the repair's and the extra
     trips' price of a lot's place)."""
     shelf = {p: v * shelf_life_weight for p, v in shelf_values_per_kg_day(case).items()}
     loss = {p: v * late_weight for p, v in downgrade_losses_per_kg(case).items()}
-    # per product what :func:`delivery_cost` looks up for each delivery, looked up once (the search prices
-    # every delivery of every route it times: half a million times in 300 steps of gen-500); the same floats
-    terms = {p.id: (shelf[p.id] / DAY, p.ref_shelf_life_s, *precool_budgets(p), loss[p.id])
-             for p in case.products if p.id in shelf and p.id in loss}
-
-    def cost(lot: HarvestLot, delivery: LotDelivery) -> float:
-        found = terms.get(lot.product)
-        if found is None:
-            return delivery_cost(case, lot, delivery, shelf_per_kg_day=shelf, loss_per_kg=loss)
-        per_s, ref, budget, target, loss_kg = found
-        out = per_s * delivery.kg * max(0.0, ref - delivery.shelf_life_left_s)
-        return out + (loss_kg * delivery.kg if budget - delivery.budget_left_s > target + 1e-6 else 0.0)
-
-    return cost
+    return PricedLots(case, shelf, loss)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,6 +77,7 @@ class Network:
     _legs: dict[str, NDArray[np.int64]] = field(default_factory=dict, repr=False, compare=False)
     _fleet: Fleet | None = field(default=None, repr=False, compare=False)
     _boxes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    pricers: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False, compare=False)  # (:mod:`.price_kernel`)
 
     def boxes(self, lot: HarvestLot) -> int:
         """:func:`lot_boxes` of ``lot``, remembered by its id (the re-timer asks at each of its visits)."""

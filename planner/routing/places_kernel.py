@@ -304,7 +304,13 @@ def kept(places: list[tuple[float, float, int, int, str]], max_trials: int
 
 
 def warm() -> None:
-    """Compile the kernels (or load them from the cache) on a tiny route."""
+    """Compile the kernels (or load them from the cache) on a tiny route,
+    the changed routes' pricing (:mod:`.price_kernel`) too."""
+    from .price_kernel import (
+        warm as warm_prices,  # (it reads this module's rates: imported here, not above)
+    )
+
+    warm_prices()
     travel_seconds(60, np.ones(1), np.zeros(1, dtype=np.int64), 0)  # (the re-timer's, called from Python)
     costs = DelayCosts(np.zeros(3, dtype=np.int64), *delay_rows(np.zeros(3, dtype=np.int64),
                                                                 np.array([[2], [1]], dtype=np.int64),

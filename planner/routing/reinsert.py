@@ -97,6 +97,7 @@ from .delays import DelayCosts, delay_costs, late_loss, shelf_price
 from .freshness import FreshnessTable, LotBounds
 from .houses import ambient_wait
 from .network import Network
+from .price_kernel import Pricer, pricer
 from .result import LotDelivery, Route
 from .schedule import Timed, Visits, time_route
 
@@ -203,6 +204,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
     for day in days:
         _count(day.deliveries, used, stored, slot_s, 1)
     inserted = []
+    prices = pricer(net, table, lot_cost)  # (a place's price before it is built: :mod:`.price_kernel`)
     queue = list(lots) if ordered else sorted(lots, key=lambda lot: (-lot.value, lot.id))
     pace = _Pace()
     # the routes' cost with the lots placed, and what each lot adds at the least (those to come, summed)
@@ -237,7 +239,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
             best = _cheapest_insides(net, table, routes, starts, days, lot, bounds, best, now=now, used=used,
                                      stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                      lot_cost=lot_cost, keep=keep or {}, tried=tried, floors=own_floors,
-                                     cap=math.inf if limit is None else limit - spent - coming)
+                                     cap=math.inf if limit is None else limit - spent - coming, priced=prices)
             pace.inside_s, pace.insides = pace.inside_s + clock() - began, pace.insides + 1
         if best is None:
             spent += own  # (left out)
@@ -408,7 +410,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
                       days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], best: Option | None,
                       *, now: int, used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
                       lot_cost: LotCost | None, keep: Mapping[int, int], tried: Sequence[int],
-                      floors: Floors, cap: float = math.inf) -> Option | None:
+                      floors: Floors, cap: float = math.inf, priced: Pricer | None = None) -> Option | None:
     """The cheapest place for ``lot`` inside a route of ``tried`` if cheaper
     than ``best``, else ``best``: the places of every route ranked by their
     estimate together, built cheapest first (at most ``MAX_TRIALS`` per
@@ -456,6 +458,10 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         built += 1
         day, vt = days[v], net.vehicles[v].type
         trial = _with_lot(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile, now=now, latest=latest)
+        if priced is not None and best is not None:  # (its price first, compiled: most places are no cheaper)
+            route_cost, lots_cost = priced.price(v, starts[v], trial)
+            if route_cost - day.cost + lots_cost - day.lots_cost >= best[0]:
+                continue
         timed = time_route(net, table, v, starts[v], trial, base=day.timed)
         price = timed.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
         if best is not None and price >= best[0]:
