@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import faulthandler
 import fcntl
 import json
 import math
@@ -73,6 +74,7 @@ out at the unassigned penalty plus its value (``RoutingResult.left_out_cost``),
 ranked by cost alone (before, fewest lots out first, since the day's cost did
 not charge them)."""
 PRICED_LEFT_OUT = ("left-out priced",)
+LATE_TRACE_S = 1.0  # a solve this long past its limit dumps its threads' stacks (faulthandler)
 GENERATED = {"gen-500": (500, 501), "gen-1000": (1000, 1001), "gen-2000": (2000, 2001)}
 
 
@@ -168,7 +170,14 @@ def solve(name: str, case: Case, backend: str, limit: float, seed: int, *, lock:
     with _locked(lock):
         load_before = _load()
         cpu, wall = _cpu_s(), time.perf_counter()
-        result = route_pickups(case, params=params, seed=seed)
+        # a solve still running LATE_TRACE_S past its limit writes every thread's stack to stderr (from
+        # faulthandler's own thread: also while the solve is in compiled code); three rows of 2026-12-07 and
+        # 12-08 ran 8.7-12.3 s past their limits and left no trace of where
+        faulthandler.dump_traceback_later(limit + LATE_TRACE_S, repeat=False)
+        try:
+            result = route_pickups(case, params=params, seed=seed)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
         wall, cpu = time.perf_counter() - wall, _cpu_s() - cpu
         load_after = _load()
     problems = check_result(case, result)
