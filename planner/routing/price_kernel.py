@@ -110,6 +110,28 @@ class Pricer:
         return float(out[0]), float(out[1])
 
 
+    def price_inserted(self, v: int, start: int, visits: Ints, i: int, j: int, pickup: tuple[int, int],
+                       drop: int) -> tuple[float, float]:
+        """:meth:`price` of ``visits`` (rows of node and hold) with the
+        visit ``pickup`` (node, hold) before row ``i`` and the unloading
+        ``drop`` (not held) before row ``j`` (:func:`.reinsert._insertion`):
+        no list of the changed visits is made."""
+        vt = self.types[int(self.vehicle_type[v])]
+        rush = self.rush[vt.profile]
+        if rush is None:
+            base, slowness, starts, timed = _NO_BASE, _NO_SLOWNESS, _NO_STARTS, 0
+        else:
+            base, slowness, starts, timed = rush.base, rush.slowness, rush.profile.starts, 1
+        k = int(self.vehicle_type[v])
+        out = _price_inserted(visits, i, j, pickup[0], pickup[1], drop, start, int(self.homes[v]),
+                              int(self.ends[v]), k, self.legs[vt.profile], timed, base, slowness, starts,
+                              self.node_site, self.node_kind, self.node_lot, self.lot_ints, self.lot_kg, self.terms,
+                              self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix,
+                              self.rid_rates, self.rid_prefix, self.open_from, self.open_windows, self.type_costs,
+                              self.type_breaks, self.unload_s, self.priced, self.picked)
+        return float(out[0]), float(out[1])
+
+
 _NO_BASE = np.zeros((1, 1), dtype=np.int64)
 _NO_SLOWNESS = np.ones((1, 1, 1), dtype=np.float64)
 _NO_STARTS = np.zeros(1, dtype=np.int64)
@@ -135,6 +157,23 @@ def _travel(legs, timed, base, slowness, starts, a, b, t):  # pragma: no cover (
     if timed:
         return travel_seconds(base[a, b], slowness[a, b], starts, t)
     return legs[a, b, 1]
+
+
+@numba.njit(cache=True)
+def _price_inserted(rows, i, j, pickup, hold, drop, start, home, end, k, legs, timed, base, slowness, starts,
+                    node_site, node_kind, node_lot, lot_ints, lot_kg, terms, budgets, references, first_h, amb_rates,
+                    amb_prefix, rid_rates, rid_prefix, open_from, open_windows, type_costs, type_breaks, unload_s,
+                    priced, picked):  # pragma: no cover (compiled)
+    n = rows.shape[0]
+    visits = np.empty((n + 2, 2), dtype=np.int64)
+    visits[:i] = rows[:i]
+    visits[i, 0], visits[i, 1] = pickup, hold
+    visits[i + 1:j + 1] = rows[i:j]
+    visits[j + 1, 0], visits[j + 1, 1] = drop, 0
+    visits[j + 2:] = rows[j:]
+    return _price(visits, start, home, end, k, legs, timed, base, slowness, starts, node_site, node_kind, node_lot,
+                  lot_ints, lot_kg, terms, budgets, references, first_h, amb_rates, amb_prefix, rid_rates,
+                  rid_prefix, open_from, open_windows, type_costs, type_breaks, unload_s, priced, picked)
 
 
 @numba.njit(cache=True)
@@ -214,12 +253,20 @@ def _price(visits, start, home, end, k, legs, timed, base, slowness, starts, nod
 
 
 def warm() -> None:
-    """Compile the kernel (or load it from the cache) on a tiny route: two
-    nodes (a pickup and its unloading) of one lot, with and without rush hours."""
+    """Compile the kernels (or load them from the cache) on a tiny route: two
+    nodes (a pickup and its unloading) of one lot, with and without rush
+    hours, priced whole and as the empty route with both inserted."""
     visits = np.array([[0, 0], [1, 0]], dtype=np.int64)
     legs = np.ones((2, 2, 3), dtype=np.int64)
     rates = np.ones((1, 2))
     for timed in (0, 1):
+        _price_inserted(np.zeros((0, 2), dtype=np.int64), 0, 0, 0, 0, 1, 0, 0, 0, 0, legs, timed,
+                        legs[:, :, 2].copy(), np.ones((2, 2, 1)), np.zeros(1, dtype=np.int64),
+                        np.array([1, 0]), np.array([PICKUP, DELIVERY]), np.zeros(2, dtype=np.int64),
+                        np.zeros((1, 3), dtype=np.int64), np.ones(1), np.ones((1, 5)), np.ones(1, dtype=np.int64),
+                        np.ones(1, dtype=np.int64), 0, rates, np.ones((1, 3)), np.ones((1, 1, 2)), np.ones((1, 1, 3)),
+                        np.zeros(3, dtype=np.int64), np.zeros((0, 2), dtype=np.int64), np.ones((1, 3)),
+                        np.zeros(1, dtype=np.int64), 60, True, np.zeros(1, dtype=np.int64))
         _price(visits, 0, 0, 0, 0, legs, timed, legs[:, :, 2].copy(), np.ones((2, 2, 1)), np.zeros(1, dtype=np.int64),
                np.array([1, 0]), np.array([PICKUP, DELIVERY]), np.zeros(2, dtype=np.int64),
                np.zeros((1, 3), dtype=np.int64), np.ones(1), np.ones((1, 5)), np.ones(1, dtype=np.int64),

@@ -128,6 +128,7 @@ class _Day:
     arrays: kernel.RouteArrays | None = None  # the route as the places' kernel reads it, when known
     places: dict[tuple[str, int, int, tuple[bool, ...]], list[Place]] = field(default_factory=dict)  # (:func:`_places`)
     tail: tuple[int, float, int, int] | None = None  # (:func:`_tail`), when known
+    visits: NDArray[np.int64] | None = None  # its visits as (node, hold) rows, for the pricing kernel, when known
 
     @property
     def route(self) -> Route | None:
@@ -457,11 +458,15 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         trials[v] += 1
         built += 1
         day, vt = days[v], net.vehicles[v].type
-        trial = _with_lot(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile, now=now, latest=latest)
+        i, j, pickup, hold, drop = _insertion(net, routes[v], heads[v], p, d, lot, house, profile=vt.profile,
+                                              now=now, latest=latest)
         if priced is not None and best is not None:  # (its price first, compiled: most places are no cheaper)
-            route_cost, lots_cost = priced.price(v, starts[v], trial)
+            if day.visits is None:
+                day.visits = np.array(routes[v], dtype=np.int64).reshape(len(routes[v]), 2)
+            route_cost, lots_cost = priced.price_inserted(v, starts[v], day.visits, i, j, (pickup, hold), drop)
             if route_cost - day.cost + lots_cost - day.lots_cost >= best[0]:
                 continue
+        trial = [*routes[v][:i], (pickup, hold), *routes[v][i:j], (drop, 0), *routes[v][j:]]
         timed = time_route(net, table, v, starts[v], trial, base=day.timed)
         price = timed.cost - day.cost + _lots_cost(net, timed.deliveries, lot_cost) - day.lots_cost
         if best is not None and price >= best[0]:
@@ -804,14 +809,17 @@ def _own_floor(net: Network, table: FreshnessTable, vt: VehicleType, lot: Harves
     return lot_cost(lot, LotDelivery(lot.id, house, "", pick, drop, ref - consumed, left, lot.kg))
 
 
-def _with_lot(net: Network, visits: Visits, heads: list[int], p: int, d: int, lot: HarvestLot, house: str, *,
-              profile: str, now: int, latest: int) -> Visits:
-    """``visits`` with the lot picked up before stop ``p`` and unloaded at
-    ``house`` before stop ``d`` (``d == p``: straight after). Its pickup is
-    held at its ready time, and, first on the route or joining a pickup at
-    the same farm, as late as the next visit's hold allows (the vehicle
-    leaves no earlier than it must); its unloading is not held (on arrival;
-    joining an unloading, at that stop's)."""
+def _insertion(net: Network, visits: Visits, heads: list[int], p: int, d: int, lot: HarvestLot, house: str, *,
+               profile: str, now: int, latest: int) -> tuple[int, int, int, int, int]:
+    """Where and how ``visits`` take the lot picked up before stop ``p`` and
+    unloaded at ``house`` before stop ``d`` (``d == p``: straight after):
+    the visits ``i`` and ``j`` its pickup and its unloading go before, the
+    pickup's node and hold and the unloading's node (the changed visits are
+    ``visits[:i] + [(pickup, hold)] + visits[i:j] + [(unloading, 0)] +
+    visits[j:]``). Its pickup is held at its ready time, and, first on the
+    route or joining a pickup at the same farm, as late as the next visit's
+    hold allows (the vehicle leaves no earlier than it must); its unloading
+    is not held (on arrival; joining an unloading, at that stop's)."""
     i = heads[p]
     j = heads[d] if d < len(heads) else len(visits)
     pickup = net.pickup[lot.id]
@@ -819,7 +827,7 @@ def _with_lot(net: Network, visits: Visits, heads: list[int], p: int, d: int, lo
     node, held = visits[i]
     if p == 0 or (net.nodes[node].kind == "pickup" and net.nodes[node].site == net.nodes[pickup].site):
         hold = max(hold, min(latest, held - net.transit(profile, pickup, node)))
-    return [*visits[:i], (pickup, hold), *visits[i:j], (net.delivery[lot.id][house], 0), *visits[j:]]
+    return i, j, pickup, hold, net.delivery[lot.id][house]
 
 
 def _keeps_rules(net: Network, table: FreshnessTable, vt: VehicleType, route: Route, deliveries: list[LotDelivery],

@@ -8,6 +8,7 @@ import dataclasses
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from planner.domain import Location, TimeWindow
@@ -82,6 +83,30 @@ def test_a_routes_price_is_what_timing_it_gives_to_the_last_bit(rk, rush):
                     * (priced.terms["lychee"][1] - d.shelf_life_left_s) + 1e-6 for d in timed.deliveries)
         held += any(s.waiting > 0 for s in timed.route.stops)
     assert late > 10 and held > 10  # (late lots and waits at a closed house or a held stop were priced)
+
+
+def test_a_lot_inserted_is_priced_as_the_changed_visits_are(rk):
+    """:meth:`Pricer.price_inserted` (the base route's rows and where the
+    lot goes) prices what :meth:`Pricer.price` prices for the changed list,
+    and both what timing it gives."""
+    case, net, table = _day(rk, rush=True)
+    priced = Pricer(net, table, lot_cost(case))
+    rng = random.Random(8)
+    for _ in range(200):
+        v = rng.randrange(len(net.vehicles))
+        lots = rng.sample(list(case.lots), rng.randint(1, 8))
+        visits = _random_visits(net, lots[1:], rng)
+        lot = lots[0]
+        i = rng.randint(0, len(visits))
+        j = rng.randint(i, len(visits))
+        pickup = (net.pickup[lot.id], lot.ready + rng.choice([0, 900]))
+        drop = net.delivery[lot.id][rng.choice(sorted(net.delivery[lot.id]))]
+        changed = [*visits[:i], pickup, *visits[i:j], (drop, 0), *visits[j:]]
+        rows = np.array(visits, dtype=np.int64).reshape(len(visits), 2)
+        timed = time_route(net, table, v, 3 * H, changed)
+        expected = (timed.cost, _lots_cost(net, timed.deliveries, priced.lot_cost))
+        assert priced.price_inserted(v, 3 * H, rows, i, j, pickup, drop) == priced.price(v, 3 * H, changed) \
+            == expected
 
 
 def test_a_pricer_is_kept_per_table_and_lot_cost_and_none_for_an_unknown_lot_cost(rk):
