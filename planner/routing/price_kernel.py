@@ -89,10 +89,11 @@ class Pricer:
         self.rush = {p: net.rush.get(p) for p in self.legs}
         self.types = types
 
-    def price(self, v: int, start: int, visits: Visits) -> tuple[float, float]:
+    def price(self, v: int, start: int, visits: Visits) -> tuple[float, float, float]:
         """Vehicle ``v``'s route through ``visits`` from ``start``: its cost
         and its lots' cost, as :func:`.schedule.time_route` and
-        :func:`.reinsert._lots_cost` would find them."""
+        :func:`.reinsert._lots_cost` would find them, and the cost of the
+        lot unloaded last (what its lot cost charges that delivery)."""
         vt = self.types[int(self.vehicle_type[v])]
         rush = self.rush[vt.profile]
         legs = self.legs[vt.profile]
@@ -107,15 +108,15 @@ class Pricer:
                      self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix, self.rid_rates,
                      self.rid_prefix, self.open_from, self.open_windows, self.type_costs, self.type_breaks,
                      self.unload_s, self.priced, self.picked)
-        return float(out[0]), float(out[1])
+        return float(out[0]), float(out[1]), float(out[2])
 
 
     def price_inserted(self, v: int, start: int, visits: Ints, i: int, j: int, pickup: tuple[int, int],
-                       drop: int) -> tuple[float, float]:
+                       drop: int, drop_hold: int = 0) -> tuple[float, float, float]:
         """:meth:`price` of ``visits`` (rows of node and hold) with the
         visit ``pickup`` (node, hold) before row ``i`` and the unloading
-        ``drop`` (not held) before row ``j`` (:func:`.reinsert._insertion`):
-        no list of the changed visits is made."""
+        ``drop`` (held at ``drop_hold``) before row ``j``
+        (:func:`.reinsert._insertion`): no list of the changed visits is made."""
         vt = self.types[int(self.vehicle_type[v])]
         rush = self.rush[vt.profile]
         if rush is None:
@@ -123,13 +124,13 @@ class Pricer:
         else:
             base, slowness, starts, timed = rush.base, rush.slowness, rush.profile.starts, 1
         k = int(self.vehicle_type[v])
-        out = _price_inserted(visits, i, j, pickup[0], pickup[1], drop, start, int(self.homes[v]),
+        out = _price_inserted(visits, i, j, pickup[0], pickup[1], drop, drop_hold, start, int(self.homes[v]),
                               int(self.ends[v]), k, self.legs[vt.profile], timed, base, slowness, starts,
                               self.node_site, self.node_kind, self.node_lot, self.lot_ints, self.lot_kg, self.terms,
                               self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix,
                               self.rid_rates, self.rid_prefix, self.open_from, self.open_windows, self.type_costs,
                               self.type_breaks, self.unload_s, self.priced, self.picked)
-        return float(out[0]), float(out[1])
+        return float(out[0]), float(out[1]), float(out[2])
 
 
 _NO_BASE = np.zeros((1, 1), dtype=np.int64)
@@ -160,7 +161,7 @@ def _travel(legs, timed, base, slowness, starts, a, b, t):  # pragma: no cover (
 
 
 @numba.njit(cache=True)
-def _price_inserted(rows, i, j, pickup, hold, drop, start, home, end, k, legs, timed, base, slowness, starts,
+def _price_inserted(rows, i, j, pickup, hold, drop, drop_hold, start, home, end, k, legs, timed, base, slowness, starts,
                     node_site, node_kind, node_lot, lot_ints, lot_kg, terms, budgets, references, first_h, amb_rates,
                     amb_prefix, rid_rates, rid_prefix, open_from, open_windows, type_costs, type_breaks, unload_s,
                     priced, picked):  # pragma: no cover (compiled)
@@ -169,7 +170,7 @@ def _price_inserted(rows, i, j, pickup, hold, drop, start, home, end, k, legs, t
     visits[:i] = rows[:i]
     visits[i, 0], visits[i, 1] = pickup, hold
     visits[i + 1:j + 1] = rows[i:j]
-    visits[j + 1, 0], visits[j + 1, 1] = drop, 0
+    visits[j + 1, 0], visits[j + 1, 1] = drop, drop_hold
     visits[j + 2:] = rows[j:]
     return _price(visits, start, home, end, k, legs, timed, base, slowness, starts, node_site, node_kind, node_lot,
                   lot_ints, lot_kg, terms, budgets, references, first_h, amb_rates, amb_prefix, rid_rates,
@@ -200,6 +201,7 @@ def _price(visits, start, home, end, k, legs, timed, base, slowness, starts, nod
     prev = home
     metres = 0
     lots_cost = 0.0
+    last = 0.0  # (the cost of the lot unloaded last)
     i = 0
     while i < n:
         site = node_site[visits[i, 0]]
@@ -238,7 +240,8 @@ def _price(visits, start, home, end, k, legs, timed, base, slowness, starts, nod
                     budget_left = budget - spent
                     kg = lot_kg[lot]
                     cost = terms[p, 0] * kg * max(0.0, terms[p, 1] - shelf_left)
-                    lots_cost += cost + (terms[p, 4] * kg if budget - budget_left > terms[p, 3] + 1e-6 else 0.0)
+                    last = cost + (terms[p, 4] * kg if budget - budget_left > terms[p, 3] + 1e-6 else 0.0)
+                    lots_cost += last
             t += unload_s
         prev = site
         i = j
@@ -246,9 +249,10 @@ def _price(visits, start, home, end, k, legs, timed, base, slowness, starts, nod
     metres += legs[prev, end, 0]
     duration = end_arrival - start
     cost = type_costs[k, 0] + type_costs[k, 1] * metres / 1000 + type_costs[k, 2] * duration / 3600
-    out = np.empty(2)
+    out = np.empty(3)
     out[0] = cost
     out[1] = lots_cost
+    out[2] = last
     return out
 
 
@@ -260,7 +264,7 @@ def warm() -> None:
     legs = np.ones((2, 2, 3), dtype=np.int64)
     rates = np.ones((1, 2))
     for timed in (0, 1):
-        _price_inserted(np.zeros((0, 2), dtype=np.int64), 0, 0, 0, 0, 1, 0, 0, 0, 0, legs, timed,
+        _price_inserted(np.zeros((0, 2), dtype=np.int64), 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, legs, timed,
                         legs[:, :, 2].copy(), np.ones((2, 2, 1)), np.zeros(1, dtype=np.int64),
                         np.array([1, 0]), np.array([PICKUP, DELIVERY]), np.zeros(2, dtype=np.int64),
                         np.zeros((1, 3), dtype=np.int64), np.ones(1), np.ones((1, 5)), np.ones(1, dtype=np.int64),

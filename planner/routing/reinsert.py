@@ -233,7 +233,7 @@ def reinsert(net: Network, table: FreshnessTable, routes: list[Visits], starts: 
         own_floors: Floors = {} if floors is None else floors.setdefault(lot.id, {})
         best = _cheapest_trips(net, table, routes, starts, days, lot, bounds, now=now, used=used, stored=stored,
                                slot_s=slot_s, enforce_freshness=enforce_freshness, lot_cost=lot_cost, tried=tried,
-                               floors=own_floors)
+                               floors=own_floors, priced=prices)
         pace.trips_s, pace.lots = pace.trips_s + clock() - began, pace.lots + 1
         if inside and (deadline is None or pace.inside_fits(deadline.left(), len(queue) - k - 1)):
             began = clock()
@@ -293,7 +293,8 @@ Option = tuple[float, int, Visits, Timed]  # the change in the day's cost, the v
 def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], starts: list[int],
                     days: list[_Day], lot: HarvestLot, bounds: dict[str, LotBounds | None], *, now: int,
                     used: Slots, stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                    lot_cost: LotCost | None, tried: Sequence[int], floors: Floors) -> Option | None:
+                    lot_cost: LotCost | None, tried: Sequence[int], floors: Floors, priced: Pricer | None = None
+                    ) -> Option | None:
     """The cheapest trip for ``lot`` at the end of the day of a vehicle of
     ``tried`` (the first vehicle on a tie), the vehicles tried by their
     trip's lower bound (:func:`_trip_floors`), lowest first, until it is no
@@ -315,7 +316,8 @@ def _cheapest_trips(net: Network, table: FreshnessTable, routes: list[Visits], s
         option = _cheapest_trip(net, table, v, starts[v], routes[v], lot, bounds.get(lot.id), now=now,
                                 used=used, stored=stored, slot_s=slot_s, enforce_freshness=enforce_freshness,
                                 lot_cost=lot_cost, last_unloading=max((d.delivered for d in days[v].deliveries),
-                                                                      default=None), base=days[v].timed)
+                                                                      default=None), base=days[v].timed,
+                                priced=priced, day=days[v], above=None if best is None else best[0])
         if option is None:
             continue
         price = option[0] - days[v].cost
@@ -463,7 +465,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         if priced is not None and best is not None:  # (its price first, compiled: most places are no cheaper)
             if day.visits is None:
                 day.visits = np.array(routes[v], dtype=np.int64).reshape(len(routes[v]), 2)
-            route_cost, lots_cost = priced.price_inserted(v, starts[v], day.visits, i, j, (pickup, hold), drop)
+            route_cost, lots_cost, _ = priced.price_inserted(v, starts[v], day.visits, i, j, (pickup, hold), drop)
             if route_cost - day.cost + lots_cost - day.lots_cost >= best[0]:
                 continue
         trial = [*routes[v][:i], (pickup, hold), *routes[v][i:j], (drop, 0), *routes[v][j:]]
@@ -552,7 +554,8 @@ def _latest(lot: HarvestLot, box: LotBounds | None, enforce_freshness: bool) -> 
 def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visits: Visits, lot: HarvestLot,
                    box: LotBounds | None, *, now: int, used: dict[tuple[str, int], float],
                    stored: dict[str, float], slot_s: int, enforce_freshness: bool,
-                   lot_cost: LotCost | None = None, last_unloading: int | None = None, base: Timed | None = None
+                   lot_cost: LotCost | None = None, last_unloading: int | None = None, base: Timed | None = None,
+                   priced: Pricer | None = None, day: _Day | None = None, above: float | None = None
                    ) -> tuple[float, Visits, str, int, float, Timed] | None:
     """The cheapest trip for ``lot`` at the end of vehicle ``v``'s day: its
     price (the route's cost plus ``lot_cost`` of the lot's delivery), the
@@ -560,7 +563,12 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
     route timed; None if none fits. ``last_unloading``: when the route's
     last unloading starts as built (a lot placed inside the route delays the
     visits after it beyond the times they hold); the trip starts after it.
-    ``base``: the route as it stands, timed (the trip is timed from its end)."""
+    ``base``: the route as it stands, timed (the trip is timed from its end).
+    With ``priced`` (:mod:`.price_kernel`) and ``day`` (the route as it
+    stands), a trip is priced before it is timed and not timed when no
+    cheaper than the best trip of this vehicle, or when its price less the
+    day's cost is above ``above`` (the best of the other vehicles' so far):
+    every trip timed ends the trips to its house, so the same trip is found."""
     vt = net.vehicles[v].type
     if not _may_carry(net, vt, lot, box, enforce_freshness):
         return None
@@ -589,6 +597,14 @@ def _cheapest_trip(net: Network, table: FreshnessTable, v: int, start: int, visi
             if site.intake_kg_per_hour is not None and \
                     used[(house, t_drop // slot_s)] + lot.kg > site.intake_kg_per_hour * slot_s / 3600 + 1e-9:
                 continue
+            if priced is not None and day is not None:  # (priced first, compiled: most trips are no cheaper)
+                if day.visits is None:
+                    day.visits = np.array(visits, dtype=np.int64).reshape(len(visits), 2)
+                route_cost, _, own = priced.price_inserted(v, start, day.visits, len(visits), len(visits),
+                                                           (pickup, t_pick), node, t_drop)
+                price = route_cost + own
+                if (best is not None and price >= best[0]) or (above is not None and price - day.cost > above):
+                    break
             trial = [*visits, (pickup, t_pick), (node, t_drop)]
             timed = time_route(net, table, v, start, trial, base=base)
             deliveries, duration = timed.deliveries, timed.duration_s  # (its Route made only if kept: :class:`Timed`)

@@ -77,8 +77,9 @@ def test_a_routes_price_is_what_timing_it_gives_to_the_last_bit(rk, rush):
         start = rng.choice([2 * H, 3 * H, 5 * H])
         timed = time_route(net, table, v, start, visits)
         lots = _lots_cost(net, timed.deliveries, priced)
-        assert with_lots.price(v, start, visits) == (timed.cost, lots)
-        assert without.price(v, start, visits) == (timed.cost, 0.0)
+        last = priced(net.nodes[net.pickup[timed.deliveries[-1].lot_id]].lot, timed.deliveries[-1])
+        assert with_lots.price(v, start, visits) == (timed.cost, lots, last)
+        assert without.price(v, start, visits) == (timed.cost, 0.0, 0.0)
         late += any(priced(net.nodes[net.pickup[d.lot_id]].lot, d) > priced.terms["lychee"][0] * d.kg
                     * (priced.terms["lychee"][1] - d.shelf_life_left_s) + 1e-6 for d in timed.deliveries)
         held += any(s.waiting > 0 for s in timed.route.stops)
@@ -101,11 +102,13 @@ def test_a_lot_inserted_is_priced_as_the_changed_visits_are(rk):
         j = rng.randint(i, len(visits))
         pickup = (net.pickup[lot.id], lot.ready + rng.choice([0, 900]))
         drop = net.delivery[lot.id][rng.choice(sorted(net.delivery[lot.id]))]
-        changed = [*visits[:i], pickup, *visits[i:j], (drop, 0), *visits[j:]]
+        drop_hold = rng.choice([0, 0, 7 * H])
+        changed = [*visits[:i], pickup, *visits[i:j], (drop, drop_hold), *visits[j:]]
         rows = np.array(visits, dtype=np.int64).reshape(len(visits), 2)
         timed = time_route(net, table, v, 3 * H, changed)
-        expected = (timed.cost, _lots_cost(net, timed.deliveries, priced.lot_cost))
-        assert priced.price_inserted(v, 3 * H, rows, i, j, pickup, drop) == priced.price(v, 3 * H, changed) \
+        last = priced.lot_cost(net.nodes[net.pickup[timed.deliveries[-1].lot_id]].lot, timed.deliveries[-1])
+        expected = (timed.cost, _lots_cost(net, timed.deliveries, priced.lot_cost), last)
+        assert priced.price_inserted(v, 3 * H, rows, i, j, pickup, drop, drop_hold) == priced.price(v, 3 * H, changed) \
             == expected
 
 
