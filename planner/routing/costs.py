@@ -171,6 +171,20 @@ class PricedLots:
         out = per_s * delivery.kg * max(0.0, ref - delivery.shelf_life_left_s)
         return out + (loss_kg * delivery.kg if budget - delivery.budget_left_s > target + 1e-6 else 0.0)
 
+    def prices(self, lot: HarvestLot, delivery: LotDelivery) -> tuple[float, float]:
+        """What the lot loses unloaded late and what it costs per reference
+        second of shelf life (:func:`.delays.late_loss` and
+        :func:`.delays.shelf_price`: this cost of the delivery made late and
+        on time, and with 0 and 1 s of shelf life left, subtracted), the
+        same floats without the four changed deliveries (the search asks
+        for every delivery of every route it prices); its product must have
+        terms (``complete``)."""
+        per_s, ref, _, _, loss_kg = self.terms[lot.product]
+        kg = delivery.kg
+        out = per_s * kg * max(0.0, ref - delivery.shelf_life_left_s)
+        return ((out + loss_kg * kg) - (out + 0.0),
+                (per_s * kg * max(0.0, ref - 0.0) + 0.0) - (per_s * kg * max(0.0, ref - 1.0) + 0.0))
+
 
 def lot_cost(case: Case, *, shelf_life_weight: float = 1.0, late_weight: float = 1.0) -> PricedLots:
     """:func:`delivery_cost` of the case's products with the objective's

@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..domain import HarvestLot, VehicleType, precool_budgets
-from .costs import LotCost
+from .costs import LotCost, PricedLots
 from .freshness import FreshnessTable, HourlyRates
 from .network import Network
 from .result import LotDelivery
@@ -122,20 +122,29 @@ def delay_costs(net: Network, table: FreshnessTable, vt: VehicleType, timed: Tim
     picked_at = {lot_id: k for k, s in enumerate(stops) if s.kind == "pickup" for lot_id in s.lot_ids}
     unloaded_at = {lot_id: k for k, s in enumerate(stops) if s.kind == "delivery" for lot_id in s.lot_ids}
     items = []  # (unloading stop, pickup stop, margin, riding rate, ambient rate, loss, money per ref. second)
-    memo = _PRICES.get(lot_cost)
-    if memo is None or len(memo) >= MEMO_SIZE:
+    fast = lot_cost if isinstance(lot_cost, PricedLots) and lot_cost.complete else None
+    memo = _PRICES.get(lot_cost) if fast is None else None
+    if fast is None and (memo is None or len(memo) >= MEMO_SIZE):
         memo = _PRICES[lot_cost] = {}
+    per_product: dict[str, tuple[HourlyRates, HourlyRates, int, int]] = {}  # (looked up once a route)
     for d in timed.deliveries:
         lot = net.nodes[net.pickup[d.lot_id]].lot
         assert lot is not None
-        budget, target = precool_budgets(table.case.product_by_id[lot.product])
+        found = per_product.get(lot.product)
+        if found is None:
+            found = per_product[lot.product] = (table.riding(lot.product, vt), table.ambient(lot.product),
+                                                *precool_budgets(table.case.product_by_id[lot.product]))
+        riding, ambient, budget, target = found
         margin = d.budget_left_s - (budget - target)
-        prices = memo.get(d)
-        if prices is None:
-            prices = memo[d] = (late_loss(lot, d, lot_cost), shelf_price(lot, d, lot_cost))
+        if fast is not None:
+            prices = fast.prices(lot, d)
+        else:
+            assert memo is not None
+            prices = memo.get(d)  # type: ignore[assignment]
+            if prices is None:
+                prices = memo[d] = (late_loss(lot, d, lot_cost), shelf_price(lot, d, lot_cost))
         items.append((unloaded_at[d.lot_id], picked_at.get(d.lot_id, 0), margin,
-                      rate_at(table.riding(lot.product, vt), d.delivered),
-                      rate_at(table.ambient(lot.product), d.picked_up),
+                      rate_at(riding, d.delivered), rate_at(ambient, d.picked_up),
                       prices[0] if margin >= 0 else 0.0, prices[1]))
     ints = np.array([item[:2] for item in items], dtype=np.int64).reshape(len(items), 2).T.copy()
     floats = np.array([item[2:] for item in items], dtype=np.float64).reshape(len(items), 5).T.copy()

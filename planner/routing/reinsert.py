@@ -91,7 +91,7 @@ from numpy.typing import NDArray
 
 from ..domain import HarvestLot, VehicleType, precool_budgets
 from . import places_kernel as kernel
-from .costs import LotCost
+from .costs import LotCost, PricedLots
 from .deadline import Deadline
 from .delays import DelayCosts, delay_costs, late_loss, shelf_price
 from .freshness import FreshnessTable, LotBounds
@@ -742,6 +742,8 @@ def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotC
         return None
     at_earliest = LotDelivery(lot.id, "", "", max(lot.ready, now), max(lot.ready, now), 0.0, 0.0, lot.kg)
     target = precool_budgets(table.case.product_by_id[lot.product])[1]
+    if isinstance(lot_cost, PricedLots) and lot_cost.complete:
+        return *lot_cost.prices(lot, at_earliest), target
     return late_loss(lot, at_earliest, lot_cost), shelf_price(lot, at_earliest, lot_cost), target
 
 

@@ -103,3 +103,23 @@ def test_due_after_is_due_from_what_the_lot_has_spent(rk):
         spent = ambient.at(pick) - ambient.at(lot.ready)
         assert due_after(riding, pick, spent, target) == due(table, vt, lot, pick, target=target)
     assert due_after(riding, 5 * H, target + 1.0, target) == 5 * H - 1
+
+
+def test_a_lots_prices_from_its_cost_terms_are_those_of_its_deliveries_changed():
+    """:meth:`.costs.PricedLots.prices` gives, to the last bit, the late loss
+    and shelf price that pricing changed copies of the delivery gives
+    (:func:`.delays.late_loss`, :func:`.delays.shelf_price`), for lots of
+    the embedded day on time and late."""
+    from pathlib import Path
+
+    from planner.io import read_case
+    from planner.routing.delays import late_loss, shelf_price
+    from planner.routing.result import LotDelivery
+
+    case = read_case(Path(__file__).resolve().parents[2] / "data" / "luc-ngan")
+    priced = lot_cost(case, shelf_life_weight=0.9, late_weight=1.7)
+    assert priced.complete
+    for k, lot in enumerate(case.lots[:80]):
+        left = [-5e4, 0.0, 3e5, 1.7e6][k % 4]
+        d = LotDelivery(lot.id, "h", "v", lot.ready, lot.ready + 3600, 1e6 + left, left, lot.kg)
+        assert priced.prices(lot, d) == (late_loss(lot, d, priced), shelf_price(lot, d, priced))
