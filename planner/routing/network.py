@@ -78,6 +78,7 @@ class Network:
     _fleet: Fleet | None = field(default=None, repr=False, compare=False)
     _boxes: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     pricers: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False, compare=False)  # (:mod:`.price_kernel`)
+    travels: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # (:func:`.reinsert._travel`)
 
     def boxes(self, lot: HarvestLot) -> int:
         """:func:`lot_boxes` of ``lot``, remembered by its id (the re-timer asks at each of its visits)."""

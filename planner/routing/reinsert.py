@@ -435,6 +435,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
     ranked: list[tuple[float, float, int, int, int, str]] = []
     heads: dict[int, list[int]] = {}
     prices = _own_prices(table, lot, now, lot_cost)
+    rooms = tuple(_stores(net, lot, stored))  # (the same for every route)
     for v in tried:
         day, vt = days[v], net.vehicles[v].type
         if not routes[v] or day.route is None or not _may_carry(net, vt, lot, box, enforce_freshness):
@@ -446,7 +447,7 @@ def _cheapest_insides(net: Network, table: FreshnessTable, routes: list[Visits],
         if day.heads is None:
             day.heads = _heads(net, routes[v])
         heads[v] = day.heads
-        key = (lot.id, now, keep.get(v, 0), tuple(_stores(net, lot, stored)))
+        key = (lot.id, now, keep.get(v, 0), rooms)
         found = day.places.get(key)
         if found is None:
             found = _places(net, table, v, routes[v], heads[v], day, lot, box, now=now, stored=stored,
@@ -696,7 +697,7 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     absorb the seconds)."""
     assert day.route is not None and day.room is not None
     vt = net.vehicles[v].type
-    prof, rush = vt.profile, net.rush.get(vt.profile)
+    prof = vt.profile
     if day.arrays is None:
         stops = day.route.stops  # start, one per head, end
         day.arrays = kernel.route_arrays(
@@ -726,8 +727,7 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
     if key not in day.stacked:
         day.stacked[key] = np.stack(drops)
     with_prices = prices is not None and day.delays is not None
-    travel = kernel.Travel(every, False, *kernel.NO_RUSH) if rush is None else kernel.Travel(
-        every, True, rush.base, rush.slowness, rush.profile.starts)
+    travel = _travel(net, prof)
     found = kernel.places(
         day.arrays, travel, houses=(hs, np.array(owns, dtype=np.float64), day.stacked[key], every[farm, hs]),
         rates=(table.ambient(lot.product), table.riding(lot.product, vt)) if with_prices else None, farm=farm,
@@ -737,6 +737,16 @@ def _places(net: Network, table: FreshnessTable, v: int, visits: Visits, heads: 
         per_km=vt.cost_per_km, per_hour=vt.cost_per_hour, shift_start=vt.shift.start,
         unload_s=net.case.settings.packing_service_s, max_trials=MAX_TRIALS)
     return [(estimate, floor, p, d, names[k]) for estimate, floor, p, d, k in found]
+
+
+def _travel(net: Network, profile: str) -> kernel.Travel:
+    """The profile's legs and rush hours as the places' kernel reads them, made once per network."""
+    found = net.travels.get(profile)
+    if found is None:
+        every, rush = net.legs(profile), net.rush.get(profile)
+        found = net.travels[profile] = kernel.Travel(every, False, *kernel.NO_RUSH) if rush is None else \
+            kernel.Travel(every, True, rush.base, rush.slowness, rush.profile.starts)
+    return found
 
 
 def _own_prices(table: FreshnessTable, lot: HarvestLot, now: int, lot_cost: LotCost | None
