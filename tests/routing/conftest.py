@@ -111,6 +111,24 @@ def model_input(case: Case, params: RoutingParams):  # type: ignore[no-untyped-d
     return net, table, ModelInput(lots=lots, bounds={lot.id: _bounds(net, table, lot, params, 0) for lot in lots})
 
 
+def random_visits(net, lots, rng, *, unload_holds: tuple[int, ...] = (0, 0, 6 * HOUR, 7 * HOUR)):  # type: ignore[no-untyped-def]
+    """A trip per few lots: their pickups (some held for a planned wait, some
+    of one farm in a row), then their unloadings at one house (held at one of
+    ``unload_holds``): routes for the re-timer's and the pricing's tests."""
+    order = list(lots)
+    rng.shuffle(order)
+    visits = []
+    while order:
+        trip = order[:rng.randint(1, 4)]
+        order = order[len(trip):]
+        for lot in trip:
+            visits.append((net.pickup[lot.id], lot.ready + rng.choice([0, 0, 600, 1800])))
+        house = rng.choice(sorted(net.delivery[trip[0].id]))
+        for lot in trip:
+            visits.append((net.delivery[lot.id][house], rng.choice(unload_holds)))
+    return visits
+
+
 @pytest.fixture
 def rk():  # type: ignore[no-untyped-def]
     """The builders above (``rk.site``, ``rk.lot``, ``rk.case``...)."""
@@ -118,4 +136,4 @@ def rk():  # type: ignore[no-untyped-def]
 
     return SimpleNamespace(site=site, ph=packing_house, vehicle=vehicle, lot=lot, case=make_case,
                            fast=FAST, spent_h=spent_h_at_30, T=TemperatureClass, HOUR=HOUR,
-                           model_input=model_input)
+                           model_input=model_input, random_visits=random_visits)

@@ -20,10 +20,11 @@ from planner.routing.freshness import FreshnessTable
 from planner.routing.network import build_network
 from planner.routing.price_kernel import Pricer, pricer
 from planner.routing.reinsert import _lots_cost
-from planner.routing.schedule import Visits, time_route
+from planner.routing.schedule import time_route
 from planner.travel import GreatCircleProvider
 
 H = 3600
+HOLDS = (0, 0, 6 * H, 9 * H)  # (the unloadings' holds drawn: one after the far house's first window)
 
 
 def _day(rk, *, rush: bool):
@@ -48,22 +49,6 @@ def _day(rk, *, rush: bool):
     return case, net, FreshnessTable(case)
 
 
-def _random_visits(net, lots, rng: random.Random) -> Visits:
-    """Trips of a few lots: their pickups (some held), then their unloadings at one house (some held)."""
-    order = list(lots)
-    rng.shuffle(order)
-    visits: Visits = []
-    while order:
-        trip = order[:rng.randint(1, 4)]
-        order = order[len(trip):]
-        for lot in trip:
-            visits.append((net.pickup[lot.id], lot.ready + rng.choice([0, 0, 600, 1800])))
-        house = rng.choice(sorted(net.delivery[trip[0].id]))
-        for lot in trip:
-            visits.append((net.delivery[lot.id][house], rng.choice([0, 0, 6 * H, 9 * H])))
-    return visits
-
-
 @pytest.mark.parametrize("rush", [False, True])
 def test_a_routes_price_is_what_timing_it_gives_to_the_last_bit(rk, rush):
     case, net, table = _day(rk, rush=rush)
@@ -73,7 +58,7 @@ def test_a_routes_price_is_what_timing_it_gives_to_the_last_bit(rk, rush):
     late = held = 0
     for _ in range(300):
         v = rng.randrange(len(net.vehicles))
-        visits = _random_visits(net, rng.sample(list(case.lots), rng.randint(1, 9)), rng)
+        visits = rk.random_visits(net, rng.sample(list(case.lots), rng.randint(1, 9)), rng, unload_holds=HOLDS)
         start = rng.choice([2 * H, 3 * H, 5 * H])
         timed = time_route(net, table, v, start, visits)
         lots = _lots_cost(net, timed.deliveries, priced)
@@ -96,7 +81,7 @@ def test_a_lot_inserted_is_priced_as_the_changed_visits_are(rk):
     for _ in range(200):
         v = rng.randrange(len(net.vehicles))
         lots = rng.sample(list(case.lots), rng.randint(1, 8))
-        visits = _random_visits(net, lots[1:], rng)
+        visits = rk.random_visits(net, lots[1:], rng, unload_holds=HOLDS)
         lot = lots[0]
         i = rng.randint(0, len(visits))
         j = rng.randint(i, len(visits))

@@ -12,7 +12,7 @@ from planner.domain import Location
 from planner.domain.traffic import Corridor, SlowPeriod
 from planner.routing.freshness import FreshnessTable
 from planner.routing.network import build_network
-from planner.routing.schedule import Timed, Visits, build_route, time_route
+from planner.routing.schedule import Timed, build_route, time_route
 from planner.travel import GreatCircleProvider
 
 H = 3600
@@ -35,23 +35,6 @@ def _day(rk, *, rush: bool):
     return case, net, FreshnessTable(case)
 
 
-def _random_visits(net, lots, rng: random.Random) -> Visits:
-    """A trip per few lots: their pickups (some held for a planned wait, some
-    of one farm in a row), then their unloadings at one house (some held)."""
-    order = list(lots)
-    rng.shuffle(order)
-    visits: Visits = []
-    while order:
-        trip = order[:rng.randint(1, 4)]
-        order = order[len(trip):]
-        for lot in trip:
-            visits.append((net.pickup[lot.id], lot.ready + rng.choice([0, 0, 600, 1800])))
-        house = rng.choice(sorted(net.delivery[trip[0].id]))
-        for lot in trip:
-            visits.append((net.delivery[lot.id][house], rng.choice([0, 0, 6 * H, 7 * H])))
-    return visits
-
-
 def _assert_same(a: Timed, b: Timed) -> None:
     assert a.route == b.route and a.deliveries == b.deliveries
     assert (a.ends, a.clock, a.boxes, a.metres, a.sites, a.delivered, a.total_m) == \
@@ -67,7 +50,7 @@ def test_a_route_timed_from_its_base_is_the_route_timed_afresh(rk, rush):
     resumed = 0
     for _ in range(60):
         lots = rng.sample(list(case.lots), rng.randint(3, 11))
-        base_visits = _random_visits(net, lots, rng)
+        base_visits = rk.random_visits(net, lots, rng)
         base = time_route(net, table, 0, start, base_visits)
         assert (base.route, base.deliveries) == build_route(net, table, 0, start, base_visits)
         for _ in range(8):  # a lot in (pickup at i, unloading at j >= i), a visit out, a hold changed
@@ -110,7 +93,7 @@ def test_a_timed_routes_cost_and_duration_are_its_routes_before_it_is_made(rk):
     """:class:`Timed` makes its :class:`Route` only when asked: the cost and
     duration the search reads first are the route's, and the stops are its rows."""
     case, net, table = _day(rk, rush=True)
-    visits = _random_visits(net, list(case.lots)[:6], random.Random(3))
+    visits = rk.random_visits(net, list(case.lots)[:6], random.Random(3))
     timed = time_route(net, table, 0, 2 * H, visits)
     assert timed._route is None
     cost, duration = timed.cost, timed.duration_s
