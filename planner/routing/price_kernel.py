@@ -24,6 +24,8 @@ day, 3,211 -> 5,101 on gen-500 (by catchments); mean day cost 58.94 -> 57.82,
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 from numpy.typing import NDArray
@@ -52,9 +54,8 @@ class Pricer:
     def __init__(self, net: Network, table: FreshnessTable, lot_cost: PricedLots | None) -> None:
         self.net, self.table, self.lot_cost = net, table, lot_cost
         case = net.case
-        lots = [node.lot for node in net.nodes if node.lot is not None]
-        lot_index = {lot.id: k for k, lot in enumerate(dict.fromkeys(lots))}
-        unique = list(dict.fromkeys(lots))
+        unique = list(dict.fromkeys(node.lot for node in net.nodes if node.lot is not None))
+        lot_index = {lot.id: k for k, lot in enumerate(unique)}
         products = sorted({lot.product for lot in unique})
         p_index = {p: k for k, p in enumerate(products)}
         types = list(dict.fromkeys(v.type for v in net.vehicles))
@@ -94,31 +95,29 @@ class Pricer:
         self.ends = np.array([net.nodes[2 * k + 1].site for k in range(len(net.vehicles))], dtype=np.int64)
         self.unload_s = case.settings.packing_service_s
         self.picked = np.zeros(len(unique), dtype=np.int64)  # (the kernel's scratch: per lot, when picked up)
-        self.legs = {vt.profile: net.legs(vt.profile) for vt in types}
-        self.rush = {p: net.rush.get(p) for p in self.legs}
-        self.types = types
+        # the kernels' arguments after the visits and the start: per vehicle (home, end, type, its profile's legs
+        # and rush hours), then the same for every vehicle
+        self.vehicle_args: list[tuple[Any, ...]] = []
+        for v, k in enumerate(self.vehicle_type.tolist()):
+            profile = types[k].profile
+            rush = net.rush.get(profile)
+            timing = (0, _NO_BASE, _NO_SLOWNESS, _NO_STARTS) if rush is None else (
+                1, rush.base, rush.slowness, rush.profile.starts)
+            self.vehicle_args.append((int(self.homes[v]), int(self.ends[v]), k, net.legs(profile), *timing))
+        self.static_args = (self.node_site, self.node_kind, self.node_lot, self.lot_ints, self.lot_kg, self.terms,
+                            self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix,
+                            self.rid_rates, self.rid_prefix, self.open_from, self.open_windows, self.type_costs,
+                            self.type_breaks, self.unload_s, self.priced, self.picked)
 
     def price(self, v: int, start: int, visits: Visits) -> tuple[float, float, float]:
         """Vehicle ``v``'s route through ``visits`` from ``start``: its cost
         and its lots' cost, as :func:`.schedule.time_route` and
         :func:`.reinsert._lots_cost` would find them, and the cost of the
         lot unloaded last (what its lot cost charges that delivery)."""
-        vt = self.types[int(self.vehicle_type[v])]
-        rush = self.rush[vt.profile]
-        legs = self.legs[vt.profile]
         arr = np.array(visits, dtype=np.int64).reshape(len(visits), 2)
-        if rush is None:
-            base, slowness, starts, timed = _NO_BASE, _NO_SLOWNESS, _NO_STARTS, 0
-        else:
-            base, slowness, starts, timed = rush.base, rush.slowness, rush.profile.starts, 1
-        k = int(self.vehicle_type[v])
-        out = _price(arr, start, int(self.homes[v]), int(self.ends[v]), k, legs, timed, base, slowness, starts,
-                     self.node_site, self.node_kind, self.node_lot, self.lot_ints, self.lot_kg, self.terms,
-                     self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix, self.rid_rates,
-                     self.rid_prefix, self.open_from, self.open_windows, self.type_costs, self.type_breaks,
-                     self.unload_s, self.priced, self.picked)
+        # (Numba's stub takes one argument: the starred ones are more)
+        out = _price(arr, start, *self.vehicle_args[v], *self.static_args)  # type: ignore[call-arg]
         return float(out[0]), float(out[1]), float(out[2])
-
 
     def price_inserted(self, v: int, start: int, visits: Ints, i: int, j: int, pickup: tuple[int, int],
                        drop: int, drop_hold: int = 0) -> tuple[float, float, float]:
@@ -126,19 +125,8 @@ class Pricer:
         visit ``pickup`` (node, hold) before row ``i`` and the unloading
         ``drop`` (held at ``drop_hold``) before row ``j``
         (:func:`.reinsert._insertion`): no list of the changed visits is made."""
-        vt = self.types[int(self.vehicle_type[v])]
-        rush = self.rush[vt.profile]
-        if rush is None:
-            base, slowness, starts, timed = _NO_BASE, _NO_SLOWNESS, _NO_STARTS, 0
-        else:
-            base, slowness, starts, timed = rush.base, rush.slowness, rush.profile.starts, 1
-        k = int(self.vehicle_type[v])
-        out = _price_inserted(visits, i, j, pickup[0], pickup[1], drop, drop_hold, start, int(self.homes[v]),
-                              int(self.ends[v]), k, self.legs[vt.profile], timed, base, slowness, starts,
-                              self.node_site, self.node_kind, self.node_lot, self.lot_ints, self.lot_kg, self.terms,
-                              self.budgets, self.references, self.first_h, self.amb_rates, self.amb_prefix,
-                              self.rid_rates, self.rid_prefix, self.open_from, self.open_windows, self.type_costs,
-                              self.type_breaks, self.unload_s, self.priced, self.picked)
+        head = (visits, i, j, pickup[0], pickup[1], drop, drop_hold, start)
+        out = _price_inserted(*head, *self.vehicle_args[v], *self.static_args)  # type: ignore[call-arg]
         return float(out[0]), float(out[1]), float(out[2])
 
 
